@@ -1,0 +1,486 @@
+"""The step contract: what every step declares, finds and plans, and the one executor.
+
+A step module has ``INFO`` and four functions. Only ``collect`` talks to AWS:
+
+- ``collect(aws) -> dict``: read-only calls; the state is plain JSON-able data.
+- ``evaluate(state) -> list[Finding]``: pure.
+- ``plan(state, answers) -> Plan``: pure; each ``Change`` is one API call or one manual instruction.
+- ``apply = run_changes``: runs exactly the confirmed plan, after a drift check.
+
+Reads that fail are recorded in the state with :func:`unreadable` so that ``evaluate`` can turn
+them into UNKNOWN findings instead of guessing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
+
+
+class Status(str, Enum):
+    """The outcome of one check."""
+
+    PASS = "PASS"
+    FAIL = "FAIL"
+    MANUAL = "MANUAL"  # a person must look or act
+    UNKNOWN = "UNKNOWN"  # could not be checked (access denied, unsupported, throttled out)
+
+
+class Severity(str, Enum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+
+class StepError(Exception):
+    """A failure a person can act on: ``title`` says what went wrong, ``hint`` what to do."""
+
+    def __init__(self, title: str, hint: str = "") -> None:
+        super().__init__(title)
+        self.title = title
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.title}: {self.hint}" if self.hint else self.title
+
+
+# --- inputs -----------------------------------------------------------------------------------
+
+Validator = Callable[[str], "str | None"]  # returns an error message, or None when the value is fine
+
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+_PHONE = re.compile(r"^\+[1-9][0-9 ()-]{6,24}$")
+
+
+def has_control_chars(value: str) -> bool:
+    return any(ord(c) < 32 or ord(c) == 127 for c in value)
+
+
+def validate_email(value: str) -> str | None:
+    if has_control_chars(value) or not _EMAIL.match(value) or len(value) > 254:
+        return f"'{_shown(value)}' is not an email address; write it as name@example.com"
+    return None
+
+
+def validate_phone(value: str) -> str | None:
+    digits = re.sub(r"\D", "", value)
+    if has_control_chars(value) or not _PHONE.match(value) or not 7 <= len(digits) <= 15:
+        return (
+            f"'{_shown(value)}' is not a phone number; use the international form, "
+            "for example +1 206 555 0100"
+        )
+    return None
+
+
+def validate_text(max_len: int = 64) -> Validator:
+    def check(value: str) -> str | None:
+        if not value.strip():
+            return "this field cannot be empty"
+        if has_control_chars(value):
+            return "remove the control characters from this field"
+        if len(value) > max_len:
+            return f"this field takes at most {max_len} characters ({len(value)} given)"
+        return None
+
+    return check
+
+
+def _shown(value: str, limit: int = 40) -> str:
+    """A value made safe to echo in one line of an error message."""
+    cleaned = "".join(c if c.isprintable() else "?" for c in value)
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Input:
+    """A value the step asks the user for, declared once and rendered by every interface."""
+
+    name: str
+    label: str
+    validate: Validator
+    help: str = ""
+    required: bool = True
+    default: str = ""
+    secret: bool = False
+    choices: tuple[str, ...] = ()
+
+    def check(self, value: str | None) -> str | None:
+        """Return one line saying what is wrong with ``value``, or None when it is acceptable."""
+        value = (value or "").strip()
+        if not value:
+            return f"{self.label} is required" if self.required else None
+        if self.choices and value not in self.choices:
+            return f"{self.label} must be one of: {', '.join(self.choices)}"
+        error = self.validate(value)
+        return f"{self.label}: {error}" if error else None
+
+
+def check_answers(inputs: Iterable[Input], answers: Mapping[str, str]) -> dict[str, str]:
+    """Validate all answers; return ``{input name: error line}`` (empty when all are fine)."""
+    errors = {}
+    for item in inputs:
+        error = item.check(answers.get(item.name))
+        if error:
+            errors[item.name] = error
+    return errors
+
+
+# --- what a step declares and finds -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    """What a step is: shown on its screen, and used to build the permissions policy."""
+
+    id: str
+    title: str
+    why: str
+    guide_section: str
+    severity: Severity
+    reads: tuple[str, ...]  # IAM actions collect needs
+    writes: tuple[str, ...]  # IAM actions the fixes need
+    inputs: tuple[Input, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The result of one check on one resource."""
+
+    check: str  # stable id within the step, e.g. "security-contact"
+    title: str
+    status: Status
+    message: str
+    severity: Severity = Severity.MEDIUM
+    region: str | None = None
+    resource: str | None = None
+    cis: tuple[str, ...] = ()
+    securityhub: tuple[str, ...] = ()
+    fixable: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "title": self.title,
+            "status": self.status.value,
+            "severity": self.severity.value,
+            "region": self.region,
+            "resource": self.resource,
+            "message": self.message,
+            "cis": list(self.cis),
+            "securityhub": list(self.securityhub),
+            "fixable": self.fixable,
+        }
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A parameter whose value comes from the response of an earlier change in the same plan.
+
+    ``change`` is the earlier change's ``key``; ``path`` is a dotted path into its response,
+    e.g. ``Ref("create-set", "PermissionSet.PermissionSetArn")``.
+    """
+
+    change: str
+    path: str
+
+    def resolve(self, results: Mapping[str, Any]) -> Any:
+        value: Any = results[self.change]
+        for part in self.path.split("."):
+            value = value[int(part)] if isinstance(value, list) else value[part]
+        return value
+
+
+@dataclass(frozen=True)
+class Call:
+    """One AWS API call: the unit of a change and of its undo."""
+
+    service: str
+    operation: str  # botocore's PascalCase name, e.g. "PutAlternateContact"
+    params: Mapping[str, Any] = field(default_factory=dict)
+    region: str | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.service}.{self.operation}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "service": self.service,
+            "operation": self.operation,
+            "params": _jsonable(self.params),
+            "region": self.region,
+        }
+
+
+@dataclass(frozen=True)
+class Change:
+    """One step of a plan: a single API call, or a manual instruction for a person.
+
+    ``before``/``after`` describe the value being changed, for the preview and the journal.
+    ``undo`` is the call that reverses this change, computed from the before-state at plan time;
+    when it is None, ``undo_note`` says why the change cannot be undone.
+    """
+
+    reason: str
+    call: Call | None = None  # None for a manual change
+    key: str = ""  # lets later changes refer to this one's response with Ref
+    before: Any = None
+    after: Any = None
+    undo: Call | None = None
+    undo_note: str = ""
+    warning: str = ""
+    cost_note: str = ""
+    risky: bool = False  # needs the account id typed before it runs
+    manual: bool = False
+    console_url: str = ""
+    instructions: tuple[str, ...] = ()
+    secret_params: tuple[str, ...] = ()  # parameter names never shown, logged or journalled
+
+    @property
+    def title(self) -> str:
+        return self.call.name if self.call else "Manual: " + self.reason
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "reason": self.reason,
+            "manual": self.manual,
+            "call": redact(self.call.to_dict(), self.secret_params) if self.call else None,
+            "before": _jsonable(self.before),
+            "after": _jsonable(self.after),
+            "undo": self.undo.to_dict() if self.undo else None,
+            "undo_note": self.undo_note,
+            "warning": self.warning,
+            "cost_note": self.cost_note,
+            "risky": self.risky,
+            "console_url": self.console_url,
+            "instructions": list(self.instructions),
+        }
+
+
+def manual(reason: str, console_url: str, *instructions: str, key: str = "") -> Change:
+    """A change a person makes in the console; the wizard links to it and re-checks after."""
+    return Change(reason=reason, manual=True, console_url=console_url, instructions=instructions, key=key)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The changes that would make a step compliant, in order. Empty means compliant."""
+
+    step: str
+    changes: tuple[Change, ...] = ()
+    notes: tuple[str, ...] = ()  # things the user should know that are not changes
+    needs: tuple[str, ...] = ()  # names of inputs that must be answered before it can run
+
+    @property
+    def automatic(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if not c.manual)
+
+    @property
+    def manual_changes(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.manual)
+
+    @property
+    def risky(self) -> bool:
+        return any(c.risky for c in self.changes)
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of exactly what would be sent; it changes when the account drifts."""
+        payload = json.dumps([c.to_dict() for c in self.changes], sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "step": self.step,
+            "fingerprint": self.fingerprint,
+            "changes": [c.to_dict() for c in self.changes],
+            "notes": list(self.notes),
+            "needs": list(self.needs),
+        }
+
+
+# --- reads that failed ----------------------------------------------------------------------------
+
+UNREADABLE = "__unreadable__"
+
+
+def unreadable(reason: str) -> dict[str, str]:
+    """The state's marker for a value that could not be read, with the reason."""
+    return {UNREADABLE: reason}
+
+
+def is_unreadable(value: Any) -> bool:
+    return isinstance(value, dict) and UNREADABLE in value
+
+
+def reason_of(value: Any) -> str:
+    return value[UNREADABLE] if is_unreadable(value) else ""
+
+
+# --- secrets ---------------------------------------------------------------------------------------
+
+SECRET_KEYS = frozenset(
+    {"SecretAccessKey", "SessionToken", "Password", "NewPassword", "OldPassword", "aws_secret_access_key",
+     "aws_session_token", "PrivateKey"}
+)
+
+
+def redact(value: Any, extra: Iterable[str] = ()) -> Any:
+    """A copy of ``value`` with every secret field replaced, for screens, logs and the journal."""
+    secret = SECRET_KEYS | set(extra)
+    if isinstance(value, Mapping):
+        return {k: ("***" if k in secret else redact(v, extra)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact(v, extra) for v in value]
+    return value
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str)) if value is not None else None
+
+
+# --- the executor --------------------------------------------------------------------------------
+
+
+class CallRunner(Protocol):
+    """What the executor needs from the AWS layer (``wizard.aws.AWS`` provides it)."""
+
+    def write(self, call: Call) -> Any: ...
+
+
+class Journal(Protocol):
+    """Write-ahead record of changes (``wizard.journal.Journal`` provides it)."""
+
+    def begin(self, step: str, change: Change, params: Mapping[str, Any]) -> str: ...
+
+    def finish(self, entry_id: str, ok: bool, detail: str = "", response: Any = None) -> None: ...
+
+
+class PlanDrifted(Exception):
+    """The account changed after the user looked: the new plan is attached, nothing was written."""
+
+    def __init__(self, new_plan: Plan) -> None:
+        super().__init__("the account changed since this plan was shown")
+        self.new_plan = new_plan
+
+
+@dataclass
+class ChangeResult:
+    change: Change
+    ok: bool
+    detail: str = ""
+    journal_id: str = ""
+
+
+@dataclass
+class ApplyResult:
+    """What ``run_changes`` did: one result per change it attempted, in order."""
+
+    step: str
+    results: list[ChangeResult] = field(default_factory=list)
+    skipped: list[Change] = field(default_factory=list)  # manual changes, and those after a failure
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+    @property
+    def failed(self) -> ChangeResult | None:
+        return next((r for r in self.results if not r.ok), None)
+
+
+LocalAction = Callable[[Mapping[str, Any], Mapping[str, Any]], Any]  # (params, results so far) -> response
+
+
+def run_changes(
+    aws: CallRunner,
+    step: Any,
+    plan: Plan,
+    answers: Mapping[str, str],
+    journal: Journal,
+    *,
+    recollect: Callable[[], Any] | None = None,
+    local_actions: Mapping[str, LocalAction] | None = None,
+    on_progress: Callable[[int, ChangeResult], None] | None = None,
+) -> ApplyResult:
+    """Run exactly the confirmed ``plan`` of ``step``, in order, and nothing else.
+
+    Before writing, the step's state is collected again (``recollect``, default
+    ``step.collect(aws)``) and planned with the same answers; if that plan's fingerprint differs,
+    :class:`PlanDrifted` carries the new plan and nothing is sent. Each change is journalled
+    (write-ahead) before its call; the first failure stops the plan and the rest are skipped.
+    Changes whose ``call.service`` is ``"local"`` run a handler from ``local_actions`` (keyring
+    storage, config-file writes): steps stay free of UI and keyring code.
+    """
+    if plan.needs:
+        raise StepError("the plan is missing answers: " + ", ".join(plan.needs), "fill in the step's inputs first")
+    fresh_state = recollect() if recollect else step.collect(aws)
+    fresh = step.plan(fresh_state, answers)
+    if fresh.fingerprint != plan.fingerprint:
+        raise PlanDrifted(fresh)
+
+    outcome = ApplyResult(step=plan.step)
+    responses: dict[str, Any] = {}
+    for index, change in enumerate(plan.changes):
+        if change.manual or change.call is None:
+            outcome.skipped.append(change)
+            continue
+        params = _resolve(change.call.params, responses)
+        entry = journal.begin(plan.step, change, params)
+        try:
+            if change.call.service == "local":
+                handler = (local_actions or {}).get(change.call.operation)
+                if handler is None:
+                    raise StepError(f"no handler for local action {change.call.operation}")
+                response = handler(params, responses)
+            else:
+                response = aws.write(replace(change.call, params=params))
+        except Exception as error:  # noqa: BLE001 - every failure is recorded, then reported
+            detail = str(error)
+            journal.finish(entry, ok=False, detail=detail)
+            result = ChangeResult(change, ok=False, detail=detail, journal_id=entry)
+            outcome.results.append(result)
+            outcome.skipped.extend(plan.changes[index + 1 :])
+            if on_progress:
+                on_progress(index, result)
+            break
+        if change.key:
+            responses[change.key] = response
+        journal.finish(entry, ok=True, response=redact(response, change.secret_params))
+        result = ChangeResult(change, ok=True, journal_id=entry)
+        outcome.results.append(result)
+        if on_progress:
+            on_progress(index, result)
+    return outcome
+
+
+def _resolve(params: Any, responses: Mapping[str, Any]) -> Any:
+    if isinstance(params, Ref):
+        return params.resolve(responses)
+    if isinstance(params, Mapping):
+        return {k: _resolve(v, responses) for k, v in params.items()}
+    if isinstance(params, (list, tuple)):
+        return [_resolve(v, responses) for v in params]
+    return params
+
+
+# --- helpers for step modules -------------------------------------------------------------------
+
+
+def unknown_finding(check: str, title: str, reason: str, **kw: Any) -> Finding:
+    """The finding for a check whose data could not be read. Never FAIL what was not seen."""
+    return Finding(check=check, title=title, status=Status.UNKNOWN, message=f"Could not check: {reason}", **kw)
+
+
+def summarize(findings: Sequence[Finding]) -> dict[str, int]:
+    counts = {s.value: 0 for s in Status}
+    for f in findings:
+        counts[f.status.value] += 1
+    return counts

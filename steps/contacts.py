@@ -1,0 +1,115 @@
+"""Security contacts: AWS must be able to reach the right person about a security problem."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from steps.base import (
+    Call, Change, Finding, Input, Plan, Severity, Status, StepInfo, check_answers, is_unreadable,
+    manual, reason_of, unknown_finding, validate_email, validate_phone, validate_text,
+)
+
+CONTACT_TYPES = ("SECURITY", "BILLING", "OPERATIONS")
+CONSOLE_URL = "https://console.aws.amazon.com/billing/home#/account"
+
+INFO = StepInfo(
+    id="contacts",
+    title="Security contacts",
+    why=(
+        "When AWS sees something wrong with your account (leaked keys, abuse reports, a compromised "
+        "instance) it writes to the account's contacts. Without a security contact those warnings go "
+        "to whoever opened the account, often a personal inbox nobody reads. Name a person or, better, "
+        "a shared security mailbox."
+    ),
+    guide_section="Security Contacts",
+    severity=Severity.HIGH,
+    reads=("account:GetAlternateContact", "account:GetContactInformation"),
+    writes=("account:PutAlternateContact", "account:DeleteAlternateContact"),
+    inputs=(
+        Input("name", "Contact name", validate_text(64), help="A person or a team, e.g. Security Team"),
+        Input("title", "Contact title", validate_text(50), help="e.g. Security Lead"),
+        Input("email", "Contact email", validate_email, help="A shared mailbox is better than a person's"),
+        Input("phone", "Contact phone", validate_phone, help="International form, e.g. +1 206 555 0100"),
+    ),
+)
+
+_CHECKS = {
+    "SECURITY": ("security-contact", "Security alternate contact is set", ("1.2",), ("Account.1",), Severity.HIGH),
+    "BILLING": ("billing-contact", "Billing alternate contact is set", (), (), Severity.LOW),
+    "OPERATIONS": ("operations-contact", "Operations alternate contact is set", (), (), Severity.LOW),
+}
+
+
+def collect(aws: Any) -> dict[str, Any]:
+    """Read the three alternate contacts and the primary contact information."""
+    contacts = {}
+    for kind in CONTACT_TYPES:
+        answer = aws.try_read("account", "GetAlternateContact", AlternateContactType=kind,
+                              missing=("ResourceNotFoundException",))
+        contacts[kind] = answer if is_unreadable(answer) else (answer or {}).get("AlternateContact")
+    primary = aws.try_read("account", "GetContactInformation", missing=("ResourceNotFoundException",))
+    if not is_unreadable(primary):
+        primary = (primary or {}).get("ContactInformation")
+    return {"alternate": contacts, "primary": primary}
+
+
+def evaluate(state: Mapping[str, Any]) -> list[Finding]:
+    """One finding per alternate contact, and a manual check of the primary contact."""
+    findings = []
+    for kind, (check, title, cis, hub, severity) in _CHECKS.items():
+        contact = state["alternate"].get(kind)
+        ids = {"cis": cis, "securityhub": hub, "severity": severity}
+        if is_unreadable(contact):
+            findings.append(unknown_finding(check, title, reason_of(contact), **ids))
+        elif not contact:
+            findings.append(Finding(check, title, Status.FAIL, f"No {kind.lower()} contact is registered.",
+                                    fixable=True, **ids))
+        else:
+            findings.append(Finding(check, title, Status.PASS,
+                                    f"{contact.get('Name')} <{contact.get('EmailAddress')}>", **ids))
+    primary = state.get("primary")
+    title = "Primary account contact is current"
+    if is_unreadable(primary):
+        findings.append(unknown_finding("primary-contact", title, reason_of(primary), cis=("1.1",)))
+    elif not primary:
+        findings.append(Finding("primary-contact", title, Status.MANUAL,
+                                "No primary contact information was found; set it in the console.",
+                                cis=("1.1",), severity=Severity.MEDIUM))
+    else:
+        findings.append(Finding(
+            "primary-contact", title, Status.MANUAL,
+            f"Confirm that {primary.get('FullName')} ({primary.get('PhoneNumber')}) is still the right owner.",
+            cis=("1.1",), severity=Severity.LOW,
+        ))
+    return findings
+
+
+def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
+    """Register every missing alternate contact with the person given in the inputs."""
+    missing = [k for k in CONTACT_TYPES if not state["alternate"].get(k) and not is_unreadable(state["alternate"].get(k))]
+    console = ()
+    if not state.get("primary"):
+        console = (manual("Set the account's primary contact information.", CONSOLE_URL,
+                          "Sign in as an administrator, open Account, and edit Contact information."),)
+    if not missing:
+        return Plan(INFO.id, changes=console)
+    errors = check_answers(INFO.inputs, answers)
+    if errors:
+        return Plan(INFO.id, needs=tuple(errors), notes=tuple(errors.values()))
+    contact = {
+        "Name": answers["name"].strip(),
+        "Title": answers["title"].strip(),
+        "EmailAddress": answers["email"].strip(),
+        "PhoneNumber": answers["phone"].strip(),
+    }
+    changes = tuple(
+        Change(
+            reason=f"Register the {kind.lower()} contact, so AWS can reach the right person.",
+            call=Call("account", "PutAlternateContact", {"AlternateContactType": kind, **contact}),
+            before=None,
+            after=contact,
+            undo=Call("account", "DeleteAlternateContact", {"AlternateContactType": kind}),
+        )
+        for kind in missing
+    )
+    return Plan(INFO.id, changes=changes + console)

@@ -1,0 +1,74 @@
+"""The command line: `aws-essentials [COMMAND] ...`; with no command it opens the wizard.
+
+Exit codes: 0 nothing failed, 3 something failed, 1 an error, 2 bad usage. Heavy modules (boto3,
+textual, moto) are imported only by the command that needs them, so start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import traceback
+
+from steps.base import StepError
+from wizard.commands.common import PROG, Parser, UsageError, add_target_options
+
+# Each command is a module in wizard/commands/ with register(subparsers) and run(args) -> int.
+COMMANDS = ("check", "sandbox", "demo")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog=PROG,
+        description="Walk an AWS account through the day-one security essentials: see, preview, confirm, re-check.",
+    )
+    add_target_options(parser)
+    parser.add_argument("--plain", action="store_true", default=argparse.SUPPRESS,
+                        help="line-by-line prompts instead of the full-screen wizard (screen readers, SSH)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for name in COMMANDS:
+        importlib.import_module(f"wizard.commands.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        command = args.command or "wizard"
+        module = importlib.import_module(f"wizard.commands.{command}")
+        return module.run(args)
+    except UsageError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 2
+    except StepError as error:
+        print(f"{PROG}: error: {error.title}" + (f". {error.hint}" if error.hint else ""), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - no traceback reaches a user; it goes to a file
+        path = _save_crash()
+        print(f"{PROG}: unexpected error: {type(error).__name__}: {error} (details in {path})", file=sys.stderr)
+        return 1
+
+
+def _save_crash() -> str:
+    from wizard.paths import state_dir, write_private
+
+    try:
+        path = state_dir() / "crash.log"
+        write_private(path, traceback.format_exc())
+        return str(path)
+    except OSError:
+        return "no file: the state directory is not writable"
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

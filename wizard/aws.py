@@ -1,0 +1,416 @@
+"""AWS access: credentials, clients, regions, concurrency, retries, and the read cache.
+
+One :class:`AWS` object serves one run against one account. It
+
+- builds clients lazily (never at import time) from one boto3 session, under a lock, and shares
+  them between threads: botocore clients are thread-safe once built, sessions are not, and
+  clients are heavy, so one per (service, region) is the right number;
+- makes each distinct read once per run (a cache keyed by service, operation, region and
+  parameters; concurrent callers of the same read wait for the first);
+- turns failures into :class:`ReadFailed` with a kind (denied, unsupported, throttled, error)
+  that steps record as UNKNOWN, never as FAIL;
+- runs regional work in a bounded thread pool.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping, TypeVar
+
+from steps.base import Call, StepError, unreadable
+
+T = TypeVar("T")
+
+DEFAULT_REGION = "us-east-1"
+GLOBAL_SERVICES = frozenset({"iam", "sts", "organizations", "account", "s3control", "route53", "cloudfront"})
+REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
+
+# The IAM action prefix of a botocore service name, where the two differ.
+IAM_PREFIX = {
+    "accessanalyzer": "access-analyzer",
+    "sso-admin": "sso",
+    "s3control": "s3",
+    "configservice": "config",
+    "cloudwatch": "cloudwatch",
+    "logs": "logs",
+    "events": "events",
+    "resourcegroupstaggingapi": "tag",
+}
+
+DENIED_CODES = {
+    "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError",
+    "UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure", "Forbidden", "403",
+}
+THROTTLE_CODES = {
+    "Throttling", "ThrottlingException", "ThrottledException", "TooManyRequestsException",
+    "RequestLimitExceeded", "SlowDown", "RequestThrottled", "RequestThrottledException",
+}
+UNSUPPORTED_CODES = {"404", "NotImplemented", "InvalidAction", "UnknownOperationException", "UnsupportedOperation"}
+
+
+def iam_action(service: str, operation: str) -> str:
+    """The IAM action an API call needs, e.g. ``iam:ListUsers``."""
+    return f"{IAM_PREFIX.get(service, service)}:{operation}"
+
+
+class ReadFailed(Exception):
+    """A read that could not be made. ``kind`` is denied, unsupported, throttled or error."""
+
+    def __init__(self, kind: str, reason: str, code: str = "") -> None:
+        super().__init__(reason)
+        self.kind = kind
+        self.reason = reason
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Static credentials, for example a customer profile read from the keyring."""
+
+    access_key_id: str
+    secret_access_key: str = field(repr=False)
+    session_token: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Which account to reach and how: immutable, so every thread builds the same thing."""
+
+    profile: str | None = None
+    region: str | None = None
+    endpoint_url: str | None = None  # default: AWS_ENDPOINT_URL, which boto3 also honours
+    credentials: Credentials | None = None
+    role_arn: str | None = None
+    external_id: str | None = None
+    role_session_name: str = "aws-essentials"
+    label: str = ""  # a customer or account name to show
+
+    @property
+    def endpoint(self) -> str | None:
+        return self.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+
+
+def describe_error(error: Exception, service: str, operation: str) -> ReadFailed:
+    """Classify a botocore failure into a :class:`ReadFailed` with a reason a person can act on."""
+    from botocore.exceptions import (
+        ClientError,
+        ConnectionError as BotoConnectionError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        ResponseParserError,
+    )
+
+    action = iam_action(service, operation)
+    if isinstance(error, ClientError):
+        info = error.response.get("Error", {})
+        code = str(info.get("Code", ""))
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        message = info.get("Message", "") or str(error)
+        if code in DENIED_CODES or status == 403:
+            return ReadFailed("denied", f"access denied: the caller lacks {action}", code)
+        if code in THROTTLE_CODES or status == 429:
+            return ReadFailed("throttled", f"{action} was throttled even after retries", code)
+        if code in UNSUPPORTED_CODES or (status == 404 and not code[:1].isalpha()):
+            return ReadFailed("unsupported", f"{action} is not supported by this endpoint", code)
+        if status >= 500:
+            return ReadFailed("error", f"{action} failed on the AWS side ({code or status}) after retries", code)
+        return ReadFailed("error", f"{action} failed: {code}: {message}", code)
+    if isinstance(error, ResponseParserError):
+        return ReadFailed("unsupported", f"{action} is not supported by this endpoint (unreadable answer)")
+    if isinstance(error, NoCredentialsError):
+        return ReadFailed("denied", "no AWS credentials were found")
+    if isinstance(error, (EndpointConnectionError, BotoConnectionError)):
+        return ReadFailed("error", f"could not reach the endpoint for {action}")
+    return ReadFailed("error", f"{action} failed: {error}")
+
+
+class AWS:
+    """Everything a run needs from AWS, for one account. See the module docstring."""
+
+    def __init__(self, target: Target | None = None, *, regions: Iterable[str] | None = None,
+                 max_workers: int = 16, max_attempts: int = 6) -> None:
+        self.target = target or Target()
+        self.requested_regions = tuple(regions) if regions else None
+        self.max_workers = max_workers
+        self.max_attempts = max_attempts
+        self._lock = threading.Lock()
+        self._session: Any = None
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._cache: dict[str, Future] = {}
+        self._pool: ThreadPoolExecutor | None = None
+        self.calls: Counter[tuple[str, str]] = Counter()  # (service, operation) -> API calls made
+        self.requests = 0  # HTTP requests, retries included
+        self.read_log: list[tuple[str, str, str, str]] = []  # (service, op, region, params) per read sent
+
+    # --- session and clients ---------------------------------------------------------------------
+
+    @property
+    def home_region(self) -> str:
+        return self.target.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
+
+    def _get_session(self) -> Any:
+        import boto3
+        from botocore.exceptions import ProfileNotFound
+
+        if self._session is not None:
+            return self._session
+        target = self.target
+        try:
+            if target.credentials:
+                session = boto3.Session(
+                    aws_access_key_id=target.credentials.access_key_id,
+                    aws_secret_access_key=target.credentials.secret_access_key,
+                    aws_session_token=target.credentials.session_token,
+                    region_name=self.home_region,
+                )
+            else:
+                session = boto3.Session(profile_name=target.profile, region_name=self.home_region)
+        except ProfileNotFound:
+            raise StepError(
+                f"the AWS profile '{target.profile}' does not exist",
+                "list the profiles with `aws configure list-profiles`, or set up one with `aws configure`",
+            ) from None
+        if target.role_arn:
+            session = self._assume(session)
+        self._session = session
+        return session
+
+    def _assume(self, session: Any) -> Any:
+        import boto3
+        from botocore.exceptions import ClientError
+
+        target = self.target
+        sts = session.client("sts", config=self._config("sts"), endpoint_url=target.endpoint)
+        params: dict[str, Any] = {"RoleArn": target.role_arn, "RoleSessionName": target.role_session_name}
+        if target.external_id:
+            params["ExternalId"] = target.external_id
+        try:
+            creds = sts.assume_role(**params)["Credentials"]
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            hint = "check the role's trust policy allows your identity"
+            if not target.external_id:
+                hint += ", and pass --external-id if the role requires one"
+            raise StepError(f"could not assume {target.role_arn} ({code})", hint) from None
+        return boto3.Session(
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+            region_name=self.home_region,
+        )
+
+    def _config(self, service: str) -> Any:
+        from botocore.config import Config
+
+        endpoint = self.target.endpoint
+        options: dict[str, Any] = {
+            "retries": {"mode": "standard", "max_attempts": self.max_attempts},
+            "max_pool_connections": max(10, self.max_workers),
+            "connect_timeout": 5,
+            "read_timeout": 60,
+        }
+        if endpoint:
+            # With an endpoint override, s3control would otherwise put the account id in the host.
+            options["inject_host_prefix"] = False
+            if service in ("s3", "s3control"):
+                options["s3"] = {"addressing_style": "path"}
+        return Config(**options)
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        """A shared client for ``service`` in ``region`` (global services use the home region)."""
+        region = region or self.home_region
+        key = (service, region)
+        with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                session = self._get_session()
+                client = session.client(
+                    service, region_name=region, endpoint_url=self.target.endpoint, config=self._config(service)
+                )
+                client.meta.events.register("before-call", self._count_call)
+                client.meta.events.register("before-send", self._count_request)
+                self._clients[key] = client
+            return client
+
+    def _count_call(self, model: Any, **_: Any) -> None:
+        with self._lock:
+            self.calls[(model.service_model.service_name, model.name)] += 1
+
+    def _count_request(self, **_: Any) -> None:
+        with self._lock:
+            self.requests += 1
+
+    # --- identity and regions ---------------------------------------------------------------------
+
+    def identity(self) -> dict[str, Any]:
+        """``sts:GetCallerIdentity``, once per run. Raises StepError when there is no way in."""
+        try:
+            return self.read("sts", "GetCallerIdentity")
+        except ReadFailed as failed:
+            if "no AWS credentials" in failed.reason:
+                raise StepError(
+                    "no AWS credentials were found",
+                    "run `aws configure`, pass --profile, or try `aws-essentials demo` first",
+                ) from None
+            raise StepError(f"could not identify the caller: {failed.reason}",
+                            "check the credentials and the network") from None
+
+    @property
+    def account_id(self) -> str:
+        return self.identity()["Account"]
+
+    @property
+    def caller_arn(self) -> str:
+        return self.identity()["Arn"]
+
+    def enabled_regions(self) -> list[str]:
+        """The account's enabled regions, sorted (``ec2:DescribeRegions``)."""
+        try:
+            answer = self.read("ec2", "DescribeRegions")
+        except ReadFailed as failed:
+            raise StepError(f"could not list the account's regions: {failed.reason}",
+                            "pass --regions to name them, or grant ec2:DescribeRegions") from None
+        return sorted(r["RegionName"] for r in answer.get("Regions", []))
+
+    def regions(self) -> list[str]:
+        """The regions in scope: the enabled ones, or those asked for with ``--regions``."""
+        enabled = self.enabled_regions()
+        if not self.requested_regions:
+            return enabled
+        return [r for r in self.requested_regions if r in enabled]
+
+    def check_regions(self) -> None:
+        """Raise StepError naming any requested region that is unknown or not enabled."""
+        if not self.requested_regions:
+            return
+        enabled = self.enabled_regions()
+        for region in self.requested_regions:
+            if region not in enabled:
+                raise StepError(
+                    f"region '{region}' is not enabled in this account",
+                    f"choose from: {', '.join(enabled)}",
+                )
+
+    # --- reads ------------------------------------------------------------------------------------
+
+    def read(self, service: str, operation: str, region: str | None = None, *,
+             missing: Iterable[str] = (), paginate: bool = False, **params: Any) -> Any:
+        """Make a read once per run and return its response (without ResponseMetadata).
+
+        ``missing`` lists error codes that mean "there is none" (e.g. NoSuchBucketPolicy); they
+        return None. With ``paginate``, every page is fetched and list fields are concatenated.
+        Other failures raise :class:`ReadFailed`.
+        """
+        if service in GLOBAL_SERVICES or region is None:
+            region = self.home_region
+        key = json.dumps([service, operation, region, params, paginate], sort_keys=True, default=str)
+        with self._lock:
+            future = self._cache.get(key)
+            owner = future is None
+            if owner:
+                future = Future()
+                self._cache[key] = future
+                self.read_log.append((service, operation, region, json.dumps(params, sort_keys=True, default=str)))
+        if owner:
+            try:
+                future.set_result(self._send_read(service, operation, region, paginate, params))
+            except ReadFailed as failed:
+                future.set_exception(failed)
+        try:
+            return future.result()
+        except ReadFailed as failed:
+            if failed.code and failed.code in set(missing):
+                return None
+            raise
+
+    def _send_read(self, service: str, operation: str, region: str, paginate: bool, params: Mapping[str, Any]) -> Any:
+        from botocore import xform_name
+
+        client = self.client(service, region)
+        method = xform_name(operation)
+        try:
+            if paginate and client.can_paginate(method):
+                return _merge_pages(client.get_paginator(method).paginate(**params))
+            response = getattr(client, method)(**params)
+        except Exception as error:  # noqa: BLE001 - classified, never raised raw
+            raise describe_error(error, service, operation) from None
+        response.pop("ResponseMetadata", None)
+        return response
+
+    def try_read(self, service: str, operation: str, region: str | None = None, **kw: Any) -> Any:
+        """Like :meth:`read`, but a failure becomes the state's ``unreadable(reason)`` marker."""
+        try:
+            return self.read(service, operation, region, **kw)
+        except ReadFailed as failed:
+            return unreadable(failed.reason)
+
+    def forget(self) -> None:
+        """Drop the read cache, so the next collect sees the account as it is now."""
+        with self._lock:
+            self._cache.clear()
+
+    # --- writes -----------------------------------------------------------------------------------
+
+    def write(self, call: Call) -> Any:
+        """Send one change's call. Failures raise StepError with a hint; the read cache is dropped."""
+        from botocore import xform_name
+
+        client = self.client(call.service, call.region if call.service not in GLOBAL_SERVICES else None)
+        try:
+            response = getattr(client, xform_name(call.operation))(**call.params)
+        except Exception as error:  # noqa: BLE001
+            failed = describe_error(error, call.service, call.operation)
+            hint = {
+                "denied": f"grant {iam_action(call.service, call.operation)} to the caller, or run as an administrator",
+                "unsupported": "this endpoint does not offer the operation; do it in the console",
+                "throttled": "wait a minute and apply again; what was done is kept",
+            }.get(failed.kind, "see the message; nothing after this change was sent")
+            raise StepError(f"{call.name} failed: {failed.reason}", hint) from None
+        finally:
+            self.forget()
+        response.pop("ResponseMetadata", None)
+        return response
+
+    # --- concurrency ------------------------------------------------------------------------------
+
+    def per_region(self, fn: Callable[[str], T], regions: Iterable[str] | None = None) -> dict[str, T | dict]:
+        """Run ``fn(region)`` for every region in scope, concurrently; a failure becomes unreadable."""
+        regions = list(regions) if regions is not None else self.regions()
+        pool = self._region_pool()
+        futures = {region: pool.submit(fn, region) for region in regions}
+        results: dict[str, Any] = {}
+        for region, future in futures.items():
+            try:
+                results[region] = future.result()
+            except ReadFailed as failed:
+                results[region] = unreadable(failed.reason)
+        return results
+
+    def _region_pool(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix="aws-region")
+            return self._pool
+
+    def close(self) -> None:
+        if self._pool:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _merge_pages(pages: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for page in pages:
+        for key, value in page.items():
+            if key in ("ResponseMetadata", "NextToken", "Marker", "IsTruncated", "NextMarker"):
+                continue
+            if isinstance(value, list):
+                merged.setdefault(key, []).extend(value)
+            else:
+                merged.setdefault(key, value)
+    return merged

@@ -1,0 +1,123 @@
+"""What the commands share: the parser class, the target options, and opening AWS."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from typing import Any, NoReturn
+
+from steps.base import StepError
+
+PROG = "aws-essentials"
+PROFILE_PATTERN = re.compile(r"^[A-Za-z0-9_.+=,@/-]{1,64}$")
+ROLE_ARN_PATTERN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
+
+
+class UsageError(Exception):
+    """Bad usage: reported in one line, exit code 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (exit 2) instead of the usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        if message:
+            print(message, file=sys.stderr, end="")
+        raise SystemExit(status)
+
+
+def add_target_options(parser: argparse.ArgumentParser) -> None:
+    """Which account to use. Defaults are suppressed so the same option works before or after the command."""
+    group = parser.add_argument_group("credentials")
+    group.add_argument("--profile", default=argparse.SUPPRESS, help="AWS profile (default: AWS_PROFILE or the default chain)")
+    group.add_argument("--region", default=argparse.SUPPRESS, help="home region for global calls (default: AWS_REGION)")
+    group.add_argument("--role-arn", default=argparse.SUPPRESS, help="assume this role first")
+    group.add_argument("--external-id", default=argparse.SUPPRESS, help="external id for --role-arn")
+    group.add_argument("--role-session-name", default=argparse.SUPPRESS, help="session name for --role-arn")
+
+
+def split_list(value: str | list[str] | None) -> list[str]:
+    """``a,b c`` → ``[a, b, c]``: lists may be given with commas, spaces or repeated options."""
+    if not value:
+        return []
+    items = value if isinstance(value, list) else [value]
+    return [part for item in items for part in re.split(r"[,\s]+", item) if part]
+
+
+def selected_steps(args: Any) -> list[Any]:
+    """The step modules named by ``--steps`` (all when absent); an unknown id is a usage error."""
+    from steps import STEPS, by_id
+
+    names = split_list(getattr(args, "steps", None))
+    if not names:
+        return list(STEPS)
+    try:
+        return [by_id(name) for name in names]
+    except KeyError as error:
+        raise UsageError(error.args[0]) from None
+
+
+def selected_regions(args: Any) -> list[str] | None:
+    """The regions named by ``--regions``, checked for form (enabled-ness is checked against the account)."""
+    from wizard.aws import REGION_PATTERN
+
+    names = split_list(getattr(args, "regions", None))
+    for name in names:
+        if not REGION_PATTERN.match(name):
+            raise UsageError(f"'{name}' is not a region name; regions look like us-east-1 or eu-west-2")
+    return names or None
+
+
+def target_from(args: Any) -> Any:
+    """Build the immutable :class:`wizard.aws.Target` from the options, validating their form."""
+    from wizard.aws import Target
+
+    profile = getattr(args, "profile", None)
+    if profile is not None and not PROFILE_PATTERN.match(profile):
+        raise UsageError(f"'{profile[:40]}' is not a valid profile name (letters, digits and _.-+=,@/ only)")
+    region = getattr(args, "region", None)
+    if region is not None:
+        from wizard.aws import REGION_PATTERN
+
+        if not REGION_PATTERN.match(region):
+            raise UsageError(f"'{region[:40]}' is not a region name; regions look like us-east-1")
+    role_arn = getattr(args, "role_arn", None)
+    if role_arn is not None and not ROLE_ARN_PATTERN.match(role_arn):
+        raise UsageError(f"'{role_arn[:60]}' is not a role ARN; it looks like arn:aws:iam::123456789012:role/Name")
+    return Target(
+        profile=profile,
+        region=region,
+        role_arn=role_arn,
+        external_id=getattr(args, "external_id", None),
+        role_session_name=getattr(args, "role_session_name", None) or "aws-essentials",
+    )
+
+
+def open_aws(args: Any) -> Any:
+    """An :class:`wizard.aws.AWS` for the options, with the caller identified and regions checked."""
+    from wizard.aws import AWS
+
+    aws = AWS(target_from(args), regions=selected_regions(args))
+    aws.identity()
+    aws.check_regions()
+    return aws
+
+
+def write_output(path: str | None, text: str) -> None:
+    """Print ``text``, or write it to ``path`` (mode 0600) and say where."""
+    if not path:
+        sys.stdout.write(text)
+        return
+    from pathlib import Path
+
+    from wizard.paths import write_private
+
+    try:
+        write_private(Path(path), text)
+    except OSError as error:
+        raise StepError(f"could not write {path}: {error.strerror}", "choose a writable path for --output") from None
+    print(f"wrote {path}", file=sys.stderr)

@@ -1,0 +1,43 @@
+"""`aws-essentials sandbox`: serve the embedded AWS account in the foreground."""
+
+from __future__ import annotations
+
+import argparse
+import threading
+from typing import Any
+
+from wizard.commands.common import UsageError
+
+
+def register(sub: Any) -> None:
+    from wizard.sandbox.scenarios import SCENARIOS
+
+    parser = sub.add_parser("sandbox", help="serve the embedded AWS account on 127.0.0.1 for any AWS tool")
+    parser.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
+    parser.add_argument("--scenario", choices=SCENARIOS, default="insecure")
+    parser.add_argument("--latency-ms", type=int, default=0, help="added to every AWS request")
+    parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests that fail (0 to 1)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from wizard.sandbox import Sandbox
+
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port} is not a port number (0 to 65535)")
+    if not 0.0 <= args.fault_rate <= 1.0:
+        raise UsageError(f"--fault-rate {args.fault_rate} must be between 0 and 1")
+    if args.latency_ms < 0:
+        raise UsageError("--latency-ms cannot be negative")
+    sandbox = Sandbox(scenario=args.scenario, port=args.port, latency_ms=args.latency_ms,
+                      fault_rate=args.fault_rate).start()
+    print(f"# aws-essentials sandbox: scenario {args.scenario}, account {sandbox.account_id}")
+    for name, value in sandbox.env().items():
+        print(f"export {name}={value}")
+    print("# Paste the lines above into another shell; Ctrl-C here stops the sandbox.", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.stop()
+    return 0

@@ -1,0 +1,140 @@
+"""The WSGI layer in front of moto: control endpoint, latency and faults, gap handlers, then moto."""
+
+from __future__ import annotations
+
+import io
+import json
+import traceback
+from typing import Any, Callable
+
+from .faults import Faults
+from .protocol import GapError, Response, error_response, json_response, status_line
+from .requests import RequestInfo, identify
+from .state import AccountGaps, GapState
+
+
+class Call:
+    """One AWS request as seen by a gap handler."""
+
+    def __init__(self, app: "SandboxApp", environ: dict, info: RequestInfo):
+        self.app, self.environ, self.info = app, environ, info
+        self.gaps: GapState = app.gaps
+
+    @property
+    def account(self) -> AccountGaps:
+        return self.gaps.account(self.info.account_id)
+
+    @property
+    def region(self) -> str:
+        return self.info.region
+
+    def json(self) -> dict:
+        if not self.info.body:
+            return {}
+        try:
+            return json.loads(self.info.body)
+        except ValueError:
+            raise GapError("SerializationException", "request body is not valid JSON")
+
+    @property
+    def params(self) -> dict:
+        return self.info.params
+
+    @property
+    def query(self) -> dict:
+        from urllib.parse import parse_qs
+
+        return {k: v[0] for k, v in parse_qs(self.environ.get("QUERY_STRING", "")).items()}
+
+    @property
+    def path(self) -> str:
+        return self.environ.get("PATH_INFO", "/")
+
+    def forward(self, region: str | None = None, body: bytes | None = None) -> Response:
+        """Send the request to moto (optionally as if signed for another region) and return its answer."""
+        env = dict(self.environ)
+        data = self.info.body if body is None else body
+        env["wsgi.input"] = io.BytesIO(data)
+        env["CONTENT_LENGTH"] = str(len(data))
+        if region and region != self.info.region:
+            auth = env.get("HTTP_AUTHORIZATION", "")
+            env["HTTP_AUTHORIZATION"] = auth.replace(f"/{self.info.region}/", f"/{region}/", 1)
+        return self.app.call_moto(env)
+
+
+Handler = Callable[[Call], "Response | None"]
+
+
+class SandboxApp:
+    def __init__(self, moto_app: Any, gaps: GapState, faults: Faults, control: Callable[[str, dict], Any]):
+        self.moto_app = moto_app
+        self.gaps = gaps
+        self.faults = faults
+        self.control = control
+        from . import gaps as gap_modules
+
+        self.handlers: dict[tuple[str, str], Handler] = gap_modules.HANDLERS
+
+    def call_moto(self, environ: dict) -> Response:
+        captured: dict[str, Any] = {}
+
+        def start_response(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            return lambda data: None
+
+        chunks = self.moto_app(environ, start_response)
+        try:
+            body = b"".join(chunks)
+        finally:
+            close = getattr(chunks, "close", None)
+            if close:
+                close()
+        status = int(str(captured.get("status", "500")).split()[0])
+        headers = [(k, v) for k, v in captured.get("headers", []) if k.lower() != "content-length"]
+        return Response(status, body, headers)
+
+    def _control(self, environ: dict) -> Response:
+        from .requests import read_body
+
+        name = environ.get("PATH_INFO", "")[len("/_sandbox/"):].strip("/")
+        body = read_body(environ)
+        try:
+            payload = json.loads(body) if body else {}
+            result = self.control(name, payload)
+        except KeyError as e:
+            return json_response({"error": f"unknown: {e.args[0]}"}, 404)
+        except (ValueError, TypeError) as e:
+            return json_response({"error": str(e)}, 400)
+        return json_response(result if result is not None else {"ok": True})
+
+    def handle(self, environ: dict) -> Response | None:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/_sandbox/"):
+            return self._control(environ)
+        if path.startswith("/moto-api") or path == "/favicon.ico":
+            return None
+        info = identify(environ)
+        environ["sandbox.info"] = info
+        injected = self.faults.apply(info)
+        if injected is not None:
+            return injected
+        handler = self.handlers.get((info.service, info.operation))
+        if handler is None:
+            return None
+        try:
+            with self.gaps.lock:
+                return handler(Call(self, environ, info))
+        except GapError as e:
+            return error_response(info, e.status, e.code, e.message)
+        except Exception as e:  # a bug in the layer: answer like AWS would, keep the trace
+            traceback.print_exc()
+            return error_response(info, 500, "InternalFailure", f"sandbox gap layer error: {e}")
+
+    def __call__(self, environ: dict, start_response):
+        resp = self.handle(environ)
+        if resp is None:
+            return self.moto_app(environ, start_response)
+        headers = [(k, v) for k, v in resp.headers if k.lower() != "content-length"]
+        headers.append(("Content-Length", str(len(resp.body))))
+        start_response(status_line(resp.status), headers)
+        return [resp.body]

@@ -1,0 +1,28 @@
+"""What moto 5.2.5 lacks, one module per service. Handlers return a Response, or None to let moto answer."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+HANDLERS: dict[tuple[str, str], Callable] = {}
+
+
+def handles(service: str, *operations: str):
+    def register(fn):
+        for op in operations:
+            HANDLERS[(service, op)] = fn
+        return fn
+
+    return register
+
+
+from . import (  # noqa: E402,F401  (registration by import)
+    account,
+    accessanalyzer,
+    cloudtrail,
+    ec2,
+    iam_root,
+    securityhub,
+    ssoadmin,
+    sts,
+)

@@ -1,0 +1,2 @@
+"""stub"""
+from . import handles  # noqa

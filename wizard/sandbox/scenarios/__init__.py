@@ -1,0 +1,78 @@
+"""Scenario seeding: composable seed modules run in order against the running sandbox over HTTP."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.config import Config
+
+from ..state import HOME_REGION
+
+if TYPE_CHECKING:
+    from ..server import Sandbox
+
+WORKLOAD_REGIONS = ("us-east-1", "eu-west-1")
+CLIENT_CONFIG = Config(inject_host_prefix=False, retries={"mode": "standard", "max_attempts": 3})
+
+
+class SeedContext:
+    """What a seed module gets: clients into any account, the gap state, and scenario facts."""
+
+    def __init__(self, sandbox: "Sandbox"):
+        self.sandbox = sandbox
+        self.gaps = sandbox.gaps
+        self.account_id = sandbox.account_id
+        self.home_region = HOME_REGION
+        self.workload_regions = WORKLOAD_REGIONS
+        self._sessions: dict[str, boto3.session.Session] = {}
+        self._clients: dict[tuple[str, str, str], object] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def member_account_ids(self) -> list[str]:
+        return self.sandbox.member_account_ids
+
+    def session(self, account_id: str | None = None) -> boto3.session.Session:
+        account_id = account_id or self.account_id
+        with self._lock:
+            sess = self._sessions.get(account_id)
+        if sess is not None:
+            return sess
+        if account_id == self.account_id:
+            sess = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                                         region_name=HOME_REGION)
+        else:
+            sts = self.client("sts")
+            creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole",
+                                    RoleSessionName="sandbox-seed")["Credentials"]
+            sess = boto3.session.Session(aws_access_key_id=creds["AccessKeyId"],
+                                         aws_secret_access_key=creds["SecretAccessKey"],
+                                         aws_session_token=creds["SessionToken"], region_name=HOME_REGION)
+        with self._lock:
+            self._sessions[account_id] = sess
+        return sess
+
+    def client(self, service: str, region: str = HOME_REGION, account_id: str | None = None):
+        key = (service, region, account_id or self.account_id)
+        with self._lock:
+            c = self._clients.get(key)
+        if c is None:
+            c = self.session(account_id).client(service, region_name=region, endpoint_url=self.sandbox.endpoint_url,
+                                                config=CLIENT_CONFIG)
+            with self._lock:
+                self._clients[key] = c
+        return c
+
+    def accounts(self) -> list[str]:
+        """The main account then the members (in the org scenario)."""
+        return [self.account_id, *self.member_account_ids]
+
+
+def seed_scenario(sandbox: "Sandbox", scenario: str) -> None:
+    from .seeds import SEEDS
+
+    ctx = SeedContext(sandbox)
+    for module in SEEDS:
+        module.seed(ctx, scenario)

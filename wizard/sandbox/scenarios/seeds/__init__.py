@@ -1,0 +1,14 @@
+"""The seed registry: each catalogue step adds its module here; they run in this order.
+
+A seed module has `def seed(ctx, scenario): ...` (ctx: scenarios.SeedContext). Organization
+first, so that later seeds can reach the member accounts.
+"""
+
+from . import contacts, organization, regions, root
+
+SEEDS = [
+    organization,
+    root,
+    contacts,
+    regions,
+]

@@ -1,0 +1,158 @@
+"""Sandbox: moto's server in-process on 127.0.0.1 with the gap layer in front of it."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")  # before moto's ec2 is imported
+
+from .faults import Faults  # noqa: E402
+from .state import DEFAULT_ACCOUNT_ID, GapState  # noqa: E402
+
+SCENARIOS = ("empty", "insecure", "secure", "org")
+REGION = "us-east-1"
+
+
+class Sandbox:
+    def __init__(self, scenario: str = "insecure", port: int = 0, latency_ms: int = 0, fault_rate: float = 0.0,
+                 fault_kinds=("throttle", "5xx", "denied"), seed: int = 0, host: str = "127.0.0.1"):
+        if scenario not in SCENARIOS:
+            raise ValueError(f"unknown scenario {scenario!r}; choose one of {', '.join(SCENARIOS)}")
+        self.scenario = scenario
+        self.seed = seed
+        self.host = host
+        self._port = port
+        self.gaps = GapState()
+        self.faults = Faults(rate=0.0, kinds=fault_kinds, seed=seed, latency_ms=0)
+        self._initial_faults = (fault_rate, tuple(fault_kinds), latency_ms)
+        self.account_id = DEFAULT_ACCOUNT_ID
+        self.member_account_ids: list[str] = []
+        self.organization_id: str | None = None
+        self.last_seed_seconds: float | None = None
+        self._server = None
+        self._thread: threading.Thread | None = None
+        self._reset_lock = threading.Lock()
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def start(self) -> "Sandbox":
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+        from werkzeug.serving import make_server
+
+        from . import managed_policies
+        from .app import SandboxApp
+
+        managed_policies.install()
+        moto_app = DomainDispatcherApplication(create_backend_app)
+        self.app = SandboxApp(moto_app, self.gaps, self.faults, self._control)
+        self._server = make_server(self.host, self._port, self.app, threaded=True, request_handler=MotoRequestHandler)
+        self._port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, name="aws-sandbox", daemon=True)
+        self._thread.start()
+        self.reset(self.scenario)
+        rate, kinds, latency = self._initial_faults
+        self.faults.set(rate=rate, kinds=kinds)
+        self.faults.set_latency(latency)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> "Sandbox":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://{self.host}:{self._port}"
+
+    def env(self) -> dict[str, str]:
+        return {
+            "AWS_ENDPOINT_URL": self.endpoint_url,
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_REGION": REGION,
+            "AWS_DEFAULT_REGION": REGION,
+        }
+
+    # -- state -----------------------------------------------------------------------------
+    def reset(self, scenario: str | None = None) -> float:
+        """Wipe moto and gap state, seed `scenario`; returns the seconds it took."""
+        scenario = scenario or self.scenario
+        if scenario not in SCENARIOS:
+            raise ValueError(f"unknown scenario {scenario!r}; choose one of {', '.join(SCENARIOS)}")
+        from moto.core.base_backend import BackendDict
+        from moto.core.model_instances import reset_model_data
+
+        from .scenarios import seed_scenario
+
+        with self._reset_lock:
+            t0 = time.perf_counter()
+            saved = self.faults.config, self.faults.latency_ms
+            self.faults.set(rate=0.0)  # seeding never sees faults or latency
+            self.faults.set_latency(0)
+            try:
+                BackendDict.reset()
+                reset_model_data()
+                self.gaps.reset()
+                self.scenario = scenario
+                self.member_account_ids = []
+                self.organization_id = None
+                seed_scenario(self, scenario)
+            finally:
+                cfg, latency = saved
+                self.faults.set(rate=cfg.rate, kinds=cfg.kinds, services=cfg.services,
+                                operations=cfg.operations, deny_actions=cfg.deny_actions)
+                self.faults.set_latency(latency)
+            self.last_seed_seconds = time.perf_counter() - t0
+            return self.last_seed_seconds
+
+    def set_faults(self, rate: float = 0.0, kinds=("throttle",), services=None, operations=None, deny_actions=()) -> None:
+        self.faults.set(rate=rate, kinds=tuple(kinds), services=services, operations=operations,
+                        deny_actions=deny_actions)
+
+    def set_latency(self, ms: int) -> None:
+        self.faults.set_latency(ms)
+
+    def console(self, action: str, account_id: str | None = None, **kwargs) -> dict:
+        """Simulate a console-only action (sandbox only): see scenarios.console.ACTIONS."""
+        from .scenarios.console import run_console_action
+
+        return run_console_action(self, account_id or self.account_id, action, **kwargs)
+
+    # -- control endpoint (/_sandbox/...) ---------------------------------------------------
+    def _control(self, name: str, payload: dict):
+        if name == "reset":
+            seconds = self.reset(payload.get("scenario") or self.scenario)
+            return {"scenario": self.scenario, "seconds": round(seconds, 3),
+                    "account_id": self.account_id, "member_account_ids": self.member_account_ids}
+        if name == "faults":
+            self.set_faults(rate=payload.get("rate", 0.0), kinds=tuple(payload.get("kinds", ("throttle",))),
+                            services=payload.get("services"), operations=payload.get("operations"),
+                            deny_actions=payload.get("deny_actions", ()))
+            return {"ok": True}
+        if name == "latency":
+            self.set_latency(int(payload.get("ms", 0)))
+            return {"ok": True}
+        if name == "console":
+            if "action" not in payload:
+                raise ValueError("console needs an 'action'")
+            extra = {k: v for k, v in payload.items() if k not in ("action", "account_id")}
+            return self.console(payload["action"], payload.get("account_id"), **extra)
+        if name == "state":
+            return {"scenario": self.scenario, "account_id": self.account_id,
+                    "member_account_ids": self.member_account_ids, "endpoint_url": self.endpoint_url}
+        raise KeyError(name)
