@@ -51,7 +51,7 @@ def assess_step(aws: Any, step: ModuleType) -> StepResult:
 
 def _failed(step: ModuleType, reason: str) -> Finding:
     return Finding(
-        check="collect", title=f"{step.INFO.title} could be checked", status=Status.UNKNOWN,
+        check="collect", title=f"{step.INFO.title}: collection", status=Status.UNKNOWN,
         message=f"Could not check this step: {reason}", severity=Severity.INFO,
     )
 

@@ -103,8 +103,8 @@ def describe_error(error: Exception, service: str, operation: str) -> ReadFailed
         ConnectionError as BotoConnectionError,
         EndpointConnectionError,
         NoCredentialsError,
-        ResponseParserError,
     )
+    from botocore.parsers import ResponseParserError
 
     action = iam_action(service, operation)
     if isinstance(error, ClientError):

@@ -8,16 +8,16 @@ from typing import Any
 
 
 def register(sub: Any) -> None:
-    from wizard.sandbox.scenarios import SCENARIOS
-
     parser = sub.add_parser("demo", help="try the wizard on a built-in sandbox account (nothing real is touched)")
-    parser.add_argument("--scenario", choices=SCENARIOS, default="insecure")
+    parser.add_argument("--scenario", default="insecure", help="empty, insecure, secure or org")
 
 
 def start_sandbox(scenario: str) -> Any:
     """Start the sandbox and point this process's AWS settings at it (and only at it)."""
+    from wizard.commands.sandbox import check_scenario
     from wizard.sandbox import Sandbox
 
+    check_scenario(scenario)
     sandbox = Sandbox(scenario=scenario).start()
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
         os.environ.pop(name, None)

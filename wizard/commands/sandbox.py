@@ -10,18 +10,25 @@ from wizard.commands.common import UsageError
 
 
 def register(sub: Any) -> None:
-    from wizard.sandbox.scenarios import SCENARIOS
-
     parser = sub.add_parser("sandbox", help="serve the embedded AWS account on 127.0.0.1 for any AWS tool")
     parser.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
-    parser.add_argument("--scenario", choices=SCENARIOS, default="insecure")
+    parser.add_argument("--scenario", default="insecure", help="empty, insecure, secure or org")
     parser.add_argument("--latency-ms", type=int, default=0, help="added to every AWS request")
     parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests that fail (0 to 1)")
+
+
+def check_scenario(name: str) -> None:
+    """A usage error unless ``name`` is one of the sandbox's scenarios."""
+    from wizard.sandbox import SCENARIOS
+
+    if name not in SCENARIOS:
+        raise UsageError(f"unknown scenario '{name}'; choose one of: {', '.join(SCENARIOS)}")
 
 
 def run(args: argparse.Namespace) -> int:
     from wizard.sandbox import Sandbox
 
+    check_scenario(args.scenario)
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port} is not a port number (0 to 65535)")
     if not 0.0 <= args.fault_rate <= 1.0:
