@@ -1,0 +1,57 @@
+"""Properties every step of the catalogue must have, checked against the sandbox over HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from steps import STEPS
+from steps.base import Status
+from tests.helpers import fix, open_aws, plan_for
+from wizard.apply import fresh_collect
+
+STEP_IDS = [s.INFO.id for s in STEPS]
+
+
+@pytest.mark.parametrize("step", STEPS, ids=STEP_IDS)
+def test_info_is_complete(step):
+    info = step.INFO
+    assert info.id and info.title and info.guide_section
+    assert len(info.why) > 80, "why should explain, in a few sentences of our own"
+    assert info.reads, "every step reads something"
+    assert all(":" in action for action in info.reads + info.writes)
+    names = [i.name for i in info.inputs]
+    assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize("step", STEPS, ids=STEP_IDS)
+def test_secure_account_passes(account, step):
+    sb = account("secure")
+    findings = step.evaluate(fresh_collect(open_aws(sb), step))
+    assert findings
+    failing = [f for f in findings if f.status in (Status.FAIL, Status.UNKNOWN)]
+    assert not failing, failing
+
+
+@pytest.mark.parametrize("step", STEPS, ids=STEP_IDS)
+def test_insecure_account_fails_with_ids(account, step):
+    sb = account("insecure")
+    findings = step.evaluate(fresh_collect(open_aws(sb), step))
+    assert any(f.status is Status.FAIL for f in findings)
+    assert not [f for f in findings if f.status is Status.UNKNOWN], "the sandbox must answer every read"
+    for finding in findings:
+        if finding.status is Status.FAIL:
+            assert finding.message
+
+
+@pytest.mark.parametrize("step", STEPS, ids=STEP_IDS)
+def test_fix_then_nothing_left_to_do(account, step):
+    """Idempotence: after applying the automatic plan, a fresh collect plans no automatic change."""
+    sb = account("insecure")
+    aws = open_aws(sb)
+    plan, result = fix(aws, step)
+    assert plan.automatic, "the insecure scenario should give every step something to fix"
+    assert result.ok, result.failed and result.failed.detail
+    again = plan_for(aws, step)
+    assert not again.automatic, [c.title for c in again.automatic]
+    fixed = {f.check for f in step.evaluate(fresh_collect(aws, step)) if f.status is Status.PASS}
+    assert fixed, "fixing should turn checks to PASS"

@@ -1,0 +1,34 @@
+"""Helpers shared by the sandbox-backed tests: run a step the way the wizard does."""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any, Mapping
+
+from steps.base import Plan
+from wizard.apply import apply_plan, fresh_collect
+from wizard.aws import AWS, Target
+from wizard.journal import Journal
+
+# Answers a user would give for every declared input of the catalogue (valid values).
+DEMO_ANSWERS: dict[str, dict[str, str]] = {
+    "contacts": {"name": "Security Team", "title": "Security Lead", "email": "security@example.com",
+                 "phone": "+1 206 555 0100"},
+}
+
+
+def open_aws(sandbox: Any, **kw: Any) -> AWS:
+    """An AWS object on the sandbox's main account (credentials come from the env the fixture set)."""
+    return AWS(Target(endpoint_url=sandbox.endpoint_url), **kw)
+
+
+def plan_for(aws: AWS, step: ModuleType, answers: Mapping[str, str] | None = None) -> Plan:
+    return step.plan(fresh_collect(aws, step), answers if answers is not None else DEMO_ANSWERS.get(step.INFO.id, {}))
+
+
+def fix(aws: AWS, step: ModuleType, answers: Mapping[str, str] | None = None, journal: Journal | None = None):
+    """Plan and apply every automatic change of ``step``; return (plan, result)."""
+    answers = answers if answers is not None else DEMO_ANSWERS.get(step.INFO.id, {})
+    plan = plan_for(aws, step, answers)
+    result = apply_plan(aws, step, plan, answers, journal=journal)
+    return plan, result
