@@ -1,0 +1,31 @@
+"""Simulated console-only actions, for the sandbox only ("simulate doing this in the console")."""
+
+from __future__ import annotations
+
+ACTIONS = ("enable_root_mfa", "enable_root_hardware_mfa", "disable_root_mfa", "remove_root_keys",
+           "enable_identity_center", "disable_identity_center", "stop_using_root")
+
+
+def run_console_action(sandbox, account_id: str, action: str, **kwargs) -> dict:
+    if action not in ACTIONS:
+        raise ValueError(f"unknown console action {action!r}; choose one of {', '.join(ACTIONS)}")
+    with sandbox.gaps.lock:
+        acct = sandbox.gaps.account(account_id)
+        root = acct.root
+        if action == "enable_root_mfa":
+            root.mfa_enabled, root.hardware_mfa = True, bool(kwargs.get("hardware", False))
+        elif action == "enable_root_hardware_mfa":
+            root.mfa_enabled, root.hardware_mfa = True, True
+        elif action == "disable_root_mfa":
+            root.mfa_enabled, root.hardware_mfa = False, False
+        elif action == "remove_root_keys":
+            root.root_access_keys, root.root_key_last_used = 0, None
+        elif action == "stop_using_root":
+            root.caller_is_root = False
+        elif action == "enable_identity_center":
+            acct.identity_center_enabled = True
+            acct.identity_center_region = kwargs.get("region") or acct.identity_center_region
+        elif action == "disable_identity_center":
+            acct.identity_center_enabled = False
+        return {"ok": True, "account_id": account_id, "action": action,
+                "root": vars(root).copy(), "identity_center_enabled": acct.identity_center_enabled}
