@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -44,6 +45,7 @@ class Sandbox:
         from .app import SandboxApp
 
         managed_policies.install()
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no per-request log lines
         moto_app = DomainDispatcherApplication(create_backend_app)
         self.app = SandboxApp(moto_app, self.gaps, self.faults, self._control)
         self._server = make_server(self.host, self._port, self.app, threaded=True, request_handler=MotoRequestHandler)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import boto3
 from botocore.config import Config
 
+from ..clients import keep_endpoint_host
 from ..state import HOME_REGION
 
 if TYPE_CHECKING:
@@ -59,8 +60,8 @@ class SeedContext:
         with self._lock:
             c = self._clients.get(key)
         if c is None:
-            c = self.session(account_id).client(service, region_name=region, endpoint_url=self.sandbox.endpoint_url,
-                                                config=CLIENT_CONFIG)
+            c = keep_endpoint_host(self.session(account_id).client(
+                service, region_name=region, endpoint_url=self.sandbox.endpoint_url, config=CLIENT_CONFIG))
             with self._lock:
                 self._clients[key] = c
         return c

@@ -1,2 +1,45 @@
-def seed(ctx, scenario):
-    pass
+"""Root-account facts (gap state) and, in secure, a non-root administrator.
+
+insecure: root MFA off, one root access key, root used 3 days ago, the caller is root.
+secure/org: hardware MFA on, no root keys, root unused for 200 days, an IAM admin exists.
+empty: MFA off, no keys, never used, caller not root.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+
+def _ago(days: int) -> str:
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    return (now - datetime.timedelta(days=days)).isoformat()
+
+
+def seed(ctx, scenario: str) -> None:
+    for account_id in ctx.accounts():
+        root = ctx.gaps.account(account_id).root
+        root.created = _ago(900)
+        if scenario == "insecure":
+            root.mfa_enabled, root.hardware_mfa = False, False
+            root.root_access_keys = 1
+            root.root_password_last_used = _ago(3)
+            root.root_key_last_used = _ago(3)
+            root.caller_is_root = True
+        elif scenario in ("secure", "org"):
+            root.mfa_enabled, root.hardware_mfa = True, True
+            root.root_access_keys = 0
+            root.root_password_last_used = _ago(200)
+            root.root_key_last_used = None
+            root.caller_is_root = False
+        else:  # empty
+            root.created = _ago(1)
+    if scenario in ("secure", "org"):
+        iam = ctx.client("iam")
+        iam.create_group(GroupName="Admins")
+        iam.attach_group_policy(GroupName="Admins", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+        iam.create_user(UserName="admin")
+        iam.add_user_to_group(GroupName="Admins", UserName="admin")
+        iam.create_role(RoleName="Admin", AssumeRolePolicyDocument=(
+            '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":'
+            f'{{"AWS":"arn:aws:iam::{ctx.account_id}:root"}},"Action":"sts:AssumeRole"}}]}}'))
+        iam.attach_role_policy(RoleName="Admin", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
