@@ -1,0 +1,68 @@
+"""Shared fixtures: one sandbox per session, `account(scenario)` per test, no real keyring or state."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+
+_REAL_AWS_ENV = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+                 "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                 "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",
+                 "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL", "AWS_REGION",
+                 "AWS_DEFAULT_REGION")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_state(tmp_path, monkeypatch):
+    """An in-memory keyring and a throwaway HOME/XDG/state dir for every test."""
+    import keyring
+
+    from wizard.sandbox.keyring_memory import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("AWS_ESSENTIALS_STATE_DIR", str(tmp_path / "state"))
+    for name in _REAL_AWS_ENV:
+        monkeypatch.delenv(name, raising=False)
+    # never read the developer's real ~/.aws files
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(home / ".aws" / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / ".aws" / "credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    yield
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(scope="session")
+def sandbox():
+    from wizard.sandbox import Sandbox
+
+    sb = Sandbox(scenario="empty", port=0).start()
+    yield sb
+    sb.stop()
+
+
+@pytest.fixture
+def account(sandbox, monkeypatch):
+    """`sb = account("insecure")`: reset the session sandbox to a scenario, no faults or latency,
+    and point the AWS_* environment at it."""
+
+    def use(scenario: str = "insecure"):
+        sandbox.set_faults(rate=0.0)
+        sandbox.set_latency(0)
+        sandbox.reset(scenario)
+        for name, value in sandbox.env().items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.delenv("AWS_PROFILE", raising=False)
+        return sandbox
+
+    yield use
+    sandbox.set_faults(rate=0.0)
+    sandbox.set_latency(0)
