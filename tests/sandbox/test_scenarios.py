@@ -1,0 +1,58 @@
+"""Every scenario seeds, in reasonable time, with the facts the catalogue expects."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from wizard.sandbox import SCENARIOS
+
+from .util import client
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_scenario_seeds_in_reasonable_time(sandbox, scenario):
+    t0 = time.perf_counter()
+    sandbox.reset(scenario)
+    seconds = time.perf_counter() - t0
+    print(f"\nreset({scenario!r}) took {seconds:.3f}s")
+    assert seconds < 30  # generous: the figure is printed, not benchmarked here
+
+
+def test_insecure_facts(account):
+    sb = account("insecure")
+    regions = {r["RegionName"] for r in client(sb, "ec2").describe_regions()["Regions"]}
+    assert {"af-south-1", "me-south-1"} <= regions and "ap-east-1" not in regions
+    for region in ("us-east-1", "eu-west-1"):
+        res = client(sb, "ec2", region).describe_instances()["Reservations"]
+        assert res, f"a workload in {region}"
+    assert client(sb, "organizations").list_roots  # no organization:
+    with pytest.raises(Exception):
+        client(sb, "organizations").describe_organization()
+
+
+def test_org_members_are_stable_and_reachable(account):
+    sb = account("org")
+    first = list(sb.member_account_ids)
+    assert len(first) == 5
+    org = client(sb, "organizations")
+    assert org.describe_organization()["Organization"]["FeatureSet"] == "ALL"
+    root = org.list_roots()["Roots"][0]["Id"]
+    ous = org.list_organizational_units_for_parent(ParentId=root)["OrganizationalUnits"]
+    assert [o["Name"] for o in ous] == ["Workloads"]
+    in_ou = {a["Id"] for a in org.list_accounts_for_parent(ParentId=ous[0]["Id"])["Accounts"]}
+    assert in_ou == set(first)
+    ident = client(sb, "sts", account_id=first[0]).get_caller_identity()
+    assert ident["Account"] == first[0]
+    sb = account("org")
+    assert sb.member_account_ids == first
+
+
+def test_secure_contacts(account):
+    sb = account("secure")
+    acc = client(sb, "account")
+    for kind in ("SECURITY", "BILLING", "OPERATIONS"):
+        c = acc.get_alternate_contact(AlternateContactType=kind)["AlternateContact"]
+        assert "@" in c["EmailAddress"] and c["PhoneNumber"].startswith("+")
+    assert acc.list_regions(RegionOptStatusContains=["ENABLED"])["Regions"] == []
