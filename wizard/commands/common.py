@@ -103,7 +103,10 @@ def open_aws(args: Any) -> Any:
 
     aws = AWS(target_from(args), regions=selected_regions(args))
     aws.identity()
-    aws.check_regions()
+    try:
+        aws.check_regions()
+    except StepError as error:
+        raise UsageError(f"{error.title}; {error.hint}") from None
     return aws
 
 

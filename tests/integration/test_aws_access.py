@@ -1,0 +1,73 @@
+"""wizard/aws.py against the sandbox: caching, unsupported operations, throttling, denial, drift."""
+
+from __future__ import annotations
+
+import pytest
+
+from steps import contacts
+from steps.base import Change, Call, Plan, PlanDrifted, Status, is_unreadable
+from tests.helpers import DEMO_ANSWERS, open_aws, plan_for
+from wizard.apply import apply_plan, fresh_collect
+from wizard.aws import ReadFailed, describe_error
+
+
+def test_same_read_is_made_once(account):
+    sb = account("secure")
+    aws = open_aws(sb)
+    aws.read("iam", "ListUsers", paginate=True)
+    aws.read("iam", "ListUsers", paginate=True)
+    assert aws.calls[("iam", "ListUsers")] == 1
+
+
+def test_unsupported_operation_becomes_unknown(account):
+    sb = account("insecure")
+    aws = open_aws(sb)
+    # AWS Health is not offered by the sandbox: the endpoint answers 404 or an unparseable body.
+    answer = aws.try_read("health", "DescribeEvents", "us-east-1")
+    assert is_unreadable(answer)
+    assert "not supported" in answer["__unreadable__"] or "failed" in answer["__unreadable__"]
+
+
+def test_unparseable_answer_is_classified_as_unsupported():
+    from botocore.parsers import ResponseParserError
+
+    failed = describe_error(ResponseParserError("garbage"), "account", "GetAlternateContact")
+    assert failed.kind == "unsupported" and "account:GetAlternateContact" in failed.reason
+
+
+def test_throttling_is_retried_and_never_fails_a_check(account):
+    sb = account("insecure")
+    baseline = {f.check: f.status for f in contacts.evaluate(fresh_collect(open_aws(sb), contacts))}
+    sb.set_faults(rate=0.4, kinds=("throttle",))
+    aws = open_aws(sb)
+    found = {f.check: f.status for f in contacts.evaluate(fresh_collect(aws, contacts))}
+    assert found == baseline
+    assert aws.requests > sum(aws.calls.values()), "some requests should have been retried"
+
+
+def test_access_denied_names_the_action_and_is_unknown(account):
+    sb = account("insecure")
+    sb.set_faults(deny_actions={"account:GetAlternateContact"})
+    findings = contacts.evaluate(fresh_collect(open_aws(sb), contacts))
+    security = next(f for f in findings if f.check == "security-contact")
+    assert security.status is Status.UNKNOWN
+    assert "account:GetAlternateContact" in security.message
+
+
+def test_drifted_account_is_not_written(account, tmp_path):
+    sb = account("insecure")
+    aws = open_aws(sb)
+    answers = DEMO_ANSWERS["contacts"]
+    plan = plan_for(aws, contacts, answers)
+    # Someone sets the security contact in the console while the user reads the plan.
+    aws.client("account").put_alternate_contact(
+        AlternateContactType="SECURITY", Name="Other", Title="CISO", EmailAddress="ciso@example.com",
+        PhoneNumber="+44 20 7946 0000")
+    with pytest.raises(PlanDrifted) as drift:
+        apply_plan(aws, contacts, plan, answers)
+    assert len(drift.value.new_plan.automatic) == 2
+    held = aws.client("account").get_alternate_contact(AlternateContactType="SECURITY")["AlternateContact"]
+    assert held["Name"] == "Other"
+    from wizard.journal import Journal
+
+    assert Journal(aws.account_id).entries() == []

@@ -1,0 +1,70 @@
+"""`aws-essentials plan`: every change the wizard would make, per step, without making any."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from steps.base import Plan
+from wizard.commands.answers import add_answer_option, parse_answers
+from wizard.commands.common import add_target_options, open_aws, selected_steps, write_output
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("plan", help="show the changes that would be made, without making them")
+    add_target_options(parser)
+    parser.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    parser.add_argument("--output", metavar="FILE", help="write the plan here (mode 0600) instead of stdout")
+    parser.add_argument("--steps", nargs="+", metavar="STEP", help="only these steps")
+    parser.add_argument("--regions", nargs="+", metavar="REGION", help="only these enabled regions")
+    add_answer_option(parser)
+
+
+def plans_for(aws: Any, steps: list, answers: dict[str, dict[str, str]]) -> list[tuple[Any, Plan]]:
+    """Assess ``steps`` and plan each with its answers: ``[(StepResult, Plan)]``."""
+    from wizard.assess import assess
+
+    return [(result, result.plan(answers.get(result.id, {}))) for result in assess(aws, steps)]
+
+
+def render_plan_markdown(account_id: str, plans: list[tuple[Any, Plan]]) -> str:
+    lines = [f"# Planned changes for account {account_id}", ""]
+    for result, plan in plans:
+        lines.append(f"## {result.step.INFO.title} (`{result.id}`)")
+        lines.append("")
+        if result.error:
+            lines += [f"Could not plan: {result.error}", ""]
+            continue
+        if not plan.changes and not plan.needs:
+            lines += ["Nothing to change.", ""]
+            continue
+        for note in plan.notes:
+            lines.append(f"> {note}")
+        for number, change in enumerate(plan.changes, 1):
+            if change.manual:
+                lines.append(f"{number}. **Manual**: {change.reason} ({change.console_url})")
+                lines += [f"   - {step}" for step in change.instructions]
+                continue
+            call = change.to_dict()["call"]
+            flags = " **[typed confirmation]**" if change.risky else ""
+            lines.append(f"{number}. `{change.call.name}`{flags} {change.call.region or ''}: {change.reason}")
+            lines.append(f"   - params: `{json.dumps(call['params'], sort_keys=True)}`")
+            for label, text in (("warning", change.warning), ("cost", change.cost_note), ("undo", change.undo_note)):
+                if text:
+                    lines.append(f"   - {label}: {text}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    steps = selected_steps(args)
+    answers = parse_answers(args.answers, steps)
+    aws = open_aws(args)
+    plans = plans_for(aws, steps, answers)
+    if args.format == "json":
+        text = json.dumps({"account_id": aws.account_id, "plans": [p.to_dict() for _, p in plans]}, indent=2) + "\n"
+    else:
+        text = render_plan_markdown(aws.account_id, plans)
+    write_output(args.output, text)
+    return 0
