@@ -409,6 +409,7 @@ def run_changes(
     recollect: Callable[[], Any] | None = None,
     local_actions: Mapping[str, LocalAction] | None = None,
     on_progress: Callable[[int, ChangeResult], None] | None = None,
+    only: Callable[[Change], bool] | None = None,
 ) -> ApplyResult:
     """Run exactly the confirmed ``plan`` of ``step``, in order, and nothing else.
 
@@ -417,7 +418,9 @@ def run_changes(
     :class:`PlanDrifted` carries the new plan and nothing is sent. Each change is journalled
     (write-ahead) before its call; the first failure stops the plan and the rest are skipped.
     Changes whose ``call.service`` is ``"local"`` run a handler from ``local_actions`` (keyring
-    storage, config-file writes): steps stay free of UI and keyring code.
+    storage, config-file writes): steps stay free of UI and keyring code. ``only`` runs a subset
+    (e.g. the non-risky changes for ``fix --yes``); the drift check still covers the whole plan, and
+    a change that refers to a skipped one is skipped too.
     """
     if plan.needs:
         raise StepError("the plan is missing answers: " + ", ".join(plan.needs), "fill in the step's inputs first")
@@ -429,10 +432,14 @@ def run_changes(
     outcome = ApplyResult(step=plan.step)
     responses: dict[str, Any] = {}
     for index, change in enumerate(plan.changes):
-        if change.manual or change.call is None:
+        if change.manual or change.call is None or (only and not only(change)):
             outcome.skipped.append(change)
             continue
-        params = _resolve(change.call.params, responses)
+        try:
+            params = _resolve(change.call.params, responses)
+        except KeyError:  # it needs the response of a change that was skipped
+            outcome.skipped.append(change)
+            continue
         entry = journal.begin(plan.step, change, params)
         try:
             if change.call.service == "local":
