@@ -4,11 +4,12 @@ A seed module has `def seed(ctx, scenario): ...` (ctx: scenarios.SeedContext). O
 first, so that later seeds can reach the member accounts.
 """
 
-from . import contacts, organization, regions, root
+from . import contacts, organization, regions, root, s3
 
 SEEDS = [
     organization,
     root,
     contacts,
     regions,
+    s3,
 ]

@@ -1,0 +1,91 @@
+"""S3 buckets, account Block Public Access and KMS keys, for the `s3` step.
+
+insecure: account BPA off; in us-east-1 a public static-website bucket (public-read policy, no
+BPA) and a bucket without encryption or versioning; in eu-west-1 a bucket whose policy has one
+unrelated statement but no TLS-only statement; a customer-managed key without rotation in each
+workload region.
+secure/org (main account): account BPA on; buckets with BPA, a TLS-only policy (next to an
+unrelated statement), default encryption (SSE-S3 and SSE-KMS), versioning with MFA delete; the
+customer-managed key rotates.
+Every scenario but empty also has AWS-managed keys (alias/aws/s3, alias/aws/ebs) in the workload
+regions: they must never become findings.
+"""
+
+from __future__ import annotations
+
+import json
+
+FULL_BPA = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True}
+MFA = "arn:aws:iam::{account}:mfa/root-account-mfa-device 123456"
+
+
+def _create(s3, name: str, region: str) -> None:
+    extra = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    s3.create_bucket(Bucket=name, **extra)
+
+
+def _reader_statement(account: str, name: str) -> dict:
+    return {"Sid": "AllowAccountRead", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+            "Action": ["s3:GetObject", "s3:ListBucket"],
+            "Resource": [f"arn:aws:s3:::{name}", f"arn:aws:s3:::{name}/*"]}
+
+
+def _tls_statement(name: str) -> dict:
+    return {"Sid": "DenyPlainHttp", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+            "Resource": [f"arn:aws:s3:::{name}", f"arn:aws:s3:::{name}/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+
+
+def _policy(*statements: dict) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def seed(ctx, scenario: str) -> None:
+    if scenario == "empty":
+        return
+    account = ctx.account_id
+    east, west = ctx.workload_regions[0], ctx.workload_regions[-1]
+    s3 = {r: ctx.client("s3", r) for r in (east, west)}
+    kms = {r: ctx.client("kms", r) for r in (east, west)}
+    for region in (east, west):
+        for alias in ("alias/aws/s3", "alias/aws/ebs"):
+            kms[region].describe_key(KeyId=alias)  # makes the AWS-managed default key, as first use does on AWS
+
+    if scenario == "insecure":
+        website = f"website-{account}"
+        _create(s3[east], website, east)
+        s3[east].put_bucket_website(Bucket=website, WebsiteConfiguration={"IndexDocument": {"Suffix": "index.html"}})
+        s3[east].put_bucket_policy(Bucket=website, Policy=_policy(
+            {"Sid": "PublicRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+             "Resource": f"arn:aws:s3:::{website}/*"}))
+        raw = f"raw-uploads-{account}"
+        _create(s3[east], raw, east)
+        shared = f"shared-data-{account}"
+        _create(s3[west], shared, west)
+        s3[west].put_bucket_policy(Bucket=shared, Policy=_policy(_reader_statement(account, shared)))
+        s3[west].put_bucket_encryption(Bucket=shared, ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+        s3[west].put_bucket_versioning(Bucket=shared, VersioningConfiguration={"Status": "Enabled"})
+        for region in (east, west):
+            kms[region].create_key(Description="application data key")
+        return
+
+    if scenario in ("secure", "org"):
+        ctx.client("s3control").put_public_access_block(AccountId=account, PublicAccessBlockConfiguration=FULL_BPA)
+        key = kms[east].create_key(Description="application data key")["KeyMetadata"]
+        kms[east].enable_key_rotation(KeyId=key["KeyId"])
+        buckets = (
+            (f"app-data-{account}", east, {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key["Arn"]}),
+            (f"backups-{account}", west, {"SSEAlgorithm": "AES256"}),
+        )
+        for name, region, encryption in buckets:
+            client = s3[region]
+            _create(client, name, region)
+            client.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=FULL_BPA)
+            client.put_bucket_policy(Bucket=name, Policy=_policy(_reader_statement(account, name),
+                                                                 _tls_statement(name)))
+            client.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={
+                "Rules": [{"ApplyServerSideEncryptionByDefault": encryption, "BucketKeyEnabled": True}]})
+            client.put_bucket_versioning(Bucket=name, MFA=MFA.format(account=account),
+                                         VersioningConfiguration={"Status": "Enabled", "MFADelete": "Enabled"})
