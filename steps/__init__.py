@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from steps import contacts, s3
+from steps import contacts, keys, s3
 
 STEPS: tuple[ModuleType, ...] = (
     contacts,
+    keys,
     s3,
 )
 

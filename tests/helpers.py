@@ -14,6 +14,7 @@ from wizard.journal import Journal
 DEMO_ANSWERS: dict[str, dict[str, str]] = {
     "contacts": {"name": "Security Team", "title": "Security Lead", "email": "security@example.com",
                  "phone": "+1 206 555 0100"},
+    "keys": {"delete_replaced_keys": "no"},
 }
 
 

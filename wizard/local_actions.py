@@ -13,4 +13,8 @@ Handler = Callable[[Mapping[str, Any], Mapping[str, Any]], Any]
 
 def local_actions(aws: Any) -> dict[str, Handler]:
     """The handlers for one run, bound to its AWS access (name -> handler(params, earlier responses))."""
-    return {}
+    from wizard import credentials
+
+    handlers: dict[str, Handler] = {}
+    handlers.update(credentials.handlers(aws))  # keyring.*, sts.verify_key, credentials.hold_secret (keys step)
+    return handlers

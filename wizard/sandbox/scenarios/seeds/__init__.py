@@ -4,7 +4,7 @@ A seed module has `def seed(ctx, scenario): ...` (ctx: scenarios.SeedContext). O
 first, so that later seeds can reach the member accounts.
 """
 
-from . import contacts, organization, regions, root, s3
+from . import contacts, keys, organization, regions, root, s3
 
 SEEDS = [
     organization,
@@ -12,4 +12,5 @@ SEEDS = [
     contacts,
     regions,
     s3,
+    keys,
 ]

@@ -1,0 +1,565 @@
+"""Key rotation: old, unused and doubled access keys, idle console passwords, the password policy.
+
+The credential report is the source of every date (creation, last use, password use); the key
+ids come from ListAccessKeys, matched to the report's two key slots by creation time.
+
+Rotation follows AWS's order. For the caller's own key: create the new key, store it in the OS
+keyring and switch to it, verify it with sts:GetCallerIdentity, and only then deactivate the old
+key; its deletion is offered on a later run. For another user's key: create the new key and hold
+its secret for one reveal (never logged); the person who runs that workload switches to it, and
+a later run deactivates the old key once the new one is in use and the old one is not.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import time
+from typing import Any, Mapping
+
+from steps.base import (
+    Call, Change, Finding, Input, Plan, Ref, Severity, Status, StepInfo, is_unreadable, manual,
+    reason_of, unknown_finding, unreadable,
+)
+
+MAX_KEY_AGE_DAYS = 90
+UNUSED_DAYS = 45
+MIN_PASSWORD_LENGTH = 14
+PASSWORD_REUSE = 24
+MAX_PASSWORD_AGE = 90
+SETUP_WINDOW = datetime.timedelta(hours=1)  # a key made this close to its user was made "at setup"
+
+USERS_CONSOLE = "https://console.aws.amazon.com/iam/home#/users"
+POLICY_FIELDS = (
+    "MinimumPasswordLength", "RequireSymbols", "RequireNumbers", "RequireUppercaseCharacters",
+    "RequireLowercaseCharacters", "AllowUsersToChangePassword", "MaxPasswordAge", "PasswordReusePrevention",
+    "HardExpiry",
+)
+
+
+def _yes_no(value: str) -> str | None:
+    return None if value.strip().lower() in ("yes", "no") else "answer yes or no"
+
+
+INFO = StepInfo(
+    id="keys",
+    title="Access keys and passwords",
+    why=(
+        "An access key is a password that never expires by itself: the longer it lives and the more "
+        "places it is copied to, the likelier it leaks. Replacing keys regularly, switching off the ones "
+        "nobody uses, and keeping one key per user limit what a leaked key can do. A strong password "
+        "policy does the same for console sign-in."
+    ),
+    guide_section="Key Rotation",
+    severity=Severity.HIGH,
+    reads=("sts:GetCallerIdentity", "iam:GenerateCredentialReport", "iam:GetCredentialReport",
+           "iam:GetAccountPasswordPolicy", "iam:ListAccessKeys"),
+    writes=("iam:UpdateAccountPasswordPolicy", "iam:DeleteAccountPasswordPolicy", "iam:CreateAccessKey",
+            "iam:UpdateAccessKey", "iam:DeleteAccessKey", "iam:DeleteLoginProfile"),
+    inputs=(
+        Input("delete_replaced_keys", "Delete replaced keys", _yes_no, required=False, default="no",
+              choices=("no", "yes"),
+              help="yes deletes the inactive keys whose replacement is already in use (this cannot be undone)"),
+    ),
+)
+
+# --- collect ---------------------------------------------------------------------------------------
+
+
+def collect(aws: Any) -> dict[str, Any]:
+    """The caller, the credential report's user rows with their key ids, and the password policy."""
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    identity = aws.try_read("sts", "GetCallerIdentity")
+    caller = {"arn": None, "user": None, "key_id": _caller_key_id(aws)}
+    if not is_unreadable(identity):
+        caller["arn"] = identity.get("Arn")
+        match = re.match(r"^arn:aws[a-z-]*:iam::\d{12}:user/(?:.*/)?([^/]+)$", identity.get("Arn") or "")
+        caller["user"] = match.group(1) if match else None
+
+    rows = _credential_report(aws)
+    users: Any = rows
+    if not is_unreadable(rows):
+        with_keys = [r["user"] for r in rows if r["keys"]]
+        listed = aws.per_region(lambda name: aws.read("iam", "ListAccessKeys", paginate=True, UserName=name),
+                                regions=with_keys) if with_keys else {}
+        users = [_user_state(row, listed.get(row["user"])) for row in rows]
+
+    policy = aws.try_read("iam", "GetAccountPasswordPolicy", missing=("NoSuchEntity",))
+    if not is_unreadable(policy):
+        policy = (policy or {}).get("PasswordPolicy")
+    return {"now": now.isoformat(), "caller": caller, "users": users, "password_policy": policy}
+
+
+def _caller_key_id(aws: Any) -> str | None:
+    """The access key id the run signs with (None for unknown); read locally, no API call."""
+    known = getattr(aws, "access_key_id", None)
+    if isinstance(known, str):
+        return known
+    try:
+        credentials = aws.client("sts")._request_signer._credentials  # botocore keeps no public accessor
+        return credentials.get_frozen_credentials().access_key if credentials else None
+    except Exception:  # noqa: BLE001 - no credentials, or a botocore change: treat as unknown
+        return None
+
+
+def _credential_report(aws: Any) -> Any:
+    """The report's user rows (the root row belongs to the root step), or the unreadable marker."""
+    started = aws.try_read("iam", "GenerateCredentialReport")
+    if is_unreadable(started):
+        return started
+    if started.get("State") != "COMPLETE":
+        # Real AWS builds the report in the background; ask again until it is ready (the cached read
+        # above is the same for every step of the run, these polls are not cached on purpose).
+        client = aws.client("iam")
+        for _ in range(15):
+            try:
+                if client.generate_credential_report().get("State") == "COMPLETE":
+                    break
+            except Exception:  # noqa: BLE001 - the read below reports what is wrong
+                break
+            time.sleep(1)
+    answer = aws.try_read("iam", "GetCredentialReport")
+    if is_unreadable(answer):
+        return answer
+    content = answer.get("Content") or b""
+    text = content.decode("utf-8", "replace") if isinstance(content, (bytes, bytearray)) else str(content)
+    try:
+        return [_row(r) for r in csv.DictReader(io.StringIO(text)) if r.get("user") != "<root_account>"]
+    except (KeyError, ValueError) as error:
+        return unreadable(f"the credential report could not be parsed ({error})")
+
+
+def _row(r: Mapping[str, str]) -> dict[str, Any]:
+    keys = []
+    for n in ("1", "2"):
+        rotated = _when(r.get(f"access_key_{n}_last_rotated"))
+        if rotated:
+            keys.append({"slot": n, "active": r.get(f"access_key_{n}_active") == "true", "created": rotated,
+                         "last_used": _when(r.get(f"access_key_{n}_last_used_date"))})
+    password = r.get("password_enabled") == "true"
+    return {
+        "user": r["user"],
+        "arn": r.get("arn"),
+        "created": _when(r.get("user_creation_time")),
+        "password_enabled": password,
+        "password_last_used": _when(r.get("password_last_used")) if password else None,
+        "password_last_changed": _when(r.get("password_last_changed")) if password else None,
+        "keys": keys,
+    }
+
+
+def _when(value: str | None) -> str | None:
+    """A report or API date as ISO 8601 UTC to the second; None for N/A, no_information..."""
+    if not value or value in ("N/A", "no_information", "not_supported"):
+        return None
+    try:
+        when = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    return when.astimezone(datetime.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _user_state(row: dict[str, Any], listed: Any) -> dict[str, Any]:
+    """The row with its keys' ids: ListAccessKeys matched to the report's slots by creation time."""
+    user = {k: v for k, v in row.items() if k != "keys"}
+    if not row["keys"]:
+        user["keys"] = []
+        return user
+    if listed is None or is_unreadable(listed):
+        user["keys"] = listed if listed is not None else unreadable("ListAccessKeys was not answered")
+        return user
+    metadata = sorted(listed.get("AccessKeyMetadata", []), key=lambda k: str(k.get("CreateDate")))
+    slots = list(row["keys"])
+    keys = []
+    for meta in metadata:
+        created = _when(meta.get("CreateDate").isoformat() if hasattr(meta.get("CreateDate"), "isoformat")
+                        else meta.get("CreateDate"))
+        slot = next((s for s in slots if s["created"] == created), None) or (slots[0] if slots else None)
+        if slot is not None:
+            slots.remove(slot)
+        keys.append({
+            "id": meta["AccessKeyId"],
+            "active": meta.get("Status") == "Active",
+            "created": slot["created"] if slot else created,
+            "last_used": slot["last_used"] if slot else None,
+        })
+    user["keys"] = keys
+    return user
+
+
+# --- analysis shared by evaluate and plan ----------------------------------------------------------
+
+
+def _dt(value: str | None) -> datetime.datetime | None:
+    return datetime.datetime.fromisoformat(value) if value else None
+
+
+def _days(now: datetime.datetime, value: str | None) -> int | None:
+    when = _dt(value)
+    return None if when is None else (now - when).days
+
+
+def _analyse(state: Mapping[str, Any]) -> dict[str, Any]:
+    """What is wrong with each user's credentials and what the plan does about it.
+
+    Returns lists of problems per check and ``actions`` (what the plan will do, in order).
+    """
+    now = _dt(state["now"])
+    caller = state.get("caller") or {}
+    own_key, own_user = caller.get("key_id"), caller.get("user")
+    out: dict[str, Any] = {"old": [], "unused": [], "doubled": [], "setup": [], "unknown": [], "actions": [],
+                           "deletable": []}
+    for user in state["users"]:
+        name = user["user"]
+        keys = user["keys"]
+        if is_unreadable(keys):
+            out["unknown"].append((name, reason_of(keys)))
+            continue
+        active = [k for k in keys if k["active"]]
+        retiring: set[str] = set()  # keys the plan deactivates because nobody uses them
+        for key in active:
+            unused = _days(now, key["last_used"] or key["created"])
+            age = _days(now, key["created"])
+            at_setup = (user["password_enabled"] and key["last_used"] is None and user["created"]
+                        and abs(_dt(key["created"]) - _dt(user["created"])) <= SETUP_WINDOW)
+            own = key["id"] == own_key
+            if age is not None and age > MAX_KEY_AGE_DAYS:
+                out["old"].append({"user": name, "key": key, "days": age, "own": own})
+            if unused is not None and unused >= UNUSED_DAYS:
+                out["unused"].append({"user": name, "key": key, "days": unused, "own": own})
+            if at_setup:
+                out["setup"].append({"user": name, "key": key, "own": own})
+            if not own and ((unused is not None and unused >= UNUSED_DAYS) or at_setup):
+                retiring.add(key["id"])
+                why = ("it was made with the user and has never been used" if at_setup and not key["last_used"]
+                       else f"it has not been used for {unused} days")
+                out["actions"].append({"kind": "deactivate-unused", "user": name, "key": key, "why": why})
+        if len(active) > 1:
+            out["doubled"].append({"user": name, "keys": active})
+        staying = [k for k in active if k["id"] not in retiring]
+        if len(staying) == 2:
+            out["actions"].append(_pair_action(name, staying, own_key))
+        elif len(staying) == 1 and (_days(now, staying[0]["created"]) or 0) > MAX_KEY_AGE_DAYS:
+            key = staying[0]
+            if len(keys) >= 2:
+                out["actions"].append({"kind": "no-slot", "user": name, "key": key,
+                                       "other": next(k for k in keys if k["id"] != key["id"])})
+            elif key["id"] == own_key:
+                out["actions"].append({"kind": "rotate-own", "user": name, "key": key})
+            else:
+                out["actions"].append({"kind": "rotate-other", "user": name, "key": key})
+        for old in keys:
+            if old["active"]:
+                continue
+            newer = [k for k in active if k["created"] > old["created"] and k["last_used"]
+                     and k["last_used"] > (old["last_used"] or old["created"])]
+            if newer:
+                out["deletable"].append({"user": name, "key": old, "replacement": newer[0]})
+        if user["password_enabled"] and name != own_user:
+            last = user["password_last_used"] or user["password_last_changed"] or user["created"]
+            idle = _days(now, last)
+            if idle is not None and idle >= UNUSED_DAYS:
+                out["unused"].append({"user": name, "password": True, "days": idle})
+                out["actions"].append({"kind": "remove-password", "user": name, "days": idle,
+                                       "never": user["password_last_used"] is None})
+        elif user["password_enabled"]:
+            idle = _days(now, user["password_last_used"] or user["password_last_changed"] or user["created"])
+            if idle is not None and idle >= UNUSED_DAYS:
+                out["unused"].append({"user": name, "password": True, "days": idle, "own": True})
+    return out
+
+
+def _pair_action(user: str, pair: list[dict], own_key: str | None) -> dict[str, Any]:
+    """Two active keys: finish a rotation when the newer key is in use and the older one is not."""
+    older, newer = sorted(pair, key=lambda k: k["created"])
+    if newer["last_used"] and (older["last_used"] is None or older["last_used"] < newer["created"]):
+        if older["id"] == own_key:
+            return {"kind": "switch-own", "user": user, "key": older, "newer": newer}
+        return {"kind": "deactivate-replaced", "user": user, "key": older, "newer": newer}
+    if not newer["last_used"]:
+        return {"kind": "waiting", "user": user, "key": older, "newer": newer}
+    return {"kind": "both-used", "user": user, "key": older, "newer": newer}
+
+
+_AUTOMATIC = {"deactivate-unused", "deactivate-replaced", "rotate-own", "rotate-other", "remove-password"}
+
+
+def _fixable_keys(analysis: Mapping[str, Any]) -> set[str]:
+    return {a["key"]["id"] for a in analysis["actions"] if a["kind"] in _AUTOMATIC and "key" in a}
+
+
+# --- evaluate --------------------------------------------------------------------------------------
+
+_IDS = {
+    "key-age": (("1.13",), ("IAM.3",), Severity.HIGH, "Access keys are rotated every 90 days or less"),
+    "unused-credentials": (("1.11",), ("IAM.22",), Severity.MEDIUM, "Credentials unused for 45 days are disabled"),
+    "one-active-key": (("1.12",), (), Severity.MEDIUM, "Each user has at most one active access key"),
+    "setup-keys": (("1.10",), (), Severity.LOW, "No unused access keys made when a console user was created"),
+    "password-length": (("1.7",), ("IAM.15",), Severity.MEDIUM, "Password policy requires 14 characters or more"),
+    "password-reuse": (("1.8",), ("IAM.16",), Severity.MEDIUM, "Password policy prevents reusing the last 24"),
+    "password-max-age": ((), ("IAM.7",), Severity.LOW, "Password policy sets a maximum password age of 90 days"),
+}
+
+
+def _finding(check: str, status: Status, message: str, **kw: Any) -> Finding:
+    cis, hub, severity, title = _IDS[check]
+    return Finding(check, title, status, message, severity=severity, cis=cis, securityhub=hub, **kw)
+
+
+def _unknown(check: str, reason: str, **kw: Any) -> Finding:
+    cis, hub, severity, title = _IDS[check]
+    return unknown_finding(check, title, reason, severity=severity, cis=cis, securityhub=hub, **kw)
+
+
+def evaluate(state: Mapping[str, Any]) -> list[Finding]:
+    findings = _password_findings(state.get("password_policy"))
+    users = state["users"]
+    key_checks = ("key-age", "unused-credentials", "one-active-key", "setup-keys")
+    if is_unreadable(users):
+        return [_unknown(c, reason_of(users)) for c in key_checks] + findings
+    analysis = _analyse(state)
+    fixable = _fixable_keys(analysis)
+    waiting = {a["user"]: a for a in analysis["actions"] if a["kind"] in ("waiting", "both-used", "switch-own")}
+    passwords = {a["user"] for a in analysis["actions"] if a["kind"] == "remove-password"}
+    found: dict[str, list[Finding]] = {c: [] for c in key_checks}
+    for item in analysis["old"]:
+        key, user = item["key"], item["user"]
+        extra = " It is the key this run uses: the plan rotates it safely." if item["own"] else ""
+        if user in waiting:
+            extra = f" A newer key ({waiting[user]['newer']['id']}) exists: finish the rotation."
+        found["key-age"].append(_finding(
+            "key-age", Status.FAIL, f"{user}'s key {key['id']} is {item['days']} days old.{extra}",
+            resource=f"{user}/{key['id']}", fixable=key["id"] in fixable))
+    for item in analysis["unused"]:
+        user = item["user"]
+        if item.get("password"):
+            found["unused-credentials"].append(_finding(
+                "unused-credentials", Status.FAIL,
+                f"{user}'s console password has not been used for {item['days']} days."
+                + (" It is the caller's own user: remove it yourself if nobody signs in with it."
+                   if item.get("own") else ""),
+                resource=f"{user}/console-password", fixable=user in passwords))
+        else:
+            key = item["key"]
+            found["unused-credentials"].append(_finding(
+                "unused-credentials", Status.FAIL,
+                f"{user}'s key {key['id']} has not been used for {item['days']} days.",
+                resource=f"{user}/{key['id']}", fixable=key["id"] in fixable))
+    for item in analysis["doubled"]:
+        ids = [k["id"] for k in item["keys"]]
+        found["one-active-key"].append(_finding(
+            "one-active-key", Status.FAIL, f"{item['user']} has {len(ids)} active keys: {', '.join(ids)}.",
+            resource=item["user"], fixable=any(i in fixable for i in ids)))
+    for item in analysis["setup"]:
+        key = item["key"]
+        found["setup-keys"].append(_finding(
+            "setup-keys", Status.FAIL,
+            f"{item['user']} signs in to the console and got key {key['id']} at creation; it was never used.",
+            resource=f"{item['user']}/{key['id']}", fixable=key["id"] in fixable))
+    for name, reason in analysis["unknown"]:
+        for check in key_checks:
+            found[check].append(_unknown(check, reason, resource=name))
+    passes = {
+        "key-age": "Every active access key is 90 days old or younger.",
+        "unused-credentials": "Every active key and console password was used in the last 45 days.",
+        "one-active-key": "No user has more than one active access key.",
+        "setup-keys": "No console user holds an unused key made when the user was created.",
+    }
+    for check in key_checks:
+        findings.extend(found[check] or [_finding(check, Status.PASS, passes[check])])
+    return findings
+
+
+def _password_findings(policy: Any) -> list[Finding]:
+    checks = ("password-length", "password-reuse", "password-max-age")
+    if is_unreadable(policy):
+        return [_unknown(c, reason_of(policy)) for c in checks]
+    if not policy:
+        return [_finding(c, Status.FAIL, "The account has no password policy: AWS's weak default applies.",
+                         fixable=True) for c in checks]
+    length = policy.get("MinimumPasswordLength") or 0
+    reuse = policy.get("PasswordReusePrevention") or 0
+    age = policy.get("MaxPasswordAge") or 0
+    return [
+        _finding("password-length", Status.PASS, f"Passwords need {length} characters.")
+        if length >= MIN_PASSWORD_LENGTH else
+        _finding("password-length", Status.FAIL, f"Passwords need only {length} characters.", fixable=True),
+        _finding("password-reuse", Status.PASS, f"The last {reuse} passwords cannot be reused.")
+        if reuse >= PASSWORD_REUSE else
+        _finding("password-reuse", Status.FAIL,
+                 f"Only the last {reuse} passwords are blocked." if reuse else "Old passwords may be reused.",
+                 fixable=True),
+        _finding("password-max-age", Status.PASS, f"Passwords expire after {age} days.")
+        if 0 < age <= MAX_PASSWORD_AGE else
+        _finding("password-max-age", Status.FAIL,
+                 f"Passwords expire only after {age} days." if age else "Passwords never expire.", fixable=True),
+    ]
+
+
+# --- plan ------------------------------------------------------------------------------------------
+
+
+def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
+    changes: list[Change] = []
+    notes: list[str] = []
+    policy_change = _policy_change(state.get("password_policy"))
+    if policy_change:
+        changes.append(policy_change)
+    if not is_unreadable(state["users"]):
+        analysis = _analyse(state)
+        caller_arn = (state.get("caller") or {}).get("arn")
+        for action in analysis["actions"]:
+            changes.extend(_changes_for(action, caller_arn))
+        delete = (answers.get("delete_replaced_keys") or "no").strip().lower() == "yes"
+        for item in analysis["deletable"]:
+            key, user = item["key"], item["user"]
+            if delete:
+                changes.append(Change(
+                    reason=f"Delete {user}'s inactive key {key['id']}: its replacement "
+                           f"{item['replacement']['id']} is in use.",
+                    call=Call("iam", "DeleteAccessKey", {"UserName": user, "AccessKeyId": key["id"]}),
+                    before={"AccessKeyId": key["id"], "Status": "Inactive"}, after=None,
+                    undo_note="A deleted key cannot be restored; its replacement stays active.",
+                    warning="Deleting a key cannot be undone.",
+                ))
+            else:
+                notes.append(f"{user}'s old key {key['id']} is inactive and its replacement is in use: "
+                             "answer yes to 'Delete replaced keys' to delete it.")
+    return Plan(INFO.id, changes=tuple(changes), notes=tuple(notes))
+
+
+def _policy_change(policy: Any) -> Change | None:
+    if is_unreadable(policy):
+        return None
+    current = {k: policy[k] for k in POLICY_FIELDS if k in policy} if policy else {}
+    if current.get("MaxPasswordAge") == 0:  # shown as 0 when passwords never expire; not a valid value to send
+        current.pop("MaxPasswordAge")
+    if current.get("PasswordReusePrevention") == 0:
+        current.pop("PasswordReusePrevention")
+    merged = dict(current)
+    merged["MinimumPasswordLength"] = max(current.get("MinimumPasswordLength") or 0, MIN_PASSWORD_LENGTH)
+    merged["PasswordReusePrevention"] = max(current.get("PasswordReusePrevention") or 0, PASSWORD_REUSE)
+    age = current.get("MaxPasswordAge") or 0
+    merged["MaxPasswordAge"] = age if 0 < age <= MAX_PASSWORD_AGE else MAX_PASSWORD_AGE
+    if not policy:
+        merged["AllowUsersToChangePassword"] = True  # with expiry on, users must be able to change their own
+    if merged == current:
+        return None
+    warning = ""
+    if policy and not merged.get("AllowUsersToChangePassword"):
+        warning = ("Users cannot change their own passwords under this policy; when passwords expire an "
+                   "administrator must reset them.")
+    if merged.get("HardExpiry"):
+        warning = (warning + " " if warning else "") + (
+            "HardExpiry is on: users whose password expires are locked out until an administrator resets it.")
+    return Change(
+        reason="Require 14-character passwords, block the last 24, and expire them after 90 days; "
+               "every other setting of the current policy is kept.",
+        call=Call("iam", "UpdateAccountPasswordPolicy", merged),
+        before=current or None, after=merged,
+        undo=Call("iam", "UpdateAccountPasswordPolicy", current) if current
+        else Call("iam", "DeleteAccountPasswordPolicy", {}),
+        warning=warning,
+    )
+
+
+def _changes_for(action: Mapping[str, Any], caller_arn: str | None) -> list[Change]:
+    kind, user = action["kind"], action["user"]
+    key = action.get("key") or {}
+    key_id = key.get("id")
+    deactivate = Call("iam", "UpdateAccessKey", {"UserName": user, "AccessKeyId": key_id, "Status": "Inactive"})
+    reactivate = Call("iam", "UpdateAccessKey", {"UserName": user, "AccessKeyId": key_id, "Status": "Active"})
+    if kind == "deactivate-unused":
+        return [Change(
+            reason=f"Deactivate {user}'s key {key_id}: {action['why']}.",
+            call=deactivate, before="Active", after="Inactive", undo=reactivate, risky=True,
+            warning="Anything still using this key stops working; reactivating it (undo) restores it.",
+        )]
+    if kind == "deactivate-replaced":
+        newer = action["newer"]
+        return [Change(
+            reason=f"Finish {user}'s rotation: deactivate the old key {key_id}; the new key {newer['id']} "
+                   "is in use and the old one has not been used since the new one was made.",
+            call=deactivate, before="Active", after="Inactive", undo=reactivate, risky=True,
+            warning="Anything still using the old key stops working; reactivating it (undo) restores it.",
+        )]
+    if kind == "remove-password":
+        idle = "has never been used" if action["never"] else f"has not been used for {action['days']} days"
+        return [Change(
+            reason=f"Remove {user}'s console password: it {idle}.",
+            call=Call("iam", "DeleteLoginProfile", {"UserName": user}), before="console password", after=None,
+            undo_note="A removed password cannot be restored; an administrator can set a new one "
+                      "(CreateLoginProfile) if the person needs the console again.",
+            risky=True, warning=f"{user} can no longer sign in to the console; their access keys are unaffected.",
+        )]
+    if kind == "rotate-own":
+        new_id = Ref("new-key", "AccessKey.AccessKeyId")
+        return [
+            Change(reason="Check that this computer has an OS keyring to keep the new key in, before making it.",
+                   call=Call("local", "keyring.check_backend", {}), undo_note="Nothing is changed."),
+            Change(reason=f"Create a new access key for {user}, the identity this wizard runs as.",
+                   call=Call("iam", "CreateAccessKey", {"UserName": user}), key="new-key",
+                   before=key_id, after="a new key",
+                   undo_note="Delete the new key (its id is in the journal) with DeleteAccessKey if you roll back."),
+            Change(reason="Store the new key in the OS keyring and switch this profile to it.",
+                   call=Call("local", "keyring.store_access_key",
+                             {"UserName": user, "AccessKeyId": new_id,
+                              "SecretAccessKey": Ref("new-key", "AccessKey.SecretAccessKey")}),
+                   secret_params=("SecretAccessKey",),
+                   undo_note="The keyring entry can be removed with your OS keyring tool."),
+            Change(reason="Verify the new key works (sts:GetCallerIdentity signed with it) before touching the old.",
+                   call=Call("local", "sts.verify_key", {"AccessKeyId": new_id, "ExpectedArn": caller_arn}),
+                   undo_note="A check only."),
+            Change(reason=f"Deactivate the old key {key_id}: the new key is verified and in use from now on. "
+                          "Its deletion is offered on a later run.",
+                   call=deactivate, before="Active", after="Inactive", undo=reactivate,
+                   warning="Other tools or computers that still use the old key stop working; reactivate it "
+                           "(undo) if something breaks."),
+        ]
+    if kind == "rotate-other":
+        ref = f"new-key:{user}"
+        return [
+            Change(reason=f"Create a new access key for {user} to replace {key_id}.",
+                   call=Call("iam", "CreateAccessKey", {"UserName": user}), key=ref,
+                   before=key_id, after="a new key",
+                   undo_note="Delete the new key (its id is in the journal) with DeleteAccessKey if you roll back."),
+            Change(reason="Hold the new secret in memory so it can be shown once, on request; it is never "
+                          "written anywhere.",
+                   call=Call("local", "credentials.hold_secret",
+                             {"UserName": user, "AccessKeyId": Ref(ref, "AccessKey.AccessKeyId"),
+                              "SecretAccessKey": Ref(ref, "AccessKey.SecretAccessKey")}),
+                   secret_params=("SecretAccessKey",), undo_note="Nothing is stored."),
+            manual(f"Give {user}'s new key to whatever uses {key_id}, then run the wizard again: it deactivates "
+                   "the old key once the new one is in use and the old one is not.", USERS_CONSOLE,
+                   "Reveal the new secret once and put it where the workload reads its credentials.",
+                   "Do not paste it into chat, tickets or source code."),
+        ]
+    if kind == "waiting":
+        newer = action["newer"]
+        return [manual(
+            f"{user} has a new key {newer['id']} that has not been used yet: switch whatever uses {key_id} to it, "
+            "then run the wizard again to deactivate the old key.", USERS_CONSOLE,
+            f"Find the workload that signs with {key_id} (last used {key['last_used'] or 'never'}).",
+            f"Give it the key {newer['id']}; if its secret is lost, delete that key and rotate again.")]
+    if kind == "both-used":
+        newer = action["newer"]
+        return [manual(
+            f"Both of {user}'s keys ({key_id} and {newer['id']}) are in use: move everything to {newer['id']}, "
+            "then run the wizard again to deactivate the old key.", USERS_CONSOLE,
+            f"The old key {key_id} was last used {key['last_used']}.")]
+    if kind == "switch-own":
+        return [manual(
+            f"This wizard runs with {user}'s old key {key_id} while the newer key {action['newer']['id']} is in "
+            "use elsewhere: switch your profile to the newer key, then run again to deactivate the old one.",
+            USERS_CONSOLE, "Run `aws configure` with the newer key, or rotate again from a fresh start.")]
+    if kind == "no-slot":
+        other = action["other"]
+        return [manual(
+            f"{user}'s key {key_id} needs rotating, but the user already has two keys (AWS's limit): delete the "
+            f"inactive key {other['id']} first, then run the wizard again.", USERS_CONSOLE,
+            f"aws iam delete-access-key --user-name {user} --access-key-id {other['id']}")]
+    return []
