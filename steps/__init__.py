@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from steps import contacts, keys, s3
+from steps import contacts, keys, regions, root, s3
 
 STEPS: tuple[ModuleType, ...] = (
+    root,
     contacts,
+    regions,
     keys,
     s3,
 )

@@ -14,6 +14,8 @@ from wizard.journal import Journal
 DEMO_ANSWERS: dict[str, dict[str, str]] = {
     "contacts": {"name": "Security Team", "title": "Security Lead", "email": "security@example.com",
                  "phone": "+1 206 555 0100"},
+    "regions": {"keep_regions": "us-east-1, eu-west-1", "scp_target": "root", "break_glass_role_arn": "",
+                "iam_policy_groups": "", "create_organization": "no"},
     "keys": {"delete_replaced_keys": "no"},
 }
 

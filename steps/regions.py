@@ -1,0 +1,772 @@
+"""Region control: see where things run, switch off the opt-in regions nobody uses, and deny the rest.
+
+Fixes: ``account:DisableRegion`` for enabled opt-in regions that are not kept; in an organization
+(from the management account) a region-deny service control policy attached to a target the user
+picks; in a standalone account, the same deny as an IAM policy attached to groups, or (only when
+asked for separately) a new organization. The region the wizard runs from and the Identity Center
+home region are always allowed, and the global services in ``data/region_deny_exemptions.json``
+are never denied.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+from steps.base import (
+    Call, Change, Finding, Input, Plan, Ref, Severity, Status, StepError, StepInfo, check_answers, is_unreadable,
+    reason_of, unknown_finding, unreadable,
+)
+
+POLICY_NAME = "aws-essentials-region-deny"
+POLICY_DESCRIPTION = "Denies requests outside the kept regions (aws-essentials); global services exempt"
+SCP_TYPE = "SERVICE_CONTROL_POLICY"
+SCP_MAX_CHARS = 5120
+IAM_POLICY_MAX_CHARS = 6144
+SID = "DenyOutsideKeptRegions"
+DATA_FILE = Path(__file__).parent / "data" / "region_deny_exemptions.json"
+
+_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
+_ROOT_ID = re.compile(r"^r-[0-9a-z]{4,32}$")
+_OU_ID = re.compile(r"^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$")
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+_ROLE_ARN = re.compile(r"^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
+_GROUP_NAME = re.compile(r"^[\w+=,.@-]{1,128}$")
+
+
+@lru_cache(maxsize=1)
+def exemptions() -> tuple[str, ...]:
+    """The actions a region deny never denies (global services), from the data file."""
+    data = json.loads(DATA_FILE.read_text())
+    return tuple(data["not_actions"])
+
+
+# --- inputs -------------------------------------------------------------------------------------
+
+
+def split_list(value: str) -> list[str]:
+    return [part for part in re.split(r"[\s,]+", (value or "").strip()) if part]
+
+
+def validate_regions(value: str) -> str | None:
+    names = split_list(value)
+    if not names:
+        return "name at least one region, e.g. us-east-1, eu-west-1"
+    bad = [n for n in names if not _REGION.match(n)]
+    if bad:
+        return f"'{bad[0][:40]}' is not a region name; write names like us-east-1, separated by commas"
+    return None
+
+
+def validate_target(value: str) -> str | None:
+    value = value.strip()
+    if value == "root" or _ROOT_ID.match(value) or _OU_ID.match(value) or _ACCOUNT_ID.match(value):
+        return None
+    return ("give 'root', a root id (r-...), an OU id (ou-xxxx-xxxxxxxx) or a 12-digit account id; "
+            f"'{value[:40]}' is none of these")
+
+
+def validate_role_arn(value: str) -> str | None:
+    if _ROLE_ARN.match(value.strip()):
+        return None
+    return "give an IAM role ARN, e.g. arn:aws:iam::123456789012:role/BreakGlass"
+
+
+def validate_groups(value: str) -> str | None:
+    names = split_list(value)
+    bad = [n for n in names if not _GROUP_NAME.match(n)]
+    if not names or bad:
+        return "give IAM group names separated by commas, e.g. Developers, Operators"
+    return None
+
+
+def _yes_no(value: str) -> str | None:
+    return None if value in ("yes", "no") else "answer yes or no"
+
+
+INPUTS = (
+    Input("keep_regions", "Regions to keep", validate_regions, required=False,
+          help="Comma-separated region names. Empty: the regions in use plus the wizard's own region."),
+    Input("scp_target", "Attach the region-deny SCP to", validate_target, required=False, default="root",
+          help="Organizations only: 'root' (every account), an OU id (ou-...) or a member account id."),
+    Input("break_glass_role_arn", "Break-glass role (optional)", validate_role_arn, required=False,
+          help="An IAM role ARN the region deny never applies to, for emergencies."),
+    Input("iam_policy_groups", "IAM groups for the region-deny policy (standalone account)", validate_groups,
+          required=False, help="Without an organization: attach the same deny as an IAM policy to these groups."),
+    Input("create_organization", "Create an organization (standalone account)", _yes_no, required=False,
+          default="no", choices=("no", "yes"),
+          help="yes makes this account the management account of a new organization, so an SCP can be used."),
+)
+
+INFO = StepInfo(
+    id="regions",
+    title="Region control",
+    why=(
+        "AWS has more than thirty regions and an attacker with stolen keys will happily start machines in "
+        "one you never look at. Decide which regions you actually use, switch off the optional ones you do "
+        "not, and deny the rest with a policy, so there are fewer places to watch and to pay for. Global "
+        "services such as IAM keep working."
+    ),
+    guide_section="Region Control",
+    severity=Severity.MEDIUM,
+    reads=(
+        "sts:GetCallerIdentity",
+        "account:ListRegions",
+        "ec2:DescribeRegions",
+        "ec2:DescribeInstances",
+        "ec2:DescribeVpcs",
+        "rds:DescribeDBInstances",
+        "lambda:ListFunctions",
+        "sso:ListInstances",
+        "organizations:DescribeOrganization",
+        "organizations:ListRoots",
+        "organizations:ListOrganizationalUnitsForParent",
+        "organizations:ListAccounts",
+        "organizations:ListPolicies",
+        "organizations:DescribePolicy",
+        "organizations:ListTargetsForPolicy",
+        "iam:GetPolicy",
+        "iam:GetPolicyVersion",
+        "iam:ListEntitiesForPolicy",
+    ),
+    writes=(
+        "account:DisableRegion",
+        "account:EnableRegion",
+        "organizations:EnablePolicyType",
+        "organizations:DisablePolicyType",
+        "organizations:CreatePolicy",
+        "organizations:UpdatePolicy",
+        "organizations:AttachPolicy",
+        "organizations:DetachPolicy",
+        "organizations:CreateOrganization",
+        "organizations:DeleteOrganization",
+        "iam:CreatePolicy",
+        "iam:DeletePolicy",
+        "iam:CreatePolicyVersion",
+        "iam:SetDefaultPolicyVersion",
+        "iam:AttachGroupPolicy",
+        "iam:DetachGroupPolicy",
+    ),
+    inputs=INPUTS,
+)
+
+ENABLED = ("ENABLED", "ENABLED_BY_DEFAULT")
+
+
+# --- collect ------------------------------------------------------------------------------------
+
+
+def collect(aws: Any) -> dict[str, Any]:
+    identity = aws.try_read("sts", "GetCallerIdentity")
+    account_id = None if is_unreadable(identity) else identity.get("Account")
+    regions = aws.try_read("account", "ListRegions", paginate=True)
+    if not is_unreadable(regions):
+        regions = {r["RegionName"]: r["RegionOptStatus"] for r in (regions or {}).get("Regions", [])}
+    try:
+        inventory = aws.per_region(lambda region: _inventory(aws, region))
+    except StepError as error:
+        inventory = unreadable(str(error))
+    state: dict[str, Any] = {
+        "account_id": account_id,
+        "caller_arn": None if is_unreadable(identity) else identity.get("Arn"),
+        "home_region": aws.home_region,
+        "regions": regions,
+        "inventory": inventory,
+        "organization": _organization(aws, account_id),
+        "iam_policy": None,
+    }
+    if state["organization"] is None and account_id:
+        state["iam_policy"] = _iam_policy(aws, account_id)
+    return state
+
+
+def _inventory(aws: Any, region: str) -> dict[str, Any]:
+    """What runs in one region: EC2 instances, non-default VPCs, RDS instances, Lambda functions."""
+    out: dict[str, Any] = {}
+    answer = aws.try_read("ec2", "DescribeInstances", region)
+    out["ec2"] = answer if is_unreadable(answer) else [
+        _instance_label(i) for r in (answer or {}).get("Reservations", []) for i in r.get("Instances", [])
+        if i.get("State", {}).get("Name") not in ("terminated", "shutting-down")]
+    answer = aws.try_read("ec2", "DescribeVpcs", region)
+    out["vpc"] = answer if is_unreadable(answer) else [
+        v["VpcId"] for v in (answer or {}).get("Vpcs", []) if not v.get("IsDefault")]
+    answer = aws.try_read("rds", "DescribeDBInstances", region, paginate=True)
+    out["rds"] = answer if is_unreadable(answer) else [
+        d["DBInstanceIdentifier"] for d in (answer or {}).get("DBInstances", [])]
+    answer = aws.try_read("lambda", "ListFunctions", region, paginate=True)
+    out["lambda"] = answer if is_unreadable(answer) else [
+        f["FunctionName"] for f in (answer or {}).get("Functions", [])]
+    answer = aws.try_read("sso-admin", "ListInstances", region)
+    out["identity_center"] = answer if is_unreadable(answer) else bool((answer or {}).get("Instances"))
+    return out
+
+
+def _instance_label(instance: Mapping[str, Any]) -> str:
+    name = next((t["Value"] for t in instance.get("Tags", []) if t.get("Key") == "Name"), "")
+    return f"{instance['InstanceId']} ({name})" if name else instance["InstanceId"]
+
+
+def _organization(aws: Any, account_id: str | None) -> Any:
+    org = aws.try_read("organizations", "DescribeOrganization", missing=("AWSOrganizationsNotInUseException",))
+    if org is None or is_unreadable(org):
+        return org
+    org = org["Organization"]
+    info: dict[str, Any] = {
+        "id": org["Id"],
+        "feature_set": org.get("FeatureSet"),
+        "management_account_id": org.get("MasterAccountId"),
+        "is_management": org.get("MasterAccountId") == account_id,
+    }
+    if not info["is_management"]:
+        return info
+    roots = aws.try_read("organizations", "ListRoots", paginate=True)
+    if is_unreadable(roots):
+        info["root"] = roots
+        return info
+    root = (roots or {}).get("Roots", [{}])[0]
+    info["root"] = {"id": root.get("Id"), "scp_enabled": any(
+        t.get("Type") == SCP_TYPE and t.get("Status") == "ENABLED" for t in root.get("PolicyTypes", []))}
+    info["targets"] = _targets(aws, root.get("Id"))
+    policies = aws.try_read("organizations", "ListPolicies", paginate=True, Filter=SCP_TYPE)
+    if is_unreadable(policies):
+        info["policies"] = policies
+        return info
+    found = []
+    for summary in (policies or {}).get("Policies", []):
+        if summary.get("AwsManaged"):
+            continue
+        described = aws.try_read("organizations", "DescribePolicy", PolicyId=summary["Id"])
+        targets = aws.try_read("organizations", "ListTargetsForPolicy", paginate=True, PolicyId=summary["Id"])
+        found.append({
+            "id": summary["Id"],
+            "name": summary.get("Name"),
+            "content": described if is_unreadable(described) else described["Policy"].get("Content"),
+            "targets": targets if is_unreadable(targets) else [t["TargetId"] for t in targets.get("Targets", [])],
+        })
+    info["policies"] = found
+    return info
+
+
+def _targets(aws: Any, root_id: str | None) -> Any:
+    """Every place an SCP can be attached: the root, the OUs (walked down), the accounts."""
+    targets: dict[str, str] = {root_id: "Root"} if root_id else {}
+    parents, seen = [root_id] if root_id else [], 0
+    while parents and seen < 100:
+        parent = parents.pop(0)
+        seen += 1
+        answer = aws.try_read("organizations", "ListOrganizationalUnitsForParent", paginate=True, ParentId=parent)
+        if is_unreadable(answer):
+            return answer
+        for ou in (answer or {}).get("OrganizationalUnits", []):
+            targets[ou["Id"]] = f"OU {ou.get('Name', '')}".strip()
+            parents.append(ou["Id"])
+    accounts = aws.try_read("organizations", "ListAccounts", paginate=True)
+    if is_unreadable(accounts):
+        return accounts
+    for acct in (accounts or {}).get("Accounts", []):
+        targets[acct["Id"]] = f"account {acct.get('Name', '')}".strip()
+    return targets
+
+
+def _iam_policy(aws: Any, account_id: str) -> Any:
+    arn = iam_policy_arn(account_id)
+    policy = aws.try_read("iam", "GetPolicy", PolicyArn=arn, missing=("NoSuchEntity",))
+    if policy is None or is_unreadable(policy):
+        return policy
+    version = policy["Policy"].get("DefaultVersionId")
+    doc = aws.try_read("iam", "GetPolicyVersion", PolicyArn=arn, VersionId=version)
+    entities = aws.try_read("iam", "ListEntitiesForPolicy", paginate=True, PolicyArn=arn)
+    document = doc if is_unreadable(doc) else doc["PolicyVersion"].get("Document")
+    if isinstance(document, str):
+        from urllib.parse import unquote
+
+        document = unquote(document)
+    return {
+        "arn": arn,
+        "default_version": version,
+        "document": document,
+        "groups": entities if is_unreadable(entities) else [g["GroupName"] for g in entities.get("PolicyGroups", [])],
+    }
+
+
+def iam_policy_arn(account_id: str) -> str:
+    return f"arn:aws:iam::{account_id}:policy/{POLICY_NAME}"
+
+
+# --- facts derived from the state (pure) ----------------------------------------------------------
+
+
+def workloads(state: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Region -> what runs there (only regions with something in them, and readable)."""
+    inventory = state.get("inventory")
+    if is_unreadable(inventory) or not inventory:
+        return {}
+    out: dict[str, list[str]] = {}
+    for region, found in inventory.items():
+        if is_unreadable(found):
+            continue
+        items = [f"EC2 instance {i}" for i in _list(found.get("ec2"))]
+        items += [f"VPC {v}" for v in _list(found.get("vpc"))]
+        items += [f"RDS instance {d}" for d in _list(found.get("rds"))]
+        items += [f"Lambda function {f}" for f in _list(found.get("lambda"))]
+        if items:
+            out[region] = items
+    return out
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def unreadable_regions(state: Mapping[str, Any]) -> dict[str, str]:
+    """Region -> why its inventory (or part of it) could not be read."""
+    inventory = state.get("inventory")
+    if is_unreadable(inventory):
+        return {"*": reason_of(inventory)}
+    out = {}
+    for region, found in (inventory or {}).items():
+        if is_unreadable(found):
+            out[region] = reason_of(found)
+            continue
+        for key in ("ec2", "vpc", "rds", "lambda"):
+            if is_unreadable(found.get(key)):
+                out[region] = reason_of(found[key])
+                break
+    return out
+
+
+def identity_center_region(state: Mapping[str, Any]) -> str | None:
+    inventory = state.get("inventory")
+    if is_unreadable(inventory):
+        return None
+    return next((r for r, found in sorted((inventory or {}).items())
+                 if not is_unreadable(found) and found.get("identity_center") is True), None)
+
+
+def enabled_regions(state: Mapping[str, Any]) -> list[str]:
+    regions = state.get("regions")
+    if is_unreadable(regions) or not regions:
+        inventory = state.get("inventory")
+        return sorted(inventory) if isinstance(inventory, dict) and not is_unreadable(inventory) else []
+    return sorted(r for r, status in regions.items() if status in ENABLED)
+
+
+def default_kept(state: Mapping[str, Any]) -> list[str]:
+    """The regions in use (or that could not be inventoried) plus the wizard's own region."""
+    kept = set(workloads(state)) | {state["home_region"]}
+    kept |= {r for r in unreadable_regions(state) if r != "*"}
+    return sorted(kept)
+
+
+def always_allowed(state: Mapping[str, Any]) -> list[str]:
+    """Regions a region deny must never deny: the wizard's own, and Identity Center's home."""
+    allowed = {state["home_region"]}
+    ic = identity_center_region(state)
+    if ic:
+        allowed.add(ic)
+    return sorted(allowed)
+
+
+def region_deny_document(allowed: list[str], break_glass: list[str] = (), *, scp: bool = True) -> dict[str, Any]:
+    """The deny statement: everything outside ``allowed`` except the exempt global actions."""
+    condition: dict[str, Any] = {"StringNotEquals": {"aws:RequestedRegion": sorted(set(allowed))}}
+    if break_glass and scp:
+        condition["ArnNotLike"] = {"aws:PrincipalARN": sorted(set(break_glass))}
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": SID,
+            "Effect": "Deny",
+            "NotAction": list(exemptions()),
+            "Resource": "*",
+            "Condition": condition,
+        }],
+    }
+
+
+def render(document: Mapping[str, Any]) -> str:
+    """The policy text as sent: compact JSON (SCP size counts every character)."""
+    return json.dumps(document, separators=(",", ":"))
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _parse_doc(content: Any) -> dict | None:
+    if isinstance(content, dict):
+        return content
+    try:
+        parsed = json.loads(content) if isinstance(content, str) else None
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def deny_statements(content: Any) -> list[dict[str, Any]]:
+    """The region-deny statements of a policy: Deny + a StringNotEquals on aws:RequestedRegion."""
+    doc = _parse_doc(content)
+    out = []
+    for st in _as_list((doc or {}).get("Statement")):
+        if not isinstance(st, dict) or st.get("Effect") != "Deny":
+            continue
+        cond = st.get("Condition") or {}
+        regions = (cond.get("StringNotEquals") or {}).get("aws:RequestedRegion")
+        if regions:
+            out.append({
+                "regions": sorted(set(_as_list(regions))),
+                "not_actions": sorted(set(_as_list(st.get("NotAction")))),
+                "break_glass": sorted(set(_as_list((cond.get("ArnNotLike") or {}).get("aws:PrincipalARN")))),
+                "resource": _as_list(st.get("Resource")),
+            })
+    return out
+
+
+def equivalent(content: Any, allowed: list[str], break_glass: list[str]) -> bool:
+    """True when ``content`` denies exactly what our document would deny."""
+    want = {
+        "regions": sorted(set(allowed)),
+        "not_actions": sorted(set(exemptions())),
+        "break_glass": sorted(set(break_glass)),
+        "resource": ["*"],
+    }
+    return any(st == want for st in deny_statements(content))
+
+
+# --- evaluate -----------------------------------------------------------------------------------
+
+
+def evaluate(state: Mapping[str, Any]) -> list[Finding]:
+    findings = [_inventory_finding(state)]
+    findings += _opt_in_findings(state)
+    findings.append(_deny_finding(state))
+    return findings
+
+
+def _inventory_finding(state: Mapping[str, Any]) -> Finding:
+    check, title = "regions-in-use", "Regions where workloads run"
+    bad = unreadable_regions(state)
+    if bad:
+        region, reason = next(iter(bad.items()))
+        return unknown_finding(check, title, f"{reason} (region {region})", severity=Severity.INFO,
+                               region=None if region == "*" else region)
+    used = workloads(state)
+    enabled = enabled_regions(state)
+    if not used:
+        message = f"No EC2 instances, VPCs, RDS instances or Lambda functions found in {len(enabled)} enabled regions."
+    else:
+        message = "Workloads in " + "; ".join(f"{r} ({len(items)}: {', '.join(items[:3])}"
+                                             f"{', ...' if len(items) > 3 else ''})" for r, items in used.items())
+        idle = [r for r in enabled if r not in used]
+        message += f". Nothing found in the {len(idle)} other enabled regions."
+    return Finding(check, title, Status.PASS, message, severity=Severity.INFO)
+
+
+def _opt_in_findings(state: Mapping[str, Any]) -> list[Finding]:
+    check, title = "unused-opt-in-region", "Opt-in regions that are enabled are in use"
+    regions = state.get("regions")
+    if is_unreadable(regions):
+        return [unknown_finding(check, title, reason_of(regions), severity=Severity.MEDIUM)]
+    used = workloads(state)
+    bad = unreadable_regions(state)
+    protected = set(always_allowed(state))
+    findings = []
+    for region, status in sorted((regions or {}).items()):
+        if status != "ENABLED":
+            continue
+        kw = {"region": region, "resource": region, "severity": Severity.MEDIUM}
+        if region in bad or "*" in bad:
+            findings.append(unknown_finding(check, title, bad.get(region) or bad["*"], **kw))
+        elif region in used:
+            findings.append(Finding(check, title, Status.PASS,
+                                    f"Opt-in region {region} is enabled and in use ({len(used[region])} resources).", **kw))
+        elif region in protected:
+            findings.append(Finding(check, title, Status.PASS,
+                                    f"Opt-in region {region} is enabled; the wizard or Identity Center uses it.", **kw))
+        else:
+            findings.append(Finding(check, title, Status.FAIL,
+                                    f"Opt-in region {region} is enabled but nothing runs there; disable it.",
+                                    fixable=True, **kw))
+    if not findings:
+        findings.append(Finding(check, title, Status.PASS, "No opt-in region is enabled.", severity=Severity.MEDIUM))
+    return findings
+
+
+def _deny_finding(state: Mapping[str, Any]) -> Finding:
+    check, title = "region-deny-policy", "A region-deny policy limits where work can happen"
+    kw = {"severity": Severity.MEDIUM}
+    org = state.get("organization")
+    if is_unreadable(org):
+        return unknown_finding(check, title, reason_of(org), **kw)
+    if org is None:
+        iam = state.get("iam_policy")
+        if is_unreadable(iam):
+            return unknown_finding(check, title, reason_of(iam), **kw)
+        if iam and isinstance(iam.get("groups"), list) and iam["groups"] and deny_statements(iam.get("document")):
+            return Finding(check, title, Status.PASS,
+                           f"The IAM policy {POLICY_NAME} denies other regions to groups: {', '.join(iam['groups'])}.",
+                           **kw)
+        return Finding(check, title, Status.MANUAL,
+                       "This account is not in an organization, so a region-deny SCP is not available. The "
+                       "plan offers the same deny as an IAM policy for your groups, or creating an "
+                       "organization (only if you ask for it).", **kw)
+    if not org.get("is_management"):
+        return Finding(check, title, Status.MANUAL,
+                       f"This is a member of organization {org['id']}; region-deny SCPs are managed from the "
+                       f"management account {org.get('management_account_id')}. Ask its administrators, or run "
+                       "this step there.", **kw)
+    policies = org.get("policies")
+    if is_unreadable(policies):
+        return unknown_finding(check, title, reason_of(policies), **kw)
+    attached = [p for p in policies if deny_statements(p.get("content")) and isinstance(p.get("targets"), list)
+                and p["targets"]]
+    if attached:
+        p = attached[0]
+        regions = deny_statements(p["content"])[0]["regions"]
+        return Finding(check, title, Status.PASS,
+                       f"SCP {p['name']} ({p['id']}) allows only {', '.join(regions)} and is attached to "
+                       f"{', '.join(p['targets'])}. SCPs never restrict the management account itself.",
+                       resource=p["id"], **kw)
+    return Finding(check, title, Status.FAIL,
+                   "No service control policy denies the regions you do not use; any account in the "
+                   "organization can run workloads anywhere.", fixable=True, **kw)
+
+
+# --- plan ---------------------------------------------------------------------------------------
+
+
+def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
+    errors = check_answers(INPUTS, answers)
+    if errors:
+        return Plan(INFO.id, needs=tuple(errors), notes=tuple(errors.values()))
+    regions = state.get("regions")
+    if is_unreadable(regions):
+        return Plan(INFO.id, notes=(f"Cannot plan region changes: {reason_of(regions)}",))
+    known = set(regions or {}) | set(enabled_regions(state))
+    chosen = split_list(answers.get("keep_regions", ""))
+    kept = sorted(set(chosen)) if chosen else default_kept(state)
+    unknown = [r for r in kept if known and r not in known]
+    if unknown:
+        line = (f"Regions to keep: {unknown[0]} is not a region of this account; choose from "
+                f"{', '.join(sorted(known))}")
+        return Plan(INFO.id, needs=("keep_regions",), notes=(line,))
+    allowed = sorted(set(kept) | set(always_allowed(state)))
+    notes = [f"Keeping {', '.join(kept)}" + ("" if chosen else " (the regions in use plus the wizard's region)")
+             + f"; always allowed: {', '.join(always_allowed(state))} (the wizard's region"
+             + (" and the Identity Center home region" if identity_center_region(state) else "") + ")."]
+    used = workloads(state)
+    denied = [r for r in enabled_regions(state) if r not in allowed]
+    at_risk = {r: used[r] for r in denied if r in used}
+    if at_risk:
+        notes.append("WARNING: workloads in regions about to be denied: " + _workload_text(at_risk))
+    changes = list(_disable_changes(state, allowed, used))
+    org = state.get("organization")
+    if is_unreadable(org):
+        notes.append(f"Could not check for an organization ({reason_of(org)}); no region-deny policy planned.")
+    elif org is None:
+        more, more_notes, needs = _standalone(state, answers, allowed, at_risk)
+        changes += more
+        notes += more_notes
+        if needs:
+            return Plan(INFO.id, needs=needs, notes=tuple(notes))
+    elif not org.get("is_management"):
+        notes.append(f"Region-deny SCPs are managed from the management account {org.get('management_account_id')}; "
+                     "run this step there.")
+    else:
+        more, more_notes, needs = _scp(state, answers, allowed, at_risk)
+        changes += more
+        notes += more_notes
+        if needs:
+            return Plan(INFO.id, needs=needs, notes=tuple(notes))
+    return Plan(INFO.id, changes=tuple(changes), notes=tuple(notes))
+
+
+def _workload_text(at_risk: Mapping[str, list[str]]) -> str:
+    return "; ".join(f"{r}: {', '.join(items)}" for r, items in sorted(at_risk.items()))
+
+
+def _disable_changes(state: Mapping[str, Any], allowed: list[str], used: Mapping[str, list[str]]):
+    for region, status in sorted((state.get("regions") or {}).items()):
+        if status != "ENABLED" or region in allowed:
+            continue
+        here = used.get(region, [])
+        warning = (f"Disabling {region} takes a few minutes (sometimes hours) and removes access to "
+                   "everything in it; resources there keep existing (and costing) but cannot be reached "
+                   "until the region is enabled again.")
+        if here:
+            warning = f"WARNING: {region} has workloads: {', '.join(here)}. " + warning
+        yield Change(
+            reason=f"Disable the unused opt-in region {region}.",
+            call=Call("account", "DisableRegion", {"RegionName": region}),
+            before="ENABLED", after="DISABLED",
+            undo=Call("account", "EnableRegion", {"RegionName": region}),
+            warning=warning,
+            risky=bool(here),
+        )
+
+
+def _scp(state: Mapping[str, Any], answers: Mapping[str, str], allowed: list[str],
+         at_risk: Mapping[str, list[str]]) -> tuple[list[Change], list[str], tuple[str, ...]]:
+    org = state["organization"]
+    notes = ["Service control policies never restrict the management account itself (this account); they "
+             "apply to the member accounts under the target."]
+    root, policies, targets = org.get("root"), org.get("policies"), org.get("targets")
+    for value in (root, policies, targets):
+        if is_unreadable(value):
+            return [], notes + [f"Could not read the organization's policies: {reason_of(value)}"], ()
+    if org.get("feature_set") != "ALL":
+        return [], notes + ["This organization has only consolidated billing: enable all features (console: "
+                            "AWS Organizations > Settings) before an SCP can be used."], ()
+    target = (answers.get("scp_target") or "root").strip()
+    if target == "root":
+        target = root["id"]
+    if target == org.get("management_account_id"):
+        return [], notes + ["Attach the region-deny SCP to: the management account is never restricted by an "
+                            "SCP; choose the root or an OU instead"], ("scp_target",)
+    if target not in targets:
+        return [], notes + [f"Attach the region-deny SCP to: {target} is not in this organization; choose one of "
+                            + ", ".join(f"{k} ({v})" for k, v in targets.items())], ("scp_target",)
+    break_glass = split_list(answers.get("break_glass_role_arn", ""))
+    document = region_deny_document(allowed, break_glass)
+    content = render(document)
+    if len(content) > SCP_MAX_CHARS:
+        return [], notes + [f"The policy would be {len(content)} characters, over the SCP limit of "
+                            f"{SCP_MAX_CHARS}; keep fewer regions."], ()
+    changes: list[Change] = []
+    if not root.get("scp_enabled"):
+        changes.append(Change(
+            reason="Enable service control policies in the organization (needed before any SCP can be attached).",
+            call=Call("organizations", "EnablePolicyType", {"RootId": root["id"], "PolicyType": SCP_TYPE}),
+            before="SCPs disabled", after="SCPs enabled (AWS attaches FullAWSAccess everywhere, so nothing changes yet)",
+            undo=Call("organizations", "DisablePolicyType", {"RootId": root["id"], "PolicyType": SCP_TYPE}),
+        ))
+    same = next((p for p in policies if not is_unreadable(p.get("content"))
+                 and equivalent(p["content"], allowed, break_glass)), None)
+    ours = next((p for p in policies if p.get("name") == POLICY_NAME), None)
+    attach_warning = _attach_warning(target, targets, allowed, at_risk)
+    if same is not None:
+        notes.append(f"Existing SCP {same['name']} ({same['id']}) already denies exactly this; it is reused.")
+        policy_id: Any = same["id"]
+        attached_to = same["targets"] if isinstance(same["targets"], list) else []
+    elif ours is not None and not is_unreadable(ours.get("content")):
+        policy_id = ours["id"]
+        attached_to = ours["targets"] if isinstance(ours["targets"], list) else []
+        changes.append(Change(
+            reason=f"Update the region-deny SCP {POLICY_NAME} to allow only {', '.join(allowed)}.",
+            call=Call("organizations", "UpdatePolicy", {"PolicyId": policy_id, "Content": content}),
+            before=_parse_doc(ours["content"]), after=document,
+            undo=Call("organizations", "UpdatePolicy", {"PolicyId": policy_id, "Content": ours["content"]}),
+            warning=attach_warning if attached_to else "",
+            risky=bool(attached_to),
+        ))
+    else:
+        changes.append(Change(
+            reason=f"Create the region-deny SCP {POLICY_NAME}: deny everything outside {', '.join(allowed)}, "
+                   f"except {len(exemptions())} global-service actions (AWS Control Tower's list).",
+            call=Call("organizations", "CreatePolicy", {"Name": POLICY_NAME, "Description": POLICY_DESCRIPTION,
+                                                        "Type": SCP_TYPE, "Content": content}),
+            key="scp", before=None, after=document,
+            undo_note="Detach the policy, then delete it with organizations:DeletePolicy using the PolicyId "
+                      "recorded in this change's journal entry.",
+        ))
+        policy_id = Ref("scp", "Policy.PolicySummary.Id")
+        attached_to = []
+    if target not in attached_to:
+        changes.append(Change(
+            reason=f"Attach the region-deny SCP to {targets[target]} ({target}).",
+            call=Call("organizations", "AttachPolicy", {"PolicyId": policy_id, "TargetId": target}),
+            before=attached_to, after=sorted(set(attached_to) | {target}),
+            undo=Call("organizations", "DetachPolicy", {"PolicyId": policy_id, "TargetId": target})
+            if isinstance(policy_id, str) else None,
+            undo_note="" if isinstance(policy_id, str) else
+            "Detach it with organizations:DetachPolicy using the PolicyId recorded for the create change.",
+            warning=attach_warning,
+            risky=True,
+        ))
+    return changes, notes, ()
+
+
+def _attach_warning(target: str, targets: Mapping[str, str], allowed: list[str],
+                    at_risk: Mapping[str, list[str]]) -> str:
+    text = (f"Every account under {targets.get(target, target)} loses access to all regions except "
+            f"{', '.join(allowed)} (global services such as IAM, Organizations, STS and support keep working). "
+            "The management account itself is never restricted.")
+    if at_risk:
+        text = ("WARNING: workloads found in regions about to be denied: " + _workload_text(at_risk)
+                + " (this account's inventory; check the member accounts too). " + text)
+    return text
+
+
+def _standalone(state: Mapping[str, Any], answers: Mapping[str, str], allowed: list[str],
+                at_risk: Mapping[str, list[str]]) -> tuple[list[Change], list[str], tuple[str, ...]]:
+    notes = ["A region-deny service control policy needs AWS Organizations, and this account is not in one. "
+             "Options: attach the same deny as an IAM policy to your groups (answer 'IAM groups for the "
+             "region-deny policy'), or create an organization (answer 'Create an organization' with yes; "
+             "this account becomes its management account, which SCPs never restrict)."]
+    changes: list[Change] = []
+    if answers.get("create_organization", "no").strip() == "yes":
+        changes.append(Change(
+            reason="Create an organization with all features, with this account as its management account.",
+            call=Call("organizations", "CreateOrganization", {"FeatureSet": "ALL"}),
+            before=None, after="organization (all features)",
+            undo=Call("organizations", "DeleteOrganization", {}),
+            warning="This account becomes the management account of a new organization. Run this step again "
+                    "afterwards to plan the region-deny SCP for member accounts.",
+            risky=True,
+        ))
+    groups = split_list(answers.get("iam_policy_groups", ""))
+    if not groups:
+        return changes, notes, ()
+    account_id = state.get("account_id")
+    current = state.get("iam_policy")
+    if not account_id or is_unreadable(current):
+        return changes, notes + [f"Could not read the IAM policy {POLICY_NAME}: {reason_of(current)}"], ()
+    arn = iam_policy_arn(account_id)
+    document = region_deny_document(allowed, scp=False)
+    content = render(document)
+    warning = ("Members of " + ", ".join(groups) + f" lose access to every region except {', '.join(allowed)}; "
+               "global services keep working.")
+    if at_risk:
+        warning = "WARNING: workloads found in regions about to be denied: " + _workload_text(at_risk) + ". " + warning
+    attached: list[str] = []
+    if current is None:
+        changes.append(Change(
+            reason=f"Create the IAM policy {POLICY_NAME}: deny everything outside {', '.join(allowed)} except "
+                   "global services.",
+            call=Call("iam", "CreatePolicy", {"PolicyName": POLICY_NAME, "PolicyDocument": content,
+                                              "Description": POLICY_DESCRIPTION}),
+            before=None, after=document,
+            undo=Call("iam", "DeletePolicy", {"PolicyArn": arn}),
+        ))
+    else:
+        attached = current["groups"] if isinstance(current.get("groups"), list) else []
+        doc = _parse_doc(current.get("document"))
+        if not any(st == {"regions": sorted(set(allowed)), "not_actions": sorted(set(exemptions())),
+                          "break_glass": [], "resource": ["*"]} for st in deny_statements(doc)):
+            changes.append(Change(
+                reason=f"Update the IAM policy {POLICY_NAME} to allow only {', '.join(allowed)}.",
+                call=Call("iam", "CreatePolicyVersion", {"PolicyArn": arn, "PolicyDocument": content,
+                                                         "SetAsDefault": True}),
+                before=doc, after=document,
+                undo=Call("iam", "SetDefaultPolicyVersion", {"PolicyArn": arn,
+                                                             "VersionId": current["default_version"]}),
+                warning=warning if attached else "",
+                risky=bool(attached),
+            ))
+    for group in groups:
+        if group in attached:
+            continue
+        changes.append(Change(
+            reason=f"Attach the region-deny IAM policy to group {group}.",
+            call=Call("iam", "AttachGroupPolicy", {"GroupName": group, "PolicyArn": arn}),
+            before=None, after=arn,
+            undo=Call("iam", "DetachGroupPolicy", {"GroupName": group, "PolicyArn": arn}),
+            warning=warning,
+            risky=True,
+        ))
+    return changes, notes, ()

@@ -1,0 +1,360 @@
+"""Root user: locked away behind MFA, without access keys, not used for daily work.
+
+Every fix here is console-only (AWS offers no API to enable root MFA or to delete root keys from
+inside the account), so the plan is a list of manual changes with the exact console path; the
+interfaces wait while the person acts, then re-check.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import time
+from typing import Any, Mapping
+
+from steps.base import (
+    Finding, Plan, Severity, Status, StepInfo, is_unreadable, manual, reason_of, unknown_finding,
+)
+
+ADMIN_POLICY_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
+RECENT_DAYS = 90
+
+SECURITY_CREDENTIALS_URL = "https://console.aws.amazon.com/iam/home#/security_credentials"
+CREATE_USER_URL = "https://console.aws.amazon.com/iam/home#/users/create"
+IDENTITY_CENTER_URL = "https://console.aws.amazon.com/singlesignon/home"
+
+# Manual change key -> the sandbox console action that simulates it (`POST /_sandbox/console`).
+# Interfaces use this only when they run against the sandbox, to show the wait-and-re-check loop.
+SANDBOX_CONSOLE_ACTIONS = {
+    "root-mfa": "enable_root_mfa",
+    "root-hardware-mfa": "enable_root_hardware_mfa",
+    "root-access-keys": "remove_root_keys",
+    "wizard-as-root": "stop_using_root",
+}
+
+INFO = StepInfo(
+    id="root",
+    title="Root user",
+    why=(
+        "The root user is the one identity that can do anything in the account, including closing it, "
+        "and no policy can limit it. If its password or keys leak, nothing else you configure will "
+        "protect you. Put a second factor on it, delete any root access keys, and do everyday work "
+        "as an administrator that is not root, keeping root for the few tasks only it can do."
+    ),
+    guide_section="Root User",
+    severity=Severity.CRITICAL,
+    reads=(
+        "sts:GetCallerIdentity",
+        "iam:GetAccountSummary",
+        "iam:ListVirtualMFADevices",
+        "iam:GenerateCredentialReport",
+        "iam:GetCredentialReport",
+        "iam:ListEntitiesForPolicy",
+        "iam:GetGroup",
+        "sso:ListInstances",
+        "sso:ListPermissionSets",
+        "sso:ListManagedPoliciesInPermissionSet",
+    ),
+    writes=(),
+)
+
+_IDS = {
+    "root-mfa": (("1.4",), ("IAM.9",), Severity.CRITICAL),
+    "root-hardware-mfa": (("1.5",), ("IAM.6",), Severity.HIGH),
+    "root-access-keys": (("1.3",), ("IAM.4",), Severity.CRITICAL),
+    "root-usage": (("1.6",), (), Severity.HIGH),
+    "non-root-admin": ((), (), Severity.HIGH),
+    "wizard-as-root": (("1.6",), (), Severity.HIGH),
+}
+
+
+def _ids(check: str) -> dict[str, Any]:
+    cis, hub, severity = _IDS[check]
+    return {"cis": cis, "securityhub": hub, "severity": severity, "resource": "root"}
+
+
+# --- collect ------------------------------------------------------------------------------------
+
+
+def collect(aws: Any) -> dict[str, Any]:
+    identity = aws.try_read("sts", "GetCallerIdentity")
+    summary = aws.try_read("iam", "GetAccountSummary")
+    if not is_unreadable(summary):
+        summary = {k: (summary or {}).get("SummaryMap", {}).get(k)
+                   for k in ("AccountMFAEnabled", "AccountAccessKeysPresent")}
+    devices = aws.try_read("iam", "ListVirtualMFADevices", paginate=True)
+    if not is_unreadable(devices):
+        devices = [d.get("SerialNumber", "") for d in (devices or {}).get("VirtualMFADevices", [])
+                   if str(d.get("User", {}).get("Arn", "")).endswith(":root")
+                   or str(d.get("SerialNumber", "")).endswith("/root-account-mfa-device")]
+    return {
+        "caller_arn": identity if is_unreadable(identity) else identity.get("Arn"),
+        "account_id": None if is_unreadable(identity) else identity.get("Account"),
+        "summary": summary,
+        "root_virtual_mfa": devices,
+        "root_row": _root_row(aws),
+        "admins": _admins(aws),
+        "now": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def _root_row(aws: Any) -> Any:
+    """The credential report's <root_account> row (generating the report first if needed)."""
+    started = aws.try_read("iam", "GenerateCredentialReport")
+    if is_unreadable(started):
+        return started
+    if (started or {}).get("State") != "COMPLETE":
+        # A new report takes a few seconds on AWS; wait without going through the read cache.
+        for _ in range(20):
+            try:
+                if aws.client("iam").generate_credential_report().get("State") == "COMPLETE":
+                    break
+            except Exception:  # noqa: BLE001 - the GetCredentialReport below reports the failure
+                break
+            time.sleep(0.5)
+    report = aws.try_read("iam", "GetCredentialReport")
+    if is_unreadable(report):
+        return report
+    content = (report or {}).get("Content", b"")
+    text = content.decode() if isinstance(content, (bytes, bytearray)) else str(content)
+    for row in csv.DictReader(io.StringIO(text)):
+        if row.get("user") == "<root_account>":
+            return {k: row.get(k) for k in (
+                "password_last_used", "mfa_active", "access_key_1_active", "access_key_1_last_used_date",
+                "access_key_2_active", "access_key_2_last_used_date")}
+    return None
+
+
+def _admins(aws: Any) -> Any:
+    """Non-root principals with AdministratorAccess, and Identity Center admin permission sets."""
+    entities = aws.try_read("iam", "ListEntitiesForPolicy", paginate=True, PolicyArn=ADMIN_POLICY_ARN)
+    if is_unreadable(entities):
+        return entities
+    entities = entities or {}
+    users = [u["UserName"] for u in entities.get("PolicyUsers", [])]
+    roles = [r["RoleName"] for r in entities.get("PolicyRoles", [])]
+    group_members: dict[str, Any] = {}
+    for group in entities.get("PolicyGroups", []):
+        answer = aws.try_read("iam", "GetGroup", paginate=True, GroupName=group["GroupName"])
+        group_members[group["GroupName"]] = answer if is_unreadable(answer) else [
+            u["UserName"] for u in (answer or {}).get("Users", [])]
+    return {"users": users, "roles": roles, "groups": group_members,
+            "permission_sets": _admin_permission_sets(aws)}
+
+
+def _admin_permission_sets(aws: Any) -> Any:
+    instances = aws.try_read("sso-admin", "ListInstances")
+    if is_unreadable(instances) or not (instances or {}).get("Instances"):
+        return [] if not is_unreadable(instances) else instances
+    arn = instances["Instances"][0]["InstanceArn"]
+    sets = aws.try_read("sso-admin", "ListPermissionSets", paginate=True, InstanceArn=arn)
+    if is_unreadable(sets):
+        return sets
+    admin_sets = []
+    for ps in (sets or {}).get("PermissionSets", []):
+        managed = aws.try_read("sso-admin", "ListManagedPoliciesInPermissionSet", paginate=True,
+                               InstanceArn=arn, PermissionSetArn=ps)
+        if not is_unreadable(managed) and any(
+                p.get("Arn") == ADMIN_POLICY_ARN for p in (managed or {}).get("AttachedManagedPolicies", [])):
+            admin_sets.append(ps)
+    return admin_sets
+
+
+# --- evaluate -----------------------------------------------------------------------------------
+
+
+def _parse(value: Any) -> datetime.datetime | None:
+    if not value or value in ("N/A", "no_information", "not_supported"):
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
+
+
+def _days_ago(value: Any, now: datetime.datetime) -> int | None:
+    when = _parse(value)
+    return None if when is None else max(0, (now - when).days)
+
+
+def is_root_arn(arn: Any) -> bool:
+    return isinstance(arn, str) and arn.startswith("arn:") and arn.endswith(":root")
+
+
+ROOT_CALLER_ADVICE = (
+    "Run the wizard as an administrator that is not root: an IAM Identity Center user with an "
+    "administrator permission set (`aws configure sso`), or an IAM role you assume. Delete the root "
+    "access keys this run used once that administrator works."
+)
+
+
+def evaluate(state: Mapping[str, Any]) -> list[Finding]:
+    now = _parse(state.get("now")) or datetime.datetime.now(datetime.timezone.utc)
+    findings = [
+        _mfa(state),
+        _hardware_mfa(state),
+        _keys(state),
+        _usage(state, now),
+        _non_root_admin(state),
+        _caller(state),
+    ]
+    return findings
+
+
+def _mfa(state: Mapping[str, Any]) -> Finding:
+    check, title = "root-mfa", "Root user has MFA enabled"
+    summary = state["summary"]
+    if is_unreadable(summary):
+        return unknown_finding(check, title, reason_of(summary), **_ids(check))
+    if summary.get("AccountMFAEnabled") == 1:
+        return Finding(check, title, Status.PASS, "The root user signs in with a second factor.", **_ids(check))
+    return Finding(check, title, Status.FAIL,
+                   "The root user has no MFA: anyone with its password controls the whole account.",
+                   fixable=True, **_ids(check))
+
+
+def _hardware_mfa(state: Mapping[str, Any]) -> Finding:
+    check, title = "root-hardware-mfa", "Root user MFA is a hardware device"
+    summary, devices = state["summary"], state["root_virtual_mfa"]
+    for value in (summary, devices):
+        if is_unreadable(value):
+            return unknown_finding(check, title, reason_of(value), **_ids(check))
+    if summary.get("AccountMFAEnabled") != 1:
+        return Finding(check, title, Status.FAIL, "The root user has no MFA device at all.", fixable=True,
+                       **_ids(check))
+    if devices:
+        return Finding(check, title, Status.FAIL,
+                       "Root MFA is a virtual (phone app) device; a hardware key or passkey is harder to steal.",
+                       fixable=True, **_ids(check))
+    return Finding(check, title, Status.PASS, "Root MFA is a hardware device.", **_ids(check))
+
+
+def _keys(state: Mapping[str, Any]) -> Finding:
+    check, title = "root-access-keys", "Root user has no access keys"
+    summary = state["summary"]
+    if is_unreadable(summary):
+        return unknown_finding(check, title, reason_of(summary), **_ids(check))
+    if summary.get("AccountAccessKeysPresent"):
+        return Finding(check, title, Status.FAIL,
+                       "The root user has access keys: a leaked key gives unlimited API access that no "
+                       "policy can restrict.", fixable=True, **_ids(check))
+    return Finding(check, title, Status.PASS, "The root user has no access keys.", **_ids(check))
+
+
+def _usage(state: Mapping[str, Any], now: datetime.datetime) -> Finding:
+    check, title = "root-usage", "Root user is not used for daily work"
+    row = state["root_row"]
+    if is_unreadable(row):
+        return unknown_finding(check, title, reason_of(row), **_ids(check))
+    if row is None:
+        return unknown_finding(check, title, "the credential report has no <root_account> row", **_ids(check))
+    password = _days_ago(row.get("password_last_used"), now)
+    keys = [d for d in (_days_ago(row.get(f"access_key_{n}_last_used_date"), now) for n in (1, 2)) if d is not None]
+    key_days = min(keys) if keys else None
+    if key_days is not None and key_days <= RECENT_DAYS:
+        return Finding(check, title, Status.FAIL,
+                       f"A root access key was used {key_days} day(s) ago: something runs with root "
+                       "credentials. Move it to an IAM role or an Identity Center user, then delete the key.",
+                       fixable=True, **_ids(check))
+    if password is not None and password <= RECENT_DAYS:
+        return Finding(check, title, Status.MANUAL,
+                       f"Someone signed in as root {password} day(s) ago. That is expected for root-only "
+                       "tasks (setting up MFA, changing the support plan); if it was anything else, use "
+                       "an administrator that is not root.", **_ids(check))
+    return Finding(check, title, Status.PASS, f"Root has not been used in the last {RECENT_DAYS} days.",
+                   **_ids(check))
+
+
+def admin_paths(admins: Mapping[str, Any]) -> list[str]:
+    """Human-readable list of the non-root administrator paths found."""
+    paths = [f"user {u}" for u in admins.get("users", [])]
+    paths += [f"role {r}" for r in admins.get("roles", [])]
+    for group, members in admins.get("groups", {}).items():
+        if isinstance(members, list) and members:
+            paths.append(f"group {group} ({', '.join(members)})")
+    permission_sets = admins.get("permission_sets")
+    if isinstance(permission_sets, list):
+        paths += [f"Identity Center permission set {p.rsplit('/', 1)[-1]}" for p in permission_sets]
+    return paths
+
+
+def _non_root_admin(state: Mapping[str, Any]) -> Finding:
+    check, title = "non-root-admin", "An administrator other than root exists"
+    admins = state["admins"]
+    if is_unreadable(admins):
+        return unknown_finding(check, title, reason_of(admins), **_ids(check))
+    paths = admin_paths(admins)
+    if paths:
+        return Finding(check, title, Status.PASS, "Administrators: " + "; ".join(paths) + ".", **_ids(check))
+    unread = [g for g, m in admins.get("groups", {}).items() if is_unreadable(m)]
+    if unread:
+        return unknown_finding(check, title, f"could not read the members of group {unread[0]}: "
+                               f"{reason_of(admins['groups'][unread[0]])}", **_ids(check))
+    return Finding(check, title, Status.FAIL,
+                   "No user, role or Identity Center permission set has AdministratorAccess, so daily "
+                   "administration can only be done as root.", fixable=True, **_ids(check))
+
+
+def _caller(state: Mapping[str, Any]) -> Finding:
+    check, title = "wizard-as-root", "The wizard does not run as root"
+    arn = state["caller_arn"]
+    if is_unreadable(arn):
+        return unknown_finding(check, title, reason_of(arn), **_ids(check))
+    if is_root_arn(arn):
+        return Finding(check, title, Status.FAIL,
+                       "WARNING: this wizard is running with the root user's credentials. " + ROOT_CALLER_ADVICE,
+                       fixable=True, **_ids(check))
+    return Finding(check, title, Status.PASS, f"The wizard runs as {arn}.", **_ids(check))
+
+
+# --- plan ---------------------------------------------------------------------------------------
+
+
+def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
+    """Console-only fixes for every failing root check, in the order a person would do them."""
+    failing = {f.check for f in evaluate(state) if f.status is Status.FAIL}
+    changes = []
+    notes = []
+    if "wizard-as-root" in failing:
+        notes.append("WARNING: the wizard is running as the root user. " + ROOT_CALLER_ADVICE)
+    if "non-root-admin" in failing:
+        changes.append(manual(
+            "Create an administrator that is not root, for daily work.", IDENTITY_CENTER_URL,
+            "Preferred: enable IAM Identity Center (next steps of this wizard), create a user and give it "
+            "an administrator permission set for this account.",
+            f"Or: open IAM > Users > Create user ({CREATE_USER_URL}), add the user to a group with the "
+            "AdministratorAccess policy, and give it a password and MFA.",
+            "Sign out of root and sign in as that administrator.",
+            key="non-root-admin",
+        ))
+    if "root-mfa" in failing or "root-hardware-mfa" in failing:
+        hardware_only = "root-mfa" not in failing
+        changes.append(manual(
+            "Replace the root user's virtual MFA with a hardware key or passkey." if hardware_only
+            else "Turn on MFA for the root user (a hardware key or passkey is best).",
+            SECURITY_CREDENTIALS_URL,
+            "Sign in to the console as the root user (the account's email address and password).",
+            "Open the account menu (top right) > Security credentials.",
+            "Under Multi-factor authentication (MFA), choose Assign MFA device.",
+            "Pick Passkey or security key (hardware) or, if you have none yet, Authenticator app; "
+            "follow the prompts and store the recovery details in a safe place.",
+            key="root-hardware-mfa" if hardware_only else "root-mfa",
+        ))
+    if "root-access-keys" in failing or ("root-usage" in failing and "root-access-keys" not in failing):
+        changes.append(manual(
+            "Delete the root user's access keys.", SECURITY_CREDENTIALS_URL,
+            "First move anything that uses them (scripts, CI, tools) to an IAM role or Identity Center user.",
+            "Sign in as root, open the account menu > Security credentials > Access keys.",
+            "For each key: Actions > Deactivate, check nothing breaks, then Actions > Delete.",
+            key="root-access-keys",
+        ))
+    if "wizard-as-root" in failing:
+        changes.append(manual(
+            "Stop running this wizard as root.", IDENTITY_CENTER_URL,
+            "Set up a non-root administrator (see above) and configure the CLI with `aws configure sso`.",
+            "Run the wizard again with --profile <that profile>.",
+            key="wizard-as-root",
+        ))
+    return Plan(INFO.id, changes=tuple(changes), notes=tuple(notes))
