@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any, Callable, Mapping
 
-from steps.base import ApplyResult, ChangeResult, Plan, run_changes
+from steps.base import ApplyResult, Change, ChangeResult, Plan, run_changes
 from wizard.journal import Journal
 
 
@@ -23,6 +23,7 @@ def apply_plan(
     *,
     journal: Journal | None = None,
     on_progress: Callable[[int, ChangeResult], None] | None = None,
+    only: Callable[[Change], bool] | None = None,
 ) -> ApplyResult:
     """Run exactly ``plan`` (after the drift check), journalled, with the wizard's local actions."""
     from wizard.local_actions import local_actions
@@ -36,4 +37,5 @@ def apply_plan(
         recollect=lambda: fresh_collect(aws, step),
         local_actions=local_actions(aws),
         on_progress=on_progress,
+        only=only,
     )

@@ -233,6 +233,8 @@ class AWS:
                 client = session.client(
                     service, region_name=region, endpoint_url=self.target.endpoint, config=self._config(service)
                 )
+                if self.target.endpoint and service == "s3control":
+                    keep_endpoint_host(client)
                 client.meta.events.register("before-call", self._count_call)
                 client.meta.events.register("before-send", self._count_request)
                 self._clients[key] = client
@@ -401,6 +403,31 @@ class AWS:
     def close(self) -> None:
         if self._pool:
             self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def keep_endpoint_host(client: Any) -> Any:
+    """Make an s3control client send to its endpoint override's host as it is.
+
+    botocore's s3control endpoint rules put the account id in front of a custom endpoint's host
+    (``http://123456789012.127.0.0.1:PORT``) whatever ``inject_host_prefix`` says; such a host does
+    not resolve. This strips the prefix again just before signing. Returns the client.
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    endpoint = urlsplit(client.meta.endpoint_url)
+    if endpoint.hostname is None or endpoint.hostname.endswith("amazonaws.com"):
+        return client
+
+    def strip_account_prefix(request: Any, **_: Any) -> None:
+        parts = urlsplit(request.url)
+        if parts.netloc != endpoint.netloc and parts.netloc.endswith("." + endpoint.netloc):
+            request.url = urlunsplit(parts._replace(netloc=endpoint.netloc))
+            if "host" in request.headers:
+                del request.headers["host"]
+                request.headers["host"] = endpoint.netloc
+
+    client.meta.events.register_first("before-sign.s3-control", strip_account_prefix)
+    return client
 
 
 def _merge_pages(pages: Iterable[Mapping[str, Any]]) -> dict[str, Any]:

@@ -33,6 +33,7 @@ class Entry:
     params: dict[str, Any]
     ok: bool | None = None  # None: no end line, the change was interrupted
     detail: str = ""
+    interrupted_seen: bool = False  # a later run reported the interruption
     response: Any = None
     undone_by: str = ""
     undo_of: str = ""
@@ -44,7 +45,15 @@ class Entry:
 
     @property
     def interrupted(self) -> bool:
-        return self.ok is None
+        return self.ok is None or self.interrupted_seen
+
+    @property
+    def result(self) -> str:
+        if self.interrupted:
+            return "interrupted"
+        if not self.ok:
+            return "failed"
+        return f"undone by {self.undone_by}" if self.undone_by else "ok"
 
 
 class Journal:
@@ -97,8 +106,19 @@ class Journal:
         return [e for e in read_entries(self.path) if all_accounts or e.account_id == self.account_id]
 
     def interrupted(self) -> list[Entry]:
-        """Changes that were begun and never finished (a crash or kill during apply)."""
-        return [e for e in self.entries() if e.interrupted]
+        """Changes that were begun and never finished (a crash or kill during apply), not yet reported."""
+        return [e for e in self.entries() if e.ok is None]
+
+    def acknowledge_interrupted(self) -> list[Entry]:
+        """Return the unreported interrupted changes and record that they were reported."""
+        found = self.interrupted()
+        for entry in found:
+            self._append({
+                "phase": "end", "id": entry.id, "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                "ok": False, "interrupted": True,
+                "detail": "the process stopped before AWS answered: the change may or may not have been made",
+            })
+        return found
 
 
 def read_entries(path: Path) -> list[Entry]:
@@ -117,6 +137,7 @@ def read_entries(path: Path) -> list[Entry]:
             else:
                 entry = entries[record["id"]]
                 entry.ok, entry.detail, entry.response = record["ok"], record.get("detail", ""), record.get("response")
+                entry.interrupted_seen = bool(record.get("interrupted"))
         except (ValueError, KeyError, TypeError):
             # A torn last line (killed mid-write) is expected after a crash; anything else is damage.
             if number == _count_lines(path):

@@ -71,3 +71,15 @@ def test_drifted_account_is_not_written(account, tmp_path):
     from wizard.journal import Journal
 
     assert Journal(aws.account_id).entries() == []
+
+
+def test_s3control_reaches_an_endpoint_override(account):
+    """botocore prefixes s3control hosts with the account id; the wizard's clients must not."""
+    sb = account("insecure")
+    aws = open_aws(sb)
+    block = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+             "RestrictPublicBuckets": True}
+    aws.write(Call("s3control", "PutPublicAccessBlock",
+                   {"AccountId": sb.account_id, "PublicAccessBlockConfiguration": block}))
+    got = aws.read("s3control", "GetPublicAccessBlock", AccountId=sb.account_id)
+    assert got["PublicAccessBlockConfiguration"] == block

@@ -107,7 +107,20 @@ def open_aws(args: Any) -> Any:
         aws.check_regions()
     except StepError as error:
         raise UsageError(f"{error.title}; {error.hint}") from None
+    report_interrupted(aws.account_id)
     return aws
+
+
+def report_interrupted(account_id: str) -> list:
+    """Say, once, which changes an earlier run began and never saw finish (a crash or a kill)."""
+    from wizard.journal import Journal
+
+    found = Journal(account_id).acknowledge_interrupted()
+    for entry in found:
+        print(f"{PROG}: warning: an earlier run was interrupted while sending {entry.call} ({entry.step} step, "
+              f"{entry.time}, journal id {entry.id}); it may or may not have been made. "
+              "The findings below show the account as it is now.", file=sys.stderr)
+    return found
 
 
 def write_output(path: str | None, text: str) -> None:

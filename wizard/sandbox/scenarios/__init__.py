@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import boto3
 from botocore.config import Config
 
-from ..clients import keep_endpoint_host
+from wizard.aws import keep_endpoint_host
 from ..state import HOME_REGION
 
 if TYPE_CHECKING:

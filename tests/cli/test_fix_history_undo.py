@@ -1,0 +1,91 @@
+"""`fix`, `history` and `undo` on the contacts step, in-process against the sandbox."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from steps.base import Call, Change
+from wizard.__main__ import main
+from wizard.journal import Journal
+
+SET = ["--set", "contacts.name=Security Team", "--set", "contacts.title=Lead",
+       "--set", "contacts.email=sec@example.com", "--set", "contacts.phone=+1 206 555 0100"]
+
+
+def test_fix_needs_yes_and_named_steps(account, capsys):
+    account("insecure")
+    assert main(["fix", "--yes"]) == 2
+    assert "--steps" in capsys.readouterr().err
+    assert main(["fix", "--steps", "contacts"]) == 2
+    assert "--yes" in capsys.readouterr().err
+
+
+def test_fix_without_answers_says_which(account, capsys):
+    account("insecure")
+    assert main(["fix", "--steps", "contacts", "--yes"]) == 1
+    out = capsys.readouterr().out
+    assert "needs answers" in out and "--set contacts." in out
+
+
+def test_fix_then_check_passes_then_undo_restores(account, capsys):
+    account("insecure")
+    assert main(["fix", "--steps", "contacts", "--yes", *SET]) == 0
+    out = capsys.readouterr().out
+    assert out.count("PutAlternateContact: done") == 3
+    assert "skipped Manual" in out  # the primary contact is a console task
+    assert main(["check", "--steps", "contacts", "--format", "json"]) == 0
+    capsys.readouterr()
+
+    assert main(["history", "--format", "json"]) == 0
+    history = json.loads(capsys.readouterr().out)
+    assert [h["call"] for h in history] == ["account.PutAlternateContact"] * 3
+    assert all(h["result"] == "ok" and h["undoable"] for h in history)
+
+    assert main(["undo", "--last", "--yes"]) == 0
+    capsys.readouterr()
+    assert main(["check", "--steps", "contacts", "--format", "json"]) == 3
+    document = json.loads(capsys.readouterr().out)
+    status = {f["check"]: f["status"] for f in document["findings"]}
+    assert status["operations-contact"] == "FAIL"  # the last change made, now reversed
+    assert status["security-contact"] == "PASS"
+
+    assert main(["history", "--format", "json"]) == 0
+    history = json.loads(capsys.readouterr().out)
+    assert history[2]["result"].startswith("undone by")
+    assert history[3]["undo_of"] == history[2]["id"]
+    assert main(["undo", history[2]["id"], "--yes"]) == 1
+    assert "already undone" in capsys.readouterr().err
+
+
+def test_change_without_undo_is_refused_with_reason(account, capsys):
+    sb = account("insecure")
+    journal = Journal(sb.account_id)
+    entry = journal.begin("keys", Change("delete the old key", Call("iam", "DeleteAccessKey", {"AccessKeyId": "AKIA"}),
+                                         undo_note="a deleted key cannot be brought back"), {"AccessKeyId": "AKIA"})
+    journal.finish(entry, ok=True)
+    assert main(["undo", entry, "--yes"]) == 1
+    assert "cannot be undone: a deleted key cannot be brought back" in capsys.readouterr().err
+
+
+def test_interrupted_apply_is_reported_once(account, capsys):
+    sb = account("insecure")
+    journal = Journal(sb.account_id)
+    journal.begin("contacts", Change("r", Call("account", "PutAlternateContact", {"AlternateContactType": "SECURITY"})),
+                  {"AlternateContactType": "SECURITY"})
+    # ...the process was killed here, before AWS answered.
+    main(["check", "--steps", "contacts", "--format", "json"])
+    err = capsys.readouterr().err
+    assert "interrupted while sending account.PutAlternateContact" in err
+    main(["check", "--steps", "contacts", "--format", "json"])
+    assert "interrupted" not in capsys.readouterr().err
+    assert main(["history", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["result"] == "interrupted"
+
+
+def test_undo_needs_an_id_or_last(account, capsys):
+    account("insecure")
+    assert main(["undo"]) == 2
+    assert main(["undo", "--last", "--yes"]) == 2
+    assert "no change to undo" in capsys.readouterr().err

@@ -1,0 +1,75 @@
+"""`aws-essentials fix --steps S... --yes`: apply the named steps' automatic fixes, without prompts.
+
+Only plain automatic changes run. Manual changes and those that need the account id typed are
+listed with the reason and left for the wizard, where a person can confirm them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from steps.base import PlanDrifted, StepError
+from wizard.commands.answers import add_answer_option, parse_answers
+from wizard.commands.common import UsageError, add_target_options, open_aws, selected_steps
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("fix", help="apply the automatic fixes of named steps, non-interactively (needs --yes)")
+    add_target_options(parser)
+    parser.add_argument("--steps", nargs="+", metavar="STEP", help="the steps to fix (required)")
+    parser.add_argument("--regions", nargs="+", metavar="REGION", help="only these enabled regions")
+    parser.add_argument("--yes", action="store_true", help="confirm: apply without asking")
+    add_answer_option(parser)
+
+
+def skip_reason(change: Any) -> str:
+    if change.manual:
+        return "manual: a person does this in the console"
+    if change.risky:
+        return "needs the account id typed: run the wizard to confirm it"
+    return "depends on a change that was skipped"
+
+
+def run(args: argparse.Namespace) -> int:
+    from wizard.apply import apply_plan
+    from wizard.assess import assess
+
+    if not args.steps:
+        raise UsageError("fix applies only named steps: pass --steps, e.g. --steps contacts s3")
+    if not args.yes:
+        raise UsageError("fix writes without asking only with --yes; to review each change, run the wizard")
+    steps = selected_steps(args)
+    answers = parse_answers(args.answers, steps)
+    aws = open_aws(args)
+    failed = False
+    for result in assess(aws, steps):
+        step_answers = answers.get(result.id, {})
+        plan = result.plan(step_answers)
+        if result.error:
+            print(f"{result.id}: could not assess: {result.error}")
+            failed = True
+            continue
+        if plan.needs:
+            print(f"{result.id}: needs answers first: " + "; ".join(plan.notes)
+                  + f" (give them with --set {result.id}.INPUT=VALUE)")
+            failed = True
+            continue
+        if not plan.changes:
+            print(f"{result.id}: nothing to change")
+            continue
+        try:
+            outcome = apply_plan(aws, result.step, plan, step_answers, only=lambda c: not c.risky)
+        except PlanDrifted:
+            print(f"{result.id}: the account changed while planning; nothing was written. Run fix again.")
+            failed = True
+            continue
+        for done in outcome.results:
+            mark = "done" if done.ok else f"FAILED: {done.detail}"
+            print(f"{result.id}: {done.change.title}: {mark}")
+        for change in outcome.skipped:
+            print(f"{result.id}: skipped {change.title}: {skip_reason(change)}")
+        failed |= not outcome.ok
+    sys.stdout.flush()
+    return 1 if failed else 0
