@@ -8,7 +8,8 @@ secure/org (main account): account BPA on; buckets with BPA, a TLS-only policy (
 unrelated statement), default encryption (SSE-S3 and SSE-KMS), versioning with MFA delete; the
 customer-managed key rotates.
 Every scenario but empty also has AWS-managed keys (alias/aws/s3, alias/aws/ebs) in the workload
-regions: they must never become findings.
+regions: they must never become findings. In secure/org, buckets that earlier seeds made are
+hardened too (see `harden_bucket`, which later seeds can call for theirs).
 """
 
 from __future__ import annotations
@@ -80,12 +81,36 @@ def seed(ctx, scenario: str) -> None:
             (f"backups-{account}", west, {"SSEAlgorithm": "AES256"}),
         )
         for name, region, encryption in buckets:
-            client = s3[region]
-            _create(client, name, region)
-            client.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=FULL_BPA)
-            client.put_bucket_policy(Bucket=name, Policy=_policy(_reader_statement(account, name),
-                                                                 _tls_statement(name)))
-            client.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={
-                "Rules": [{"ApplyServerSideEncryptionByDefault": encryption, "BucketKeyEnabled": True}]})
-            client.put_bucket_versioning(Bucket=name, MFA=MFA.format(account=account),
-                                         VersioningConfiguration={"Status": "Enabled", "MFADelete": "Enabled"})
+            _create(s3[region], name, region)
+            s3[region].put_bucket_policy(Bucket=name, Policy=_policy(_reader_statement(account, name)))
+            harden_bucket(ctx, name, region, encryption)
+        # Buckets other seeds made before this one (flow logs, ...) must pass these checks too.
+        mine = {name for name, _, _ in buckets}
+        for entry in s3[east].list_buckets().get("Buckets", []):
+            if entry["Name"] not in mine:
+                located = s3[east].get_bucket_location(Bucket=entry["Name"]).get("LocationConstraint")
+                harden_bucket(ctx, entry["Name"], located or "us-east-1")
+
+
+def harden_bucket(ctx, name: str, region: str, encryption: dict | None = None) -> None:
+    """Make an existing bucket pass every bucket check of the `s3` step: Block Public Access, a
+    TLS-only statement merged into its policy, default encryption, versioning with MFA delete.
+    Seeds that make buckets in the secure scenario after this module runs can call it."""
+    client = ctx.client("s3", region)
+    client.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=FULL_BPA)
+    try:
+        doc = json.loads(client.get_bucket_policy(Bucket=name)["Policy"])
+    except client.exceptions.ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "NoSuchBucketPolicy":
+            raise
+        doc = {"Version": "2012-10-17", "Statement": []}
+    statements = doc.get("Statement", [])
+    statements = [statements] if isinstance(statements, dict) else list(statements)
+    if not any(s.get("Sid") == "DenyPlainHttp" for s in statements):
+        doc["Statement"] = statements + [_tls_statement(name)]
+        client.put_bucket_policy(Bucket=name, Policy=json.dumps(doc))
+    client.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={
+        "Rules": [{"ApplyServerSideEncryptionByDefault": encryption or {"SSEAlgorithm": "AES256"},
+                   "BucketKeyEnabled": True}]})
+    client.put_bucket_versioning(Bucket=name, MFA=MFA.format(account=ctx.account_id),
+                                 VersioningConfiguration={"Status": "Enabled", "MFADelete": "Enabled"})
