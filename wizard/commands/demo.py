@@ -1,10 +1,19 @@
-"""`aws-essentials demo`: the wizard on the embedded sandbox account (scenario `insecure`)."""
+"""`aws-essentials demo`: the wizard on the embedded sandbox account (scenario `insecure`).
+
+The first screen appears at once; the sandbox (moto, boto3) starts in a worker behind it.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 from typing import Any
+
+from wizard.commands.common import UsageError
+
+# The sandbox's scenarios (wizard.sandbox.SCENARIOS; importing that package costs ~0.4 s, so the
+# name is checked here first and again by the sandbox itself).
+SCENARIO_NAMES = ("empty", "insecure", "secure", "org")
 
 
 def register(sub: Any) -> None:
@@ -26,12 +35,20 @@ def start_sandbox(scenario: str) -> Any:
     return sandbox
 
 
-def run(args: argparse.Namespace) -> int:
-    from wizard.commands import check
+def connect_sandbox(scenario: str) -> Any:
+    """Start the sandbox and open AWS access on it (runs in the wizard's connect worker)."""
+    from wizard.app import Connection
+    from wizard.aws import AWS, Target
 
-    sandbox = start_sandbox(args.scenario)
-    try:
-        args.format, args.output, args.steps, args.regions = "table", None, None, None
-        return check.run(args)
-    finally:
-        sandbox.stop()
+    sandbox = start_sandbox(scenario)
+    return Connection(AWS(Target(endpoint_url=sandbox.endpoint_url, label="sandbox")), sandbox=sandbox,
+                      label=f"sandbox: {scenario} scenario")
+
+
+def run(args: argparse.Namespace) -> int:
+    from wizard.app import WizardApp
+
+    if args.scenario not in SCENARIO_NAMES:
+        raise UsageError(f"unknown scenario '{args.scenario}'; choose one of: {', '.join(SCENARIO_NAMES)}")
+    WizardApp(lambda: connect_sandbox(args.scenario)).run()
+    return 0

@@ -1,0 +1,374 @@
+"""The Textual wizard: a welcome screen, one generic screen per step, a confirmation, apply, summary.
+
+The app holds the run's state (who we are, every step's first and latest assessment, the
+answers typed so far, what was applied or skipped); the screens render it. Every AWS call
+(connecting, collecting, planning against fresh state, applying) runs in a thread worker, so the
+UI never waits on the network; boto3 and moto are imported only inside those workers, which
+keeps the first screen fast.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable, Sequence
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import reactive
+
+from steps.base import ChangeResult, Plan, Status, StepError
+
+WILL = (
+    "read the account's settings, step by step, in the guide's order",
+    "explain each finding and show the exact API calls that would fix it",
+    "change nothing until you confirm, and journal every change so it can be undone",
+    "re-check every step after it is applied",
+)
+WILL_NOT = (
+    "delete your data, or touch workloads beyond the settings it shows",
+    "do what only a person may do (root MFA, console sign-in): it guides you and re-checks",
+    "store secrets in files, or show them on screen",
+)
+
+
+@dataclass
+class Connection:
+    """What a run works on: the AWS access object, and the sandbox to stop at exit (demo only)."""
+
+    aws: Any
+    sandbox: Any = None
+    label: str = ""
+
+
+@dataclass
+class Identity:
+    """Who the wizard runs as, shown on the welcome screen."""
+
+    account_id: str = ""
+    alias: str = ""
+    arn: str = ""
+    auth: str = ""
+    is_root: bool = False
+    regions: list[str] = field(default_factory=list)
+    label: str = ""
+
+
+def step_status(findings: Sequence[Any]) -> str:
+    """One status for a step: FAIL beats UNKNOWN beats MANUAL beats PASS."""
+    seen = {f.status for f in findings}
+    for status in (Status.FAIL, Status.UNKNOWN, Status.MANUAL):
+        if status in seen:
+            return status.value
+    return "PASS" if seen else "PENDING"
+
+
+def describe_auth(aws: Any, arn: str) -> str:
+    """How the caller authenticated, in words (profile, SSO, keys, role, root)."""
+    target = aws.target
+    if arn.endswith(":root"):
+        return "the root user's access keys"
+    if target.role_arn:
+        return f"an assumed role ({target.role_arn})"
+    if target.credentials:
+        return "stored access keys (from the keyring)"
+    method = ""
+    try:
+        credentials = aws._get_session().get_credentials()  # noqa: SLF001 - botocore names the source
+        method = getattr(credentials, "method", "") or ""
+    except Exception:  # noqa: BLE001 - only a description
+        pass
+    profile = target.profile or os.environ.get("AWS_PROFILE")
+    if method == "sso" or ":assumed-role/AWSReservedSSO_" in arn:
+        return f"IAM Identity Center (SSO){f', profile {profile}' if profile else ''}"
+    words = {
+        "env": "access keys from environment variables",
+        "shared-credentials-file": f"access keys from the profile {profile or 'default'}",
+        "config-file": f"access keys from the profile {profile or 'default'} (config file)",
+        "assume-role": f"a role assumed by the profile {profile or 'default'}",
+        "assume-role-with-web-identity": "a web identity role",
+        "iam-role": "the instance's role",
+        "container-role": "the container's role",
+        "custom-process": f"a credential process (profile {profile or 'default'})",
+    }
+    return words.get(method, method or "the default credential chain")
+
+
+def _palette() -> Any:
+    from wizard.widgets.palette import WizardCommands
+
+    return WizardCommands
+
+
+class WizardApp(App):
+    """The wizard. ``connect`` runs in a worker and returns a :class:`Connection`."""
+
+    CSS_PATH = "wizard.tcss"
+    TITLE = "AWS security essentials"
+    ENABLE_COMMAND_PALETTE = True
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-normal"), (160, "-wide")]
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False),
+    ]
+
+    COMMANDS = App.COMMANDS | {lambda: _palette()}
+
+    version: reactive[int] = reactive(0)  # bumped on every change of the run's state
+
+    def __init__(self, connect: Callable[[], Connection], *, steps: Sequence[ModuleType] | None = None,
+                 report_dir: Path | None = None, parallel: int = 4) -> None:
+        super().__init__()
+        if steps is None:
+            from steps import STEPS
+
+            steps = STEPS
+        self.steps: tuple[ModuleType, ...] = tuple(steps)
+        self._connect = connect
+        self.report_dir = report_dir
+        self.parallel = parallel
+        self.connection: Connection | None = None
+        self.identity: Identity | None = None
+        self.connect_error: StepError | None = None
+        self.first: dict[str, Any] = {}  # step id -> first StepResult ("before")
+        self.results: dict[str, Any] = {}  # step id -> latest StepResult
+        self.running: set[str] = set()
+        self.answers: dict[str, dict[str, str]] = {}
+        self.skipped: set[str] = set()
+        self.applied: dict[str, list[ChangeResult]] = {}
+        self.assessed = 0  # steps finished in the first assessment
+        self.position = -1  # -1 welcome, 0..n-1 a step, n the summary
+
+    # --- screens ------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from wizard.screens.welcome import WelcomeScreen
+
+        self.push_screen(WelcomeScreen())
+        self.connect_and_assess()
+
+    def go_to(self, position: int) -> None:
+        """Show the welcome screen (-1), a step (0..n-1) or the summary (n)."""
+        from wizard.screens.step import StepScreen
+        from wizard.screens.summary import SummaryScreen
+        from wizard.screens.welcome import WelcomeScreen
+
+        position = max(-1, min(position, len(self.steps)))
+        while len(self.screen_stack) > 2 and self.screen.is_modal:
+            self.pop_screen()
+        self.position = position
+        if position < 0:
+            screen = WelcomeScreen()
+        elif position >= len(self.steps):
+            screen = SummaryScreen()
+        else:
+            screen = StepScreen(self.steps[position])
+        self.switch_screen(screen)
+
+    def go_to_step(self, step_id: str) -> None:
+        for index, step in enumerate(self.steps):
+            if step.INFO.id == step_id:
+                self.go_to(index)
+                return
+
+    def action_next(self) -> None:
+        self.go_to(self.position + 1)
+
+    def action_back(self) -> None:
+        self.go_to(self.position - 1)
+
+    def action_summary(self) -> None:
+        self.go_to(len(self.steps))
+
+    def action_skip(self) -> None:
+        if 0 <= self.position < len(self.steps):
+            self.skipped.add(self.steps[self.position].INFO.id)
+            self.touch()
+        self.action_next()
+
+    def action_recheck_all(self) -> None:
+        self.recheck([s.INFO.id for s in self.steps])
+
+    def action_export(self) -> None:
+        self.export_report()
+
+    def touch(self) -> None:
+        self.version += 1
+
+    def show_error(self, title: str, message: str = "", hint: str = "") -> None:
+        from wizard.screens.error import ErrorScreen
+
+        self.push_screen(ErrorScreen(title, message, hint))
+
+    # --- state helpers ------------------------------------------------------------------------
+
+    @property
+    def aws(self) -> Any:
+        return self.connection.aws if self.connection else None
+
+    def step_state(self, step_id: str) -> str:
+        """RUNNING, PENDING, SKIPPED or the step's status from its latest findings."""
+        if step_id in self.running:
+            return "RUNNING"
+        result = self.results.get(step_id)
+        if result is None:
+            return "PENDING"
+        status = step_status(result.findings)
+        if step_id in self.skipped and status != "PASS":
+            return "SKIPPED"
+        return status
+
+    def plan_for(self, step_id: str) -> Plan | None:
+        """The step's plan from its latest state and the answers typed so far (pure, no AWS)."""
+        result = self.results.get(step_id)
+        if result is None or result.state is None:
+            return None
+        return result.plan(self.answers_for(result.step))
+
+    def answers_for(self, step: ModuleType) -> dict[str, str]:
+        stored = self.answers.setdefault(step.INFO.id, {})
+        for item in step.INFO.inputs:
+            if item.default and item.name not in stored:
+                stored[item.name] = item.default
+        return stored
+
+    # --- workers: AWS work never runs on the UI thread ------------------------------------------
+
+    @work(thread=True, exclusive=True, group="connect")
+    def connect_and_assess(self) -> None:
+        try:
+            connection = self._connect()
+            identity = self._identify(connection)
+        except StepError as error:
+            self.call_from_thread(self._connect_failed, error)
+            return
+        except Exception as error:  # noqa: BLE001 - shown, never a traceback
+            self.call_from_thread(self._connect_failed, StepError(f"could not start: {error}",
+                                                                  "check the credentials and the network"))
+            return
+        self.call_from_thread(self._connected, connection, identity)
+        self._assess([s.INFO.id for s in self.steps], first=True)
+
+    def _identify(self, connection: Connection) -> Identity:
+        aws = connection.aws
+        caller = aws.identity()
+        alias = ""
+        answer = aws.try_read("iam", "ListAccountAliases")
+        if isinstance(answer, dict) and answer.get("AccountAliases"):
+            alias = answer["AccountAliases"][0]
+        arn = caller.get("Arn", "")
+        return Identity(account_id=caller.get("Account", ""), alias=alias, arn=arn, auth=describe_auth(aws, arn),
+                        is_root=arn.endswith(":root"), regions=list(aws.regions()), label=connection.label)
+
+    def _connected(self, connection: Connection, identity: Identity) -> None:
+        self.connection = connection
+        self.identity = identity
+        self.running = {s.INFO.id for s in self.steps}
+        self.touch()
+
+    def _connect_failed(self, error: StepError) -> None:
+        self.connect_error = error
+        self.touch()
+        self.show_error("Could not reach the account", error.title, error.hint)
+
+    def _assess(self, step_ids: Sequence[str], first: bool = False) -> None:
+        """Collect and evaluate steps in a small pool (runs inside a thread worker)."""
+        from concurrent.futures import ThreadPoolExecutor, as_completed
+
+        from wizard.assess import assess_step
+
+        steps = [s for s in self.steps if s.INFO.id in step_ids]
+        with ThreadPoolExecutor(max(1, min(self.parallel, len(steps))), thread_name_prefix="tui-step") as pool:
+            futures = [pool.submit(assess_step, self.aws, step) for step in steps]
+            for future in as_completed(futures):
+                self.call_from_thread(self._step_done, future.result(), first)
+
+    def _step_done(self, result: Any, first: bool = False) -> None:
+        self.results[result.id] = result
+        self.first.setdefault(result.id, result)
+        self.running.discard(result.id)
+        if first:
+            self.assessed += 1
+        self.touch()
+
+    def recheck(self, step_ids: Sequence[str]) -> None:
+        if self.aws is None:
+            self.notify("Not connected yet.", severity="warning")
+            return
+        self.running |= set(step_ids)
+        self.touch()
+        self._recheck(list(step_ids))
+
+    @work(thread=True, group="recheck")
+    def _recheck(self, step_ids: list[str]) -> None:
+        self.aws.forget()
+        self._assess(step_ids)
+
+    def simulate_console(self, action: str, step_id: str) -> None:
+        """Sandbox only: ask the sandbox to do what a person would do in the console, then re-check."""
+        endpoint = os.environ.get("AWS_ESSENTIALS_SANDBOX")
+        if not endpoint or self.identity is None:
+            return
+        self.running.add(step_id)
+        self.touch()
+        self._simulate(endpoint, action, step_id)
+
+    @work(thread=True, group="simulate")
+    def _simulate(self, endpoint: str, action: str, step_id: str) -> None:
+        import json
+        import urllib.request
+
+        body = json.dumps({"account_id": self.identity.account_id, "action": action}).encode()
+        request = urllib.request.Request(f"{endpoint.rstrip('/')}/_sandbox/console", data=body, method="POST",
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - the local sandbox
+                answer.read()
+        except Exception as error:  # noqa: BLE001
+            self.call_from_thread(self.show_error, "The sandbox did not simulate the action", str(error))
+        self.aws.forget()
+        self._assess([step_id])
+
+    # --- report -------------------------------------------------------------------------------
+
+    def report_document(self) -> dict[str, Any]:
+        from wizard.report import findings_document
+
+        identity = self.identity or Identity()
+        results = [self.results[s.INFO.id] for s in self.steps if s.INFO.id in self.results]
+        return findings_document(identity.account_id, identity.regions, results, caller_arn=identity.arn)
+
+    def export_report(self) -> Path | None:
+        """Write the Markdown report (mode 0600) and say where."""
+        from wizard.paths import write_private
+        from wizard.report import render_markdown
+
+        if not self.results:
+            self.notify("Nothing to export yet: the assessment has not finished.", severity="warning")
+            return None
+        identity = self.identity or Identity()
+        folder = self.report_dir or Path.cwd()
+        path = folder / f"aws-essentials-report-{identity.account_id or 'account'}.md"
+        try:
+            write_private(path, render_markdown(self.report_document()))
+        except OSError as error:
+            self.show_error("Could not write the report", f"{path}: {error.strerror}",
+                            "start the wizard from a folder you can write to")
+            return None
+        self.notify(f"Report written to {path}", title="Exported")
+        return path
+
+    # --- exit ---------------------------------------------------------------------------------
+
+    def on_unmount(self) -> None:
+        connection = self.connection
+        if connection is None:
+            return
+        try:
+            connection.aws.close()
+        finally:
+            if connection.sandbox is not None:
+                connection.sandbox.stop()

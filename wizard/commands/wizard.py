@@ -1,0 +1,24 @@
+"""`aws-essentials` with no command: the full-screen wizard on the current credentials."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub) -> None:  # the default command has no sub-parser of its own
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the TUI; connecting (and importing boto3) happens in a worker after the first screen."""
+    from wizard.app import Connection, WizardApp
+    from wizard.commands.common import open_aws, selected_regions, target_from
+
+    target_from(args)  # usage errors (a malformed profile or region) are reported before the screen opens
+    selected_regions(args)
+
+    def connect() -> Connection:
+        return Connection(open_aws(args))
+
+    WizardApp(connect).run()
+    return 0

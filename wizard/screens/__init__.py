@@ -1,0 +1,1 @@
+"""Screens of the wizard: welcome, the generic step screen, confirmation, apply, error, summary."""

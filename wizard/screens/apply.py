@@ -1,0 +1,150 @@
+"""Applying a confirmed plan in a thread worker: a bar per change, a live log, then a re-check."""
+
+from __future__ import annotations
+
+from types import ModuleType
+from typing import Any, Mapping
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.markup import escape
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Log, ProgressBar, Static
+
+from steps.base import ChangeResult, Plan, PlanDrifted, StepError
+
+
+class ApplyScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape", "close", "Close")]
+
+    def __init__(self, step: ModuleType, plan: Plan, answers: Mapping[str, str]) -> None:
+        super().__init__()
+        self.step = step
+        self.plan = plan
+        self.answers = dict(answers)
+        self.done = False
+        # indexes into plan.changes of the automatic changes, in order
+        self.indexes = [i for i, c in enumerate(plan.changes) if not c.manual and c.call is not None]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="apply-dialog", classes="dialog"):
+            yield Static(Content.from_markup(f"[b]Applying {escape(self.step.INFO.title)}[/b]"), classes="dialog-title")
+            yield ProgressBar(total=len(self.indexes), show_eta=False, id="apply-total")
+            with VerticalScroll(id="apply-changes"):
+                for position, index in enumerate(self.indexes):
+                    change = self.plan.changes[index]
+                    with Horizontal(classes="apply-row", id=f"row-{position}"):
+                        yield Label("·", classes="apply-glyph", id=f"glyph-{position}")
+                        yield Label(Content.from_markup(f"{escape(change.call.name)}  [$text-muted]{escape(change.reason)}[/]"),
+                                    classes="apply-name")
+                        yield ProgressBar(total=1, show_eta=False, show_percentage=False, id=f"bar-{position}")
+            yield Log(id="apply-log", auto_scroll=True)
+            yield Label("Applying… the wizard stays responsive; this window closes when you choose.", id="apply-status")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close", id="close", variant="primary", compact=True, disabled=True)
+
+    def on_mount(self) -> None:
+        self._log("Checking that the account still matches the plan you confirmed…")
+        self.run_apply()
+
+    def _log(self, line: str) -> None:
+        self.query_one("#apply-log", Log).write_line(line)
+
+    @work(thread=True, exclusive=True, group="apply")
+    def run_apply(self) -> None:
+        from wizard.apply import apply_plan
+        from wizard.assess import assess_step
+
+        app = self.app
+        aws = app.aws
+        outcome: Any = None
+        error: Exception | None = None
+        try:
+            outcome = apply_plan(aws, self.step, self.plan, self.answers,
+                                 on_progress=lambda i, r: app.call_from_thread(self._progress, i, r))
+        except (PlanDrifted, StepError) as caught:
+            error = caught
+        except Exception as caught:  # noqa: BLE001 - shown in a modal, the app keeps running
+            error = StepError(f"{type(caught).__name__}: {caught}", "nothing after the failing change was sent")
+        app.call_from_thread(self._applied, outcome, error)
+        aws.forget()
+        result = assess_step(aws, self.step)
+        app.call_from_thread(self._rechecked, result)
+
+    def _position(self, index: int) -> int:
+        return self.indexes.index(index) if index in self.indexes else -1
+
+    def _progress(self, index: int, result: ChangeResult) -> None:
+        position = self._position(index)
+        if position < 0:
+            return
+        self.query_one(f"#bar-{position}", ProgressBar).update(progress=1)
+        glyph = self.query_one(f"#glyph-{position}", Label)
+        glyph.update(Content.from_markup("[$text-success]✔[/]" if result.ok else "[$text-error]✘[/]"))
+        self.query_one("#apply-total", ProgressBar).advance(1)
+        name = result.change.call.name if result.change.call else "manual"
+        self._log(f"{'✔' if result.ok else '✘'} {name}: {'done' if result.ok else result.detail}")
+
+    def _applied(self, outcome: Any, error: Exception | None) -> None:
+        app = self.app
+        step_id = self.step.INFO.id
+        app.running.add(step_id)
+        app.touch()
+        if outcome is not None:
+            app.applied.setdefault(step_id, []).extend(outcome.results)
+            for change in outcome.skipped:
+                if not change.manual:
+                    self._log(f"- {change.title}: not sent (an earlier change failed)")
+        status = self.query_one("#apply-status", Label)
+        if isinstance(error, PlanDrifted):
+            status.update("Nothing was sent: the account changed since you looked.")
+            self._log("Nothing was sent: the account changed since the plan was shown.")
+            lines = [f"{n}. {c.title}" for n, c in enumerate(error.new_plan.changes, 1)] or ["(nothing to change now)"]
+            app.show_error("The account changed since you looked",
+                           "Nothing was sent. The new plan is on the step screen:\n" + "\n".join(lines),
+                           "review the new plan, then apply again")
+        elif error is not None:
+            title = error.title if isinstance(error, StepError) else str(error)
+            hint = error.hint if isinstance(error, StepError) else ""
+            status.update("Nothing was sent.")
+            self._log(f"✘ {title}")
+            app.show_error("The changes could not be applied", title, hint)
+        elif outcome is not None and outcome.failed is not None:
+            failed = outcome.failed
+            status.update(Content.from_markup(f"[$text-error]✘ {escape(failed.change.title)} failed; "
+                                              "the changes before it were kept.[/]"))
+            title = f"{failed.change.title} failed"
+            app.show_error(title, failed.detail, "the changes before it were made and journalled; "
+                           "fix the cause and apply again (the plan will only contain what is left)")
+        else:
+            status.update(Content.from_markup("[$text-success]✔ Every change was applied.[/] Re-checking…"))
+        self._log("Re-checking the step…")
+
+    def _rechecked(self, result: Any) -> None:
+        app = self.app
+        app._step_done(result)
+        summary = result.summary
+        self._log(f"Re-checked: {summary['PASS']} pass, {summary['FAIL']} fail, {summary['MANUAL']} manual, "
+                  f"{summary['UNKNOWN']} unknown.")
+        self.done = True
+        button = self.query_one("#close", Button)
+        button.disabled = False
+        if not isinstance(app.screen, ModalScreen) or app.screen is self:
+            button.focus()
+        status = self.query_one("#apply-status", Label)
+        if result.summary["FAIL"] == 0:
+            status.update(Content.from_markup("[$text-success]✔ Applied and re-checked: nothing fails any more.[/]"))
+        else:
+            status.update(Content.from_markup(f"Re-checked: [$text-error]{summary['FAIL']} still failing[/] "
+                                              "(see the step screen)."))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_close()
+
+    def action_close(self) -> None:
+        if self.done:
+            self.dismiss()

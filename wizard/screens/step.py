@@ -1,0 +1,148 @@
+"""One generic screen for every step: why it matters, findings, inputs, and the plan preview.
+
+Everything on it comes from the step module (``INFO``, ``evaluate``'s findings, ``plan``), so a
+step registered in ``steps.STEPS`` appears here without any screen code of its own.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.markup import escape
+from textual.widgets import Button, Static
+
+from wizard.screens.base import WizardScreen
+from wizard.widgets.findings import FindingsTable
+from wizard.widgets.form import InputsForm
+from wizard.widgets.plan import ActionButton, PlanView
+from wizard.widgets.render import glyph
+
+
+class StepScreen(WizardScreen):
+    BINDINGS = [
+        Binding("n", "app.next", "Next"),
+        Binding("b", "app.back", "Back"),
+        Binding("r", "recheck", "Re-check"),
+        Binding("a", "review", "Review & apply"),
+        Binding("s", "app.skip", "Skip"),
+    ]
+
+    def __init__(self, step: ModuleType) -> None:
+        super().__init__()
+        self.step = step
+        self.info = step.INFO
+        self._shown: object = object()  # the StepResult on screen, to redraw only when it changes
+
+    def compose_main(self) -> ComposeResult:
+        info = self.info
+        with VerticalScroll(id="step-scroll"):
+            yield Static(Content.from_markup(f"[b]{escape(info.title)}[/b]"), classes="screen-title", id="step-title")
+            yield Static("", id="step-meta")
+            yield Static(info.why, markup=False, id="why")
+            yield Static("Findings", classes="section")
+            yield FindingsTable(id="findings")
+            if info.inputs:
+                yield Static("Your answers", classes="section", id="inputs-title")
+                yield InputsForm(info.inputs, self.app.answers_for(self.step), id="form")
+            yield Static("Plan", classes="section")
+            yield PlanView(id="plan")
+        with Horizontal(classes="actions"):
+            yield Button("Review and apply", id="review", variant="primary", compact=True)
+            yield Button("Re-check", id="recheck", compact=True)
+            yield Button("Skip", id="skip", compact=True)
+            yield Button("Next", id="next", compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        app = self.app
+        for index, step in enumerate(app.steps):
+            if step is self.step:
+                app.position = index
+        self.refresh_state()
+        self.query_one("#step-scroll").focus()
+
+    def refresh_state(self) -> None:
+        app = self.app
+        step_id = self.info.id
+        state = app.step_state(step_id)
+        ids = sorted({c for f in getattr(app.results.get(step_id), "findings", []) for c in f.cis})
+        meta = (f"{glyph(state, word=True)}   [$text-muted]guide:[/] {escape(self.info.guide_section)}   "
+                f"[$text-muted]severity:[/] {escape(self.info.severity.value)}")
+        if ids:
+            meta += f"   [$text-muted]CIS:[/] {escape(', '.join(ids))}"
+        self.query_one("#step-meta", Static).update(Content.from_markup(meta))
+        result = app.results.get(step_id)
+        if result is self._shown:
+            return
+        self._shown = result
+        self.query_one("#findings", FindingsTable).show(result.findings if result else [])
+        self._show_plan()
+
+    def _show_plan(self) -> None:
+        self.query_one("#plan", PlanView).show(self.app.plan_for(self.info.id))
+        self.query_one("#review", Button).disabled = not self._can_review()
+
+    def _can_review(self) -> bool:
+        plan = self.app.plan_for(self.info.id)
+        return plan is not None and (bool(plan.automatic) or bool(plan.needs))
+
+    @on(InputsForm.Changed)
+    def _answer_changed(self, event: InputsForm.Changed) -> None:
+        self.app.answers_for(self.step)[event.name] = event.value
+        self._show_plan()
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def action_recheck(self) -> None:
+        self.app.recheck([self.info.id])
+
+    def action_review(self) -> None:
+        from wizard.screens.apply import ApplyScreen
+        from wizard.screens.confirm import ConfirmScreen
+
+        app = self.app
+        if self.info.id in app.running:
+            self.notify("This step is being checked; try again in a moment.", severity="warning")
+            return
+        plan = app.plan_for(self.info.id)
+        if plan is None:
+            self.notify("This step has not been checked yet.", severity="warning")
+            return
+        if plan.needs:
+            first = self.query_one("#form", InputsForm).show_errors() if self.info.inputs else None
+            if first:
+                self.query_one(f"#{first}").focus()
+            self.notify("Fill in: " + ", ".join(plan.needs), title="Answers needed", severity="warning")
+            return
+        if not plan.automatic:
+            self.notify("Nothing for the wizard to apply here." + (" The console steps are listed in the plan."
+                                                                     if plan.manual_changes else ""))
+            return
+        answers = dict(app.answers_for(self.step))
+        account_id = app.identity.account_id if app.identity else ""
+
+        def confirmed(ok: bool | None) -> None:
+            if ok:
+                app.push_screen(ApplyScreen(self.step, plan, answers))
+
+        app.push_screen(ConfirmScreen(self.step, plan, account_id), confirmed)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if isinstance(event.button, ActionButton):
+            action = event.button.wizard_action
+            if action == "recheck":
+                self.action_recheck()
+            elif action.startswith("simulate:"):
+                self.app.simulate_console(action.split(":", 1)[1], self.info.id)
+            return
+        handlers = {"review": self.action_review, "recheck": self.action_recheck, "skip": self.app.action_skip,
+                    "next": self.app.action_next}
+        handler = handlers.get(event.button.id or "")
+        if handler:
+            handler()

@@ -1,0 +1,111 @@
+"""The summary: per step, before and after as a bar and a score; what is left and why; export."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.markup import escape
+from textual.widgets import Button, Static
+
+from wizard.screens.base import WizardScreen
+from wizard.widgets.render import glyph
+
+BAR = 10
+
+
+def score(result) -> tuple[int, int]:
+    """(passing, counted) over the automatic checks: PASS out of PASS + FAIL + UNKNOWN."""
+    if result is None:
+        return 0, 0
+    s = result.summary
+    return s["PASS"], s["PASS"] + s["FAIL"] + s["UNKNOWN"]
+
+
+def bar(passing: int, total: int) -> str:
+    if total == 0:
+        return "[$text-muted]" + "·" * BAR + "   -  [/]"
+    filled = round(BAR * passing / total)
+    colour = "$text-success" if passing == total else ("$text-warning" if passing else "$text-error")
+    return f"[{colour}]{'█' * filled}[/][$text-muted]{'░' * (BAR - filled)}[/] {passing:>2}/{total:<2}"
+
+
+class SummaryScreen(WizardScreen):
+    BINDINGS = [
+        Binding("b", "app.back", "Back"),
+        Binding("r", "app.recheck_all", "Re-check all"),
+        Binding("e", "app.export", "Export report"),
+    ]
+
+    def compose_main(self) -> ComposeResult:
+        with VerticalScroll(id="summary-scroll"):
+            yield Static("Summary", classes="screen-title")
+            yield Static("", id="summary-total")
+            yield Static("", id="summary-table")
+            yield Static("What is left, and why", classes="section")
+            yield Static("", id="summary-left")
+        with Horizontal(classes="actions"):
+            yield Button("Export the report (Markdown)", id="export", variant="primary", compact=True)
+            yield Button("Re-check all", id="recheck-all", compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.app.position = len(self.app.steps)
+        self.refresh_state()
+        self.query_one("#export", Button).focus()
+
+    def refresh_state(self) -> None:
+        app = self.app
+        rows = [f"[b]{'Step':<22} {'Before':<16} {'After':<16} Changes[/b]"]
+        left: list[str] = []
+        totals = {"PASS": 0, "FAIL": 0, "MANUAL": 0, "UNKNOWN": 0}
+        for step in app.steps:
+            step_id = step.INFO.id
+            before, after = app.first.get(step_id), app.results.get(step_id)
+            applied = [r for r in app.applied.get(step_id, []) if r.ok]
+            title = step.INFO.title if len(step.INFO.title) <= 20 else step.INFO.title[:19] + "…"
+            rows.append(f"{glyph(app.step_state(step_id))} {escape(title):<20} {bar(*score(before))}  "
+                        f"{bar(*score(after))}  {len(applied) or '-'}")
+            if after is None:
+                left.append(f"{glyph('PENDING')} [b]{escape(step.INFO.title)}[/b]: not checked yet")
+                continue
+            for key in totals:
+                totals[key] += after.summary[key]
+            skipped = step_id in app.skipped
+            plan = app.plan_for(step_id)
+            for finding in after.findings:
+                status = finding.status.value
+                if status == "PASS":
+                    continue
+                if status == "FAIL":
+                    if skipped:
+                        why = "skipped by you"
+                    elif plan is not None and plan.needs:
+                        why = "needs your answers on the step screen"
+                    elif finding.fixable:
+                        why = "not applied yet"
+                    else:
+                        why = "the wizard cannot fix this; see the step's plan"
+                elif status == "MANUAL":
+                    why = "a person must do or confirm this in the console"
+                else:
+                    why = "could not be checked"
+                left.append(f"{glyph(status)} [b]{escape(step.INFO.title)}[/b]: {escape(finding.title)} "
+                            f"[$text-muted]({why})[/]\n    {escape(finding.message)}")
+        self.query_one("#summary-table", Static).update(Content.from_markup("\n".join(rows)))
+        total = (f"{glyph('PASS')} {totals['PASS']} pass   {glyph('FAIL')} {totals['FAIL']} fail   "
+                 f"{glyph('MANUAL')} {totals['MANUAL']} manual   {glyph('UNKNOWN')} {totals['UNKNOWN']} unknown")
+        if app.identity:
+            total = f"Account [b]{escape(app.identity.account_id)}[/b]   " + total
+        self.query_one("#summary-total", Static).update(Content.from_markup(total))
+        if not left:
+            left = ["[$text-success]✔ Nothing: every check passes.[/]"]
+        self.query_one("#summary-left", Static).update(Content.from_markup("\n".join(left)))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "export":
+            self.app.export_report()
+        elif event.button.id == "recheck-all":
+            self.app.action_recheck_all()

@@ -1,0 +1,76 @@
+"""The welcome screen: who the wizard runs as, where, and what it will and will not do."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.markup import escape
+from textual.widgets import Button, Static
+
+from wizard.screens.base import WizardScreen
+
+ROOT_WARNING = (
+    "You are signed in as the root user. Root can do anything and cannot be limited, so use it only for the "
+    "few tasks that need it. Create an administrator (IAM Identity Center, or an IAM user with MFA), sign in "
+    "as that, and run the wizard again."
+)
+
+
+class WelcomeScreen(WizardScreen):
+    BINDINGS = [
+        Binding("n", "app.next", "Start"),
+        Binding("r", "app.recheck_all", "Re-check all"),
+        Binding("ctrl+s", "app.summary", "Summary", show=False),
+    ]
+
+    def compose_main(self) -> ComposeResult:
+        from wizard.app import WILL, WILL_NOT
+
+        with VerticalScroll(id="welcome"):
+            yield Static("Your AWS account, step by step", classes="screen-title")
+            yield Static("", id="identity")
+            yield Static("", id="root-warning")
+            will = "\n".join(f"  [$text-success]✔[/] {escape(line)}" for line in WILL)
+            wont = "\n".join(f"  [$text-error]✘[/] {escape(line)}" for line in WILL_NOT)
+            yield Static(Content.from_markup(f"[b]The wizard will[/b]\n{will}\n[b]It will not[/b]\n{wont}"),
+                         id="promises")
+        with Horizontal(classes="actions"):
+            yield Button("Start with the first step", id="start", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.app.position = -1
+        self.refresh_state()
+        self.query_one("#start", Button).focus()
+
+    def refresh_state(self) -> None:
+        app = self.app
+        identity = app.identity
+        panel = self.query_one("#identity", Static)
+        warning = self.query_one("#root-warning", Static)
+        if app.connect_error is not None:
+            error = app.connect_error
+            panel.update(Content.from_markup(f"[$text-error]✘ {escape(error.title)}[/]\n{escape(error.hint)}"))
+            warning.display = False
+            return
+        if identity is None:
+            panel.update("Connecting to the account…")
+            warning.display = False
+            return
+        alias = identity.alias or "(no alias)"
+        label = f"\n[$text-muted]Target[/]    [$text-warning]{escape(identity.label)}[/]" if identity.label else ""
+        regions = ", ".join(identity.regions)
+        panel.update(Content.from_markup(
+            f"[$text-muted]Account[/]   [b]{escape(identity.account_id)}[/b]  {escape(alias)}{label}\n"
+            f"[$text-muted]Caller[/]    {escape(identity.arn)}\n"
+            f"[$text-muted]Signed in[/] with {escape(identity.auth)}\n"
+            f"[$text-muted]Regions[/]   {len(identity.regions)} in scope: {escape(regions)}"
+        ))
+        warning.update(Content.from_markup(f"[b]⚠ Root user[/b]\n{escape(ROOT_WARNING)}"))
+        warning.display = identity.is_root
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start":
+            self.app.action_next()

@@ -1,0 +1,83 @@
+"""The step's declared inputs as a form, validated as the user types (steps.base.Input.check)."""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Input, Label, Select
+
+from steps.base import Input as StepInput
+
+
+class InputsForm(Vertical):
+    """One row per input: label, field, and a line that shows the help or what is wrong."""
+
+    class Changed(Message):
+        def __init__(self, name: str, value: str) -> None:
+            super().__init__()
+            self.name = name
+            self.value = value
+
+    def __init__(self, inputs: Sequence[StepInput], answers: Mapping[str, str], **kw) -> None:
+        super().__init__(**kw)
+        self.inputs = tuple(inputs)
+        self.answers = dict(answers)
+        self.touched: set[str] = {name for name, value in answers.items() if value}
+
+    def compose(self) -> ComposeResult:
+        for item in self.inputs:
+            value = self.answers.get(item.name, "")
+            with Horizontal(classes="form-row"):
+                yield Label(item.label + ("" if item.required else " (optional)"), classes="form-label")
+                if item.choices:
+                    yield Select([(c, c) for c in item.choices], value=value if value in item.choices else Select.BLANK,
+                                 id=f"input-{item.name}", compact=True, allow_blank=not item.required)
+                else:
+                    yield Input(value=value, placeholder=item.help, password=item.secret, id=f"input-{item.name}",
+                                compact=True)
+            yield Label(self._message(item, value), id=f"hint-{item.name}", classes="form-hint")
+
+    def _message(self, item: StepInput, value: str) -> str:
+        if item.name in self.touched:
+            error = item.check(value)
+            if error:
+                return "✘ " + error
+        return item.help
+
+    def _update(self, name: str, value: str) -> None:
+        item = next(i for i in self.inputs if i.name == name)
+        self.answers[name] = value
+        self.touched.add(name)
+        hint = self.query_one(f"#hint-{name}", Label)
+        hint.update(self._message(item, value))
+        hint.set_class(bool(item.check(value)), "-invalid")
+        self.post_message(self.Changed(name, value))
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._update(str(event.input.id)[len("input-"):], event.value)
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        value = "" if event.value is Select.BLANK else str(event.value)
+        self._update(str(event.select.id)[len("input-"):], value)
+
+    def show_errors(self) -> str | None:
+        """Mark every field and return the id of the first invalid one."""
+        first = None
+        for item in self.inputs:
+            self.touched.add(item.name)
+            value = self.answers.get(item.name, "")
+            hint = self.query_one(f"#hint-{item.name}", Label)
+            hint.update(self._message(item, value))
+            invalid = bool(item.check(value))
+            hint.set_class(invalid, "-invalid")
+            if invalid and first is None:
+                first = f"input-{item.name}"
+        return first

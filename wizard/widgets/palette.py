@@ -1,0 +1,32 @@
+"""Command palette entries: go to a step, re-check all, export the report, summary."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class WizardCommands(Provider):
+    def _commands(self) -> list[tuple[str, object, str]]:
+        app = self.app
+        commands = [("Go to: Welcome", partial(app.go_to, -1), "account, regions, what the wizard does")]
+        for index, step in enumerate(app.steps):
+            commands.append((f"Go to step: {step.INFO.title}", partial(app.go_to, index), step.INFO.guide_section))
+        commands += [
+            ("Go to: Summary", partial(app.go_to, len(app.steps)), "before and after, what is left"),
+            ("Re-check all steps", app.action_recheck_all, "collect every step again"),
+            ("Export the report (Markdown)", app.action_export, "write the findings to a Markdown file"),
+        ]
+        return commands
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
