@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from steps import contacts, keys, regions, root, s3
+from steps import compute, contacts, keys, regions, root, s3, vpc
 
 STEPS: tuple[ModuleType, ...] = (
     root,
     contacts,
     regions,
     keys,
+    vpc,
+    compute,
     s3,
 )
 

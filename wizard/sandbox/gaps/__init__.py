@@ -21,6 +21,7 @@ from . import (  # noqa: E402,F401  (registration by import)
     accessanalyzer,
     cloudtrail,
     ec2,
+    ec2_block_public,
     ec2_client_vpn,
     iam_root,
     kms_managed_keys,

@@ -4,7 +4,7 @@ A seed module has `def seed(ctx, scenario): ...` (ctx: scenarios.SeedContext). O
 first, so that later seeds can reach the member accounts.
 """
 
-from . import contacts, keys, organization, regions, root, s3
+from . import compute, contacts, keys, organization, regions, root, s3, vpc
 
 SEEDS = [
     organization,
@@ -13,4 +13,6 @@ SEEDS = [
     regions,
     s3,
     keys,
+    vpc,
+    compute,
 ]

@@ -1,0 +1,400 @@
+"""Compute and data: EBS encryption, IMDSv2, snapshot/AMI public sharing, RDS exposure and encryption, Lambda."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping
+
+from steps.base import (
+    Call, Change, Finding, Plan, Severity, Status, StepInfo, is_unreadable, manual, reason_of, unknown_finding,
+)
+
+EC2_CONSOLE = "https://console.aws.amazon.com/ec2/home?region={region}#Settings:"
+RDS_CONSOLE = "https://console.aws.amazon.com/rds/home?region={region}#database:id={db}"
+
+INFO = StepInfo(
+    id="compute",
+    title="Servers and databases",
+    why=(
+        "Servers, disks and databases hold the data an attacker wants. Unencrypted disks and snapshots can "
+        "leak when shared or copied; the old instance metadata service (IMDSv1) lets a single web bug hand "
+        "out an instance's credentials; a database reachable from the internet is one weak password away "
+        "from a breach. These settings are cheap to get right before workloads pile up."
+    ),
+    guide_section="EC2 Security; Database Security; Serverless Security",
+    severity=Severity.HIGH,
+    reads=(
+        "ec2:GetEbsEncryptionByDefault", "ec2:GetInstanceMetadataDefaults", "ec2:DescribeInstances",
+        "ec2:GetSnapshotBlockPublicAccessState", "ec2:GetImageBlockPublicAccessState",
+        "rds:DescribeDBInstances", "lambda:ListFunctions", "lambda:GetPolicy",
+    ),
+    writes=(
+        "ec2:EnableEbsEncryptionByDefault", "ec2:DisableEbsEncryptionByDefault",
+        "ec2:ModifyInstanceMetadataDefaults", "ec2:ModifyInstanceMetadataOptions",
+        "ec2:EnableSnapshotBlockPublicAccess", "ec2:DisableSnapshotBlockPublicAccess",
+        "ec2:EnableImageBlockPublicAccess", "ec2:DisableImageBlockPublicAccess", "rds:ModifyDBInstance",
+    ),
+)
+
+IDS = {
+    "ebs-encryption-default": (("5.1.1",), ("EC2.7",)),
+    "imds-default": (("5.7",), ()),
+    "imds-instance": (("5.7",), ("EC2.8",)),
+    "snapshot-block-public": ((), ("EC2.182",)),
+    "image-block-public": ((), ()),
+    "rds-public": (("2.2.3",), ("RDS.2",)),
+    "rds-encrypted": (("2.2.1",), ("RDS.3",)),
+    "instance-profile": (("1.17",), ()),
+    "lambda-public": ((), ("Lambda.1",)),
+}
+TITLES = {
+    "ebs-encryption-default": "EBS encryption by default is on",
+    "imds-default": "New instances require IMDSv2 (account default)",
+    "imds-instance": "Running instances require IMDSv2",
+    "snapshot-block-public": "EBS snapshots cannot be shared publicly",
+    "image-block-public": "AMIs cannot be shared publicly",
+    "rds-public": "RDS instances are not publicly accessible",
+    "rds-encrypted": "RDS instances are encrypted",
+    "instance-profile": "Instances use an IAM role",
+    "lambda-public": "Lambda functions are not public",
+}
+REGIONAL = ("ebs-encryption-default", "imds-default", "imds-instance", "snapshot-block-public",
+            "image-block-public", "rds-public", "rds-encrypted", "instance-profile", "lambda-public")
+
+
+# --- collect ---------------------------------------------------------------------------------------
+
+
+def _region(aws: Any, region: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    ebs = aws.try_read("ec2", "GetEbsEncryptionByDefault", region)
+    out["ebs_default"] = ebs if is_unreadable(ebs) else bool(ebs.get("EbsEncryptionByDefault"))
+    imds = aws.try_read("ec2", "GetInstanceMetadataDefaults", region)
+    out["imds_default"] = imds if is_unreadable(imds) else (imds.get("AccountLevel") or {})
+    snap = aws.try_read("ec2", "GetSnapshotBlockPublicAccessState", region)
+    out["snapshot_bpa"] = snap if is_unreadable(snap) else snap.get("State", "unblocked")
+    image = aws.try_read("ec2", "GetImageBlockPublicAccessState", region)
+    out["image_bpa"] = image if is_unreadable(image) else image.get("ImageBlockPublicAccessState", "unblocked")
+    reservations = aws.try_read("ec2", "DescribeInstances", region, paginate=True)
+    if is_unreadable(reservations):
+        out["instances"] = reservations
+    else:
+        out["instances"] = [
+            {"InstanceId": i["InstanceId"], "State": (i.get("State") or {}).get("Name"),
+             "HttpTokens": (i.get("MetadataOptions") or {}).get("HttpTokens"),
+             "HttpEndpoint": (i.get("MetadataOptions") or {}).get("HttpEndpoint"),
+             "Profile": (i.get("IamInstanceProfile") or {}).get("Arn"),
+             "Name": next((t["Value"] for t in i.get("Tags", []) if t.get("Key") == "Name"), "")}
+            for r in reservations.get("Reservations", []) for i in r.get("Instances", [])
+            if (i.get("State") or {}).get("Name") not in ("terminated", "shutting-down")]
+    dbs = aws.try_read("rds", "DescribeDBInstances", region, paginate=True)
+    out["databases"] = dbs if is_unreadable(dbs) else [
+        {"DBInstanceIdentifier": d["DBInstanceIdentifier"], "Engine": d.get("Engine"),
+         "PubliclyAccessible": bool(d.get("PubliclyAccessible")), "StorageEncrypted": bool(d.get("StorageEncrypted")),
+         "DBClusterIdentifier": d.get("DBClusterIdentifier")}
+        for d in dbs.get("DBInstances", [])]
+    functions = aws.try_read("lambda", "ListFunctions", region, paginate=True)
+    if is_unreadable(functions):
+        out["functions"] = functions
+    else:
+        out["functions"] = []
+        for fn in functions.get("Functions", []):
+            policy = aws.try_read("lambda", "GetPolicy", region, FunctionName=fn["FunctionName"],
+                                  missing=("ResourceNotFoundException",))
+            if not is_unreadable(policy):
+                policy = json.loads(policy["Policy"]) if policy and policy.get("Policy") else None
+            out["functions"].append({"FunctionName": fn["FunctionName"], "Policy": policy})
+    return out
+
+
+def collect(aws: Any) -> dict[str, Any]:
+    """Per region, concurrently: account defaults, instances, databases and functions."""
+    return {"regions": aws.per_region(lambda region: _region(aws, region))}
+
+
+# --- evaluate (pure) ---------------------------------------------------------------------------------
+
+
+def _f(check: str, status: Status, message: str, region: str | None, resource: str | None = None,
+       severity: Severity = Severity.MEDIUM, fixable: bool = False) -> Finding:
+    cis, hub = IDS[check]
+    return Finding(check, TITLES[check], status, message, severity=severity, region=region, resource=resource,
+                   cis=cis, securityhub=hub, fixable=fixable)
+
+
+def _unknown(check: str, value: Any, region: str) -> Finding:
+    cis, hub = IDS[check]
+    return unknown_finding(check, TITLES[check], reason_of(value), region=region, cis=cis, securityhub=hub)
+
+
+def public_statements(policy: Any) -> list[dict]:
+    """Allow statements of a resource policy that anyone may use (principal * without a narrowing condition)."""
+    if not isinstance(policy, Mapping):
+        return []
+    statements = policy.get("Statement", [])
+    if isinstance(statements, Mapping):
+        statements = [statements]
+    narrowing = {"aws:sourceaccount", "aws:sourcearn", "aws:principalorgid", "aws:sourceowner",
+                 "aws:principalaccount", "aws:principalarn", "lambda:functionurlauthtype"}
+    out = []
+    for st in statements:
+        if st.get("Effect") != "Allow":
+            continue
+        principal = st.get("Principal")
+        anyone = principal == "*" or (isinstance(principal, Mapping) and (
+            principal.get("AWS") == "*" or (isinstance(principal.get("AWS"), list) and "*" in principal["AWS"])))
+        if not anyone:
+            continue
+        keys = {k.lower() for cond in (st.get("Condition") or {}).values() if isinstance(cond, Mapping) for k in cond}
+        if keys & (narrowing - {"lambda:functionurlauthtype"}):
+            continue
+        out.append(st)
+    return out
+
+
+def evaluate(state: Mapping[str, Any]) -> list[Finding]:
+    findings: list[Finding] = []
+    for region, data in sorted(state["regions"].items()):
+        if is_unreadable(data):
+            findings += [_unknown(check, data, region) for check in REGIONAL]
+            continue
+        findings += _defaults(region, data)
+        findings += _instances(region, data)
+        findings += _databases(region, data)
+        findings += _functions(region, data)
+    return findings
+
+
+def _defaults(region: str, data: Mapping[str, Any]) -> list[Finding]:
+    out = []
+    ebs = data["ebs_default"]
+    if is_unreadable(ebs):
+        out.append(_unknown("ebs-encryption-default", ebs, region))
+    elif ebs:
+        out.append(_f("ebs-encryption-default", Status.PASS, "New EBS volumes are encrypted by default.", region))
+    else:
+        out.append(_f("ebs-encryption-default", Status.FAIL,
+                      "New EBS volumes and snapshot copies are not encrypted unless someone remembers to ask.",
+                      region, fixable=True))
+    imds = data["imds_default"]
+    if is_unreadable(imds):
+        out.append(_unknown("imds-default", imds, region))
+    elif imds.get("HttpTokens") == "required":
+        out.append(_f("imds-default", Status.PASS, "New instances default to IMDSv2 only.", region))
+    else:
+        out.append(_f("imds-default", Status.FAIL,
+                      "New instances still accept IMDSv1 unless each launch asks for IMDSv2 "
+                      f"(account default: {imds.get('HttpTokens') or 'no preference'}).", region, fixable=True))
+    snap = data["snapshot_bpa"]
+    if is_unreadable(snap):
+        out.append(_unknown("snapshot-block-public", snap, region))
+    elif snap == "block-all-sharing":
+        out.append(_f("snapshot-block-public", Status.PASS, "Public sharing of EBS snapshots is blocked.", region))
+    else:
+        out.append(_f("snapshot-block-public", Status.FAIL,
+                      f"EBS snapshot block public access is '{snap}': a snapshot can be made public by one call, "
+                      "exposing the disk's data to every AWS account.", region, fixable=True))
+    image = data["image_bpa"]
+    if is_unreadable(image):
+        out.append(_unknown("image-block-public", image, region))
+    elif image == "block-new-sharing":
+        out.append(_f("image-block-public", Status.PASS, "New public sharing of AMIs is blocked.", region))
+    else:
+        out.append(_f("image-block-public", Status.FAIL,
+                      f"AMI block public access is '{image}': an image (and the data baked into it) can be made "
+                      "public.", region, fixable=True))
+    return out
+
+
+def _instances(region: str, data: Mapping[str, Any]) -> list[Finding]:
+    instances = data["instances"]
+    if is_unreadable(instances):
+        return [_unknown("imds-instance", instances, region), _unknown("instance-profile", instances, region)]
+    out = []
+    for inst in instances:
+        if inst.get("HttpTokens") != "required" and inst.get("HttpEndpoint") != "disabled":
+            out.append(_f("imds-instance", Status.FAIL,
+                          f"Instance {_label(inst)} accepts IMDSv1: a request-forgery bug in anything it runs can "
+                          "read its role credentials.", region, inst["InstanceId"], Severity.HIGH, fixable=True))
+    if not out:
+        out.append(_f("imds-instance", Status.PASS,
+                      f"All {len(instances)} instances require IMDSv2." if instances else "No instances.", region,
+                      severity=Severity.HIGH))
+    without = [i for i in instances if not i.get("Profile")]
+    for inst in without:
+        out.append(_f("instance-profile", Status.MANUAL,
+                      f"Instance {_label(inst)} has no IAM role. If software on it calls AWS, it must be using "
+                      "stored access keys; give it an instance profile instead and remove the keys.",
+                      region, inst["InstanceId"], Severity.LOW))
+    if not without:
+        out.append(_f("instance-profile", Status.PASS,
+                      "Every instance has an IAM role." if instances else "No instances.", region, severity=Severity.LOW))
+    return out
+
+
+def _label(inst: Mapping[str, Any]) -> str:
+    return f"{inst['InstanceId']} ({inst['Name']})" if inst.get("Name") else inst["InstanceId"]
+
+
+def _databases(region: str, data: Mapping[str, Any]) -> list[Finding]:
+    dbs = data["databases"]
+    if is_unreadable(dbs):
+        return [_unknown("rds-public", dbs, region), _unknown("rds-encrypted", dbs, region)]
+    out = []
+    public = [d for d in dbs if d["PubliclyAccessible"]]
+    plain = [d for d in dbs if not d["StorageEncrypted"]]
+    for db in public:
+        out.append(_f("rds-public", Status.FAIL,
+                      f"Database {db['DBInstanceIdentifier']} ({db.get('Engine')}) is publicly accessible: it has a "
+                      "public address, and only its security group stands between it and the internet.",
+                      region, db["DBInstanceIdentifier"], Severity.CRITICAL, fixable=True))
+    if not public:
+        out.append(_f("rds-public", Status.PASS,
+                      f"None of the {len(dbs)} databases is public." if dbs else "No RDS databases.", region,
+                      severity=Severity.CRITICAL))
+    for db in plain:
+        out.append(_f("rds-encrypted", Status.FAIL,
+                      f"Database {db['DBInstanceIdentifier']} stores its data, backups and snapshots unencrypted. "
+                      "Encryption cannot be switched on in place; the plan writes out the migration steps.",
+                      region, db["DBInstanceIdentifier"], Severity.HIGH))
+    if not plain:
+        out.append(_f("rds-encrypted", Status.PASS,
+                      f"All {len(dbs)} databases are encrypted." if dbs else "No RDS databases.", region,
+                      severity=Severity.HIGH))
+    return out
+
+
+def _functions(region: str, data: Mapping[str, Any]) -> list[Finding]:
+    functions = data["functions"]
+    if is_unreadable(functions):
+        return [_unknown("lambda-public", functions, region)]
+    out = []
+    for fn in functions:
+        policy = fn["Policy"]
+        if is_unreadable(policy):
+            out.append(_unknown("lambda-public", policy, region))
+            continue
+        if public_statements(policy):
+            out.append(_f("lambda-public", Status.MANUAL,
+                          f"Function {fn['FunctionName']} has a resource policy that lets anyone invoke it. That is "
+                          "right only for a deliberately public endpoint; otherwise limit it with aws:SourceArn or "
+                          "aws:SourceAccount, or remove the statement.", region, fn["FunctionName"], Severity.MEDIUM))
+    if not out:
+        out.append(_f("lambda-public", Status.PASS,
+                      f"None of the {len(functions)} functions is public." if functions else "No Lambda functions.",
+                      region, severity=Severity.MEDIUM))
+    return out
+
+
+# --- plan (pure) ------------------------------------------------------------------------------------------
+
+IMDS_WARNING = ("Software that still uses IMDSv1 (old AWS SDKs and CLIs, some agents and scripts calling "
+                "169.254.169.254 without a token) stops getting credentials and metadata. Check the instance's "
+                "MetadataNoToken CloudWatch metric is zero before applying.")
+
+
+def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
+    changes: list[Change] = []
+    for region, data in sorted(state["regions"].items()):
+        if is_unreadable(data):
+            continue
+        changes += _default_changes(region, data)
+        changes += _instance_changes(region, data)
+        changes += _database_changes(region, data)
+    return Plan(INFO.id, changes=tuple(changes))
+
+
+def _default_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
+    out = []
+    if data["ebs_default"] is False:
+        out.append(Change(
+            reason=f"Encrypt every new EBS volume in {region} by default (with the AWS managed key unless you pick "
+                   "another).",
+            call=Call("ec2", "EnableEbsEncryptionByDefault", {}, region), before=False, after=True,
+            undo=Call("ec2", "DisableEbsEncryptionByDefault", {}, region),
+            warning="Instance types that do not support encrypted volumes (a few old generations) fail to launch."))
+    imds = data["imds_default"]
+    if not is_unreadable(imds) and imds.get("HttpTokens") != "required":
+        before = imds.get("HttpTokens") or "no-preference"
+        out.append(Change(
+            reason=f"Make IMDSv2 the default for instances launched in {region}.",
+            call=Call("ec2", "ModifyInstanceMetadataDefaults", {"HttpTokens": "required"}, region),
+            before=before, after="required",
+            undo=Call("ec2", "ModifyInstanceMetadataDefaults", {"HttpTokens": before}, region),
+            warning="New instances whose software only speaks IMDSv1 will not get credentials; existing instances "
+                    "are not touched by this default."))
+    snap = data["snapshot_bpa"]
+    if not is_unreadable(snap) and snap != "block-all-sharing":
+        undo = (Call("ec2", "DisableSnapshotBlockPublicAccess", {}, region) if snap == "unblocked"
+                else Call("ec2", "EnableSnapshotBlockPublicAccess", {"State": snap}, region))
+        out.append(Change(
+            reason=f"Block public sharing of EBS snapshots in {region}, including snapshots already public.",
+            call=Call("ec2", "EnableSnapshotBlockPublicAccess", {"State": "block-all-sharing"}, region),
+            before=snap, after="block-all-sharing", undo=undo,
+            warning="Snapshots that are public today stop being public; anyone using them loses access."))
+    image = data["image_bpa"]
+    if not is_unreadable(image) and image != "block-new-sharing":
+        out.append(Change(
+            reason=f"Block new public sharing of AMIs in {region}.",
+            call=Call("ec2", "EnableImageBlockPublicAccess", {"ImageBlockPublicAccessState": "block-new-sharing"},
+                      region),
+            before=image, after="block-new-sharing",
+            undo=Call("ec2", "DisableImageBlockPublicAccess", {}, region),
+            warning="AMIs that are already public stay public; make them private individually if they should be."))
+    return out
+
+
+def _instance_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
+    if is_unreadable(data["instances"]):
+        return []
+    out = []
+    for inst in data["instances"]:
+        if inst.get("HttpTokens") == "required" or inst.get("HttpEndpoint") == "disabled":
+            continue
+        before = inst.get("HttpTokens") or "optional"
+        out.append(Change(
+            reason=f"Require IMDSv2 on instance {_label(inst)} in {region}.",
+            call=Call("ec2", "ModifyInstanceMetadataOptions",
+                      {"InstanceId": inst["InstanceId"], "HttpTokens": "required", "HttpEndpoint": "enabled"}, region),
+            before=before, after="required",
+            undo=Call("ec2", "ModifyInstanceMetadataOptions",
+                      {"InstanceId": inst["InstanceId"], "HttpTokens": before, "HttpEndpoint": "enabled"}, region),
+            warning=IMDS_WARNING))
+    return out
+
+
+def _database_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
+    if is_unreadable(data["databases"]):
+        return []
+    out = []
+    for db in data["databases"]:
+        name = db["DBInstanceIdentifier"]
+        if db["PubliclyAccessible"]:
+            out.append(Change(
+                reason=f"Take database {name} in {region} off the internet (no public address).",
+                call=Call("rds", "ModifyDBInstance",
+                          {"DBInstanceIdentifier": name, "PubliclyAccessible": False, "ApplyImmediately": True},
+                          region),
+                before="publicly accessible", after="private",
+                undo=Call("rds", "ModifyDBInstance",
+                          {"DBInstanceIdentifier": name, "PubliclyAccessible": True, "ApplyImmediately": True}, region),
+                warning="Clients outside the VPC (laptops, other clouds, services reaching it over the internet) can no "
+                        "longer connect; they need a VPN, a bastion or Session Manager port forwarding. The change "
+                        "applies at once."))
+        if not db["StorageEncrypted"]:
+            out.append(manual(
+                f"Encrypt database {name} in {region} (it cannot be encrypted in place).",
+                RDS_CONSOLE.format(region=region, db=name),
+                f"1. Plan a maintenance window: writes made after the snapshot in step 2 are not carried over.",
+                f"2. Take a manual snapshot: aws rds create-db-snapshot --db-instance-identifier {name} "
+                f"--db-snapshot-identifier {name}-plain --region {region}",
+                f"3. Copy it encrypted: aws rds copy-db-snapshot --source-db-snapshot-identifier {name}-plain "
+                f"--target-db-snapshot-identifier {name}-encrypted --kms-key-id alias/aws/rds --region {region}",
+                f"4. Restore a new instance from the copy: aws rds restore-db-instance-from-db-snapshot "
+                f"--db-instance-identifier {name}-enc --db-snapshot-identifier {name}-encrypted --region {region} "
+                "(same instance class, subnet group, security groups and parameter group; not publicly accessible).",
+                "5. Point the application at the new endpoint (or rename: give the old instance another name, then "
+                f"give {name}-enc the old name) and test.",
+                f"6. When it works, delete the old instance (keep a final snapshot) and the {name}-plain snapshot.",
+            ))
+    return out
