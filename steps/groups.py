@@ -483,7 +483,8 @@ def _plan_migration(state: Mapping[str, Any], group_names: str) -> tuple[list[Ch
                     reason=f"Give group {group} the managed policy {arn.rsplit('/', 1)[-1]}.",
                     call=Call("iam", "AttachGroupPolicy", {"GroupName": group, "PolicyArn": arn}),
                     after=arn, undo=Call("iam", "DetachGroupPolicy", {"GroupName": group, "PolicyArn": arn})))
-            for pname, doc in inline:
+            for pname, _ in inline:
+                doc = json.dumps(users[members[0]]["inline"][pname])  # the document as the user holds it
                 creates.append(Change(
                     reason=f"Copy the inline policy {pname} to group {group}.",
                     call=Call("iam", "PutGroupPolicy", {"GroupName": group, "PolicyName": pname, "PolicyDocument": doc}),
@@ -505,9 +506,10 @@ def _plan_migration(state: Mapping[str, Any], group_names: str) -> tuple[list[Ch
                     reason=f"Detach {arn.rsplit('/', 1)[-1]} from {user}; the user keeps it through group {group}.",
                     call=Call("iam", "DetachUserPolicy", {"UserName": user, "PolicyArn": arn}),
                     before=arn, undo=Call("iam", "AttachUserPolicy", {"UserName": user, "PolicyArn": arn})))
-            for pname, doc in inline:
+            for pname, _ in inline:
                 if "inline:" + pname in keep:
                     continue
+                doc = json.dumps(info["inline"][pname])
                 detaches.append(Change(
                     reason=f"Delete the inline policy {pname} of {user}; the user keeps it through group {group}.",
                     call=Call("iam", "DeleteUserPolicy", {"UserName": user, "PolicyName": pname}),
