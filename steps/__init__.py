@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from steps import compute, contacts, keys, regions, root, s3, vpc
+from steps import audit_logging, compute, contacts, keys, regions, root, s3, vpc
 
 STEPS: tuple[ModuleType, ...] = (
     root,
@@ -18,6 +18,7 @@ STEPS: tuple[ModuleType, ...] = (
     vpc,
     compute,
     s3,
+    audit_logging,
 )
 
 

@@ -17,6 +17,7 @@ DEMO_ANSWERS: dict[str, dict[str, str]] = {
     "regions": {"keep_regions": "us-east-1, eu-west-1", "scp_target": "root", "break_glass_role_arn": "",
                 "iam_policy_groups": "", "create_organization": "no"},
     "keys": {"delete_replaced_keys": "no"},
+    "audit_logging": {"alarm_email": "security@example.com"},
 }
 
 

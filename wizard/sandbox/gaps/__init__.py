@@ -24,6 +24,7 @@ from . import (  # noqa: E402,F401  (registration by import)
     ec2_block_public,
     ec2_client_vpn,
     iam_root,
+    iam_service_roles,
     kms_managed_keys,
     s3_mfa_delete,
     securityhub,

@@ -4,7 +4,7 @@ A seed module has `def seed(ctx, scenario): ...` (ctx: scenarios.SeedContext). O
 first, so that later seeds can reach the member accounts.
 """
 
-from . import compute, contacts, keys, organization, regions, root, s3, vpc
+from . import audit_logging, compute, contacts, keys, organization, regions, root, s3, vpc
 
 SEEDS = [
     organization,
@@ -15,4 +15,5 @@ SEEDS = [
     keys,
     vpc,
     compute,
+    audit_logging,
 ]
