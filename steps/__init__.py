@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from steps import audit_logging, compute, contacts, keys, regions, root, s3, vpc
+from steps import audit_logging, compute, contacts, groups, keys, regions, root, s3, sso, vpc
 
 STEPS: tuple[ModuleType, ...] = (
     root,
     contacts,
     regions,
+    sso,
+    groups,
     keys,
     vpc,
     compute,

@@ -16,6 +16,9 @@ DEMO_ANSWERS: dict[str, dict[str, str]] = {
                  "phone": "+1 206 555 0100"},
     "regions": {"keep_regions": "us-east-1, eu-west-1", "scp_target": "root", "break_glass_role_arn": "",
                 "iam_policy_groups": "", "create_organization": "no"},
+    "sso": {"cli_profile": "admin", "user_name": "jane.doe", "email": "jane.doe@example.com",
+            "given_name": "Jane", "family_name": "Doe"},
+    "groups": {"group_names": "", "remove_console_passwords": "no"},
     "keys": {"delete_replaced_keys": "no"},
     "audit_logging": {"alarm_email": "security@example.com"},
 }

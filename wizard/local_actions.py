@@ -17,4 +17,7 @@ def local_actions(aws: Any) -> dict[str, Handler]:
 
     handlers: dict[str, Handler] = {}
     handlers.update(credentials.handlers(aws))  # keyring.*, sts.verify_key, credentials.hold_secret (keys step)
+    from wizard import aws_config
+
+    handlers.update(aws_config.handlers(aws))  # aws_config.write_sso_profile (sso step)
     return handlers

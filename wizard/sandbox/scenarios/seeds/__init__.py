@@ -4,7 +4,7 @@ A seed module has `def seed(ctx, scenario): ...` (ctx: scenarios.SeedContext). O
 first, so that later seeds can reach the member accounts.
 """
 
-from . import audit_logging, compute, contacts, keys, organization, regions, root, s3, vpc
+from . import audit_logging, compute, contacts, groups, keys, organization, regions, root, s3, sso, vpc
 
 SEEDS = [
     organization,
@@ -13,6 +13,8 @@ SEEDS = [
     regions,
     s3,
     keys,
+    sso,
+    groups,
     vpc,
     compute,
     audit_logging,
