@@ -576,10 +576,14 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             merged = merged_tls_policy(policy, name)
             public_now = public_statements(parse_policy(policy))
             blocked = effective_bpa(state.get("account_bpa"), bucket.get("bpa"))["BlockPublicPolicy"]
-            warning = ""
+            warning = "Clients that still use plain HTTP to reach this bucket will get Access Denied."
+            if bucket.get("website") is True:
+                warning = ("This bucket hosts a static website, and S3 website endpoints only speak plain HTTP: "
+                           "once this statement is in, the website stops answering. Serve it through "
+                           "CloudFront (HTTPS) instead.")
             if public_now and blocked:
-                warning = ("Block Public Access already blocks public policies, and this policy still has a "
-                           "public statement: S3 may refuse the update until that statement is removed.")
+                warning += (" Block Public Access already blocks public policies, and this policy still has a "
+                            "public statement: S3 may refuse the update until that statement is removed.")
             changes.append(Change(
                 reason=f"Make bucket {name} refuse requests that do not use TLS (statement {TLS_SID}).",
                 call=Call("s3", "PutBucketPolicy", {"Bucket": name, "Policy": json.dumps(merged)}, region),
@@ -587,7 +591,8 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
                 after=merged,
                 undo=(Call("s3", "PutBucketPolicy", {"Bucket": name, "Policy": policy}, region) if policy
                       else Call("s3", "DeleteBucketPolicy", {"Bucket": name}, region)),
-                warning=warning or "Clients that still use plain HTTP to reach this bucket will get Access Denied.",
+                warning=warning,
+                risky=bucket.get("website") is True,
             ))
         rules = bucket.get("encryption")
         if not is_unreadable(rules) and not encryption_kind(rules):
@@ -686,7 +691,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             "MFA delete can only be turned on by the root user with its MFA device, from the AWS CLI.",
             "Sign in with root credentials on the CLI (temporary access keys you delete afterwards).",
             "Run: aws s3api put-bucket-versioning --bucket BUCKET --versioning-configuration "
-            "Status=Enabled,MFADelete=Enabled --mfa 'arn:aws:iam::ACCOUNT:mfa/root-account-mfa-device CODE'",
+            f"Status=Enabled,MFADelete=Enabled --mfa 'arn:aws:iam::{account_id}:mfa/root-account-mfa-device CODE'",
             "Delete the root access keys again, then re-check here.",
         ))
     return Plan(INFO.id, changes=tuple(changes), notes=tuple(notes))

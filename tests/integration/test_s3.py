@@ -145,3 +145,19 @@ def test_empty_account_only_lacks_account_bpa(account):
     assert [c.call.operation for c in plan_for(aws, s3).automatic] == ["PutPublicAccessBlock"]
     assert not plan_for(aws, s3).automatic[0].risky
 
+
+
+def test_declared_iam_actions_are_exactly_those_used(account):
+    """reads/writes feed the least-privilege policy: every action used is declared, and every one
+    declared is used (by collect, a fix, or an undo)."""
+    from wizard.sandbox.requests import _ACTION_OVERRIDES
+
+    aws = open_aws(account("insecure"))
+    plan, result = fix(aws, s3)
+    assert result.ok
+    undos = {c.undo.name: c.undo for c in plan.automatic if c.undo}
+    for undo in undos.values():  # one of each kind is enough
+        aws.write(undo)
+    used = {f"{'s3' if svc == 's3control' else svc}:{_ACTION_OVERRIDES.get((svc, op), op)}"
+            for svc, op in aws.calls}
+    assert used == set(s3.INFO.reads + s3.INFO.writes)

@@ -326,3 +326,11 @@ def test_plan_after_applying_it_is_empty():
                         k["rotation"] = True
     assert not s3.plan(after, {}).automatic
     assert not [f for f in s3.evaluate(after) if f.status is Status.FAIL]
+
+
+def test_tls_statement_on_a_website_bucket_warns_that_the_website_stops():
+    changes = {(c.call.operation, c.call.params.get("Bucket")): c for c in s3.plan(insecure_state(), {}).automatic}
+    site = changes[("PutBucketPolicy", "site-bucket")]
+    assert site.risky and "website" in site.warning
+    other = changes[("PutBucketPolicy", "data-bucket")]
+    assert not other.risky and "plain HTTP" in other.warning

@@ -15,6 +15,7 @@ hardened too (see `harden_bucket`, which later seeds can call for theirs).
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 FULL_BPA = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
             "RestrictPublicBuckets": True}
@@ -45,14 +46,32 @@ def _policy(*statements: dict) -> str:
 def seed(ctx, scenario: str) -> None:
     if scenario == "empty":
         return
-    account = ctx.account_id
     east, west = ctx.workload_regions[0], ctx.workload_regions[-1]
     s3 = {r: ctx.client("s3", r) for r in (east, west)}
     kms = {r: ctx.client("kms", r) for r in (east, west)}
-    for region in (east, west):
-        for alias in ("alias/aws/s3", "alias/aws/ebs"):
-            kms[region].describe_key(KeyId=alias)  # makes the AWS-managed default key, as first use does on AWS
+    # KMS work runs beside the bucket work (moto's key creation is the slow part of this seed).
+    with ThreadPoolExecutor(2) as pool:
+        keys = [pool.submit(_kms, kms[r], scenario, r == east) for r in (east, west)]
+        _buckets(ctx, scenario, s3, keys[0])
+        for future in keys:
+            future.result()
 
+
+def _kms(kms, scenario: str, home: bool) -> dict | None:
+    for alias in ("alias/aws/s3", "alias/aws/ebs"):
+        kms.describe_key(KeyId=alias)  # makes the AWS-managed default key, as first use does on AWS
+    if scenario == "insecure":
+        kms.create_key(Description="application data key")
+    elif home:
+        key = kms.create_key(Description="application data key")["KeyMetadata"]
+        kms.enable_key_rotation(KeyId=key["KeyId"])
+        return key
+    return None
+
+
+def _buckets(ctx, scenario: str, s3: dict, home_key) -> None:
+    account = ctx.account_id
+    east, west = ctx.workload_regions[0], ctx.workload_regions[-1]
     if scenario == "insecure":
         website = f"website-{account}"
         _create(s3[east], website, east)
@@ -68,21 +87,19 @@ def seed(ctx, scenario: str) -> None:
         s3[west].put_bucket_encryption(Bucket=shared, ServerSideEncryptionConfiguration={
             "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
         s3[west].put_bucket_versioning(Bucket=shared, VersioningConfiguration={"Status": "Enabled"})
-        for region in (east, west):
-            kms[region].create_key(Description="application data key")
         return
 
     if scenario in ("secure", "org"):
         ctx.client("s3control").put_public_access_block(AccountId=account, PublicAccessBlockConfiguration=FULL_BPA)
-        key = kms[east].create_key(Description="application data key")["KeyMetadata"]
-        kms[east].enable_key_rotation(KeyId=key["KeyId"])
         buckets = (
-            (f"app-data-{account}", east, {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key["Arn"]}),
             (f"backups-{account}", west, {"SSEAlgorithm": "AES256"}),
+            (f"app-data-{account}", east, None),  # SSE-KMS with the rotating key, once it exists
         )
         for name, region, encryption in buckets:
             _create(s3[region], name, region)
             s3[region].put_bucket_policy(Bucket=name, Policy=_policy(_reader_statement(account, name)))
+            if encryption is None:
+                encryption = {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": home_key.result()["Arn"]}
             harden_bucket(ctx, name, region, encryption)
         # Buckets other seeds made before this one (flow logs, ...) must pass these checks too.
         mine = {name for name, _, _ in buckets}
