@@ -17,6 +17,8 @@ Local actions (``Call("local", name, params)``) registered in ``wizard.local_act
 from __future__ import annotations
 
 import json
+import logging
+import re
 import threading
 import time
 from dataclasses import replace
@@ -156,6 +158,35 @@ def reveal_once(access_key_id: str) -> str | None:
         return _held.pop(access_key_id, None)
 
 
+# --- debug logs --------------------------------------------------------------------------------------
+
+# botocore logs whole response bodies at DEBUG level: CreateAccessKey's answer carries the secret.
+_SECRET_IN_TEXT = re.compile(
+    r"(<(SecretAccessKey|SessionToken)>)[^<]*(</\2>)|(['\"](?:SecretAccessKey|SessionToken)['\"]\s*:\s*['\"])[^'\"]*")
+_WIRE_LOGGERS = ("botocore.parsers", "botocore.endpoint", "botocore.hooks", "botocore.retryhandler")
+
+
+class _RedactSecrets(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            text = record.getMessage()
+        except Exception:  # noqa: BLE001 - a malformed record is left to logging
+            return True
+        cleaned = _SECRET_IN_TEXT.sub(lambda m: f"{m.group(1)}***{m.group(3)}" if m.group(1) else f"{m.group(4)}***",
+                                      text)
+        if cleaned != text:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
+def redact_wire_logs() -> None:
+    """Keep secrets out of botocore's debug logging of requests and responses (idempotent)."""
+    for name in _WIRE_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _RedactSecrets) for f in logger.filters):
+            logger.addFilter(_RedactSecrets())
+
+
 # --- local actions ----------------------------------------------------------------------------------
 
 
@@ -208,6 +239,7 @@ def verify_access_key(endpoint: str | None, region: str, credentials: Credential
 
 def handlers(aws: Any) -> dict[str, Callable[[Mapping[str, Any], Mapping[str, Any]], Any]]:
     """The local actions of this module, bound to one run's AWS access."""
+    redact_wire_logs()  # before any plan that makes a key is run
 
     def check(params: Mapping[str, Any], results: Mapping[str, Any]) -> Any:
         return {"keyring": check_backend(), "service": service_name(aws.target.endpoint)}
