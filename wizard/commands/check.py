@@ -1,31 +1,70 @@
-"""`aws-essentials check`: assess without changing anything; exit 3 when something FAILs."""
+"""`aws-essentials check`: assess without changing anything; exit 3 when something FAILs.
+
+Each run is kept as the account's last run (wizard/lastrun.py); ``--diff`` shows what was fixed,
+what regressed and what is new since then. A regression exits 3 whatever ``--fail-on`` says.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
-from wizard.commands.common import add_target_options, open_aws, selected_steps, write_output
+from wizard.commands.common import PROG, add_target_options, open_aws, selected_steps, write_output
 
-FORMATS = ("table", "json", "markdown")
+FORMATS = ("table", "json", "markdown", "html", "ocsf")
+FAIL_ON = ("any", "critical", "high", "medium", "low")
+_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
 
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("check", help="assess the account without changing it (exit 3 when a check fails)")
     add_target_options(parser)
-    parser.add_argument("--format", choices=FORMATS, default="table")
+    parser.add_argument("--format", choices=FORMATS, default="table",
+                        help="table (default), json, markdown, html (a report to hand over) or ocsf (Detection Findings)")
     parser.add_argument("--output", metavar="FILE", help="write the report here (mode 0600) instead of stdout")
     parser.add_argument("--steps", nargs="+", metavar="STEP", help="only these steps (ids, comma or space separated)")
     parser.add_argument("--regions", nargs="+", metavar="REGION", help="only these enabled regions")
+    parser.add_argument("--diff", action="store_true",
+                        help="also say what was fixed, what regressed and what is new since the last check "
+                             "(on stdout after a table or with --output, else on stderr)")
+    parser.add_argument("--fail-on", choices=FAIL_ON, default="any",
+                        help="exit 3 only for failures of this severity or worse (default: any); "
+                             "a regression since the last run always exits 3")
+
+
+def fails_at(document: dict[str, Any], threshold: str) -> list[dict[str, Any]]:
+    """The FAIL findings at or above ``threshold`` (``any``: every FAIL)."""
+    limit = len(_RANK) if threshold == "any" else _RANK[threshold]
+    return [f for f in document["findings"] if f["status"] == "FAIL" and _RANK.get(f["severity"], 4) <= limit]
 
 
 def run(args: argparse.Namespace) -> int:
     from wizard.assess import assess
-    from wizard.report import RENDERERS, findings_document
+    from wizard.lastrun import LastRunDamaged, record
+    from wizard.report import RENDERERS, findings_document, fixes_for, render_html
 
     steps = selected_steps(args)
     aws = open_aws(args)
     results = assess(aws, steps)
     document = findings_document(aws.account_id, aws.regions(), results, caller_arn=aws.caller_arn)
-    write_output(args.output, RENDERERS[args.format](document))
-    return 3 if document["summary"]["FAIL"] else 0
+    if args.format == "html":
+        from wizard.journal import Journal
+
+        text = render_html(document, Journal(aws.account_id).entries(), fixes_for(results))
+    else:
+        text = RENDERERS[args.format](document)
+    write_output(args.output, text)
+
+    diff = None
+    try:
+        diff = record(document)
+    except LastRunDamaged as error:
+        print(f"{PROG}: warning: {error.title}; {error.hint}. No comparison with the last run was made.",
+              file=sys.stderr)
+    if args.diff and diff is not None:
+        # stdout when it carries no machine-readable report, so pipes of JSON/OCSF/HTML stay clean
+        stream = sys.stdout if args.format == "table" or args.output else sys.stderr
+        stream.write(("\n" if stream is sys.stdout and not args.output else "") + diff.render())
+    regressed = bool(diff and diff.regressed)
+    return 3 if fails_at(document, args.fail_on) or regressed else 0

@@ -1,0 +1,86 @@
+"""The plain mode: driven through the contacts step with prompt_toolkit's pipe input; refused without a TTY."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from steps import contacts
+from tests.helpers import open_aws
+from wizard.journal import Journal
+from wizard.plain import PlainWizard
+
+ENTER, CLEAR_LINE = "\r", "\x15"  # Ctrl-U clears what was typed
+
+
+def drive(aws, keys_for, steps=(contacts,)):
+    """Run the plain walk; ``keys_for(message)`` returns the keys to type at each prompt, in order."""
+    asked = []
+    with create_pipe_input() as pipe:
+        def on_prompt(message):
+            asked.append(message)
+            pipe.send_text(keys_for(message))
+
+        wizard = PlainWizard(aws, steps=list(steps), on_prompt=on_prompt,
+                             prompt_kwargs={"input": pipe, "output": DummyOutput()})
+        code = wizard.run()
+    return code, asked, wizard
+
+
+def test_plain_mode_fixes_contacts_and_the_step_passes(account, capsys):
+    sb = account("insecure")
+    aws = open_aws(sb)
+    answers = {
+        "Contact name": "Security Team" + ENTER,
+        "Contact title": "Security Lead" + ENTER,
+        # an invalid email is refused by the step's own validator; the user clears it and retypes
+        "Contact email": "not-an-email" + ENTER + CLEAR_LINE + "security@example.com" + ENTER,
+        "Contact phone": "+1 206 555 0100" + ENTER,
+    }
+
+    def keys_for(message):
+        if message in answers:
+            return answers[message]
+        if message.endswith("what now?"):
+            return "1" + ENTER  # answer the questions and preview the fix
+        if message.startswith("Apply these 3 calls"):
+            return "1" + ENTER  # apply
+        raise AssertionError(f"unexpected prompt: {message}")
+
+    code, asked, wizard = drive(aws, keys_for)
+    out = capsys.readouterr().out
+    assert code == 0
+    assert asked == ["Security contacts: what now?", "Contact name", "Contact title", "Contact email",
+                     "Contact phone", f"Apply these 3 calls to account {sb.account_id}?"]
+    # the plan was shown as a numbered list of exact calls before anything was sent
+    assert "1. account.PutAlternateContact (global)" in out
+    assert '"AlternateContactType": "SECURITY"' in out and '"EmailAddress": "security@example.com"' in out
+    assert "3. account.PutAlternateContact: done" in out
+    # the re-check ran, and the step now passes on a fresh read of the sandbox
+    status = {f.check: f.status.value for f in contacts.evaluate(contacts.collect(open_aws(sb)))}
+    assert status["security-contact"] == status["billing-contact"] == status["operations-contact"] == "PASS"
+    assert {f.check: f.status.value for f in wizard.results[0].findings}["security-contact"] == "PASS"
+    assert [e.call for e in Journal(sb.account_id).entries()] == ["account.PutAlternateContact"] * 3
+
+
+def test_plain_mode_skip_changes_nothing(account, capsys):
+    sb = account("insecure")
+    code, asked, _ = drive(open_aws(sb), lambda message: "2" + ENTER)  # "Skip this step"
+    assert code == 0 and asked == ["Security contacts: what now?"]
+    assert Journal(sb.account_id).entries() == []
+    assert "Security contacts: 0 passed, 3 failed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [["--plain"], ["demo", "--plain"], ["--plain", "demo"]])
+def test_plain_mode_without_a_tty_names_the_flags(argv):
+    proc = subprocess.run([sys.executable, "-m", "wizard", *argv], stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+    assert "not a terminal" in proc.stderr
+    for flag in ("aws-essentials check", "aws-essentials plan", "aws-essentials fix --steps STEP... --yes"):
+        assert flag in proc.stderr

@@ -1,0 +1,367 @@
+"""The plain mode: the wizard's walk as lines of text and questionary prompts.
+
+For screen readers, dumb terminals and SSH sessions. It uses the same engine as the TUI: the
+steps' findings, their plans (shown as a numbered list of the exact calls, secrets redacted), the
+inputs each step declares (validated by ``Input.check``), ``wizard.apply.apply_plan`` to write,
+and a fresh collect to re-check. Without a terminal it asks nothing and names the commands that
+work without one.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from types import ModuleType
+from typing import Any, Callable, Sequence
+
+from steps.base import Finding, Input, Plan, PlanDrifted, Status, StepError, summarize
+from wizard.commands.common import PROG
+
+WIDTH = 88
+GLYPH = {"PASS": "ok", "FAIL": "FAIL", "MANUAL": "look", "UNKNOWN": "??"}
+QUIT, SKIP, NEXT = "quit", "skip", "next"
+
+
+class Quit(Exception):
+    """The user chose to stop the walk (or the input ended)."""
+
+
+def has_tty() -> bool:
+    """Both ends are a terminal (questionary cannot prompt otherwise)."""
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):  # closed or replaced streams
+        return False
+
+
+def no_tty_message() -> str:
+    return (
+        f"{PROG}: error: the plain mode asks questions, and this is not a terminal (stdin or stdout is "
+        "redirected), so nothing was asked or changed.\n"
+        "Without a terminal use:\n"
+        f"  {PROG} check                          assess the account (exit 3 when a check fails)\n"
+        f"  {PROG} plan                           show every change that would be made\n"
+        f"  {PROG} fix --steps STEP... --yes      apply those steps' automatic fixes "
+        "(answers with --set STEP.INPUT=VALUE)\n"
+    )
+
+
+def refuse_without_tty() -> int:
+    sys.stderr.write(no_tty_message())
+    return 2
+
+
+class PlainWizard:
+    """One walk through ``steps`` on ``aws``.
+
+    ``prompt_kwargs`` go to every questionary prompt (tests pass prompt_toolkit ``input``/``output``);
+    ``on_prompt(message)`` is called just before each prompt is shown.
+    """
+
+    def __init__(self, aws: Any, *, steps: Sequence[ModuleType] | None = None, label: str = "",
+                 out: Any = None, prompt_kwargs: dict[str, Any] | None = None,
+                 on_prompt: Callable[[str], None] | None = None) -> None:
+        from steps import STEPS
+
+        self.aws = aws
+        self.steps = list(steps or STEPS)
+        self.label = label
+        self.out = out
+        self.prompt_kwargs = prompt_kwargs or {}
+        self.on_prompt = on_prompt
+        self.answers: dict[str, dict[str, str]] = {}
+        self.results: list[Any] = []
+
+    # --- output and prompts -------------------------------------------------------------------
+
+    def say(self, text: str = "", indent: int = 0) -> None:
+        prefix = " " * indent
+        out = self.out or sys.stdout
+        for line in (text.splitlines() or [""]):
+            wrapped = textwrap.wrap(line, WIDTH, initial_indent=prefix, subsequent_indent=prefix + "  ",
+                                    break_on_hyphens=False, break_long_words=False) or [prefix.rstrip()]
+            for piece in wrapped:
+                print(piece, file=out)
+        out.flush()
+
+    def _ask(self, message: str, build: Callable[..., Any], **kw: Any) -> Any:
+        if self.on_prompt:
+            self.on_prompt(message)
+        try:
+            answer = build(message, **kw, **self.prompt_kwargs).unsafe_ask()
+        except EOFError:
+            raise Quit() from None
+        if answer is None:
+            raise Quit()
+        return answer
+
+    def choose(self, message: str, choices: Sequence[tuple[str, str]]) -> str:
+        """A numbered menu; returns the value of the chosen ``(value, label)``."""
+        import questionary
+
+        items = [questionary.Choice(label, value=value) for value, label in choices]
+        return self._ask(message, questionary.select, choices=items, use_shortcuts=True)
+
+    def ask_input(self, item: Input, current: str) -> str:
+        import questionary
+
+        def validate(value: str) -> bool | str:
+            return item.check(value) or True
+
+        label = item.label + ("" if item.required else " (optional)")
+        if item.help:
+            self.say(f"{item.label}: {item.help}", indent=2)
+        if item.choices:
+            default = current if current in item.choices else (item.default or item.choices[0])
+            items = [questionary.Choice(c, value=c) for c in item.choices]
+            return self._ask(label, questionary.select, choices=items, default=default, use_shortcuts=True)
+        build = questionary.password if item.secret else questionary.text
+        return self._ask(label, build, default=current or item.default, validate=validate).strip()
+
+    # --- the walk -----------------------------------------------------------------------------
+
+    def run(self) -> int:
+        from wizard.assess import assess
+
+        self.say(f"aws-essentials, plain mode: account {self.aws.account_id}"
+                 + (f" ({self.label})" if self.label else ""))
+        self.say(f"Signed in as {self.aws.caller_arn}")
+        self.say(f"Checking {len(self.steps)} steps over {len(self.aws.regions())} regions; nothing is changed "
+                 "without your confirmation.")
+        self.results = assess(self.aws, self.steps,
+                              on_done=lambda r: self.say(f"checked: {r.step.INFO.title}", indent=2))
+        try:
+            for number, result in enumerate(self.results, 1):
+                self.walk_step(number, result)
+        except Quit:
+            self.say("")
+            self.say("Stopped. Nothing more was changed.")
+        self.summary()
+        return 0
+
+    def walk_step(self, number: int, result: Any) -> None:
+        info = result.step.INFO
+        self.say("")
+        self.say(f"== Step {number} of {len(self.results)}: {info.title} ==")
+        self.say(info.why, indent=2)
+        self.show_findings(result.findings)
+        if result.error or result.state is None:
+            self.say("This step could not be checked, so there is nothing to fix here yet.", indent=2)
+            return
+        answers = dict(self.answers.get(info.id, {}))
+        plan = result.plan(answers)
+        if not plan.changes and not plan.needs:
+            self.say("Nothing to change in this step.", indent=2)
+            return
+        if plan.needs:
+            self.say("To plan the fix, this step needs a few answers from you.", indent=2)
+            choice = self.choose(f"{info.title}: what now?", [
+                ("answer", "Answer the questions and preview the fix"), (SKIP, "Skip this step"),
+                (QUIT, "Quit")])
+            if choice == QUIT:
+                raise Quit()
+            if choice == SKIP:
+                return
+            plan, answers = self.ask_inputs(result, answers)
+        while True:
+            self.show_plan(plan)
+            if plan.needs:  # the answers no longer fit (the account changed)
+                plan, answers = self.ask_inputs(result, answers)
+                continue
+            if not plan.changes:
+                return
+            if not plan.automatic:
+                choice = self.choose(f"{info.title}: what now?", [
+                    ("recheck", "I did it in the console: check again"), (SKIP, "Skip this step"), (QUIT, "Quit")])
+                if choice == QUIT:
+                    raise Quit()
+                if choice == SKIP:
+                    return
+                self.recheck(result)
+                plan = result.plan(answers)
+                if not plan.manual_changes:
+                    return
+                continue
+            if not self.confirm(info.title, plan):
+                return
+            try:
+                outcome = self.apply(result.step, plan, answers)
+            except PlanDrifted as drift:
+                self.say("")
+                self.say("The account changed since this plan was shown; nothing was written. "
+                         "Here is the plan for the account as it is now:", indent=2)
+                plan = drift.new_plan
+                continue
+            except StepError as error:
+                self.say(f"Could not apply: {error}", indent=2)
+                return
+            self.report_outcome(outcome)
+            self.recheck(result)
+            return
+
+    def ask_inputs(self, result: Any, answers: dict[str, str]) -> tuple[Plan, dict[str, str]]:
+        """Ask every input of the step (pre-filled), each validated as it is typed; return the new plan."""
+        info = result.step.INFO
+        for item in info.inputs:
+            answers[item.name] = self.ask_input(item, answers.get(item.name, ""))
+        self.answers[info.id] = answers
+        return result.plan(answers), answers
+
+    def confirm(self, title: str, plan: Plan) -> bool:
+        count = len(plan.automatic)
+        calls = f"{count} call{'s' if count != 1 else ''}"
+        if plan.risky:
+            account = self.aws.account_id
+            self.say(f"Some of these changes are risky: type the account id {account} to apply the {calls}, "
+                     "or leave it empty to skip this step.", indent=2)
+
+            def validate(value: str) -> bool | str:
+                value = value.strip()
+                return True if value in ("", account) else f"that is not this account's id; type {account} or nothing"
+
+            import questionary
+
+            typed = self._ask(f"Account id to confirm ({calls})", questionary.text, validate=validate)
+            return typed.strip() == account
+        choice = self.choose(f"Apply these {calls} to account {self.aws.account_id}?", [
+            ("apply", f"Apply the {calls}"), (SKIP, "Skip this step"), (QUIT, "Quit")])
+        if choice == QUIT:
+            raise Quit()
+        return choice == "apply"
+
+    def apply(self, step: ModuleType, plan: Plan, answers: dict[str, str]) -> Any:
+        from wizard.apply import apply_plan
+
+        self.say("Applying:", indent=2)
+        numbers = {id(c): n for n, c in enumerate(plan.changes, 1)}
+
+        def progress(index: int, done: Any) -> None:
+            mark = "done" if done.ok else f"FAILED: {done.detail}"
+            self.say(f"{numbers.get(id(done.change), index + 1)}. {done.change.title}: {mark}", indent=4)
+
+        return apply_plan(self.aws, step, plan, answers, on_progress=progress)
+
+    def report_outcome(self, outcome: Any) -> None:
+        from wizard.commands.fix import skip_reason
+
+        for change in outcome.skipped:
+            if change.manual:
+                self.say(f"left for you: {change.reason}", indent=4)
+            elif not outcome.ok:
+                self.say(f"not sent after the failure: {change.title}", indent=4)
+            else:
+                self.say(f"skipped {change.title}: {skip_reason(change)}", indent=4)
+        if outcome.ok:
+            self.say("All changes were made and journalled (undo with `aws-essentials undo`).", indent=2)
+        else:
+            self.say("A change failed; the ones after it were not sent. See the error above.", indent=2)
+
+    def recheck(self, result: Any) -> None:
+        """Collect the step again and show the findings as they are now."""
+        from wizard.apply import fresh_collect
+
+        self.say("Checking again:", indent=2)
+        try:
+            result.state = fresh_collect(self.aws, result.step)
+            result.findings = list(result.step.evaluate(result.state))
+            result.error = None
+        except StepError as error:
+            self.say(f"Could not check again: {error}", indent=2)
+            return
+        self.show_findings(result.findings)
+
+    # --- rendering ----------------------------------------------------------------------------
+
+    def show_findings(self, findings: Sequence[Finding]) -> None:
+        counts = summarize(findings)
+        self.say(f"Findings: {counts['PASS']} passed, {counts['FAIL']} failed, {counts['MANUAL']} to look at, "
+                 f"{counts['UNKNOWN']} unknown.", indent=2)
+        order = {Status.FAIL: 0, Status.MANUAL: 1, Status.UNKNOWN: 2, Status.PASS: 3}
+        for f in sorted(findings, key=lambda f: order[f.status]):
+            where = f.region or "global"
+            if f.resource:
+                where += f", {f.resource}"
+            ids = [f"CIS {c}" for c in f.cis] + list(f.securityhub)
+            suffix = f" [{', '.join(ids)}]" if ids else ""
+            self.say(f"{GLYPH[f.status.value]:>4}  {f.title} ({where}, {f.severity.value}): {f.message}{suffix}",
+                     indent=2)
+
+    def show_plan(self, plan: Plan) -> None:
+        self.say("")
+        for note in plan.notes:
+            self.say(f"Note: {note}", indent=2)
+        if not plan.changes:
+            if not plan.needs:
+                self.say("The plan is empty: nothing to change now.", indent=2)
+            return
+        auto = len(plan.automatic)
+        self.say(f"The plan: {auto} call{'s' if auto != 1 else ''} to account {self.aws.account_id}"
+                 + (f" and {len(plan.manual_changes)} thing(s) to do in the console" if plan.manual_changes else "")
+                 + ", in this order:", indent=2)
+        for number, change in enumerate(plan.changes, 1):
+            data = change.to_dict()
+            if change.manual:
+                self.say(f"{number}. In the console: {change.reason}", indent=2)
+                if change.console_url:
+                    self.say(f"Open: {change.console_url}", indent=6)
+                for step_number, line in enumerate(change.instructions, 1):
+                    self.say(f"{step_number}) {line}", indent=6)
+                continue
+            call = data["call"]
+            region = call["region"] or "global"
+            self.say(f"{number}. {change.call.name} ({region}){'  [risky: typed confirmation]' if change.risky else ''}",
+                     indent=2)
+            self.say(f"Why: {change.reason}", indent=6)
+            self.say(f"Parameters: {json.dumps(call['params'], sort_keys=True)}", indent=6)
+            if data["before"] is not None or data["after"] is not None:
+                self.say(f"Before: {json.dumps(data['before'])}  After: {json.dumps(data['after'])}", indent=6)
+            if change.undo:
+                self.say(f"Undo: {change.undo.name}", indent=6)
+            elif change.undo_note:
+                self.say(f"Cannot be undone: {change.undo_note}", indent=6)
+            if change.warning:
+                self.say(f"Warning: {change.warning}", indent=6)
+            if change.cost_note:
+                self.say(f"Cost: {change.cost_note}", indent=6)
+
+    def summary(self) -> None:
+        self.say("")
+        self.say("== Summary ==")
+        for result in self.results:
+            counts = result.summary
+            self.say(f"{result.step.INFO.title}: {counts['PASS']} passed, {counts['FAIL']} failed, "
+                     f"{counts['MANUAL']} to look at, {counts['UNKNOWN']} unknown", indent=2)
+        self.say(f"Re-run `{PROG} check` at any time to verify; `{PROG} history` lists what was changed.")
+
+
+def run_plain(connect: Callable[[], Any], *, label: str = "", close: Callable[[], None] | None = None) -> int:
+    """The plain mode's entry: refuse without a terminal, else connect and walk every step."""
+    if not has_tty():
+        return refuse_without_tty()
+    try:
+        aws = connect()
+        return PlainWizard(aws, label=label).run()
+    finally:
+        if close:
+            close()
+
+
+def run_plain_demo(scenario: str) -> int:
+    """`demo --plain`: the plain walk on the sandbox account (started only when there is a terminal)."""
+    if not has_tty():
+        return refuse_without_tty()
+    from wizard.aws import AWS, Target
+    from wizard.commands.common import report_interrupted
+    from wizard.commands.demo import start_sandbox
+
+    print(f"Starting the sandbox account ({scenario} scenario)...", flush=True)
+    sandbox = start_sandbox(scenario)
+
+    def connect() -> Any:
+        aws = AWS(Target(endpoint_url=sandbox.endpoint_url, label="sandbox"))
+        aws.identity()
+        report_interrupted(aws.account_id)
+        return aws
+
+    return run_plain(connect, label=f"sandbox: {scenario} scenario", close=sandbox.stop)
