@@ -19,6 +19,8 @@ SCENARIO_NAMES = ("empty", "insecure", "secure", "org")
 def register(sub: Any) -> None:
     parser = sub.add_parser("demo", help="try the wizard on a built-in sandbox account (nothing real is touched)")
     parser.add_argument("--scenario", default="insecure", help="empty, insecure, secure or org")
+    parser.add_argument("--plain", action="store_true", default=argparse.SUPPRESS,
+                        help="line-by-line prompts instead of the full-screen wizard (screen readers, SSH)")
 
 
 def start_sandbox(scenario: str) -> Any:
@@ -50,5 +52,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.scenario not in SCENARIO_NAMES:
         raise UsageError(f"unknown scenario '{args.scenario}'; choose one of: {', '.join(SCENARIO_NAMES)}")
+    if getattr(args, "plain", False):
+        from wizard.plain import run_plain_demo
+
+        return run_plain_demo(args.scenario)
     WizardApp(lambda: connect_sandbox(args.scenario)).run()
     return 0

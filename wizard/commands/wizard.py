@@ -11,6 +11,11 @@ def register(sub) -> None:  # the default command has no sub-parser of its own
 
 def run(args: argparse.Namespace) -> int:
     """Open the TUI; connecting (and importing boto3) happens in a worker after the first screen."""
+    if getattr(args, "plain", False):  # line-by-line prompts instead (wizard/plain.py)
+        from wizard.commands.common import open_aws
+        from wizard.plain import run_plain
+
+        return run_plain(lambda: open_aws(args))
     from wizard.app import Connection, WizardApp
     from wizard.commands.common import open_aws, selected_regions, target_from
 
