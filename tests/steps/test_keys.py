@@ -250,3 +250,37 @@ def test_delete_input_is_validated():
     (item,) = keys.INFO.inputs
     assert item.check("maybe")
     assert item.check("") is None and item.check("yes") is None
+
+
+def test_report_rows_are_matched_to_key_ids_by_creation_time():
+    header = ("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"
+              "password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,"
+              "access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,"
+              "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,"
+              "access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,"
+              "cert_2_active,cert_2_last_rotated")
+    rows = [
+        "<root_account>,arn:aws:iam::1:root,2020-01-01T00:00:00+00:00,not_supported,no_information,not_supported,"
+        "not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A",
+        "bob,arn:aws:iam::1:user/bob,2025-01-01T00:00:00+00:00,false,N/A,N/A,N/A,false,"
+        "true,2026-01-01T00:00:00+00:00,2026-05-01T00:00:00+00:00,us-east-1,iam,"
+        "true,2026-05-20T00:00:00+00:00,N/A,N/A,N/A,false,N/A,false,N/A",
+    ]
+
+    class FakeAWS:
+        def try_read(self, service, operation, region=None, **kw):
+            if operation == "GenerateCredentialReport":
+                return {"State": "COMPLETE"}
+            return {"Content": ("\n".join([header, *rows]) + "\n").encode()}
+
+    parsed = keys._credential_report(FakeAWS())
+    assert [r["user"] for r in parsed] == ["bob"], "the root row belongs to the root step"
+    listed = {"AccessKeyMetadata": [  # newest first: matching must not depend on the order
+        {"AccessKeyId": "AKIANEW", "Status": "Active",
+         "CreateDate": datetime.datetime(2026, 5, 20, 0, 0, 0, 123000, tzinfo=datetime.timezone.utc)},
+        {"AccessKeyId": "AKIAOLD", "Status": "Inactive", "CreateDate": "2026-01-01T00:00:00Z"},
+    ]}
+    bob = keys._user_state(parsed[0], listed)
+    by_id = {k["id"]: k for k in bob["keys"]}
+    assert by_id["AKIAOLD"]["last_used"] == "2026-05-01T00:00:00+00:00" and not by_id["AKIAOLD"]["active"]
+    assert by_id["AKIANEW"]["last_used"] is None and by_id["AKIANEW"]["active"]
