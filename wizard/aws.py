@@ -96,6 +96,29 @@ class Target:
         return self.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
 
 
+_LOADER_LOCK = threading.Lock()
+_LOADER: Any = None
+
+
+def new_session(**kwargs: Any) -> Any:
+    """A boto3 session that shares botocore's model loader with every other one.
+
+    Sessions hold credentials, so each account needs its own; the service models they load are
+    the same, and loading them again per account would cost time and memory.
+    """
+    import boto3
+    import botocore.session
+
+    global _LOADER
+    core = botocore.session.Session()
+    with _LOADER_LOCK:
+        if _LOADER is None:
+            _LOADER = core.get_component("data_loader")
+        else:
+            core.register_component("data_loader", _LOADER)
+    return boto3.Session(botocore_session=core, **kwargs)
+
+
 def describe_error(error: Exception, service: str, operation: str) -> ReadFailed:
     """Classify a botocore failure into a :class:`ReadFailed` with a reason a person can act on."""
     from botocore.exceptions import (
@@ -134,8 +157,9 @@ class AWS:
     """Everything a run needs from AWS, for one account. See the module docstring."""
 
     def __init__(self, target: Target | None = None, *, regions: Iterable[str] | None = None,
-                 max_workers: int = 16, max_attempts: int = 6) -> None:
+                 max_workers: int = 16, max_attempts: int = 6, parent: "AWS | None" = None) -> None:
         self.target = target or Target()
+        self.parent = parent
         self.requested_regions = tuple(regions) if regions else None
         self.max_workers = max_workers
         self.max_attempts = max_attempts
@@ -155,55 +179,77 @@ class AWS:
         return self.target.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
 
     def _get_session(self) -> Any:
-        import boto3
         from botocore.exceptions import ProfileNotFound
 
         if self._session is not None:
             return self._session
         target = self.target
-        try:
-            if target.credentials:
-                session = boto3.Session(
-                    aws_access_key_id=target.credentials.access_key_id,
-                    aws_secret_access_key=target.credentials.secret_access_key,
-                    aws_session_token=target.credentials.session_token,
-                    region_name=self.home_region,
-                )
-            else:
-                session = boto3.Session(profile_name=target.profile, region_name=self.home_region)
-        except ProfileNotFound:
-            raise StepError(
-                f"the AWS profile '{target.profile}' does not exist",
-                "list the profiles with `aws configure list-profiles`, or set up one with `aws configure`",
-            ) from None
         if target.role_arn:
-            session = self._assume(session)
+            session = self._assume()
+        elif target.credentials:
+            session = new_session(
+                aws_access_key_id=target.credentials.access_key_id,
+                aws_secret_access_key=target.credentials.secret_access_key,
+                aws_session_token=target.credentials.session_token,
+                region_name=self.home_region,
+            )
+        else:
+            try:
+                session = new_session(profile_name=target.profile, region_name=self.home_region)
+                if target.profile and target.profile not in session.available_profiles:
+                    raise ProfileNotFound(profile=target.profile)
+            except ProfileNotFound:
+                raise StepError(
+                    f"the AWS profile '{target.profile}' does not exist",
+                    "list the profiles with `aws configure list-profiles`, or set up one with `aws configure`",
+                ) from None
         self._session = session
         return session
 
-    def _assume(self, session: Any) -> Any:
-        import boto3
+    def _assume(self) -> Any:
+        """A session for ``target.role_arn``, assumed with the parent's (or the base) credentials."""
         from botocore.exceptions import ClientError
 
         target = self.target
-        sts = session.client("sts", config=self._config("sts"), endpoint_url=target.endpoint)
+        if self.parent is not None:
+            sts = self.parent.client("sts")
+        else:
+            base = AWS(Target(profile=target.profile, region=target.region, endpoint_url=target.endpoint_url,
+                              credentials=target.credentials))
+            sts = base.client("sts")
         params: dict[str, Any] = {"RoleArn": target.role_arn, "RoleSessionName": target.role_session_name}
         if target.external_id:
             params["ExternalId"] = target.external_id
         try:
             creds = sts.assume_role(**params)["Credentials"]
         except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "")
-            hint = "check the role's trust policy allows your identity"
-            if not target.external_id:
-                hint += ", and pass --external-id if the role requires one"
+            code = error.response.get("Error", {}).get("Code", "") or "error"
+            hint = "check that the role exists and its trust policy allows your identity"
+            if not target.external_id and self.parent is None:
+                hint += "; pass --external-id if the role requires one"
             raise StepError(f"could not assume {target.role_arn} ({code})", hint) from None
-        return boto3.Session(
+        except Exception as error:  # noqa: BLE001 - no credentials, no endpoint: say which
+            raise StepError(f"could not assume {target.role_arn}: {describe_error(error, 'sts', 'AssumeRole').reason}",
+                            "check the credentials you start from") from None
+        return new_session(
             aws_access_key_id=creds["AccessKeyId"],
             aws_secret_access_key=creds["SecretAccessKey"],
             aws_session_token=creds["SessionToken"],
             region_name=self.home_region,
         )
+
+    def member(self, account_id: str, role_name: str = "OrganizationAccountAccessRole") -> "AWS":
+        """An AWS object for a member account, reached by assuming ``role_name`` there.
+
+        It shares this object's region pool and credentials; its session is made on first use.
+        """
+        target = Target(
+            region=self.target.region, endpoint_url=self.target.endpoint_url,
+            role_arn=f"arn:aws:iam::{account_id}:role/{role_name}", label=account_id,
+        )
+        child = AWS(target, regions=self.requested_regions, max_workers=self.max_workers,
+                    max_attempts=self.max_attempts, parent=self)
+        return child
 
     def _config(self, service: str) -> Any:
         from botocore.config import Config
@@ -395,6 +441,8 @@ class AWS:
         return results
 
     def _region_pool(self) -> ThreadPoolExecutor:
+        if self.parent is not None:
+            return self.parent._region_pool()
         with self._lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix="aws-region")

@@ -3,7 +3,7 @@ the caller uses the account's base credentials (not an IAM user's key, not an as
 
 from __future__ import annotations
 
-from ..protocol import Response, query_response
+from ..protocol import GapError, Response, query_response
 from . import handles
 
 _NS = "https://sts.amazonaws.com/doc/2011-06-15/"
@@ -26,3 +26,21 @@ def get_caller_identity(call) -> Response | None:
         return None
     return query_response(call.info, f"<UserId>{acct}</UserId><Account>{acct}</Account>"
                                      f"<Arn>arn:aws:iam::{acct}:root</Arn>", _NS)
+
+
+@handles("sts", "AssumeRole")
+def assume_role(call) -> Response | None:
+    """moto hands out credentials for any role ARN; AWS refuses a role that does not exist."""
+    import re
+
+    from moto.iam.models import iam_backends
+
+    match = re.match(r"^arn:aws:iam::(\d{12}):role/(?:.*/)?([\w+=,.@-]+)$", call.params.get("RoleArn", ""))
+    if match is None:
+        return None
+    account_id, name = match.groups()
+    roles = iam_backends[account_id]["aws"].roles.values() if account_id in iam_backends else []
+    if any(role.name == name for role in roles):
+        return None
+    raise GapError("AccessDenied", f"User: arn:aws:iam::{call.info.account_id}:user/caller is not authorized to "
+                   f"perform: sts:AssumeRole on resource: {call.params['RoleArn']}", 403)

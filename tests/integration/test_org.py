@@ -1,0 +1,63 @@
+"""Whole-organization runs over the sandbox's `org` scenario (a management account, 5 members)."""
+
+from __future__ import annotations
+
+import pytest
+
+from steps import contacts
+from steps.base import StepError
+from tests.helpers import open_aws
+from wizard.assess import assess
+from wizard.org import for_each_account, list_members, org_findings_document
+
+
+def test_members_listed_management_first(account):
+    sb = account("org")
+    aws = open_aws(sb)
+    members = list_members(aws)
+    assert [m.id for m in members] == [sb.account_id, *sorted(sb.member_account_ids)]
+    only = list_members(aws, accounts=sb.member_account_ids[:2])
+    assert [m.id for m in only] == sorted(sb.member_account_ids[:2])
+
+
+def test_ou_filter_and_bad_ids(account):
+    sb = account("org")
+    aws = open_aws(sb)
+    root = aws.read("organizations", "ListRoots")["Roots"][0]["Id"]
+    assert {m.id for m in list_members(aws, ou=root)} == {sb.account_id, *sb.member_account_ids}
+    with pytest.raises(StepError, match="not an account id"):
+        list_members(aws, accounts=["12345"])
+    with pytest.raises(StepError, match="not an active account"):
+        list_members(aws, accounts=["999999999999"])
+    with pytest.raises(StepError, match="not an OU id"):
+        list_members(aws, ou="Workloads")
+
+
+def test_standalone_account_is_refused(account):
+    sb = account("insecure")
+    with pytest.raises(StepError, match="organization"):
+        list_members(open_aws(sb))
+
+
+def test_check_every_account_and_survive_an_unreachable_one(account):
+    sb = account("org")
+    aws = open_aws(sb)
+    broken = sb.member_account_ids[1]
+    # In that member, someone deleted the role the management account uses to get in.
+    iam = aws.member(broken).client("iam")
+    for attached in iam.list_attached_role_policies(RoleName="OrganizationAccountAccessRole")["AttachedPolicies"]:
+        iam.detach_role_policy(RoleName="OrganizationAccountAccessRole", PolicyArn=attached["PolicyArn"])
+    iam.delete_role(RoleName="OrganizationAccountAccessRole")
+
+    runs = for_each_account(aws, list_members(aws), lambda member_aws: assess(member_aws, [contacts]))
+    by_id = {r.member.id: r for r in runs}
+    assert "could not assume" in by_id[broken].error
+    reached = [r for r in runs if not r.error]
+    assert len(reached) == 5
+    assert {r.aws.account_id for r in reached} == {r.member.id for r in reached}  # each run saw its own account
+
+    document = org_findings_document(aws, runs, aws.regions())
+    rows = {a["account_id"]: a for a in document["accounts"]}
+    assert rows[broken]["summary"]["UNKNOWN"] == 1 and rows[broken]["error"]
+    assert all(rows[r.member.id]["summary"]["PASS"] + rows[r.member.id]["summary"]["FAIL"] >= 3 for r in reached)
+    assert {f["account_id"] for f in document["findings"]} == {sb.account_id, *sb.member_account_ids}

@@ -1,0 +1,137 @@
+"""Whole-organization runs: find the member accounts and run the same work in each, in parallel.
+
+From the management account, each member is reached by assuming a role there
+(``OrganizationAccountAccessRole`` by default). An account that cannot be reached is reported
+with the reason and the others go on.
+"""
+
+from __future__ import annotations
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from steps.base import Finding, Severity, Status, StepError, summarize
+from wizard.aws import AWS, ReadFailed
+
+ACCOUNT_ID = re.compile(r"^\d{12}$")
+OU_ID = re.compile(r"^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$")
+ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
+
+
+@dataclass
+class Member:
+    """An account of the organization."""
+
+    id: str
+    name: str = ""
+
+
+@dataclass
+class AccountRun:
+    """What one account's run produced: ``result`` from the work, or the ``error`` that stopped it."""
+
+    member: Member
+    result: Any = None
+    error: str = ""
+    aws: AWS | None = field(default=None, repr=False)
+
+
+def list_members(aws: AWS, accounts: Iterable[str] = (), ou: str | None = None) -> list[Member]:
+    """The active accounts to walk: the management account first, then the members.
+
+    ``accounts`` narrows to those ids; ``ou`` to the accounts under that OU (nested OUs included).
+    """
+    accounts = list(accounts)
+    for account_id in accounts:
+        if not ACCOUNT_ID.match(account_id):
+            raise StepError(f"'{account_id[:40]}' is not an account id", "account ids are 12 digits")
+    if ou and not OU_ID.match(ou):
+        raise StepError(f"'{ou[:60]}' is not an OU id", "OU ids look like ou-ab12-cd34ef56 (or r-ab12 for the root)")
+    try:
+        org = aws.read("organizations", "DescribeOrganization")["Organization"]
+    except ReadFailed as failed:
+        raise StepError(f"could not read the organization: {failed.reason}",
+                        "--org needs credentials of the organization's management account") from None
+    if org.get("MasterAccountId") != aws.account_id:
+        raise StepError("--org must run from the organization's management account",
+                        f"this is {aws.account_id}; the management account is {org.get('MasterAccountId')}")
+    try:
+        if ou:
+            found = _accounts_under(aws, ou)
+        else:
+            found = aws.read("organizations", "ListAccounts", paginate=True).get("Accounts", [])
+    except ReadFailed as failed:
+        raise StepError(f"could not list the organization's accounts: {failed.reason}",
+                        "grant organizations:ListAccounts to the caller") from None
+    active = {a["Id"]: Member(a["Id"], a.get("Name", "")) for a in found if a.get("Status", "ACTIVE") == "ACTIVE"}
+    missing = [a for a in accounts if a not in active and a != aws.account_id]
+    if missing:
+        raise StepError(f"account {missing[0]} is not an active account of this organization"
+                        + (f" under {ou}" if ou else ""), "see `aws organizations list-accounts`")
+    chosen = [active[a] if a in active else Member(a) for a in accounts] if accounts else list(active.values())
+    management = next((m for m in chosen if m.id == aws.account_id), None)
+    others = sorted((m for m in chosen if m.id != aws.account_id), key=lambda m: m.id)
+    return ([management] if management else []) + others
+
+
+def _accounts_under(aws: AWS, parent: str) -> list[dict]:
+    found = list(aws.read("organizations", "ListAccountsForParent", ParentId=parent, paginate=True).get("Accounts", []))
+    children = aws.read("organizations", "ListOrganizationalUnitsForParent", ParentId=parent, paginate=True)
+    for child in children.get("OrganizationalUnits", []):
+        found += _accounts_under(aws, child["Id"])
+    return found
+
+
+def for_each_account(aws: AWS, members: list[Member], work: Callable[[AWS], Any],
+                     role_name: str = "OrganizationAccountAccessRole", parallel: int = 4,
+                     on_done: Callable[[AccountRun], None] | None = None) -> list[AccountRun]:
+    """Run ``work(account_aws)`` in every account, ``parallel`` accounts at a time, in ``members`` order."""
+    if not ROLE_NAME.match(role_name):
+        raise StepError(f"'{role_name[:70]}' is not a role name", "role names use letters, digits and +=,.@_-")
+
+    def one(member: Member) -> AccountRun:
+        account_aws = aws if member.id == aws.account_id else aws.member(member.id, role_name)
+        run = AccountRun(member, aws=account_aws)
+        try:
+            account_aws.identity()
+            run.result = work(account_aws)
+        except StepError as error:
+            run.error = str(error)
+        if on_done:
+            on_done(run)
+        return run
+
+    with ThreadPoolExecutor(max(1, min(parallel, len(members))), thread_name_prefix="aws-account") as pool:
+        return list(pool.map(one, members))
+
+
+def unreachable_finding(run: AccountRun) -> Finding:
+    """The finding that stands for an account the run could not reach."""
+    return Finding(
+        check="assume-role", title="Account reachable from the management account", status=Status.UNKNOWN,
+        message=f"Could not check this account: {run.error}", severity=Severity.HIGH, resource=run.member.id,
+    )
+
+
+def org_findings_document(management: AWS, runs: list[AccountRun], regions: list[str]) -> dict[str, Any]:
+    """One findings/v1 document for the organization, with a per-account summary table."""
+    from wizard.report import findings_document
+
+    findings, accounts, everything = [], [], []
+    for run in runs:
+        if run.error:
+            step_findings = [unreachable_finding(run)]
+            items = [{"account_id": run.member.id, "step": "organization", **f.to_dict()} for f in step_findings]
+        else:
+            document = findings_document(run.member.id, regions, run.result)
+            items = document["findings"]
+            step_findings = [f for r in run.result for f in r.findings]
+        everything += step_findings
+        findings += items
+        accounts.append({"account_id": run.member.id, "name": run.member.name, "error": run.error,
+                         "summary": summarize(step_findings)})
+    document = findings_document(management.account_id, regions, [], caller_arn=management.caller_arn)
+    document.update(summary=summarize(everything), findings=findings, accounts=accounts)
+    return document
