@@ -1,0 +1,127 @@
+"""audit_logging against the sandbox over HTTP: apply each fix and verify it with fresh reads."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+
+from steps import audit_logging as step
+from steps.base import Status
+from steps.trail_rules import METRIC_FILTER_RULES
+from tests.helpers import fix, open_aws, plan_for
+from wizard.apply import fresh_collect
+
+
+def _client(sb, service, region="us-east-1"):
+    from botocore.config import Config
+
+    return boto3.client(service, region_name=region, endpoint_url=sb.endpoint_url, aws_access_key_id="testing",
+                        aws_secret_access_key="testing", config=Config(s3={"addressing_style": "path"}))
+
+
+def _statuses(aws):
+    findings = step.evaluate(fresh_collect(aws, step))
+    return findings, {f.status for f in findings}
+
+
+def test_new_trail_is_logging_and_a_second_run_creates_no_second_trail(account):
+    sb = account("empty")
+    aws = open_aws(sb)
+    plan, result = fix(aws, step)
+    assert result.ok, result.failed and result.failed.detail
+    assert [c.call.operation for c in plan.automatic].count("CreateTrail") == 1
+
+    cloudtrail = _client(sb, "cloudtrail")
+    trails = cloudtrail.describe_trails()["trailList"]
+    assert [t["Name"] for t in trails] == [step.TRAIL_NAME]
+    trail = trails[0]
+    assert trail["IsMultiRegionTrail"] and trail["LogFileValidationEnabled"] and trail["KmsKeyId"]
+    assert cloudtrail.get_trail_status(Name=trail["TrailARN"])["IsLogging"] is True, "created, and started"
+    # a multi-region trail answers from any region, as on AWS
+    assert _client(sb, "cloudtrail", "eu-west-1").get_trail_status(Name=trail["TrailARN"])["IsLogging"] is True
+
+    again = plan_for(aws, step)
+    assert not again.automatic, [c.title for c in again.automatic]
+    _, result = fix(aws, step)  # a second run sends nothing
+    assert not result.results
+    assert len(cloudtrail.describe_trails()["trailList"]) == 1
+    findings, statuses = _statuses(aws)
+    assert statuses == {Status.PASS}, [f for f in findings if f.status is not Status.PASS]
+
+
+def test_insecure_account_reuses_its_trail_and_every_fix_verifies(account):
+    sb = account("insecure")
+    aws = open_aws(sb)
+    before, _ = _statuses(aws)
+    failing = {f.check for f in before if f.status is Status.FAIL}
+    assert {"cloudtrail", "cloudtrail-log-validation", "cloudtrail-kms", "cloudtrail-bucket-not-public",
+            "cloudtrail-bucket-access-logging", "config", "guardduty", "securityhub",
+            "alarm-root-usage", "alarm-unauthorized-api-calls", "alarm-console-signin-without-mfa"} <= failing
+    plan, result = fix(aws, step)
+    assert result.ok, result.failed and result.failed.detail
+    assert "CreateTrail" not in [c.call.operation for c in plan.automatic], "the existing trail is reused"
+
+    cloudtrail = _client(sb, "cloudtrail")
+    trails = cloudtrail.describe_trails()["trailList"]
+    assert [t["Name"] for t in trails] == ["legacy-trail"]
+    assert trails[0]["IsMultiRegionTrail"] and trails[0]["LogFileValidationEnabled"]
+    assert cloudtrail.get_trail_status(Name="legacy-trail")["IsLogging"] is True
+
+    bucket = trails[0]["S3BucketName"]
+    s3 = _client(sb, "s3")
+    assert all(s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"].values())
+    assert s3.get_bucket_logging(Bucket=bucket)["LoggingEnabled"]["TargetBucket"].startswith("aws-essentials-access")
+
+    # the insecure recorder was reused (its name kept) and now records everything, started
+    config = _client(sb, "config")
+    recorder = config.describe_configuration_recorders()["ConfigurationRecorders"]
+    assert [r["name"] for r in recorder] == ["default"] and recorder[0]["recordingGroup"]["allSupported"]
+    assert config.describe_configuration_recorder_status()["ConfigurationRecordersStatus"][0]["recording"]
+    # the suspended detector was resumed, not doubled
+    guardduty = _client(sb, "guardduty", "eu-west-1")
+    ids = guardduty.list_detectors()["DetectorIds"]
+    assert len(ids) == 1 and guardduty.get_detector(DetectorId=ids[0])["Status"] == "ENABLED"
+
+    findings, statuses = _statuses(aws)
+    assert statuses == {Status.PASS}, [f for f in findings if f.status is not Status.PASS]
+    assert not plan_for(aws, step).automatic
+
+
+def test_every_enabled_region_gets_config_guardduty_and_security_hub(account):
+    sb = account("empty")
+    aws = open_aws(sb)
+    _, result = fix(aws, step)
+    assert result.ok, result.failed and result.failed.detail
+    regions = aws.regions()
+    assert len(regions) >= 17
+    for region in regions:
+        config = _client(sb, "config", region)
+        recorder = config.describe_configuration_recorders()["ConfigurationRecorders"][0]
+        assert recorder["recordingGroup"]["includeGlobalResourceTypes"] is (region == aws.home_region), region
+        assert _client(sb, "guardduty", region).list_detectors()["DetectorIds"], region
+        standards = _client(sb, "securityhub", region).get_enabled_standards()["StandardsSubscriptions"]
+        assert [s["StandardsArn"] for s in standards] == [step.CIS_STANDARD.format(region=region)]
+
+
+def test_alarms_use_the_exact_cis_patterns_and_reach_the_subscriber(account):
+    sb = account("empty")
+    aws = open_aws(sb)
+    _, result = fix(aws, step, {"alarm_email": "alerts@example.org"})
+    assert result.ok, result.failed and result.failed.detail
+    filters = _client(sb, "logs").describe_metric_filters(logGroupName=step.LOG_GROUP)["metricFilters"]
+    assert sorted(f["filterPattern"] for f in filters) == sorted(r.pattern for r in METRIC_FILTER_RULES)
+    alarms = _client(sb, "cloudwatch").describe_alarms()["MetricAlarms"]
+    topic = step.topic_arn(aws.account_id, aws.home_region)
+    assert len(alarms) == 3 and all(a["AlarmActions"] == [topic] for a in alarms)
+    subs = _client(sb, "sns").list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    assert [(s["Protocol"], s["Endpoint"]) for s in subs] == [("email", "alerts@example.org")]
+
+
+@pytest.mark.parametrize("scenario", ["secure", "org"])
+def test_secure_and_org_pass_in_every_region(account, scenario):
+    sb = account(scenario)
+    aws = open_aws(sb)
+    findings, statuses = _statuses(aws)
+    assert statuses == {Status.PASS}, [f for f in findings if f.status is not Status.PASS]
+    assert {f.region for f in findings if f.check == "config"} == set(aws.regions())
+    assert not plan_for(aws, step).changes
