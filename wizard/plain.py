@@ -20,7 +20,7 @@ from wizard.commands.common import PROG
 
 WIDTH = 88
 GLYPH = {"PASS": "ok", "FAIL": "FAIL", "MANUAL": "look", "UNKNOWN": "??"}
-QUIT, SKIP, NEXT = "quit", "skip", "next"
+QUIT, SKIP, ANSWER = "quit", "skip", "answer"
 
 
 class Quit(Exception):
@@ -157,7 +157,7 @@ class PlainWizard:
         if plan.needs:
             self.say("To plan the fix, this step needs a few answers from you.", indent=2)
             choice = self.choose(f"{info.title}: what now?", [
-                ("answer", "Answer the questions and preview the fix"), (SKIP, "Skip this step"),
+                (ANSWER, "Answer the questions and preview the fix"), (SKIP, "Skip this step"),
                 (QUIT, "Quit")])
             if choice == QUIT:
                 raise Quit()
@@ -173,17 +173,25 @@ class PlainWizard:
                 return
             if not plan.automatic:
                 choice = self.choose(f"{info.title}: what now?", [
-                    ("recheck", "I did it in the console: check again"), (SKIP, "Skip this step"), (QUIT, "Quit")])
+                    ("recheck", "I did it in the console: check again"), *self._answer_choice(info),
+                    (SKIP, "Skip this step"), (QUIT, "Quit")])
                 if choice == QUIT:
                     raise Quit()
                 if choice == SKIP:
                     return
+                if choice == ANSWER:
+                    plan, answers = self.ask_inputs(result, answers)
+                    continue
                 self.recheck(result)
                 plan = result.plan(answers)
                 if not plan.manual_changes:
                     return
                 continue
-            if not self.confirm(info.title, plan):
+            decision = self.confirm(info, plan)
+            if decision == ANSWER:
+                plan, answers = self.ask_inputs(result, answers)
+                continue
+            if decision != "apply":
                 return
             try:
                 outcome = self.apply(result.step, plan, answers)
@@ -208,27 +216,37 @@ class PlainWizard:
         self.answers[info.id] = answers
         return result.plan(answers), answers
 
-    def confirm(self, title: str, plan: Plan) -> bool:
+    @staticmethod
+    def _answer_choice(info: Any) -> list[tuple[str, str]]:
+        count = len(info.inputs)
+        return [(ANSWER, f"Change this step's answers ({count} question{'s' if count != 1 else ''})")] if count else []
+
+    def confirm(self, info: Any, plan: Plan) -> str:
+        """``apply``, ``skip`` or ``answer`` (change the step's answers first); raises Quit.
+
+        A risky plan is applied only after the account id is typed.
+        """
         count = len(plan.automatic)
         calls = f"{count} call{'s' if count != 1 else ''}"
-        if plan.risky:
-            account = self.aws.account_id
-            self.say(f"Some of these changes are risky: type the account id {account} to apply the {calls}, "
-                     "or leave it empty to skip this step.", indent=2)
-
-            def validate(value: str) -> bool | str:
-                value = value.strip()
-                return True if value in ("", account) else f"that is not this account's id; type {account} or nothing"
-
-            import questionary
-
-            typed = self._ask(f"Account id to confirm ({calls})", questionary.text, validate=validate)
-            return typed.strip() == account
-        choice = self.choose(f"Apply these {calls} to account {self.aws.account_id}?", [
-            ("apply", f"Apply the {calls}"), (SKIP, "Skip this step"), (QUIT, "Quit")])
+        account = self.aws.account_id
+        apply_label = f"Apply the {calls}" + (" (you will type the account id)" if plan.risky else "")
+        choice = self.choose(f"Apply these {calls} to account {account}?", [
+            ("apply", apply_label), *self._answer_choice(info), (SKIP, "Skip this step"), (QUIT, "Quit")])
         if choice == QUIT:
             raise Quit()
-        return choice == "apply"
+        if choice != "apply" or not plan.risky:
+            return choice
+        import questionary
+
+        self.say(f"Some of these changes are risky: type the account id {account} to apply the {calls}, "
+                 "or leave it empty to skip this step.", indent=2)
+
+        def validate(value: str) -> bool | str:
+            value = value.strip()
+            return True if value in ("", account) else f"that is not this account's id; type {account} or nothing"
+
+        typed = self._ask(f"Account id to confirm ({calls})", questionary.text, validate=validate)
+        return "apply" if typed.strip() == account else SKIP
 
     def apply(self, step: ModuleType, plan: Plan, answers: dict[str, str]) -> Any:
         from wizard.apply import apply_plan

@@ -84,3 +84,76 @@ def test_plain_mode_without_a_tty_names_the_flags(argv):
     assert "not a terminal" in proc.stderr
     for flag in ("aws-essentials check", "aws-essentials plan", "aws-essentials fix --steps STEP... --yes"):
         assert flag in proc.stderr
+
+
+# --- a risky plan and a drifting account, on a stand-in step (no sandbox needed) ----------------
+
+class FakeAWS:
+    account_id = "111122223333"
+    caller_arn = "arn:aws:iam::111122223333:user/tester"
+
+    def __init__(self):
+        self.thing = "thing-a"
+        self.collects = 0
+        self.drift_at = None  # the collect number at which the account changes behind the user's back
+        self.writes = []
+
+    def regions(self):
+        return ["us-east-1"]
+
+    def forget(self):
+        pass
+
+    def write(self, call):
+        self.writes.append(call)
+        self.thing = None
+        return {}
+
+
+def fake_step():
+    from types import SimpleNamespace
+
+    from steps.base import Call, Change, Finding, Plan, Severity, Status, StepInfo
+
+    info = StepInfo("fake", "Fake step", "Why it matters.", "none", Severity.HIGH, (), ())
+
+    def collect(aws):
+        aws.collects += 1
+        if aws.collects == aws.drift_at:
+            aws.thing = "thing-b"
+        return {"thing": aws.thing}
+
+    def evaluate(state):
+        status = Status.FAIL if state["thing"] else Status.PASS
+        return [Finding("open-thing", "No open thing", status, f"open: {state['thing']}", resource=state["thing"])]
+
+    def plan(state, answers):
+        if not state["thing"]:
+            return Plan("fake")
+        return Plan("fake", (Change("Close the thing.", Call("ec2", "CloseThing", {"Id": state["thing"]}),
+                                    risky=True, warning="It stays closed."),))
+
+    return SimpleNamespace(INFO=info, collect=collect, evaluate=evaluate, plan=plan)
+
+
+def test_risky_plan_needs_the_account_id_and_drift_shows_the_new_plan(capsys):
+    aws = FakeAWS()
+    aws.drift_at = 2  # the first apply's pre-write check finds a different thing
+    keys = {"Apply these 1 call to account 111122223333?": "1" + ENTER,
+            # a wrong id is refused by the prompt; the right one goes through
+            "Account id to confirm (1 call)": "999" + ENTER + CLEAR_LINE + "111122223333" + ENTER}
+    code, asked, wizard = drive(aws, lambda message: keys[message], steps=[fake_step()])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert asked == list(keys) * 2  # asked again after the drift
+    assert "The account changed since this plan was shown; nothing was written" in out
+    assert '"Id": "thing-b"' in out and "[risky: typed confirmation]" in out
+    assert [c.params for c in aws.writes] == [{"Id": "thing-b"}]  # only the re-confirmed plan was sent
+    assert wizard.results[0].findings[0].status.value == "PASS"
+
+
+def test_risky_plan_left_empty_is_skipped(capsys):
+    aws = FakeAWS()
+    keys = {"Apply these 1 call to account 111122223333?": "1" + ENTER, "Account id to confirm (1 call)": ENTER}
+    code, asked, _ = drive(aws, lambda message: keys[message], steps=[fake_step()])
+    assert code == 0 and asked == list(keys) and aws.writes == []
