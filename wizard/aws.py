@@ -21,6 +21,7 @@ import threading
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 from steps.base import Call, StepError, unreadable
@@ -170,7 +171,9 @@ class AWS:
         self._pool: ThreadPoolExecutor | None = None
         self.calls: Counter[tuple[str, str]] = Counter()  # (service, operation) -> API calls made
         self.requests = 0  # HTTP requests, retries included
-        self.read_log: list[tuple[str, str, str, str]] = []  # (service, op, region, params) per read sent
+        # Every API call sent, with its exact parameters: (service, operation, region, params json).
+        self.call_log: Counter[tuple[str, str, str, str]] = Counter()
+        self.read_log: list[tuple[str, str, str, str]] = []  # (service, op, region, params) per cached read
 
     # --- session and clients ---------------------------------------------------------------------
 
@@ -281,14 +284,24 @@ class AWS:
                 )
                 if self.target.endpoint and service == "s3control":
                     keep_endpoint_host(client)
-                client.meta.events.register("before-call", self._count_call)
+                client.meta.events.register("before-call", partial(self._count_call, region))
                 client.meta.events.register("before-send", self._count_request)
                 self._clients[key] = client
             return client
 
-    def _count_call(self, model: Any, **_: Any) -> None:
+    def _count_call(self, region: str, model: Any, params: Any = None, **_: Any) -> None:
+        service = model.service_model.service_name
+        body = json.dumps((params or {}).get("body", {}), sort_keys=True, default=str)
+        key = (service, model.name, region, f"{(params or {}).get('url_path', '')} {body}")
         with self._lock:
-            self.calls[(model.service_model.service_name, model.name)] += 1
+            self.calls[(service, model.name)] += 1
+            self.call_log[key] += 1
+
+    def repeated_reads(self) -> dict[tuple[str, str, str, str], int]:
+        """Reads sent more than once with identical parameters in this run (should be none)."""
+        writes = ("Put", "Create", "Delete", "Update", "Enable", "Disable", "Attach", "Detach", "Start", "Stop",
+                  "Modify", "Revoke", "Authorize", "Add", "Remove", "Tag", "Untag", "Batch", "Associate", "Assume")
+        return {k: n for k, n in self.call_log.items() if n > 1 and not k[1].startswith(writes)}
 
     def _count_request(self, **_: Any) -> None:
         with self._lock:
