@@ -26,6 +26,7 @@ from . import (  # noqa: E402,F401  (registration by import)
     iam_root,
     iam_service_roles,
     kms_managed_keys,
+    organizations_scp,
     s3_mfa_delete,
     securityhub,
     ssoadmin,
