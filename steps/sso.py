@@ -64,12 +64,12 @@ INFO = StepInfo(
         "sso:ListManagedPoliciesInPermissionSet", "sso:ListAccountAssignments",
         "identitystore:ListGroups", "identitystore:ListUsers", "identitystore:ListGroupMemberships",
     ),
+    # Creations whose ids come from AWS's answer have an undo_note, not an undo call: only the
+    # assignment of existing ids can be undone by the wizard (DeleteAccountAssignment).
     writes=(
-        "sso:CreatePermissionSet", "sso:DeletePermissionSet", "sso:AttachManagedPolicyToPermissionSet",
-        "sso:DetachManagedPolicyFromPermissionSet", "sso:CreateAccountAssignment",
-        "sso:DeleteAccountAssignment", "identitystore:CreateGroup", "identitystore:DeleteGroup",
-        "identitystore:CreateUser", "identitystore:DeleteUser", "identitystore:CreateGroupMembership",
-        "identitystore:DeleteGroupMembership",
+        "sso:CreatePermissionSet", "sso:AttachManagedPolicyToPermissionSet", "sso:CreateAccountAssignment",
+        "sso:DeleteAccountAssignment", "identitystore:CreateGroup", "identitystore:CreateUser",
+        "identitystore:CreateGroupMembership",
     ),
     inputs=(
         Input("cli_profile", "CLI profile name", _validate_profile, required=False, default="admin",
