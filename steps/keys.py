@@ -94,13 +94,9 @@ def collect(aws: Any) -> dict[str, Any]:
 
 def _caller_key_id(aws: Any) -> str | None:
     """The access key id the run signs with (None for unknown); read locally, no API call."""
-    known = getattr(aws, "access_key_id", None)
-    if isinstance(known, str):
-        return known
     try:
-        credentials = aws.client("sts")._request_signer._credentials  # botocore keeps no public accessor
-        return credentials.get_frozen_credentials().access_key if credentials else None
-    except Exception:  # noqa: BLE001 - no credentials, or a botocore change: treat as unknown
+        return aws.access_key_id
+    except Exception:  # noqa: BLE001 - no credentials at all: treat as unknown
         return None
 
 

@@ -20,7 +20,7 @@ import re
 import threading
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
@@ -240,6 +240,20 @@ class AWS:
             aws_session_token=creds["SessionToken"],
             region_name=self.home_region,
         )
+
+    @property
+    def access_key_id(self) -> str | None:
+        """The access key id this run signs with (no API call), or None when there are no credentials."""
+        credentials = self._get_session().get_credentials()
+        return credentials.get_frozen_credentials().access_key if credentials else None
+
+    def use_credentials(self, credentials: Credentials) -> None:
+        """Sign every later call of this run with ``credentials`` (after a verified key rotation)."""
+        with self._lock:
+            self.target = replace(self.target, credentials=credentials, profile=self.target.profile)
+            self._session = None
+            self._clients.clear()
+        self.forget()
 
     def member(self, account_id: str, role_name: str = "OrganizationAccountAccessRole") -> "AWS":
         """An AWS object for a member account, reached by assuming ``role_name`` there.

@@ -192,15 +192,7 @@ def redact_wire_logs() -> None:
 
 def _use_credentials(aws: Any, credentials: Credentials) -> None:
     """Switch a running AWS object to ``credentials``: later calls of this run sign with them."""
-    switch = getattr(aws, "use_credentials", None)
-    if callable(switch):
-        switch(credentials)
-        return
-    with aws._lock:
-        aws.target = replace(aws.target, credentials=credentials)
-        aws._session = None
-        aws._clients.clear()
-    aws.forget()
+    aws.use_credentials(credentials)
 
 
 def verify_access_key(endpoint: str | None, region: str, credentials: Credentials,

@@ -101,7 +101,9 @@ def open_aws(args: Any) -> Any:
     """An :class:`wizard.aws.AWS` for the options, with the caller identified and regions checked."""
     from wizard.aws import AWS
 
-    aws = AWS(target_from(args), regions=selected_regions(args))
+    from wizard.credentials import stored_target
+
+    aws = AWS(stored_target(target_from(args)), regions=selected_regions(args))
     aws.identity()
     try:
         aws.check_regions()
