@@ -20,6 +20,8 @@ DEMO_ANSWERS: dict[str, dict[str, str]] = {
             "given_name": "Jane", "family_name": "Doe"},
     "groups": {"group_names": "", "remove_console_passwords": "no"},
     "keys": {"delete_replaced_keys": "no"},
+    "vpc": {"flow_log_destination": "cloudwatch", "flow_log_traffic": "REJECT", "flow_log_bucket": "",
+            "admin_cidr": "203.0.113.0/24"},
     "audit_logging": {"alarm_email": "security@example.com"},
 }
 
