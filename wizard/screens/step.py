@@ -30,6 +30,7 @@ class StepScreen(WizardScreen):
         Binding("r", "recheck", "Re-check"),
         Binding("a", "review", "Review & apply"),
         Binding("s", "app.skip", "Skip"),
+        Binding("escape", "leave_field", "Leave the field", show=False),
     ]
 
     def __init__(self, step: ModuleType) -> None:
@@ -97,6 +98,10 @@ class StepScreen(WizardScreen):
         self._show_plan()
 
     # --- actions ------------------------------------------------------------------------------
+
+    def action_leave_field(self) -> None:
+        """Escape from a field gives the letter keys back to the screen."""
+        self.query_one("#step-scroll").focus()
 
     def action_recheck(self) -> None:
         self.app.recheck([self.info.id])

@@ -1,0 +1,316 @@
+"""Pilot tests of the wizard against the sandbox: navigation, validation, apply, errors, summary."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Button, Label, OptionList
+
+from steps import STEPS, by_id
+from steps.base import Status
+from tests.helpers import DEMO_ANSWERS
+from tests.wizard.tui import apply_current, assessed, fill, make_app, screen_name, wait_for
+from wizard.widgets.plan import ActionButton
+
+contacts = by_id("contacts")
+
+
+async def test_welcome_shows_the_caller_and_the_sidebar_fills_in(account):
+    sb = account("insecure")
+    app = make_app(sb)
+    async with app.run_test(size=(100, 32)) as pilot:
+        assert screen_name(app) == "WelcomeScreen"  # the first screen does not wait for AWS
+        await assessed(pilot)
+        identity = app.identity
+        assert identity.account_id == sb.account_id
+        assert identity.arn and identity.regions
+        text = str(app.screen.query_one("#identity").render())
+        assert identity.account_id in text and identity.arn in text
+        assert app.screen.query_one("#root-warning").display == identity.is_root
+        options = app.screen.query_one("#step-options", OptionList)
+        assert options.option_count == len(STEPS) + 2
+        for step in STEPS:
+            assert app.step_state(step.INFO.id) in ("PASS", "FAIL", "MANUAL", "UNKNOWN")
+        assert "assessed" in str(app.screen.query_one("#assess-label", Label).render())
+
+
+async def test_walk_the_whole_demo(account):
+    """Welcome → every step in order (simulating console steps, applying every fix) → summary."""
+    sb = account("insecure")
+    app = make_app(sb)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await assessed(pilot, timeout=300)
+        account_id = app.identity.account_id
+        for index, step in enumerate(STEPS):
+            step_id = step.INFO.id
+            await pilot.press("n")
+            await wait_for(pilot, lambda: screen_name(app) == "StepScreen" and app.screen.step is step)
+            assert app.position == index
+            # console-only changes: the sandbox simulates them, then the step is re-checked
+            for button in list(app.screen.query(ActionButton)):
+                if button.wizard_action.startswith("simulate:") and button.is_attached:
+                    app.simulate_console(button.wizard_action.split(":", 1)[1], step_id)
+                    await wait_for(pilot, lambda: step_id not in app.running, what=f"{step_id} re-check")
+            await fill(pilot, DEMO_ANSWERS.get(step_id, {}))
+            plan = app.plan_for(step_id)
+            assert plan is not None and not plan.needs, (step_id, plan and plan.notes)
+            if plan.automatic:
+                await apply_current(pilot, account_id)
+                assert screen_name(app) == "ApplyScreen", f"{step_id}: {getattr(app.screen, 'message', '')}"
+                await pilot.press("escape")
+                await wait_for(pilot, lambda: screen_name(app) == "StepScreen" and step_id not in app.running)
+            again = app.plan_for(step_id)
+            assert not again.automatic, (step_id, [c.title for c in again.automatic])
+        await pilot.press("n")
+        await wait_for(pilot, lambda: screen_name(app) == "SummaryScreen")
+        left = str(app.screen.query_one("#summary-left").render())
+        for step in STEPS:
+            result = app.results[step.INFO.id]
+            assert not [f for f in result.findings if f.status is Status.UNKNOWN], step.INFO.id
+            for finding in result.findings:
+                assert not (finding.status is Status.FAIL and finding.fixable), (step.INFO.id, finding)
+                if finding.status is Status.MANUAL:
+                    assert finding.title in left
+
+
+async def test_inputs_are_validated_inline_and_block_review(account):
+    sb = account("insecure")
+    app = make_app(sb, steps=[contacts])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await assessed(pilot)
+        app.go_to_step("contacts")
+        await pilot.pause()
+        app.screen.query_one("#input-email").focus()
+        await pilot.pause()
+        await pilot.press(*"not-an-email")
+        hint = app.screen.query_one("#hint-email", Label)
+        assert hint.has_class("-invalid")
+        assert "not an email address" in str(hint.render())
+        plan = app.plan_for("contacts")
+        assert "email" in plan.needs
+        await pilot.press("escape")  # leave the field, then the letter keys work again
+        await pilot.press("a")  # review with answers missing: no confirmation, the fields are marked
+        await pilot.pause()
+        assert screen_name(app) == "StepScreen"
+        assert app.screen.query_one("#hint-name", Label).has_class("-invalid")
+        await fill(pilot, DEMO_ANSWERS["contacts"])
+        assert not app.screen.query_one("#hint-email", Label).has_class("-invalid")
+        plan = app.plan_for("contacts")
+        assert not plan.needs and len(plan.automatic) == 3
+        assert len(app.screen.query(".change")) >= 3
+
+
+async def test_confirm_lists_every_call_and_applying_passes_the_step(account):
+    sb = account("insecure")
+    app = make_app(sb, steps=[contacts])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await assessed(pilot)
+        app.go_to_step("contacts")
+        await pilot.pause()
+        await fill(pilot, DEMO_ANSWERS["contacts"])
+        await pilot.press("a")
+        await wait_for(pilot, lambda: screen_name(app) == "ConfirmScreen")
+        calls = [str(s.render()) for s in app.screen.query(".confirm-call")]
+        assert len(calls) == 3
+        assert all("account.PutAlternateContact" in c and "security@example.com" in c for c in calls)
+        await pilot.click("#apply")
+        await wait_for(pilot, lambda: screen_name(app) == "ApplyScreen" and app.screen.done)
+        log = "\n".join(app.screen.query_one("#apply-log").lines)
+        assert log.count("✔ account.PutAlternateContact") == 3 and "Re-checked" in log
+        await pilot.press("escape")
+        await pilot.pause()
+        findings = {f.check: f.status for f in app.results["contacts"].findings}
+        assert findings["security-contact"] is Status.PASS
+        assert app.step_state("contacts") == "MANUAL"  # the primary contact stays a person's job
+        assert len(app.applied["contacts"]) == 3
+
+
+async def test_a_failing_call_shows_the_error_and_the_app_keeps_running(account):
+    sb = account("insecure")
+    app = make_app(sb, steps=[contacts])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await assessed(pilot)
+        app.go_to_step("contacts")
+        await pilot.pause()
+        await fill(pilot, DEMO_ANSWERS["contacts"])
+        sb.set_faults(rate=1.0, kinds=("denied",), operations=["PutAlternateContact"])
+        await apply_current(pilot, app.identity.account_id)
+        assert screen_name(app) == "ErrorScreen"
+        assert "account:PutAlternateContact" in app.screen.message
+        sb.set_faults(rate=0.0)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: screen_name(app) == "ApplyScreen" and app.screen.done)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen_name(app) == "StepScreen" and app.is_running
+        # still usable: the same plan applies once the fault is gone
+        await apply_current(pilot, app.identity.account_id)
+        assert screen_name(app) == "ApplyScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.plan_for("contacts").automatic
+
+
+async def test_a_changed_account_shows_the_new_plan_instead_of_applying(account):
+    sb = account("insecure")
+    app = make_app(sb, steps=[contacts])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await assessed(pilot)
+        app.go_to_step("contacts")
+        await pilot.pause()
+        await fill(pilot, DEMO_ANSWERS["contacts"])
+        # someone sets the security contact after the plan was shown
+        app.aws.write(__import__("steps.base", fromlist=["Call"]).Call(
+            "account", "PutAlternateContact", {"AlternateContactType": "SECURITY", "Name": "Other", "Title": "CISO",
+                                               "EmailAddress": "ciso@example.com", "PhoneNumber": "+1 206 555 0199"}))
+        await apply_current(pilot, app.identity.account_id)
+        assert screen_name(app) == "ErrorScreen"
+        assert "changed" in app.screen.error_title
+        assert app.screen.message.count("account.PutAlternateContact") == 2  # the new plan: billing, operations
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: getattr(app.screen, "done", False))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(app.plan_for("contacts").automatic) == 2
+
+
+async def test_risky_plans_need_the_account_id_typed():
+    from textual.app import App
+
+    from steps.base import Call, Change, Plan
+    from wizard.screens.confirm import ConfirmScreen
+
+    plan = Plan("regions", changes=(Change("Deny unused regions", Call("organizations", "CreatePolicy", {"Name": "x"}),
+                                           risky=True, warning="workloads there stop"),))
+    results = []
+
+    class Host(App):
+        def on_mount(self) -> None:
+            self.push_screen(ConfirmScreen(by_id("contacts"), plan, "123456789012"), results.append)
+
+    app = Host()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        apply = app.screen.query_one("#apply", Button)
+        assert apply.disabled
+        await pilot.press(*"123456789000")
+        assert apply.disabled
+        app.screen.query_one("#confirm-account").value = "123456789012"
+        await pilot.pause()
+        assert not apply.disabled
+        await pilot.click("#apply")
+        await pilot.pause()
+    assert results == [True]
+
+
+async def test_manual_step_offers_recheck_and_sandbox_simulation(account, monkeypatch):
+    root = pytest.importorskip("steps.root")
+    sb = account("insecure")
+    monkeypatch.setenv("AWS_ESSENTIALS_SANDBOX", sb.endpoint_url)
+    app = make_app(sb, steps=[root])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await assessed(pilot)
+        app.go_to_step("root")
+        await pilot.pause()
+        actions = [b.wizard_action for b in app.screen.query(ActionButton)]
+        assert "recheck" in actions and "simulate:enable_root_mfa" in actions
+        labels = [str(b.label) for b in app.screen.query(ActionButton)]
+        assert any("sandbox only" in label for label in labels)
+        mfa = next(f for f in app.results["root"].findings if "1.4" in f.cis)
+        assert mfa.status is Status.FAIL
+        button = next(b for b in app.screen.query(ActionButton) if b.wizard_action == "simulate:enable_root_mfa")
+        button.scroll_visible(animate=False)
+        await pilot.pause()
+        button.press()
+        await wait_for(pilot, lambda: "root" not in app.running and app.results["root"] is not app.first["root"])
+        mfa = next(f for f in app.results["root"].findings if "1.4" in f.cis)
+        assert mfa.status is Status.PASS
+
+
+async def test_no_simulation_outside_the_sandbox(account, monkeypatch):
+    root = pytest.importorskip("steps.root")
+    sb = account("insecure")
+    monkeypatch.delenv("AWS_ESSENTIALS_SANDBOX", raising=False)
+    app = make_app(sb, steps=[root])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await assessed(pilot)
+        app.go_to_step("root")
+        await pilot.pause()
+        actions = [b.wizard_action for b in app.screen.query(ActionButton)]
+        assert "recheck" in actions
+        assert not [a for a in actions if a.startswith("simulate:")]
+
+
+async def test_summary_skip_and_export(account, tmp_path):
+    sb = account("insecure")
+    app = make_app(sb, steps=[contacts], report_dir=tmp_path)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await assessed(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("s")  # skip contacts: the summary says so
+        await wait_for(pilot, lambda: screen_name(app) == "SummaryScreen")
+        left = str(app.screen.query_one("#summary-left").render())
+        assert "skipped by you" in left and "Security alternate contact is set" in left
+        await pilot.press("e")
+        await pilot.pause()
+        report = tmp_path / f"aws-essentials-report-{sb.account_id}.md"
+        text = report.read_text()
+        assert text.startswith("# AWS security essentials") and "Security alternate contact is set" in text
+        assert oct(report.stat().st_mode & 0o777) == "0o600"
+
+
+async def test_command_palette_goes_to_a_step_and_back_navigation(account):
+    sb = account("insecure")
+    app = make_app(sb, steps=[contacts])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await assessed(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Security contacts")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen_name(app) == "StepScreen")
+        assert app.screen.step is contacts
+        await pilot.press("b")
+        await wait_for(pilot, lambda: screen_name(app) == "WelcomeScreen")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Summary")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen_name(app) == "SummaryScreen")
+
+
+async def test_usable_at_80x24_and_200x60(account):
+    sb = account("insecure")
+    app = make_app(sb, steps=[contacts])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await assessed(pilot)
+        app.go_to_step("contacts")
+        await pilot.pause()
+        assert app.screen.has_class("-narrow")
+        for widget_id in ("#review", "#input-email", "#sidebar"):
+            widget = app.screen.query_one(widget_id)
+            widget.scroll_visible(animate=False)
+            await pilot.pause()
+            assert widget.region.width > 0 and widget.region.right <= 80
+        await pilot.resize_terminal(200, 60)
+        await pilot.pause()
+        assert app.screen.has_class("-wide")
+        assert app.screen.query_one("#review").region.bottom <= 60
+
+
+async def test_no_credentials_is_shown_not_raised(monkeypatch):
+    from steps.base import StepError
+    from wizard.app import WizardApp
+
+    def connect():
+        raise StepError("no AWS credentials were found", "run `aws configure`")
+
+    app = WizardApp(connect, steps=[contacts])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_for(pilot, lambda: screen_name(app) == "ErrorScreen")
+        assert "aws configure" in app.screen.hint
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "no AWS credentials" in str(app.screen.query_one("#identity").render())

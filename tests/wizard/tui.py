@@ -1,0 +1,68 @@
+"""Helpers for driving the wizard with Textual's Pilot against the sandbox."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+from textual.widgets import Input, Select
+
+from tests.helpers import open_aws
+from wizard.app import Connection, WizardApp
+
+
+def make_app(sb: Any, steps: Sequence[Any] | None = None, report_dir: Path | None = None) -> WizardApp:
+    """The wizard on the sandbox account the ``account`` fixture prepared."""
+    return WizardApp(lambda: Connection(open_aws(sb), label="sandbox: test"), steps=steps, report_dir=report_dir)
+
+
+async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 90.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or condition}")
+        await pilot.pause(0.05)
+    await pilot.pause()
+
+
+async def assessed(pilot: Any, timeout: float = 120.0) -> None:
+    app = pilot.app
+    await wait_for(pilot, lambda: app.identity is not None and app.assessed == len(app.steps) and not app.running,
+                   timeout, "the first assessment")
+
+
+def screen_name(app: Any) -> str:
+    return type(app.screen).__name__
+
+
+async def fill(pilot: Any, answers: Mapping[str, str]) -> None:
+    """Set the step screen's inputs as a person would leave them."""
+    screen = pilot.app.screen
+    for name, value in answers.items():
+        found = screen.query(f"#input-{name}")
+        if not found:
+            continue
+        widget = found.first()
+        if isinstance(widget, Input):
+            widget.value = value
+        elif isinstance(widget, Select):
+            if value:
+                widget.value = value
+            elif widget._allow_blank:  # noqa: SLF001
+                widget.clear()
+    await pilot.pause()
+
+
+async def apply_current(pilot: Any, account_id: str) -> None:
+    """Review, confirm (typing the account id when asked), wait for apply and re-check, close."""
+    app = pilot.app
+    await pilot.press("a")
+    await wait_for(pilot, lambda: screen_name(app) == "ConfirmScreen", what="the confirmation")
+    if app.screen.plan.risky:
+        app.screen.query_one("#confirm-account", Input).value = account_id
+        await pilot.pause()
+    await pilot.click("#apply")
+    await wait_for(pilot, lambda: screen_name(app) in ("ApplyScreen", "ErrorScreen"), what="apply")
+    await wait_for(pilot, lambda: screen_name(app) == "ErrorScreen" or getattr(app.screen, "done", False),
+                   what="apply to finish")
