@@ -166,7 +166,8 @@ def collect(aws: Any) -> dict[str, Any]:
     if not is_unreadable(regions):
         regions = {r["RegionName"]: r["RegionOptStatus"] for r in (regions or {}).get("Regions", [])}
     try:
-        inventory = aws.per_region(lambda region: _inventory(aws, region))
+        # every enabled region, even with --regions: a region cannot be judged unused unseen
+        inventory = aws.per_region(lambda region: _inventory(aws, region), aws.enabled_regions())
     except StepError as error:
         inventory = unreadable(str(error))
     state: dict[str, Any] = {
@@ -326,7 +327,7 @@ def unreadable_regions(state: Mapping[str, Any]) -> dict[str, str]:
     inventory = state.get("inventory")
     if is_unreadable(inventory):
         return {"*": reason_of(inventory)}
-    out = {}
+    out = {r: "not inventoried" for r in enabled_regions(state) if r not in (inventory or {})}
     for region, found in (inventory or {}).items():
         if is_unreadable(found):
             out[region] = reason_of(found)

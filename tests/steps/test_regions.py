@@ -291,3 +291,12 @@ def test_unreadable_reads_are_unknown_never_fail():
     assert statuses == {"regions-in-use": Status.UNKNOWN, "unused-opt-in-region": Status.UNKNOWN,
                         "region-deny-policy": Status.UNKNOWN}
     assert not regions.plan(s, {}).automatic
+
+
+def test_enabled_region_never_inventoried_is_kept_and_not_disabled():
+    s = standalone_state()
+    del s["inventory"]["af-south-1"]  # e.g. its reads were skipped: never judge a region unseen
+    assert "af-south-1" in regions.default_kept(s)
+    assert not [c for c in regions.plan(s, {}).automatic if c.call.operation == "DisableRegion"]
+    opt_in = by_check(regions.evaluate(s))["unused-opt-in-region"]
+    assert [(f.region, f.status) for f in opt_in] == [("af-south-1", Status.UNKNOWN)]
