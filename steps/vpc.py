@@ -312,8 +312,8 @@ def _nacl_findings(region: str, data: Mapping[str, Any]) -> list[Finding]:
         exposed = netrules.nacl_exposure(nacl["Entries"])
         if not exposed:
             continue
-        parts = sorted({f"{netrules.PORT_NAMES[e['port']]} {e['port']} from "
-                        f"{netrules.WORLD[e['family']]} (rule {e['rule_number']})" for e in exposed})
+        parts = [f"{netrules.PORT_NAMES[e['port']]} {e['port']} from {netrules.WORLD[e['family']]} "
+                 f"(rule {e['rule_number']})" for e in sorted(exposed, key=lambda e: (e["family"], e["port"]))]
         out.append(_finding(
             "nacl-admin-ports", title, Status.FAIL,
             f"Network ACL {nacl['NetworkAclId']} of {nacl.get('VpcId')} allows inbound " + "; ".join(parts) + ".",
