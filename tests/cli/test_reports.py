@@ -1,0 +1,134 @@
+"""Reports: the HTML report renders in headless Chromium with the account, failures and fixes;
+OCSF Detection Findings carry the required fields; everything is escaped."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from wizard.__main__ import main
+from wizard.report import fix_for_finding, fixes_for, ocsf_findings, render_html
+
+CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
+
+
+def chromium_dom(path, profile):
+    """The DOM of ``path`` as headless Chromium renders it."""
+    proc = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+         "--dump-dom", path.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (CI installs it: apt-get install chromium)")
+def test_html_report_renders_in_chromium_with_failures_and_fixes(account, tmp_path):
+    from steps import s3
+    from tests.helpers import open_aws
+    from wizard.assess import assess
+
+    sb = account("insecure")
+    report = tmp_path / "report.html"
+    assert main(["check", "--steps", "contacts", "s3", "--regions", "us-east-1", "--format", "html",
+                 "--output", str(report)]) == 3
+    assert report.stat().st_mode & 0o777 == 0o600
+    text = report.read_text()
+    assert "<script" not in text and "http://" not in text.split("</style>")[0]  # self-contained, no JS
+    # the fix the s3 step plans for the account-level Block Public Access finding
+    result = assess(open_aws(sb, regions=["us-east-1"]), [s3])[0]
+    failing = next(f.to_dict() | {"step": "s3"} for f in result.findings if f.check == "account-bpa")
+    assert failing["status"] == "FAIL"
+    fix_reason = fix_for_finding(failing, fixes_for([result])["s3"])[0]["reason"]
+
+    dom = chromium_dom(report, tmp_path / "chromium")
+    assert f"Security report for account {sb.account_id}" in dom
+    assert "Block Public Access is on for the whole account" in dom and "CIS 2.1.4, Security Hub S3.1" in dom
+    assert fix_reason in dom
+    assert "Security alternate contact is set" in dom and "needs your answers first" in dom
+
+
+def test_html_escapes_everything_and_lists_changes_newest_first():
+    document = {
+        "schema": "aws-essentials/findings/v1", "account_id": "123456789012", "caller_arn": "arn:<x>",
+        "generated_at": "2026-01-01T00:00:00+00:00", "regions": ["us-east-1"],
+        "summary": {"PASS": 0, "FAIL": 1, "MANUAL": 0, "UNKNOWN": 0},
+        "findings": [{"account_id": "123456789012", "step": "s3", "check": "tls-only", "title": "<b>bold</b>",
+                      "status": "FAIL", "severity": "high", "region": "us-east-1",
+                      "resource": "arn:aws:s3:::b<script>", "message": "a & b <script>alert(1)</script>",
+                      "cis": ["2.1.1"], "securityhub": ["S3.5"], "fixable": True}],
+    }
+    fixes = {"s3": {"changes": [{"reason": "Deny <plain> HTTP", "manual": False, "call": "s3.PutBucketPolicy",
+                                 "region": "us-east-1", "params": {"Bucket": "b<script>"}, "risky": False,
+                                 "warning": "", "cost_note": "", "console_url": "", "instructions": []}],
+                    "notes": [], "needs": []}}
+    journal = [
+        {"account_id": "123456789012", "time": "2026-01-01T00:00:01+00:00", "step": "s3", "result": "ok",
+         "change": {"reason": "older change", "call": {"service": "s3", "operation": "PutBucketPolicy"}}},
+        {"account_id": "123456789012", "time": "2026-01-02T00:00:01+00:00", "step": "s3", "result": "ok",
+         "change": {"reason": "newer change", "call": {"service": "s3", "operation": "PutBucketVersioning"}}},
+        {"account_id": "999999999999", "time": "2026-01-03T00:00:01+00:00", "step": "s3", "result": "ok",
+         "change": {"reason": "another account", "call": None}},
+    ]
+    page = render_html(document, journal, fixes)
+    assert "<script>" not in page and "<b>bold</b>" not in page and "arn:<x>" not in page
+    assert "a &amp; b &lt;script&gt;alert(1)&lt;/script&gt;" in page and "Deny &lt;plain&gt; HTTP" in page
+    assert page.index("newer change") < page.index("older change") and "another account" not in page
+    assert "@media print" in page
+
+
+def test_ocsf_detection_findings_have_the_required_fields(account, capsys):
+    sb = account("insecure")
+    assert main(["check", "--steps", "contacts", "--format", "ocsf"]) == 3
+    findings = json.loads(capsys.readouterr().out)
+    assert isinstance(findings, list) and len(findings) == 4
+    for f in findings:
+        assert (f["class_uid"], f["category_uid"], f["activity_id"]) == (2004, 2, 1)
+        assert f["type_uid"] == f["class_uid"] * 100 + f["activity_id"]
+        assert f["severity_id"] in range(0, 7) and f["severity"]
+        assert f["status"] and f["status_id"] in (0, 1, 2, 3, 4, 99)
+        assert isinstance(f["time"], int) and f["time"] > 1_600_000_000_000  # epoch milliseconds
+        assert f["metadata"]["product"]["name"] == "aws-essentials" and f["metadata"]["version"]
+        info = f["finding_info"]
+        assert info["uid"] and info["title"] and info["desc"]
+        assert f["cloud"]["account"]["uid"] == sb.account_id and f["cloud"]["region"] and f["cloud"]["provider"] == "AWS"
+        assert f["resources"] and all(r["uid"] for r in f["resources"])
+        assert f["compliance"]["standards"] and f["compliance"]["status"]
+    assert len({f["finding_info"]["uid"] for f in findings}) == len(findings)
+    security = next(f for f in findings if f["metadata"]["event_code"] == "contacts.security-contact")
+    assert security["compliance"]["requirements"] == ["CIS 1.2", "Account.1"]
+    assert security["compliance"]["status"] == "Fail" and security["severity_id"] == 4
+    assert "CIS AWS Foundations Benchmark v5.0.0" in security["compliance"]["standards"]
+
+
+def test_fix_matching_picks_the_change_for_the_findings_region_and_resource():
+    fix = {"changes": [
+        {"reason": "Turn on EBS encryption by default", "call": "ec2.EnableEbsEncryptionByDefault", "region": r,
+         "params": {}, "manual": False} for r in ("us-east-1", "eu-west-1")] + [
+        {"reason": "Require IMDSv2 by default", "call": "ec2.ModifyInstanceMetadataDefaults", "region": "eu-west-1",
+         "params": {"HttpTokens": "required"}, "manual": False},
+        {"reason": "Encrypt bucket bkt1", "call": "s3.PutBucketEncryption", "region": "eu-west-1",
+         "params": {"Bucket": "bkt1"}, "manual": False}], "notes": [], "needs": []}
+    ebs = {"check": "ebs-encryption-default", "title": "EBS encryption by default", "region": "eu-west-1",
+           "resource": None}
+    assert [(c["call"], c["region"]) for c in fix_for_finding(ebs, fix)] == [
+        ("ec2.EnableEbsEncryptionByDefault", "eu-west-1")]
+    bucket = {"check": "encryption", "title": "Bucket encrypts", "region": "eu-west-1", "resource": "arn:aws:s3:::bkt1"}
+    assert [c["call"] for c in fix_for_finding(bucket, fix)] == ["s3.PutBucketEncryption"]
+    assert fix_for_finding({**bucket, "resource": "arn:aws:s3:::other"}, fix) is None
+
+
+def test_ocsf_maps_statuses_and_global_findings_to_the_home_region():
+    document = {"account_id": "123456789012", "caller_arn": "", "generated_at": "2026-01-01T00:00:00+00:00",
+                "regions": ["eu-west-1", "us-east-1"], "findings": [
+                    {"step": "root", "check": "c", "title": "t", "status": s, "severity": "critical", "region": None,
+                     "resource": None, "message": "m", "cis": [], "securityhub": [], "fixable": False}
+                    for s in ("PASS", "MANUAL", "UNKNOWN")]}
+    out = ocsf_findings(document)
+    assert [f["compliance"]["status"] for f in out] == ["Pass", "Warning", "Unknown"]
+    assert {f["cloud"]["region"] for f in out} == {"eu-west-1"} and out[0]["severity_id"] == 5
