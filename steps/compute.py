@@ -24,7 +24,8 @@ INFO = StepInfo(
     guide_section="EC2 Security; Database Security; Serverless Security",
     severity=Severity.HIGH,
     reads=(
-        "ec2:GetEbsEncryptionByDefault", "ec2:GetInstanceMetadataDefaults", "ec2:DescribeInstances",
+        "sts:GetCallerIdentity", "ec2:DescribeRegions", "ec2:GetEbsEncryptionByDefault",
+        "ec2:GetInstanceMetadataDefaults", "ec2:DescribeInstances",
         "ec2:GetSnapshotBlockPublicAccessState", "ec2:GetImageBlockPublicAccessState",
         "rds:DescribeDBInstances", "lambda:ListFunctions", "lambda:GetPolicy",
     ),

@@ -47,13 +47,13 @@ INFO = StepInfo(
     guide_section="VPC Security; Security Groups; AWS Network Firewall and DDoS Protection",
     severity=Severity.HIGH,
     reads=(
-        "ec2:DescribeVpcs", "ec2:DescribeFlowLogs", "ec2:DescribeSecurityGroups",
+        "sts:GetCallerIdentity", "ec2:DescribeRegions", "ec2:DescribeVpcs", "ec2:DescribeFlowLogs", "ec2:DescribeSecurityGroups",
         "ec2:DescribeSecurityGroupRules", "ec2:DescribeNetworkAcls", "ec2:DescribeNetworkInterfaces",
         "network-firewall:ListFirewalls", "logs:DescribeLogGroups", "iam:GetRole", "s3:ListAllMyBuckets",
         "shield:DescribeSubscription",
     ),
     writes=(
-        "ec2:CreateFlowLogs", "ec2:DeleteFlowLogs", "iam:CreateRole", "iam:DeleteRole", "iam:PutRolePolicy",
+        "ec2:CreateFlowLogs", "iam:CreateRole", "iam:DeleteRole", "iam:PutRolePolicy",
         "iam:DeleteRolePolicy", "iam:PassRole", "logs:CreateLogGroup", "logs:DeleteLogGroup",
         "logs:PutRetentionPolicy", "logs:CreateLogDelivery", "s3:CreateBucket", "s3:DeleteBucket",
         "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:AuthorizeSecurityGroupIngress",
@@ -141,7 +141,7 @@ def collect(aws: Any) -> dict[str, Any]:
     identity = aws.identity()
     regions = aws.per_region(lambda region: _region(aws, region))
     role = aws.try_read("iam", "GetRole", RoleName=FLOW_ROLE, missing=("NoSuchEntity",))
-    buckets = aws.try_read("s3", "ListBuckets")
+    buckets = aws.try_read("s3", "ListBuckets", paginate=True)  # the same read as the s3 step
     shield = aws.try_read("shield", "DescribeSubscription", missing=("ResourceNotFoundException",))
     return {
         "account_id": identity["Account"],

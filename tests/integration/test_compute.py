@@ -68,3 +68,21 @@ def test_block_public_access_state_resets_with_the_sandbox(account):
     assert aws.client("ec2", "ap-south-1").get_snapshot_block_public_access_state()["State"] == "block-new-sharing"
     sb.reset("empty")
     assert aws.client("ec2", "ap-south-1").get_snapshot_block_public_access_state()["State"] == "unblocked"
+
+
+def test_declared_iam_actions_are_exactly_those_used(account):
+    from wizard.aws import iam_action
+
+    aws = open_aws(account("insecure"), regions=WORKLOAD)
+    plan, result = fix(aws, compute)
+    assert result.ok, result.failed and result.failed.detail
+    undos = {}
+    for change in plan.automatic:
+        if change.undo:
+            undos.setdefault(change.undo.name, change.undo)
+    for undo in undos.values():
+        aws.write(undo)
+    # the insecure scenario has no Lambda function: list one so GetPolicy is exercised
+    aws.read("lambda", "GetPolicy", "us-east-1", FunctionName="none", missing=("ResourceNotFoundException",))
+    used = {iam_action(svc, op) for svc, op in aws.calls}
+    assert used == set(compute.INFO.reads + compute.INFO.writes)

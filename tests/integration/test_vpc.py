@@ -123,3 +123,37 @@ def test_regional_collect_runs_concurrently(account, capsys):
         print(f"\nvpc collect with {LATENCY_MS} ms latency: 1 region {timings[1]:.2f}s, 4 regions {timings[4]:.2f}s, "
               f"ratio {ratio:.2f} (serial would be ~4)")
     assert ratio < 3
+
+
+# Actions AWS checks on a call without their own API call: CreateFlowLogs passes the delivery role
+# (iam:PassRole) and, for CloudWatch Logs, sets up a log delivery (logs:CreateLogDelivery).
+IMPLIED = {"iam:PassRole", "logs:CreateLogDelivery"}
+
+
+def _used_actions(aws):
+    from wizard.sandbox.requests import _ACTION_OVERRIDES
+    from wizard.aws import iam_action
+
+    return {iam_action(svc, _ACTION_OVERRIDES.get((svc, op), op)) for svc, op in aws.calls}
+
+
+def test_declared_iam_actions_are_exactly_those_used(account):
+    """reads/writes feed the least-privilege policy: every action used (collect, both flow-log routes,
+    every fix and one undo of each kind) is declared, and every declared one is used or implied."""
+    used = set()
+    for answers in ({**CW, "admin_cidr": "203.0.113.0/24"},
+                    {"flow_log_destination": "s3", "flow_log_traffic": "ALL", "flow_log_bucket": "acme-flow-logs"}):
+        aws = open_aws(account("insecure"), regions=WORKLOAD)
+        plan, result = fix(aws, vpc, answers)
+        assert result.ok, result.failed and result.failed.detail
+        undos = {}
+        for change in plan.automatic:
+            if change.undo:
+                undos.setdefault(change.undo.name, change.undo)
+        ordered = sorted(undos.values(), key=lambda c: c.operation == "DeleteRole")  # policy before role
+        for undo in ordered:
+            aws.write(undo)
+        used |= _used_actions(aws)
+    declared = set(vpc.INFO.reads + vpc.INFO.writes)
+    assert used - declared == set()
+    assert declared - used == IMPLIED
