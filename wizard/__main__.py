@@ -15,7 +15,7 @@ from steps.base import StepError
 from wizard.commands.common import PROG, Parser, UsageError, add_target_options
 
 # Each command is a module in wizard/commands/ with register(subparsers) and run(args) -> int.
-COMMANDS = ("check", "plan", "fix", "history", "undo", "sandbox", "demo")
+COMMANDS = ("check", "plan", "fix", "history", "undo", "profiles", "sandbox", "demo")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -42,9 +42,9 @@ NO_KEYRING_HINT = (
 class NoKeyring(StepError):
     """No usable OS keyring: nothing was stored."""
 
-    def __init__(self, detail: str = "") -> None:
+    def __init__(self, detail: str = "", what: str = "the new access key", hint: str = NO_KEYRING_HINT) -> None:
         super().__init__("no usable OS keyring on this computer" + (f" ({detail})" if detail else "")
-                         + ", so the new access key cannot be stored safely", NO_KEYRING_HINT)
+                         + f", so {what} cannot be stored safely", hint)
 
 
 def service_name(endpoint: str | None) -> str:

@@ -56,3 +56,20 @@ def test_secure_contacts(account):
         c = acc.get_alternate_contact(AlternateContactType=kind)["AlternateContact"]
         assert "@" in c["EmailAddress"] and c["PhoneNumber"].startswith("+")
     assert acc.list_regions(RegionOptStatusContains=["ENABLED"])["Regions"] == []
+
+
+def test_reset_skips_a_clean_account_and_reseeds_after_a_write(sandbox):
+    import boto3
+
+    sandbox.reset("insecure", force=True)
+    assert sandbox.reset("insecure") == 0.0  # nothing changed: nothing to do
+    iam = boto3.client("iam", endpoint_url=sandbox.endpoint_url, region_name="us-east-1",
+                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    iam.list_users()  # a read keeps it clean
+    assert sandbox.reset("insecure") == 0.0
+    iam.create_user(UserName="drift")
+    assert sandbox.reset("insecure") > 0.0
+    assert "drift" not in [u["UserName"] for u in iam.list_users()["Users"]]
+    sandbox.console("enable_root_mfa")
+    assert sandbox.reset("insecure") > 0.0
+    assert sandbox.reset("secure") > 0.0  # another scenario always re-seeds

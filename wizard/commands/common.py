@@ -38,6 +38,8 @@ def add_target_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--role-arn", default=argparse.SUPPRESS, help="assume this role first")
     group.add_argument("--external-id", default=argparse.SUPPRESS, help="external id for --role-arn")
     group.add_argument("--role-session-name", default=argparse.SUPPRESS, help="session name for --role-arn")
+    group.add_argument("--customer", default=argparse.SUPPRESS, metavar="NAME",
+                       help="a customer profile stored with `aws-essentials profiles add`")
 
 
 def split_list(value: str | list[str] | None) -> list[str]:
@@ -76,6 +78,13 @@ def target_from(args: Any) -> Any:
     """Build the immutable :class:`wizard.aws.Target` from the options, validating their form."""
     from wizard.aws import Target
 
+    customer = getattr(args, "customer", None)
+    if customer is not None:
+        from wizard import profiles
+
+        if any(getattr(args, name, None) for name in ("profile", "role_arn")):
+            raise UsageError("--customer already says which credentials to use; drop --profile/--role-arn")
+        return profiles.target_for(profiles.check_name(customer), ask_code=_ask_mfa_code)
     profile = getattr(args, "profile", None)
     if profile is not None and not PROFILE_PATTERN.match(profile):
         raise UsageError(f"'{profile[:40]}' is not a valid profile name (letters, digits and _.-+=,@/ only)")
@@ -95,6 +104,14 @@ def target_from(args: Any) -> Any:
         external_id=getattr(args, "external_id", None),
         role_session_name=getattr(args, "role_session_name", None) or "aws-essentials",
     )
+
+
+def _ask_mfa_code(serial: str) -> str:
+    if not sys.stdin.isatty():
+        raise StepError("this customer profile needs an MFA code", "run it in a terminal to type the code")
+    import getpass
+
+    return getpass.getpass(f"MFA code for {serial}: ")
 
 
 def open_aws(args: Any) -> Any:

@@ -64,10 +64,17 @@ class Call:
 
 Handler = Callable[[Call], "Response | None"]
 
+# Operations that leave the account as it was (STS hands out credentials; the credential report is
+# regenerated from the same state). Anything else may change it.
+READ_PREFIXES = ("Get", "List", "Describe", "Head", "Lookup", "Search", "Generate", "AssumeRole", "Select",
+                 "Check", "Simulate", "Validate", "Preview", "Decode")
+
 
 class SandboxApp:
-    def __init__(self, moto_app: Any, gaps: GapState, faults: Faults, control: Callable[[str, dict], Any]):
+    def __init__(self, moto_app: Any, gaps: GapState, faults: Faults, control: Callable[[str, dict], Any],
+                 on_write: Callable[[], None] = lambda: None):
         self.moto_app = moto_app
+        self.on_write = on_write
         self.gaps = gaps
         self.faults = faults
         self.control = control
@@ -115,6 +122,8 @@ class SandboxApp:
             return None
         info = identify(environ)
         environ["sandbox.info"] = info
+        if not info.operation.startswith(READ_PREFIXES):
+            self.on_write()
         injected = self.faults.apply(info)
         if injected is not None:
             return injected
