@@ -223,8 +223,10 @@ class Change:
     """One step of a plan: a single API call, or a manual instruction for a person.
 
     ``before``/``after`` describe the value being changed, for the preview and the journal.
-    ``undo`` is the call that reverses this change, computed from the before-state at plan time;
-    when it is None, ``undo_note`` says why the change cannot be undone.
+    ``undo`` is the call that reverses this change, computed from the before-state at plan time
+    (its params may use ``Ref`` to this or an earlier change's response, e.g. a created policy's
+    id: the journal records it resolved); when it is None, ``undo_note`` says why the change
+    cannot be undone.
     """
 
     reason: str
@@ -240,6 +242,9 @@ class Change:
     manual: bool = False
     console_url: str = ""
     instructions: tuple[str, ...] = ()
+    # The name of the console-only task a manual change stands for (e.g. "enable_root_mfa"): the
+    # sandbox can simulate it by that name, so the demo shows the wait-and-re-check loop.
+    console_action: str = ""
     secret_params: tuple[str, ...] = ()  # parameter names never shown, logged or journalled
 
     @property
@@ -261,12 +266,14 @@ class Change:
             "risky": self.risky,
             "console_url": self.console_url,
             "instructions": list(self.instructions),
+            "console_action": self.console_action,
         }
 
 
-def manual(reason: str, console_url: str, *instructions: str, key: str = "") -> Change:
+def manual(reason: str, console_url: str, *instructions: str, key: str = "", console_action: str = "") -> Change:
     """A change a person makes in the console; the wizard links to it and re-checks after."""
-    return Change(reason=reason, manual=True, console_url=console_url, instructions=instructions, key=key)
+    return Change(reason=reason, manual=True, console_url=console_url, instructions=instructions, key=key,
+                  console_action=console_action)
 
 
 @dataclass(frozen=True)
@@ -360,7 +367,8 @@ class Journal(Protocol):
 
     def begin(self, step: str, change: Change, params: Mapping[str, Any]) -> str: ...
 
-    def finish(self, entry_id: str, ok: bool, detail: str = "", response: Any = None) -> None: ...
+    def finish(self, entry_id: str, ok: bool, detail: str = "", response: Any = None,
+               undo: Any = None) -> None: ...
 
 
 class PlanDrifted(Exception):
@@ -460,12 +468,33 @@ def run_changes(
             break
         if change.key:
             responses[change.key] = response
-        journal.finish(entry, ok=True, response=redact(response, change.secret_params))
+        undo = _resolved_undo(change, responses)
+        journal.finish(entry, ok=True, response=redact(response, change.secret_params), undo=undo)
         result = ChangeResult(change, ok=True, journal_id=entry)
         outcome.results.append(result)
         if on_progress:
             on_progress(index, result)
     return outcome
+
+
+def _resolved_undo(change: Change, responses: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The undo call with its Refs filled from the responses (a created resource's id), if any."""
+    if change.undo is None or not _has_ref(change.undo.params):
+        return None
+    try:
+        return replace(change.undo, params=_resolve(change.undo.params, responses)).to_dict()
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+def _has_ref(value: Any) -> bool:
+    if isinstance(value, Ref):
+        return True
+    if isinstance(value, Mapping):
+        return any(_has_ref(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_has_ref(v) for v in value)
+    return False
 
 
 def _resolve(params: Any, responses: Mapping[str, Any]) -> Any:

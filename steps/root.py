@@ -11,6 +11,7 @@ import csv
 import datetime
 import io
 import time
+from dataclasses import replace
 from typing import Any, Mapping
 
 from steps.base import (
@@ -24,8 +25,7 @@ SECURITY_CREDENTIALS_URL = "https://console.aws.amazon.com/iam/home#/security_cr
 CREATE_USER_URL = "https://console.aws.amazon.com/iam/home#/users/create"
 IDENTITY_CENTER_URL = "https://console.aws.amazon.com/singlesignon/home"
 
-# Manual change key -> the sandbox console action that simulates it (`POST /_sandbox/console`).
-# Interfaces use this only when they run against the sandbox, to show the wait-and-re-check loop.
+# Manual change key -> the console task it stands for (Change.console_action; the sandbox simulates it).
 SANDBOX_CONSOLE_ACTIONS = {
     "root-mfa": "enable_root_mfa",
     "root-hardware-mfa": "enable_root_hardware_mfa",
@@ -357,4 +357,5 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             "Run the wizard again with --profile <that profile>.",
             key="wizard-as-root",
         ))
+    changes = [replace(c, console_action=SANDBOX_CONSOLE_ACTIONS.get(c.key, "")) for c in changes]
     return Plan(INFO.id, changes=tuple(changes), notes=tuple(notes))

@@ -445,4 +445,5 @@ def _enable_manually(state: Mapping[str, Any]) -> Change:
         "Pick the region you want Identity Center in (your main region: it cannot move later) and choose Enable.",
         "Come back and re-check: the wizard then creates the permission sets, the admin group and the assignment.",
     ]
-    return manual("Enable IAM Identity Center (organization instance) in the console.", CONSOLE_URL, *steps)
+    return manual("Enable IAM Identity Center (organization instance) in the console.", CONSOLE_URL, *steps,
+                  key="enable-identity-center", console_action="enable_identity_center")

@@ -44,6 +44,25 @@ IAM_PREFIX = {
     "resourcegroupstaggingapi": "tag",
 }
 
+# IAM action names that differ from the API operation's name (S3 above all).
+IAM_ACTION_OVERRIDES = {
+    ("s3control", "GetPublicAccessBlock"): "GetAccountPublicAccessBlock",
+    ("s3control", "PutPublicAccessBlock"): "PutAccountPublicAccessBlock",
+    ("s3control", "DeletePublicAccessBlock"): "PutAccountPublicAccessBlock",
+    ("s3", "GetPublicAccessBlock"): "GetBucketPublicAccessBlock",
+    ("s3", "PutPublicAccessBlock"): "PutBucketPublicAccessBlock",
+    ("s3", "DeletePublicAccessBlock"): "PutBucketPublicAccessBlock",
+    ("s3", "ListObjectsV2"): "ListBucket",
+    ("s3", "ListObjects"): "ListBucket",
+    ("s3", "HeadBucket"): "ListBucket",
+    ("s3", "HeadObject"): "GetObject",
+    ("s3", "ListBuckets"): "ListAllMyBuckets",
+    ("s3", "GetBucketEncryption"): "GetEncryptionConfiguration",
+    ("s3", "PutBucketEncryption"): "PutEncryptionConfiguration",
+    ("s3", "DeleteBucketEncryption"): "PutEncryptionConfiguration",
+    ("s3", "DeleteObjects"): "DeleteObject",
+}
+
 DENIED_CODES = {
     "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError",
     "UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure", "Forbidden", "403",
@@ -57,7 +76,7 @@ UNSUPPORTED_CODES = {"404", "NotImplemented", "InvalidAction", "UnknownOperation
 
 def iam_action(service: str, operation: str) -> str:
     """The IAM action an API call needs, e.g. ``iam:ListUsers``."""
-    return f"{IAM_PREFIX.get(service, service)}:{operation}"
+    return f"{IAM_PREFIX.get(service, service)}:{IAM_ACTION_OVERRIDES.get((service, operation), operation)}"
 
 
 class ReadFailed(Exception):
@@ -396,6 +415,10 @@ class AWS:
             try:
                 future.set_result(self._send_read(service, operation, region, paginate, params))
             except ReadFailed as failed:
+                # Those waiting share this failure; a later read tries again (a report still being
+                # generated, a throttle that outlasted the retries).
+                with self._lock:
+                    self._cache.pop(key, None)
                 future.set_exception(failed)
         try:
             return future.result()

@@ -90,9 +90,10 @@ class Journal:
         })
         return entry_id
 
-    def finish(self, entry_id: str, ok: bool, detail: str = "", response: Any = None) -> None:
-        """Record the outcome of the change ``entry_id``."""
+    def finish(self, entry_id: str, ok: bool, detail: str = "", response: Any = None, undo: Any = None) -> None:
+        """Record the outcome of the change ``entry_id`` (and its undo call, once its Refs are known)."""
         self._append({
+            **({"undo": redact(undo)} if undo else {}),
             "phase": "end",
             "id": entry_id,
             "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -138,6 +139,8 @@ def read_entries(path: Path) -> list[Entry]:
                 entry = entries[record["id"]]
                 entry.ok, entry.detail, entry.response = record["ok"], record.get("detail", ""), record.get("response")
                 entry.interrupted_seen = bool(record.get("interrupted"))
+                if record.get("undo"):
+                    entry.change["undo"] = record["undo"]
         except (ValueError, KeyError, TypeError):
             # A torn last line (killed mid-write) is expected after a crash; anything else is damage.
             if number == _count_lines(path):

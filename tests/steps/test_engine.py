@@ -142,3 +142,16 @@ def test_check_answers_names_each_bad_field():
     errors = check_answers(contacts.INFO.inputs, {"name": "A", "title": "B", "email": "nope", "phone": "12"})
     assert set(errors) == {"email", "phone"}
     assert "not an email address" in errors["email"]
+
+
+def test_undo_of_a_created_resource_is_journalled_with_its_id(tmp_path):
+    class CreateStep(FakeStep):
+        def plan(self, state, answers):
+            return Plan("fake", (Change("make", Call("svc", "Create", {"N": 1}), key="made",
+                                        undo=Call("svc", "Delete", {"Arn": Ref("made", "Made.Arn")})),))
+
+    step, aws = CreateStep(), FakeAWS()
+    journal = Journal("111122223333", tmp_path / "j.jsonl")
+    run_changes(aws, step, step.plan({}, {}), {}, journal)
+    (entry,) = journal.entries()
+    assert entry.change["undo"]["params"] == {"Arn": "arn:Create"}

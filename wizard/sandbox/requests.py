@@ -14,6 +14,8 @@ from urllib.parse import parse_qs
 
 import botocore.session
 
+from wizard.aws import IAM_ACTION_OVERRIDES as _ACTION_OVERRIDES  # one table for the app and the sandbox
+
 DEFAULT_REGION = "us-east-1"
 
 # signing name -> botocore service model name, where they differ
@@ -28,25 +30,6 @@ _MODEL_FOR_SIGNING = {
 }
 # service model name -> IAM action prefix, where it differs from the signing name
 _IAM_PREFIX = {"cloudwatch": "cloudwatch", "ses": "ses", "s3control": "s3"}
-
-# IAM action names that differ from the operation name
-_ACTION_OVERRIDES = {
-    ("s3control", "GetPublicAccessBlock"): "GetAccountPublicAccessBlock",
-    ("s3control", "PutPublicAccessBlock"): "PutAccountPublicAccessBlock",
-    ("s3control", "DeletePublicAccessBlock"): "PutAccountPublicAccessBlock",
-    ("s3", "GetPublicAccessBlock"): "GetBucketPublicAccessBlock",
-    ("s3", "PutPublicAccessBlock"): "PutBucketPublicAccessBlock",
-    ("s3", "DeletePublicAccessBlock"): "PutBucketPublicAccessBlock",
-    ("s3", "ListObjectsV2"): "ListBucket",
-    ("s3", "ListObjects"): "ListBucket",
-    ("s3", "HeadBucket"): "ListBucket",
-    ("s3", "HeadObject"): "GetObject",
-    ("s3", "ListBuckets"): "ListAllMyBuckets",
-    ("s3", "GetBucketEncryption"): "GetEncryptionConfiguration",
-    ("s3", "PutBucketEncryption"): "PutEncryptionConfiguration",
-    ("s3", "DeleteBucketEncryption"): "PutEncryptionConfiguration",
-    ("s3", "DeleteObjects"): "DeleteObject",
-}
 
 _CRED_RE = re.compile(r"Credential=([^/,\s]+)/(\d+)/([^/]+)/([^/]+)/aws4_request")
 
