@@ -10,6 +10,7 @@ import argparse
 import sys
 from typing import Any
 
+from steps.base import StepError
 from wizard.commands.common import PROG, add_target_options, open_aws, selected_steps, write_output
 
 FORMATS = ("table", "json", "markdown", "html", "ocsf")
@@ -51,7 +52,12 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "html":
         from wizard.journal import Journal
 
-        text = render_html(document, Journal(aws.account_id).entries(), fixes_for(results))
+        try:
+            entries = Journal(aws.account_id).entries()
+        except StepError as error:  # a damaged journal must not stop the report
+            print(f"{PROG}: warning: {error.title}; {error.hint}. The report lists no changes.", file=sys.stderr)
+            entries = []
+        text = render_html(document, entries, fixes_for(results))
     else:
         text = RENDERERS[args.format](document)
     write_output(args.output, text)
