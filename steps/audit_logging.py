@@ -78,7 +78,7 @@ INFO = StepInfo(
         "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic",
     ),
     writes=(
-        "s3:CreateBucket", "s3:DeleteBucket", "s3:PutBucketPublicAccessBlock", "s3:DeleteBucketPublicAccessBlock",
+        "s3:CreateBucket", "s3:DeleteBucket", "s3:PutBucketPublicAccessBlock",
         "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutEncryptionConfiguration", "s3:PutBucketVersioning",
         "s3:PutBucketLogging",
         "kms:CreateKey", "kms:TagResource", "kms:EnableKeyRotation",

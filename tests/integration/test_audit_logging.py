@@ -125,3 +125,31 @@ def test_secure_and_org_pass_in_every_region(account, scenario):
     assert statuses == {Status.PASS}, [f for f in findings if f.status is not Status.PASS]
     assert {f.region for f in findings if f.check == "config"} == set(aws.regions())
     assert not plan_for(aws, step).changes
+
+
+# Actions AWS checks without an API call of their own: passing the CloudTrail-to-Logs role and the
+# Config recorder's role (iam:PassRole), and tagging the KMS key at creation (kms:TagResource).
+IMPLIED = {"iam:PassRole", "kms:TagResource"}
+
+
+def test_declared_iam_actions_cover_what_is_used(account):
+    """reads/writes feed the least-privilege policy: every action collect and the fixes use (a new
+    trail from empty, the reuse paths from insecure) is declared; every declared one is used, an
+    undo, or implied."""
+    from wizard.aws import iam_action
+
+    used, undos = set(), set()
+    for scenario in ("empty", "insecure"):
+        aws = open_aws(account(scenario))
+        plan, result = fix(aws, step)
+        assert result.ok, result.failed and result.failed.detail
+        fresh_collect(aws, step)
+        used |= {iam_action(service, operation) for service, operation in aws.calls}
+        undos |= {iam_action(c.undo.service, c.undo.operation) for c in plan.automatic if c.undo}
+    used.discard("sts:GetCallerIdentity")  # the engine's identity read, not the step's
+    used.discard("ec2:DescribeRegions")  # the engine's region list
+    declared = set(step.INFO.reads + step.INFO.writes)
+    assert used - declared == set()
+    # PutEventSelectors is the fix for an own trail that leaves out management events: no scenario has
+    # one; tests/steps/test_audit_logging.py::test_selectors_are_merged_not_replaced plans it.
+    assert declared - used - undos <= IMPLIED | {"cloudtrail:PutEventSelectors"}
