@@ -10,10 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Log, ProgressBar, Static
 
+from wizard.widgets.render import escape
 from steps.base import ChangeResult, Plan, PlanDrifted, StepError
 
 

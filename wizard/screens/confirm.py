@@ -9,12 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from steps.base import Plan
-from wizard.widgets.render import call_title, params_markup
+from wizard.widgets.render import escape, call_title, params_markup
 
 
 class ConfirmScreen(ModalScreen[bool]):

@@ -13,17 +13,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.markup import escape
 from textual.widgets import Button, Static
 
 from wizard.screens.base import WizardScreen
 from wizard.widgets.findings import FindingsTable
 from wizard.widgets.form import InputsForm
 from wizard.widgets.plan import ActionButton, PlanView
-from wizard.widgets.render import glyph
+from wizard.widgets.render import escape, glyph
 
 
 class StepScreen(WizardScreen):
+    AUTO_FOCUS = "#step-scroll"
     BINDINGS = [
         Binding("n", "app.next", "Next"),
         Binding("b", "app.back", "Back"),

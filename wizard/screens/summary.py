@@ -6,11 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.markup import escape
 from textual.widgets import Button, Static
 
 from wizard.screens.base import WizardScreen
-from wizard.widgets.render import glyph
+from wizard.widgets.render import escape, glyph
 
 BAR = 10
 
@@ -25,13 +24,14 @@ def score(result) -> tuple[int, int]:
 
 def bar(passing: int, total: int) -> str:
     if total == 0:
-        return "[$text-muted]" + "·" * BAR + "   -  [/]"
+        return "[$text-muted]" + "━" * BAR + "   -  [/]"
     filled = round(BAR * passing / total)
     colour = "$text-success" if passing == total else ("$text-warning" if passing else "$text-error")
-    return f"[{colour}]{'█' * filled}[/][$text-muted]{'░' * (BAR - filled)}[/] {passing:>2}/{total:<2}"
+    return f"[{colour}]{'━' * filled}[/][$text-muted]{'━' * (BAR - filled)}[/] {passing:>2}/{total:<2}"
 
 
 class SummaryScreen(WizardScreen):
+    AUTO_FOCUS = "#export"
     BINDINGS = [
         Binding("b", "app.back", "Back"),
         Binding("r", "app.recheck_all", "Re-check all"),
@@ -83,10 +83,12 @@ class SummaryScreen(WizardScreen):
                         why = "skipped by you"
                     elif plan is not None and plan.needs:
                         why = "needs your answers on the step screen"
-                    elif finding.fixable:
+                    elif plan is not None and plan.automatic and finding.fixable:
                         why = "not applied yet"
+                    elif plan is not None and plan.manual_changes:
+                        why = "a console step: a person must do this (see the step's plan)"
                     else:
-                        why = "the wizard cannot fix this; see the step's plan"
+                        why = "the wizard cannot fix this automatically"
                 elif status == "MANUAL":
                     why = "a person must do or confirm this in the console"
                 else:
@@ -97,7 +99,7 @@ class SummaryScreen(WizardScreen):
         total = (f"{glyph('PASS')} {totals['PASS']} pass   {glyph('FAIL')} {totals['FAIL']} fail   "
                  f"{glyph('MANUAL')} {totals['MANUAL']} manual   {glyph('UNKNOWN')} {totals['UNKNOWN']} unknown")
         if app.identity:
-            total = f"Account [b]{escape(app.identity.account_id)}[/b]   " + total
+            total = f"Account [b]{escape(app.identity.account_id)}[/b]\n" + total
         self.query_one("#summary-total", Static).update(Content.from_markup(total))
         if not left:
             left = ["[$text-success]✔ Nothing: every check passes.[/]"]

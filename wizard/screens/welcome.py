@@ -6,9 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.markup import escape
 from textual.widgets import Button, Static
 
+from wizard.widgets.render import escape
 from wizard.screens.base import WizardScreen
 
 ROOT_WARNING = (
@@ -19,6 +19,7 @@ ROOT_WARNING = (
 
 
 class WelcomeScreen(WizardScreen):
+    AUTO_FOCUS = "#start"
     BINDINGS = [
         Binding("n", "app.next", "Start"),
         Binding("r", "app.recheck_all", "Re-check all"),

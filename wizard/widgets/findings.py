@@ -6,11 +6,10 @@ from typing import Sequence
 
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.markup import escape
 from textual.widgets import Label
 
 from steps.base import Finding
-from wizard.widgets.render import glyph, ids_of
+from wizard.widgets.render import escape, glyph, ids_of
 
 ORDER = {"FAIL": 0, "UNKNOWN": 1, "MANUAL": 2, "PASS": 3}
 
@@ -21,20 +20,22 @@ class FindingsTable(Vertical):
     def show(self, findings: Sequence[Finding]) -> None:
         self.remove_children()
         header = Horizontal(
-            Label("Status", classes="col-status"), Label("Region", classes="col-region"),
-            Label("Resource", classes="col-resource"), Label("Finding", classes="col-message"),
-            Label("CIS / Hub", classes="col-ids"), classes="finding-row finding-header",
+            Label("Status", classes="col-status"), Label("Region / resource", classes="col-where"),
+            Label("Finding  [$text-muted](CIS, Security Hub)[/]", classes="col-message"),
+            classes="finding-row finding-header",
         )
         rows = [header]
         for finding in sorted(findings, key=lambda f: ORDER[f.status.value]):
             status = finding.status.value
+            ids = ids_of(finding)
             message = f"[b]{escape(finding.title)}[/b]: {escape(finding.message)}"
+            if ids:
+                message += f"  [$text-muted]({escape(ids)})[/]"
+            where = f"{escape(finding.region or 'global')}\n[$text-muted]{escape(finding.resource or 'account')}[/]"
             rows.append(Horizontal(
                 Label(Content.from_markup(glyph(status, word=True)), classes="col-status"),
-                Label(escape(finding.region or "global"), classes="col-region"),
-                Label(escape(finding.resource or "account"), classes="col-resource"),
+                Label(Content.from_markup(where), classes="col-where"),
                 Label(Content.from_markup(message), classes="col-message"),
-                Label(escape(ids_of(finding) or "-"), classes="col-ids"),
                 classes=f"finding-row -{status.lower()}",
             ))
         if not findings:

@@ -37,8 +37,7 @@ class InputsForm(Vertical):
                     yield Select([(c, c) for c in item.choices], value=value if value in item.choices else Select.BLANK,
                                  id=f"input-{item.name}", compact=True, allow_blank=not item.required)
                 else:
-                    yield Input(value=value, placeholder=item.help, password=item.secret, id=f"input-{item.name}",
-                                compact=True)
+                    yield Input(value=value, password=item.secret, id=f"input-{item.name}", compact=True)
             yield Label(self._message(item, value), id=f"hint-{item.name}", classes="form-hint")
 
     def _message(self, item: StepInput, value: str) -> str:

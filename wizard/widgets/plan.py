@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
-from textual.markup import escape
 from textual.widgets import Button, Label, Link, Static
 
 from steps.base import Plan
-from wizard.widgets.render import change_markup, change_title, console_action, manual_markup, manual_title
+from wizard.widgets.render import escape, change_markup, change_title, console_action, manual_markup, manual_title
 
 
 class ActionButton(Button):
@@ -54,7 +53,7 @@ class PlanView(Vertical):
                 if sandbox and action:
                     buttons.append(ActionButton("Simulate doing this in the console (sandbox only)",
                                                 f"simulate:{action}", variant="warning"))
-                parts.append(Horizontal(*buttons, classes="manual-actions"))
+                parts.append(Vertical(*buttons, classes="manual-actions"))
                 widgets.append(Vertical(*parts, classes="change -manual"))
             if not plan.changes and not plan.needs:
                 widgets.append(Static(Content.from_markup("[$text-success]✔ Nothing to change: this step is compliant "

@@ -9,9 +9,14 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
-from textual.markup import escape
-
 from steps.base import Call, Change, Finding, Ref, redact
+
+def escape(text: str) -> str:
+    """Make any text literal in content markup: every ``[`` is escaped (textual's own escape leaves
+    some, e.g. ``[{``), and a trailing backslash cannot escape the closing tag that follows it."""
+    text = str(text).replace("[", "\\[")
+    return text + "\u200b" if text.endswith("\\") else text
+
 
 GLYPHS = {"PASS": "✔", "FAIL": "✘", "MANUAL": "✎", "UNKNOWN": "?", "RUNNING": "⟳", "PENDING": "·",
           "SKIPPED": "»"}

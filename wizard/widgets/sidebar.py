@@ -5,11 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.markup import escape
 from textual.widgets import Label, OptionList, ProgressBar
 from textual.widgets.option_list import Option
 
-from wizard.widgets.render import glyph
+from wizard.widgets.render import escape, glyph
 
 
 class StepList(Vertical):
