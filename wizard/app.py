@@ -148,7 +148,9 @@ class WizardApp(App):
         from wizard.screens.welcome import WelcomeScreen
 
         self.push_screen(WelcomeScreen())
-        self.connect_and_assess()
+        # Connecting imports boto3 (and, for the demo, moto): start it once the first screen is
+        # drawn, so those imports do not hold the interpreter while it paints.
+        self.call_after_refresh(self.connect_and_assess)
 
     def go_to(self, position: int) -> None:
         """Show the welcome screen (-1), a step (0..n-1) or the summary (n)."""

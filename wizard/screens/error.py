@@ -9,6 +9,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from wizard.widgets.render import escape
+
 
 class ErrorScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "dismiss_error", "Close"), Binding("enter", "dismiss_error", "Close", show=False)]
