@@ -16,7 +16,6 @@ import csv
 import datetime
 import io
 import re
-import time
 from typing import Any, Mapping
 
 from steps.base import (
@@ -100,22 +99,17 @@ def _caller_key_id(aws: Any) -> str | None:
         return None
 
 
+def _report_ready(answer: Any) -> bool:
+    return (answer or {}).get("State") == "COMPLETE"
+
+
 def _credential_report(aws: Any) -> Any:
     """The report's user rows (the root row belongs to the root step), or the unreadable marker."""
-    started = aws.try_read("iam", "GenerateCredentialReport")
+    # Real AWS builds the report in the background: the read waits until it is ready, and the root
+    # step's identical read shares that wait.
+    started = aws.try_read("iam", "GenerateCredentialReport", until=_report_ready, attempts=20, delay=0.5)
     if is_unreadable(started):
         return started
-    if started.get("State") != "COMPLETE":
-        # Real AWS builds the report in the background; ask again until it is ready (the cached read
-        # above is the same for every step of the run, these polls are not cached on purpose).
-        client = aws.client("iam")
-        for _ in range(15):
-            try:
-                if client.generate_credential_report().get("State") == "COMPLETE":
-                    break
-            except Exception:  # noqa: BLE001 - the read below reports what is wrong
-                break
-            time.sleep(1)
     answer = aws.try_read("iam", "GetCredentialReport")
     if is_unreadable(answer):
         return answer

@@ -185,13 +185,16 @@ def collect(aws: Any) -> dict[str, Any]:
 
 
 def _inventory(aws: Any, region: str) -> dict[str, Any]:
-    """What runs in one region: EC2 instances, non-default VPCs, RDS instances, Lambda functions."""
+    """What runs in one region: EC2 instances, non-default VPCs, RDS instances, Lambda functions.
+
+    The reads are those of the compute, vpc and sso steps, with the same parameters, so a full run
+    makes each once."""
     out: dict[str, Any] = {}
-    answer = aws.try_read("ec2", "DescribeInstances", region)
+    answer = aws.try_read("ec2", "DescribeInstances", region, paginate=True)
     out["ec2"] = answer if is_unreadable(answer) else [
         _instance_label(i) for r in (answer or {}).get("Reservations", []) for i in r.get("Instances", [])
         if i.get("State", {}).get("Name") not in ("terminated", "shutting-down")]
-    answer = aws.try_read("ec2", "DescribeVpcs", region)
+    answer = aws.try_read("ec2", "DescribeVpcs", region, paginate=True)
     out["vpc"] = answer if is_unreadable(answer) else [
         v["VpcId"] for v in (answer or {}).get("Vpcs", []) if not v.get("IsDefault")]
     answer = aws.try_read("rds", "DescribeDBInstances", region, paginate=True)
@@ -200,7 +203,7 @@ def _inventory(aws: Any, region: str) -> dict[str, Any]:
     answer = aws.try_read("lambda", "ListFunctions", region, paginate=True)
     out["lambda"] = answer if is_unreadable(answer) else [
         f["FunctionName"] for f in (answer or {}).get("Functions", [])]
-    answer = aws.try_read("sso-admin", "ListInstances", region)
+    answer = aws.try_read("sso-admin", "ListInstances", region, paginate=True)
     out["identity_center"] = answer if is_unreadable(answer) else bool((answer or {}).get("Instances"))
     return out
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import time
 from dataclasses import replace
 from typing import Any, Mapping
 
@@ -99,20 +98,16 @@ def collect(aws: Any) -> dict[str, Any]:
     }
 
 
+def _report_ready(answer: Any) -> bool:
+    return (answer or {}).get("State") == "COMPLETE"
+
+
 def _root_row(aws: Any) -> Any:
     """The credential report's <root_account> row (generating the report first if needed)."""
-    started = aws.try_read("iam", "GenerateCredentialReport")
+    # A new report takes a few seconds on AWS: the read waits for it, once for every step of the run.
+    started = aws.try_read("iam", "GenerateCredentialReport", until=_report_ready, attempts=20, delay=0.5)
     if is_unreadable(started):
         return started
-    if (started or {}).get("State") != "COMPLETE":
-        # A new report takes a few seconds on AWS; wait without going through the read cache.
-        for _ in range(20):
-            try:
-                if aws.client("iam").generate_credential_report().get("State") == "COMPLETE":
-                    break
-            except Exception:  # noqa: BLE001 - the GetCredentialReport below reports the failure
-                break
-            time.sleep(0.5)
     report = aws.try_read("iam", "GetCredentialReport")
     if is_unreadable(report):
         return report
@@ -144,7 +139,7 @@ def _admins(aws: Any) -> Any:
 
 
 def _admin_permission_sets(aws: Any) -> Any:
-    instances = aws.try_read("sso-admin", "ListInstances")
+    instances = aws.try_read("sso-admin", "ListInstances", paginate=True)
     if is_unreadable(instances) or not (instances or {}).get("Instances"):
         return [] if not is_unreadable(instances) else instances
     arn = instances["Instances"][0]["InstanceArn"]

@@ -1,7 +1,9 @@
 """Assessment: collect and evaluate steps against one account, steps in parallel.
 
-Regional reads inside a step run in the AWS object's region pool; steps run in their own small
-pool, so the two never wait on each other.
+Regional reads inside a step run in the AWS object's region pool; steps run in their own pool, so
+the two never wait on each other. Steps mostly wait on the network, so by default they all run at
+once: the run then takes about as long as its longest chain of dependent reads, and identical
+reads of different steps are made once (the AWS object's cache) whichever step asks first.
 """
 
 from __future__ import annotations
@@ -57,10 +59,11 @@ def _failed(step: ModuleType, reason: str) -> Finding:
 
 
 def assess(aws: Any, steps: Iterable[ModuleType], on_done: Callable[[StepResult], None] | None = None,
-           parallel: int = 4) -> list[StepResult]:
+           parallel: int | None = None) -> list[StepResult]:
     """Assess ``steps`` concurrently; results come back in the steps' order."""
     steps = list(steps)
-    with ThreadPoolExecutor(max(1, min(parallel, len(steps))), thread_name_prefix="aws-step") as pool:
+    workers = len(steps) if parallel is None else min(parallel, len(steps))
+    with ThreadPoolExecutor(max(1, workers), thread_name_prefix="aws-step") as pool:
         futures = [pool.submit(assess_step, aws, step) for step in steps]
         results = []
         for future in futures:

@@ -2,11 +2,14 @@
 
 One :class:`AWS` object serves one run against one account. It
 
-- builds clients lazily (never at import time) from one boto3 session, under a lock, and shares
-  them between threads: botocore clients are thread-safe once built, sessions are not, and
-  clients are heavy, so one per (service, region) is the right number;
+- builds clients lazily (never at import time) from one boto3 session, under the session's own
+  lock, and shares them between threads: botocore clients are thread-safe once built, sessions
+  are not, and clients are heavy, so one per (service, region) is the right number (their
+  classes, the costly part to build, are made once per service for the whole process);
 - makes each distinct read once per run (a cache keyed by service, operation, region and
-  parameters; concurrent callers of the same read wait for the first);
+  parameters, with pagination normalised; concurrent callers of the same read wait for the
+  first; definite failures such as "no such thing" or access denied are kept too, transient
+  ones are tried again);
 - turns failures into :class:`ReadFailed` with a kind (denied, unsupported, throttled, error)
   that steps record as UNKNOWN, never as FAIL;
 - runs regional work in a bounded thread pool.
@@ -72,6 +75,14 @@ THROTTLE_CODES = {
     "RequestLimitExceeded", "SlowDown", "RequestThrottled", "RequestThrottledException",
 }
 UNSUPPORTED_CODES = {"404", "NotImplemented", "InvalidAction", "UnknownOperationException", "UnsupportedOperation"}
+# Failures that may be different a moment later: not kept in the read cache.
+TRANSIENT_CODES = THROTTLE_CODES | {
+    "ReportInProgress", "ReportNotPresent", "ReportExpired", "ServiceUnavailable", "InternalError",
+    "InternalFailure", "RequestTimeout", "RequestTimeoutException", "InsufficientCapacity",
+}
+# Parameters that mean the caller pages by hand: such a read is sent as asked.
+PAGING_PARAMS = frozenset({"NextToken", "Marker", "MaxResults", "MaxItems", "MaxRecords", "ContinuationToken",
+                           "StartingToken", "PaginationToken", "Limit", "MaxKeys", "PageSize"})
 
 
 def iam_action(service: str, operation: str) -> str:
@@ -82,11 +93,13 @@ def iam_action(service: str, operation: str) -> str:
 class ReadFailed(Exception):
     """A read that could not be made. ``kind`` is denied, unsupported, throttled or error."""
 
-    def __init__(self, kind: str, reason: str, code: str = "") -> None:
+    def __init__(self, kind: str, reason: str, code: str = "", transient: bool | None = None) -> None:
         super().__init__(reason)
         self.kind = kind
         self.reason = reason
         self.code = code
+        # Whether asking again later may give another answer (throttling, a 5xx, no connection).
+        self.transient = (kind == "throttled" or code in TRANSIENT_CODES) if transient is None else transient
 
 
 @dataclass(frozen=True)
@@ -130,6 +143,7 @@ def new_session(**kwargs: Any) -> Any:
     import botocore.session
 
     global _LOADER
+    share_client_classes()
     core = botocore.session.Session()
     with _LOADER_LOCK:
         if _LOADER is None:
@@ -137,6 +151,40 @@ def new_session(**kwargs: Any) -> Any:
         else:
             core.register_component("data_loader", _LOADER)
     return boto3.Session(botocore_session=core, **kwargs)
+
+
+_CLASS_LOCK = threading.Lock()
+_CLIENT_CLASSES: dict[tuple[str, str], type] = {}
+
+
+def share_client_classes() -> None:
+    """Build each service's client class once per process instead of once per client.
+
+    botocore makes a new class, with one method per API operation, for every client it creates
+    (about 30 ms for EC2's 700 operations, every region, every account). The class depends only
+    on the service model and the class-creation hooks, which are the same for every boto3
+    session, so one per (service, API version) serves them all.
+    """
+    from botocore.client import ClientCreator
+
+    if getattr(ClientCreator, "_aws_essentials_shared", False):
+        return
+    with _CLASS_LOCK:
+        if getattr(ClientCreator, "_aws_essentials_shared", False):
+            return
+        build = ClientCreator._create_client_class
+
+        def shared_class(creator: Any, service_name: str, service_model: Any) -> type:
+            key = (service_name, service_model.api_version)
+            cls = _CLIENT_CLASSES.get(key)
+            if cls is None:
+                cls = build(creator, service_name, service_model)
+                with _CLASS_LOCK:
+                    cls = _CLIENT_CLASSES.setdefault(key, cls)
+            return cls
+
+        ClientCreator._create_client_class = shared_class
+        ClientCreator._aws_essentials_shared = True
 
 
 def describe_error(error: Exception, service: str, operation: str) -> ReadFailed:
@@ -162,28 +210,31 @@ def describe_error(error: Exception, service: str, operation: str) -> ReadFailed
         if code in UNSUPPORTED_CODES or (status == 404 and not code[:1].isalpha()):
             return ReadFailed("unsupported", f"{action} is not supported by this endpoint", code)
         if status >= 500:
-            return ReadFailed("error", f"{action} failed on the AWS side ({code or status}) after retries", code)
+            return ReadFailed("error", f"{action} failed on the AWS side ({code or status}) after retries", code,
+                              transient=True)
         return ReadFailed("error", f"{action} failed: {code}: {message}", code)
     if isinstance(error, ResponseParserError):
         return ReadFailed("unsupported", f"{action} is not supported by this endpoint (unreadable answer)")
     if isinstance(error, NoCredentialsError):
         return ReadFailed("denied", "no AWS credentials were found")
     if isinstance(error, (EndpointConnectionError, BotoConnectionError)):
-        return ReadFailed("error", f"could not reach the endpoint for {action}")
-    return ReadFailed("error", f"{action} failed: {error}")
+        return ReadFailed("error", f"could not reach the endpoint for {action}", transient=True)
+    return ReadFailed("error", f"{action} failed: {error}", transient=True)
 
 
 class AWS:
     """Everything a run needs from AWS, for one account. See the module docstring."""
 
     def __init__(self, target: Target | None = None, *, regions: Iterable[str] | None = None,
-                 max_workers: int = 16, max_attempts: int = 6, parent: "AWS | None" = None) -> None:
+                 max_workers: int = 48, max_attempts: int = 6, parent: "AWS | None" = None) -> None:
         self.target = target or Target()
         self.parent = parent
         self.requested_regions = tuple(regions) if regions else None
+        # Regional reads mostly wait on the network: the pool is sized for latency, not for cores.
         self.max_workers = max_workers
         self.max_attempts = max_attempts
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # counters and the read cache: held only for dict updates
+        self._session_lock = threading.RLock()  # the session (not thread-safe) and client building
         self._session: Any = None
         self._clients: dict[tuple[str, str], Any] = {}
         self._cache: dict[str, Future] = {}
@@ -193,6 +244,8 @@ class AWS:
         # Every API call sent, with its exact parameters: (service, operation, region, params json).
         self.call_log: Counter[tuple[str, str, str, str]] = Counter()
         self.read_log: list[tuple[str, str, str, str]] = []  # (service, op, region, params) per cached read
+        self.polls: Counter[tuple[str, str]] = Counter()  # repeats of a read waiting for a state (until=)
+        self._polling = threading.local()
 
     # --- session and clients ---------------------------------------------------------------------
 
@@ -201,10 +254,16 @@ class AWS:
         return self.target.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or DEFAULT_REGION
 
     def _get_session(self) -> Any:
-        from botocore.exceptions import ProfileNotFound
-
         if self._session is not None:
             return self._session
+        with self._session_lock:
+            if self._session is None:
+                self._session = self._new_session()
+            return self._session
+
+    def _new_session(self) -> Any:
+        from botocore.exceptions import ProfileNotFound
+
         target = self.target
         if target.role_arn:
             session = self._assume()
@@ -225,7 +284,6 @@ class AWS:
                     f"the AWS profile '{target.profile}' does not exist",
                     "list the profiles with `aws configure list-profiles`, or set up one with `aws configure`",
                 ) from None
-        self._session = session
         return session
 
     def _assume(self) -> Any:
@@ -268,10 +326,10 @@ class AWS:
 
     def use_credentials(self, credentials: Credentials) -> None:
         """Sign every later call of this run with ``credentials`` (after a verified key rotation)."""
-        with self._lock:
+        with self._session_lock:
             self.target = replace(self.target, credentials=credentials, profile=self.target.profile)
             self._session = None
-            self._clients.clear()
+            self._clients = {}
         self.forget()
 
     def member(self, account_id: str, role_name: str = "OrganizationAccountAccessRole") -> "AWS":
@@ -306,29 +364,41 @@ class AWS:
 
     def client(self, service: str, region: str | None = None) -> Any:
         """A shared client for ``service`` in ``region`` (global services use the home region)."""
-        region = region or self.home_region
-        key = (service, region)
-        with self._lock:
+        key = (service, region or self.home_region)
+        client = self._clients.get(key)  # built clients are read without a lock
+        if client is not None:
+            return client
+        with self._session_lock:
             client = self._clients.get(key)
             if client is None:
-                session = self._get_session()
-                client = session.client(
-                    service, region_name=region, endpoint_url=self.target.endpoint, config=self._config(service)
-                )
-                if self.target.endpoint and service == "s3control":
-                    keep_endpoint_host(client)
-                client.meta.events.register("before-call", partial(self._count_call, region))
-                client.meta.events.register("before-send", self._count_request)
+                client = self._build_client(*key)
                 self._clients[key] = client
             return client
 
-    def _count_call(self, region: str, model: Any, params: Any = None, **_: Any) -> None:
+    def _build_client(self, service: str, region: str) -> Any:
+        client = self._get_session().client(
+            service, region_name=region, endpoint_url=self.target.endpoint, config=self._config(service)
+        )
+        if self.target.endpoint and service == "s3control":
+            keep_endpoint_host(client)
+        client.meta.events.register("before-parameter-build", _remember_params)
+        client.meta.events.register("before-call", partial(self._count_call, region))
+        client.meta.events.register("before-send", self._count_request)
+        return client
+
+    def _count_call(self, region: str, model: Any, params: Any = None, context: Any = None, **_: Any) -> None:
         service = model.service_model.service_name
-        body = json.dumps((params or {}).get("body", {}), sort_keys=True, default=str)
-        key = (service, model.name, region, f"{(params or {}).get('url_path', '')} {body}")
+        # The call's own parameters (the serialized request may leave some in the host name).
+        sent = (context or {}).get("aws_essentials_params")
+        if sent is None:
+            sent = json.dumps((params or {}).get("body", {}), sort_keys=True, default=str)
+        key = (service, model.name, region, sent)
         with self._lock:
             self.calls[(service, model.name)] += 1
-            self.call_log[key] += 1
+            if getattr(self._polling, "active", False):
+                self.polls[(service, model.name)] += 1
+            else:
+                self.call_log[key] += 1
 
     def repeated_reads(self) -> dict[tuple[str, str, str, str], int]:
         """Reads sent more than once with identical parameters in this run (should be none)."""
@@ -394,15 +464,24 @@ class AWS:
     # --- reads ------------------------------------------------------------------------------------
 
     def read(self, service: str, operation: str, region: str | None = None, *,
-             missing: Iterable[str] = (), paginate: bool = False, **params: Any) -> Any:
+             missing: Iterable[str] = (), paginate: bool = False,
+             until: Callable[[Any], bool] | None = None, attempts: int = 20, delay: float = 0.5,
+             **params: Any) -> Any:
         """Make a read once per run and return its response (without ResponseMetadata).
 
         ``missing`` lists error codes that mean "there is none" (e.g. NoSuchBucketPolicy); they
         return None. With ``paginate``, every page is fetched and list fields are concatenated.
-        Other failures raise :class:`ReadFailed`.
+        With ``until``, the read is repeated (up to ``attempts`` times, ``delay`` seconds apart)
+        until ``until(response)`` is true, for a state that AWS builds in the background (a
+        credential report); every step asking for it shares that one wait. Other failures raise
+        :class:`ReadFailed`.
         """
+        from botocore import xform_name
+
         if service in GLOBAL_SERVICES or region is None:
             region = self.home_region
+        if paginate and not self.client(service, region).can_paginate(xform_name(operation)):
+            paginate = False  # the same read, whichever way a step asked for it
         key = json.dumps([service, operation, region, params, paginate], sort_keys=True, default=str)
         with self._lock:
             future = self._cache.get(key)
@@ -413,12 +492,17 @@ class AWS:
                 self.read_log.append((service, operation, region, json.dumps(params, sort_keys=True, default=str)))
         if owner:
             try:
-                future.set_result(self._send_read(service, operation, region, paginate, params))
+                response = self._send_read(service, operation, region, paginate, params)
+                if until is not None:
+                    response = self._poll(until, attempts, delay, response, service, operation, region, params)
+                future.set_result(response)
             except ReadFailed as failed:
-                # Those waiting share this failure; a later read tries again (a report still being
-                # generated, a throttle that outlasted the retries).
-                with self._lock:
-                    self._cache.pop(key, None)
+                # Those waiting share this failure. A definite one (no such thing, access denied,
+                # unsupported) is kept for the run; a transient one (a report still being
+                # generated, a throttle that outlasted the retries, a 5xx) is tried again later.
+                if failed.transient:
+                    with self._lock:
+                        self._cache.pop(key, None)
                 future.set_exception(failed)
         try:
             return future.result()
@@ -426,6 +510,22 @@ class AWS:
             if failed.code and failed.code in set(missing):
                 return None
             raise
+
+    def _poll(self, until: Callable[[Any], bool], attempts: int, delay: float, response: Any,
+              service: str, operation: str, region: str, params: Mapping[str, Any]) -> Any:
+        """Repeat a read until ``until(response)``; the repeats are counted as polls, not reads."""
+        import time
+
+        for _ in range(max(0, attempts - 1)):
+            if until(response):
+                break
+            time.sleep(delay)
+            self._polling.active = True
+            try:
+                response = self._send_read(service, operation, region, False, params)
+            finally:
+                self._polling.active = False
+        return response
 
     def _send_read(self, service: str, operation: str, region: str, paginate: bool, params: Mapping[str, Any]) -> Any:
         from botocore import xform_name
@@ -501,6 +601,12 @@ class AWS:
     def close(self) -> None:
         if self._pool:
             self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _remember_params(params: Any = None, context: Any = None, **_: Any) -> None:
+    """Keep an API call's parameters in its context, for the call log (``before-call`` sees the request)."""
+    if context is not None:
+        context["aws_essentials_params"] = json.dumps(params or {}, sort_keys=True, default=str)
 
 
 def keep_endpoint_host(client: Any) -> Any:
