@@ -14,6 +14,11 @@ from .util import client
 REGIONS = ("us-east-1", "eu-west-1")
 
 
+def _first(sb) -> str:
+    """A member account nothing is seeded in: the round trips start from AWS's defaults there."""
+    return sb.member_account_ids[1]
+
+
 def _member(sb):
     return sb.member_account_ids[0]
 
@@ -94,7 +99,8 @@ def test_alternate_contacts_per_account_moto(account):
 
 def test_imds_defaults_per_region_and_account(account):
     sb = account("org")
-    east, west = client(sb, "ec2", "us-east-1"), client(sb, "ec2", "eu-west-1")
+    main = _first(sb)
+    east, west = client(sb, "ec2", "us-east-1", account_id=main), client(sb, "ec2", "eu-west-1", account_id=main)
     assert east.get_instance_metadata_defaults()["AccountLevel"] == {}
     east.modify_instance_metadata_defaults(HttpTokens="required", HttpPutResponseHopLimit=2)
     got = east.get_instance_metadata_defaults()["AccountLevel"]
@@ -110,31 +116,33 @@ def test_imds_defaults_per_region_and_account(account):
 
 def test_access_analyzer_round_trip(account):
     sb = account("org")
+    main = _first(sb)
     for region in REGIONS:
-        aa = client(sb, "accessanalyzer", region)
+        aa = client(sb, "accessanalyzer", region, account_id=main)
         assert aa.list_analyzers()["analyzers"] == []
         arn = aa.create_analyzer(analyzerName=f"acct-{region}", type="ACCOUNT")["arn"]
-        assert arn == f"arn:aws:access-analyzer:{region}:{sb.account_id}:analyzer/acct-{region}"
+        assert arn == f"arn:aws:access-analyzer:{region}:{main}:analyzer/acct-{region}"
         got = aa.get_analyzer(analyzerName=f"acct-{region}")["analyzer"]
         assert got["type"] == "ACCOUNT" and got["status"] == "ACTIVE"
         assert [a["name"] for a in aa.list_analyzers(type="ACCOUNT")["analyzers"]] == [f"acct-{region}"]
         assert aa.list_analyzers(type="ORGANIZATION")["analyzers"] == []
     member = client(sb, "accessanalyzer", account_id=_member(sb))
     assert member.list_analyzers()["analyzers"] == []
-    aa = client(sb, "accessanalyzer")
+    aa = client(sb, "accessanalyzer", account_id=main)
     aa.delete_analyzer(analyzerName="acct-us-east-1")
     with pytest.raises(ClientError) as e:
         aa.get_analyzer(analyzerName="acct-us-east-1")
     assert e.value.response["Error"]["Code"] == "ResourceNotFoundException"
-    assert len(client(sb, "accessanalyzer", "eu-west-1").list_analyzers()["analyzers"]) == 1
+    assert len(client(sb, "accessanalyzer", "eu-west-1", account_id=main).list_analyzers()["analyzers"]) == 1
 
 
 # -- Security Hub standards -----------------------------------------------------------------
 
 def test_security_hub_standards(account):
     sb = account("org")
+    main = _first(sb)
     for region in REGIONS:
-        sh = client(sb, "securityhub", region)
+        sh = client(sb, "securityhub", region, account_id=main)
         with pytest.raises(ClientError) as e:
             sh.get_enabled_standards()
         assert e.value.response["Error"]["Code"] == "InvalidAccessException"
@@ -145,13 +153,13 @@ def test_security_hub_standards(account):
         assert sh.get_enabled_standards()["StandardsSubscriptions"] == []
         sub = sh.batch_enable_standards(StandardsSubscriptionRequests=[{"StandardsArn": cis5}])
         sub_arn = sub["StandardsSubscriptions"][0]["StandardsSubscriptionArn"]
-        assert sub_arn == f"arn:aws:securityhub:{region}:{sb.account_id}:subscription/cis-aws-foundations-benchmark/v/5.0.0"
+        assert sub_arn == f"arn:aws:securityhub:{region}:{main}:subscription/cis-aws-foundations-benchmark/v/5.0.0"
         enabled = sh.get_enabled_standards()["StandardsSubscriptions"]
         assert [(s["StandardsArn"], s["StandardsStatus"]) for s in enabled] == [(cis5, "READY")]
     member = client(sb, "securityhub", account_id=_member(sb))
     member.enable_security_hub()  # default standards: FSBP and CIS 1.2.0, like AWS
     assert len(member.get_enabled_standards()["StandardsSubscriptions"]) == 2
-    sh = client(sb, "securityhub")
+    sh = client(sb, "securityhub", account_id=main)
     sh.batch_disable_standards(StandardsSubscriptionArns=[sub_arn.replace("eu-west-1", "us-east-1")])
     assert sh.get_enabled_standards()["StandardsSubscriptions"] == []
     sh.disable_security_hub()
