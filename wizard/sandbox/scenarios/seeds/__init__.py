@@ -11,11 +11,11 @@ SEEDS = [
     root,
     contacts,
     regions,
-    s3,
     keys,
     sso,
     groups,
     vpc,
     compute,
+    s3,
     audit_logging,
 ]
