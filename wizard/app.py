@@ -140,6 +140,8 @@ class WizardApp(App):
         self.skipped: set[str] = set()
         self.applied: dict[str, list[ChangeResult]] = {}
         self.assessed = 0  # steps finished in the first assessment
+        self.generation = 0  # bumped whenever the wizard changes the account (apply, simulate)
+        self.seen: dict[str, int] = {}  # step id -> generation its latest state was collected in
         self.position = -1  # -1 welcome, 0..n-1 a step, n the summary
 
     # --- screens ------------------------------------------------------------------------------
@@ -283,6 +285,8 @@ class WizardApp(App):
         from wizard.assess import assess_step
 
         steps = [s for s in self.steps if s.INFO.id in step_ids]
+        for step in steps:
+            self.seen[step.INFO.id] = self.generation
         with ThreadPoolExecutor(max(1, min(self.parallel, len(steps))), thread_name_prefix="tui-step") as pool:
             futures = [pool.submit(assess_step, self.aws, step) for step in steps]
             for future in as_completed(futures):
@@ -295,6 +299,13 @@ class WizardApp(App):
         if first:
             self.assessed += 1
         self.touch()
+
+    def changed_account(self) -> None:
+        """The wizard changed the account: other steps' states may be stale now."""
+        self.generation += 1
+
+    def is_stale(self, step_id: str) -> bool:
+        return step_id in self.results and self.seen.get(step_id, -1) < self.generation
 
     def recheck(self, step_ids: Sequence[str]) -> None:
         if self.aws is None:
@@ -315,6 +326,7 @@ class WizardApp(App):
         if not endpoint or self.identity is None:
             return
         self.running.add(step_id)
+        self.changed_account()
         self.touch()
         self._simulate(endpoint, action, step_id)
 

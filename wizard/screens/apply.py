@@ -71,6 +71,7 @@ class ApplyScreen(ModalScreen[None]):
             error = StepError(f"{type(caught).__name__}: {caught}", "nothing after the failing change was sent")
         app.call_from_thread(self._applied, outcome, error)
         aws.forget()
+        app.seen[self.step.INFO.id] = app.generation
         result = assess_step(aws, self.step)
         app.call_from_thread(self._rechecked, result)
 
@@ -91,6 +92,8 @@ class ApplyScreen(ModalScreen[None]):
     def _applied(self, outcome: Any, error: Exception | None) -> None:
         app = self.app
         step_id = self.step.INFO.id
+        if outcome is not None and outcome.results:
+            app.changed_account()
         app.running.add(step_id)
         app.touch()
         if outcome is not None:

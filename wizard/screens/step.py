@@ -65,7 +65,8 @@ class StepScreen(WizardScreen):
             if step is self.step:
                 app.position = index
         self.refresh_state()
-        self.query_one("#step-scroll").focus()
+        if app.is_stale(self.info.id) and self.info.id not in app.running:
+            app.recheck([self.info.id])  # the wizard changed the account since this step was read
 
     def refresh_state(self) -> None:
         app = self.app
