@@ -599,8 +599,11 @@ class AWS:
             return self._pool
 
     def close(self) -> None:
+        """Stop this object's region pool and drop its clients (the read cache stays readable)."""
         if self._pool:
             self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._session_lock:
+            self._clients = {}
 
 
 def _remember_params(params: Any = None, context: Any = None, **_: Any) -> None:

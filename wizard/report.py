@@ -53,10 +53,20 @@ def render_markdown(document: dict[str, Any]) -> str:
         "",
         f"**{s['PASS']} passed, {s['FAIL']} failed, {s['MANUAL']} manual, {s['UNKNOWN']} unknown.**",
     ]
+    accounts = document.get("accounts")
+    if accounts:  # an organization run: the per-account summary first, then every finding with its account
+        lines[0] = f"# AWS security essentials: organization of account {document['account_id']}"
+        lines += ["", "## Accounts", "", "| Account | Name | Pass | Fail | Manual | Unknown | Note |",
+                  "|---|---|---|---|---|---|---|"]
+        for row in accounts:
+            cells = [row["account_id"], row.get("name") or "", *(row["summary"][k] for k in
+                     ("PASS", "FAIL", "MANUAL", "UNKNOWN")), row.get("error") or ""]
+            lines.append("| " + " | ".join(str(c).replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
     step = None
     for f in document["findings"]:
-        if f["step"] != step:
-            step = f["step"]
+        section = f"{f['account_id']} {f['step']}" if accounts else f["step"]
+        if section != step:
+            step = section
             lines += ["", f"## {step}", "", "| Status | Check | Region | Resource | Message | Ids |",
                       "|---|---|---|---|---|---|"]
         cells = [f"{GLYPH[f['status']]} {f['status']}", f["title"], f["region"] or "global", f["resource"] or "",
@@ -73,16 +83,27 @@ def render_table(document: dict[str, Any], width: int = 120) -> str:
     from rich.table import Table
 
     style = {"PASS": "green", "FAIL": "red", "MANUAL": "yellow", "UNKNOWN": "magenta"}
-    table = Table(title=f"Account {document['account_id']}", expand=False)
-    for column in ("Step", "Status", "Check", "Region", "Message", "Ids"):
+    accounts = document.get("accounts")
+    title = f"Organization of account {document['account_id']}" if accounts else f"Account {document['account_id']}"
+    table = Table(title=title, expand=False)
+    for column in (("Account",) if accounts else ()) + ("Step", "Status", "Check", "Region", "Message", "Ids"):
         table.add_column(column, overflow="fold")
     for f in document["findings"]:
-        table.add_row(f["step"], f"[{style[f['status']]}]{f['status']}[/]", f["title"], f["region"] or "global",
-                      f["message"], _ids(f))
+        table.add_row(*((f["account_id"],) if accounts else ()), f["step"], f"[{style[f['status']]}]{f['status']}[/]",
+                      f["title"], f["region"] or "global", f["message"], _ids(f))
     s = document["summary"]
     buffer = StringIO()
     console = Console(file=buffer, width=width, force_terminal=False, color_system=None)
     console.print(table)
+    if accounts:
+        per_account = Table(title="Per account", expand=False)
+        for column in ("Account", "Name", "Pass", "Fail", "Manual", "Unknown", "Note"):
+            per_account.add_column(column, overflow="fold")
+        for row in accounts:
+            per_account.add_row(row["account_id"], row.get("name") or "",
+                                *(str(row["summary"][k]) for k in ("PASS", "FAIL", "MANUAL", "UNKNOWN")),
+                                row.get("error") or "")
+        console.print(per_account)
     console.print(f"{s['PASS']} passed, {s['FAIL']} failed, {s['MANUAL']} manual, {s['UNKNOWN']} unknown")
     return buffer.getvalue()
 
@@ -286,8 +307,9 @@ def _ids_html(finding: dict[str, Any]) -> str:
     return _e(", ".join(ids)) if ids else "—"
 
 
-def _where(finding: dict[str, Any]) -> str:
-    parts = [finding.get("region") or "global"]
+def _where(finding: dict[str, Any], with_account: bool = False) -> str:
+    parts = ([finding["account_id"]] if with_account and finding.get("account_id") else []) + [
+        finding.get("region") or "global"]
     if finding.get("resource"):
         parts.append(finding["resource"])
     return " · ".join(parts)
@@ -361,7 +383,19 @@ def render_html(document: dict[str, Any], journal_entries: Iterable[Any] = (),
         out.append(f"<tr><td>{_e(titles.get(step_id, step_id))}</td><td>{_bar(counts)}</td>"
                    + "".join(f'<td class="num">{counts[s]}</td>' for s in ("PASS", "FAIL", "MANUAL", "UNKNOWN"))
                    + "</tr>")
-    out.append("</tbody></table></section>")
+    out.append("</tbody></table>")
+    if document.get("accounts"):
+        out.append('<h3>Per account</h3><table class="steps"><thead><tr><th>Account</th>'
+                   '<th style="width:45%">Result</th><th class="num">Pass</th><th class="num">Fail</th>'
+                   '<th class="num">Manual</th><th class="num">Unknown</th></tr></thead><tbody>')
+        for row in document["accounts"]:
+            name = f" ({row['name']})" if row.get("name") else ""
+            note = f'<br><span class="where">{_e(row["error"])}</span>' if row.get("error") else ""
+            out.append(f"<tr><td>{_e(row['account_id'] + name)}{note}</td><td>{_bar(row['summary'])}</td>"
+                       + "".join(f'<td class="num">{row["summary"][s]}</td>'
+                                 for s in ("PASS", "FAIL", "MANUAL", "UNKNOWN")) + "</tr>")
+        out.append("</tbody></table>")
+    out.append("</section>")
 
     # What remains: every FAIL, per step, most severe first, each with its fix.
     remaining = [f for f in findings if f["status"] == "FAIL"]
@@ -371,7 +405,8 @@ def render_html(document: dict[str, Any], journal_entries: Iterable[Any] = (),
     for step_id, items in steps.items():
         failing = sorted((f for f in items if f["status"] == "FAIL"), key=_severity_rank)
         if failing:
-            out.append(_remaining_step(step_id, failing, fixes.get(step_id), titles))
+            out.append(_remaining_step(step_id, failing, fixes.get(step_id), titles,
+                                       with_account=bool(document.get("accounts"))))
     out.append("</section>")
 
     # What was changed (journal), newest first.
@@ -411,7 +446,7 @@ def render_html(document: dict[str, Any], journal_entries: Iterable[Any] = (),
             cls = _STATUS_CLASS.get(f["status"], "unknown")
             out.append(f'<tr><td><span class="badge {cls}">{_e(f["status"])}</span></td><td>{_e(f["title"])}</td>'
                        f'<td><span class="sev {_e(f["severity"])}">{_e(f["severity"])}</span></td>'
-                       f'<td class="where">{_e(_where(f))}</td><td>{_e(f["message"])}</td>'
+                       f'<td class="where">{_e(_where(f, bool(document.get("accounts"))))}</td><td>{_e(f["message"])}</td>'
                        f'<td class="ids">{_ids_html(f)}</td></tr>')
         out.append("</tbody></table>")
     out.append("</section>")
@@ -443,7 +478,7 @@ def _change_html(change: dict[str, Any]) -> str:
 
 
 def _remaining_step(step_id: str, failing: list[dict[str, Any]], fix: dict[str, Any] | None,
-                    titles: dict[str, str]) -> str:
+                    titles: dict[str, str], with_account: bool = False) -> str:
     """One step's remaining FAILs: a table whose last column says how to fix each one."""
     title = titles.get(step_id, step_id)
     parts = [f'<div class="remain"><h3>{_e(title)} <span class="count">{len(failing)} failing</span></h3>']
@@ -474,7 +509,7 @@ def _remaining_step(step_id: str, failing: list[dict[str, Any]], fix: dict[str, 
         else:
             how = "Open this step in the wizard for the console route."
         parts.append(f'<tr><td><span class="sev {_e(f["severity"])}">{_e(f["severity"])}</span></td>'
-                     f'<td><b>{_e(f["title"])}</b><br><span class="where">{_e(_where(f))}</span><br>'
+                     f'<td><b>{_e(f["title"])}</b><br><span class="where">{_e(_where(f, with_account))}</span><br>'
                      f'{_e(f["message"])}</td><td class="ids">{_ids_html(f)}</td><td class="how">{how}</td></tr>')
     parts.append("</tbody></table></div>")
     return "".join(parts)
@@ -521,11 +556,12 @@ def ocsf_findings(document: dict[str, Any]) -> list[dict[str, Any]]:
     for f in document["findings"]:
         severity_id, severity = _OCSF_SEVERITY.get(f["severity"], (0, "Unknown"))
         compliance_id, compliance = _OCSF_COMPLIANCE[f["status"]]
-        uid = ":".join(["aws-essentials", document["account_id"], f["step"], f["check"], f["region"] or "global",
+        account = f.get("account_id") or document["account_id"]  # organization runs: the finding's own
+        uid = ":".join(["aws-essentials", account, f["step"], f["check"], f["region"] or "global",
                         f["resource"] or "account"])
         requirements = [f"CIS {c}" for c in f["cis"]] + list(f["securityhub"])
         standards = ([CIS_STANDARD] if f["cis"] else []) + ([FSBP_STANDARD] if f["securityhub"] else [])
-        resource = f["resource"] or document["account_id"]
+        resource = f["resource"] or account
         out.append({
             "class_uid": 2004,
             "class_name": "Detection Finding",
@@ -549,7 +585,7 @@ def ocsf_findings(document: dict[str, Any]) -> list[dict[str, Any]]:
             "finding_info": {"uid": uid, "title": f["title"], "desc": f["message"], "types": [f["step"]],
                              "created_time": time_ms},
             "cloud": {"provider": "AWS", "region": f["region"] or home,
-                      "account": {"uid": document["account_id"], "type": "AWS Account", "type_id": 10}},
+                      "account": {"uid": account, "type": "AWS Account", "type_id": 10}},
             "resources": [{"uid": resource, "name": resource, "type": f["step"], "region": f["region"] or home,
                            "cloud_partition": "aws"}],
             "compliance": {"status_id": compliance_id, "status": compliance, "control": f["check"],

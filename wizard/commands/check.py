@@ -12,6 +12,7 @@ from typing import Any
 
 from steps.base import StepError
 from wizard.commands.common import PROG, add_target_options, open_aws, selected_steps, write_output
+from wizard.commands.org_options import add_org_options, org_scope, run_org
 
 FORMATS = ("table", "json", "markdown", "html", "ocsf")
 FAIL_ON = ("any", "critical", "high", "medium", "low")
@@ -32,6 +33,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--fail-on", choices=FAIL_ON, default="any",
                         help="exit 3 only for failures of this severity or worse (default: any); "
                              "a regression since the last run always exits 3")
+    add_org_options(parser)
 
 
 def fails_at(document: dict[str, Any], threshold: str) -> list[dict[str, Any]]:
@@ -46,6 +48,9 @@ def run(args: argparse.Namespace) -> int:
     from wizard.report import RENDERERS, findings_document, fixes_for, render_html
 
     steps = selected_steps(args)
+    scope = org_scope(args)
+    if scope is not None:
+        return run_organization(args, steps, scope)
     aws = open_aws(args)
     results = assess(aws, steps)
     document = findings_document(aws.account_id, aws.regions(), results, caller_arn=aws.caller_arn)
@@ -74,3 +79,29 @@ def run(args: argparse.Namespace) -> int:
         stream.write(("\n" if stream is sys.stdout and not args.output else "") + diff.render())
     regressed = bool(diff and diff.regressed)
     return 3 if fails_at(document, args.fail_on) or regressed else 0
+
+
+def run_organization(args: argparse.Namespace, steps: list, scope: Any) -> int:
+    """``check --org``: one report over every chosen account, with a per-account summary.
+
+    An account whose role cannot be assumed is one UNKNOWN finding with the reason; the run goes on.
+    Exit 3 when a finding of any account FAILs (at ``--fail-on``'s severity).
+    """
+    from wizard.assess import assess
+    from wizard.org import org_findings_document
+    from wizard.report import RENDERERS, render_html
+
+    aws = open_aws(args)
+    runs = run_org(aws, scope, lambda account_aws: assess(account_aws, steps))
+    document = org_findings_document(aws, runs, aws.regions())
+    if args.format == "html":
+        # Fixes are planned per account; the report lists the failures and the wizard plans each account.
+        text = render_html(document, [], {}, title="AWS security essentials organization report")
+    else:
+        text = RENDERERS[args.format](document)
+    write_output(args.output, text)
+    unreachable = [run.member.id for run in runs if run.error]
+    if unreachable:
+        print(f"{PROG}: warning: could not check {len(unreachable)} account(s): {', '.join(unreachable)} "
+              "(see their UNKNOWN finding)", file=sys.stderr)
+    return 3 if fails_at(document, args.fail_on) else 0

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import Any, Callable
 
 from steps.base import PlanDrifted, StepError
 from wizard.commands.answers import add_answer_option, parse_answers
 from wizard.commands.common import UsageError, add_target_options, open_aws, selected_steps
+from wizard.commands.org_options import add_org_options, org_scope, run_org
 
 
 def register(sub: Any) -> None:
@@ -22,6 +23,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--regions", nargs="+", metavar="REGION", help="only these enabled regions")
     parser.add_argument("--yes", action="store_true", help="confirm: apply without asking")
     add_answer_option(parser)
+    add_org_options(parser)
 
 
 def skip_reason(change: Any) -> str:
@@ -33,43 +35,70 @@ def skip_reason(change: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from wizard.apply import apply_plan
-    from wizard.assess import assess
-
     if not args.steps:
         raise UsageError("fix applies only named steps: pass --steps, e.g. --steps contacts s3")
     if not args.yes:
         raise UsageError("fix writes without asking only with --yes; to review each change, run the wizard")
     steps = selected_steps(args)
     answers = parse_answers(args.answers, steps)
+    scope = org_scope(args)
     aws = open_aws(args)
+    if scope is None:
+        failed = fix_account(aws, steps, answers, print)
+        sys.stdout.flush()
+        return 1 if failed else 0
+    # --org: every account in turn of the pool; each account's lines are printed together, prefixed
+    # with its id, in the accounts' order.
+    def one(account_aws: Any) -> tuple[list[str], bool]:
+        lines: list[str] = []
+        return lines, fix_account(account_aws, steps, answers, lines.append)
+
+    runs = run_org(aws, scope, one)
+    failed = False
+    for run in runs:
+        if run.error:
+            print(f"{run.member.id}: could not reach the account: {run.error}")
+            failed = True
+            continue
+        lines, account_failed = run.result
+        print("\n".join(f"{run.member.id} {line}" for line in lines))
+        failed |= account_failed
+    sys.stdout.flush()
+    return 1 if failed else 0
+
+
+def fix_account(aws: Any, steps: list, answers: dict[str, dict[str, str]], emit: Callable[[str], Any]) -> bool:
+    """Assess ``steps`` in one account and apply their automatic fixes, saying each outcome with
+    ``emit``; True when something failed or could not be done."""
+    from wizard.apply import apply_plan
+    from wizard.assess import assess
+
     failed = False
     for result in assess(aws, steps):
         step_answers = answers.get(result.id, {})
         plan = result.plan(step_answers)
         if result.error:
-            print(f"{result.id}: could not assess: {result.error}")
+            emit(f"{result.id}: could not assess: {result.error}")
             failed = True
             continue
         if plan.needs:
-            print(f"{result.id}: needs answers first: " + "; ".join(plan.notes)
-                  + f" (give them with --set {result.id}.INPUT=VALUE)")
+            emit(f"{result.id}: needs answers first: " + "; ".join(plan.notes)
+                         + f" (give them with --set {result.id}.INPUT=VALUE)")
             failed = True
             continue
         if not plan.changes:
-            print(f"{result.id}: nothing to change")
+            emit(f"{result.id}: nothing to change")
             continue
         try:
             outcome = apply_plan(aws, result.step, plan, step_answers, only=lambda c: not c.risky)
         except PlanDrifted:
-            print(f"{result.id}: the account changed while planning; nothing was written. Run fix again.")
+            emit(f"{result.id}: the account changed while planning; nothing was written. Run fix again.")
             failed = True
             continue
         for done in outcome.results:
             mark = "done" if done.ok else f"FAILED: {done.detail}"
-            print(f"{result.id}: {done.change.title}: {mark}")
+            emit(f"{result.id}: {done.change.title}: {mark}")
         for change in outcome.skipped:
-            print(f"{result.id}: skipped {change.title}: {skip_reason(change)}")
+            emit(f"{result.id}: skipped {change.title}: {skip_reason(change)}")
         failed |= not outcome.ok
-    sys.stdout.flush()
-    return 1 if failed else 0
+    return failed

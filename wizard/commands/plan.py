@@ -9,6 +9,7 @@ from typing import Any
 from steps.base import Plan
 from wizard.commands.answers import add_answer_option, parse_answers
 from wizard.commands.common import add_target_options, open_aws, selected_steps, write_output
+from wizard.commands.org_options import add_org_options, org_scope, run_org
 
 
 def register(sub: Any) -> None:
@@ -19,6 +20,7 @@ def register(sub: Any) -> None:
     parser.add_argument("--steps", nargs="+", metavar="STEP", help="only these steps")
     parser.add_argument("--regions", nargs="+", metavar="REGION", help="only these enabled regions")
     add_answer_option(parser)
+    add_org_options(parser)
 
 
 def plans_for(aws: Any, steps: list, answers: dict[str, dict[str, str]]) -> list[tuple[Any, Plan]]:
@@ -60,11 +62,34 @@ def render_plan_markdown(account_id: str, plans: list[tuple[Any, Plan]]) -> str:
 def run(args: argparse.Namespace) -> int:
     steps = selected_steps(args)
     answers = parse_answers(args.answers, steps)
+    scope = org_scope(args)
     aws = open_aws(args)
+    if scope is not None:
+        return run_organization(args, aws, scope, steps, answers)
     plans = plans_for(aws, steps, answers)
     if args.format == "json":
         text = json.dumps({"account_id": aws.account_id, "plans": [p.to_dict() for _, p in plans]}, indent=2) + "\n"
     else:
         text = render_plan_markdown(aws.account_id, plans)
+    write_output(args.output, text)
+    return 0
+
+
+def run_organization(args: argparse.Namespace, aws: Any, scope: Any, steps: list,
+                     answers: dict[str, dict[str, str]]) -> int:
+    """``plan --org``: each account's plans, one section per account (the same answers for all)."""
+    runs = run_org(aws, scope, lambda account_aws: plans_for(account_aws, steps, answers))
+    if args.format == "json":
+        accounts = [{"account_id": run.member.id, "name": run.member.name, "error": run.error,
+                     "plans": [p.to_dict() for _, p in run.result or []]} for run in runs]
+        text = json.dumps({"account_id": aws.account_id, "accounts": accounts}, indent=2) + "\n"
+    else:
+        parts = [f"# Planned changes for the organization of account {aws.account_id}", ""]
+        for run in runs:
+            if run.error:
+                parts += [f"# Planned changes for account {run.member.id}", "", f"Could not plan: {run.error}", ""]
+            else:
+                parts.append(render_plan_markdown(run.member.id, run.result))
+        text = "\n".join(parts)
     write_output(args.output, text)
     return 0
