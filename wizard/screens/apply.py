@@ -47,6 +47,8 @@ class ApplyScreen(ModalScreen[None]):
                 yield Button("Close", id="close", variant="primary", compact=True, disabled=True)
 
     def on_mount(self) -> None:
+        if self.indexes:
+            self.query_one("#glyph-0", Label).update(Content.from_markup("[$text-accent]⟳[/]"))
         self._log("Checking that the account still matches the plan you confirmed…")
         self.run_apply()
 
@@ -82,9 +84,12 @@ class ApplyScreen(ModalScreen[None]):
         position = self._position(index)
         if position < 0:
             return
-        self.query_one(f"#bar-{position}", ProgressBar).update(progress=1)
+        if result.ok:
+            self.query_one(f"#bar-{position}", ProgressBar).update(progress=1)
         glyph = self.query_one(f"#glyph-{position}", Label)
         glyph.update(Content.from_markup("[$text-success]✔[/]" if result.ok else "[$text-error]✘[/]"))
+        if result.ok and position + 1 < len(self.indexes):
+            self.query_one(f"#glyph-{position + 1}", Label).update(Content.from_markup("[$text-accent]⟳[/]"))
         self.query_one("#apply-total", ProgressBar).advance(1)
         name = result.change.call.name if result.change.call else "manual"
         self._log(f"{'✔' if result.ok else '✘'} {name}: {'done' if result.ok else result.detail}")

@@ -41,8 +41,8 @@ class ConfirmScreen(ModalScreen[bool]):
                     yield Static(Content.from_markup("\n".join(lines)), classes="confirm-call")
                 manual = len(self.plan.manual_changes)
                 if manual:
-                    yield Label(f"{manual} console step{'s' if manual != 1 else ''} stay for you to do; "
-                                "the wizard does not make them.", classes="muted")
+                    yield Label(f"{manual} console step{'s stay' if manual != 1 else ' stays'} for you to do; "
+                                "the wizard does not make console changes.", classes="muted")
             yield Static("Every change is journalled first, so `aws-essentials undo` can reverse it.", classes="muted")
             if self.plan.risky:
                 yield Label(Content.from_markup(

@@ -24,10 +24,10 @@ def score(result) -> tuple[int, int]:
 
 def bar(passing: int, total: int) -> str:
     if total == 0:
-        return "[$text-muted]" + "━" * BAR + "   -  [/]"
+        return "[dim]" + "━" * BAR + "[/]" + f" {'-':>7}"
     filled = round(BAR * passing / total)
     colour = "$text-success" if passing == total else ("$text-warning" if passing else "$text-error")
-    return f"[{colour}]{'━' * filled}[/][$text-muted]{'━' * (BAR - filled)}[/] {passing:>2}/{total:<2}"
+    return f"[{colour}]{'━' * filled}[/][dim]{'━' * (BAR - filled)}[/] {f'{passing}/{total}':>7}"
 
 
 class SummaryScreen(WizardScreen):
@@ -57,7 +57,7 @@ class SummaryScreen(WizardScreen):
 
     def refresh_state(self) -> None:
         app = self.app
-        rows = [f"[b]{'Step':<22} {'Before':<16} {'After':<16} Changes[/b]"]
+        rows = [f"[b]{'Step':<22} {'Before':<18}  {'After':<18}  Changes[/b]"]
         left: list[str] = []
         totals = {"PASS": 0, "FAIL": 0, "MANUAL": 0, "UNKNOWN": 0}
         for step in app.steps:
@@ -86,7 +86,7 @@ class SummaryScreen(WizardScreen):
                     elif plan is not None and plan.automatic and finding.fixable:
                         why = "not applied yet"
                     elif plan is not None and plan.manual_changes:
-                        why = "a console step: a person must do this (see the step's plan)"
+                        why = "a console step for you; see the step's plan"
                     else:
                         why = "the wizard cannot fix this automatically"
                 elif status == "MANUAL":
