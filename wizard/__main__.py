@@ -15,7 +15,7 @@ from steps.base import StepError
 from wizard.commands.common import PROG, Parser, UsageError, add_target_options
 
 # Each command is a module in wizard/commands/ with register(subparsers) and run(args) -> int.
-COMMANDS = ("check", "plan", "fix", "history", "undo", "profiles", "sandbox", "demo")
+COMMANDS = ("check", "plan", "fix", "history", "undo", "profiles", "sandbox", "demo", "permissions")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,9 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     except StepError as error:
         print(f"{PROG}: error: {error.title}" + (f". {error.hint}" if error.hint else ""), file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as stop:
+        print(f"{PROG}: {'terminated' if isinstance(stop, Terminated) else 'interrupted'}; the journal records "
+              "every change that was sent (`aws-essentials history`)", file=sys.stderr)
+        return 143 if isinstance(stop, Terminated) else 130
     except Exception as error:  # noqa: BLE001 - no traceback reaches a user; it goes to a file
         path = _save_crash()
         print(f"{PROG}: unexpected error: {type(error).__name__}: {error} (details in {path})", file=sys.stderr)
@@ -66,7 +67,18 @@ def _save_crash() -> str:
         return "no file: the state directory is not writable"
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: the call in flight is abandoned between journal lines, never mid-line."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
 def entry() -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, _on_sigterm)
     sys.exit(main())
 
 

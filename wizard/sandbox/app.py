@@ -72,8 +72,9 @@ READ_PREFIXES = ("Get", "List", "Describe", "Head", "Lookup", "Search", "Generat
 
 class SandboxApp:
     def __init__(self, moto_app: Any, gaps: GapState, faults: Faults, control: Callable[[str, dict], Any],
-                 on_write: Callable[[], None] = lambda: None):
+                 on_write: Callable[[], None] = lambda: None, enforcement: Any = None):
         self.moto_app = moto_app
+        self.enforcement = enforcement  # wizard.sandbox.iam_enforce.IamEnforcement, or None
         self.on_write = on_write
         self.gaps = gaps
         self.faults = faults
@@ -124,7 +125,11 @@ class SandboxApp:
         environ["sandbox.info"] = info
         if not info.operation.startswith(READ_PREFIXES):
             self.on_write()
-        injected = self.faults.apply(info)
+        if self.enforcement is not None:
+            refused = self.enforcement.check(info)
+            if refused is not None:
+                return refused
+        injected = self.faults.apply(info, attempt=_attempt(environ))
         if injected is not None:
             return injected
         handler = self.handlers.get((info.service, info.operation))
@@ -147,3 +152,12 @@ class SandboxApp:
         headers.append(("Content-Length", str(len(resp.body))))
         start_response(status_line(resp.status), headers)
         return [resp.body]
+
+
+def _attempt(environ: dict) -> int:
+    """The SDK's attempt number of this request (botocore's ``amz-sdk-request: attempt=N``), 1 if unknown."""
+    for part in environ.get("HTTP_AMZ_SDK_REQUEST", "").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == "attempt" and value.isdigit():
+            return int(value)
+    return 1

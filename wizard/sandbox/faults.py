@@ -20,6 +20,9 @@ class FaultConfig:
     services: frozenset[str] | None = None  # service model names or signing names
     operations: frozenset[str] | None = None  # "ListUsers" or "iam:ListUsers"
     deny_actions: frozenset[str] = frozenset()
+    # Fault only the first N attempts of a request (0: any attempt). With N below the client's
+    # max_attempts, every request succeeds in the end: faults that retries must always survive.
+    max_attempt: int = 0
 
 
 def caller_arn(info: RequestInfo) -> str:
@@ -62,7 +65,8 @@ class Faults:
         self.config = FaultConfig(rate=rate, kinds=tuple(kinds))
         self.injected: list[tuple[str, str]] = []  # (action, kind), for tests and benchmarks
 
-    def set(self, rate=0.0, kinds=("throttle",), services=None, operations=None, deny_actions=(), seed=None):
+    def set(self, rate=0.0, kinds=("throttle",), services=None, operations=None, deny_actions=(), seed=None,
+            max_attempt=0):
         bad = [k for k in kinds if k not in FAULT_KINDS]
         if bad:
             raise ValueError(f"unknown fault kind(s) {bad}; choose from {FAULT_KINDS}")
@@ -74,6 +78,7 @@ class Faults:
                 services=frozenset(services) if services else None,
                 operations=frozenset(operations) if operations else None,
                 deny_actions=frozenset(deny_actions or ()),
+                max_attempt=int(max_attempt or 0),
             )
             if seed is not None:
                 self._seed = seed
@@ -92,8 +97,8 @@ class Faults:
             return False
         return True
 
-    def apply(self, info: RequestInfo) -> Response | None:
-        """Sleep the latency, then return an injected error response or None."""
+    def apply(self, info: RequestInfo, attempt: int = 1) -> Response | None:
+        """Sleep the latency, then return an injected error response or None (``attempt``: the SDK's, 1-based)."""
         if self.latency_ms:
             time.sleep(self.latency_ms / 1000.0)
         cfg = self.config
@@ -102,6 +107,8 @@ class Faults:
                 self.injected.append((info.action, "denied"))
             return denied(info)
         if cfg.rate <= 0 or not cfg.kinds or not self._targets(cfg, info):
+            return None
+        if cfg.max_attempt and attempt > cfg.max_attempt:
             return None
         with self._lock:
             if self._rng.random() >= cfg.rate:

@@ -30,6 +30,9 @@ class Sandbox:
         # account, which makes read-only tests cheap.
         self.dirty = True
         self.faults = Faults(rate=0.0, kinds=fault_kinds, seed=seed, latency_ms=0)
+        from .iam_enforce import IamEnforcement
+
+        self.iam_enforcement = IamEnforcement()  # off until set_iam_enforcement(True)
         self._initial_faults = (fault_rate, tuple(fault_kinds), latency_ms)
         self.account_id = DEFAULT_ACCOUNT_ID
         self.member_account_ids: list[str] = []
@@ -50,7 +53,8 @@ class Sandbox:
         managed_policies.install()
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no per-request log lines
         moto_app = DomainDispatcherApplication(create_backend_app)
-        self.app = SandboxApp(moto_app, self._gaps, self.faults, self._control, on_write=self._mark_dirty)
+        self.app = SandboxApp(moto_app, self._gaps, self.faults, self._control, on_write=self._mark_dirty,
+                              enforcement=self.iam_enforcement)
         self._server = make_server(self.host, self._port, self.app, threaded=True, request_handler=MotoRequestHandler)
         self._port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, name="aws-sandbox", daemon=True)
@@ -136,14 +140,21 @@ class Sandbox:
             finally:
                 cfg, latency = saved
                 self.faults.set(rate=cfg.rate, kinds=cfg.kinds, services=cfg.services,
-                                operations=cfg.operations, deny_actions=cfg.deny_actions)
+                                operations=cfg.operations, deny_actions=cfg.deny_actions,
+                                max_attempt=cfg.max_attempt)
                 self.faults.set_latency(latency)
             self.last_seed_seconds = time.perf_counter() - t0
             return self.last_seed_seconds
 
-    def set_faults(self, rate: float = 0.0, kinds=("throttle",), services=None, operations=None, deny_actions=()) -> None:
+    def set_faults(self, rate: float = 0.0, kinds=("throttle",), services=None, operations=None, deny_actions=(),
+                   max_attempt: int = 0) -> None:
+        """Inject faults; ``max_attempt=N`` faults only a request's first N attempts (retries then succeed)."""
         self.faults.set(rate=rate, kinds=tuple(kinds), services=services, operations=operations,
-                        deny_actions=deny_actions)
+                        deny_actions=deny_actions, max_attempt=max_attempt)
+
+    def set_iam_enforcement(self, enabled: bool) -> None:
+        """Judge requests signed by IAM users' keys by their identity policies (see iam_enforce.py)."""
+        self.iam_enforcement.set(enabled)
 
     def set_latency(self, ms: int) -> None:
         self.faults.set_latency(ms)
@@ -163,8 +174,11 @@ class Sandbox:
         if name == "faults":
             self.set_faults(rate=payload.get("rate", 0.0), kinds=tuple(payload.get("kinds", ("throttle",))),
                             services=payload.get("services"), operations=payload.get("operations"),
-                            deny_actions=payload.get("deny_actions", ()))
+                            deny_actions=payload.get("deny_actions", ()), max_attempt=payload.get("max_attempt", 0))
             return {"ok": True}
+        if name == "iam_enforcement":
+            self.set_iam_enforcement(bool(payload.get("enabled", False)))
+            return {"ok": True, "enabled": self.iam_enforcement.enabled}
         if name == "latency":
             self.set_latency(int(payload.get("ms", 0)))
             return {"ok": True}
