@@ -1,0 +1,72 @@
+"""One measured run, in a fresh interpreter: `python benchmarks/_measure.py check [CLI args...]`.
+
+Runs the real command line (`wizard.__main__.main`) with the report sent to /dev/null, and prints
+one JSON line: wall time of the command, exit code, API calls by service and operation (counted by
+the botocore ``before-call`` event in wizard/aws.py), HTTP requests (retries included), identical
+reads sent twice, and the peak resident memory of this process (``ru_maxrss``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from collections import Counter
+
+
+def main(argv: list[str]) -> int:
+    started = time.perf_counter()
+    import wizard.aws
+    from wizard.__main__ import main as cli
+
+    made: list = []
+    original = wizard.aws.AWS.__init__
+
+    def tracking_init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        made.append(self)
+
+    wizard.aws.AWS.__init__ = tracking_init
+    imported = time.perf_counter()
+    sink = open(os.devnull, "w")
+    stdout, sys.stdout = sys.stdout, sink
+    try:
+        code = cli(argv)
+    finally:
+        sys.stdout = stdout
+    finished = time.perf_counter()
+
+    calls: Counter = Counter()
+    requests = 0
+    repeated: dict = {}
+    accounts = set()
+    for aws in made:
+        calls.update({f"{s}.{o}": n for (s, o), n in aws.calls.items()})
+        requests += aws.requests
+        if aws.calls:
+            account = aws.target.label or "main"
+            accounts.add(account)
+            for key, n in aws.repeated_reads().items():
+                repeated[f"{account} {' '.join(key)}"] = n
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({
+        "argv": argv,
+        "exit_code": code,
+        "seconds": round(finished - imported, 3),
+        "import_seconds": round(imported - started, 3),
+        "api_calls": sum(calls.values()),
+        "http_requests": requests,
+        "accounts": len(accounts),
+        "calls_by_operation": dict(sorted(calls.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "duplicate_reads": sum(n - 1 for n in repeated.values()),
+        "duplicates": repeated,
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+    }))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

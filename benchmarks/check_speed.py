@@ -1,0 +1,98 @@
+"""Benchmark `aws-essentials check` (every step) against the sandbox.
+
+    .venv/bin/python benchmarks/check_speed.py [--repeat 3] [--latency 0 50] [--members 20] [--json FILE]
+
+1. one account: the `insecure` scenario, seeded in every enabled region (benchmarks/seeding.py),
+   `check` over all enabled regions;
+2. an organization: the `org` scenario grown to ``--members`` member accounts, `check` of the
+   management account alone, then `check --org` of every account.
+
+For each latency (added by the sandbox to every request) it reports the wall time of the command
+(median and best of ``--repeat`` runs after one warm-up run, which pays moto's per-region
+first-use cost on the server side), API calls by service and operation, HTTP requests, duplicate
+identical reads and peak resident memory. Every measured run is a fresh interpreter
+(benchmarks/_measure.py), so peaks are per run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._sandbox import SandboxProcess, measure_with_server as measure  # noqa: E402
+
+
+def series(sandbox: SandboxProcess, label: str, argv: list[str], repeat: int) -> dict:
+    warm = measure(sandbox, *argv)
+    runs = [measure(sandbox, *argv) for _ in range(repeat)]
+    seconds = [r["seconds"] for r in runs]
+    last = runs[-1]
+    by_service: Counter = Counter()
+    for name, n in last["calls_by_operation"].items():
+        by_service[name.split(".")[0]] += n
+    result = {
+        "label": label, "argv": argv, "first_run_seconds": warm["seconds"],
+        "median_seconds": round(statistics.median(seconds), 2), "best_seconds": round(min(seconds), 2),
+        "runs_seconds": seconds, "api_calls": last["api_calls"], "http_requests": last["http_requests"],
+        "accounts": last["accounts"], "duplicate_reads": max(r["duplicate_reads"] for r in runs),
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs), "exit_code": last["exit_code"],
+        "cpu_seconds": last["cpu_seconds"], "sandbox_cpu_seconds": last["sandbox_cpu_seconds"],
+        "calls_by_service": dict(by_service.most_common()), "calls_by_operation": last["calls_by_operation"],
+    }
+    print(f"  {label}: median {result['median_seconds']} s (best {result['best_seconds']}, first "
+          f"{result['first_run_seconds']}), {result['api_calls']} calls, {result['duplicate_reads']} duplicate "
+          f"reads, peak {result['peak_rss_mb']} MB, CPU {result['cpu_seconds']} s (sandbox {result['sandbox_cpu_seconds']} s)",
+          flush=True)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--latency", type=int, nargs="+", default=[0, 50], metavar="MS")
+    parser.add_argument("--members", type=int, default=20)
+    parser.add_argument("--skip-org", action="store_true")
+    parser.add_argument("--json", metavar="FILE", help="also write every figure here")
+    args = parser.parse_args()
+    from benchmarks.seeding import insecure_everywhere, more_members
+
+    results: list[dict] = []
+    started = time.time()
+    print("one account: insecure scenario in every enabled region", flush=True)
+    with SandboxProcess("insecure") as sandbox:
+        regions = insecure_everywhere(sandbox.env)
+        print(f"  seeded {len(regions)} regions", flush=True)
+        for ms in args.latency:
+            sandbox.latency(ms)
+            results.append({"latency_ms": ms, "regions": len(regions),
+                            **series(sandbox, f"check, 1 account, {ms} ms", ["check", "--format", "json"],
+                                     args.repeat)})
+    if not args.skip_org:
+        print(f"organization: org scenario with {args.members} member accounts", flush=True)
+        with SandboxProcess("org") as sandbox:
+            members = more_members(sandbox.env, args.members)
+            print(f"  {len(members)} members", flush=True)
+            for ms in args.latency:
+                sandbox.latency(ms)
+                single = series(sandbox, f"check, management account only, {ms} ms", ["check", "--format", "json"],
+                                args.repeat)
+                whole = series(sandbox, f"check --org, {len(members) + 1} accounts, {ms} ms",
+                               ["check", "--org", "--format", "json"], max(1, args.repeat - 1))
+                whole["ratio_to_one_account"] = round(whole["median_seconds"] / single["median_seconds"], 2)
+                print(f"  {len(members) + 1} accounts take {whole['ratio_to_one_account']}x one account", flush=True)
+                results += [{"latency_ms": ms, **single}, {"latency_ms": ms, **whole}]
+    print(f"done in {time.time() - started:.0f} s")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"date": time.strftime("%Y-%m-%d"), "results": results}, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
