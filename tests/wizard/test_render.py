@@ -29,14 +29,17 @@ def test_secrets_are_redacted_and_refs_named():
     assert "Role.Arn from change 'make'" in text
 
 
-def test_console_actions_come_from_the_manual_changes():
-    from steps.base import manual
+def test_console_actions_come_from_the_steps_manual_changes(account):
+    """Only the manual changes a step marks with a console task offer the sandbox simulation."""
+    from steps import root, sso
+    from tests.helpers import plan_for
 
-    assert console_action(manual("Turn on MFA for the root user.", "u", key="root-mfa")) == "enable_root_mfa"
-    assert console_action(manual("x", "u", key="root-access-keys")) == "remove_root_keys"
-    assert console_action(manual("Enable IAM Identity Center (organization instance) in the console.", "u")) \
-        == "enable_identity_center"
-    assert console_action(manual("Create an administrator (IAM Identity Center user)", "u", key="non-root-admin")) is None
+    aws = open_aws(account("insecure"))
+    actions = {c.key: console_action(c) for step in (root, sso) for c in plan_for(aws, step).manual_changes}
+    assert actions["root-mfa"] == "enable_root_mfa"
+    assert actions["root-access-keys"] == "remove_root_keys"
+    assert actions["enable-identity-center"] == "enable_identity_center"
+    assert console_action(Change("r", manual=True, console_url="u")) is None
 
 
 def test_every_plan_of_the_catalogue_renders(account):

@@ -120,23 +120,6 @@ def manual_markup(change: Change) -> str:
     return "\n".join(lines)
 
 
-# Sandbox console actions (wizard/sandbox/scenarios/console.py) for the manual changes the steps
-# plan: by the change's key, or (for a change without a key) by words in its reason.
-CONSOLE_ACTIONS = ("enable_root_mfa", "enable_root_hardware_mfa", "remove_root_keys", "enable_identity_center",
-                   "stop_using_root")
-KEY_ACTIONS = {"root-mfa": "enable_root_mfa", "root-hardware-mfa": "enable_root_hardware_mfa",
-               "root-access-keys": "remove_root_keys", "wizard-as-root": "stop_using_root"}
-REASON_ACTIONS = ((("enable", "identity center"), "enable_identity_center"),)
-
-
 def console_action(change: Change) -> str | None:
-    """The sandbox action that simulates ``change`` in the console, if there is one."""
-    if change.key in CONSOLE_ACTIONS:
-        return change.key
-    if change.key in KEY_ACTIONS:
-        return KEY_ACTIONS[change.key]
-    reason = change.reason.lower()
-    for words, action in REASON_ACTIONS:
-        if all(word in reason for word in words):
-            return action
-    return None
+    """The console task a manual change stands for, which the sandbox can simulate (or None)."""
+    return change.console_action or None
