@@ -356,24 +356,42 @@ class WizardApp(App):
         return findings_document(identity.account_id, identity.regions, results, caller_arn=identity.arn)
 
     def export_report(self) -> Path | None:
-        """Write the Markdown report (mode 0600) and say where."""
+        """Write the report as HTML (to hand over) and Markdown, mode 0600; return the HTML path."""
         from wizard.paths import write_private
-        from wizard.report import render_markdown
+        from wizard.report import html_report, render_markdown
 
         if not self.results:
             self.notify("Nothing to export yet: the assessment has not finished.", severity="warning")
             return None
         identity = self.identity or Identity()
         folder = self.report_dir or Path.cwd()
-        path = folder / f"aws-essentials-report-{identity.account_id or 'account'}.md"
+        stem = folder / f"aws-essentials-report-{identity.account_id or 'account'}"
+        results = [self.results[s.INFO.id] for s in self.steps if s.INFO.id in self.results]
         try:
-            write_private(path, render_markdown(self.report_document()))
+            html = html_report(identity.account_id, identity.regions, results, caller_arn=identity.arn)
+            write_private(stem.with_suffix(".html"), html)
+            write_private(stem.with_suffix(".md"), render_markdown(self.report_document()))
         except OSError as error:
-            self.show_error("Could not write the report", f"{path}: {error.strerror}",
+            self.show_error("Could not write the report", f"{stem}: {error.strerror}",
                             "start the wizard from a folder you can write to")
             return None
-        self.notify(f"Report written to {path}", title="Exported")
-        return path
+        except StepError as error:  # a damaged journal: the report needs its change history
+            self.show_error("Could not write the report", error.title, error.hint)
+            return None
+        self.notify(f"Report written to {stem}.html (and .md)", title="Exported")
+        return stem.with_suffix(".html")
+
+    def since_last_check(self) -> str:
+        """What changed since the last `aws-essentials check` of this account, in one paragraph."""
+        from wizard import lastrun
+
+        if not self.results or self.identity is None:
+            return ""
+        try:
+            diff = lastrun.compare(lastrun.load(self.identity.account_id), self.report_document())
+        except StepError as error:
+            return f"{error.title}. {error.hint}"
+        return diff.render().strip()
 
     # --- exit ---------------------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import boto3
+
 import pytest
 from textual.widgets import Button, Label, OptionList
 
@@ -258,7 +260,14 @@ async def test_no_simulation_outside_the_sandbox(account, monkeypatch):
 
 
 async def test_summary_skip_and_export(account, tmp_path):
+    from wizard.__main__ import main
+
     sb = account("insecure")
+    assert main(["check", "--steps", "contacts", "--format", "json", "--output", str(tmp_path / "c.json")]) == 3
+    sb_account = sb.account_id
+    boto3.client("account", endpoint_url=sb.endpoint_url, region_name="us-east-1").put_alternate_contact(
+        AlternateContactType="BILLING", Name="Billing", Title="CFO", EmailAddress="billing@example.com",
+        PhoneNumber="+1 206 555 0101")
     app = make_app(sb, steps=[contacts], report_dir=tmp_path)
     async with app.run_test(size=(100, 32)) as pilot:
         await assessed(pilot)
@@ -268,12 +277,16 @@ async def test_summary_skip_and_export(account, tmp_path):
         await wait_for(pilot, lambda: screen_name(app) == "SummaryScreen")
         left = str(app.screen.query_one("#summary-left").render())
         assert "skipped by you" in left and "Security alternate contact is set" in left
+        diff = str(app.screen.query_one("#summary-diff").render())
+        assert "1 fixed, 0 regressed, 0 new" in diff and "Billing alternate contact" in diff
         await pilot.press("e")
         await pilot.pause()
-        report = tmp_path / f"aws-essentials-report-{sb.account_id}.md"
+        report = tmp_path / f"aws-essentials-report-{sb_account}.md"
         text = report.read_text()
         assert text.startswith("# AWS security essentials") and "Security alternate contact is set" in text
         assert oct(report.stat().st_mode & 0o777) == "0o600"
+        html = (tmp_path / f"aws-essentials-report-{sb_account}.html").read_text()
+        assert sb_account in html and "Security alternate contact is set" in html
 
 
 async def test_command_palette_goes_to_a_step_and_back_navigation(account):

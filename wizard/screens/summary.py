@@ -45,8 +45,10 @@ class SummaryScreen(WizardScreen):
             yield Static("", id="summary-table")
             yield Static("What is left, and why", classes="section")
             yield Static("", id="summary-left")
+            yield Static("Since the last check", classes="section")
+            yield Static("", id="summary-diff")
         with Horizontal(classes="actions"):
-            yield Button("Export the report (Markdown)", id="export", variant="primary", compact=True)
+            yield Button("Export the report (HTML + Markdown)", id="export", variant="primary", compact=True)
             yield Button("Re-check all", id="recheck-all", compact=True)
 
     def on_mount(self) -> None:
@@ -104,6 +106,7 @@ class SummaryScreen(WizardScreen):
         if not left:
             left = ["[$text-success]✔ Nothing: every check passes.[/]"]
         self.query_one("#summary-left", Static).update(Content.from_markup("\n".join(left)))
+        self.query_one("#summary-diff", Static).update(escape(app.since_last_check() or "Not checked yet."))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
