@@ -1,0 +1,109 @@
+"""Interruption: a real `aws-essentials fix --yes` process is killed (SIGINT or SIGTERM) at random
+points of its apply, many times, against the in-process sandbox. After every kill the journal parses,
+every change it records as done is in the account, and the next run reports the interrupted change.
+
+Figures (kills tried, where they landed) are printed with `pytest -s`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from steps import by_id
+from wizard.apply import fresh_collect
+from wizard.aws import AWS, Target
+from wizard.journal import read_entries
+
+ROOT = Path(__file__).resolve().parents[2]
+KILLS = 12
+ARGS = ["fix", "--steps", "compute", "--regions", "us-east-1", "eu-west-1", "--yes"]
+
+
+def _spawn(env):
+    return subprocess.Popen([sys.executable, "-m", "wizard", *ARGS], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _planned_calls(sb):
+    aws = AWS(Target(endpoint_url=sb.endpoint_url), regions=["us-east-1", "eu-west-1"])
+    step = by_id("compute")
+    plan = step.plan(fresh_collect(aws, step), {})
+    return {_key(c.call.name, c.call.region, dict(c.call.params)) for c in plan.automatic}
+
+
+def _key(name, region, params):
+    return json.dumps([name, region, params], sort_keys=True)
+
+
+def test_killed_fix_keeps_the_journal_valid_and_true(account, tmp_path):
+    sb = account("insecure")
+    sb.set_latency(15)  # each request takes a little while, so kills land inside calls too
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    rng = random.Random(10)
+    journal = Path(os.environ["AWS_ESSENTIALS_STATE_DIR"]) / "journal.jsonl"
+    figures = {"kills": 0, "sigint": 0, "sigterm": 0, "in_flight": 0, "between": 0, "finished_first": 0,
+               "resets": 0, "lost": 0}
+    pending_report: set[str] = set()
+    tries = 0
+    before_reset: set[str] = set()
+    remaining = _planned_calls(sb)
+    while figures["kills"] < KILLS and tries < KILLS * 3:
+        tries += 1
+        if not remaining:  # everything fixed: start over from the insecure account
+            sb.reset("insecure", force=True)
+            figures["resets"] += 1
+            before_reset = {e.id for e in read_entries(journal)}
+        size = journal.stat().st_size if journal.exists() else 0
+        proc = _spawn(env)
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline:
+            if journal.exists() and journal.stat().st_size > size:  # the apply has begun
+                time.sleep(rng.uniform(0.0, 0.4))
+                break
+            time.sleep(0.01)
+        sig = rng.choice([signal.SIGINT, signal.SIGTERM])
+        if proc.poll() is None:
+            proc.send_signal(sig)
+            figures["kills"] += 1
+            figures["sigint" if sig == signal.SIGINT else "sigterm"] += 1
+        else:
+            figures["finished_first"] += 1
+        out, err = proc.communicate(timeout=60)
+        assert "Traceback" not in err and "Traceback" not in out, err
+        if proc.returncode in (-signal.SIGINT, -signal.SIGTERM):
+            # the signal came after main() returned, while the interpreter shut down (Python then
+            # restores the default handlers): the run had finished, as its output says
+            assert not err and "FAILED" not in out and out.strip(), (err, out)
+            figures["finished_first"] += 1
+        else:
+            assert proc.returncode in (0, 130, 143), (proc.returncode, err, out)
+        for interrupted in pending_report:  # the previous kill's unfinished change was reported now
+            assert interrupted in err, (interrupted, err)
+
+        entries = read_entries(journal)  # parses (a torn last line is tolerated, anything else raises)
+        open_ids = {e.id for e in entries if e.ok is None}
+        figures["in_flight"] += bool(open_ids)
+        figures["between"] += proc.returncode != 0 and not open_ids
+        pending_report = set(open_ids)
+        remaining = _planned_calls(sb)
+        done = [e for e in entries if e.ok and e.step == "compute" and e.id not in before_reset]
+        for entry in done:  # every change journalled as done is in the account: not planned again
+            if _key(entry.call, entry.change["call"]["region"], entry.params) in remaining:
+                figures["lost"] += 1
+        assert figures["lost"] == 0
+    sb.set_latency(0)
+    proc = _spawn(env)  # a last run, not killed, finishes the job and reports the last interruption
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    for interrupted in pending_report:
+        assert interrupted in err
+    assert not _planned_calls(sb)
+    assert figures["kills"] >= KILLS * 2 // 3
+    print(f"\n[figures] interruptions: {figures}")
