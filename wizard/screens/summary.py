@@ -11,7 +11,8 @@ from textual.widgets import Button, Static
 from wizard.screens.base import WizardScreen
 from wizard.widgets.render import escape, glyph
 
-BAR = 10
+BAR = 6  # narrow enough that a row fits beside the sidebar at 100 columns
+TITLE = 18
 
 
 def score(result) -> tuple[int, int]:
@@ -59,15 +60,15 @@ class SummaryScreen(WizardScreen):
 
     def refresh_state(self) -> None:
         app = self.app
-        rows = [f"[b]{'Step':<22} {'Before':<18}  {'After':<18}  Changes[/b]"]
+        rows = [f"[b]{'Step':<{TITLE + 2}} {'Before':<14}  {'After':<14}  Done[/b]"]
         left: list[str] = []
         totals = {"PASS": 0, "FAIL": 0, "MANUAL": 0, "UNKNOWN": 0}
         for step in app.steps:
             step_id = step.INFO.id
             before, after = app.first.get(step_id), app.results.get(step_id)
             applied = [r for r in app.applied.get(step_id, []) if r.ok]
-            title = step.INFO.title if len(step.INFO.title) <= 20 else step.INFO.title[:19] + "…"
-            rows.append(f"{glyph(app.step_state(step_id))} {escape(title):<20} {bar(*score(before))}  "
+            title = step.INFO.title if len(step.INFO.title) <= TITLE else step.INFO.title[:TITLE - 1] + "…"
+            rows.append(f"{glyph(app.step_state(step_id))} {escape(title):<{TITLE}} {bar(*score(before))}  "
                         f"{bar(*score(after))}  {len(applied) or '-'}")
             if after is None:
                 left.append(f"{glyph('PENDING')} [b]{escape(step.INFO.title)}[/b]: not checked yet")
