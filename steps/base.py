@@ -118,7 +118,15 @@ class Input:
         if self.choices and value not in self.choices:
             return f"{self.label} must be one of: {', '.join(self.choices)}"
         error = self.validate(value)
-        return f"{self.label}: {error}" if error else None
+        return f"{self.label}: {one_line(error, value)}" if error else None
+
+
+def one_line(message: str, value: str = "") -> str:
+    """``message`` made safe to show as one line: a long or odd ``value`` it echoes is shortened,
+    control characters (a newline in a pasted value) become '?'."""
+    if value and value in message and _shown(value) != value:
+        message = message.replace(value, _shown(value))
+    return "".join(c if c.isprintable() else "?" for c in message)
 
 
 def check_answers(inputs: Iterable[Input], answers: Mapping[str, str]) -> dict[str, str]:

@@ -11,7 +11,7 @@ import importlib
 import sys
 import traceback
 
-from steps.base import StepError
+from steps.base import StepError, one_line
 from wizard.commands.common import PROG, Parser, UsageError, add_target_options
 
 # Each command is a module in wizard/commands/ with register(subparsers) and run(args) -> int.
@@ -41,10 +41,11 @@ def main(argv: list[str] | None = None) -> int:
         module = importlib.import_module(f"wizard.commands.{command}")
         return module.run(args)
     except UsageError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
+        print(f"{PROG}: error: {one_line(str(error))}", file=sys.stderr)
         return 2
     except StepError as error:
-        print(f"{PROG}: error: {error.title}" + (f". {error.hint}" if error.hint else ""), file=sys.stderr)
+        print(f"{PROG}: error: {one_line(error.title)}" + (f". {one_line(error.hint)}" if error.hint else ""),
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt as stop:
         print(f"{PROG}: {'terminated' if isinstance(stop, Terminated) else 'interrupted'}; the journal records "
