@@ -163,7 +163,10 @@ def reveal_once(access_key_id: str) -> str | None:
 # botocore logs whole response bodies at DEBUG level: CreateAccessKey's answer carries the secret.
 _SECRET_IN_TEXT = re.compile(
     r"(<(SecretAccessKey|SessionToken)>)[^<]*(</\2>)|(['\"](?:SecretAccessKey|SessionToken)['\"]\s*:\s*['\"])[^'\"]*")
-_WIRE_LOGGERS = ("botocore.parsers", "botocore.endpoint", "botocore.hooks", "botocore.retryhandler")
+# Requests carry a session token in a header, which botocore logs with the request (botocore.endpoint)
+# and in the canonical request it signs (botocore.auth).
+_TOKEN_HEADER = re.compile(r"(x-amz-security-token['\"]?\s*[:=]\s*b?['\"]?)[A-Za-z0-9/+=%_-]+", re.IGNORECASE)
+_WIRE_LOGGERS = ("botocore.parsers", "botocore.endpoint", "botocore.hooks", "botocore.retryhandler", "botocore.auth")
 
 
 class _RedactSecrets(logging.Filter):
@@ -174,6 +177,7 @@ class _RedactSecrets(logging.Filter):
             return True
         cleaned = _SECRET_IN_TEXT.sub(lambda m: f"{m.group(1)}***{m.group(3)}" if m.group(1) else f"{m.group(4)}***",
                                       text)
+        cleaned = _TOKEN_HEADER.sub(lambda m: f"{m.group(1)}***", cleaned)
         if cleaned != text:
             record.msg, record.args = cleaned, ()
         return True
