@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import traceback
 
@@ -80,7 +81,14 @@ def entry() -> None:
     import signal
 
     signal.signal(signal.SIGTERM, _on_sigterm)
-    sys.exit(main())
+    code = main()
+    if code in (130, 143):
+        # Interrupted: the journal is already on disk (fsynced per line). Leave at once rather than
+        # wait for worker threads, which may sit on a lock the interrupted thread held.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 if __name__ == "__main__":
