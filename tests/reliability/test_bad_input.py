@@ -119,8 +119,9 @@ def test_target_options(value, capsys, dead_endpoint):
         _refused(["check", "--profile", value], capsys, dead_endpoint)
     if not REGION_PATTERN.match(value):
         _refused(["check", "--region", value], capsys, dead_endpoint)
-        if any(re.split(r"[,\s]+", value)):  # a blank --regions means every region (reported to the lead)
-            _refused(["check", "--regions", value], capsys, dead_endpoint)
+    names = [n for n in re.split(r"[,\s]+", value) if n]  # a blank --regions means every region (reported)
+    if names and not all(REGION_PATTERN.match(n) for n in names):
+        _refused(["check", "--regions", value], capsys, dead_endpoint)
     if not ROLE_ARN_PATTERN.match(value):
         _refused(["check", "--role-arn", value], capsys, dead_endpoint)
     _refused(["check", "--customer", value], capsys, dead_endpoint)  # no such customer profile, or a bad name
