@@ -245,8 +245,10 @@ def _analyse(state: Mapping[str, Any]) -> dict[str, Any]:
         for old in keys:
             if old["active"]:
                 continue
+            # ">=": last-used times have one-second resolution, and an inactive key cannot be used
+            # again, so a replacement used in the same second as the old key's last use took over.
             newer = [k for k in active if k["created"] > old["created"] and k["last_used"]
-                     and k["last_used"] > (old["last_used"] or old["created"])]
+                     and k["last_used"] >= (old["last_used"] or old["created"])]
             if newer:
                 out["deletable"].append({"user": name, "key": old, "replacement": newer[0]})
         if user["password_enabled"] and name != own_user:

@@ -38,8 +38,12 @@ def private_dir(path: Path) -> Path:
 
 
 def write_private(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically with mode 0600 (a crash leaves the old file)."""
-    private_dir(path.parent)
+    """Write ``text`` to ``path`` atomically with mode 0600 (a crash leaves the old file).
+
+    A missing folder is made 0700; an existing one (the user's own, for ``--output``) is left as it is.
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -82,6 +82,11 @@ def add(profile: Profile, secret: str = "", external_id: str = "") -> None:
                             "it looks like arn:aws:iam::123456789012:role/Name")
     else:
         raise StepError(f"unknown profile kind '{profile.kind}'", "use keys or role")
+    if profile.region:
+        from wizard.aws import REGION_PATTERN
+
+        if not REGION_PATTERN.match(profile.region):
+            raise StepError(f"'{profile.region[:40]}' is not a region name", "regions look like us-east-1 or eu-west-2")
     if profile.mfa_serial and not MFA_SERIAL.match(profile.mfa_serial):
         raise StepError(f"'{profile.mfa_serial[:60]}' is not an MFA device ARN",
                         "it looks like arn:aws:iam::123456789012:mfa/name")

@@ -166,8 +166,6 @@ def test_customer_profile_options(value, capsys, dead_endpoint):
                  capsys, dead_endpoint)
 
 
-@pytest.mark.xfail(strict=True, reason="`profiles add --region` stores any text (wizard/profiles.py does not "
-                   "check it); reported to the lead")
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(value=st.sampled_from(["a", "mars-north-9", "US-EAST-1", "x" * 300]))
 def test_customer_profile_region_is_checked(value, capsys, dead_endpoint):

@@ -11,6 +11,7 @@ from steps import STEPS, by_id
 from steps.base import Status
 from tests.helpers import DEMO_ANSWERS
 from tests.wizard.tui import apply_current, assessed, fill, make_app, screen_name, wait_for
+from wizard.screens.summary import TITLE
 from wizard.widgets.plan import ActionButton
 
 contacts = by_id("contacts")
@@ -78,7 +79,7 @@ async def test_walk_the_whole_demo(account, monkeypatch):
         table = str(app.screen.query_one("#summary-table").render())
         for step in STEPS:
             result = app.results[step.INFO.id]
-            assert step.INFO.title[:19] in table
+            assert step.INFO.title[:TITLE - 1] in table
             assert not [f for f in result.findings if f.status is Status.UNKNOWN], step.INFO.id
             plan = app.plan_for(step.INFO.id)
             assert not plan.automatic, step.INFO.id  # every automatic fix was applied

@@ -67,7 +67,10 @@ def selected_regions(args: Any) -> list[str] | None:
     """The regions named by ``--regions``, checked for form (enabled-ness is checked against the account)."""
     from wizard.aws import REGION_PATTERN
 
-    names = split_list(getattr(args, "regions", None))
+    given = getattr(args, "regions", None)
+    names = split_list(given)
+    if given is not None and not names:
+        raise UsageError("--regions needs at least one region name, e.g. --regions us-east-1 eu-west-1")
     for name in names:
         if not REGION_PATTERN.match(name):
             raise UsageError(f"'{name}' is not a region name; regions look like us-east-1 or eu-west-2")
