@@ -89,3 +89,18 @@ def test_undo_needs_an_id_or_last(account, capsys):
     assert main(["undo"]) == 2
     assert main(["undo", "--last", "--yes"]) == 2
     assert "no change to undo" in capsys.readouterr().err
+
+
+def test_fix_of_several_steps_plans_each_after_the_fixes_before_it(account, capsys):
+    """The s3 step hardens the buckets that audit_logging's fix creates only if it reads after it."""
+    account("insecure")
+    code = main(["fix", "--steps", "contacts", "audit_logging", "s3", "--yes", *SET,
+                 "--set", "audit_logging.alarm_email=alarms@example.com"])
+    out = capsys.readouterr().out
+    assert "account changed while planning" not in out
+    assert code == 0, out
+    assert main(["check", "--steps", "contacts", "audit_logging", "s3", "--format", "json"]) in (0, 3)
+    document = json.loads(capsys.readouterr().out)
+    fixable_fails = [f for f in document["findings"] if f["status"] == "FAIL" and f["fixable"]
+                     and f["step"] != "s3"]
+    assert not fixable_fails, fixable_fails

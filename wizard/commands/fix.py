@@ -69,12 +69,19 @@ def run(args: argparse.Namespace) -> int:
 
 def fix_account(aws: Any, steps: list, answers: dict[str, dict[str, str]], emit: Callable[[str], Any]) -> bool:
     """Assess ``steps`` in one account and apply their automatic fixes, saying each outcome with
-    ``emit``; True when something failed or could not be done."""
+    ``emit``; True when something failed or could not be done.
+
+    All steps are read at once; once a fix has been applied, the later steps are read again
+    before they are planned, since a fix can change what they see (a new bucket, a new role).
+    """
     from wizard.apply import apply_plan
-    from wizard.assess import assess
+    from wizard.assess import assess, assess_step
 
     failed = False
-    for result in assess(aws, steps):
+    first = dict(zip((s.INFO.id for s in steps), assess(aws, steps)))
+    wrote = False
+    for step in steps:
+        result = assess_step(aws, step) if wrote else first[step.INFO.id]  # writes empty the read cache
         step_answers = answers.get(result.id, {})
         plan = result.plan(step_answers)
         if result.error:
@@ -101,4 +108,5 @@ def fix_account(aws: Any, steps: list, answers: dict[str, dict[str, str]], emit:
         for change in outcome.skipped:
             emit(f"{result.id}: skipped {change.title}: {skip_reason(change)}")
         failed |= not outcome.ok
+        wrote = wrote or bool(outcome.results)
     return failed
