@@ -120,7 +120,7 @@ class WizardApp(App):
     version: reactive[int] = reactive(0)  # bumped on every change of the run's state
 
     def __init__(self, connect: Callable[[], Connection], *, steps: Sequence[ModuleType] | None = None,
-                 report_dir: Path | None = None, parallel: int = 4) -> None:
+                 report_dir: Path | None = None) -> None:
         super().__init__()
         if steps is None:
             from steps import STEPS
@@ -129,7 +129,6 @@ class WizardApp(App):
         self.steps: tuple[ModuleType, ...] = tuple(steps)
         self._connect = connect
         self.report_dir = report_dir
-        self.parallel = parallel
         self.connection: Connection | None = None
         self.identity: Identity | None = None
         self.connect_error: StepError | None = None
@@ -279,18 +278,13 @@ class WizardApp(App):
         self.show_error("Could not reach the account", error.title, error.hint)
 
     def _assess(self, step_ids: Sequence[str], first: bool = False) -> None:
-        """Collect and evaluate steps in a small pool (runs inside a thread worker)."""
-        from concurrent.futures import ThreadPoolExecutor, as_completed
-
-        from wizard.assess import assess_step
+        """Collect and evaluate steps, all at once (runs inside a thread worker)."""
+        from wizard.assess import assess
 
         steps = [s for s in self.steps if s.INFO.id in step_ids]
         for step in steps:
             self.seen[step.INFO.id] = self.generation
-        with ThreadPoolExecutor(max(1, min(self.parallel, len(steps))), thread_name_prefix="tui-step") as pool:
-            futures = [pool.submit(assess_step, self.aws, step) for step in steps]
-            for future in as_completed(futures):
-                self.call_from_thread(self._step_done, future.result(), first)
+        assess(self.aws, steps, on_done=lambda result: self.call_from_thread(self._step_done, result, first))
 
     def _step_done(self, result: Any, first: bool = False) -> None:
         self.results[result.id] = result

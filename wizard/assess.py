@@ -8,7 +8,7 @@ reads of different steps are made once (the AWS object's cache) whichever step a
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any, Callable, Iterable
@@ -60,15 +60,13 @@ def _failed(step: ModuleType, reason: str) -> Finding:
 
 def assess(aws: Any, steps: Iterable[ModuleType], on_done: Callable[[StepResult], None] | None = None,
            parallel: int | None = None) -> list[StepResult]:
-    """Assess ``steps`` concurrently; results come back in the steps' order."""
+    """Assess ``steps`` concurrently; ``on_done`` hears of each as it finishes, and the results
+    come back in the steps' order."""
     steps = list(steps)
     workers = len(steps) if parallel is None else min(parallel, len(steps))
     with ThreadPoolExecutor(max(1, workers), thread_name_prefix="aws-step") as pool:
         futures = [pool.submit(assess_step, aws, step) for step in steps]
-        results = []
-        for future in futures:
-            result = future.result()
-            if on_done:
-                on_done(result)
-            results.append(result)
-    return results
+        if on_done:
+            for future in as_completed(futures):
+                on_done(future.result())
+        return [future.result() for future in futures]
