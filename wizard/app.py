@@ -55,6 +55,7 @@ class Identity:
     is_root: bool = False
     regions: list[str] = field(default_factory=list)
     label: str = ""
+    org_accounts: list[tuple[str, str]] = field(default_factory=list)  # (id, name), management account only
 
 
 def step_status(findings: Sequence[Any]) -> str:
@@ -75,12 +76,7 @@ def describe_auth(aws: Any, arn: str) -> str:
         return f"an assumed role ({target.role_arn})"
     if target.credentials:
         return "stored access keys (from the keyring)"
-    method = ""
-    try:
-        credentials = aws._get_session().get_credentials()  # noqa: SLF001 - botocore names the source
-        method = getattr(credentials, "method", "") or ""
-    except Exception:  # noqa: BLE001 - only a description
-        pass
+    method = aws.credential_method
     profile = target.profile or os.environ.get("AWS_PROFILE")
     if method == "sso" or ":assumed-role/AWSReservedSSO_" in arn:
         return f"IAM Identity Center (SSO){f', profile {profile}' if profile else ''}"
@@ -142,6 +138,8 @@ class WizardApp(App):
         self.generation = 0  # bumped whenever the wizard changes the account (apply, simulate)
         self.seen: dict[str, int] = {}  # step id -> generation its latest state was collected in
         self.position = -1  # -1 welcome, 0..n-1 a step, n the summary
+        self.home: Connection | None = None  # the management account's connection, once switched away
+        self.home_accounts: list[tuple[str, str]] = []
 
     # --- screens ------------------------------------------------------------------------------
 
@@ -264,7 +262,38 @@ class WizardApp(App):
             alias = answer["AccountAliases"][0]
         arn = caller.get("Arn", "")
         return Identity(account_id=caller.get("Account", ""), alias=alias, arn=arn, auth=describe_auth(aws, arn),
-                        is_root=arn.endswith(":root"), regions=list(aws.regions()), label=connection.label)
+                        is_root=arn.endswith(":root"), regions=list(aws.regions()), label=connection.label,
+                        org_accounts=self._org_accounts(aws))
+
+    def _org_accounts(self, aws: Any) -> list[tuple[str, str]]:
+        """The organization's accounts when this is its management account (the picker's choices)."""
+        from wizard.org import list_members
+
+        if self.home is not None:  # already switched: the choices stay those of the management account
+            return self.home_accounts
+        try:
+            return [(m.id, m.name) for m in list_members(aws)]
+        except StepError:
+            return []  # a standalone or member account: nothing to pick
+
+    def switch_account(self, account_id: str) -> None:
+        """Run the wizard on another account of the organization (reached through its admin role)."""
+        if self.connection is None or self.identity is None or account_id == self.identity.account_id:
+            return
+        if self.home is None:
+            self.home, self.home_accounts = self.connection, self.identity.org_accounts
+        home = self.home
+        if account_id == home.aws.account_id:
+            target = home
+        else:
+            target = Connection(home.aws.member(account_id), label=f"organization member {account_id}")
+        self.connection, self.identity, self.connect_error = None, None, None
+        self.first, self.results, self.answers, self.applied, self.seen = {}, {}, {}, {}, {}
+        self.skipped, self.assessed = set(), 0
+        self.generation += 1
+        self._connect = lambda: target
+        self.touch()
+        self.connect_and_assess()
 
     def _connected(self, connection: Connection, identity: Identity) -> None:
         self.connection = connection
@@ -390,11 +419,11 @@ class WizardApp(App):
     # --- exit ---------------------------------------------------------------------------------
 
     def on_unmount(self) -> None:
-        connection = self.connection
-        if connection is None:
+        home = self.home or self.connection
+        if home is None:
             return
         try:
-            connection.aws.close()
+            home.aws.close()
         finally:
-            if connection.sandbox is not None:
-                connection.sandbox.stop()
+            if home.sandbox is not None:
+                home.sandbox.stop()

@@ -324,6 +324,15 @@ class AWS:
         credentials = self._get_session().get_credentials()
         return credentials.get_frozen_credentials().access_key if credentials else None
 
+    @property
+    def credential_method(self) -> str:
+        """How botocore found the credentials ("env", "sso", "shared-credentials-file", ...), or ""."""
+        try:
+            credentials = self._get_session().get_credentials()
+        except Exception:  # noqa: BLE001 - only a description
+            return ""
+        return (getattr(credentials, "method", "") or "") if credentials else ""
+
     def use_credentials(self, credentials: Credentials) -> None:
         """Sign every later call of this run with ``credentials`` (after a verified key rotation)."""
         with self._session_lock:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import boto3
 
 import pytest
-from textual.widgets import Button, Label, OptionList
+from textual.widgets import Button, Label, OptionList, Select
 
 from steps import STEPS, by_id
 from steps.base import Status
@@ -345,3 +345,33 @@ async def test_no_credentials_is_shown_not_raised(monkeypatch):
         await pilot.press("escape")
         await pilot.pause()
         assert "no AWS credentials" in str(app.screen.query_one("#identity").render())
+
+
+async def test_welcome_picks_an_account_of_the_organization(account):
+    """From the management account, the welcome screen lists the organization and switches to a member."""
+    sb = account("org")
+    member = sb.member_account_ids[2]
+    app = make_app(sb, steps=[contacts])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await assessed(pilot)
+        picker = app.screen.query_one("#account-picker", Select)
+        assert app.screen.query_one("#org-picker").display
+        assert {account for account, _ in app.identity.org_accounts} == {sb.account_id, *sb.member_account_ids}
+        assert picker.value == sb.account_id
+        picker.value = member
+        await wait_for(pilot, lambda: app.identity is not None and app.identity.account_id == member, what="switch")
+        await assessed(pilot)
+        assert app.results["contacts"].findings
+        assert member in str(app.screen.query_one("#identity").render())
+        picker = app.screen.query_one("#account-picker", Select)
+        assert picker.value == member  # the choices stay, so the way back is there
+        picker.value = sb.account_id
+        await wait_for(pilot, lambda: app.identity is not None and app.identity.account_id == sb.account_id)
+
+
+async def test_standalone_account_has_no_picker(account):
+    sb = account("insecure")
+    app = make_app(sb, steps=[contacts])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await assessed(pilot)
+        assert not app.screen.query_one("#org-picker").display

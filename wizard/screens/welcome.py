@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Static
+from textual.widgets import Button, Select, Static
 
 from wizard.widgets.render import escape
 from wizard.screens.base import WizardScreen
@@ -32,6 +32,10 @@ class WelcomeScreen(WizardScreen):
         with VerticalScroll(id="welcome"):
             yield Static("Your AWS account, step by step", classes="screen-title")
             yield Static("", id="identity")
+            with Vertical(id="org-picker"):
+                yield Static("This is the organization's management account: pick another of its accounts to "
+                             "run the wizard there (through its OrganizationAccountAccessRole).", classes="muted")
+                yield Select([], id="account-picker", prompt="Organization account")
             yield Static("", id="root-warning")
             will = "\n".join(f"  [$text-success]✔[/] {escape(line)}" for line in WILL)
             wont = "\n".join(f"  [$text-error]✘[/] {escape(line)}" for line in WILL_NOT)
@@ -56,10 +60,17 @@ class WelcomeScreen(WizardScreen):
             panel.update(Content.from_markup(f"[$text-error]✘ {escape(error.title)}[/]\n{escape(error.hint)}"))
             warning.display = False
             return
+        picker = self.query_one("#account-picker", Select)
+        self.query_one("#org-picker").display = bool(identity and identity.org_accounts)
         if identity is None:
             panel.update("Connecting to the account…")
             warning.display = False
             return
+        if identity.org_accounts:
+            options = [(f"{name or 'account'} ({account})", account) for account, name in identity.org_accounts]
+            with picker.prevent(Select.Changed):
+                picker.set_options(options)
+                picker.value = identity.account_id
         alias = identity.alias or "(no alias)"
         label = f"\n[$text-muted]Target[/]    [$text-warning]{escape(identity.label)}[/]" if identity.label else ""
         regions = ", ".join(identity.regions)
@@ -71,6 +82,10 @@ class WelcomeScreen(WizardScreen):
         ))
         warning.update(Content.from_markup(f"[b]⚠ Root user[/b]\n{escape(ROOT_WARNING)}"))
         warning.display = identity.is_root
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "account-picker" and isinstance(event.value, str):
+            self.app.switch_account(event.value)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "start":
