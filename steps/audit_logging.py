@@ -22,6 +22,7 @@ from steps.base import (
     Call, Change, Finding, Input, Plan, Ref, Severity, Status, StepInfo, check_answers, is_unreadable,
     manual, reason_of, unknown_finding, validate_email,
 )
+from steps.shared_reads import bucket_region
 from steps.trail_rules import (
     METRIC_FILTER_RULES, METRIC_NAMESPACE, MetricFilterRule, management_selector_to_add, matching_filters,
     records_all_management_events,
@@ -176,19 +177,12 @@ def _read_trail(aws: Any, trail: Mapping[str, Any]) -> dict[str, Any]:
     return row
 
 
-def _bucket_region(location: Any) -> str:
-    constraint = (location or {}).get("LocationConstraint")
-    if not constraint:
-        return "us-east-1"
-    return "eu-west-1" if constraint == "EU" else constraint
-
-
 def _read_bucket(aws: Any, name: str) -> dict[str, Any]:
     """The trail bucket's exposure and access logging (same reads as the s3 step, so they are shared)."""
     location = aws.try_read("s3", "GetBucketLocation", Bucket=name)
     if is_unreadable(location):
         return {"name": name, "unreadable": reason_of(location)}
-    region = _bucket_region(location)
+    region = bucket_region(location)
 
     def read(operation: str, missing: tuple[str, ...] = ()) -> Any:
         return aws.try_read("s3", operation, region, missing=missing, Bucket=name)

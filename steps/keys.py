@@ -12,9 +12,7 @@ a later run deactivates the old key once the new one is in use and the old one i
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 from typing import Any, Mapping
 
@@ -22,6 +20,7 @@ from steps.base import (
     Call, Change, Finding, Input, Plan, Ref, Severity, Status, StepInfo, is_unreadable, manual,
     reason_of, unknown_finding, unreadable,
 )
+from steps.shared_reads import credential_report
 
 MAX_KEY_AGE_DAYS = 90
 UNUSED_DAYS = 45
@@ -99,24 +98,13 @@ def _caller_key_id(aws: Any) -> str | None:
         return None
 
 
-def _report_ready(answer: Any) -> bool:
-    return (answer or {}).get("State") == "COMPLETE"
-
-
 def _credential_report(aws: Any) -> Any:
     """The report's user rows (the root row belongs to the root step), or the unreadable marker."""
-    # Real AWS builds the report in the background: the read waits until it is ready, and the root
-    # step's identical read shares that wait.
-    started = aws.try_read("iam", "GenerateCredentialReport", until=_report_ready, attempts=20, delay=0.5)
-    if is_unreadable(started):
-        return started
-    answer = aws.try_read("iam", "GetCredentialReport")
-    if is_unreadable(answer):
-        return answer
-    content = answer.get("Content") or b""
-    text = content.decode("utf-8", "replace") if isinstance(content, (bytes, bytearray)) else str(content)
+    rows = credential_report(aws)
+    if is_unreadable(rows):
+        return rows
     try:
-        return [_row(r) for r in csv.DictReader(io.StringIO(text)) if r.get("user") != "<root_account>"]
+        return [_row(r) for r in rows if r.get("user") != "<root_account>"]
     except (KeyError, ValueError) as error:
         return unreadable(f"the credential report could not be parsed ({error})")
 

@@ -7,15 +7,14 @@ interfaces wait while the person acts, then re-check.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from dataclasses import replace
 from typing import Any, Mapping
 
 from steps.base import (
     Finding, Plan, Severity, Status, StepInfo, is_unreadable, manual, reason_of, unknown_finding,
 )
+from steps.shared_reads import credential_report
 
 ADMIN_POLICY_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 RECENT_DAYS = 90
@@ -98,22 +97,12 @@ def collect(aws: Any) -> dict[str, Any]:
     }
 
 
-def _report_ready(answer: Any) -> bool:
-    return (answer or {}).get("State") == "COMPLETE"
-
-
 def _root_row(aws: Any) -> Any:
     """The credential report's <root_account> row (generating the report first if needed)."""
-    # A new report takes a few seconds on AWS: the read waits for it, once for every step of the run.
-    started = aws.try_read("iam", "GenerateCredentialReport", until=_report_ready, attempts=20, delay=0.5)
-    if is_unreadable(started):
-        return started
-    report = aws.try_read("iam", "GetCredentialReport")
-    if is_unreadable(report):
-        return report
-    content = (report or {}).get("Content", b"")
-    text = content.decode() if isinstance(content, (bytes, bytearray)) else str(content)
-    for row in csv.DictReader(io.StringIO(text)):
+    rows = credential_report(aws)
+    if is_unreadable(rows):
+        return rows
+    for row in rows:
         if row.get("user") == "<root_account>":
             return {k: row.get(k) for k in (
                 "password_last_used", "mfa_active", "access_key_1_active", "access_key_1_last_used_date",

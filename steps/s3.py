@@ -21,6 +21,7 @@ from steps.base import (
     Call, Change, Finding, Plan, Severity, Status, StepInfo, is_unreadable, manual, reason_of,
     unknown_finding,
 )
+from steps.shared_reads import bucket_region
 
 BPA_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 FULL_BPA = {flag: True for flag in BPA_FLAGS}
@@ -85,18 +86,11 @@ INFO = StepInfo(
 # --- collect -------------------------------------------------------------------------------------
 
 
-def _region_of(location: Mapping[str, Any] | None) -> str:
-    constraint = (location or {}).get("LocationConstraint")
-    if not constraint:
-        return "us-east-1"
-    return "eu-west-1" if constraint == "EU" else constraint
-
-
 def _read_bucket(aws: Any, name: str) -> dict[str, Any]:
     location = aws.try_read("s3", "GetBucketLocation", Bucket=name)
     if is_unreadable(location):
         return {"name": name, "region": None, "unreadable": reason_of(location)}
-    region = _region_of(location)
+    region = bucket_region(location)
 
     def read(operation: str, missing: tuple[str, ...] = ()) -> Any:
         return aws.try_read("s3", operation, region, missing=missing, Bucket=name)

@@ -70,8 +70,9 @@ class StepList(Vertical):
             label.update(f"assessing {app.assessed}/{total}")
         else:
             fails = sum(1 for s in app.steps if app.step_state(s.INFO.id) == "FAIL")
-            label.update(Content.from_markup(f"{total} assessed, [$text-error]{fails} failing[/]" if fails
-                                             else f"{total} assessed, [$text-success]none failing[/]"))
+            # Short enough for the narrowest sidebar: "10 of 10 failing".
+            label.update(Content.from_markup(f"[$text-error]{fails} of {total} failing[/]" if fails
+                                             else f"[$text-success]none of {total} failing[/]"))
         bar.display = app.identity is not None and app.assessed < total
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -1,0 +1,44 @@
+"""Reads more than one step needs, written once so that they are made (and parsed) the same way.
+
+The AWS object's cache turns the identical reads of two steps into one call.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any, Mapping
+
+from steps.base import is_unreadable, unreadable
+
+
+def _report_ready(answer: Any) -> bool:
+    return (answer or {}).get("State") == "COMPLETE"
+
+
+def credential_report(aws: Any) -> Any:
+    """Every row of the IAM credential report (the root row included), or the unreadable marker.
+
+    AWS builds the report in the background: the first read waits until it is ready, and every
+    other step's identical read shares that wait.
+    """
+    started = aws.try_read("iam", "GenerateCredentialReport", until=_report_ready, attempts=20, delay=0.5)
+    if is_unreadable(started):
+        return started
+    answer = aws.try_read("iam", "GetCredentialReport")
+    if is_unreadable(answer):
+        return answer
+    content = (answer or {}).get("Content") or b""
+    text = content.decode("utf-8", "replace") if isinstance(content, (bytes, bytearray)) else str(content)
+    try:
+        return list(csv.DictReader(io.StringIO(text)))
+    except csv.Error as error:
+        return unreadable(f"the credential report could not be parsed ({error})")
+
+
+def bucket_region(location: Mapping[str, Any] | None) -> str:
+    """The region of a bucket from its GetBucketLocation answer (None means us-east-1, EU eu-west-1)."""
+    constraint = (location or {}).get("LocationConstraint")
+    if not constraint:
+        return "us-east-1"
+    return "eu-west-1" if constraint == "EU" else constraint
