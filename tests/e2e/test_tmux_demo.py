@@ -80,6 +80,7 @@ def test_demo_contacts_step_in_tmux(tmp_path):
             tmux.wait_for(answers[name], timeout=30)
             if index < 3:
                 tmux.keys("Tab")
+                time.sleep(0.7)  # let the focus move before the next field's text arrives
         tmux.keys("Escape")  # leave the field
         tmux.keys("a")
         screen = tmux.wait_for("Apply Security contacts?", timeout=30)
