@@ -22,7 +22,7 @@ from steps.base import (
     Call, Change, Finding, Input, Plan, Ref, Severity, Status, StepInfo, check_answers, is_unreadable,
     manual, reason_of, unknown_finding, validate_email,
 )
-from steps.shared_reads import bucket_region
+from steps.shared_reads import bucket_exposure, bucket_read
 from steps.trail_rules import (
     METRIC_FILTER_RULES, METRIC_NAMESPACE, MetricFilterRule, management_selector_to_add, matching_filters,
     records_all_management_events,
@@ -179,26 +179,11 @@ def _read_trail(aws: Any, trail: Mapping[str, Any]) -> dict[str, Any]:
 
 def _read_bucket(aws: Any, name: str) -> dict[str, Any]:
     """The trail bucket's exposure and access logging (same reads as the s3 step, so they are shared)."""
-    location = aws.try_read("s3", "GetBucketLocation", Bucket=name)
-    if is_unreadable(location):
-        return {"name": name, "unreadable": reason_of(location)}
-    region = bucket_region(location)
-
-    def read(operation: str, missing: tuple[str, ...] = ()) -> Any:
-        return aws.try_read("s3", operation, region, missing=missing, Bucket=name)
-
-    bpa = read("GetPublicAccessBlock", ("NoSuchPublicAccessBlockConfiguration",))
-    policy = read("GetBucketPolicy", ("NoSuchBucketPolicy",))
-    acl = read("GetBucketAcl")
-    logging = read("GetBucketLogging")
-    return {
-        "name": name,
-        "region": region,
-        "bpa": bpa if is_unreadable(bpa) else (bpa or {}).get("PublicAccessBlockConfiguration"),
-        "policy": policy if is_unreadable(policy) else (policy or {}).get("Policy"),
-        "acl_grants": acl if is_unreadable(acl) else acl.get("Grants", []),
-        "logging": logging if is_unreadable(logging) else logging.get("LoggingEnabled"),
-    }
+    bucket = bucket_exposure(aws, name)
+    if "unreadable" in bucket:
+        return bucket
+    logging = bucket_read(aws, bucket, "GetBucketLogging")
+    return {**bucket, "logging": logging if is_unreadable(logging) else logging.get("LoggingEnabled")}
 
 
 def _read_region(aws: Any, region: str) -> dict[str, Any]:

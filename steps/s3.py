@@ -21,7 +21,7 @@ from steps.base import (
     Call, Change, Finding, Plan, Severity, Status, StepInfo, is_unreadable, manual, reason_of,
     unknown_finding,
 )
-from steps.shared_reads import bucket_region
+from steps.shared_reads import bucket_exposure, bucket_read
 
 BPA_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 FULL_BPA = {flag: True for flag in BPA_FLAGS}
@@ -87,26 +87,14 @@ INFO = StepInfo(
 
 
 def _read_bucket(aws: Any, name: str) -> dict[str, Any]:
-    location = aws.try_read("s3", "GetBucketLocation", Bucket=name)
-    if is_unreadable(location):
-        return {"name": name, "region": None, "unreadable": reason_of(location)}
-    region = bucket_region(location)
-
-    def read(operation: str, missing: tuple[str, ...] = ()) -> Any:
-        return aws.try_read("s3", operation, region, missing=missing, Bucket=name)
-
-    bpa = read("GetPublicAccessBlock", ("NoSuchPublicAccessBlockConfiguration",))
-    policy = read("GetBucketPolicy", ("NoSuchBucketPolicy",))
-    acl = read("GetBucketAcl")
-    encryption = read("GetBucketEncryption", ("ServerSideEncryptionConfigurationNotFoundError",))
-    versioning = read("GetBucketVersioning")
-    website = read("GetBucketWebsite", ("NoSuchWebsiteConfiguration",))
+    bucket = bucket_exposure(aws, name)
+    if "unreadable" in bucket:
+        return bucket
+    encryption = bucket_read(aws, bucket, "GetBucketEncryption", ("ServerSideEncryptionConfigurationNotFoundError",))
+    versioning = bucket_read(aws, bucket, "GetBucketVersioning")
+    website = bucket_read(aws, bucket, "GetBucketWebsite", ("NoSuchWebsiteConfiguration",))
     return {
-        "name": name,
-        "region": region,
-        "bpa": bpa if is_unreadable(bpa) else (bpa or {}).get("PublicAccessBlockConfiguration"),
-        "policy": policy if is_unreadable(policy) else (policy or {}).get("Policy"),
-        "acl_grants": acl if is_unreadable(acl) else acl.get("Grants", []),
+        **bucket,
         "encryption": encryption if is_unreadable(encryption)
         else ((encryption or {}).get("ServerSideEncryptionConfiguration") or {}).get("Rules") or None,
         "versioning": versioning if is_unreadable(versioning)

@@ -9,7 +9,7 @@ import csv
 import io
 from typing import Any, Mapping
 
-from steps.base import is_unreadable, unreadable
+from steps.base import is_unreadable, reason_of, unreadable
 
 
 def _report_ready(answer: Any) -> bool:
@@ -42,3 +42,26 @@ def bucket_region(location: Mapping[str, Any] | None) -> str:
     if not constraint:
         return "us-east-1"
     return "eu-west-1" if constraint == "EU" else constraint
+
+
+def bucket_exposure(aws: Any, name: str) -> dict[str, Any]:
+    """A bucket's region and what decides whether it is public: its Block Public Access, policy and
+    ACL grants (read in the bucket's own region). ``unreadable`` is set when the region is unknown."""
+    location = aws.try_read("s3", "GetBucketLocation", Bucket=name)
+    if is_unreadable(location):
+        return {"name": name, "region": None, "unreadable": reason_of(location)}
+    bucket: dict[str, Any] = {"name": name, "region": bucket_region(location)}
+    bpa = bucket_read(aws, bucket, "GetPublicAccessBlock", ("NoSuchPublicAccessBlockConfiguration",))
+    policy = bucket_read(aws, bucket, "GetBucketPolicy", ("NoSuchBucketPolicy",))
+    acl = bucket_read(aws, bucket, "GetBucketAcl")
+    bucket.update(
+        bpa=bpa if is_unreadable(bpa) else (bpa or {}).get("PublicAccessBlockConfiguration"),
+        policy=policy if is_unreadable(policy) else (policy or {}).get("Policy"),
+        acl_grants=acl if is_unreadable(acl) else acl.get("Grants", []),
+    )
+    return bucket
+
+
+def bucket_read(aws: Any, bucket: Mapping[str, Any], operation: str, missing: tuple[str, ...] = ()) -> Any:
+    """One more read of ``bucket`` (from :func:`bucket_exposure`), in the bucket's region."""
+    return aws.try_read("s3", operation, bucket["region"], missing=missing, Bucket=bucket["name"])
