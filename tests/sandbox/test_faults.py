@@ -172,3 +172,22 @@ def test_identify_unit():
            "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body))}
     info = identify(env)
     assert info.action == "iam:ListUsers" and env["wsgi.input"].read() == body
+
+
+def test_faults_answer_in_the_protocol_botocore_speaks(sandbox):
+    """Shield's model lists CBOR first, but botocore speaks JSON to it: a fault must be JSON too."""
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import ClientError
+
+    sandbox.set_faults(rate=1.0, kinds=("5xx",), services=["shield"])
+    try:
+        shield = boto3.client("shield", region_name="us-east-1", endpoint_url=sandbox.endpoint_url,
+                              aws_access_key_id="testing", aws_secret_access_key="testing",
+                              config=Config(retries={"max_attempts": 1}))
+        with pytest.raises(ClientError) as error:
+            shield.get_subscription_state()
+        assert error.value.response["Error"]["Code"] in ("InternalError", "InternalFailure", "ServiceUnavailable")
+        assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] >= 500
+    finally:
+        sandbox.set_faults(rate=0.0)

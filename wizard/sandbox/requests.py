@@ -144,7 +144,8 @@ def identify(environ: dict) -> RequestInfo:
     if signing == "s3" and (path.startswith("/v20180820/") or "s3-control" in environ.get("HTTP_HOST", "")):
         name = "s3control"
     model = service_model(name) if name else None
-    protocol = model.protocol if model is not None else "query"
+    # The protocol botocore actually speaks (a model may list several, e.g. Shield: CBOR, then JSON).
+    protocol = getattr(model, "resolved_protocol", model.protocol) if model is not None else "query"
 
     params: dict = dict(query)
     ctype = environ.get("CONTENT_TYPE", "")
