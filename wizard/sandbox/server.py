@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 import time
@@ -17,6 +16,8 @@ REGION = "us-east-1"
 
 
 class Sandbox:
+    """The embedded AWS account: moto's server and the gap layer on 127.0.0.1 (DESIGN.md section 5)."""
+
     def __init__(self, scenario: str = "insecure", port: int = 0, latency_ms: int = 0, fault_rate: float = 0.0,
                  fault_kinds=("throttle", "5xx", "denied"), seed: int = 0, host: str = "127.0.0.1"):
         if scenario not in SCENARIOS:
@@ -39,26 +40,23 @@ class Sandbox:
         self.organization_id: str | None = None
         self.last_seed_seconds: float | None = None
         self._server = None
-        self._thread: threading.Thread | None = None
         self._reset_lock = threading.Lock()
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> "Sandbox":
-        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-        from werkzeug.serving import make_server
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-        from . import managed_policies
+        from . import managed_policies, moto_tuning
         from .app import SandboxApp
+        from .http_server import HttpServer
 
         managed_policies.install()
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no per-request log lines
+        moto_tuning.install()
         moto_app = DomainDispatcherApplication(create_backend_app)
         self.app = SandboxApp(moto_app, self._gaps, self.faults, self._control, on_write=self._mark_dirty,
                               enforcement=self.iam_enforcement)
-        self._server = make_server(self.host, self._port, self.app, threaded=True, request_handler=MotoRequestHandler)
-        self._port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, name="aws-sandbox", daemon=True)
-        self._thread.start()
+        self._server = HttpServer(self.app, self.host, self._port)
+        self._port = self._server.port
         self.reset(self.scenario)
         rate, kinds, latency = self._initial_faults
         self.faults.set(rate=rate, kinds=kinds)
@@ -67,12 +65,8 @@ class Sandbox:
 
     def stop(self) -> None:
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
             self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
 
     def __enter__(self) -> "Sandbox":
         return self.start()
