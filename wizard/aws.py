@@ -5,7 +5,8 @@ One :class:`AWS` object serves one run against one account. It
 - builds clients lazily (never at import time) from one boto3 session, under the session's own
   lock, and shares them between threads: botocore clients are thread-safe once built, sessions
   are not, and clients are heavy, so one per (service, region) is the right number (their
-  classes, the costly part to build, are made once per service for the whole process);
+  classes, service models and endpoint rulesets are made once per service for the whole
+  process: wizard/botocore_sharing.py);
 - makes each distinct read once per run (a cache keyed by service, operation, region and
   parameters, with pagination normalised; concurrent callers of the same read wait for the
   first; definite failures such as "no such thing" or access denied are kept too, transient
@@ -24,10 +25,11 @@ import threading
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 from steps.base import Call, StepError, unreadable
+from wizard.botocore_sharing import share_client_parts
 
 T = TypeVar("T")
 
@@ -143,7 +145,7 @@ def new_session(**kwargs: Any) -> Any:
     import botocore.session
 
     global _LOADER
-    share_client_classes()
+    share_client_parts()
     core = botocore.session.Session()
     with _LOADER_LOCK:
         if _LOADER is None:
@@ -151,40 +153,6 @@ def new_session(**kwargs: Any) -> Any:
         else:
             core.register_component("data_loader", _LOADER)
     return boto3.Session(botocore_session=core, **kwargs)
-
-
-_CLASS_LOCK = threading.Lock()
-_CLIENT_CLASSES: dict[tuple[str, str], type] = {}
-
-
-def share_client_classes() -> None:
-    """Build each service's client class once per process instead of once per client.
-
-    botocore makes a new class, with one method per API operation, for every client it creates
-    (about 30 ms for EC2's 700 operations, every region, every account). The class depends only
-    on the service model and the class-creation hooks, which are the same for every boto3
-    session, so one per (service, API version) serves them all.
-    """
-    from botocore.client import ClientCreator
-
-    if getattr(ClientCreator, "_aws_essentials_shared", False):
-        return
-    with _CLASS_LOCK:
-        if getattr(ClientCreator, "_aws_essentials_shared", False):
-            return
-        build = ClientCreator._create_client_class
-
-        def shared_class(creator: Any, service_name: str, service_model: Any) -> type:
-            key = (service_name, service_model.api_version)
-            cls = _CLIENT_CLASSES.get(key)
-            if cls is None:
-                cls = build(creator, service_name, service_model)
-                with _CLASS_LOCK:
-                    cls = _CLIENT_CLASSES.setdefault(key, cls)
-            return cls
-
-        ClientCreator._create_client_class = shared_class
-        ClientCreator._aws_essentials_shared = True
 
 
 def describe_error(error: Exception, service: str, operation: str) -> ReadFailed:
@@ -258,7 +226,12 @@ class AWS:
             return self._session
         with self._session_lock:
             if self._session is None:
-                self._session = self._new_session()
+                session = self._new_session()
+                # Registered on the session, these are copied into every client it builds.
+                session.events.register("before-parameter-build", _remember_params)
+                session.events.register("before-call", self._count_call)
+                session.events.register("before-send", self._count_request)
+                self._session = session
             return self._session
 
     def _new_session(self) -> Any:
@@ -369,6 +342,9 @@ class AWS:
             options["inject_host_prefix"] = False
             if service in ("s3", "s3control"):
                 options["s3"] = {"addressing_style": "path"}
+        if not _environment_proxies():
+            # Saying so spares botocore a scan of the whole environment for every client it builds.
+            options["proxies"] = {}
         return Config(**options)
 
     def client(self, service: str, region: str | None = None) -> Any:
@@ -390,13 +366,11 @@ class AWS:
         )
         if self.target.endpoint and service == "s3control":
             keep_endpoint_host(client)
-        client.meta.events.register("before-parameter-build", _remember_params)
-        client.meta.events.register("before-call", partial(self._count_call, region))
-        client.meta.events.register("before-send", self._count_request)
         return client
 
-    def _count_call(self, region: str, model: Any, params: Any = None, context: Any = None, **_: Any) -> None:
+    def _count_call(self, model: Any, params: Any = None, context: Any = None, **_: Any) -> None:
         service = model.service_model.service_name
+        region = (context or {}).get("client_region") or ""
         # The call's own parameters (the serialized request may leave some in the host name).
         sent = (context or {}).get("aws_essentials_params")
         if sent is None:
@@ -608,11 +582,21 @@ class AWS:
             return self._pool
 
     def close(self) -> None:
-        """Stop this object's region pool and drop its clients (the read cache stays readable)."""
+        """Stop this object's region pool and close its clients' connections (the read cache stays readable)."""
         if self._pool:
             self._pool.shutdown(wait=False, cancel_futures=True)
         with self._session_lock:
-            self._clients = {}
+            clients, self._clients = self._clients, {}
+        for client in clients.values():
+            client.close()  # kept-alive connections would otherwise wait for the garbage collector
+
+
+@lru_cache(maxsize=1)
+def _environment_proxies() -> dict[str, str]:
+    """The proxies botocore would find (HTTPS_PROXY and the like, or the OS's), read once per process."""
+    from urllib.request import getproxies
+
+    return getproxies()
 
 
 def _remember_params(params: Any = None, context: Any = None, **_: Any) -> None:
