@@ -171,7 +171,8 @@ def store(document: dict[str, Any], previous: dict[str, Any] | None = None) -> P
         steps[step_id] = now
     data = {"schema": SCHEMA, "account_id": account_id, "generated_at": document["generated_at"], "steps": steps}
     path = store_path(account_id)
-    write_private(path, json.dumps(data, indent=1, sort_keys=True) + "\n")
+    # Compact: only the wizard reads it, and an indented dump takes the pure-Python encoder.
+    write_private(path, json.dumps(data, sort_keys=True) + "\n")
     return path
 
 
