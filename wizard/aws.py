@@ -297,6 +297,14 @@ class AWS:
         credentials = self._get_session().get_credentials()
         return credentials.get_frozen_credentials().access_key if credentials else None
 
+    def frozen_credentials(self) -> Credentials | None:
+        """The credentials this run signs with right now (None without any), to hand to a worker."""
+        credentials = self._get_session().get_credentials()
+        if credentials is None:
+            return None
+        frozen = credentials.get_frozen_credentials()
+        return Credentials(frozen.access_key, frozen.secret_key, frozen.token)
+
     @property
     def credential_method(self) -> str:
         """How botocore found the credentials ("env", "sso", "shared-credentials-file", ...), or ""."""

@@ -8,6 +8,7 @@ with the reason and the others go on.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
@@ -86,13 +87,18 @@ def _accounts_under(aws: AWS, parent: str) -> list[dict]:
 
 def for_each_account(aws: AWS, members: list[Member], work: Callable[[AWS], Any],
                      role_name: str = "OrganizationAccountAccessRole", parallel: int = 4,
-                     on_done: Callable[[AccountRun], None] | None = None) -> list[AccountRun]:
-    """Run ``work(account_aws)`` in every account, ``parallel`` accounts at a time, in ``members`` order."""
+                     on_done: Callable[[AccountRun], None] | None = None,
+                     management_id: str | None = None) -> list[AccountRun]:
+    """Run ``work(account_aws)`` in every account, ``parallel`` accounts at a time, in ``members`` order.
+
+    ``management_id`` is ``aws``'s account id when the caller knows it already (saves a read).
+    """
     if not ROLE_NAME.match(role_name):
         raise StepError(f"'{role_name[:70]}' is not a role name", "role names use letters, digits and +=,.@_-")
+    management_id = management_id or aws.account_id
 
     def one(member: Member) -> AccountRun:
-        account_aws = aws if member.id == aws.account_id else aws.member(member.id, role_name)
+        account_aws = aws if member.id == management_id else aws.member(member.id, role_name)
         run = AccountRun(member, aws=account_aws)
         try:
             account_aws.identity()
@@ -107,6 +113,22 @@ def for_each_account(aws: AWS, members: list[Member], work: Callable[[AWS], Any]
         return list(pool.map(one, members))
 
 
+@dataclass
+class AccountFindings:
+    """One account's assessment in report form: plain data, so a worker process can send it back."""
+
+    items: list[dict[str, Any]]  # findings/v1 items, each with its account id
+    summary: dict[str, int]
+
+
+def account_findings(account_id: str, results: list) -> AccountFindings:
+    """The report form of ``results`` (``[wizard.assess.StepResult]``) for ``account_id``."""
+    from wizard.report import findings_document
+
+    document = findings_document(account_id, [], results)
+    return AccountFindings(document["findings"], document["summary"])
+
+
 def unreachable_finding(run: AccountRun) -> Finding:
     """The finding that stands for an account the run could not reach."""
     return Finding(
@@ -116,22 +138,28 @@ def unreachable_finding(run: AccountRun) -> Finding:
 
 
 def org_findings_document(management: AWS, runs: list[AccountRun], regions: list[str]) -> dict[str, Any]:
-    """One findings/v1 document for the organization, with a per-account summary table."""
+    """One findings/v1 document for the organization, with a per-account summary table.
+
+    Each run's ``result`` is the account's :class:`AccountFindings`, or its list of step results.
+    """
     from wizard.report import findings_document
 
-    findings, accounts, everything = [], [], []
+    findings, accounts = [], []
+    total: Counter[str] = Counter()
     for run in runs:
         if run.error:
-            step_findings = [unreachable_finding(run)]
-            items = [{"account_id": run.member.id, "step": "organization", **f.to_dict()} for f in step_findings]
+            unreachable = unreachable_finding(run)
+            found = AccountFindings([{"account_id": run.member.id, "step": "organization", **unreachable.to_dict()}],
+                                    summarize([unreachable]))
+        elif isinstance(run.result, AccountFindings):
+            found = run.result
         else:
-            document = findings_document(run.member.id, regions, run.result)
-            items = document["findings"]
-            step_findings = [f for r in run.result for f in r.findings]
-        everything += step_findings
-        findings += items
+            found = account_findings(run.member.id, run.result)
+        findings += found.items
+        total.update(found.summary)
         accounts.append({"account_id": run.member.id, "name": run.member.name, "error": run.error,
-                         "summary": summarize(step_findings)})
+                         "summary": found.summary})
     document = findings_document(management.account_id, regions, [], caller_arn=management.caller_arn)
-    document.update(summary=summarize(everything), findings=findings, accounts=accounts)
+    document.update(summary={status: total[status] for status in document["summary"]}, findings=findings,
+                    accounts=accounts)
     return document

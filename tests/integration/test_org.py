@@ -9,6 +9,15 @@ from steps.base import StepError
 from tests.helpers import open_aws
 from wizard.assess import assess
 from wizard.org import for_each_account, list_members, org_findings_document
+from wizard.org_workers import assess_organization
+
+
+def delete_access_role(aws, member_id: str) -> None:
+    """In that member, someone deleted the role the management account uses to get in."""
+    iam = aws.member(member_id).client("iam")
+    for attached in iam.list_attached_role_policies(RoleName="OrganizationAccountAccessRole")["AttachedPolicies"]:
+        iam.detach_role_policy(RoleName="OrganizationAccountAccessRole", PolicyArn=attached["PolicyArn"])
+    iam.delete_role(RoleName="OrganizationAccountAccessRole")
 
 
 def test_members_listed_management_first(account):
@@ -43,11 +52,7 @@ def test_check_every_account_and_survive_an_unreachable_one(account):
     sb = account("org")
     aws = open_aws(sb)
     broken = sb.member_account_ids[1]
-    # In that member, someone deleted the role the management account uses to get in.
-    iam = aws.member(broken).client("iam")
-    for attached in iam.list_attached_role_policies(RoleName="OrganizationAccountAccessRole")["AttachedPolicies"]:
-        iam.detach_role_policy(RoleName="OrganizationAccountAccessRole", PolicyArn=attached["PolicyArn"])
-    iam.delete_role(RoleName="OrganizationAccountAccessRole")
+    delete_access_role(aws, broken)
 
     runs = for_each_account(aws, list_members(aws), lambda member_aws: assess(member_aws, [contacts]))
     by_id = {r.member.id: r for r in runs}
@@ -61,3 +66,30 @@ def test_check_every_account_and_survive_an_unreachable_one(account):
     assert rows[broken]["summary"]["UNKNOWN"] == 1 and rows[broken]["error"]
     assert all(rows[r.member.id]["summary"]["PASS"] + rows[r.member.id]["summary"]["FAIL"] >= 3 for r in reached)
     assert {f["account_id"] for f in document["findings"]} == {sb.account_id, *sb.member_account_ids}
+
+
+def _by_account(runs) -> dict:
+    return {run.member.id: (run.error, sorted(str(sorted(item.items())) for item in run.result.items)
+                            if run.result else []) for run in runs}
+
+
+def test_worker_processes_find_what_one_process_finds(account):
+    """`check --org` spreads members over worker processes; the findings must not depend on it."""
+    sb = account("org")
+    aws = open_aws(sb)
+    broken = sb.member_account_ids[0]
+    delete_access_role(aws, broken)
+    members = list_members(aws)
+
+    in_process, _ = assess_organization(aws, members, [contacts], "OrganizationAccountAccessRole", workers=0)
+    spread, stats = assess_organization(aws, members, [contacts], "OrganizationAccountAccessRole", workers=2)
+
+    assert [run.member.id for run in spread] == [m.id for m in members]  # management first, order kept
+    assert _by_account(spread) == _by_account(in_process)
+    by_id = {run.member.id: run for run in spread}
+    assert "could not assume" in by_id[broken].error
+    assert all(by_id[m].result.summary["PASS"] + by_id[m].result.summary["FAIL"] >= 3
+               for m in sb.member_account_ids if m != broken)
+    # The workers report the calls they made, for the benchmarks: each reached member read its contacts.
+    assert stats.calls[("account", "GetAlternateContact")] >= 3 * (len(sb.member_account_ids) - 1)
+    assert stats.repeated_reads == {}

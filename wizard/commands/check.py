@@ -12,7 +12,7 @@ from typing import Any
 
 from steps.base import StepError
 from wizard.commands.common import PROG, add_target_options, open_aws, selected_steps, write_output
-from wizard.commands.org_options import add_org_options, org_scope, run_org
+from wizard.commands.org_options import add_org_options, org_scope
 
 FORMATS = ("table", "json", "markdown", "html", "ocsf")
 FAIL_ON = ("any", "critical", "high", "medium", "low")
@@ -84,15 +84,17 @@ def run(args: argparse.Namespace) -> int:
 def run_organization(args: argparse.Namespace, steps: list, scope: Any) -> int:
     """``check --org``: one report over every chosen account, with a per-account summary.
 
+    Member accounts are assessed in worker processes, one per core (wizard/org_workers.py).
+
     An account whose role cannot be assumed is one UNKNOWN finding with the reason; the run goes on.
     Exit 3 when a finding of any account FAILs (at ``--fail-on``'s severity).
     """
-    from wizard.assess import assess
-    from wizard.org import org_findings_document
+    from wizard.org import list_members, org_findings_document
+    from wizard.org_workers import assess_organization
     from wizard.report import RENDERERS, render_html
 
     aws = open_aws(args)
-    runs = run_org(aws, scope, lambda account_aws: assess(account_aws, steps))
+    runs, _ = assess_organization(aws, list_members(aws, scope.accounts, scope.ou), steps, scope.role)
     document = org_findings_document(aws, runs, aws.regions())
     if args.format == "html":
         # Fixes are planned per account; the report lists the failures and the wizard plans each account.
