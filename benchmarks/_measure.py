@@ -4,6 +4,10 @@ Runs the real command line (`wizard.__main__.main`) with the report sent to /dev
 one JSON line: wall time of the command, exit code, API calls by service and operation (counted by
 the botocore ``before-call`` event in wizard/aws.py), HTTP requests (retries included), identical
 reads sent twice, and the peak resident memory of this process (``ru_maxrss``).
+
+`check --org` assesses member accounts in worker processes (wizard/org_workers.py): their calls
+come back with their results and are added here; their CPU is added to this process's, and the
+largest worker's peak memory is reported apart.
 """
 
 from __future__ import annotations
@@ -29,6 +33,17 @@ def main(argv: list[str]) -> int:
         made.append(self)
 
     wizard.aws.AWS.__init__ = tracking_init
+    import wizard.org_workers
+
+    worker_stats: list = []
+    assess_organization = wizard.org_workers.assess_organization
+
+    def tracking_assess_organization(*args, **kwargs):
+        runs, stats = assess_organization(*args, **kwargs)
+        worker_stats.append(stats)
+        return runs, stats
+
+    wizard.org_workers.assess_organization = tracking_assess_organization
     imported = time.perf_counter()
     sink = open(os.devnull, "w")
     stdout, sys.stdout = sys.stdout, sink
@@ -50,7 +65,14 @@ def main(argv: list[str]) -> int:
             accounts.add(account)
             for key, n in aws.repeated_reads().items():
                 repeated[f"{account} {' '.join(key)}"] = n
+    for stats in worker_stats:
+        calls.update({f"{s}.{o}": n for (s, o), n in stats.calls.items()})
+        requests += stats.requests
+        for key, n in stats.repeated_reads.items():
+            repeated[" ".join(key)] = n
+        accounts.update(stats.accounts)
     usage = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({
         "argv": argv,
         "exit_code": code,
@@ -63,7 +85,8 @@ def main(argv: list[str]) -> int:
         "duplicate_reads": sum(n - 1 for n in repeated.values()),
         "duplicates": repeated,
         "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
-        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+        "worker_peak_rss_mb": round(workers.ru_maxrss / 1024, 1),
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime + workers.ru_utime + workers.ru_stime, 2),
     }))
     return 0
 

@@ -60,7 +60,9 @@ class SandboxProcess:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def child_env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        # Without PYTHONDONTWRITEBYTECODE (set on some build machines): an installed copy has its
+        # bytecode compiled, so measured runs should not compile the project's modules every time.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "PYTHONDONTWRITEBYTECODE"}
         env.update(self.env)
         env["AWS_EC2_METADATA_DISABLED"] = "true"
         return env
