@@ -42,13 +42,14 @@ def series(sandbox: SandboxProcess, label: str, argv: list[str], repeat: int) ->
         "median_seconds": round(statistics.median(seconds), 2), "best_seconds": round(min(seconds), 2),
         "runs_seconds": seconds, "api_calls": last["api_calls"], "http_requests": last["http_requests"],
         "accounts": last["accounts"], "duplicate_reads": max(r["duplicate_reads"] for r in runs),
-        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs), "exit_code": last["exit_code"],
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+        "worker_peak_rss_mb": max(r.get("worker_peak_rss_mb", 0) for r in runs), "exit_code": last["exit_code"],
         "cpu_seconds": last["cpu_seconds"], "sandbox_cpu_seconds": last["sandbox_cpu_seconds"],
         "calls_by_service": dict(by_service.most_common()), "calls_by_operation": last["calls_by_operation"],
     }
     print(f"  {label}: median {result['median_seconds']} s (best {result['best_seconds']}, first "
           f"{result['first_run_seconds']}), {result['api_calls']} calls, {result['duplicate_reads']} duplicate "
-          f"reads, peak {result['peak_rss_mb']} MB, CPU {result['cpu_seconds']} s (sandbox {result['sandbox_cpu_seconds']} s)",
+          f"reads, peak {result['peak_rss_mb']} MB (largest child process {result['worker_peak_rss_mb']} MB), CPU {result['cpu_seconds']} s (sandbox {result['sandbox_cpu_seconds']} s)",
           flush=True)
     return result
 
