@@ -17,6 +17,7 @@ from wizard.commands.common import PROG, Parser, UsageError, add_target_options
 
 # Each command is a module in wizard/commands/ with register(subparsers) and run(args) -> int.
 COMMANDS = ("check", "plan", "fix", "history", "undo", "profiles", "sandbox", "demo", "permissions")
+READ_ONLY_COMMANDS = frozenset({"check", "plan", "history", "permissions"})  # they never write to AWS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return the exit code."""
     parser = build_parser()
+    command = "wizard"
     try:
         args = parser.parse_args(argv)
         command = args.command or "wizard"
@@ -49,8 +51,12 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     except KeyboardInterrupt as stop:
-        print(f"{PROG}: {'terminated' if isinstance(stop, Terminated) else 'interrupted'}; the journal records "
-              "every change that was sent (`aws-essentials history`)", file=sys.stderr)
+        what = "terminated" if isinstance(stop, Terminated) else "interrupted"
+        if command in READ_ONLY_COMMANDS:
+            print(f"{PROG}: {what}; nothing was changed ({command} only reads)", file=sys.stderr)
+        else:
+            print(f"{PROG}: {what}; the journal records every change that was sent (`aws-essentials history`)",
+                  file=sys.stderr)
         return 143 if isinstance(stop, Terminated) else 130
     except Exception as error:  # noqa: BLE001 - no traceback reaches a user; it goes to a file
         path = _save_crash()

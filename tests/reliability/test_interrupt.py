@@ -1,6 +1,7 @@
 """Interruption: a real `aws-essentials fix --yes` process is killed (SIGINT or SIGTERM) at random
 points of its apply, many times, against the in-process sandbox. After every kill the journal parses,
 every change it records as done is in the account, and the next run reports the interrupted change.
+A stopped `check --org` ends at once, says so in one line and leaves none of its worker processes.
 
 Figures (kills tried, where they landed) are printed with `pytest -s`.
 """
@@ -116,3 +117,56 @@ def test_killed_fix_keeps_the_journal_valid_and_true(account, tmp_path):
     assert not _planned_calls(sb)
     assert figures["kills"] >= KILLS * 2 // 3
     print(f"\n[figures] interruptions: {figures}")
+
+
+def _process_state(pid: int) -> tuple[int, str] | None:
+    """(parent pid, state letter) of a live process (Linux /proc), or None once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[1]), fields[0]
+
+
+def _children(pid: int) -> list[int]:
+    """The running child processes of ``pid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            state = _process_state(int(entry.name))
+            if state and state[0] == pid and state[1] != "Z":
+                found.append(int(entry.name))
+    return found
+
+
+# `python -m wizard check --org` with Ctrl-C raising KeyboardInterrupt even when this test runs
+# where SIGINT is ignored (a background job of a non-interactive shell, as CI may be).
+ORG_CHECK = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+             "sys.argv = ['aws-essentials', 'check', '--org']; runpy.run_module('wizard', run_name='__main__')")
+
+
+def test_stopped_org_check_leaves_no_worker_behind(account):
+    """`check --org` runs members in worker processes; SIGTERM or Ctrl-C stops them with it."""
+    sb = account("org")
+    sb.set_latency(150)  # long enough a run that the workers are caught working
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for sig, code, word in ((signal.SIGTERM, 143, "terminated"), (signal.SIGINT, 130, "interrupted")):
+        proc = subprocess.Popen([sys.executable, "-c", ORG_CHECK], cwd=ROOT, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        workers: list[int] = []
+        while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+            workers = _children(proc.pid)
+        assert len(workers) == 2, "the org check did not start its two workers"
+        time.sleep(0.5)
+        proc.send_signal(sig)
+        signalled = time.monotonic()
+        out, err = proc.communicate(timeout=60)
+        # At once, not after the workers finish their accounts (15 s and more at this latency).
+        assert time.monotonic() - signalled < 8
+        assert proc.returncode == code, err
+        assert err.strip().splitlines() == [f"aws-essentials: {word}; nothing was changed (check only reads)"]
+        assert "Traceback" not in out
+        time.sleep(0.2)
+        assert [w for w in workers if (_process_state(w) or (0, "Z"))[1] != "Z"] == []
