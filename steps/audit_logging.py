@@ -90,7 +90,7 @@ INFO = StepInfo(
         "cloudtrail:StopLogging", "cloudtrail:PutEventSelectors",
         "config:PutConfigurationRecorder", "config:DeleteConfigurationRecorder", "config:PutDeliveryChannel",
         "config:DeleteDeliveryChannel", "config:StartConfigurationRecorder", "config:StopConfigurationRecorder",
-        "guardduty:CreateDetector", "guardduty:UpdateDetector",
+        "guardduty:CreateDetector", "guardduty:UpdateDetector", "guardduty:DeleteDetector",
         "securityhub:EnableSecurityHub", "securityhub:DisableSecurityHub", "securityhub:BatchEnableStandards",
         "securityhub:BatchDisableStandards",
         "sns:CreateTopic", "sns:DeleteTopic", "sns:Subscribe",
@@ -1001,11 +1001,13 @@ def _guardduty_changes(detectors: Any, region: str) -> list[Change]:
             Call("guardduty", "UpdateDetector", {"DetectorId": detector_id, "Enable": True}, region),
             before="DISABLED", after="ENABLED", cost_note=COST_GUARDDUTY,
             undo=Call("guardduty", "UpdateDetector", {"DetectorId": detector_id, "Enable": False}, region))]
+    key = f"guardduty-{region}"
     return [Change(
         f"Turn on GuardDuty threat detection in {region}.",
         Call("guardduty", "CreateDetector", {"Enable": True, "FindingPublishingFrequency": "FIFTEEN_MINUTES"}, region),
-        after="ENABLED", cost_note=COST_GUARDDUTY,
-        undo_note="Suspend or delete the detector (its id is in the journal's response) with guardduty:DeleteDetector.")]
+        after="ENABLED", cost_note=COST_GUARDDUTY, key=key,
+        # The new detector's id is known once it exists; the journal records the undo with it.
+        undo=Call("guardduty", "DeleteDetector", {"DetectorId": Ref(key, "DetectorId")}, region))]
 
 
 def _securityhub_changes(hub: Mapping[str, Any], region: str, account_id: str) -> list[Change]:

@@ -1,10 +1,10 @@
-"""`aws-essentials undo` restores the recorded before-state exactly, for three kinds of change."""
+"""`aws-essentials undo` restores the recorded before-state exactly, for four kinds of change."""
 
 from __future__ import annotations
 
 import pytest
 
-from steps import keys, s3, vpc
+from steps import audit_logging, keys, s3, vpc
 from tests.helpers import fix, open_aws
 from wizard.__main__ import main
 from wizard.journal import Journal
@@ -78,3 +78,18 @@ def test_undo_of_the_account_public_access_block(account, scenario):
     assert account_block() != before
     undo(entry_for(aws, "PutPublicAccessBlock", AccountId=sb.account_id).id)
     assert account_block() == before
+
+
+def test_undo_of_a_new_guardduty_detector_deletes_that_detector(account):
+    """The detector's id exists only once it is made: the journal records the undo with it."""
+    sb = account("insecure")
+    aws = open_aws(sb)
+    _, result = fix(aws, audit_logging)
+    assert result.ok
+    entry = entry_for(aws, "CreateDetector")
+    region = entry.change["call"]["region"]
+    guardduty = aws.client("guardduty", region)
+    (detector_id,) = guardduty.list_detectors()["DetectorIds"]
+    assert entry.change["undo"]["params"] == {"DetectorId": detector_id}
+    undo(entry.id)
+    assert guardduty.list_detectors()["DetectorIds"] == []
