@@ -64,12 +64,13 @@ INFO = StepInfo(
         "sso:ListManagedPoliciesInPermissionSet", "sso:ListAccountAssignments",
         "identitystore:ListGroups", "identitystore:ListUsers", "identitystore:ListGroupMemberships",
     ),
-    # Creations whose ids come from AWS's answer have an undo_note, not an undo call: only the
-    # assignment of existing ids can be undone by the wizard (DeleteAccountAssignment).
+    # What a fix creates is undone by deleting it; the ids come from AWS's answers, and the
+    # journal records each undo call with them (Refs).
     writes=(
-        "sso:CreatePermissionSet", "sso:AttachManagedPolicyToPermissionSet", "sso:CreateAccountAssignment",
-        "sso:DeleteAccountAssignment", "identitystore:CreateGroup", "identitystore:CreateUser",
-        "identitystore:CreateGroupMembership",
+        "sso:CreatePermissionSet", "sso:DeletePermissionSet", "sso:AttachManagedPolicyToPermissionSet",
+        "sso:DetachManagedPolicyFromPermissionSet", "sso:CreateAccountAssignment", "sso:DeleteAccountAssignment",
+        "identitystore:CreateGroup", "identitystore:DeleteGroup", "identitystore:CreateUser",
+        "identitystore:DeleteUser", "identitystore:CreateGroupMembership", "identitystore:DeleteGroupMembership",
     ),
     inputs=(
         Input("cli_profile", "CLI profile name", _validate_profile, required=False, default="admin",
@@ -317,13 +318,14 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             call=Call("sso-admin", "CreatePermissionSet", {"InstanceArn": arn, "Name": name, "Description": description,
                                                            "SessionDuration": duration}, region),
             key=key, after={"Name": name, "SessionDuration": duration},
-            undo_note="Delete it with sso-admin DeletePermissionSet; its ARN is in this change's journal entry."))
+            undo=Call("sso-admin", "DeletePermissionSet",
+                      {"InstanceArn": arn, "PermissionSetArn": Ref(key, "PermissionSet.PermissionSetArn")}, region)))
+        attach = {"InstanceArn": arn, "PermissionSetArn": Ref(key, "PermissionSet.PermissionSetArn"),
+                  "ManagedPolicyArn": policy}
         changes.append(Change(
             reason=f"Give {name} the managed policy {policy.rsplit('/', 1)[-1]}.",
-            call=Call("sso-admin", "AttachManagedPolicyToPermissionSet",
-                      {"InstanceArn": arn, "PermissionSetArn": Ref(key, "PermissionSet.PermissionSetArn"),
-                       "ManagedPolicyArn": policy}, region),
-            after=policy, undo_note="Undone by deleting the permission set."))
+            call=Call("sso-admin", "AttachManagedPolicyToPermissionSet", attach, region),
+            after=policy, undo=Call("sso-admin", "DetachManagedPolicyFromPermissionSet", attach, region)))
         return Ref(key, "PermissionSet.PermissionSetArn")
 
     admin = _set_with(state, (ADMIN_POLICY,))
@@ -340,7 +342,8 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             call=Call("identitystore", "CreateGroup", {"IdentityStoreId": store, "DisplayName": ADMIN_GROUP,
                                                       "Description": "Administrators of the AWS accounts"}, region),
             key="admin-group", after={"DisplayName": ADMIN_GROUP},
-            undo_note="Delete it with identitystore DeleteGroup; its GroupId is in this change's journal entry."))
+            undo=Call("identitystore", "DeleteGroup",
+                      {"IdentityStoreId": store, "GroupId": Ref("admin-group", "GroupId")}, region)))
         group_id = Ref("admin-group", "GroupId")
 
     user_name = (answers.get("user_name") or "").strip()
@@ -355,25 +358,25 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
                     "Name": {"GivenName": given, "FamilyName": family},
                     "Emails": [{"Value": answers["email"].strip(), "Type": "work", "Primary": True}]}, region),
                 key="first-user", after={"UserName": user_name},
-                undo_note="Delete the user with identitystore DeleteUser; the UserId is in the journal entry."))
+                undo=Call("identitystore", "DeleteUser",
+                          {"IdentityStoreId": store, "UserId": Ref("first-user", "UserId")}, region)))
             user_id = Ref("first-user", "UserId")
         members = state.get("members", {}).get(group_id, []) if isinstance(group_id, str) else []
         if not isinstance(user_id, str) or user_id not in (members if isinstance(members, list) else []):
             params = {"IdentityStoreId": store, "GroupId": group_id, "MemberId": {"UserId": user_id}}
             changes.append(Change(
                 reason=f"Put {user_name} in the admin group.",
-                call=Call("identitystore", "CreateGroupMembership", params, region),
-                undo_note="Remove it with identitystore DeleteGroupMembership (MembershipId in the journal)."))
+                call=Call("identitystore", "CreateGroupMembership", params, region), key="admin-membership",
+                undo=Call("identitystore", "DeleteGroupMembership",
+                          {"IdentityStoreId": store, "MembershipId": Ref("admin-membership", "MembershipId")}, region)))
 
     if not assigned:
         params = {"InstanceArn": arn, "TargetId": account, "TargetType": "AWS_ACCOUNT",
                   "PermissionSetArn": admin_arn, "PrincipalType": "GROUP", "PrincipalId": group_id}
-        plain = all(isinstance(v, str) for v in params.values())
         changes.append(Change(
             reason=f"Give the admin group the {admin_name} permission set on account {account}.",
             call=Call("sso-admin", "CreateAccountAssignment", params, region),
-            undo=Call("sso-admin", "DeleteAccountAssignment", params, region) if plain else None,
-            undo_note="" if plain else "Undone by deleting the permission set or the group created above."))
+            undo=Call("sso-admin", "DeleteAccountAssignment", params, region)))
 
     local = _cli_change(state, answers, admin_name)
     if local:

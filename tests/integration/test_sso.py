@@ -104,3 +104,33 @@ def test_a_config_file_edited_after_the_plan_is_not_overwritten(account):
     result = apply_plan(aws, sso, new, answers)
     assert result.ok and open(config_file()).read().startswith(OTHER_PROFILES)
     assert statuses(aws)["cli-profile"] is Status.PASS
+
+
+def test_everything_the_setup_created_can_be_undone(account):
+    """Each creation records an undo call with the id AWS gave it; undoing them, newest first,
+    leaves Identity Center as it was before the fix."""
+    from wizard.__main__ import main
+    from wizard.journal import Journal
+
+    sb = account("insecure")
+    aws = open_aws(sb)
+    sb.console("enable_identity_center")
+    _, result = fix(aws, sso)
+    assert result.ok, result.failed and result.failed.detail
+    region = "us-east-1"
+    admin = boto3.client("sso-admin", endpoint_url=sb.endpoint_url, region_name=region)
+    store = boto3.client("identitystore", endpoint_url=sb.endpoint_url, region_name=region)
+    instance = admin.list_instances()["Instances"][0]
+    made = [e for e in Journal(aws.account_id).entries() if e.step == "sso" and e.ok and e.call.startswith(
+        ("sso-admin", "identitystore"))]
+    assert {e.call.split(".")[-1] for e in made} >= {"CreatePermissionSet", "AttachManagedPolicyToPermissionSet",
+                                                      "CreateGroup", "CreateUser", "CreateGroupMembership",
+                                                      "CreateAccountAssignment"}
+    for entry in reversed(made):
+        assert "Ref" not in str(entry.change["undo"]), entry.change["undo"]  # ids filled in
+        assert main(["undo", entry.id, "--yes"]) == 0, entry.call
+
+    assert admin.list_permission_sets(InstanceArn=instance["InstanceArn"])["PermissionSets"] == []
+    assert store.list_groups(IdentityStoreId=instance["IdentityStoreId"])["Groups"] == []
+    assert store.list_users(IdentityStoreId=instance["IdentityStoreId"])["Users"] == []
+    assert statuses(aws)["admin-group-assigned"] is Status.FAIL
