@@ -294,8 +294,8 @@ class AWS:
     @property
     def access_key_id(self) -> str | None:
         """The access key id this run signs with (no API call), or None when there are no credentials."""
-        credentials = self._get_session().get_credentials()
-        return credentials.get_frozen_credentials().access_key if credentials else None
+        credentials = self.frozen_credentials()
+        return credentials.access_key_id if credentials else None
 
     def frozen_credentials(self) -> Credentials | None:
         """The credentials this run signs with right now (None without any), to hand to a worker."""

@@ -27,20 +27,19 @@ _CLASSES: dict[tuple[str, str], type] = {}
 _MODELS: dict[tuple[str, int], tuple[Any, Any]] = {}
 _PROVIDERS: dict[tuple[int, int, frozenset], tuple[Any, Any, Any]] = {}
 _ALIASES: dict[str, str] = {}
-_applied: set[str] = set()
+_installed: frozenset[str] | None = None  # the parts in place, once share_client_parts has run
 
 
 def share_client_parts() -> frozenset[str]:
     """Install the sharing once per process; returns which parts are shared."""
-    if not _applied:
+    global _installed
+    if _installed is None:
         with _LOCK:
-            if not _applied:
-                for install in (_share_classes, _share_service_models, _share_endpoint_providers,
-                                _share_event_aliases, _share_handler_copy):
-                    if install():
-                        _applied.add(install.__name__.removeprefix("_share_"))
-                _applied.add("")  # marks "done" even when nothing could be installed
-    return frozenset(_applied - {""})
+            if _installed is None:
+                parts = (_share_classes, _share_service_models, _share_endpoint_providers,
+                         _share_event_aliases, _share_handler_copy)
+                _installed = frozenset(part.__name__.removeprefix("_share_") for part in parts if part())
+    return _installed
 
 
 def _shared(cache: dict, key: Any, build: Any) -> Any:

@@ -19,6 +19,7 @@ from wizard.aws import AWS, ReadFailed
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 OU_ID = re.compile(r"^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$")
 ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
+PARALLEL_ACCOUNTS = 8  # accounts in flight at a time; each runs its regions in the shared region pool
 
 
 @dataclass

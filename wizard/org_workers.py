@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from wizard.aws import AWS, Target
-from wizard.org import AccountFindings, AccountRun, Member, account_findings, for_each_account
+from wizard.org import PARALLEL_ACCOUNTS, AccountFindings, AccountRun, Member, account_findings, for_each_account
 
 ACCOUNTS_AT_ONCE = 4  # per worker process; with one worker per core, 8 in flight on two cores
 MIN_MEMBERS_FOR_WORKERS = 3  # fewer do not repay a worker's start-up (imports, models: ~0.5 s)
@@ -72,22 +72,16 @@ def assess_organization(aws: AWS, members: Sequence[Member], steps: Sequence[Any
     Each run's ``result`` is the account's :class:`~wizard.org.AccountFindings`. ``workers``
     overrides :func:`worker_count` (0: everything in this process, with threads).
     """
-    from wizard.assess import assess
-
     management = [m for m in members if m.id == aws.account_id]
     others = [m for m in members if m.id != aws.account_id]
     workers = worker_count(len(others)) if workers is None else min(workers, len(others))
 
     def findings_of(account_aws: AWS) -> AccountFindings:
-        try:
-            return account_findings(account_aws.account_id, assess(account_aws, steps))
-        finally:
-            if account_aws is not aws:
-                account_aws.close()
+        return assess_account(account_aws, steps, close=account_aws is not aws)
 
     stats = WorkerStats()
     if workers < 1:
-        runs = for_each_account(aws, list(members), findings_of, role_name=role, parallel=2 * ACCOUNTS_AT_ONCE)
+        runs = for_each_account(aws, list(members), findings_of, role_name=role, parallel=PARALLEL_ACCOUNTS)
         return runs, stats
     jobs = [Job(_frozen_target(aws), aws.account_id, aws.requested_regions, tuple(others[i::workers]), role,
                 tuple(step.INFO.id for step in steps)) for i in range(workers)]
@@ -105,6 +99,17 @@ def assess_organization(aws: AWS, members: Sequence[Member], steps: Sequence[Any
     finally:
         own.shutdown(wait=False)  # after an interruption, do not wait for the management account
     return [by_id[m.id] for m in members], stats
+
+
+def assess_account(account_aws: AWS, steps: Sequence[Any], close: bool = True) -> AccountFindings:
+    """One account's findings; with ``close``, its clients' connections are closed afterwards."""
+    from wizard.assess import assess
+
+    try:
+        return account_findings(account_aws.account_id, assess(account_aws, steps))
+    finally:
+        if close:
+            account_aws.close()
 
 
 def _run_jobs(jobs: list[Job]) -> list[tuple[list[AccountRun], WorkerStats]]:
@@ -154,7 +159,6 @@ def _frozen_target(aws: AWS) -> Target:
 def _assess_job(job: Job) -> tuple[list[AccountRun], WorkerStats]:
     """In a worker: assess the job's members through the management account's credentials."""
     from steps import STEPS
-    from wizard.assess import assess
 
     steps = [step for step in STEPS if step.INFO.id in job.step_ids]
     management = AWS(job.target, regions=job.regions)
@@ -163,10 +167,7 @@ def _assess_job(job: Job) -> tuple[list[AccountRun], WorkerStats]:
 
     def findings_of(account_aws: AWS) -> AccountFindings:
         seen.append(account_aws)
-        try:
-            return account_findings(account_aws.account_id, assess(account_aws, steps))
-        finally:
-            account_aws.close()
+        return assess_account(account_aws, steps)
 
     try:
         runs = for_each_account(management, list(job.members), findings_of, role_name=job.role,

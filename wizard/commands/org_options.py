@@ -14,7 +14,6 @@ from typing import Any, Callable
 from wizard.commands.common import UsageError, split_list
 
 DEFAULT_ROLE = "OrganizationAccountAccessRole"
-PARALLEL_ACCOUNTS = 8  # accounts at a time; each runs its regions in the shared region pool
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ def run_org(aws: Any, scope: OrgScope, work: Callable[[Any], Any], keep_clients:
     Unless ``keep_clients``, each member account's clients are dropped once its work is done, so
     memory stays that of the accounts in flight rather than of all of them.
     """
-    from wizard.org import for_each_account, list_members
+    from wizard.org import PARALLEL_ACCOUNTS, for_each_account, list_members
 
     members = list_members(aws, scope.accounts, scope.ou)
 

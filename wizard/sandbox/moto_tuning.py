@@ -25,8 +25,7 @@ def install() -> None:
     import moto.backends as backends
     import moto.core.responses as responses
 
-    method_names = lru_cache(maxsize=None)(responses.method_names_from_class)
-    responses.method_names_from_class = lambda clazz: method_names(clazz)
+    responses.method_names_from_class = lru_cache(maxsize=None)(responses.method_names_from_class)
     modules = tuple(backends.list_of_moto_modules())
     backends.list_of_moto_modules = lambda: modules
     _installed = True
