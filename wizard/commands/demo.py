@@ -1,6 +1,8 @@
 """`aws-essentials demo`: the wizard on the embedded sandbox account (scenario `insecure`).
 
-The first screen appears at once; the sandbox (moto, boto3) starts in a worker behind it.
+The first screen appears at once; the sandbox (moto, boto3) starts in a worker behind it. The whole
+run lives in a temporary home (``wizard.contained_home``): the AWS config the `sso` step writes,
+the keyring, the journal and the last run never touch the user's own files, and are removed at exit.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import argparse
 import os
 from typing import Any
 
+from steps.base import StepError
 from wizard.commands.common import UsageError
 
 # The sandbox's scenarios (wizard.sandbox.SCENARIOS; importing that package costs ~0.4 s, so the
@@ -48,13 +51,33 @@ def connect_sandbox(scenario: str) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from wizard.app import WizardApp
+    from wizard.contained_home import ContainedHome
 
     if args.scenario not in SCENARIO_NAMES:
         raise UsageError(f"unknown scenario '{args.scenario}'; choose one of: {', '.join(SCENARIO_NAMES)}")
+    # Before anything reads HOME, the AWS files or the keyring: nothing below may see the real ones.
+    with ContainedHome() as home:
+        try:
+            code = _run_contained(args)
+        except (StepError, KeyboardInterrupt):
+            raise
+        except Exception as error:  # noqa: BLE001 - the crash log stays inside the demo's home, kept
+            from wizard.__main__ import _save_crash
+
+            home.keep = True
+            raise StepError(f"the demo stopped on an unexpected error: {type(error).__name__}: {error}",
+                            f"details in {_save_crash()}; the demo's temporary home {home.path} is kept for "
+                            "you to look at (remove it when done)") from None
+    print(home.removed_note())
+    return code
+
+
+def _run_contained(args: argparse.Namespace) -> int:
     if getattr(args, "plain", False):
         from wizard.plain import run_plain_demo
 
         return run_plain_demo(args.scenario)
+    from wizard.app import WizardApp
+
     WizardApp(lambda: connect_sandbox(args.scenario)).run()
     return 0

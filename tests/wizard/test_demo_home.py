@@ -1,0 +1,162 @@
+"""`demo` (TUI and plain mode) writes nothing outside its own temporary home.
+
+Both walks go through the real `aws-essentials demo` entry with HOME, the XDG folders, the AWS
+config/credentials files and the state folder pointed at an empty folder, apply the `sso` step's
+plan (which writes a CLI profile to the AWS config file) and the `contacts` step, and then find that
+folder, the working directory and the keyring as empty as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import keyring
+import pytest
+
+from steps import by_id
+from tests.helpers import DEMO_ANSWERS
+from tests.wizard.tui import apply_current, assessed, fill, screen_name, wait_for
+from wizard import plain
+from wizard.__main__ import main
+from wizard.app import WizardApp
+from wizard.widgets.plan import ActionButton
+
+APPLIED = ("contacts", "sso")
+
+
+class _SharedSandbox:
+    """The test session's sandbox in place of a new one (two moto servers would share moto's state)."""
+
+    def __init__(self, sb, scenario="insecure", **_kw):
+        self._sb, self._scenario = sb, scenario
+
+    def start(self):
+        self._sb.reset(self._scenario)
+        return self
+
+    def stop(self):  # the session's sandbox outlives the demo
+        pass
+
+    def __getattr__(self, name):
+        return getattr(self._sb, name)
+
+
+@pytest.fixture
+def user_home(account, tmp_path, monkeypatch):
+    """An empty folder as the user's HOME, XDG folders, AWS files and state; an empty cwd; the sandbox."""
+    import wizard.sandbox
+
+    sb = account("insecure")
+    home, cwd = tmp_path / "user-home", tmp_path / "cwd"
+    home.mkdir()
+    cwd.mkdir()
+    for name, sub in {"HOME": "", "XDG_CONFIG_HOME": ".config", "XDG_STATE_HOME": ".local/state",
+                      "XDG_DATA_HOME": ".local/share", "XDG_CACHE_HOME": ".cache",
+                      "AWS_CONFIG_FILE": ".aws/config", "AWS_SHARED_CREDENTIALS_FILE": ".aws/credentials",
+                      "AWS_ESSENTIALS_STATE_DIR": "state", "AWS_ESSENTIALS_CONFIG_DIR": "config"}.items():
+        monkeypatch.setenv(name, str(home / sub) if sub else str(home))
+    monkeypatch.chdir(cwd)
+    monkeypatch.setattr(wizard.sandbox, "Sandbox", lambda scenario, **kw: _SharedSandbox(sb, scenario, **kw))
+    users_keyring = keyring.get_keyring()  # the in-memory keyring conftest gives every test
+    seen: dict[str, str] = {}
+    yield sb, seen
+    assert sorted(str(p.relative_to(tmp_path)) for p in home.rglob("*")) == [], "the demo wrote into HOME"
+    assert list(cwd.iterdir()) == [], "the demo wrote into the working directory"
+    assert users_keyring._items == {}, "the demo stored a secret in the user's keyring"  # noqa: SLF001
+    assert keyring.get_keyring() is users_keyring, "the user's keyring is back after the demo"
+    # what the walk saw while it ran: the CLI profile was written, inside the temporary home
+    written = Path(seen["config"])
+    assert "[profile admin]" in seen["text"] and not written.is_relative_to(home)
+    assert not written.exists(), "the temporary home is removed at exit"
+
+
+def _remember_config(seen):
+    path = os.environ["AWS_CONFIG_FILE"]
+    seen["config"] = path
+    seen["text"] = Path(path).read_text()
+
+
+@pytest.mark.timeout(600)
+def test_tui_demo_walk_writes_nothing_outside_its_home(user_home, monkeypatch, capsys):
+    sb, seen = user_home
+
+    async def walk(app):
+        async with app.run_test(size=(100, 32)) as pilot:
+            await assessed(pilot, timeout=300)
+            account_id = app.identity.account_id
+            for step_id in APPLIED:
+                app.go_to_step(step_id)
+                await wait_for(pilot, lambda: screen_name(app) == "StepScreen" and step_id not in app.running)
+                for _ in range(3):  # console-only prerequisites (Identity Center): simulated, then re-checked
+                    todo = [b.wizard_action.split(":", 1)[1] for b in app.screen.query(ActionButton)
+                            if b.wizard_action.startswith("simulate:")]
+                    if not todo:
+                        break
+                    app.simulate_console(todo[0], step_id)
+                    await wait_for(pilot, lambda: step_id not in app.running, what=f"{step_id} re-check")
+                await fill(pilot, DEMO_ANSWERS[step_id])
+                assert app.plan_for(step_id).automatic, step_id
+                await apply_current(pilot, account_id)
+                assert screen_name(app) == "ApplyScreen", f"{step_id}: {getattr(app.screen, 'message', '')}"
+                await pilot.press("escape")
+                await wait_for(pilot, lambda: screen_name(app) == "StepScreen" and step_id not in app.running)
+                assert not app.plan_for(step_id).automatic, step_id
+            _remember_config(seen)
+            await app.action_quit()
+
+    def run_with_pilot(app, *args, **kwargs):  # `demo` runs the app; the test drives it through Pilot
+        asyncio.run(walk(app))
+
+    monkeypatch.setattr(WizardApp, "run", run_with_pilot)
+    assert main(["demo"]) == 0
+    assert "temporary home" in capsys.readouterr().out
+
+
+class _ScriptedWalk(plain.PlainWizard):
+    """The plain walk with a person's answers: skip every step but contacts and sso, apply those."""
+
+    sandbox = None
+
+    def __init__(self, aws, **kw):
+        super().__init__(aws, **kw)
+        self.labels = {item.label: DEMO_ANSWERS[s][item.name] for s in APPLIED for item in by_id(s).INFO.inputs}
+        self.step = ""
+
+    def run(self):
+        self.sandbox.console("enable_identity_center")  # the console-only prerequisite of the sso plan
+        return super().run()
+
+    def walk_step(self, number, result):
+        self.step = result.step.INFO.id
+        return super().walk_step(number, result)
+
+    def _ask(self, message, build, **kw):
+        values = [c.value for c in kw.get("choices", [])]
+        if values and self.step not in APPLIED:
+            return "skip"
+        if message.endswith(": what now?"):
+            return "answer" if "answer" in values and self.step not in self.answers else "skip"
+        if message.startswith("Apply these"):
+            return "apply"
+        if message.startswith("Account id to confirm"):
+            return self.aws.account_id
+        label = message.removesuffix(" (optional)")
+        if label in self.labels:
+            return self.labels[label]
+        raise AssertionError(f"unexpected prompt: {message}")
+
+
+@pytest.mark.timeout(600)
+def test_plain_demo_walk_writes_nothing_outside_its_home(user_home, monkeypatch, capsys):
+    sb, seen = user_home
+    _ScriptedWalk.sandbox = sb
+    monkeypatch.setattr(plain, "has_tty", lambda: True)
+    monkeypatch.setattr(plain, "PlainWizard", _ScriptedWalk)
+    real_summary = _ScriptedWalk.summary
+    monkeypatch.setattr(_ScriptedWalk, "summary", lambda self: (_remember_config(seen), real_summary(self)))
+    assert main(["demo", "--plain"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("All changes were made and journalled") == len(APPLIED), out[-3000:]
+    assert "temporary home" in out
