@@ -1,8 +1,11 @@
 """Secrets the wizard keeps: the one place the application touches the OS keyring.
 
 - Access keys the wizard stores (a rotated key of the caller's own profile) go to the OS keyring
-  through ``keyring``, never to a plain file. A profile whose key is in the keyring is used from
-  then on: :func:`stored_target` builds the next AWS target from it.
+  through ``keyring``, never to a plain file. The entry is named by the source botocore resolved
+  the run's credentials from (``profile:NAME``, ``AWS_PROFILE`` included; ``env:OLDKEY`` for
+  environment keys; ``explicit:OLDKEY`` for credentials handed in) and records the key it replaced.
+  :func:`stored_target` substitutes it only for a profile that still resolves to that replaced key:
+  never for environment keys, another profile, or a profile already updated to a new key.
 - Secrets made against the sandbox (an endpoint on 127.0.0.1/localhost) use a service name that
   says "sandbox", so they never mix with real ones.
 - With no usable keyring (``NoKeyringError``, the fail/null backends, an empty chain, a plaintext
@@ -11,7 +14,7 @@
 
 Local actions (``Call("local", name, params)``) registered in ``wizard.local_actions``:
 ``keyring.check_backend``, ``keyring.store_access_key``, ``sts.verify_key``,
-``credentials.hold_secret``.
+``credentials_file.update_profile`` (``wizard.credentials_file``), ``credentials.hold_secret``.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import logging
 import re
 import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Mapping
 from urllib.parse import urlparse
 
@@ -55,6 +58,48 @@ def service_name(endpoint: str | None) -> str:
 
 def _entry_name(profile: str | None) -> str:
     return f"profile:{profile or 'default'}"
+
+
+@dataclass(frozen=True)
+class KeySource:
+    """Where a run's credentials come from, as botocore resolved them, and the key id they give."""
+
+    kind: str  # "profile", "env", "explicit" (handed in, e.g. a customer profile) or "role"
+    name: str  # the profile name for "profile"; "" otherwise
+    access_key_id: str | None
+
+    @property
+    def entry(self) -> str:
+        """The keyring entry a rotated key of this source is stored under."""
+        return _entry_name(self.name) if self.kind == "profile" else f"{self.kind}:{self.access_key_id}"
+
+
+# Access key id -> the profile source it was substituted for (see stored_target): a rotation run
+# signed with a substituted key still belongs to that profile, and replaces the profile's key.
+_substituted: dict[str, KeySource] = {}
+_substituted_lock = threading.Lock()
+
+
+def key_source(aws: Any) -> KeySource:
+    """The source of the credentials ``aws`` signs with now (no API call)."""
+    target = aws.target
+    current = aws.access_key_id
+    if target.role_arn:
+        return KeySource("role", "", current)
+    if target.credentials is not None:
+        with _substituted_lock:
+            origin = _substituted.get(target.credentials.access_key_id)
+        return origin or KeySource("explicit", "", current)
+    if aws.credential_method == "env":
+        return KeySource("env", "", current)
+    return KeySource("profile", _profile_name(target.profile), current)
+
+
+def _profile_name(profile: str | None) -> str:
+    """The profile botocore reads: ``--profile``, else AWS_DEFAULT_PROFILE/AWS_PROFILE, else default."""
+    from wizard.aws import new_session
+
+    return profile or new_session().profile_name
 
 
 # --- the keyring ---------------------------------------------------------------------------------
@@ -113,32 +158,65 @@ def load_secret(service: str, name: str) -> str | None:
         return None
 
 
-def store_access_key(endpoint: str | None, profile: str | None, access_key_id: str, secret: str) -> str:
-    """Keep a profile's access key in the keyring; returns the service name used."""
+def store_access_key(endpoint: str | None, profile: str | None, access_key_id: str, secret: str, *,
+                     entry: str | None = None, replaces: str | None = None) -> str:
+    """Keep an access key in the keyring (under ``entry``, default the profile's); returns the service.
+
+    ``replaces`` is the key id the new key replaced: only a source still giving that key is switched.
+    """
     service = service_name(endpoint)
-    store_secret(service, _entry_name(profile),
-                 json.dumps({"AccessKeyId": access_key_id, "SecretAccessKey": secret}))
+    value = {"AccessKeyId": access_key_id, "SecretAccessKey": secret}
+    if replaces:
+        value["ReplacesKeyId"] = replaces
+    store_secret(service, entry or _entry_name(profile), json.dumps(value))
     return service
 
 
-def stored_credentials(endpoint: str | None, profile: str | None) -> Credentials | None:
-    """The access key stored for ``profile`` (for this endpoint's kind), or None."""
-    raw = load_secret(service_name(endpoint), _entry_name(profile))
-    if not raw:
-        return None
+def _stored(endpoint: str | None, entry: str) -> dict[str, Any] | None:
+    raw = load_secret(service_name(endpoint), entry)
     try:
-        data = json.loads(raw)
-        return Credentials(access_key_id=data["AccessKeyId"], secret_access_key=data["SecretAccessKey"])
-    except (ValueError, KeyError, TypeError):
+        data = json.loads(raw) if raw else None
+        return data if isinstance(data, dict) and data.get("AccessKeyId") and data.get("SecretAccessKey") else None
+    except ValueError:
         return None
+
+
+def stored_credentials(endpoint: str | None, profile: str | None = None, *,
+                       entry: str | None = None) -> Credentials | None:
+    """The access key stored under ``entry`` (default: ``profile``'s), for this endpoint's kind, or None."""
+    data = _stored(endpoint, entry or _entry_name(profile))
+    return Credentials(access_key_id=data["AccessKeyId"], secret_access_key=data["SecretAccessKey"]) if data else None
 
 
 def stored_target(target: Target) -> Target:
-    """``target`` with the keyring's key for its profile, when one is stored (the switched profile)."""
+    """``target`` with the keyring's rotated key, when botocore would sign with the key it replaced.
+
+    Only a profile source qualifies (``--profile`` or AWS_PROFILE, else default), and only while it
+    still resolves to the replaced key id: environment keys, another identity or a profile updated
+    to its new key are used as they are. Entries without the replaced key id are never used.
+    """
     if target.credentials is not None or target.role_arn:
         return target
-    credentials = stored_credentials(target.endpoint, target.profile)
-    return replace(target, credentials=credentials) if credentials else target
+    from wizard.aws import new_session
+
+    try:
+        session = new_session(profile_name=target.profile)
+        name = session.profile_name
+        data = _stored(target.endpoint, _entry_name(name))
+        if not data or not data.get("ReplacesKeyId"):
+            return target
+        resolved = session.get_credentials()
+        # botocore's method "env": AWS_ACCESS_KEY_ID chosen by the user, which is never overridden
+        if resolved is None or getattr(resolved, "method", "") == "env":
+            return target
+        current = resolved.get_frozen_credentials().access_key
+    except Exception:  # noqa: BLE001 - a missing profile or broken file: the run reports it itself
+        return target
+    if current != data["ReplacesKeyId"]:
+        return target
+    with _substituted_lock:
+        _substituted[data["AccessKeyId"]] = KeySource("profile", name, current)
+    return replace(target, credentials=Credentials(data["AccessKeyId"], data["SecretAccessKey"]))
 
 
 # --- one-time reveal of another user's new secret --------------------------------------------------
@@ -240,23 +318,38 @@ def handlers(aws: Any) -> dict[str, Callable[[Mapping[str, Any], Mapping[str, An
     def check(params: Mapping[str, Any], results: Mapping[str, Any]) -> Any:
         return {"keyring": check_backend(), "service": service_name(aws.target.endpoint)}
 
+    stored_as: dict[str, KeySource] = {}  # the source the store action keyed its entry by, for verify
+
     def store(params: Mapping[str, Any], results: Mapping[str, Any]) -> Any:
         key_id = params["AccessKeyId"]
+        source = key_source(aws)  # before this run switches to the new key
         try:
-            service = store_access_key(aws.target.endpoint, aws.target.profile, key_id, params["SecretAccessKey"])
+            service = store_access_key(aws.target.endpoint, None, key_id, params["SecretAccessKey"],
+                                       entry=source.entry, replaces=source.access_key_id)
         except NoKeyring as error:
             raise StepError(error.title + f"; the new key {key_id} exists but is unused: delete it with "
                             "`aws-essentials undo` or DeleteAccessKey", error.hint) from None
-        return {"AccessKeyId": key_id, "service": service, "profile": aws.target.profile or "default"}
+        stored_as[key_id] = source
+        return {"AccessKeyId": key_id, "service": service, "entry": source.entry,
+                "replaces": source.access_key_id}
 
     def verify(params: Mapping[str, Any], results: Mapping[str, Any]) -> Any:
         key_id = params["AccessKeyId"]
-        credentials = stored_credentials(aws.target.endpoint, aws.target.profile)
+        source = stored_as.get(key_id) or key_source(aws)  # the store action ran in an earlier apply
+        credentials = stored_credentials(aws.target.endpoint, entry=source.entry)
         if credentials is None or credentials.access_key_id != key_id:
             raise StepError(f"the new key {key_id} is not in the keyring", "the old key is still active")
         answer = verify_access_key(aws.target.endpoint, aws.home_region, credentials, params.get("ExpectedArn"))
         _use_credentials(aws, credentials)  # from here on this run signs with the verified new key
         return answer
+
+    def update_file(params: Mapping[str, Any], results: Mapping[str, Any]) -> Any:
+        from wizard.credentials_file import update_profile
+
+        source = stored_as.get(params["AccessKeyId"])
+        kept = f"its secret is in the OS keyring, service {service_name(aws.target.endpoint)}, " + (
+            f"entry {source.entry}" if source else "under this run's entry")
+        return update_profile(source, params, kept)
 
     def hold(params: Mapping[str, Any], results: Mapping[str, Any]) -> Any:
         hold_secret(params["AccessKeyId"], params["SecretAccessKey"])
@@ -267,4 +360,5 @@ def handlers(aws: Any) -> dict[str, Callable[[Mapping[str, Any], Mapping[str, An
         "keyring.store_access_key": store,
         "sts.verify_key": verify,
         "credentials.hold_secret": hold,
+        "credentials_file.update_profile": update_file,
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import os
 from pathlib import Path
 
 import boto3
@@ -104,15 +105,28 @@ def test_another_users_rotation_reveals_once_and_finishes_on_a_later_run(account
                                                           "Status": "Inactive"}
 
 
-def test_own_key_rotation_ends_with_one_verified_key_in_the_keyring(account, capsys, caplog):
+def as_profile(sb, monkeypatch, sections):
+    """Runs sign in through the shared credentials file: ``sections`` is {profile: (key id, secret)}."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    path = Path(os.environ["AWS_SHARED_CREDENTIALS_FILE"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"[{name}]\naws_access_key_id = {key}\naws_secret_access_key = {secret}\n"
+                            for name, (key, secret) in sections.items()))
+    path.chmod(0o600)
+    return path
+
+
+def test_own_key_rotation_ends_with_one_verified_key_in_the_keyring(account, capsys, caplog, monkeypatch):
     caplog.set_level(logging.DEBUG)  # botocore logs response bodies at DEBUG: the secret must not be in them
     sb = account("empty")
     old_id, old_secret = admin_with_old_key(sb)
-    aws = as_user(sb, old_id, old_secret)
+    credentials_file = as_profile(sb, monkeypatch, {"default": (old_id, old_secret)})
+    aws = AWS(credentials.stored_target(Target(endpoint_url=sb.endpoint_url)))
     journal = Journal(aws.account_id)
     plan = plan_for(aws, keys)
     assert [c.call.name for c in plan.automatic if c.call.operation != "UpdateAccountPasswordPolicy"] == ["local.keyring.check_backend", "iam.CreateAccessKey", "local.keyring.store_access_key",
-            "local.sts.verify_key", "iam.UpdateAccessKey"]
+            "local.sts.verify_key", "local.credentials_file.update_profile", "iam.UpdateAccessKey"]
     result = apply_plan(aws, keys, plan, {"delete_replaced_keys": "no"}, journal=journal)
     assert result.ok, result.failed and result.failed.detail
 
@@ -129,12 +143,17 @@ def test_own_key_rotation_ends_with_one_verified_key_in_the_keyring(account, cap
     verified = [e for e in journal.entries() if e.call == "local.sts.verify_key"]
     assert verified and verified[0].ok and verified[0].response["verified"] is True
 
+    # the profile it signed in with now holds the new key (the user's own file, mode kept); nothing else does
+    assert f"aws_access_key_id = {active[0]}" in credentials_file.read_text()
+    assert secret in credentials_file.read_text() and credentials_file.stat().st_mode & 0o077 == 0
+    credentials_file.unlink()
     out = capsys.readouterr()
     everywhere = "\n".join([journal.path.read_text(), out.out, out.err, caplog.text, repr(result),
                             str(plan.to_dict()), files_under(Path.home(), journal.path.parent)])
     assert secret not in everywhere
+    credentials_file.write_text(f"[default]\naws_access_key_id = {old_id}\naws_secret_access_key = {old_secret}\n")
 
-    # the run switched to the new key; the next run's AWS object is built from the keyring
+    # the run switched to the new key; a next run whose profile still holds the old key uses the keyring's
     assert keys._caller_key_id(aws) == active[0]
     nxt = AWS(credentials.stored_target(Target(endpoint_url=sb.endpoint_url)))
     assert nxt.caller_arn.endswith(":user/wizard-admin")

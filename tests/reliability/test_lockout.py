@@ -107,7 +107,7 @@ def test_own_key_is_deactivated_only_after_the_new_one_is_verified(account):
     assert result.ok, result.failed and result.failed.detail
     calls = [e.call for e in journal.entries() if e.ok]
     assert calls.index("local.sts.verify_key") < calls.index("iam.UpdateAccessKey")
-    new = credentials.stored_credentials(sb.endpoint_url, None)
+    new = credentials.stored_credentials(sb.endpoint_url, entry=f"explicit:{key_id}")  # handed-in key
     assert new is not None and new.access_key_id != key_id
     _still_works(sb, new.access_key_id, new.secret_access_key)
     assert sb.iam_enforcement.denials == []

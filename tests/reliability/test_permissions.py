@@ -115,10 +115,10 @@ def _fix_as_user(account) -> dict[str, set[str]]:
             if not simulated or not result.ok:
                 break
     if any(s.INFO.id == "keys" for s in STEPS):  # the keys step signed its last calls with the rotated key
-        from wizard.credentials import stored_target
+        from wizard.credentials import stored_credentials
 
-        target = stored_target(Target(endpoint_url=sb.endpoint_url))
-        creds = target.credentials or creds
+        # the run's key was handed in: its rotated key is kept under the key it replaced
+        creds = stored_credentials(sb.endpoint_url, entry=f"explicit:{creds.access_key_id}") or creds
 
     def final(step):
         aws = AWS(Target(endpoint_url=sb.endpoint_url, credentials=creds))

@@ -65,7 +65,7 @@ def test_no_secret_leaks_from_a_whole_walk(account, monkeypatch, tmp_path, capsy
     assert any(c.call and c.call.operation == "CreateAccessKey" for c in plan.automatic)
     from wizard import credentials
 
-    rotated = credentials.stored_credentials(sb.endpoint_url, None)
+    rotated = credentials.stored_credentials(sb.endpoint_url, entry=f"env:{key_id}")  # keys from the env
     assert rotated is not None and rotated.access_key_id != key_id
     handled.add(rotated.secret_access_key)
     out = tmp_path / "out"

@@ -147,8 +147,10 @@ def test_own_key_rotation_follows_aws_order():
     plan = keys.plan(s, {})
     ops = [c.call.name for c in plan.automatic]
     assert ops == ["local.keyring.check_backend", "iam.CreateAccessKey", "local.keyring.store_access_key",
-                   "local.sts.verify_key", "iam.UpdateAccessKey"]
-    create, store, verify, deactivate = plan.automatic[1:]
+                   "local.sts.verify_key", "local.credentials_file.update_profile", "iam.UpdateAccessKey"]
+    create, store, verify, update_file, deactivate = plan.automatic[1:]
+    # the credentials file gets the new key only after it is verified, and before the old one stops
+    assert update_file.call.params["ReplacesKeyId"] == "AKIAOWN" and "SecretAccessKey" in update_file.secret_params
     assert create.key == "new-key"
     assert store.call.params["AccessKeyId"] == Ref("new-key", "AccessKey.AccessKeyId")
     assert "SecretAccessKey" in store.secret_params
