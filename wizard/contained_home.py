@@ -59,6 +59,11 @@ class ContainedHome:
         values["PYTHON_KEYRING_BACKEND"] = MEMORY_KEYRING
         return values
 
+    def tool_environment(self) -> dict[str, str]:
+        """The variables another shell's tools need to write here too (its HOME is left alone)."""
+        return {name: value for name, value in self.environment().items()
+                if name != "HOME" and not name.startswith("XDG_")}
+
     def __enter__(self) -> "ContainedHome":
         import keyring
 

@@ -199,6 +199,10 @@ def stored_target(target: Target) -> Target:
         return target
     from wizard.aws import new_session
 
+    # Ask botocore instead of re-deriving its order (boto3 guide "Credentials": parameters, then
+    # environment variables, then the shared credentials file, then the config file...); it also
+    # drops environment keys when a profile is passed explicitly (botocore.credentials,
+    # create_credential_resolver: "An explicitly provided profile will negate an EnvProvider").
     try:
         session = new_session(profile_name=target.profile)
         name = session.profile_name

@@ -160,3 +160,51 @@ def test_plain_demo_walk_writes_nothing_outside_its_home(user_home, monkeypatch,
     out = capsys.readouterr().out
     assert out.count("All changes were made and journalled") == len(APPLIED), out[-3000:]
     assert "temporary home" in out
+
+
+@pytest.mark.timeout(300)
+def test_sandbox_command_and_its_tools_write_only_in_its_temporary_home(tmp_path):
+    """`aws-essentials sandbox` with HOME an empty folder: a wizard run in another shell with the
+    printed lines applies the sso step (which writes a CLI profile) and contacts; HOME stays empty,
+    and the sandbox's temporary home is gone once it stops."""
+    import json
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    home = tmp_path / "user-home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "XDG_", "PYTHON_KEYRING"))}
+    env.update(HOME=str(home), AWS_EC2_METADATA_DISABLED="true")
+    exe = [sys.executable, "-m", "wizard"]
+    proc = subprocess.Popen([*exe, "sandbox", "--scenario", "insecure"], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, env=env, cwd=tmp_path)
+    try:
+        shell, lines = dict(env), []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("export "):
+                name, _, value = line[len("export "):].strip().partition("=")
+                shell[name] = value
+            if line.startswith("# Paste"):
+                break
+        contained = Path(shell["AWS_CONFIG_FILE"]).parent.parent
+        assert not contained.is_relative_to(home) and contained.is_dir(), lines
+        assert shell["PYTHON_KEYRING_BACKEND"].endswith("MemoryKeyring") and "HOME=" not in "".join(lines)
+        account_id = lines[0].rsplit(" ", 1)[-1].strip()
+        request = urllib.request.Request(f"{shell['AWS_ENDPOINT_URL']}/_sandbox/console", method="POST",
+                                         data=json.dumps({"account_id": account_id,
+                                                          "action": "enable_identity_center"}).encode())
+        urllib.request.urlopen(request, timeout=30).read()  # noqa: S310 - the local sandbox
+        answers = [f"--set={s}.{k}={v}" for s in APPLIED for k, v in DEMO_ANSWERS[s].items()]
+        fixed = subprocess.run([*exe, "fix", "--steps", *APPLIED, "--yes", *answers], env=shell, cwd=tmp_path,
+                               capture_output=True, text=True, timeout=240)
+        assert fixed.returncode in (0, 3), fixed.stderr
+        assert "[profile admin]" in Path(shell["AWS_CONFIG_FILE"]).read_text()
+        assert list(home.rglob("*")) == [], "nothing in HOME"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(30)
+    assert not contained.exists(), "the sandbox removes its temporary home when it stops"
+    assert list(home.rglob("*")) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import threading
 from typing import Any
 
@@ -35,16 +36,23 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--fault-rate {args.fault_rate} must be between 0 and 1")
     if args.latency_ms < 0:
         raise UsageError("--latency-ms cannot be negative")
-    sandbox = Sandbox(scenario=args.scenario, port=args.port, latency_ms=args.latency_ms,
-                      fault_rate=args.fault_rate).start()
-    print(f"# aws-essentials sandbox: scenario {args.scenario}, account {sandbox.account_id}")
-    for name, value in sandbox.env().items():
-        print(f"export {name}={value}")
-    print("# Paste the lines above into another shell; Ctrl-C here stops the sandbox.", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        sandbox.stop()
+    from wizard.contained_home import ContainedHome
+
+    # The sandbox's own files, and those of the tools pointed at it with the lines printed below
+    # (AWS config and credentials, the wizard's journal, state and keyring), live in a temporary
+    # home that goes when the sandbox stops: the sso step's CLI profile never reaches ~/.aws/config.
+    with ContainedHome(prefix="aws-essentials-sandbox-") as home:
+        sandbox = Sandbox(scenario=args.scenario, port=args.port, latency_ms=args.latency_ms,
+                          fault_rate=args.fault_rate).start()
+        print(f"# aws-essentials sandbox: scenario {args.scenario}, account {sandbox.account_id}")
+        for name, value in {**sandbox.env(), **home.tool_environment()}.items():
+            print(f"export {name}={shlex.quote(value)}")
+        print("# Paste the lines above into another shell; Ctrl-C here stops the sandbox and removes "
+              f"{shlex.quote(str(home.path))}, where those tools write.", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            sandbox.stop()
     return 0
