@@ -52,8 +52,10 @@ def update_profile(source: Any, params: Mapping[str, Any], kept: str) -> dict[st
         return _not_updated(f"the profile '{source.name}' is not in {path}", old, new, kept)
     except (OSError, UnicodeDecodeError) as error:
         return _not_updated(f"{path} could not be read ({error})", old, new, kept)
+    # The file holds the key the run's source gave (after an earlier rotation that may be older than
+    # ``old``, the key this run signed with from the keyring).
     section = cli_config.sections(text).get(source.name, {})
-    if section.get("aws_access_key_id", "").strip() != old:
+    if section.get("aws_access_key_id", "").strip() != source.access_key_id:
         return _not_updated(f"the profile '{source.name}' in {path} does not hold the old key", old, new, kept)
     updates = {source.name: {"aws_access_key_id": new, "aws_secret_access_key": params["SecretAccessKey"]}}
     try:

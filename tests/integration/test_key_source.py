@@ -98,3 +98,20 @@ def test_environment_keys_rotated_are_kept_but_never_substituted(account, monkey
     note = entries["local.credentials_file.update_profile"].response
     assert not note["updated"] and "environment variables" in note["note"] and "stop working" in note["note"]
     assert not Path(os.environ["AWS_SHARED_CREDENTIALS_FILE"]).exists()
+
+
+def test_a_second_rotation_updates_the_file_that_still_holds_the_first_key(tmp_path, monkeypatch):
+    """The file kept K1; runs signed with K2 from the keyring; rotating K2 to K3 points the file at K3."""
+    from wizard.credentials import KeySource
+    from wizard.credentials_file import update_profile
+
+    path = tmp_path / "credentials"
+    path.write_text("[default]\naws_access_key_id = AKIAK1\naws_secret_access_key = s1\n[other]\nx = 1\n")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(path))
+    params = {"AccessKeyId": "AKIAK3", "ReplacesKeyId": "AKIAK2", "SecretAccessKey": "s3"}
+    answer = update_profile(KeySource("profile", "default", "AKIAK1"), params, "kept")
+    assert answer["updated"]
+    assert path.read_text() == "[default]\naws_access_key_id = AKIAK3\naws_secret_access_key = s3\n[other]\nx = 1\n"
+    # a profile that holds neither is left alone, and the answer says what breaks
+    answer = update_profile(KeySource("profile", "default", "AKIAK9"), params, "kept")
+    assert not answer["updated"] and "stop working" in answer["note"] and "AKIAK3" in path.read_text()
