@@ -37,6 +37,9 @@ MEMORY_KEYRING = "wizard.sandbox.keyring_memory.MemoryKeyring"
 CLEARED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ROLE_ARN",
            "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_DATA_PATH")
+# Set inside by the sandbox (wizard.commands.demo.start_sandbox): put back as they were on exit.
+RESTORED = ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_DEFAULT_REGION",
+            "AWS_ESSENTIALS_SANDBOX")
 
 
 class ContainedHome:
@@ -71,7 +74,7 @@ class ContainedHome:
 
         self.path = Path(tempfile.mkdtemp(prefix=self.prefix))  # mode 0700, a fresh name per run
         values = self.environment()
-        for name in (*values, *CLEARED):
+        for name in (*values, *CLEARED, *RESTORED):
             self._saved_env[name] = os.environ.get(name)
         for name in CLEARED:
             os.environ.pop(name, None)

@@ -66,6 +66,7 @@ def user_home(account, tmp_path, monkeypatch):
     assert list(cwd.iterdir()) == [], "the demo wrote into the working directory"
     assert users_keyring._items == {}, "the demo stored a secret in the user's keyring"  # noqa: SLF001
     assert keyring.get_keyring() is users_keyring, "the user's keyring is back after the demo"
+    assert "AWS_ESSENTIALS_SANDBOX" not in os.environ and os.environ["HOME"] == str(home), "the environment too"
     # what the walk saw while it ran: the CLI profile was written, inside the temporary home
     written = Path(seen["config"])
     assert "[profile admin]" in seen["text"] and not written.is_relative_to(home)

@@ -55,6 +55,11 @@ def run(args: argparse.Namespace) -> int:
 
     if args.scenario not in SCENARIO_NAMES:
         raise UsageError(f"unknown scenario '{args.scenario}'; choose one of: {', '.join(SCENARIO_NAMES)}")
+    if getattr(args, "plain", False):
+        from wizard.plain import has_tty, refuse_without_tty
+
+        if not has_tty():  # refused before anything is made, the temporary home included
+            return refuse_without_tty()
     # Before anything reads HOME, the AWS files or the keyring: nothing below may see the real ones.
     with ContainedHome() as home:
         try:
