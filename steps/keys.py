@@ -20,6 +20,7 @@ from steps.base import (
     Call, Change, Finding, Input, Plan, Ref, Severity, Status, StepInfo, is_unreadable, manual,
     reason_of, unknown_finding, unreadable,
 )
+from steps.credentials_file_change import update_credentials_file
 from steps.shared_reads import credential_report
 
 MAX_KEY_AGE_DAYS = 90
@@ -494,16 +495,7 @@ def _changes_for(action: Mapping[str, Any], caller_arn: str | None) -> list[Chan
             Change(reason="Verify the new key works (sts:GetCallerIdentity signed with it) before touching the old.",
                    call=Call("local", "sts.verify_key", {"AccessKeyId": new_id, "ExpectedArn": caller_arn}),
                    undo_note="A check only."),
-            Change(reason=f"Update the AWS credentials file profile this wizard signed in with (if it holds {key_id}) "
-                          "to the new key, so the AWS CLI and SDKs on this computer keep working; a backup is "
-                          "kept next to it and the masked diff is journalled. Environment variables and other "
-                          "sources are not changed: tools on this computer using the old key stop working.",
-                   call=Call("local", "credentials_file.update_profile",
-                             {"AccessKeyId": new_id, "ReplacesKeyId": key_id,
-                              "SecretAccessKey": Ref("new-key", "AccessKey.SecretAccessKey")}),
-                   secret_params=("SecretAccessKey",), before=f"aws_access_key_id = {key_id}",
-                   after="aws_access_key_id = the new key",
-                   undo_note="Restore the backup written next to the file (its path is in the journal)."),
+            update_credentials_file(key_id, new_id, Ref("new-key", "AccessKey.SecretAccessKey")),
             Change(reason=f"Deactivate the old key {key_id}: the new key is verified and in use from now on. "
                           "Its deletion is offered on a later run.",
                    call=deactivate, before="Active", after="Inactive", undo=reactivate,
