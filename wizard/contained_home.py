@@ -32,7 +32,7 @@ HOME_VARIABLES = {
     "AWS_ESSENTIALS_CONFIG_DIR": ".config/aws-essentials",
 }
 # keyring loads the backend named here (also in any child process, such as the org workers).
-MEMORY_KEYRING = "wizard.sandbox.keyring_memory.MemoryKeyring"
+MEMORY_KEYRING = "wizard.keyring_memory.MemoryKeyring"
 # Variables that would pick a real identity or read real files instead of the sandbox's.
 CLEARED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ROLE_ARN",
            "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
@@ -70,7 +70,7 @@ class ContainedHome:
     def __enter__(self) -> "ContainedHome":
         import keyring
 
-        from wizard.sandbox.keyring_memory import MemoryKeyring
+        from wizard.keyring_memory import MemoryKeyring
 
         self.path = Path(tempfile.mkdtemp(prefix=self.prefix))  # mode 0700, a fresh name per run
         values = self.environment()
@@ -79,6 +79,8 @@ class ContainedHome:
         for name in CLEARED:
             os.environ.pop(name, None)
         os.environ.update(values)
+        # Read after PYTHON_KEYRING_BACKEND is set: a keyring not chosen yet is never initialized
+        # from the OS (no D-Bus probe); one chosen already (tests, a caller) is put back on exit.
         self._saved_keyring = keyring.get_keyring()
         keyring.set_keyring(MemoryKeyring())
         return self

@@ -1,30 +1,6 @@
-"""An in-memory keyring backend: sandbox secrets and tests never touch a real OS keyring."""
+"""The in-memory keyring, where the sandbox's tests look for it (it lives in ``wizard.keyring_memory``
+so that the demo can use it without importing the sandbox and moto)."""
 
-from __future__ import annotations
+from wizard.keyring_memory import MemoryKeyring
 
-import threading
-
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self):
-        super().__init__()
-        self._lock = threading.Lock()
-        self._items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        with self._lock:
-            return self._items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        with self._lock:
-            self._items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        with self._lock:
-            if self._items.pop((service, username), None) is None:
-                raise PasswordDeleteError(f"no password for {username!r} in {service!r}")
+__all__ = ["MemoryKeyring"]
