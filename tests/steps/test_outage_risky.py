@@ -1,0 +1,89 @@
+"""Changes that could stop a service, cut access or lose data are risky (typed account id), each with a
+warning that says what could stop; a read that failed never counts as proof of "safe". Pure tests on plan()."""
+
+from __future__ import annotations
+
+import pytest
+
+from steps import compute, vpc
+from steps.base import unreadable
+from tests.steps import test_compute as compute_data
+from tests.steps import test_vpc as vpc_data
+
+
+# --- compute: IMDSv2 on instances, private databases ---------------------------------------------
+
+
+def imds_change(state_name):
+    data = compute_data.good_region()
+    data["instances"] = [{"InstanceId": "i-9", "State": state_name, "HttpTokens": "optional",
+                          "HttpEndpoint": "enabled", "Profile": "p", "Name": ""}]
+    [change] = [c for c in compute.plan({"regions": {"eu-west-1": data}}, {}).automatic
+                if c.call.operation == "ModifyInstanceMetadataOptions"]
+    return change
+
+
+@pytest.mark.parametrize("state_name", ["running", "pending", None])
+def test_imdsv2_on_an_instance_that_may_be_running_is_risky(state_name):
+    change = imds_change(state_name)
+    assert change.risky
+    assert "IMDSv1" in change.warning and "at once" in change.warning
+    if state_name is None:
+        assert "could not be read" in change.warning
+
+
+@pytest.mark.parametrize("state_name", ["stopped", "stopping"])
+def test_imdsv2_on_a_stopped_instance_is_not_risky_but_says_when_it_bites(state_name):
+    change = imds_change(state_name)
+    assert not change.risky
+    assert "next started" in change.warning
+
+
+def test_making_a_database_private_is_risky():
+    plan = compute.plan({"regions": {"eu-west-1": compute_data.region_data()}}, {})
+    [rds] = [c for c in plan.automatic if c.call.operation == "ModifyDBInstance"]
+    assert rds.call.params["PubliclyAccessible"] is False
+    assert rds.risky and "outside the VPC" in rds.warning
+
+
+# --- vpc: removing rules of a security group that network interfaces use ------------------------
+
+
+def admin_revoke(data, answers=vpc_data.CW):
+    plan = vpc.plan(vpc_data.state(**{"us-east-1": data}), answers)
+    [change] = [c for c in plan.automatic
+                if c.call.operation == "RevokeSecurityGroupIngress" and c.call.params["GroupId"] == "sg-web"]
+    return change
+
+
+def test_open_admin_rule_of_a_group_in_use_is_risky():
+    data = vpc_data.region_data()
+    data["enis"].append({"NetworkInterfaceId": "eni-web", "VpcId": "vpc-1", "Groups": ["sg-web"],
+                         "Description": "", "InstanceId": "i-web"})
+    change = admin_revoke(data)
+    assert change.risky
+    assert "eni-web" in change.warning and "i-web" in change.warning and "SSH/RDP" in change.warning
+    # with a trusted range re-added first, those outside it are still cut off
+    change = admin_revoke(data, {**vpc_data.CW, "admin_cidr": "203.0.113.0/24"})
+    assert change.risky and "outside 203.0.113.0/24" in change.warning
+
+
+def test_open_admin_rule_when_interfaces_could_not_be_read_is_risky():
+    data = vpc_data.region_data()
+    data["enis"] = unreadable("AccessDenied on DescribeNetworkInterfaces")
+    change = admin_revoke(data)
+    assert change.risky and "Could not list the network interfaces" in change.warning
+    assert "AccessDenied" in change.warning
+
+
+def test_open_admin_rule_of_a_group_nothing_uses_is_not_risky():
+    change = admin_revoke(vpc_data.region_data())  # eni-1 uses only the default group
+    assert not change.risky
+
+
+def test_default_group_rules_when_interfaces_could_not_be_read_are_risky():
+    data = vpc_data.region_data()
+    data["enis"] = unreadable("throttled")
+    plan = vpc.plan(vpc_data.state(**{"us-east-1": data}), vpc_data.CW)
+    revokes = [c for c in plan.automatic if c.call.params.get("GroupId") == "sg-d"]
+    assert revokes and all(c.risky and "throttled" in c.warning for c in revokes)
