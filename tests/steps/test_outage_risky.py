@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from steps import compute, vpc
+from steps import compute, regions, vpc
 from steps.base import unreadable
 from tests.steps import test_compute as compute_data
+from tests.steps import test_regions as regions_data
 from tests.steps import test_vpc as vpc_data
 
 
@@ -87,3 +88,14 @@ def test_default_group_rules_when_interfaces_could_not_be_read_are_risky():
     plan = vpc.plan(vpc_data.state(**{"us-east-1": data}), vpc_data.CW)
     revokes = [c for c in plan.automatic if c.call.params.get("GroupId") == "sg-d"]
     assert revokes and all(c.risky and "throttled" in c.warning for c in revokes)
+
+
+# --- regions: disabling a region ---------------------------------------------------------------------
+
+
+def test_disabling_a_region_with_no_listed_workload_is_still_risky():
+    s = regions_data.standalone_state()
+    assert not regions.workloads(s).get("af-south-1"), "the inventory lists nothing there"
+    [disable] = [c for c in regions.plan(s, {}).automatic if c.call.operation == "DisableRegion"]
+    assert disable.risky
+    assert "S3" in disable.warning and "DynamoDB" in disable.warning and "does not list" in disable.warning
