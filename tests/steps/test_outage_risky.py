@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from steps import compute, regions, vpc
+from steps import compute, regions, s3, vpc
 from steps.base import unreadable
 from tests.steps import test_compute as compute_data
 from tests.steps import test_regions as regions_data
+from tests.steps import test_s3 as s3_data
 from tests.steps import test_vpc as vpc_data
 
 
@@ -99,3 +100,54 @@ def test_disabling_a_region_with_no_listed_workload_is_still_risky():
     [disable] = [c for c in regions.plan(s, {}).automatic if c.call.operation == "DisableRegion"]
     assert disable.risky
     assert "S3" in disable.warning and "DynamoDB" in disable.warning and "does not list" in disable.warning
+
+
+# --- s3: Block Public Access where a bucket's exposure could not be read -------------------------
+
+
+def s3_state(*buckets, account_bpa=None):
+    state = s3_data.compliant_state()
+    state["account_bpa"] = account_bpa
+    state["buckets"] = list(buckets)
+    return state
+
+
+def account_block(state):
+    [change] = [c for c in s3.plan(state, {}).automatic if c.call.service == "s3control"]
+    return change
+
+
+def bucket_block(state, name):
+    [change] = [c for c in s3.plan(state, {}).automatic
+                if c.call.operation == "PutPublicAccessBlock" and c.call.params.get("Bucket") == name]
+    return change
+
+
+@pytest.mark.parametrize("field,label", [("policy", "policy"), ("acl_grants", "ACL"), ("website", "website")])
+def test_block_public_access_is_risky_where_an_exposure_read_failed(field, label):
+    odd = s3_data.bucket("odd-bucket", bpa=None, **{field: unreadable("AccessDenied")})
+    fine = s3_data.bucket("fine-bucket", bpa=None)
+    state = s3_state(odd, fine)
+    account = account_block(state)
+    assert account.risky
+    assert "odd-bucket" in account.warning and label in account.warning and "AccessDenied" in account.warning
+    assert "fine-bucket" not in account.warning
+    assert any("odd-bucket" in note for note in s3.plan(state, {}).notes)
+    own = bucket_block(state, "odd-bucket")
+    assert own.risky and label in own.warning and "stop serving anonymous" in own.warning
+    assert not bucket_block(state, "fine-bucket").risky
+
+
+def test_account_block_public_access_is_risky_when_a_bucket_or_the_list_could_not_be_read():
+    whole = {"name": "lost-bucket", "region": None, "unreadable": "GetBucketLocation: AccessDenied"}
+    change = account_block(s3_state(s3_data.bucket("fine-bucket"), whole))
+    assert change.risky and "lost-bucket" in change.warning and "GetBucketLocation" in change.warning
+    state = s3_state()
+    state["buckets"] = unreadable("ListBuckets: AccessDenied")
+    change = account_block(state)
+    assert change.risky and "could not be listed" in change.warning
+
+
+def test_account_block_public_access_with_every_exposure_read_and_private_is_not_risky():
+    change = account_block(s3_state(s3_data.bucket("fine-bucket"), s3_data.bucket("other-bucket")))
+    assert not change.risky and not change.warning
