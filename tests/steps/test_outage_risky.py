@@ -4,10 +4,12 @@ warning that says what could stop; a read that failed never counts as proof of "
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
-from steps import compute, regions, s3, vpc
+from steps import compute, keys, regions, s3, vpc
 from steps.base import unreadable
 from tests.steps import test_compute as compute_data
+from tests.steps import test_keys as keys_data
 from tests.steps import test_regions as regions_data
 from tests.steps import test_s3 as s3_data
 from tests.steps import test_vpc as vpc_data
@@ -151,3 +153,76 @@ def test_account_block_public_access_is_risky_when_a_bucket_or_the_list_could_no
 def test_account_block_public_access_with_every_exposure_read_and_private_is_not_risky():
     change = account_block(s3_state(s3_data.bucket("fine-bucket"), s3_data.bucket("other-bucket")))
     assert not change.risky and not change.warning
+
+
+# --- keys: the caller's own key, and keys for other users ------------------------------------------
+
+
+def own_rotation_state():
+    return keys_data.state(keys_data.user("admin", keys_data.key("AKIAOWN", 120, 0)), caller_user="admin",
+                           caller_key="AKIAOWN")
+
+
+def test_deactivating_the_callers_own_key_after_rotation_is_risky():
+    plan = keys.plan(own_rotation_state(), {})
+    [deactivate] = [c for c in plan.automatic if c.call.operation == "UpdateAccessKey"]
+    assert deactivate.call.params["AccessKeyId"] == "AKIAOWN" and deactivate.call.params["Status"] == "Inactive"
+    assert deactivate.risky and "wizard was started with" in deactivate.warning
+    # making and storing the new key is not risky: nothing stops until the old key is switched off
+    assert not any(c.risky for c in plan.automatic if c is not deactivate)
+
+
+def test_deleting_the_callers_own_key_is_risky():
+    # the caller signs with an inactive key id only when the state is stale; deleting it must still ask
+    s = keys_data.state(keys_data.user("admin", keys_data.key("AKIAOWN", 120, 30, active=False),
+                                       keys_data.key("AKIANEW", 20, 1)), caller_user="admin", caller_key="AKIAOWN")
+    [delete] = [c for c in keys.plan(s, {"delete_replaced_keys": "yes"}).automatic
+                if c.call.operation == "DeleteAccessKey"]
+    assert delete.call.params["AccessKeyId"] == "AKIAOWN"
+    assert delete.risky and "wizard was started with" in delete.warning
+
+
+def test_deleting_another_replaced_key_needs_no_typed_id():
+    s = keys_data.state(keys_data.user("bob", keys_data.key("AKIAOLD", 120, 30, active=False),
+                                       keys_data.key("AKIANEW", 20, 1)))
+    [delete] = [c for c in keys.plan(s, {"delete_replaced_keys": "yes"}).automatic
+                if c.call.operation == "DeleteAccessKey"]
+    assert not delete.risky and "cannot be undone" in delete.warning
+
+
+KEY_IDS = ("AKIAA", "AKIAB", "AKIAC", "AKIAD", "AKIAE", "AKIAF")
+
+
+@st.composite
+def key_states(draw):
+    """Users with 0-2 keys of any age, use and status, and a caller that is one of them (or not a user)."""
+    ids = iter(KEY_IDS)
+    users = []
+    for name in draw(st.lists(st.sampled_from(["admin", "ci", "bob"]), min_size=1, max_size=3, unique=True)):
+        user_keys = []
+        for _ in range(draw(st.integers(0, 2))):
+            created = draw(st.floats(0.01, 400))
+            used = draw(st.one_of(st.none(), st.floats(0, created)))
+            user_keys.append(keys_data.key(next(ids), created, used, active=draw(st.booleans())))
+        users.append(keys_data.user(name, *user_keys, created=draw(st.floats(0, 500)),
+                                    password=draw(st.booleans())))
+    caller = draw(st.sampled_from([None, *[u["user"] for u in users]]))
+    caller_keys = [k["id"] for u in users if u["user"] == caller for k in u["keys"]]
+    caller_key = draw(st.sampled_from([None, *caller_keys])) if caller else None
+    return keys_data.state(*users, caller_user=caller, caller_key=caller_key)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(s=key_states(), delete=st.sampled_from(["no", "yes"]))
+def test_no_plan_creates_a_key_for_another_user_or_switches_off_the_callers_key_unasked(s, delete):
+    plan = keys.plan(s, {"delete_replaced_keys": delete})
+    caller = s["caller"]
+    for change in plan.automatic:
+        call = change.call
+        if call.operation == "CreateAccessKey":
+            assert caller["key_id"] and call.params["UserName"] == caller["user"], "only the caller's own key"
+        assert call.name != "local.credentials.hold_secret", "no secret is held for anyone else"
+        switches_off = call.operation == "DeleteAccessKey" or (
+            call.operation == "UpdateAccessKey" and call.params.get("Status") == "Inactive")
+        if switches_off and call.params["AccessKeyId"] == caller["key_id"]:
+            assert change.risky and change.warning
