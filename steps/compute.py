@@ -352,7 +352,7 @@ _NOT_RUNNING = ("stopped", "stopping")
 
 
 def _imds_risk(inst: Mapping[str, Any]) -> str:
-    """The warning of requiring IMDSv2 on ``inst``, and whether it is risky (empty when not)."""
+    """Why requiring IMDSv2 on ``inst`` could stop something now; empty when it is stopped (not risky)."""
     state = inst.get("State")
     if state in _NOT_RUNNING:
         return ""
@@ -376,8 +376,8 @@ def _instance_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
             before=before, after="required",
             undo=Call("ec2", "ModifyInstanceMetadataOptions",
                       {"InstanceId": inst["InstanceId"], "HttpTokens": before, "HttpEndpoint": "enabled"}, region),
-            warning=risk or ("The instance is stopped: software on it that still uses IMDSv1 fails when it is next "
-                             "started. " + IMDS_WARNING),
+            warning=risk or (f"The instance is {inst.get('State')}: software on it that still uses IMDSv1 fails "
+                             "when it is next started. " + IMDS_WARNING),
             risky=bool(risk)))
     return out
 

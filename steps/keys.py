@@ -395,9 +395,10 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
         changes.append(policy_change)
     if not is_unreadable(state["users"]):
         analysis = _analyse(state)
-        caller_arn, own_key = (state.get("caller") or {}).get("arn"), (state.get("caller") or {}).get("key_id")
+        caller = state.get("caller") or {}
+        own_key = caller.get("key_id")
         for action in analysis["actions"]:
-            changes.extend(_changes_for(action, caller_arn))
+            changes.extend(_changes_for(action, caller.get("arn")))
         delete = (answers.get("delete_replaced_keys") or "no").strip().lower() == "yes"
         for item in analysis["deletable"]:
             key, user = item["key"], item["user"]
