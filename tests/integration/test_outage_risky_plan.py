@@ -18,9 +18,9 @@ from wizard.__main__ import main
 STEPS = ("compute", "vpc", "regions", "keys", "s3")
 
 
-def plan_json(capsys) -> list[dict]:
-    answers = [f"--set={step}.{k}={v}" for step in STEPS for k, v in DEMO_ANSWERS.get(step, {}).items()]
-    assert main(["plan", "--format", "json", "--steps", *STEPS, *answers]) == 0
+def plan_json(capsys, steps=STEPS) -> list[dict]:
+    answers = [f"--set={step}.{k}={v}" for step in steps for k, v in DEMO_ANSWERS.get(step, {}).items()]
+    assert main(["plan", "--format", "json", "--steps", *steps, *answers]) == 0
     return [dict(change, step=p["step"]) for p in json.loads(capsys.readouterr().out)["plans"]
             for change in p["changes"] if change["call"]]
 
@@ -89,13 +89,26 @@ def test_reads_that_failed_make_block_public_access_and_revokes_risky(account, c
 
 def test_removing_open_admin_rules_of_a_group_an_interface_uses_is_risky(account, capsys):
     sb = account("insecure")
-    [admin] = [c for c in ops(plan_json(capsys), "ec2.RevokeSecurityGroupIngress") if "SSH/RDP" in c["reason"]][:1]
+    revokes = ops(plan_json(capsys, ("vpc",)), "ec2.RevokeSecurityGroupIngress")
+    admin = next(c for c in revokes if "SSH/RDP" in c["reason"])
     call = admin["call"]
     ec2 = client(sb, "ec2", call["region"])
     [group] = ec2.describe_security_groups(GroupIds=[call["params"]["GroupId"]])["SecurityGroups"]
     subnet = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [group["VpcId"]]}])["Subnets"][0]
     eni = ec2.create_network_interface(SubnetId=subnet["SubnetId"], Groups=[group["GroupId"]],
                                        Description="bastion")["NetworkInterface"]["NetworkInterfaceId"]
-    [again] = [c for c in ops(plan_json(capsys), "ec2.RevokeSecurityGroupIngress")
+    [again] = [c for c in ops(plan_json(capsys, ("vpc",)), "ec2.RevokeSecurityGroupIngress")
                if c["call"]["params"]["GroupId"] == group["GroupId"]]
     assert again["risky"] and eni in again["warning"] and "SSH/RDP" in again["warning"]
+
+
+def test_fix_yes_lists_and_skips_outage_capable_changes(account, capsys):
+    account("insecure")
+    answers = [f"--set=regions.{k}={v}" for k, v in DEMO_ANSWERS["regions"].items()]
+    assert main(["fix", "--steps", "compute", "regions", "--yes", *answers]) == 0
+    out = capsys.readouterr().out
+    for name in ("rds.ModifyDBInstance", "account.DisableRegion", "ec2.ModifyInstanceMetadataOptions"):
+        assert f"skipped {name}: needs the account id typed" in out, name
+    assert "ec2.EnableEbsEncryptionByDefault: done" in out, "the safe changes still run"
+    left = plan_json(capsys, ("compute", "regions"))
+    assert ops(left, "rds.ModifyDBInstance") and ops(left, "account.DisableRegion"), "nothing risky was applied"
