@@ -345,6 +345,21 @@ def _default_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
     return out
 
 
+# ModifyInstanceMetadataOptions applies at once on a running instance (its state goes "pending", then
+# "applied"), and on a stopped one only at its next start (EC2 API reference). A state that was not read,
+# or one on its way to running, counts as running: nothing proves the change stops nothing.
+_NOT_RUNNING = ("stopped", "stopping")
+
+
+def _imds_risk(inst: Mapping[str, Any]) -> str:
+    """Why requiring IMDSv2 on ``inst`` could stop something now; empty when it is stopped (not risky)."""
+    state = inst.get("State")
+    if state in _NOT_RUNNING:
+        return ""
+    seen = f"is {state}" if state else "state could not be read, so it may be running"
+    return f"The instance {seen}: the change takes effect at once. " + IMDS_WARNING
+
+
 def _instance_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
     if is_unreadable(data["instances"]):
         return []
@@ -353,6 +368,7 @@ def _instance_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
         if inst.get("HttpTokens") == "required" or inst.get("HttpEndpoint") == "disabled":
             continue
         before = inst.get("HttpTokens") or "optional"
+        risk = _imds_risk(inst)
         out.append(Change(
             reason=f"Require IMDSv2 on instance {_label(inst)} in {region}.",
             call=Call("ec2", "ModifyInstanceMetadataOptions",
@@ -360,7 +376,9 @@ def _instance_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
             before=before, after="required",
             undo=Call("ec2", "ModifyInstanceMetadataOptions",
                       {"InstanceId": inst["InstanceId"], "HttpTokens": before, "HttpEndpoint": "enabled"}, region),
-            warning=IMDS_WARNING))
+            warning=risk or (f"The instance is {inst.get('State')}: software on it that still uses IMDSv1 fails "
+                             "when it is next started. " + IMDS_WARNING),
+            risky=bool(risk)))
     return out
 
 
@@ -379,9 +397,11 @@ def _database_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
                 before="publicly accessible", after="private",
                 undo=Call("rds", "ModifyDBInstance",
                           {"DBInstanceIdentifier": name, "PubliclyAccessible": True, "ApplyImmediately": True}, region),
+                # RDS applies PubliclyAccessible at once whatever ApplyImmediately says (ModifyDBInstance reference).
                 warning="Clients outside the VPC (laptops, other clouds, services reaching it over the internet) can no "
                         "longer connect; they need a VPN, a bastion or Session Manager port forwarding. The change "
-                        "applies at once."))
+                        "applies at once.",
+                risky=True))
         if not db["StorageEncrypted"]:
             out.append(manual(
                 f"Encrypt database {name} in {region} (it cannot be encrypted in place).",

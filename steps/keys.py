@@ -5,9 +5,10 @@ ids come from ListAccessKeys, matched to the report's two key slots by creation 
 
 Rotation follows AWS's order. For the caller's own key: create the new key, store it in the OS
 keyring and switch to it, verify it with sts:GetCallerIdentity, and only then deactivate the old
-key; its deletion is offered on a later run. For another user's key: create the new key and hold
-its secret for one reveal (never logged); the person who runs that workload switches to it, and
-a later run deactivates the old key once the new one is in use and the old one is not.
+key (risky: typed account id); its deletion is offered on a later run. Another user's key is never
+created here, since nobody could read its secret: the rotation is a manual change (the person who
+uses the key creates the new one), and a later run deactivates the old key once the new one is in
+use and the old one is not.
 """
 
 from __future__ import annotations
@@ -230,7 +231,8 @@ def _analyse(state: Mapping[str, Any]) -> dict[str, Any]:
             elif key["id"] == own_key:
                 out["actions"].append({"kind": "rotate-own", "user": name, "key": key})
             else:
-                out["actions"].append({"kind": "rotate-other", "user": name, "key": key})
+                out["actions"].append({"kind": "rotate-other", "user": name, "key": key,
+                                       "days": _days(now, key["created"])})
         for old in keys:
             if old["active"]:
                 continue
@@ -266,7 +268,9 @@ def _pair_action(user: str, pair: list[dict], own_key: str | None) -> dict[str, 
     return {"kind": "both-used", "user": user, "key": older, "newer": newer}
 
 
-_AUTOMATIC = {"deactivate-unused", "deactivate-replaced", "rotate-own", "rotate-other", "remove-password"}
+OWN_KEY_WARNING = (" It is the key this wizard was started with: tools that read it from ~/.aws/credentials or the "
+                   "environment lose access to AWS until they are given the new key.")
+_AUTOMATIC = {"deactivate-unused", "deactivate-replaced", "rotate-own", "remove-password"}
 
 
 def _fixable_keys(analysis: Mapping[str, Any]) -> set[str]:
@@ -392,9 +396,10 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
         changes.append(policy_change)
     if not is_unreadable(state["users"]):
         analysis = _analyse(state)
-        caller_arn = (state.get("caller") or {}).get("arn")
+        caller = state.get("caller") or {}
+        own_key = caller.get("key_id")
         for action in analysis["actions"]:
-            changes.extend(_changes_for(action, caller_arn))
+            changes.extend(_changes_for(action, caller.get("arn")))
         delete = (answers.get("delete_replaced_keys") or "no").strip().lower() == "yes"
         for item in analysis["deletable"]:
             key, user = item["key"], item["user"]
@@ -405,7 +410,8 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
                     call=Call("iam", "DeleteAccessKey", {"UserName": user, "AccessKeyId": key["id"]}),
                     before={"AccessKeyId": key["id"], "Status": "Inactive"}, after=None,
                     undo_note="A deleted key cannot be restored; its replacement stays active.",
-                    warning="Deleting a key cannot be undone.",
+                    warning="Deleting a key cannot be undone." + (OWN_KEY_WARNING if key["id"] == own_key else ""),
+                    risky=key["id"] == own_key,
                 ))
             else:
                 notes.append(f"{user}'s old key {key['id']} is inactive and its replacement is in use: "
@@ -498,28 +504,22 @@ def _changes_for(action: Mapping[str, Any], caller_arn: str | None) -> list[Chan
             update_credentials_file(key_id, new_id, Ref("new-key", "AccessKey.SecretAccessKey")),
             Change(reason=f"Deactivate the old key {key_id}: the new key is verified and in use from now on. "
                           "Its deletion is offered on a later run.",
-                   call=deactivate, before="Active", after="Inactive", undo=reactivate,
+                   call=deactivate, before="Active", after="Inactive", undo=reactivate, risky=True,
                    warning="Other tools or computers that still use the old key stop working; reactivate it "
-                           "(undo) if something breaks."),
+                           "(undo) if something breaks." + OWN_KEY_WARNING),
         ]
     if kind == "rotate-other":
-        ref = f"new-key:{user}"
-        return [
-            Change(reason=f"Create a new access key for {user} to replace {key_id}.",
-                   call=Call("iam", "CreateAccessKey", {"UserName": user}), key=ref,
-                   before=key_id, after="a new key",
-                   undo_note="Delete the new key (its id is in the journal) with DeleteAccessKey if you roll back."),
-            Change(reason="Hold the new secret in memory so it can be shown once, on request; it is never "
-                          "written anywhere.",
-                   call=Call("local", "credentials.hold_secret",
-                             {"UserName": user, "AccessKeyId": Ref(ref, "AccessKey.AccessKeyId"),
-                              "SecretAccessKey": Ref(ref, "AccessKey.SecretAccessKey")}),
-                   secret_params=("SecretAccessKey",), undo_note="Nothing is stored."),
-            manual(f"Give {user}'s new key to whatever uses {key_id}, then run the wizard again: it deactivates "
-                   "the old key once the new one is in use and the old one is not.", USERS_CONSOLE,
-                   "Reveal the new secret once and put it where the workload reads its credentials.",
-                   "Do not paste it into chat, tickets or source code."),
-        ]
+        # Not automatic: a key made here would be a second active key whose secret nobody can read.
+        return [manual(
+            f"Rotate {user}'s key {key_id} ({action['days']} days old) with the person who uses it, then run the "
+            "wizard again: it deactivates the old key once the new one is in use and the old one is not.",
+            USERS_CONSOLE,
+            f"1. The person who runs the workload creates the new key: IAM console, Users, {user}, Security "
+            f"credentials, Create access key (or `aws iam create-access-key --user-name {user}`); only they see "
+            "its secret.",
+            "2. They put it where the workload reads its credentials; never in chat, tickets or source code.",
+            f"3. Confirm the old key {key_id} is no longer used: its 'Last used' stops moving.",
+            f"4. Deactivate {key_id} (Actions, Deactivate), or let the next run of the wizard do it.")]
     if kind == "waiting":
         newer = action["newer"]
         return [manual(

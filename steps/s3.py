@@ -21,6 +21,7 @@ from steps.base import (
     Call, Change, Finding, Plan, Severity, Status, StepInfo, is_unreadable, manual, reason_of,
     unknown_finding,
 )
+from steps.s3_block_risk import account_block_warning, bucket_block_warning
 from steps.shared_reads import bucket_exposure, bucket_read
 
 BPA_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
@@ -609,12 +610,8 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
     # Account-level Block Public Access, with its pre-flight.
     account_bpa = state.get("account_bpa")
     if not is_unreadable(account_bpa) and missing_flags(account_bpa):
-        warning = ""
-        if exposed:
-            listed = "; ".join(f"{name} ({', '.join(why)})" for name, why in sorted(exposed.items()))
-            warning = (f"{len(exposed)} bucket(s) are public or host a website and will stop serving anonymous "
-                       f"visitors as soon as this is on: {listed}. Serve public content through CloudFront "
-                       "with origin access control instead.")
+        warning = account_block_warning(state, exposed)
+        if warning:
             notes.append("Pre-flight for account-level Block Public Access: " + warning)
         changes.append(Change(
             reason="Turn on all four Block Public Access settings for the whole account.",
@@ -626,7 +623,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
                        {"AccountId": account_id, "PublicAccessBlockConfiguration": dict(account_bpa)})
                   if account_bpa else Call("s3control", "DeletePublicAccessBlock", {"AccountId": account_id})),
             warning=warning,
-            risky=bool(exposed),
+            risky=bool(warning),
         ))
 
     # Bucket-level Block Public Access.
@@ -635,7 +632,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
         bpa = bucket.get("bpa")
         if is_unreadable(bpa) or not missing_flags(bpa):
             continue
-        why = exposed.get(name)
+        warning = bucket_block_warning(bucket, exposed.get(name))
         changes.append(Change(
             reason=f"Turn on all four Block Public Access settings on bucket {name}.",
             call=Call("s3", "PutPublicAccessBlock", {"Bucket": name, "PublicAccessBlockConfiguration": dict(FULL_BPA)},
@@ -644,9 +641,8 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             after=dict(FULL_BPA),
             undo=(Call("s3", "PutPublicAccessBlock", {"Bucket": name, "PublicAccessBlockConfiguration": dict(bpa)},
                        region) if bpa else Call("s3", "DeletePublicAccessBlock", {"Bucket": name}, region)),
-            warning=(f"Bucket {name} is reachable anonymously today ({'; '.join(why)}): it will stop serving "
-                     "anonymous visitors." if why else ""),
-            risky=bool(why),
+            warning=warning,
+            risky=bool(warning),
         ))
 
     # KMS key rotation.

@@ -7,6 +7,7 @@ import re
 from typing import Any, Mapping
 
 from steps import netrules
+from steps.sg_usage import interface_users, revoke_risk
 from steps.base import (
     Call, Change, Finding, Input, Plan, Severity, Status, StepInfo, is_unreadable, reason_of,
     unknown_finding,
@@ -258,7 +259,7 @@ def _default_sg_findings(region: str, data: Mapping[str, Any]) -> list[Finding]:
         rules = _group_rules(data, group["GroupId"])
         if not rules:
             continue
-        users = _eni_users(data, group["GroupId"])
+        users = interface_users(data, group["GroupId"])
         used = (f" {len(users)} network interface(s) use it." if isinstance(users, list) and users else "")
         ingress = sum(1 for r in rules if not r.get("IsEgress"))
         out.append(_finding(
@@ -271,12 +272,6 @@ def _default_sg_findings(region: str, data: Mapping[str, Any]) -> list[Finding]:
                             f"The {len(_default_groups(data))} default security group(s) have no rules.",
                             region, severity=Severity.MEDIUM))
     return out
-
-
-def _eni_users(data: Mapping[str, Any], group_id: str) -> Any:
-    if is_unreadable(data["enis"]):
-        return data["enis"]
-    return [e for e in data["enis"] if group_id in e["Groups"]]
 
 
 def _admin_rule_findings(region: str, data: Mapping[str, Any]) -> list[Finding]:
@@ -556,21 +551,8 @@ def _default_sg_changes(regions: Mapping[str, Any]) -> list[Change]:
             rules = _group_rules(data, group["GroupId"])
             if not rules:
                 continue
-            users = _eni_users(data, group["GroupId"])
-            warning, risky = "", False
-            if is_unreadable(users):
-                warning = (f"Could not list the network interfaces that use this group ({reason_of(users)}); "
-                           "anything relying on these rules loses them.")
-                risky = True
-            elif users:
-                listed = ", ".join(f"{e['NetworkInterfaceId']}"
-                                   + (f" ({e['InstanceId']})" if e.get("InstanceId") else
-                                      f" ({e['Description']})" if e.get("Description") else "")
-                                   for e in users[:10])
-                more = f" and {len(users) - 10} more" if len(users) > 10 else ""
-                warning = (f"{len(users)} network interface(s) use this default group: {listed}{more}. Removing its "
-                           "rules cuts the traffic they allow; give those resources their own security group first.")
-                risky = True
+            warning, risky = revoke_risk(data, group["GroupId"], "removing its rules cuts the traffic they allow; "
+                                         "give those resources their own security group first.")
             for egress, operation, undo_op in ((False, "RevokeSecurityGroupIngress", "AuthorizeSecurityGroupIngress"),
                                                (True, "RevokeSecurityGroupEgress", "AuthorizeSecurityGroupEgress")):
                 chosen = [r for r in rules if bool(r.get("IsEgress")) == egress]
@@ -608,6 +590,10 @@ def _admin_rule_changes(regions: Mapping[str, Any], answers: Mapping[str, str], 
                 continue  # the default group loses all its rules above
             by_group.setdefault(rule["GroupId"], []).append(rule)
         for group_id, rules in sorted(by_group.items()):
+            warning, risky = revoke_risk(data, group_id, (
+                f"anyone reaching those resources over SSH/RDP from outside {cidr} is cut off." if cidr else
+                "anyone reaching those resources over SSH/RDP from the internet is cut off; use Session Manager, or "
+                "give your range in 'Trusted range'."))
             if cidr:
                 existing = {(str(r.get("IpProtocol")), r.get("FromPort"), r.get("ToPort"),
                              r.get("CidrIpv4") or r.get("CidrIpv6")) for r in data["rules"]
@@ -644,8 +630,7 @@ def _admin_rule_changes(regions: Mapping[str, Any], answers: Mapping[str, str], 
                 before=[_rule_text(r) for r in rules], after=[],
                 undo=Call("ec2", "AuthorizeSecurityGroupIngress",
                           {"GroupId": group_id, "IpPermissions": [_permission(r) for r in rules]}, region),
-                warning="" if cidr else ("Anyone connecting over SSH/RDP from the internet to instances in this group "
-                                         "is cut off; use Session Manager, or give your range in 'Trusted range'.")))
+                warning=warning, risky=risky))
     return changes, []
 
 

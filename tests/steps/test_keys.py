@@ -170,12 +170,18 @@ def test_caller_key_is_never_deactivated_as_unused():
     assert not [c for c in plan.automatic if c.call.params.get("AccessKeyId") == "AKIAOWN"]
 
 
-def test_other_users_rotation_creates_then_waits_for_the_switch():
-    plan = keys.plan(state(user("ci", key("AKIAOLD", 200, 1))), {})
-    ops = [c.call.name for c in plan.automatic]
-    assert ops == ["iam.CreateAccessKey", "local.credentials.hold_secret"]
-    assert plan.manual_changes, "the person who runs the workload must switch it to the new key"
-    assert not [c for c in plan.automatic if c.call.operation == "UpdateAccessKey"]
+def test_other_users_rotation_is_manual_and_creates_no_key():
+    # A key made by the wizard for another user would be a second active key whose secret nobody can read.
+    s = state(user("ci", key("AKIAOLD", 200, 1)))
+    plan = keys.plan(s, {})
+    assert not plan.automatic
+    [rotate] = plan.manual_changes
+    assert "AKIAOLD" in rotate.reason and "200 days" in rotate.reason
+    steps = " ".join(rotate.instructions)
+    assert "create-access-key --user-name ci" in steps and "Deactivate AKIAOLD" in steps
+    assert "shown once" not in json.dumps(plan.to_dict())
+    [age] = by_check(keys.evaluate(s), "key-age")
+    assert age.status is Status.FAIL and not age.fixable, "a manual rotation is not an automatic fix"
 
 
 def test_rotation_in_progress_plans_nothing_automatic_until_the_new_key_is_used():

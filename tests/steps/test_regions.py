@@ -220,7 +220,7 @@ def test_unused_enabled_opt_in_region_fails_and_is_disabled_with_undo():
     disable = [c for c in plan.automatic if c.call.operation == "DisableRegion"]
     assert [c.call.params for c in disable] == [{"RegionName": "af-south-1"}]
     assert disable[0].undo.operation == "EnableRegion" and "minutes" in disable[0].warning
-    assert not disable[0].risky
+    assert disable[0].risky, "a region can hold data the inventory does not list"
 
 
 def test_opt_in_region_with_workloads_is_not_disabled_by_default_and_warned_when_asked():
