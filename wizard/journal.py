@@ -68,7 +68,12 @@ class Journal:
         line = json.dumps(record, sort_keys=True, default=str) + "\n"
         with self._lock:
             private_dir(self.path.parent)
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                # O_NOFOLLOW: a symlink planted at the journal's name is refused, never appended through.
+                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+            except OSError as error:
+                raise StepError(f"could not write the journal {self.path}: {error.strerror}",
+                                "it must be a regular file of yours; move aside what is there") from None
             try:
                 os.write(fd, line.encode())
                 os.fsync(fd)
