@@ -33,7 +33,7 @@ def apply_plan(
         step,
         plan,
         answers or {},
-        journal or Journal(aws.account_id),
+        journal or Journal(aws.account_id, endpoint=aws.target.endpoint),
         recollect=lambda: fresh_collect(aws, step),
         local_actions=local_actions(aws),
         on_progress=on_progress,
