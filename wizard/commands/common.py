@@ -117,13 +117,18 @@ def _ask_mfa_code(serial: str) -> str:
     return getpass.getpass(f"MFA code for {serial}: ")
 
 
-def open_aws(args: Any) -> Any:
-    """An :class:`wizard.aws.AWS` for the options, with the caller identified and regions checked."""
+def open_aws(args: Any, before_identity: Any = None) -> Any:
+    """An :class:`wizard.aws.AWS` for the options, with the caller identified and regions checked.
+
+    ``before_identity(aws)`` runs before the first call (``fix`` warns there about a mismatched endpoint).
+    """
     from wizard.aws import AWS
 
     from wizard.credentials import stored_target
 
     aws = AWS(stored_target(target_from(args)), regions=selected_regions(args))
+    if before_identity:
+        before_identity(aws)
     aws.identity()
     try:
         aws.check_regions()
