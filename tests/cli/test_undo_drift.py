@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from steps import keys, s3, vpc
+from steps import keys, s3
 from tests.cli.test_fix_history_undo import SET
-from tests.cli.test_undo_restores import entry_for, open_rules
+from tests.cli.test_undo_restores import entry_for, open_rules, revoked_open_rules
 from tests.helpers import fix, open_aws
 from wizard.__main__ import main
 from wizard.paths import state_dir
@@ -97,13 +97,7 @@ def test_undo_refuses_when_the_account_public_access_block_was_changed_since(acc
 def test_undo_refuses_when_a_revoked_rule_was_added_back_by_hand(account, capsys):
     sb = account("insecure")
     aws = open_aws(sb)
-    plan, result = fix(aws, vpc)
-    assert result.ok
-    revoke = next(c for c in plan.automatic if c.call.operation == "RevokeSecurityGroupIngress"
-                  and "SecurityGroupRuleIds" in c.call.params and "0.0.0.0/0" in str(c.before))
-    group, region = revoke.call.params["GroupId"], revoke.call.region
-    entry = entry_for(aws, "RevokeSecurityGroupIngress", GroupId=group,
-                      SecurityGroupRuleIds=revoke.call.params["SecurityGroupRuleIds"])
+    _, group, region, entry = revoked_open_rules(aws)
     first = entry.change["undo"]["params"]["IpPermissions"][0]
     aws.client("ec2", region).authorize_security_group_ingress(GroupId=group, IpPermissions=[first])
     by_hand = open_rules(aws, group, region)
