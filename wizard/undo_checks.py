@@ -35,19 +35,22 @@ class Drifted(StepError):
 Reader = Callable[[Any, Mapping[str, Any], "str | None"], "str | None"]  # (aws, entry, region) -> drift or None
 
 
-def check_current(aws: Any, entry: Any) -> None:
-    """Raise :class:`Drifted` unless ``entry``'s resource is still as the change left it."""
-    call = entry.change.get("call") or {}
+def checkable(entry: Any) -> Reader:
+    """The reader for ``entry``'s current state; :class:`Drifted` when there is none (so ``undo --last``
+    can leave such a call out before it writes anything, rather than stop half-way)."""
     undo = entry.change.get("undo") or {}
-    region = call.get("region")
-    reader = SETTINGS.get(entry.call)
-    if reader is None:
-        reader = EXISTS.get(f"{undo.get('service')}.{undo.get('operation')}")
+    reader = SETTINGS.get(entry.call) or EXISTS.get(f"{undo.get('service')}.{undo.get('operation')}")
     if reader is None:
         raise Drifted(f"change {entry.id} ({entry.call}) was not undone: the wizard cannot read back its current "
                       "state to check nobody changed it since", "reverse it in the console if you still want to")
+    return reader
+
+
+def check_current(aws: Any, entry: Any) -> None:
+    """Raise :class:`Drifted` unless ``entry``'s resource is still as the change left it."""
+    reader = checkable(entry)
     try:
-        drift = reader(aws, entry, region)
+        drift = reader(aws, entry, (entry.change.get("call") or {}).get("region"))
     except ReadFailed as failed:
         raise Drifted(f"change {entry.id} ({entry.call}) was not undone: its current state could not be read "
                       f"({failed.reason})", "fix the access or the network and run undo again") from None

@@ -26,14 +26,15 @@ def refused(entry_id: str, capsys) -> str:
     return err
 
 
-def journalled(account_id: str, call: dict, undo: dict, *, endpoint: str | None, response=None, entry_id="e1") -> str:
+def journalled(account_id: str, call: dict, undo: dict, *, endpoint: str | None, response=None, entry_id="e1",
+               apply_id="") -> str:
     """Append a finished change to the journal as the wizard writes it (``endpoint`` None: an entry
     written before endpoints were recorded)."""
     begin = {"phase": "begin", "id": entry_id, "time": "2026-01-01T00:00:00+00:00", "account_id": account_id,
              "step": "test", "change": {"call": call, "undo": undo, "before": None, "after": call["params"]},
              "params": call["params"], "undo_of": ""}
     if endpoint is not None:
-        begin.update(endpoint=endpoint, apply_id="a-" + entry_id)
+        begin.update(endpoint=endpoint, apply_id=apply_id or "a-" + entry_id)
     end = {"phase": "end", "id": entry_id, "time": "2026-01-01T00:00:01+00:00", "ok": True, "detail": "",
            "response": response}
     with open(state_dir() / "journal.jsonl", "a") as journal:
@@ -169,3 +170,19 @@ def test_undo_last_reverses_only_the_last_apply(account, capsys):
     with pytest.raises(control.exceptions.NoSuchPublicAccessBlockConfiguration):
         control.get_public_access_block(AccountId=sb.account_id)
     assert security_contact(sb) is not None  # the apply before it is left alone
+
+
+def test_undo_last_leaves_out_what_it_cannot_check_before_writing_anything(account, capsys):
+    sb = account("insecure")
+    open_aws(sb).client("account").put_alternate_contact(**PUT_SECURITY["params"])
+    journalled(sb.account_id, PUT_SECURITY, DELETE_SECURITY, endpoint=sb.endpoint_url, entry_id="e1", apply_id="a1")
+    journalled(sb.account_id, {"service": "ec2", "operation": "EnableEbsEncryptionByDefault", "region": "us-east-1",
+                               "params": {}},
+               {"service": "ec2", "operation": "DisableEbsEncryptionByDefault", "region": "us-east-1", "params": {}},
+               endpoint=sb.endpoint_url, entry_id="e2", apply_id="a1")
+    assert main(["undo", "--last", "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert "left as it is: change e2 (ec2.EnableEbsEncryptionByDefault) was not undone" in out
+    assert out.index("left as it is") < out.index("Done:")  # said before anything was written
+    assert "Done: account.PutAlternateContact reversed" in out
+    assert security_contact(sb) is None

@@ -86,8 +86,10 @@ def plan_undo(entries: list, account_id: str, endpoint: str) -> tuple[list[tuple
     """What to reverse (entry, its undo change), newest first, and lines about what is left as it is.
 
     One call named by id must be reversible; in ``--last``'s apply, calls that cannot be (a deleted
-    key, a failed call) are listed and the rest reversed.
+    key, a failed call, one whose current state cannot be read back) are listed and the rest reversed.
     """
+    from wizard.undo_checks import checkable
+
     notes: list[str] = []
     todo = []
     for entry in entries:
@@ -97,7 +99,9 @@ def plan_undo(entries: list, account_id: str, endpoint: str) -> tuple[list[tuple
         if entry.undone_by and len(entries) > 1:
             continue  # already reversed by an earlier `undo ID`
         try:
-            todo.append((entry, undo_change(entry)))
+            change = undo_change(entry)
+            checkable(entry)
+            todo.append((entry, change))
         except StepError as error:
             if len(entries) == 1:
                 raise
