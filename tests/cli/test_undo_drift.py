@@ -48,6 +48,14 @@ DELETE_SECURITY = {"service": "account", "operation": "DeleteAlternateContact", 
                    "params": {"AlternateContactType": "SECURITY"}}
 
 
+def fixed(sb, step):
+    """Apply ``step``'s automatic changes in the sandbox account; return the AWS object used."""
+    aws = open_aws(sb)
+    _, result = fix(aws, step)
+    assert result.ok
+    return aws
+
+
 def security_contact(sb):
     try:
         return open_aws(sb).client("account").get_alternate_contact(AlternateContactType="SECURITY")["AlternateContact"]
@@ -68,10 +76,7 @@ def test_undo_refuses_when_the_contact_was_edited_since(account, capsys):
 
 
 def test_undo_refuses_when_the_password_policy_was_changed_since(account, capsys):
-    sb = account("insecure")
-    aws = open_aws(sb)
-    _, result = fix(aws, keys)
-    assert result.ok
+    aws = fixed(account("insecure"), keys)
     iam = aws.client("iam")
     policy = iam.get_account_password_policy()["PasswordPolicy"]
     iam.update_account_password_policy(MinimumPasswordLength=20, RequireSymbols=True,
@@ -83,9 +88,7 @@ def test_undo_refuses_when_the_password_policy_was_changed_since(account, capsys
 
 def test_undo_refuses_when_the_account_public_access_block_was_changed_since(account, capsys):
     sb = account("insecure")
-    aws = open_aws(sb)
-    _, result = fix(aws, s3)
-    assert result.ok
+    aws = fixed(sb, s3)
     control = aws.client("s3control")
     mine = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False,
             "RestrictPublicBuckets": False}
