@@ -148,6 +148,12 @@ def endpoint_label(endpoint_url: str | None) -> str:
     return endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or "aws"
 
 
+def endpoint_of(aws: Any) -> str:
+    """:func:`endpoint_label` for an ``AWS`` object's target; an object without one (a stand-in that
+    only writes) is taken to go where the environment points."""
+    return endpoint_label(getattr(getattr(aws, "target", None), "endpoint", None))
+
+
 def read_entries(path: Path) -> list[Entry]:
     """Parse a journal file. A damaged file raises StepError and is left as it is."""
     if not path.exists():

@@ -112,11 +112,11 @@ def plan_undo(entries: list, account_id: str, endpoint: str) -> tuple[list[tuple
 
 
 def run(args: argparse.Namespace) -> int:
-    from wizard.journal import Journal, endpoint_label
+    from wizard.journal import Journal, endpoint_of
     from wizard.undo_checks import Drifted, check_current
 
     aws = open_aws(args)
-    endpoint = endpoint_label(aws.target.endpoint)
+    endpoint = endpoint_of(aws)
     journal = Journal(aws.account_id, endpoint=endpoint)
     todo, notes = plan_undo(pick(journal.entries(all_accounts=True), aws.account_id, args.id, args.last),
                             aws.account_id, endpoint)
