@@ -279,6 +279,20 @@ EXISTS: dict[str, Reader] = {
         lambda p: {"InstanceArn": p["InstanceArn"], "AccountId": p["TargetId"], "PermissionSetArn": p["PermissionSetArn"]},
         lambda r, p: any(a.get("PrincipalId") == p["PrincipalId"] and a.get("PrincipalType") == p["PrincipalType"]
                          for a in r.get("AccountAssignments") or [])),
+    # Attachments the change made: the undo detaches them, so they must still be attached.
+    "sso-admin.DetachManagedPolicyFromPermissionSet": _exists(
+        "sso-admin", "ListManagedPoliciesInPermissionSet", ("ResourceNotFoundException",),
+        _same_keys("InstanceArn", "PermissionSetArn"),
+        lambda r, p: any(m.get("Arn") == p["ManagedPolicyArn"] for m in r.get("AttachedManagedPolicies") or [])),
+    "iam.DetachRolePolicy": _exists(
+        "iam", "ListAttachedRolePolicies", ("NoSuchEntity",), _same_keys("RoleName"),
+        lambda r, p: any(a.get("PolicyArn") == p["PolicyArn"] for a in r.get("AttachedPolicies") or [])),
+    "iam.DetachGroupPolicy": _exists(
+        "iam", "ListAttachedGroupPolicies", ("NoSuchEntity",), _same_keys("GroupName"),
+        lambda r, p: any(a.get("PolicyArn") == p["PolicyArn"] for a in r.get("AttachedPolicies") or [])),
+    "iam.RemoveUserFromGroup": _exists(
+        "iam", "ListGroupsForUser", ("NoSuchEntity",), _same_keys("UserName"),
+        lambda r, p: any(g.get("GroupName") == p["GroupName"] for g in r.get("Groups") or [])),
     "organizations.DeleteOrganization": _exists("organizations", "DescribeOrganization",
                                                 ("AWSOrganizationsNotInUseException",), lambda p: {}),
 }
