@@ -373,6 +373,8 @@ class CallRunner(Protocol):
 class Journal(Protocol):
     """Write-ahead record of changes (``wizard.journal.Journal`` provides it)."""
 
+    def start_apply(self) -> str: ...
+
     def begin(self, step: str, change: Change, params: Mapping[str, Any]) -> str: ...
 
     def finish(self, entry_id: str, ok: bool, detail: str = "", response: Any = None,
@@ -445,6 +447,7 @@ def run_changes(
     if fresh.fingerprint != plan.fingerprint:
         raise PlanDrifted(fresh)
 
+    journal.start_apply()  # this run's entries are one apply, for `undo --last`
     outcome = ApplyResult(step=plan.step)
     responses: dict[str, Any] = {}
     for index, change in enumerate(plan.changes):

@@ -6,7 +6,7 @@ from types import ModuleType
 from typing import Any, Callable, Mapping
 
 from steps.base import ApplyResult, Change, ChangeResult, Plan, run_changes
-from wizard.journal import Journal
+from wizard.journal import Journal, endpoint_of
 
 
 def fresh_collect(aws: Any, step: ModuleType) -> Any:
@@ -33,7 +33,7 @@ def apply_plan(
         step,
         plan,
         answers or {},
-        journal or Journal(aws.account_id),
+        journal or Journal(aws.account_id, endpoint=endpoint_of(aws)),
         recollect=lambda: fresh_collect(aws, step),
         local_actions=local_actions(aws),
         on_progress=on_progress,

@@ -17,6 +17,7 @@ from typing import Any, Mapping
 
 from steps import cli_config
 from steps.base import StepError
+from wizard.paths import private_dir, replace_file
 
 
 def write_sso_profile(params: Mapping[str, Any], _results: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -59,22 +60,15 @@ def _backup(path: Path) -> Path:
 
 
 def _write(path: Path, text: str) -> None:
-    """Replace ``path`` atomically; keep an existing file's mode, 0600 for a new one."""
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
-    mode = (path.stat().st_mode & 0o777) if path.exists() else 0o600
-    tmp = path.with_name(f".{path.name}.aws-essentials.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """Replace ``path`` atomically; keep an existing file's mode, 0600 for a new one.
+
+    A symlinked config (a dotfiles checkout) is the user's own: the file it points to is replaced,
+    as it was read. The temporary file is made by :func:`wizard.paths.replace_file` (O_EXCL, fchmod first).
+    """
+    real = Path(os.path.realpath(path))
+    private_dir(real.parent)
+    mode = (real.stat().st_mode & 0o777) if real.exists() else 0o600
+    replace_file(real, text.encode("utf-8"), mode)
 
 
 def handlers(_aws: Any = None) -> dict[str, Any]:

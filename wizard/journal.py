@@ -4,6 +4,10 @@ One JSON object per line in ``journal.jsonl`` in the state directory (mode 0600)
 line is written and fsynced before the call is sent; an ``end`` line records the outcome. A
 ``begin`` without its ``end`` is an interrupted change: the next run reports it. Secrets are
 redacted before anything is written.
+
+Each ``begin`` also records the endpoint the call went to ("aws", or the ``AWS_ENDPOINT_URL`` of a
+sandbox or a local stack) and the id of the apply it belongs to (one ``run_changes``, or one undo
+run), so ``undo`` reverses only what was made where it is pointed now, and ``undo --last`` a whole apply.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ class Entry:
     response: Any = None
     undone_by: str = ""
     undo_of: str = ""
+    endpoint: str = ""  # "" in entries written before endpoints were recorded
+    apply_id: str = ""  # "" likewise: such an entry is an apply of its own
 
     @property
     def call(self) -> str:
@@ -59,16 +65,28 @@ class Entry:
 class Journal:
     """Append-only journal for one account (``account_id`` is recorded on every line)."""
 
-    def __init__(self, account_id: str, path: Path | None = None) -> None:
+    def __init__(self, account_id: str, path: Path | None = None, endpoint: str | None = None) -> None:
         self.account_id = account_id
         self.path = path or state_dir() / "journal.jsonl"
+        self.endpoint = endpoint or endpoint_label(None)
+        self.apply_id = uuid.uuid4().hex[:12]
         self._lock = threading.Lock()
+
+    def start_apply(self) -> str:
+        """Group the entries begun from now on as one apply (``undo --last`` reverses them together)."""
+        self.apply_id = uuid.uuid4().hex[:12]
+        return self.apply_id
 
     def _append(self, record: Mapping[str, Any]) -> None:
         line = json.dumps(record, sort_keys=True, default=str) + "\n"
         with self._lock:
             private_dir(self.path.parent)
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                # O_NOFOLLOW: a symlink planted at the journal's name is refused, never appended through.
+                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+            except OSError as error:
+                raise StepError(f"could not write the journal {self.path}: {error.strerror}",
+                                "it must be a regular file of yours; move aside what is there") from None
             try:
                 os.write(fd, line.encode())
                 os.fsync(fd)
@@ -83,6 +101,8 @@ class Journal:
             "id": entry_id,
             "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "account_id": self.account_id,
+            "endpoint": self.endpoint,
+            "apply_id": self.apply_id,
             "step": step,
             "change": change.to_dict(),
             "params": redact(dict(params), change.secret_params),
@@ -122,6 +142,18 @@ class Journal:
         return found
 
 
+def endpoint_label(endpoint_url: str | None) -> str:
+    """How the journal names where calls go: the endpoint override (as ``wizard.aws.Target.endpoint``
+    resolves it: given, else ``AWS_ENDPOINT_URL``), or "aws" for AWS itself."""
+    return endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or "aws"
+
+
+def endpoint_of(aws: Any) -> str:
+    """:func:`endpoint_label` for an ``AWS`` object's target; an object without one (a stand-in that
+    only writes) is taken to go where the environment points."""
+    return endpoint_label(getattr(getattr(aws, "target", None), "endpoint", None))
+
+
 def read_entries(path: Path) -> list[Entry]:
     """Parse a journal file. A damaged file raises StepError and is left as it is."""
     if not path.exists():
@@ -134,6 +166,7 @@ def read_entries(path: Path) -> list[Entry]:
                 entries[record["id"]] = Entry(
                     id=record["id"], time=record["time"], account_id=record["account_id"], step=record["step"],
                     change=record["change"], params=record["params"], undo_of=record.get("undo_of", ""),
+                    endpoint=record.get("endpoint", ""), apply_id=record.get("apply_id", ""),
                 )
             else:
                 entry = entries[record["id"]]

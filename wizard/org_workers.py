@@ -112,18 +112,38 @@ def assess_account(account_aws: AWS, steps: Sequence[Any], close: bool = True) -
             account_aws.close()
 
 
+# The folder holding the `wizard` and `steps` packages this process runs.
+_CODE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def worker_command() -> list[str]:
+    """How a worker is started: isolated from wherever the user happens to be.
+
+    A worker holds the management account's credentials, so it must run only this package's code
+    and the standard library. ``-I`` (isolated mode) leaves the current directory, PYTHONPATH,
+    PYTHONSTARTUP and the user's site-packages out of ``sys.path`` (a ``math.py`` planted in the
+    working directory would otherwise be imported); the one folder it needs, this package's, is
+    added explicitly, after the standard library so no file there can shadow a stdlib module.
+    """
+    import sys
+
+    boot = ("import sys; root = sys.argv[1]; "
+            "sys.path.append(root) if root not in sys.path else None; "
+            "from wizard.org_workers import _worker_main; raise SystemExit(_worker_main())")
+    return [sys.executable, "-I", "-c", boot, _CODE_ROOT]
+
+
 def _run_jobs(jobs: list[Job]) -> list[tuple[list[AccountRun], WorkerStats]]:
     """Run each job in its own worker process; a worker that fails makes its accounts' runs errors.
 
-    A worker is ``python -m wizard.org_workers``: its job arrives pickled on stdin and its runs
+    A worker is :func:`worker_command` (run from this package's folder): its job arrives pickled on stdin and its runs
     leave pickled on stdout (a pipe between this process and its own child, nothing else reads
     it). Plain pipes, rather than multiprocessing's queues, leave nothing behind when a run is
     interrupted, and the children are stopped here, not left to finish.
     """
     import subprocess
-    import sys
 
-    workers = [subprocess.Popen([sys.executable, "-m", "wizard.org_workers"], stdin=subprocess.PIPE,
+    workers = [subprocess.Popen(worker_command(), cwd=_CODE_ROOT, stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in jobs]
     pool = ThreadPoolExecutor(len(jobs), thread_name_prefix="aws-worker")
     try:
@@ -188,7 +208,7 @@ def _assess_job(job: Job) -> tuple[list[AccountRun], WorkerStats]:
 
 
 def _worker_main() -> int:
-    """``python -m wizard.org_workers``: one job from stdin, its runs to stdout, both pickled."""
+    """A worker (:func:`worker_command`): one job from stdin, its runs to stdout, both pickled."""
     import pickle
     import signal
     import sys

@@ -1,8 +1,16 @@
-"""Where the wizard keeps its files, and how it writes them (mode 0600 in 0700 folders)."""
+"""Where the wizard keeps its files, and how it writes them (mode 0600 in 0700 folders).
+
+Every file is written the same way (:func:`replace_file`): a fresh temporary file made with
+``O_EXCL`` in the target's folder (so a file or symlink planted at a guessable temporary name is
+never opened), its mode set with ``fchmod`` before any content, synced, then moved over the target
+with ``os.replace`` (which replaces a symlink at the target instead of writing through it). Only
+folders the wizard creates get their mode set; an existing folder is the owner's and is left as is.
+"""
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -31,24 +39,48 @@ def config_dir() -> Path:
 
 
 def private_dir(path: Path) -> Path:
-    """Create ``path`` (mode 0700) if needed and return it."""
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    os.chmod(path, 0o700)
+    """Create ``path`` and any missing parents with mode 0700, and return it.
+
+    Only the folders made here are chmodded (the umask may have narrowed ``mkdir``'s mode); a folder
+    that already exists belongs to its owner and keeps its mode.
+    """
+    missing = []
+    for folder in (path, *path.parents):
+        if folder.exists() or folder.is_symlink():
+            break
+        missing.append(folder)
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:  # made meanwhile by someone else: not ours to chmod
+            continue
+        os.chmod(folder, 0o700)
     return path
+
+
+def replace_file(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Replace ``path`` atomically with ``data`` and ``mode`` (a crash leaves the old file)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # O_EXCL, 0600
+    try:
+        os.fchmod(fd, mode)  # before the content, and on the descriptor: never through a name
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
 
 
 def write_private(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically with mode 0600 (a crash leaves the old file).
 
     A missing folder is made 0700; an existing one (the user's own, for ``--output``) is left as it is.
+    A symlink at ``path`` is replaced by the file, never written through.
     """
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-    os.chmod(path, 0o600)
+    private_dir(path.parent)
+    replace_file(path, text.encode("utf-8"))

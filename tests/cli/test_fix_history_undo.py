@@ -43,18 +43,19 @@ def test_fix_then_check_passes_then_undo_restores(account, capsys):
     assert [h["call"] for h in history] == ["account.PutAlternateContact"] * 3
     assert all(h["result"] == "ok" and h["undoable"] for h in history)
 
+    # --last reverses the whole last apply: its three calls, newest first.
     assert main(["undo", "--last", "--yes"]) == 0
     capsys.readouterr()
     assert main(["check", "--steps", "contacts", "--format", "json"]) == 3
     document = json.loads(capsys.readouterr().out)
     status = {f["check"]: f["status"] for f in document["findings"]}
-    assert status["operations-contact"] == "FAIL"  # the last change made, now reversed
-    assert status["security-contact"] == "PASS"
+    assert [status[c] for c in ("billing-contact", "operations-contact", "security-contact")] == ["FAIL"] * 3
 
     assert main(["history", "--format", "json"]) == 0
     history = json.loads(capsys.readouterr().out)
-    assert history[2]["result"].startswith("undone by")
-    assert history[3]["undo_of"] == history[2]["id"]
+    assert len({h["apply_id"] for h in history[:3]}) == 1  # one apply
+    assert all(h["result"].startswith("undone by") for h in history[:3])
+    assert [h["undo_of"] for h in history[3:]] == [history[2]["id"], history[1]["id"], history[0]["id"]]
     assert main(["undo", history[2]["id"], "--yes"]) == 1
     assert "already undone" in capsys.readouterr().err
 

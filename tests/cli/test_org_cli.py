@@ -140,3 +140,28 @@ def test_plan_and_fix_per_account(account, capsys):
     security = [f for f in document["findings"] if f["check"] == "security-contact"]
     assert {f["account_id"] for f in security} == {sb.account_id, *sb.member_account_ids} - {broken}
     assert all(f["status"] == "PASS" for f in security)
+
+
+PLANTED = '''import os
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "IMPORTED"), "a") as marker:
+    marker.write("planted math.py imported\\n")
+'''
+
+
+def test_org_workers_import_nothing_from_the_current_directory(account, capsys, tmp_path, monkeypatch):
+    """A worker holds the management account's credentials: a `math.py` (a module it imports) planted
+    in the folder the check is run from must not be imported by it."""
+    from wizard import org_workers
+
+    account("org")
+    monkeypatch.setattr(org_workers, "cores", lambda: 2)  # workers are used whatever this machine has
+    started: list = []
+    real_exchange = org_workers._exchange
+    monkeypatch.setattr(org_workers, "_exchange", lambda worker, job: started.append(job) or real_exchange(worker, job))
+    (tmp_path / "math.py").write_text(PLANTED)
+    monkeypatch.chdir(tmp_path)
+    code = main(["check", "--org", "--format", "json", *SCOPE])
+    document = json.loads(capsys.readouterr().out)
+    assert started, "the members were not assessed in worker processes"
+    assert not (tmp_path / "IMPORTED").exists(), "a worker imported math.py from the working directory"
+    assert code in (0, 3) and not any(row["error"] for row in document["accounts"])

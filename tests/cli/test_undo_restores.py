@@ -29,9 +29,9 @@ def open_rules(aws, group_id: str, region: str) -> list[tuple]:
                    r.get("CidrIpv6")) for r in rules)
 
 
-def test_undo_of_a_revoked_security_group_rule(account):
-    sb = account("insecure")
-    aws = open_aws(sb)
+def revoked_open_rules(aws):
+    """Apply the vpc step; return (the change revoking a group's rules open to the internet, its
+    group, its region, its journal entry)."""
     plan, result = fix(aws, vpc)
     assert result.ok
     revoke = next(c for c in plan.automatic if c.call.operation == "RevokeSecurityGroupIngress"
@@ -39,6 +39,13 @@ def test_undo_of_a_revoked_security_group_rule(account):
     group, region = revoke.call.params["GroupId"], revoke.call.region
     entry = entry_for(aws, "RevokeSecurityGroupIngress", GroupId=group, SecurityGroupRuleIds=revoke.call.params[
         "SecurityGroupRuleIds"])
+    return revoke, group, region, entry
+
+
+def test_undo_of_a_revoked_security_group_rule(account):
+    sb = account("insecure")
+    aws = open_aws(sb)
+    revoke, group, region, entry = revoked_open_rules(aws)
     after_fix = open_rules(aws, group, region)
     undo(entry.id)
     restored = open_rules(aws, group, region)

@@ -117,13 +117,18 @@ def _ask_mfa_code(serial: str) -> str:
     return getpass.getpass(f"MFA code for {serial}: ")
 
 
-def open_aws(args: Any) -> Any:
-    """An :class:`wizard.aws.AWS` for the options, with the caller identified and regions checked."""
+def open_aws(args: Any, before_identity: Any = None) -> Any:
+    """An :class:`wizard.aws.AWS` for the options, with the caller identified and regions checked.
+
+    ``before_identity(aws)`` runs before the first call (``fix`` warns there about a mismatched endpoint).
+    """
     from wizard.aws import AWS
 
     from wizard.credentials import stored_target
 
     aws = AWS(stored_target(target_from(args)), regions=selected_regions(args))
+    if before_identity:
+        before_identity(aws)
     aws.identity()
     try:
         aws.check_regions()
@@ -146,16 +151,17 @@ def report_interrupted(account_id: str) -> list:
 
 
 def write_output(path: str | None, text: str) -> None:
-    """Print ``text``, or write it to ``path`` (mode 0600) and say where."""
-    if not path:
+    """Print ``text`` (no path, or ``-``), or write it to ``path`` and say where.
+
+    A regular file (or a missing one) is replaced atomically with mode 0600. Anything else that
+    exists (a device such as /dev/null, a FIFO, a terminal) is written into, never replaced: run as
+    root, replacing /dev/null with a regular file would break every later program on the machine.
+    """
+    if not path or path == "-":
         sys.stdout.write(text)
+        sys.stdout.flush()
         return
-    from pathlib import Path
+    from wizard.output_file import write_report
 
-    from wizard.paths import write_private
-
-    try:
-        write_private(Path(path), text)
-    except OSError as error:
-        raise StepError(f"could not write {path}: {error.strerror}", "choose a writable path for --output") from None
+    write_report(path, text)
     print(f"wrote {path}", file=sys.stderr)

@@ -42,7 +42,10 @@ def run(args: argparse.Namespace) -> int:
     steps = selected_steps(args)
     answers = parse_answers(args.answers, steps)
     scope = org_scope(args)
-    aws = open_aws(args)
+    from wizard.run_as import warn_if_mismatched, who
+
+    aws = open_aws(args, before_identity=warn_if_mismatched)
+    print(who(aws))  # before anything is written: the owner sees whose account this is
     if scope is None:
         failed = fix_account(aws, steps, answers, print)
         sys.stdout.flush()

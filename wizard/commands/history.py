@@ -22,7 +22,8 @@ def run(args: argparse.Namespace) -> int:
                if not args.account or e.account_id == args.account]
     if args.format == "json":
         print(json.dumps([{
-            "id": e.id, "time": e.time, "account_id": e.account_id, "step": e.step, "call": e.call,
+            "id": e.id, "time": e.time, "account_id": e.account_id, "endpoint": e.endpoint,
+            "apply_id": e.apply_id, "step": e.step, "call": e.call,
             "result": e.result, "undo_of": e.undo_of, "detail": e.detail,
             "undoable": bool(e.change.get("undo")), "params": e.params,
         } for e in entries], indent=2))

@@ -1,4 +1,10 @@
-"""`aws-essentials undo [ID | --last]`: reverse a journalled change from its recorded before-state."""
+"""`aws-essentials undo [ID | --last]`: reverse journalled changes from their recorded before-state.
+
+``undo ID`` reverses one call; ``undo --last`` the last apply (every call of one ``run_changes``,
+newest first). Only changes made in the account and at the endpoint this run is pointed at are
+reversed, and each one only while its resource is still as the wizard left it
+(:mod:`wizard.undo_checks`): an undo never throws away a change someone made since.
+"""
 
 from __future__ import annotations
 
@@ -12,26 +18,46 @@ from wizard.commands.common import UsageError, add_target_options, open_aws
 
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser("undo", help="reverse a change the wizard made (shows the call and asks first)")
+    parser = sub.add_parser("undo", help="reverse a change the wizard made (shows the calls and asks first)")
     add_target_options(parser)
     parser.add_argument("id", nargs="?", help="the change's id, from `aws-essentials history`")
-    parser.add_argument("--last", action="store_true", help="the most recent change that can be undone")
+    parser.add_argument("--last", action="store_true", help="every change of the most recent apply")
     parser.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
 
 
-def pick(entries: list, entry_id: str | None, last: bool) -> Any:
-    """The journal entry to undo, or a usage error that says why none fits."""
+def pick(entries: list, account_id: str, entry_id: str | None, last: bool) -> list:
+    """The journal entries to undo, newest first, or a usage error that says why none fits.
+
+    ``entries`` may hold every account's: an id made in another account is named as such.
+    """
     if bool(entry_id) == bool(last):
         raise UsageError("name one change to undo: an id from `aws-essentials history`, or --last")
     if last:
-        candidates = [e for e in entries if e.ok and not e.undone_by and not e.undo_of and not e.interrupted]
-        if not candidates:
+        mine = [e for e in entries if e.account_id == account_id and not e.undo_of]
+        newest = next((e for e in reversed(mine) if e.ok and not e.undone_by and not e.interrupted), None)
+        if newest is None:
             raise UsageError("there is no change to undo in this account's journal")
-        return candidates[-1]
+        group = [e for e in mine if (e.apply_id or e.id) == (newest.apply_id or newest.id)]
+        return list(reversed(group))
     for entry in entries:
         if entry.id == entry_id:
-            return entry
-    raise UsageError(f"no change with id '{entry_id}' in this account's journal; see `aws-essentials history`")
+            return [entry]
+    raise UsageError(f"no change with id '{entry_id}' in the journal; see `aws-essentials history`")
+
+
+def check_target(entry: Any, account_id: str, endpoint: str) -> str:
+    """Refuse (StepError) a change made in another account or at another endpoint; returns a note
+    to show for an old entry that did not record its endpoint."""
+    if entry.account_id != account_id:
+        raise StepError(f"change {entry.id} was made in account {entry.account_id}, and this run is signed in to "
+                        f"account {account_id}", "run undo with that account's credentials")
+    if not entry.endpoint:
+        return (f"note: change {entry.id} was journalled before endpoints were recorded; it is undone here "
+                f"because it was made in this account ({account_id})")
+    if entry.endpoint != endpoint:
+        raise StepError(f"change {entry.id} was made at {entry.endpoint}, and this run is pointed at {endpoint}",
+                        "point the run where the change was made (AWS_ENDPOINT_URL) and run undo again")
+    return ""
 
 
 def undo_change(entry: Any) -> Change:
@@ -56,29 +82,78 @@ def undo_change(entry: Any) -> Change:
     )
 
 
+def plan_undo(entries: list, account_id: str, endpoint: str) -> tuple[list[tuple[Any, Change]], list[str]]:
+    """What to reverse (entry, its undo change), newest first, and lines about what is left as it is.
+
+    One call named by id must be reversible; in ``--last``'s apply, calls that cannot be (a deleted
+    key, a failed call, one whose current state cannot be read back) are listed and the rest reversed.
+    """
+    from wizard.undo_checks import checkable
+
+    notes: list[str] = []
+    todo = []
+    for entry in entries:
+        note = check_target(entry, account_id, endpoint)
+        if note and note not in notes:
+            notes.append(note)
+        if entry.undone_by and len(entries) > 1:
+            continue  # already reversed by an earlier `undo ID`
+        try:
+            change = undo_change(entry)
+            checkable(entry)
+            todo.append((entry, change))
+        except StepError as error:
+            if len(entries) == 1:
+                raise
+            notes.append(f"left as it is: {error.title}")
+    if not todo:
+        raise StepError("nothing in the last apply can be undone", "; ".join(notes))
+    return todo, notes
+
+
 def run(args: argparse.Namespace) -> int:
-    from wizard.journal import Journal
+    from wizard.journal import Journal, endpoint_of
+    from wizard.undo_checks import Drifted, check_current
 
     aws = open_aws(args)
-    journal = Journal(aws.account_id)
-    entry = pick(journal.entries(), args.id, args.last)
-    change = undo_change(entry)
-    print(f"Undo {entry.id}: {entry.call} ({entry.step}, {entry.time})")
-    print(f"  will call {change.call.name} {json.dumps(change.call.params, sort_keys=True, default=str)}")
+    endpoint = endpoint_of(aws)
+    journal = Journal(aws.account_id, endpoint=endpoint)
+    todo, notes = plan_undo(pick(journal.entries(all_accounts=True), aws.account_id, args.id, args.last),
+                            aws.account_id, endpoint)
+    for note in notes:
+        print(note)
+    for entry, change in todo:
+        print(f"Undo {entry.id}: {entry.call} ({entry.step}, {entry.time})")
+        print(f"  will call {change.call.name} {json.dumps(change.call.params, sort_keys=True, default=str)}")
     if not args.yes:
         if not sys.stdin.isatty():
             raise UsageError("undo asks before it writes; pass --yes to confirm without a terminal")
         import questionary
 
-        if not questionary.confirm("Make this call?", default=False).ask():
+        if not questionary.confirm(f"Make {'this call' if len(todo) == 1 else f'these {len(todo)} calls'}?",
+                                   default=False).ask():
             print("Nothing was changed.")
             return 0
-    entry_id = journal.begin(entry.step, change, change.call.params, undo_of=entry.id)
-    try:
-        response = aws.write(change.call)
-    except StepError as error:
-        journal.finish(entry_id, ok=False, detail=str(error))
-        raise
-    journal.finish(entry_id, ok=True, response=response)
-    print(f"Done: {entry.call} reversed (journal entry {entry_id}).")
+    journal.start_apply()
+    done: list[str] = []
+    for entry, change in todo:
+        # Checked right before its own undo, newest first: an older call on the same resource is
+        # compared with the state the newer call's undo has just restored.
+        try:
+            check_current(aws, entry)
+        except Drifted as drifted:
+            if done:
+                drifted.hint += f"; already reversed: {', '.join(done)}"
+            raise
+        entry_id = journal.begin(entry.step, change, change.call.params, undo_of=entry.id)
+        try:
+            response = aws.write(change.call)
+        except StepError as error:
+            journal.finish(entry_id, ok=False, detail=str(error))
+            if done:
+                error.hint += f"; already reversed: {', '.join(done)}"
+            raise
+        journal.finish(entry_id, ok=True, response=response)
+        done.append(entry.id)
+        print(f"Done: {entry.call} reversed (journal entry {entry_id}).")
     return 0
