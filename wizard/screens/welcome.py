@@ -8,6 +8,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Select, Static
 
+from wizard.safe_text import clean
 from wizard.widgets.render import escape
 from wizard.screens.base import WizardScreen
 
@@ -67,7 +68,9 @@ class WelcomeScreen(WizardScreen):
             warning.display = False
             return
         if identity.org_accounts:
-            options = [(f"{name or 'account'} ({account})", account) for account, name in identity.org_accounts]
+            # Content, not a str: a Select parses str prompts as markup, and account names are the owner's text
+            options = [(Content(clean(f"{name or 'account'} ({account})")), account)
+                       for account, name in identity.org_accounts]
             with picker.prevent(Select.Changed):
                 picker.set_options(options)
                 picker.value = identity.account_id
