@@ -58,3 +58,10 @@ def markdown(value: Any) -> str:
 def html(value: Any) -> str:
     """Literal text in HTML content or a quoted attribute."""
     return _html.escape(clean(value), quote=True)
+
+
+def rich_text(value: Any) -> Any:
+    """A ``rich.text.Text`` of ``value``: Rich shows it as written, it never parses it as markup."""
+    from rich.text import Text
+
+    return Text(clean(value))

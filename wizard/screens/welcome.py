@@ -19,6 +19,12 @@ ROOT_WARNING = (
 )
 
 
+def picker_options(org_accounts: list[tuple[str, str]]) -> list[tuple[Content, str]]:
+    """The account picker's choices. Content, not str: a Select parses a str prompt as markup, and an
+    account's name is whatever its owner typed (``prod [/]`` killed the picker)."""
+    return [(Content(clean(f"{name or 'account'} ({account})")), account) for account, name in org_accounts]
+
+
 class WelcomeScreen(WizardScreen):
     AUTO_FOCUS = "#start"
     BINDINGS = [
@@ -68,9 +74,7 @@ class WelcomeScreen(WizardScreen):
             warning.display = False
             return
         if identity.org_accounts:
-            # Content, not a str: a Select parses str prompts as markup, and account names are the owner's text
-            options = [(Content(clean(f"{name or 'account'} ({account})")), account)
-                       for account, name in identity.org_accounts]
+            options = picker_options(identity.org_accounts)
             with picker.prevent(Select.Changed):
                 picker.set_options(options)
                 picker.value = identity.account_id
