@@ -65,3 +65,15 @@ def rich_text(value: Any) -> Any:
     from rich.text import Text
 
     return Text(clean(value))
+
+
+def markdown_code(value: Any) -> str:
+    """``value`` as one Markdown code span: shown verbatim, whatever backticks it holds.
+
+    CommonMark closes a code span at a backtick run as long as the opening one, so the delimiter is
+    one backtick longer than the longest run inside, padded with spaces (which the renderer strips).
+    """
+    text = clean(value).replace("\r", " ").replace("\n", " ")
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}" if longest else f"`{text}`"

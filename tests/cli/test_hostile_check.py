@@ -47,3 +47,38 @@ def test_json_keeps_hostile_names_exact(hostile, capsys):
     messages = [f["message"] for f in json.loads(out)["findings"]]
     assert any(GROUP_NAME in m for m in messages)  # ... and keeps the data exact
     assert any(CONTACT_NAME in m and SCRIPT in m for m in messages)
+
+
+def test_plan_markdown_shows_hostile_names_as_text(hostile, capsys):
+    assert main(["plan", "--format", "markdown", *STEPS]) == 0
+    out = capsys.readouterr().out
+    assert not CONTROL.search(out)
+    assert "nfs \\[/export\\]" in out  # the group's name in the reasons, escaped for Markdown
+    outside_code = re.sub(r"(`+) .*? \1|`[^`]*`", "", out)
+    assert "<" not in outside_code  # no HTML outside code spans (inside one, Markdown shows it verbatim)
+
+
+def test_fix_lines_carry_no_control_codes(hostile, capsys, monkeypatch):
+    """fix prints what AWS answered (an error can quote a name): the terminal gets no escape sequence."""
+    import wizard.commands.fix as fix
+
+    def fake_fix_account(aws, steps, answers, emit):
+        emit(f"vpc: ec2.RevokeSecurityGroupIngress: FAILED: {CONTACT_NAME}")
+        return True
+
+    monkeypatch.setattr(fix, "fix_account", fake_fix_account)
+    assert main(["fix", "--steps", "vpc", "--yes"]) == 1
+    out = capsys.readouterr().out
+    assert "FAILED: Eve \\x1b]2;pwned\\x07" in out and not CONTROL.search(out)
+
+
+def test_an_unexpected_error_quoting_account_text_prints_no_escape(capsys, monkeypatch):
+    import wizard.commands.history as history
+
+    def crash(args):
+        raise RuntimeError(f"bad group {CONTACT_NAME}")
+
+    monkeypatch.setattr(history, "run", crash)
+    assert main(["history"]) == 1
+    err = capsys.readouterr().err
+    assert "unexpected error: RuntimeError: bad group Eve" in err and "\x1b" not in err and "\x07" not in err

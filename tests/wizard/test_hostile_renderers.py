@@ -127,3 +127,20 @@ def test_tui_widgets(text):
     visible = clean(text)
     assert visible in shown(message).replace("\u200b", "")  # the data is shown as it is, only made visible
     assert shown(f"[b]{escape(text)}[/b]").replace("\u200b", "") == visible
+
+
+@FAST
+@given(HOSTILE)
+def test_plan_markdown(text):
+    from wizard.commands.plan import render_plan_markdown
+
+    from steps import by_id
+
+    result = SimpleNamespace(step=by_id("vpc"), id="vpc", error=None)
+    plan = Plan("vpc", (change_with(text), Change(text, manual=True, console_url=text, instructions=(text,))),
+                notes=(text,))
+    markdown = render_plan_markdown("123456789012", [(result, plan)])
+    no_control(markdown)
+    outside_code = re.sub(r"(`+) .*? \1|`[^`]*`", "", markdown)
+    assert "<" not in outside_code
+    assert json.dumps({"GroupName": text, text: [text]}, sort_keys=True) in markdown  # params verbatim in code
