@@ -67,7 +67,7 @@ def render_markdown(document: dict[str, Any]) -> str:
         section = f"{f['account_id']} {f['step']}" if accounts else f["step"]
         if section != step:
             step = section
-            lines += ["", f"## {_md(step)}", "", "| Status | Check | Region | Resource | Message | Ids |",
+            lines += ["", f"## {step}", "", "| Status | Check | Region | Resource | Message | Ids |",
                       "|---|---|---|---|---|---|"]
         cells = [f"{GLYPH[f['status']]} {f['status']}", f["title"], f["region"] or "global", f["resource"] or "",
                  f["message"], _ids(f)]

@@ -8,9 +8,9 @@ import re
 import pytest
 
 from wizard.__main__ import main
-from wizard.sandbox.scenarios.hostile import CONTACT_NAME, GROUP_NAME, SCRIPT, seed_hostile
+from wizard.sandbox.scenarios.hostile import CONTACT_NAME, GROUP_NAME, SCRIPT, SID, seed_hostile
 
-STEPS = ["--steps", "contacts", "vpc", "--regions", "us-east-1"]
+STEPS = ["--steps", "contacts", "vpc", "audit_logging", "--regions", "us-east-1"]
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
@@ -34,9 +34,11 @@ def test_check_reports_hostile_names_as_data(hostile, capsys, fmt):
         assert "[/export])" in out  # Rich showed the group's name, it did not parse it
     elif fmt == "markdown":
         assert "<script" not in out and "<img" not in out
+        assert "Public \\[/\\] \\[bold\\] &lt;img src=x onerror=alert\\(1\\)&gt;" in out  # the Sid
         assert "nfs \\[/export\\]" in out and "&lt;script&gt;alert\\(1\\)&lt;/script&gt;" in out
     else:
-        assert "<script" not in out.lower()
+        assert "<script" not in out.lower() and "<img" not in out.lower()
+        assert "Public [/] [bold] &lt;img src=x onerror=alert(1)&gt;" in out  # the Sid
         assert "nfs [/export]" in out and "&lt;script&gt;alert(1)&lt;/script&gt;" in out
 
 
@@ -47,6 +49,7 @@ def test_json_keeps_hostile_names_exact(hostile, capsys):
     messages = [f["message"] for f in json.loads(out)["findings"]]
     assert any(GROUP_NAME in m for m in messages)  # ... and keeps the data exact
     assert any(CONTACT_NAME in m and SCRIPT in m for m in messages)
+    assert any(SID in m for m in messages)  # the public bucket policy's statement, named by its Sid
 
 
 def test_plan_markdown_shows_hostile_names_as_text(hostile, capsys):

@@ -7,13 +7,17 @@ Every value is one AWS accepts where it is put (the sandbox does not check, AWS 
 - an alternate contact's Name (1-64) and Title (1-50) have no pattern (Account API AlternateContact):
   an OSC title sequence, a C1 CSI and ``<script>`` go there;
 - an organization account's name is printable ASCII up to 50 (Organizations CreateAccount
-  AccountName pattern ``[\\u0020-\\u007E]+``): markup and HTML, no control codes.
-Bucket and trail names cannot hold any of this (lowercase, digits, ``.-`` / ``._-``), so they keep
-their scenario names.
+  AccountName pattern ``[\\u0020-\\u007E]+``): markup and HTML, no control codes;
+- a bucket policy's Sid: IAM allows only ``A-Za-z0-9``, but S3 bucket policies take free text (the
+  S3 user guide's examples have spaces and dots), so the insecure trail bucket's public statement
+  gets markup and HTML.
+Bucket and trail names cannot hold any of this (lowercase, digits, ``.-`` / ``._-``), and S3 tags
+allow only letters, digits, spaces and ``+-=._:/@``, so they keep their scenario names.
 """
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from . import SeedContext
@@ -24,6 +28,7 @@ if TYPE_CHECKING:
     from ..server import Sandbox
 
 SCRIPT = "<script>alert(1)</script>"
+SID = "Public [/] [bold] <img src=x onerror=alert(1)>"
 IMG = "<img src=x onerror=alert(1)>"
 OSC_TITLE = "\x1b]2;pwned\x07"
 GROUP_NAME = "nfs [/export]"
@@ -39,8 +44,8 @@ def seed_hostile(sandbox: "Sandbox") -> None:
     """Add the hostile names to the account ``sandbox`` was reset to (any scenario).
 
     A security group ``nfs [/export]`` open to the world on TCP 22 in the home region, the security
-    alternate contact, the primary contact's full name, and (in the org scenario) every member
-    account's name.
+    alternate contact, the primary contact's full name, the public trail bucket's policy Sid (insecure
+    scenario) and every member account's name (org scenario).
     """
     ctx = SeedContext(sandbox)  # touching the gap state marks the sandbox dirty: the next reset re-seeds
     ec2 = ctx.client("ec2")
@@ -56,6 +61,12 @@ def seed_hostile(sandbox: "Sandbox") -> None:
         AlternateContactType="SECURITY", Name=CONTACT_NAME, Title=CONTACT_TITLE,
         EmailAddress="security@example.com", PhoneNumber="+1-555-0100")
     ctx.gaps.account(ctx.account_id).contact_information = {**CONTACT_INFORMATION, "FullName": FULL_NAME}
+    s3 = ctx.client("s3")
+    bucket = f"legacy-cloudtrail-logs-{ctx.account_id}"  # the insecure scenario's public trail bucket
+    if any(b["Name"] == bucket for b in s3.list_buckets()["Buckets"]):
+        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Sid": SID, "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+             "Resource": f"arn:aws:s3:::{bucket}/*"}]}))
     if ctx.member_account_ids:
         from moto.organizations.models import organizations_backends
 
