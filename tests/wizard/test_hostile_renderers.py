@@ -144,3 +144,15 @@ def test_plan_markdown(text):
     outside_code = re.sub(r"(`+) .*? \1|`[^`]*`", "", markdown)
     assert "<" not in outside_code
     assert json.dumps({"GroupName": text, text: [text]}, sort_keys=True) in markdown  # params verbatim in code
+
+
+@FAST
+@given(HOSTILE)
+def test_apply_log_lines(text):
+    """The apply screen's log shows AWS's error details; Textual's Log itself drops only \\x00-\\x14."""
+    from wizard.screens.apply import ApplyScreen
+
+    written: list[str] = []
+    screen = SimpleNamespace(query_one=lambda *_: SimpleNamespace(write_line=written.append))
+    ApplyScreen._log(screen, f"✘ ec2.RevokeSecurityGroupIngress: {text}")
+    no_control(written[0])
