@@ -85,3 +85,20 @@ def test_an_unexpected_error_quoting_account_text_prints_no_escape(capsys, monke
     assert main(["history"]) == 1
     err = capsys.readouterr().err
     assert "unexpected error: RuntimeError: bad group Eve" in err and "\x1b" not in err and "\x07" not in err
+
+
+def test_diff_lines_carry_no_control_codes(account, capsys, monkeypatch):
+    """--diff names each finding's resource as the account spells it: printed without control codes."""
+    import wizard.lastrun as lastrun
+
+    class Diff:
+        regressed: list = []
+
+        def render(self):
+            return f"New:\n  contacts security-contact global {CONTACT_NAME}: FAIL\n"
+
+    monkeypatch.setattr(lastrun, "record", lambda document: Diff())
+    account("insecure")
+    assert main(["check", "--diff", "--steps", "contacts"]) == 3
+    out = capsys.readouterr().out
+    assert "global Eve \\x1b]2;pwned\\x07" in out and not CONTROL.search(out)
