@@ -60,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         return 143 if isinstance(stop, Terminated) else 130
     except Exception as error:  # noqa: BLE001 - no traceback reaches a user; it goes to a file
         path = _save_crash()
-        print(f"{PROG}: unexpected error: {type(error).__name__}: {error} (details in {path})", file=sys.stderr)
+        print(f"{PROG}: unexpected error: {type(error).__name__}: {one_line(str(error))} (details in {path})",
+              file=sys.stderr)
         return 1
 
 

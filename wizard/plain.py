@@ -17,6 +17,7 @@ from typing import Any, Callable, Sequence
 
 from steps.base import Finding, Input, Plan, PlanDrifted, Status, StepError, summarize
 from wizard.commands.common import PROG
+from wizard.safe_text import clean
 
 WIDTH = 88
 GLYPH = {"PASS": "ok", "FAIL": "FAIL", "MANUAL": "look", "UNKNOWN": "??"}
@@ -78,7 +79,8 @@ class PlainWizard:
     def say(self, text: str = "", indent: int = 0) -> None:
         prefix = " " * indent
         out = self.out or sys.stdout
-        for line in (text.splitlines() or [""]):
+        # every line goes through here, with account text in it: no control character reaches the terminal
+        for line in (clean(text).splitlines() or [""]):
             wrapped = textwrap.wrap(line, WIDTH, initial_indent=prefix, subsequent_indent=prefix + "  ",
                                     break_on_hyphens=False, break_long_words=False) or [prefix.rstrip()]
             for piece in wrapped:

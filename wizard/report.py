@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from datetime import datetime, timezone
 from typing import Any, Iterable, Sequence
 
 from steps.base import summarize
+from wizard.safe_text import html as _e, markdown as _md, rich_text as _t
 
 SCHEMA = "aws-essentials/findings/v1"
 GLYPH = {"PASS": "✔", "FAIL": "✘", "MANUAL": "✋", "UNKNOWN": "?"}
@@ -47,7 +47,7 @@ def render_markdown(document: dict[str, Any]) -> str:
     """A Markdown report: summary, then one table per step."""
     s = document["summary"]
     lines = [
-        f"# AWS security essentials: account {document['account_id']}",
+        f"# AWS security essentials: account {_md(document['account_id'])}",
         "",
         f"Generated {document['generated_at']} over {len(document['regions'])} regions.",
         "",
@@ -55,13 +55,13 @@ def render_markdown(document: dict[str, Any]) -> str:
     ]
     accounts = document.get("accounts")
     if accounts:  # an organization run: the per-account summary first, then every finding with its account
-        lines[0] = f"# AWS security essentials: organization of account {document['account_id']}"
+        lines[0] = f"# AWS security essentials: organization of account {_md(document['account_id'])}"
         lines += ["", "## Accounts", "", "| Account | Name | Pass | Fail | Manual | Unknown | Note |",
                   "|---|---|---|---|---|---|---|"]
         for row in accounts:
             cells = [row["account_id"], row.get("name") or "", *(row["summary"][k] for k in
                      ("PASS", "FAIL", "MANUAL", "UNKNOWN")), row.get("error") or ""]
-            lines.append("| " + " | ".join(str(c).replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
+            lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
     step = None
     for f in document["findings"]:
         section = f"{f['account_id']} {f['step']}" if accounts else f["step"]
@@ -71,7 +71,7 @@ def render_markdown(document: dict[str, Any]) -> str:
                       "|---|---|---|---|---|---|"]
         cells = [f"{GLYPH[f['status']]} {f['status']}", f["title"], f["region"] or "global", f["resource"] or "",
                  f["message"], _ids(f)]
-        lines.append("| " + " | ".join(str(c).replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
+        lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -85,12 +85,13 @@ def render_table(document: dict[str, Any], width: int = 120) -> str:
     style = {"PASS": "green", "FAIL": "red", "MANUAL": "yellow", "UNKNOWN": "magenta"}
     accounts = document.get("accounts")
     title = f"Organization of account {document['account_id']}" if accounts else f"Account {document['account_id']}"
-    table = Table(title=title, expand=False)
+    table = Table(title=_t(title), expand=False)  # account text as Text, never parsed as markup
     for column in (("Account",) if accounts else ()) + ("Step", "Status", "Check", "Region", "Message", "Ids"):
         table.add_column(column, overflow="fold")
     for f in document["findings"]:
-        table.add_row(*((f["account_id"],) if accounts else ()), f["step"], f"[{style[f['status']]}]{f['status']}[/]",
-                      f["title"], f["region"] or "global", f["message"], _ids(f))
+        table.add_row(*map(_t, (f["account_id"],) if accounts else ()), _t(f["step"]),
+                      f"[{style[f['status']]}]{f['status']}[/]",
+                      *map(_t, (f["title"], f["region"] or "global", f["message"], _ids(f))))
     s = document["summary"]
     buffer = StringIO()
     console = Console(file=buffer, width=width, force_terminal=False, color_system=None)
@@ -100,9 +101,9 @@ def render_table(document: dict[str, Any], width: int = 120) -> str:
         for column in ("Account", "Name", "Pass", "Fail", "Manual", "Unknown", "Note"):
             per_account.add_column(column, overflow="fold")
         for row in accounts:
-            per_account.add_row(row["account_id"], row.get("name") or "",
+            per_account.add_row(_t(row["account_id"]), _t(row.get("name") or ""),
                                 *(str(row["summary"][k]) for k in ("PASS", "FAIL", "MANUAL", "UNKNOWN")),
-                                row.get("error") or "")
+                                _t(row.get("error") or ""))
         console.print(per_account)
     console.print(f"{s['PASS']} passed, {s['FAIL']} failed, {s['MANUAL']} manual, {s['UNKNOWN']} unknown")
     return buffer.getvalue()
@@ -282,10 +283,6 @@ footer { margin-top:36px; color:var(--muted); font-size:12px; border-top:1px sol
   a { color:inherit; text-decoration:none; }
 }
 """
-
-
-def _e(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
 
 
 def _entry_value(entry: Any, name: str, default: Any = "") -> Any:

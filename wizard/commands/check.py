@@ -13,6 +13,7 @@ from typing import Any
 from steps.base import StepError
 from wizard.commands.common import PROG, add_target_options, open_aws, selected_steps, write_output
 from wizard.commands.org_options import add_org_options, org_scope
+from wizard.safe_text import clean
 
 FORMATS = ("table", "json", "markdown", "html", "ocsf")
 FAIL_ON = ("any", "critical", "high", "medium", "low")
@@ -76,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
     if args.diff and diff is not None:
         # stdout when it carries no machine-readable report, so pipes of JSON/OCSF/HTML stay clean
         stream = sys.stdout if args.format == "table" or args.output else sys.stderr
-        stream.write(("\n" if stream is sys.stdout and not args.output else "") + diff.render())
+        # the diff names resources as the account spells them: no control character reaches the terminal
+        stream.write(("\n" if stream is sys.stdout and not args.output else "") + clean(diff.render()))
     regressed = bool(diff and diff.regressed)
     return 3 if fails_at(document, args.fail_on) or regressed else 0
 

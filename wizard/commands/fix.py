@@ -14,6 +14,7 @@ from steps.base import PlanDrifted, StepError
 from wizard.commands.answers import add_answer_option, parse_answers
 from wizard.commands.common import UsageError, add_target_options, open_aws, selected_steps
 from wizard.commands.org_options import add_org_options, org_scope, run_org
+from wizard.safe_text import clean
 
 
 def register(sub: Any) -> None:
@@ -47,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     aws = open_aws(args, before_identity=warn_if_mismatched)
     print(who(aws))  # before anything is written: the owner sees whose account this is
     if scope is None:
-        failed = fix_account(aws, steps, answers, print)
+        # the lines quote the account's names and AWS's errors: no control character reaches the terminal
+        failed = fix_account(aws, steps, answers, lambda line: print(clean(line)))
         sys.stdout.flush()
         return 1 if failed else 0
     # --org: every account in turn of the pool; each account's lines are printed together, prefixed
@@ -60,11 +62,11 @@ def run(args: argparse.Namespace) -> int:
     failed = False
     for run in runs:
         if run.error:
-            print(f"{run.member.id}: could not reach the account: {run.error}")
+            print(clean(f"{run.member.id}: could not reach the account: {run.error}"))
             failed = True
             continue
         lines, account_failed = run.result
-        print("\n".join(f"{run.member.id} {line}" for line in lines))
+        print(clean("\n".join(f"{run.member.id} {line}" for line in lines)))
         failed |= account_failed
     sys.stdout.flush()
     return 1 if failed else 0

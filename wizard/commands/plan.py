@@ -10,6 +10,7 @@ from steps.base import Plan
 from wizard.commands.answers import add_answer_option, parse_answers
 from wizard.commands.common import add_target_options, open_aws, selected_steps, write_output
 from wizard.commands.org_options import add_org_options, org_scope, run_org
+from wizard.safe_text import markdown as _md, markdown_code as _code
 
 
 def register(sub: Any) -> None:
@@ -31,30 +32,30 @@ def plans_for(aws: Any, steps: list, answers: dict[str, dict[str, str]]) -> list
 
 
 def render_plan_markdown(account_id: str, plans: list[tuple[Any, Plan]]) -> str:
-    lines = [f"# Planned changes for account {account_id}", ""]
+    lines = [f"# Planned changes for account {_md(account_id)}", ""]
     for result, plan in plans:
         lines.append(f"## {result.step.INFO.title} (`{result.id}`)")
         lines.append("")
         if result.error:
-            lines += [f"Could not plan: {result.error}", ""]
+            lines += [f"Could not plan: {_md(result.error)}", ""]
             continue
         if not plan.changes and not plan.needs:
             lines += ["Nothing to change.", ""]
             continue
         for note in plan.notes:
-            lines.append(f"> {note}")
+            lines.append(f"> {_md(note)}")
         for number, change in enumerate(plan.changes, 1):
             if change.manual:
-                lines.append(f"{number}. **Manual**: {change.reason} ({change.console_url})")
-                lines += [f"   - {step}" for step in change.instructions]
+                lines.append(f"{number}. **Manual**: {_md(change.reason)} ({_md(change.console_url)})")
+                lines += [f"   - {_md(step)}" for step in change.instructions]
                 continue
             call = change.to_dict()["call"]
             flags = " **[typed confirmation]**" if change.risky else ""
-            lines.append(f"{number}. `{change.call.name}`{flags} {change.call.region or ''}: {change.reason}")
-            lines.append(f"   - params: `{json.dumps(call['params'], sort_keys=True)}`")
+            lines.append(f"{number}. `{change.call.name}`{flags} {_md(change.call.region or '')}: {_md(change.reason)}")
+            lines.append(f"   - params: {_code(json.dumps(call['params'], sort_keys=True))}")
             for label, text in (("warning", change.warning), ("cost", change.cost_note), ("undo", change.undo_note)):
                 if text:
-                    lines.append(f"   - {label}: {text}")
+                    lines.append(f"   - {label}: {_md(text)}")
         lines.append("")
     return "\n".join(lines)
 
@@ -87,7 +88,7 @@ def run_organization(args: argparse.Namespace, aws: Any, scope: Any, steps: list
         parts = [f"# Planned changes for the organization of account {aws.account_id}", ""]
         for run in runs:
             if run.error:
-                parts += [f"# Planned changes for account {run.member.id}", "", f"Could not plan: {run.error}", ""]
+                parts += [f"# Planned changes for account {run.member.id}", "", f"Could not plan: {_md(run.error)}", ""]
             else:
                 parts.append(render_plan_markdown(run.member.id, run.result))
         text = "\n".join(parts)

@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Log, ProgressBar, Static
 
+from wizard.safe_text import clean
 from wizard.widgets.render import escape
 from steps.base import ChangeResult, Plan, PlanDrifted, StepError
 
@@ -53,7 +54,8 @@ class ApplyScreen(ModalScreen[None]):
         self.run_apply()
 
     def _log(self, line: str) -> None:
-        self.query_one("#apply-log", Log).write_line(line)
+        # Log drops only \x00-\x14: an ESC or C1 in an AWS error (quoting a name) would reach the terminal
+        self.query_one("#apply-log", Log).write_line(clean(line))
 
     @work(thread=True, exclusive=True, group="apply")
     def run_apply(self) -> None:

@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from wizard.safe_text import clean
 from wizard.widgets.render import escape
 
 
@@ -25,7 +26,7 @@ class ErrorScreen(ModalScreen[None]):
         with Vertical(id="error-dialog", classes="dialog"):
             yield Static(Content.from_markup(f"[b]✘ {escape(self.error_title)}[/b]"), classes="dialog-title")
             if self.message:
-                yield Static(self.message, markup=False, id="error-message")
+                yield Static(Content(clean(self.message)), id="error-message")
             if self.hint:
                 yield Static(Content.from_markup(f"[$text-accent]What to do:[/] {escape(self.hint)}"), id="error-hint")
             with Horizontal(classes="dialog-buttons"):

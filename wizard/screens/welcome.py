@@ -8,6 +8,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Select, Static
 
+from wizard.safe_text import clean
 from wizard.widgets.render import escape
 from wizard.screens.base import WizardScreen
 
@@ -16,6 +17,12 @@ ROOT_WARNING = (
     "few tasks that need it. Create an administrator (IAM Identity Center, or an IAM user with MFA), sign in "
     "as that, and run the wizard again."
 )
+
+
+def picker_options(org_accounts: list[tuple[str, str]]) -> list[tuple[Content, str]]:
+    """The account picker's choices. Content, not str: a Select parses a str prompt as markup, and an
+    account's name is whatever its owner typed (``prod [/]`` killed the picker)."""
+    return [(Content(clean(f"{name or 'account'} ({account})")), account) for account, name in org_accounts]
 
 
 class WelcomeScreen(WizardScreen):
@@ -67,7 +74,7 @@ class WelcomeScreen(WizardScreen):
             warning.display = False
             return
         if identity.org_accounts:
-            options = [(f"{name or 'account'} ({account})", account) for account, name in identity.org_accounts]
+            options = picker_options(identity.org_accounts)
             with picker.prevent(Select.Changed):
                 picker.set_options(options)
                 picker.value = identity.account_id

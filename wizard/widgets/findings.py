@@ -14,6 +14,16 @@ from wizard.widgets.render import escape, glyph, ids_of
 ORDER = {"FAIL": 0, "UNKNOWN": 1, "MANUAL": 2, "PASS": 3}
 
 
+def row_markup(finding: Finding) -> tuple[str, str, str]:
+    """One row's cells as content markup: status, region and resource, title and message with ids."""
+    ids = ids_of(finding)
+    message = f"[b]{escape(finding.title)}[/b]: {escape(finding.message)}"
+    if ids:
+        message += f"  [$text-muted]({escape(ids)})[/]"
+    where = f"{escape(finding.region or 'global')}\n[$text-muted]{escape(finding.resource or 'account')}[/]"
+    return glyph(finding.status.value, word=True), where, message
+
+
 class FindingsTable(Vertical):
     """Failing findings first; every cell wraps, so nothing is cut at 80 columns."""
 
@@ -26,17 +36,12 @@ class FindingsTable(Vertical):
         )
         rows = [header]
         for finding in sorted(findings, key=lambda f: ORDER[f.status.value]):
-            status = finding.status.value
-            ids = ids_of(finding)
-            message = f"[b]{escape(finding.title)}[/b]: {escape(finding.message)}"
-            if ids:
-                message += f"  [$text-muted]({escape(ids)})[/]"
-            where = f"{escape(finding.region or 'global')}\n[$text-muted]{escape(finding.resource or 'account')}[/]"
+            status, where, message = row_markup(finding)
             rows.append(Horizontal(
-                Label(Content.from_markup(glyph(status, word=True)), classes="col-status"),
+                Label(Content.from_markup(status), classes="col-status"),
                 Label(Content.from_markup(where), classes="col-where"),
                 Label(Content.from_markup(message), classes="col-message"),
-                classes=f"finding-row -{status.lower()}",
+                classes=f"finding-row -{finding.status.value.lower()}",
             ))
         if not findings:
             rows.append(Label("No findings yet.", classes="muted"))

@@ -7,10 +7,12 @@ from typing import Mapping, Sequence
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Label, Select
 
 from steps.base import Input as StepInput
+from wizard.safe_text import clean
 
 
 class InputsForm(Vertical):
@@ -40,12 +42,13 @@ class InputsForm(Vertical):
                     yield Input(value=value, password=item.secret, id=f"input-{item.name}", compact=True)
             yield Label(self._message(item, value), id=f"hint-{item.name}", classes="form-hint")
 
-    def _message(self, item: StepInput, value: str) -> str:
+    def _message(self, item: StepInput, value: str) -> Content:
+        """The hint, or what is wrong; plain Content, since the error quotes what was typed."""
         if item.name in self.touched:
             error = item.check(value)
             if error:
-                return "✘ " + error
-        return item.help
+                return Content(clean("✘ " + error))
+        return Content(clean(item.help))
 
     def _update(self, name: str, value: str) -> None:
         item = next(i for i in self.inputs if i.name == name)

@@ -1,7 +1,8 @@
 """Text for the screens: findings, calls with their exact parameters, before/after values.
 
 Everything returns Textual content markup that uses theme variables only, with every value from
-AWS or the user escaped, and secrets redacted before they reach the screen.
+AWS or the user escaped by ``escape`` (wizard.safe_text.markup: markup and control characters), and
+secrets redacted before they reach the screen.
 """
 
 from __future__ import annotations
@@ -10,13 +11,7 @@ import json
 from typing import Any, Mapping
 
 from steps.base import Call, Change, Finding, Ref, redact
-
-def escape(text: str) -> str:
-    """Make any text literal in content markup: every ``[`` is escaped (textual's own escape leaves
-    some, e.g. ``[{``), and a trailing backslash cannot escape the closing tag that follows it."""
-    text = str(text).replace("[", "\\[")
-    return text + "\u200b" if text.endswith("\\") else text
-
+from wizard.safe_text import markup as escape  # every screen imports its escape from here
 
 GLYPHS = {"PASS": "✔", "FAIL": "✘", "MANUAL": "✎", "UNKNOWN": "?", "RUNNING": "⟳", "PENDING": "·",
           "SKIPPED": "»"}
