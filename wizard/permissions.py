@@ -2,9 +2,13 @@
 
 Every step declares the IAM actions its ``collect`` reads (``INFO.reads``) and its fixes and their
 undo calls write (``INFO.writes``). ``read`` mode is what ``check`` needs: the reads, plus what the
-plumbing itself calls whatever the steps are (who am I, which regions are enabled). ``fix`` mode
-adds the writes. ``tests/reliability/test_permissions.py`` proves both policies are enough, against
-the sandbox with IAM enforcement on, and that no step declares an action it never uses.
+plumbing itself calls whatever the steps are (who am I, which regions are enabled, organization
+runs). ``fix`` mode adds the writes. Most actions get ``Resource: "*"``; those that can be scoped
+are: roles are passed only to the service that uses them, role writes only on the roles the steps
+create, service-linked roles only for the services the steps turn on, AssumeRole only on roles.
+``tests/reliability/test_permissions.py`` proves both policies are enough, against the sandbox with
+IAM enforcement on (which judges these resources and conditions), and that no step declares an
+action it never uses.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import json
 from types import ModuleType
 from typing import Any, Iterable
 
-from steps import audit_logging, vpc
+from steps import audit_logging, groups, vpc
 
 MODES = ("read", "fix")
 
@@ -62,6 +66,16 @@ PASSED_ROLES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 
+# The roles each step creates, changes and (on undo) deletes: role writes are granted on these only.
+OWN_ROLES: dict[str, tuple[str, ...]] = {
+    "vpc": (f"role/{vpc.FLOW_ROLE}",),
+    "audit_logging": (f"role/{audit_logging.CLOUDTRAIL_LOGS_ROLE}",
+                      f"role/aws-service-role/config.amazonaws.com/{audit_logging.CONFIG_ROLE}"),
+    "groups": (f"role/{groups.SUPPORT_ROLE}",),
+}
+ROLE_WRITES = frozenset({"iam:CreateRole", "iam:DeleteRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy",
+                         "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:DeleteServiceLinkedRole"})
+
 # iam:CreateServiceLinkedRole, per step: the services whose role a step creates, directly (Config)
 # or by turning the service on (condition key iam:AWSServiceName).
 LINKED_SERVICES: dict[str, tuple[str, ...]] = {
@@ -84,7 +98,7 @@ ADMIN_EQUIVALENT = frozenset({
 })
 
 # Granted by their own scoped statements, never in a service's "Resource": "*" one.
-SCOPED_ACTIONS = frozenset({"iam:PassRole", "iam:CreateServiceLinkedRole", ASSUME_ROLE})
+SCOPED_ACTIONS = frozenset({"iam:PassRole", "iam:CreateServiceLinkedRole", ASSUME_ROLE, *ROLE_WRITES})
 
 POLICY_VERSION = "2012-10-17"
 _MAX_POLICY_CHARS = 6144  # AWS's limit for a managed policy document (whitespace not counted)
@@ -126,6 +140,17 @@ def policy(steps: Iterable[ModuleType], mode: str = "read") -> dict[str, Any]:
 
 def _scoped(steps: list[ModuleType], wanted: set[str], mode: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
+    role_writes = sorted(wanted & ROLE_WRITES)
+    if role_writes:
+        roles = []
+        for step in steps:
+            if ROLE_WRITES.isdisjoint(step.INFO.writes):
+                continue
+            if step.INFO.id not in OWN_ROLES:  # a new step that writes roles must say which
+                raise ValueError(f"step {step.INFO.id} declares role writes but OWN_ROLES has no entry for it")
+            roles += [f"arn:*:iam::*:{role}" for role in OWN_ROLES[step.INFO.id]]
+        out.append({"Sid": _sid("OwnRoles AdminEquivalent", mode), "Effect": "Allow", "Action": role_writes,
+                    "Resource": sorted(roles)})
     if "iam:PassRole" in wanted:
         for step in steps:
             if "iam:PassRole" not in step.INFO.writes:

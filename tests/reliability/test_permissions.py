@@ -93,6 +93,22 @@ def test_fix_policy_passes_only_the_tools_roles_and_only_to_their_services():
     assert not _statements_with(policy([s for s in STEPS if s.INFO.id == "contacts"], "fix"), "iam:PassRole")
 
 
+def test_fix_policy_writes_only_the_roles_the_steps_create():
+    from steps import audit_logging, groups, vpc
+    from wizard.sandbox.iam_enforce import decide
+
+    document = policy(STEPS, "fix")
+    for statement in document["Statement"]:
+        if {"iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy"} & set(_as_list(statement["Action"])):
+            assert "*" not in _as_list(statement["Resource"]), statement
+    for action in ("iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:DeleteRole"):
+        for role in (vpc.FLOW_ROLE, audit_logging.CLOUDTRAIL_LOGS_ROLE, groups.SUPPORT_ROLE):
+            assert decide(action, [document], f"arn:aws:iam::{ACCOUNT}:role/{role}"), (action, role)
+        assert not decide(action, [document], f"arn:aws:iam::{ACCOUNT}:role/OrganizationAccountAccessRole")
+    assert decide("iam:DeleteServiceLinkedRole", [document],
+                  f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/config.amazonaws.com/{audit_logging.CONFIG_ROLE}")
+
+
 def test_fix_policy_creates_only_the_service_linked_roles_the_steps_need():
     from wizard.sandbox.iam_context import _linked_role_arn
     from wizard.sandbox.iam_enforce import decide

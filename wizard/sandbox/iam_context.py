@@ -11,7 +11,7 @@ iam:PassRole or iam:CreateServiceLinkedRole is proven, not assumed:
 - flow logs to S3: logs:CreateLogDelivery, and s3:GetBucketPolicy / s3:PutBucketPolicy on the bucket
   (AWS adds the log delivery's statement to the bucket policy);
 - tags given at creation of a KMS key: kms:TagResource;
-- sts:AssumeRole, on the role asked for.
+- sts:AssumeRole, on the role asked for; the writes to one role, on that role.
 """
 
 from __future__ import annotations
@@ -50,6 +50,8 @@ def needs(info: RequestInfo) -> list[Need]:
         out.append((action, _linked_role_arn(info.account_id, service), {"iam:AWSServiceName": service}))
     elif action == "sts:AssumeRole":
         out.append((action, info.params.get("RoleArn") or None, {}))
+    elif action in ROLE_WRITES and info.params.get("RoleName"):
+        out.append((action, _role_arn(info.account_id, info.params["RoleName"], info.params.get("Path", "/")), {}))
     else:
         out.append((action, None, {}))
     if action in CREATES_LINKED_ROLE:
@@ -74,6 +76,18 @@ def needs(info: RequestInfo) -> list[Need]:
     elif action == "kms:CreateKey" and _json(info).get("Tags"):
         out.append(("kms:TagResource", None, {}))
     return out
+
+
+# Operations on one role, named by RoleName: the role's ARN is their resource.
+ROLE_WRITES = frozenset({"iam:CreateRole", "iam:DeleteRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy",
+                         "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:DeleteServiceLinkedRole"})
+
+
+def _role_arn(account_id: str, name: str, path: str) -> str:
+    service = next((s for s, n in LINKED_ROLE_NAMES.items() if n == name), None)
+    if service:  # a service-linked role lives under its service's path
+        path = f"/aws-service-role/{service}/"
+    return f"arn:aws:iam::{account_id}:role{path}{name}"
 
 
 def _pass(role_arn: str, service: str) -> Need:
