@@ -70,6 +70,7 @@ INFO = StepInfo(
         "iam:CreateRole", "iam:DeleteRole", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
         "iam:DeleteLoginProfile",
         "access-analyzer:CreateAnalyzer", "access-analyzer:DeleteAnalyzer",
+        "iam:CreateServiceLinkedRole",  # Access Analyzer creates its role when the first analyzer is made
     ),
     inputs=(
         Input("group_names", "Group names", _validate_group_names, required=False,

@@ -135,6 +135,7 @@ INFO = StepInfo(
     writes=(
         "account:DisableRegion",
         "account:EnableRegion",
+        "iam:CreateServiceLinkedRole",  # CreateOrganization creates Organizations' role (else AccessDeniedForDependency)
         "organizations:EnablePolicyType",
         "organizations:DisablePolicyType",
         "organizations:CreatePolicy",

@@ -57,6 +57,7 @@ INFO = StepInfo(
         "ec2:CreateFlowLogs", "iam:CreateRole", "iam:DeleteRole", "iam:PutRolePolicy",
         "iam:DeleteRolePolicy", "iam:PassRole", "logs:CreateLogGroup", "logs:DeleteLogGroup",
         "logs:PutRetentionPolicy", "logs:CreateLogDelivery", "s3:CreateBucket", "s3:DeleteBucket",
+        "s3:GetBucketPolicy", "s3:PutBucketPolicy",  # flow logs to S3: AWS adds the log delivery's statement
         "ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress", "ec2:AuthorizeSecurityGroupIngress",
         "ec2:AuthorizeSecurityGroupEgress", "ec2:CreateNetworkAclEntry", "ec2:DeleteNetworkAclEntry",
     ),

@@ -8,6 +8,7 @@ from steps import vpc
 from steps.base import Status
 from tests.helpers import fix, open_aws, plan_for
 from wizard.apply import fresh_collect
+from wizard.permissions import IMPLIED_ACTIONS
 from wizard.sandbox.scenarios.seeds.vpc import SSH_GROUP
 
 WORKLOAD = ("us-east-1", "eu-west-1")
@@ -126,8 +127,9 @@ def test_regional_collect_runs_concurrently(account, capsys):
 
 
 # Actions AWS checks on a call without their own API call: CreateFlowLogs passes the delivery role
-# (iam:PassRole) and, for CloudWatch Logs, sets up a log delivery (logs:CreateLogDelivery).
-IMPLIED = {"iam:PassRole", "logs:CreateLogDelivery"}
+# (iam:PassRole), sets up a log delivery (logs:CreateLogDelivery) and, to S3, adds the delivery's
+# statement to the bucket policy (s3:GetBucketPolicy, s3:PutBucketPolicy). One list, the policy's.
+IMPLIED = set(IMPLIED_ACTIONS["ec2:CreateFlowLogs"])
 
 
 def _used_actions(aws):

@@ -55,6 +55,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.scenario not in SCENARIO_NAMES:
         raise UsageError(f"unknown scenario '{args.scenario}'; choose one of: {', '.join(SCENARIO_NAMES)}")
+    from wizard.commands.sandbox import require_sandbox
+
+    require_sandbox("demo")
     if getattr(args, "plain", False):
         from wizard.plain import has_tty, refuse_without_tty
 

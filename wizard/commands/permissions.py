@@ -24,10 +24,15 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from wizard.permissions import fits_managed_policy, policy, render
+    from wizard.permissions import admin_equivalent, fits_managed_policy, policy, render
 
     document = policy(selected_steps(args), args.mode)
     write_output(args.output, render(document))
+    strong = admin_equivalent(document)
+    if strong:
+        print(f"{PROG}: note: this policy is admin-equivalent: {', '.join(strong)} let whoever holds it give "
+              "itself any permission (the statements whose Sid ends in AdminEquivalent); attach it only to "
+              "an administrator, only for the run, and use --mode read for checks", file=sys.stderr)
     if not fits_managed_policy(document):
         print(f"{PROG}: note: this policy is larger than one managed policy may be (6,144 characters); "
               "split it by service into two policies, or use it as an inline policy of a role", file=sys.stderr)

@@ -7,7 +7,11 @@ import shlex
 import threading
 from typing import Any
 
+from steps.base import StepError
 from wizard.commands.common import UsageError
+
+# The optional extra that carries the mock AWS; a plain install does not have it (pyproject.toml).
+SANDBOX_MODULES = ("moto", "waitress")
 
 
 def register(sub: Any) -> None:
@@ -16,6 +20,21 @@ def register(sub: Any) -> None:
     parser.add_argument("--scenario", default="insecure", help="empty, insecure, secure or org")
     parser.add_argument("--latency-ms", type=int, default=0, help="added to every AWS request")
     parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests that fail (0 to 1)")
+
+
+def require_sandbox(command: str) -> None:
+    """One clear error (exit 1) unless the `sandbox` extra is installed; checked without importing
+    moto, which takes ~0.4 s and which the demo imports later, in a worker behind its first screen."""
+    import importlib.util
+
+    for module in SANDBOX_MODULES:
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):  # ValueError: a module set to None in sys.modules (blocked)
+            found = False
+        if not found:
+            raise StepError(f"`{command}` needs the sandbox extra, which is not installed ({module} is missing)",
+                            "Install it: pip install 'aws-essentials[sandbox]' (scripts/setup does)")
 
 
 def check_scenario(name: str) -> None:
@@ -27,6 +46,7 @@ def check_scenario(name: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    require_sandbox("sandbox")
     from wizard.sandbox import Sandbox
 
     check_scenario(args.scenario)

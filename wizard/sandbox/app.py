@@ -116,6 +116,9 @@ class SandboxApp:
         return json_response(result if result is not None else {"ok": True})
 
     def handle(self, environ: dict) -> Response | None:
+        refused = _refuse_browser(environ)
+        if refused is not None:
+            return refused
         path = environ.get("PATH_INFO", "")
         if path.startswith("/_sandbox/"):
             return self._control(environ)
@@ -147,11 +150,31 @@ class SandboxApp:
     def __call__(self, environ: dict, start_response):
         resp = self.handle(environ)
         if resp is None:
-            return self.moto_app(environ, start_response)
-        headers = [(k, v) for k, v in resp.headers if k.lower() != "content-length"]
+            def same_origin_only(status, headers, exc_info=None):
+                return start_response(status, _without_cors(headers), exc_info)
+
+            return self.moto_app(environ, same_origin_only)
+        headers = [(k, v) for k, v in _without_cors(resp.headers) if k.lower() != "content-length"]
         headers.append(("Content-Length", str(len(resp.body))))
         start_response(status_line(resp.status), headers)
         return [resp.body]
+
+
+# No web page may drive or read the sandbox: it holds the demo's credentials and its control endpoint
+# rewrites the account. AWS SDKs and the CLI never send `Origin`; browsers send it on every
+# cross-origin request they allow without a preflight (a form POST included), and OPTIONS is only
+# ever a preflight. moto's server answers with Access-Control-Allow-Origin: * on every response
+# (flask_cors in moto/moto_server/werkzeug_app.py, create_backend_app): such requests are refused
+# here, and any CORS header that still comes out of moto is dropped.
+def _refuse_browser(environ: dict) -> Response | None:
+    if environ.get("REQUEST_METHOD") == "OPTIONS" or environ.get("HTTP_ORIGIN"):
+        return Response(403, b"the sandbox does not answer browsers (cross-origin requests are refused)\n",
+                        [("Content-Type", "text/plain")])
+    return None
+
+
+def _without_cors(headers: list) -> list:
+    return [(k, v) for k, v in headers if not k.lower().startswith("access-control-")]
 
 
 def _attempt(environ: dict) -> int:

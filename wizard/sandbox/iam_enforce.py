@@ -10,9 +10,13 @@ small evaluator runs in the gap layer instead, on the action ``identify()`` give
   assumed-role sessions keep full access;
 - the user's inline and attached policies and those of its groups are evaluated: an explicit
   Deny wins, then an Allow, else the request is denied (as AWS does);
-- ``Action``/``NotAction`` with ``*`` and ``?`` wildcards, case-insensitive; an Allow counts only
-  with ``Resource: "*"`` and no ``Condition`` (the wizard's generated policy is of that form);
-  a Deny with a Resource other than "*" or a Condition is not evaluated (ignored);
+- ``Action``/``NotAction`` with ``*`` and ``?`` wildcards, case-insensitive;
+- besides the request's own action, what AWS authorizes with it (iam_context.py: passing a role,
+  a service-linked role, ...), each with its resource ARN and condition keys;
+- ``Resource`` patterns (``*`` and ``?``, case-sensitive) count where the sandbox knows the request's
+  resource; elsewhere only ``Resource: "*"`` does. ``Condition`` with ``StringEquals`` and
+  ``StringLike`` on the keys iam_context.py gives; any other operator or key makes an Allow count
+  for nothing, and a Deny not evaluated (ignored);
 - ``sts:GetCallerIdentity`` is always allowed, as in AWS.
 
 Every denial is recorded in ``denials`` as (user name, action), for tests.
@@ -22,10 +26,12 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import re
 import threading
 from typing import Any, Iterable
 from urllib.parse import unquote
 
+from .iam_context import needs
 from .protocol import Response, error_response
 from .requests import RequestInfo
 
@@ -54,28 +60,30 @@ class IamEnforcement:
             return None  # not an IAM user's key: the base credentials or a role session
         with self._lock:
             self.judged += 1
-        action = info.action
-        if not action or action.lower() in ALWAYS_ALLOWED:
+        if not info.action or info.action.lower() in ALWAYS_ALLOWED:
             return None
-        if decide(action, _documents(info.account_id, user)):
-            return None
-        with self._lock:
-            self.denials.append((user.name, action))
-        return _denied(info, user.arn, action)
+        documents = _documents(info.account_id, user)
+        for action, resource, context in needs(info):
+            if not decide(action, documents, resource, context):
+                with self._lock:
+                    self.denials.append((user.name, action))
+                return _denied(info, user.arn, action)
+        return None
 
 
-def decide(action: str, documents: Iterable[Any]) -> bool:
-    """Whether ``action`` is allowed by the policy ``documents`` (explicit Deny > Allow > implicit deny)."""
+def decide(action: str, documents: Iterable[Any], resource: str | None = None,
+           context: dict[str, str] | None = None) -> bool:
+    """Whether ``action`` on ``resource`` (None: not known) with the condition keys ``context`` is
+    allowed by the policy ``documents`` (explicit Deny > Allow > implicit deny)."""
     allowed = False
     for document in documents:
         for statement in _statements(document):
             if not _matches_action(action, statement):
                 continue
-            effect = statement.get("Effect")
-            plain = _all_resources(statement) and "Condition" not in statement
-            if effect == "Deny" and plain:
+            applies = _matches_resource(resource, statement) and _conditions_hold(statement, context or {})
+            if statement.get("Effect") == "Deny" and applies:
                 return False
-            if effect == "Allow" and plain:
+            if statement.get("Effect") == "Allow" and applies:
                 allowed = True
     return allowed
 
@@ -109,8 +117,39 @@ def _matches_action(action: str, statement: dict) -> bool:
     return False
 
 
-def _all_resources(statement: dict) -> bool:
-    return "Resource" in statement and "*" in _as_list(statement["Resource"])
+def _matches_resource(resource: str | None, statement: dict) -> bool:
+    patterns = _as_list(statement.get("Resource"))
+    if "*" in patterns:
+        return True
+    return resource is not None and any(_arn_pattern(p).fullmatch(resource) for p in patterns)
+
+
+def _arn_pattern(pattern: str) -> re.Pattern:
+    """IAM's ARN wildcards: ``*`` any run of characters, ``?`` one; nothing else is special."""
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern))
+
+
+_OPERATORS = {
+    "StringEquals": lambda value, wanted: value == wanted,
+    "StringLike": lambda value, wanted: _arn_pattern(wanted).fullmatch(value) is not None,
+}
+
+
+def _conditions_hold(statement: dict, context: dict[str, str]) -> bool:
+    """Every condition of the statement holds for ``context``; an operator or key this evaluator does
+    not know never holds (an Allow then grants nothing, a Deny is not applied)."""
+    conditions = statement.get("Condition", {})
+    if not isinstance(conditions, dict):
+        return False
+    for operator, keys in conditions.items():
+        test = _OPERATORS.get(operator)
+        if test is None or not isinstance(keys, dict):
+            return False
+        for key, wanted in keys.items():
+            value = next((v for k, v in context.items() if k.lower() == key.lower()), None)
+            if value is None or not any(test(value, w) for w in _as_list(wanted)):
+                return False
+    return True
 
 
 def _backend(account_id: str) -> Any:

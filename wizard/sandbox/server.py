@@ -44,7 +44,12 @@ class Sandbox:
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> "Sandbox":
+        from moto.moto_server import werkzeug_app
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+        # moto wraps every service in flask_cors unless this is set (read when each service's app is
+        # made); the gap layer refuses cross-origin requests as well (app.py, _refuse_browser).
+        werkzeug_app.DISABLE_GLOBAL_CORS = True
 
         from . import managed_policies, moto_tuning
         from .app import SandboxApp
