@@ -365,7 +365,7 @@ def run_plain(connect: Callable[[], Any], *, label: str = "", close: Callable[[]
             close()
 
 
-def run_plain_demo(scenario: str) -> int:
+def run_plain_demo(scenario: str, realism: Any = None) -> int:
     """`demo --plain`: the plain walk on the sandbox account (started only when there is a terminal)."""
     if not has_tty():
         return refuse_without_tty()
@@ -374,7 +374,7 @@ def run_plain_demo(scenario: str) -> int:
     from wizard.commands.demo import start_sandbox
 
     print(f"Starting the sandbox account ({scenario} scenario)...", flush=True)
-    sandbox = start_sandbox(scenario)
+    sandbox = start_sandbox(scenario, realism)
 
     def connect() -> Any:
         aws = AWS(Target(endpoint_url=sandbox.endpoint_url, label="sandbox"))

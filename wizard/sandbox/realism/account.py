@@ -1,0 +1,5 @@
+"""Realism rules: account."""
+
+from __future__ import annotations
+
+from . import after, rule  # noqa: F401

@@ -1,0 +1,5 @@
+"""Realism rules: ec2."""
+
+from __future__ import annotations
+
+from . import after, rule  # noqa: F401
