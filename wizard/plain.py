@@ -258,7 +258,8 @@ class PlainWizard:
             mark = "done" if done.ok else f"FAILED: {done.detail}"
             self.say(f"{numbers.get(id(done.change), index + 1)}. {done.change.title}: {mark}", indent=4)
 
-        return apply_plan(self.aws, step, plan, answers, on_progress=progress)
+        return apply_plan(self.aws, step, plan, answers, on_progress=progress,
+                          on_wait=lambda line: self.say(line, indent=4))
 
     def report_outcome(self, outcome: Any) -> None:
         from wizard.commands.fix import skip_reason
