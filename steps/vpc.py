@@ -11,6 +11,7 @@ from steps.base import (
     Call, Change, Finding, Input, Plan, Severity, Status, StepInfo, is_unreadable, reason_of,
     unknown_finding,
 )
+from steps.propagation import with_retries
 
 FLOW_ROLE = "aws-essentials-vpc-flow-logs"
 FLOW_POLICY = "deliver-vpc-flow-logs"
@@ -403,7 +404,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
     changes += _nacl_changes(regions, notes)
     if needs:
         return Plan(INFO.id, needs=tuple(dict.fromkeys(needs)), notes=tuple(notes))
-    return Plan(INFO.id, changes=tuple(changes), notes=tuple(notes))
+    return with_retries(Plan(INFO.id, changes=tuple(changes), notes=tuple(notes)))
 
 
 def _missing_flow_logs(regions: Mapping[str, Any]) -> dict[str, list[str]]:
