@@ -6,8 +6,8 @@ retries only when the message contains the fragment. :class:`SurvivingWriter` st
 object during one apply: it retries those errors with backoff for up to ``RETRY_BUDGET_S`` (AWS:
 IAM changes usually reach every service "within a few seconds", sometimes minutes; see the IAM User
 Guide, troubleshoot_general.html#troubleshoot_general_eventual-consistency), saying so on ``on_wait``.
-It also turns a partial failure inside a 200 into a failed change, and after a change AWS applies
-in the background it waits (bounded by ``SETTLE_BUDGET_S``) until AWS reports it done.
+It also turns a partial failure inside a 200 into a failed change, and ``settle`` waits (bounded
+by ``SETTLE_BUDGET_S``, all at once after the apply) until AWS reports background work done.
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ class SurvivingWriter:
         self._retry = retry_codes(changes)
         self._on_wait = on_wait or (lambda line: None)
         self._sleep, self._clock = sleep, clock
+        self._unsettled: list[tuple[Call, Callable[[Any, Call], str]]] = []
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._aws, name)
@@ -78,7 +79,7 @@ class SurvivingWriter:
                 raise StepError(f"{call.name} failed: {reason}", "see the message; nothing after this change was sent")
         settle = SETTLES.get((call.service, call.operation))
         if settle is not None:
-            self._wait_until_settled(call, settle)
+            self._unsettled.append((call, settle))
         return response
 
     def _write_retrying(self, call: Call) -> Any:
@@ -95,20 +96,30 @@ class SurvivingWriter:
                 self._on_wait(f"waiting for IAM to propagate ({error.code}); {call.name} again in {wait:g} s")
                 self._sleep(wait)
 
-    def _wait_until_settled(self, call: Call, settle: Callable[[Any, Call], str]) -> None:
+    def settle(self) -> list[str]:
+        """Wait (at most ``SETTLE_BUDGET_S``) until AWS has applied the background work of this apply's
+        changes, so the re-check sees it done; return what is still pending."""
         start = self._clock()
         for wait in backoff():
-            try:
-                pending = settle(self._aws, call)
-            except Exception:  # noqa: BLE001 - the change was made; the re-check reads it again
-                return
+            pending = []
+            for call, check in self._unsettled:
+                try:
+                    what = check(self._aws, call)
+                except Exception:  # noqa: BLE001 - the change was made; the re-check reads it again
+                    what = ""
+                if what:
+                    pending.append((call, what))
+            self._unsettled = [call_check for call_check in self._unsettled
+                               if any(call_check[0] is call for call, _ in pending)]
             if not pending:
-                return
+                return []
             if self._clock() - start + wait > SETTLE_BUDGET_S:
-                self._on_wait(f"AWS is still applying it: {pending}; the re-check shows it as pending")
-                return
-            self._on_wait(f"waiting for AWS to apply it: {pending}")
+                for _, what in pending:
+                    self._on_wait(f"AWS is still applying: {what}; the re-check shows it as pending")
+                return [what for _, what in pending]
+            self._on_wait("waiting for AWS to apply: " + "; ".join(what for _, what in pending))
             self._sleep(wait)
+        return []
 
 
 # --- partial failures inside a 200 ------------------------------------------------------------------
