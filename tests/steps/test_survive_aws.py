@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from steps import audit_logging, vpc
 from steps.audit_logging_lookup import TRAIL_KEY_ALIAS, trail_key_changes
-from steps.base import Status
+from steps.base import Status, unreadable
 from tests.steps.test_vpc import CW, compliant_region, state as vpc_state
 
 
@@ -60,3 +60,52 @@ def test_trail_changes_declare_the_propagation_errors():
     create = next(c for c in plan.changes if c.call and c.call.operation == "CreateTrail")
     assert {"InvalidCloudWatchLogsLogGroupArnException", "InsufficientS3BucketPolicyException",
             "InsufficientEncryptionPolicyException"} <= set(create.retry_on)
+
+
+def test_root_usage_from_a_stale_report_yields_to_the_live_summary():
+    from steps import root
+    from tests.steps.test_root import SECURE, state as root_state
+
+    row = dict(SECURE["root_row"], access_key_1_active="true", access_key_1_last_used_date="2025-05-20T10:00:00+00:00")
+    usage = next(f for f in root.evaluate(root_state(root_row=row)) if f.check == "root-usage")
+    assert usage.status is Status.PASS and "deleted" in usage.message  # GetAccountSummary: no root key now
+    gone = next(f for f in root.evaluate(root_state(root_row=row, summary=unreadable("denied")))
+                if f.check == "root-usage")
+    assert gone.status is Status.FAIL  # unsure whether the key is gone: not safe
+
+
+class LiveIAM:
+    """Answers the keys step's live reads: who still has a password, when each key was last used."""
+
+    def __init__(self, profiles, last_used):
+        self.profiles, self.last_used, self.asked = profiles, last_used, []
+
+    def per_region(self, fn, regions):
+        return {r: fn(r) for r in regions}
+
+    def read(self, service, operation, region=None, missing=(), **params):
+        self.asked.append(operation)
+        if operation == "GetLoginProfile":
+            return {"LoginProfile": {}} if self.profiles.get(params["UserName"]) else None
+        return {"AccessKeyLastUsed": {"LastUsedDate": self.last_used.get(params["AccessKeyId"], "N/A")}}
+
+
+def test_keys_verdicts_come_from_live_reads_not_a_stale_report():
+    from steps import keys
+    from tests.steps.test_keys import ago, key, state as keys_state, user
+
+    stale = keys_state(user("carol", password_used=60), user("dave", key("AKIADAVE", created=70, used=50)))
+    assert {c.call.operation for c in keys.plan(stale, {}).automatic} >= {"DeleteLoginProfile", "UpdateAccessKey"}
+    live = LiveIAM(profiles={"carol": False}, last_used={"AKIADAVE": ago(1)})
+    fresh = dict(stale, users=keys.live_users(live, stale["users"]))
+    assert not keys.plan(fresh, {}).automatic  # the password is gone and the key was used yesterday
+    assert sorted(set(live.asked)) == ["GetAccessKeyLastUsed", "GetLoginProfile"]
+
+
+def test_the_plan_names_an_old_credential_report():
+    from steps import keys
+    from tests.steps.test_keys import ago, state as keys_state
+
+    old = dict(keys_state(), report_generated=ago(0.125))  # three hours
+    assert any("3 h 0 min old" in n and "4 hours" in n for n in keys.plan(old, {}).notes)
+    assert not [n for n in keys.plan(dict(keys_state(), report_generated=ago(0.001)), {}).notes if "report" in n]
