@@ -87,3 +87,31 @@ def realistic_account(sandbox, monkeypatch):
     yield use
     sandbox.set_realism(None, reset=False)
     sandbox.set_faults(rate=0.0)
+
+
+class RealismClock:
+    """One clock for the realism rules and the apply's waits: time passes only while the apply
+    waits, so a propagation delay is met (and outlived) the same way on any machine, at once."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def realism_clock(sandbox, monkeypatch):
+    """`clock = realism_clock()` after `realistic_account(...)`: the rules and wizard.propagation share it."""
+
+    def install() -> RealismClock:
+        clock = RealismClock()
+        sandbox.realism_state.clock = clock
+        monkeypatch.setattr("wizard.propagation.SLEEP", clock.sleep)
+        monkeypatch.setattr("wizard.propagation.CLOCK", clock)
+        return clock
+
+    return install

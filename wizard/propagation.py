@@ -21,6 +21,10 @@ RETRY_BUDGET_S = 120.0
 SETTLE_BUDGET_S = 120.0
 FIRST_WAIT_S = 1.0
 MAX_WAIT_S = 20.0
+# How the apply waits and tells time; tests swap in the realistic sandbox's clock so that time
+# passes only while the apply waits (deterministic, no real sleeping).
+SLEEP: Callable[[float], None] = time.sleep
+CLOCK: Callable[[], float] = time.monotonic
 
 
 class WriteFailed(StepError):
@@ -60,11 +64,12 @@ class SurvivingWriter:
     """The AWS object for one apply, with the plan's retries, partial-failure checks and settle waits."""
 
     def __init__(self, aws: Any, changes: Iterable[Change], on_wait: Callable[[str], None] | None = None,
-                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic):
+                 sleep: Callable[[float], None] | None = None, clock: Callable[[], float] | None = None):
         self._aws = aws
         self._retry = retry_codes(changes)
         self._on_wait = on_wait or (lambda line: None)
-        self._sleep, self._clock = sleep, clock
+        self._sleep = sleep or (lambda seconds: SLEEP(seconds))
+        self._clock = clock or (lambda: CLOCK())
         self._unsettled: list[tuple[Call, Callable[[Any, Call], str]]] = []
 
     def __getattr__(self, name: str) -> Any:
