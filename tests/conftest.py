@@ -49,19 +49,24 @@ def sandbox():
     sb.stop()
 
 
+def _use_scenario(sandbox, monkeypatch, scenario: str):
+    """Reset the session sandbox to ``scenario`` with no faults or latency; point AWS_* at it."""
+    sandbox.set_faults(rate=0.0)
+    sandbox.set_latency(0)
+    sandbox.reset(scenario)
+    for name, value in sandbox.env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    return sandbox
+
+
 @pytest.fixture
 def account(sandbox, monkeypatch):
     """`sb = account("insecure")`: reset the session sandbox to a scenario, no faults or latency,
     and point the AWS_* environment at it."""
 
     def use(scenario: str = "insecure"):
-        sandbox.set_faults(rate=0.0)
-        sandbox.set_latency(0)
-        sandbox.reset(scenario)
-        for name, value in sandbox.env().items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("AWS_PROFILE", raising=False)
-        return sandbox
+        return _use_scenario(sandbox, monkeypatch, scenario)
 
     yield use
     sandbox.set_faults(rate=0.0)
@@ -75,14 +80,8 @@ def realistic_account(sandbox, monkeypatch):
     from wizard.sandbox.realism import Realism
 
     def use(scenario: str = "insecure", delay_s: float = 0.5):
-        sandbox.set_faults(rate=0.0)
-        sandbox.set_latency(0)
         sandbox.set_realism(Realism(delay_s=delay_s), reset=False)  # fresh realism state
-        sandbox.reset(scenario)
-        for name, value in sandbox.env().items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("AWS_PROFILE", raising=False)
-        return sandbox
+        return _use_scenario(sandbox, monkeypatch, scenario)
 
     yield use
     sandbox.set_realism(None, reset=False)
