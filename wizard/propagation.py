@@ -122,7 +122,8 @@ class SurvivingWriter:
                 for _, what in pending:
                     self._on_wait(f"AWS is still applying: {what}; the re-check shows it as pending")
                 return [what for _, what in pending]
-            self._on_wait("waiting for AWS to apply: " + "; ".join(what for _, what in pending))
+            shown = [what for _, what in pending[:3]] + ([f"{len(pending) - 3} more"] if len(pending) > 3 else [])
+            self._on_wait("waiting for AWS to apply: " + "; ".join(shown))
             self._sleep(wait)
         return []
 
