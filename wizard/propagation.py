@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Iterable, Mapping
 
-from steps.base import Call, Change, StepError
+from steps.base import Call, Change, StepError, one_line
 
 RETRY_BUDGET_S = 120.0
 SETTLE_BUDGET_S = 120.0
@@ -67,7 +67,8 @@ class SurvivingWriter:
                  sleep: Callable[[float], None] | None = None, clock: Callable[[], float] | None = None):
         self._aws = aws
         self._retry = retry_codes(changes)
-        self._on_wait = on_wait or (lambda line: None)
+        # a line carries AWS's error code: data, shown as one plain line
+        self._on_wait = (lambda line: on_wait(one_line(line))) if on_wait else (lambda line: None)
         self._sleep = sleep or (lambda seconds: SLEEP(seconds))
         self._clock = clock or (lambda: CLOCK())
         self._unsettled: list[tuple[Call, Callable[[Any, Call], str]]] = []
