@@ -156,11 +156,12 @@ def _image_block_pending(aws: Any, call: Call) -> str:
 
 
 def _region_pending(aws: Any, call: Call) -> str:
-    # Account API reference, GetRegionOptStatus: DISABLING while an opt-out runs.
+    # Account API reference, ListRegions: DISABLING while an opt-out runs (the read the regions step
+    # already makes, so the policy it asks for covers it).
     aws.forget()
-    params = {"RegionName": call.params["RegionName"], **({"AccountId": call.params["AccountId"]}
-                                                          if call.params.get("AccountId") else {})}
-    status = aws.read("account", "GetRegionOptStatus", **params).get("RegionOptStatus")
+    target = {"AccountId": call.params["AccountId"]} if call.params.get("AccountId") else {}
+    regions = aws.read("account", "ListRegions", paginate=True, **target).get("Regions", [])
+    status = next((r.get("RegionOptStatus") for r in regions if r.get("RegionName") == call.params["RegionName"]), None)
     return f"disabling {call.params['RegionName']} ({status})" if status in ("DISABLING", "ENABLING") else ""
 
 
