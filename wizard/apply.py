@@ -24,12 +24,18 @@ def apply_plan(
     journal: Journal | None = None,
     on_progress: Callable[[int, ChangeResult], None] | None = None,
     only: Callable[[Change], bool] | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> ApplyResult:
-    """Run exactly ``plan`` (after the drift check), journalled, with the wizard's local actions."""
-    from wizard.local_actions import local_actions
+    """Run exactly ``plan`` (after the drift check), journalled, with the wizard's local actions.
 
-    return run_changes(
-        aws,
+    Writes go through :class:`wizard.propagation.SurvivingWriter`: propagation errors a change
+    declares are retried, and ``on_wait`` hears each "waiting for IAM to propagate" line."""
+    from wizard.local_actions import local_actions
+    from wizard.propagation import SurvivingWriter
+
+    writer = SurvivingWriter(aws, plan.changes, on_wait)
+    outcome = run_changes(
+        writer,
         step,
         plan,
         answers or {},
@@ -39,3 +45,5 @@ def apply_plan(
         on_progress=on_progress,
         only=only,
     )
+    writer.settle()  # the re-check after apply sees AWS's background work done (within a bound)
+    return outcome

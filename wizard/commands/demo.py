@@ -24,15 +24,18 @@ def register(sub: Any) -> None:
     parser.add_argument("--scenario", default="insecure", help="empty, insecure, secure or org")
     parser.add_argument("--plain", action="store_true", default=argparse.SUPPRESS,
                         help="line-by-line prompts instead of the full-screen wizard (screen readers, SSH)")
+    from wizard.commands.sandbox import add_realism_options
+
+    add_realism_options(parser)
 
 
-def start_sandbox(scenario: str) -> Any:
+def start_sandbox(scenario: str, realism: Any = None) -> Any:
     """Start the sandbox and point this process's AWS settings at it (and only at it)."""
     from wizard.commands.sandbox import check_scenario
     from wizard.sandbox import Sandbox
 
     check_scenario(scenario)
-    sandbox = Sandbox(scenario=scenario).start()
+    sandbox = Sandbox(scenario=scenario, realism=realism).start()
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
         os.environ.pop(name, None)
     os.environ.update(sandbox.env())
@@ -40,12 +43,12 @@ def start_sandbox(scenario: str) -> Any:
     return sandbox
 
 
-def connect_sandbox(scenario: str) -> Any:
+def connect_sandbox(scenario: str, realism: Any = None) -> Any:
     """Start the sandbox and open AWS access on it (runs in the wizard's connect worker)."""
     from wizard.app import Connection
     from wizard.aws import AWS, Target
 
-    sandbox = start_sandbox(scenario)
+    sandbox = start_sandbox(scenario, realism)
     return Connection(AWS(Target(endpoint_url=sandbox.endpoint_url, label="sandbox")), sandbox=sandbox,
                       label=f"sandbox: {scenario} scenario")
 
@@ -58,6 +61,9 @@ def run(args: argparse.Namespace) -> int:
     from wizard.commands.sandbox import require_sandbox
 
     require_sandbox("demo")
+    from wizard.commands.sandbox import realism_from
+
+    realism = realism_from(args)
     if getattr(args, "plain", False):
         from wizard.plain import has_tty, refuse_without_tty
 
@@ -66,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     # Before anything reads HOME, the AWS files or the keyring: nothing below may see the real ones.
     with ContainedHome() as home:
         try:
-            code = _run_contained(args)
+            code = _run_contained(args, realism)
         except (StepError, KeyboardInterrupt):
             raise
         except Exception as error:  # noqa: BLE001 - the crash log stays inside the demo's home, kept
@@ -80,12 +86,12 @@ def run(args: argparse.Namespace) -> int:
     return code
 
 
-def _run_contained(args: argparse.Namespace) -> int:
+def _run_contained(args: argparse.Namespace, realism: Any) -> int:
     if getattr(args, "plain", False):
         from wizard.plain import run_plain_demo
 
-        return run_plain_demo(args.scenario)
+        return run_plain_demo(args.scenario, realism)
     from wizard.app import WizardApp
 
-    WizardApp(lambda: connect_sandbox(args.scenario)).run()
+    WizardApp(lambda: connect_sandbox(args.scenario, realism)).run()
     return 0

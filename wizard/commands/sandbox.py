@@ -20,6 +20,29 @@ def register(sub: Any) -> None:
     parser.add_argument("--scenario", default="insecure", help="empty, insecure, secure or org")
     parser.add_argument("--latency-ms", type=int, default=0, help="added to every AWS request")
     parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests that fail (0 to 1)")
+    add_realism_options(parser)
+
+
+def add_realism_options(parser: Any) -> None:
+    parser.add_argument("--realistic", action="store_true",
+                        help="behave like AWS: IAM propagation delays, pending states, cached reports")
+    parser.add_argument("--realism-delay", type=float, default=None, metavar="S",
+                        help="seconds of every compressed AWS delay under --realistic (default 3)")
+
+
+def realism_from(args: argparse.Namespace) -> Any:
+    """The sandbox's Realism settings from --realistic/--realism-delay, or None."""
+    delay = getattr(args, "realism_delay", None)
+    if delay is not None and not getattr(args, "realistic", False):
+        raise UsageError("--realism-delay goes with --realistic")
+    delay = 3.0 if delay is None else delay
+    if not 0.0 <= delay <= 600.0:
+        raise UsageError(f"--realism-delay {delay:g} must be between 0 and 600 seconds")
+    if not getattr(args, "realistic", False):
+        return None
+    from wizard.sandbox.realism import Realism
+
+    return Realism(delay_s=delay)
 
 
 def require_sandbox(command: str) -> None:
@@ -58,13 +81,16 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--latency-ms cannot be negative")
     from wizard.contained_home import ContainedHome
 
+    realism = realism_from(args)
+
     # The sandbox's own files, and those of the tools pointed at it with the lines printed below
     # (AWS config and credentials, the wizard's journal, state and keyring), live in a temporary
     # home that goes when the sandbox stops: the sso step's CLI profile never reaches ~/.aws/config.
     with ContainedHome(prefix="aws-essentials-sandbox-") as home:
         sandbox = Sandbox(scenario=args.scenario, port=args.port, latency_ms=args.latency_ms,
-                          fault_rate=args.fault_rate).start()
-        print(f"# aws-essentials sandbox: scenario {args.scenario}, account {sandbox.account_id}")
+                          fault_rate=args.fault_rate, realism=realism).start()
+        mode = f", realistic (delays {realism.delay_s:g} s)" if realism else ""
+        print(f"# aws-essentials sandbox: scenario {args.scenario}{mode}, account {sandbox.account_id}")
         for name, value in {**sandbox.env(), **home.tool_environment()}.items():
             print(f"export {name}={shlex.quote(value)}")
         print("# Paste the lines above into another shell; Ctrl-C here stops the sandbox and removes "
