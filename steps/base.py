@@ -254,6 +254,9 @@ class Change:
     # sandbox can simulate it by that name, so the demo shows the wait-and-re-check loop.
     console_action: str = ""
     secret_params: tuple[str, ...] = ()  # parameter names never shown, logged or journalled
+    # AWS error codes ("Code" or "Code: message fragment") that mean "not propagated yet": the
+    # apply retries them with backoff for a while (wizard/propagation.py)
+    retry_on: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:

@@ -66,3 +66,25 @@ def account(sandbox, monkeypatch):
     yield use
     sandbox.set_faults(rate=0.0)
     sandbox.set_latency(0)
+
+
+@pytest.fixture
+def realistic_account(sandbox, monkeypatch):
+    """`sb = realistic_account("insecure", delay_s=0.5)`: the session sandbox made realistic
+    (wizard.sandbox.realism) and reset to a scenario; realism is turned off again afterwards."""
+    from wizard.sandbox.realism import Realism
+
+    def use(scenario: str = "insecure", delay_s: float = 0.5):
+        sandbox.set_faults(rate=0.0)
+        sandbox.set_latency(0)
+        sandbox.scenario = scenario
+        sandbox.set_realism(Realism(delay_s=delay_s))  # re-seeds the scenario
+        for name, value in sandbox.env().items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.delenv("AWS_PROFILE", raising=False)
+        return sandbox
+
+    yield use
+    sandbox.set_realism(None, reset=False)
+    sandbox.dirty = True  # the next test's reset re-seeds without realism's leftovers
+    sandbox.set_faults(rate=0.0)

@@ -24,12 +24,17 @@ def apply_plan(
     journal: Journal | None = None,
     on_progress: Callable[[int, ChangeResult], None] | None = None,
     only: Callable[[Change], bool] | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> ApplyResult:
-    """Run exactly ``plan`` (after the drift check), journalled, with the wizard's local actions."""
+    """Run exactly ``plan`` (after the drift check), journalled, with the wizard's local actions.
+
+    Writes go through :class:`wizard.propagation.SurvivingWriter`: propagation errors a change
+    declares are retried, and ``on_wait`` hears each "waiting for IAM to propagate" line."""
     from wizard.local_actions import local_actions
+    from wizard.propagation import SurvivingWriter
 
     return run_changes(
-        aws,
+        SurvivingWriter(aws, plan.changes, on_wait),
         step,
         plan,
         answers or {},

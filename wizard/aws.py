@@ -553,6 +553,7 @@ class AWS:
         """Send one change's call. Failures raise StepError with a hint; the read cache is dropped."""
         from botocore import xform_name
 
+        from wizard.propagation import WriteFailed  # a StepError that keeps AWS's error code
         client = self.client(call.service, call.region if call.service not in GLOBAL_SERVICES else None)
         try:
             response = getattr(client, xform_name(call.operation))(**call.params)
@@ -563,7 +564,7 @@ class AWS:
                 "unsupported": "this endpoint does not offer the operation; do it in the console",
                 "throttled": "wait a minute and apply again; what was done is kept",
             }.get(failed.kind, "see the message; nothing after this change was sent")
-            raise StepError(f"{call.name} failed: {failed.reason}", hint) from None
+            raise WriteFailed(f"{call.name} failed: {failed.reason}", hint, failed.code) from None
         finally:
             self.forget()
         response.pop("ResponseMetadata", None)

@@ -258,7 +258,8 @@ class PlainWizard:
             mark = "done" if done.ok else f"FAILED: {done.detail}"
             self.say(f"{numbers.get(id(done.change), index + 1)}. {done.change.title}: {mark}", indent=4)
 
-        return apply_plan(self.aws, step, plan, answers, on_progress=progress)
+        return apply_plan(self.aws, step, plan, answers, on_progress=progress,
+                          on_wait=lambda line: self.say(line, indent=4))
 
     def report_outcome(self, outcome: Any) -> None:
         from wizard.commands.fix import skip_reason
@@ -365,7 +366,7 @@ def run_plain(connect: Callable[[], Any], *, label: str = "", close: Callable[[]
             close()
 
 
-def run_plain_demo(scenario: str) -> int:
+def run_plain_demo(scenario: str, realism: Any = None) -> int:
     """`demo --plain`: the plain walk on the sandbox account (started only when there is a terminal)."""
     if not has_tty():
         return refuse_without_tty()
@@ -374,7 +375,7 @@ def run_plain_demo(scenario: str) -> int:
     from wizard.commands.demo import start_sandbox
 
     print(f"Starting the sandbox account ({scenario} scenario)...", flush=True)
-    sandbox = start_sandbox(scenario)
+    sandbox = start_sandbox(scenario, realism)
 
     def connect() -> Any:
         aws = AWS(Target(endpoint_url=sandbox.endpoint_url, label="sandbox"))

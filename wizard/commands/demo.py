@@ -21,15 +21,18 @@ def register(sub: Any) -> None:
     parser.add_argument("--scenario", default="insecure", help="empty, insecure, secure or org")
     parser.add_argument("--plain", action="store_true", default=argparse.SUPPRESS,
                         help="line-by-line prompts instead of the full-screen wizard (screen readers, SSH)")
+    from wizard.commands.sandbox import add_realism_options
+
+    add_realism_options(parser)
 
 
-def start_sandbox(scenario: str) -> Any:
+def start_sandbox(scenario: str, realism: Any = None) -> Any:
     """Start the sandbox and point this process's AWS settings at it (and only at it)."""
     from wizard.commands.sandbox import check_scenario
     from wizard.sandbox import Sandbox
 
     check_scenario(scenario)
-    sandbox = Sandbox(scenario=scenario).start()
+    sandbox = Sandbox(scenario=scenario, realism=realism).start()
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
         os.environ.pop(name, None)
     os.environ.update(sandbox.env())
@@ -37,12 +40,12 @@ def start_sandbox(scenario: str) -> Any:
     return sandbox
 
 
-def connect_sandbox(scenario: str) -> Any:
+def connect_sandbox(scenario: str, realism: Any = None) -> Any:
     """Start the sandbox and open AWS access on it (runs in the wizard's connect worker)."""
     from wizard.app import Connection
     from wizard.aws import AWS, Target
 
-    sandbox = start_sandbox(scenario)
+    sandbox = start_sandbox(scenario, realism)
     return Connection(AWS(Target(endpoint_url=sandbox.endpoint_url, label="sandbox")), sandbox=sandbox,
                       label=f"sandbox: {scenario} scenario")
 
@@ -52,9 +55,12 @@ def run(args: argparse.Namespace) -> int:
 
     if args.scenario not in SCENARIO_NAMES:
         raise UsageError(f"unknown scenario '{args.scenario}'; choose one of: {', '.join(SCENARIO_NAMES)}")
+    from wizard.commands.sandbox import realism_from
+
+    realism = realism_from(args)
     if getattr(args, "plain", False):
         from wizard.plain import run_plain_demo
 
-        return run_plain_demo(args.scenario)
-    WizardApp(lambda: connect_sandbox(args.scenario)).run()
+        return run_plain_demo(args.scenario, realism)
+    WizardApp(lambda: connect_sandbox(args.scenario, realism)).run()
     return 0

@@ -97,7 +97,8 @@ def fix_account(aws: Any, steps: list, answers: dict[str, dict[str, str]], emit:
             emit(f"{result.id}: nothing to change")
             continue
         try:
-            outcome = apply_plan(aws, result.step, plan, step_answers, only=lambda c: not c.risky)
+            outcome = apply_plan(aws, result.step, plan, step_answers, only=lambda c: not c.risky,
+                                 on_wait=lambda line, step_id=result.id: emit(f"{step_id}: {line}"))
         except PlanDrifted:
             emit(f"{result.id}: the account changed while planning; nothing was written. Run fix again.")
             failed = True

@@ -15,6 +15,27 @@ def register(sub: Any) -> None:
     parser.add_argument("--scenario", default="insecure", help="empty, insecure, secure or org")
     parser.add_argument("--latency-ms", type=int, default=0, help="added to every AWS request")
     parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests that fail (0 to 1)")
+    add_realism_options(parser)
+
+
+def add_realism_options(parser: Any, delay: bool = True) -> None:
+    parser.add_argument("--realistic", action="store_true",
+                        help="behave like AWS: IAM propagation delays, pending states, cached reports")
+    if delay:
+        parser.add_argument("--realism-delay", type=float, default=3.0, metavar="S",
+                            help="seconds of every compressed AWS delay under --realistic (default 3)")
+
+
+def realism_from(args: argparse.Namespace) -> Any:
+    """The sandbox's Realism settings from --realistic/--realism-delay, or None."""
+    delay = getattr(args, "realism_delay", 3.0)
+    if not 0.0 <= delay <= 600.0:
+        raise UsageError(f"--realism-delay {delay} must be between 0 and 600 seconds")
+    if not getattr(args, "realistic", False):
+        return None
+    from wizard.sandbox.realism import Realism
+
+    return Realism(delay_s=delay)
 
 
 def check_scenario(name: str) -> None:
@@ -35,9 +56,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--fault-rate {args.fault_rate} must be between 0 and 1")
     if args.latency_ms < 0:
         raise UsageError("--latency-ms cannot be negative")
+    realism = realism_from(args)
     sandbox = Sandbox(scenario=args.scenario, port=args.port, latency_ms=args.latency_ms,
-                      fault_rate=args.fault_rate).start()
-    print(f"# aws-essentials sandbox: scenario {args.scenario}, account {sandbox.account_id}")
+                      fault_rate=args.fault_rate, realism=realism).start()
+    mode = f", realistic (delays {realism.delay_s:g} s)" if realism else ""
+    print(f"# aws-essentials sandbox: scenario {args.scenario}{mode}, account {sandbox.account_id}")
     for name, value in sandbox.env().items():
         print(f"export {name}={value}")
     print("# Paste the lines above into another shell; Ctrl-C here stops the sandbox.", flush=True)

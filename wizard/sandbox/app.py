@@ -19,6 +19,7 @@ class Call:
     def __init__(self, app: "SandboxApp", environ: dict, info: RequestInfo):
         self.app, self.environ, self.info = app, environ, info
         self.gaps: GapState = app.gaps
+        self.realism = app.realism  # wizard.sandbox.realism.RealismLayer, or None
 
     @property
     def account(self) -> AccountGaps:
@@ -72,8 +73,9 @@ READ_PREFIXES = ("Get", "List", "Describe", "Head", "Lookup", "Search", "Generat
 
 class SandboxApp:
     def __init__(self, moto_app: Any, gaps: GapState, faults: Faults, control: Callable[[str, dict], Any],
-                 on_write: Callable[[], None] = lambda: None, enforcement: Any = None):
+                 on_write: Callable[[], None] = lambda: None, enforcement: Any = None, realism: Any = None):
         self.moto_app = moto_app
+        self.realism = realism  # wizard.sandbox.realism.RealismLayer when started realistic, else None
         self.enforcement = enforcement  # wizard.sandbox.iam_enforce.IamEnforcement, or None
         self.on_write = on_write
         self.gaps = gaps
@@ -132,17 +134,29 @@ class SandboxApp:
         injected = self.faults.apply(info, attempt=_attempt(environ))
         if injected is not None:
             return injected
-        handler = self.handlers.get((info.service, info.operation))
-        if handler is None:
-            return None
+        call = Call(self, environ, info)
         try:
             with self.gaps.lock:
-                return handler(Call(self, environ, info))
+                return self._answer(call)
         except GapError as e:
             return error_response(info, e.status, e.code, e.message)
         except Exception as e:  # a bug in the layer: answer like AWS would, keep the trace
             traceback.print_exc()
             return error_response(info, 500, "InternalFailure", f"sandbox gap layer error: {e}")
+
+    def _answer(self, call: Call) -> Response | None:
+        """Realism rules, then the gap handler, then (when realism wants to see the answer) moto."""
+        info = call.info
+        realism = self.realism
+        if realism is not None:
+            early = realism.before(call)
+            if early is not None:
+                return early
+        handler = self.handlers.get((info.service, info.operation))
+        response = handler(call) if handler is not None else None
+        if realism is not None and realism.wants_after(info.service, info.operation):
+            return realism.after(call, response if response is not None else call.forward())
+        return response
 
     def __call__(self, environ: dict, start_response):
         resp = self.handle(environ)

@@ -19,7 +19,8 @@ class Sandbox:
     """The embedded AWS account: moto's server and the gap layer on 127.0.0.1 (DESIGN.md section 5)."""
 
     def __init__(self, scenario: str = "insecure", port: int = 0, latency_ms: int = 0, fault_rate: float = 0.0,
-                 fault_kinds=("throttle", "5xx", "denied"), seed: int = 0, host: str = "127.0.0.1"):
+                 fault_kinds=("throttle", "5xx", "denied"), seed: int = 0, host: str = "127.0.0.1",
+                 realism=None):
         if scenario not in SCENARIOS:
             raise ValueError(f"unknown scenario {scenario!r}; choose one of {', '.join(SCENARIOS)}")
         self.scenario = scenario
@@ -41,6 +42,8 @@ class Sandbox:
         self.last_seed_seconds: float | None = None
         self._server = None
         self._reset_lock = threading.Lock()
+        self.realism = realism  # wizard.sandbox.realism.Realism: AWS's hard edges on (None: off)
+        self._realism_layer = None
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> "Sandbox":
@@ -55,6 +58,7 @@ class Sandbox:
         moto_app = DomainDispatcherApplication(create_backend_app)
         self.app = SandboxApp(moto_app, self._gaps, self.faults, self._control, on_write=self._mark_dirty,
                               enforcement=self.iam_enforcement)
+        self.set_realism(self.realism, reset=False)
         self._server = HttpServer(self.app, self.host, self._port)
         self._port = self._server.port
         self.reset(self.scenario)
@@ -122,6 +126,7 @@ class Sandbox:
             saved = self.faults.config, self.faults.latency_ms
             self.faults.set(rate=0.0)  # seeding never sees faults or latency
             self.faults.set_latency(0)
+            self.app.realism = None  # seeding is not subject to AWS's delays
             try:
                 BackendDict.reset()
                 reset_model_data()
@@ -130,8 +135,11 @@ class Sandbox:
                 self.member_account_ids = []
                 self.organization_id = None
                 seed_scenario(self, scenario)
+                if self._realism_layer is not None:
+                    self._realism_layer.reset()
                 self.dirty = False
             finally:
+                self.app.realism = self._realism_layer
                 cfg, latency = saved
                 self.faults.set(rate=cfg.rate, kinds=cfg.kinds, services=cfg.services,
                                 operations=cfg.operations, deny_actions=cfg.deny_actions,
@@ -149,6 +157,21 @@ class Sandbox:
     def set_iam_enforcement(self, enabled: bool) -> None:
         """Judge requests signed by IAM users' keys by their identity policies (see iam_enforce.py)."""
         self.iam_enforcement.set(enabled)
+
+    def set_realism(self, realism, reset: bool = True) -> None:
+        """Turn AWS's hard edges on (a ``Realism``) or off (None); ``reset`` re-seeds the scenario."""
+        from .realism import RealismLayer
+
+        self.realism = realism
+        self._realism_layer = RealismLayer(realism) if realism is not None else None
+        self.app.realism = self._realism_layer
+        if reset:
+            self.reset(self.scenario, force=True)
+
+    @property
+    def realism_state(self):
+        """What the realism rules remember (``RealismState``), or None when the sandbox is not realistic."""
+        return self._realism_layer.state if self._realism_layer is not None else None
 
     def set_latency(self, ms: int) -> None:
         self.faults.set_latency(ms)
@@ -173,6 +196,12 @@ class Sandbox:
         if name == "iam_enforcement":
             self.set_iam_enforcement(bool(payload.get("enabled", False)))
             return {"ok": True, "enabled": self.iam_enforcement.enabled}
+        if name == "realism":
+            from .realism import Realism
+
+            on = bool(payload.get("enabled", True))
+            self.set_realism(Realism(delay_s=float(payload.get("delay_s", 3.0))) if on else None)
+            return {"ok": True, "enabled": on}
         if name == "latency":
             self.set_latency(int(payload.get("ms", 0)))
             return {"ok": True}

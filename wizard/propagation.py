@@ -1,0 +1,162 @@
+"""Writes that survive AWS's hard edges: propagation errors retried, background work waited for.
+
+A change declares the error codes AWS answers while IAM (or a bucket or key policy) propagates,
+``Change(retry_on=("InvalidCloudWatchLogsLogGroupArnException",))``; an entry ``"Code: fragment"``
+retries only when the message contains the fragment. :class:`SurvivingWriter` stands in for the AWS
+object during one apply: it retries those errors with backoff for up to ``RETRY_BUDGET_S`` (AWS:
+IAM changes usually reach every service "within a few seconds", sometimes minutes; see the IAM User
+Guide, troubleshoot_general.html#troubleshoot_general_eventual-consistency), saying so on ``on_wait``.
+It also turns a partial failure inside a 200 into a failed change, and after a change AWS applies
+in the background it waits (bounded by ``SETTLE_BUDGET_S``) until AWS reports it done.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Iterable, Mapping
+
+from steps.base import Call, Change, StepError
+
+RETRY_BUDGET_S = 120.0
+SETTLE_BUDGET_S = 120.0
+FIRST_WAIT_S = 1.0
+MAX_WAIT_S = 20.0
+
+
+class WriteFailed(StepError):
+    """A write AWS refused; ``code`` is AWS's error code ('' when there is none)."""
+
+    def __init__(self, title: str, hint: str = "", code: str = "") -> None:
+        super().__init__(title, hint)
+        self.code = code
+
+
+def retry_codes(changes: Iterable[Change]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """``{(service, operation): retry_on}`` over a plan's changes."""
+    table: dict[tuple[str, str], tuple[str, ...]] = {}
+    for change in changes:
+        if change.call is not None and change.retry_on:
+            key = (change.call.service, change.call.operation)
+            table[key] = tuple(dict.fromkeys(table.get(key, ()) + tuple(change.retry_on)))
+    return table
+
+
+def matches(error: WriteFailed, entries: Iterable[str]) -> bool:
+    for entry in entries:
+        code, _, fragment = entry.partition(":")
+        if error.code == code.strip() and fragment.strip().lower() in str(error).lower():
+            return True
+    return False
+
+
+def backoff(first: float = FIRST_WAIT_S, most: float = MAX_WAIT_S) -> Iterable[float]:
+    wait = first
+    while True:
+        yield wait
+        wait = min(wait * 2, most)
+
+
+class SurvivingWriter:
+    """The AWS object for one apply, with the plan's retries, partial-failure checks and settle waits."""
+
+    def __init__(self, aws: Any, changes: Iterable[Change], on_wait: Callable[[str], None] | None = None,
+                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic):
+        self._aws = aws
+        self._retry = retry_codes(changes)
+        self._on_wait = on_wait or (lambda line: None)
+        self._sleep, self._clock = sleep, clock
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._aws, name)
+
+    def write(self, call: Call) -> Any:
+        response = self._write_retrying(call)
+        problem = PARTIAL_FAILURES.get((call.service, call.operation))
+        if problem is not None:
+            reason = problem(response)
+            if reason:
+                raise StepError(f"{call.name} failed: {reason}", "see the message; nothing after this change was sent")
+        settle = SETTLES.get((call.service, call.operation))
+        if settle is not None:
+            self._wait_until_settled(call, settle)
+        return response
+
+    def _write_retrying(self, call: Call) -> Any:
+        entries = self._retry.get((call.service, call.operation), ())
+        start = self._clock()
+        waits = backoff()
+        while True:
+            try:
+                return self._aws.write(call)
+            except WriteFailed as error:
+                wait = next(waits)
+                if not matches(error, entries) or self._clock() - start + wait > RETRY_BUDGET_S:
+                    raise
+                self._on_wait(f"waiting for IAM to propagate ({error.code}); {call.name} again in {wait:g} s")
+                self._sleep(wait)
+
+    def _wait_until_settled(self, call: Call, settle: Callable[[Any, Call], str]) -> None:
+        start = self._clock()
+        for wait in backoff():
+            try:
+                pending = settle(self._aws, call)
+            except Exception:  # noqa: BLE001 - the change was made; the re-check reads it again
+                return
+            if not pending:
+                return
+            if self._clock() - start + wait > SETTLE_BUDGET_S:
+                self._on_wait(f"AWS is still applying it: {pending}; the re-check shows it as pending")
+                return
+            self._on_wait(f"waiting for AWS to apply it: {pending}")
+            self._sleep(wait)
+
+
+# --- partial failures inside a 200 ------------------------------------------------------------------
+
+def _flow_log_failures(response: Mapping[str, Any]) -> str:
+    # EC2 API reference, CreateFlowLogs: "Unsuccessful: Information about the flow logs that could
+    # not be created successfully" - the request succeeds while a flow log was not created.
+    bad = response.get("Unsuccessful") or []
+    return "; ".join(f"{item.get('ResourceId', '?')}: {(item.get('Error') or {}).get('Message', 'not created')}"
+                     for item in bad)
+
+
+PARTIAL_FAILURES: dict[tuple[str, str], Callable[[Mapping[str, Any]], str]] = {
+    ("ec2", "CreateFlowLogs"): _flow_log_failures,
+}
+
+
+# --- background work: what is still pending after the call ('' when done) ----------------------------
+
+def _image_block_pending(aws: Any, call: Call) -> str:
+    # EC2 API reference, EnableImageBlockPublicAccess: up to 10 minutes, reading `unblocked` meanwhile.
+    aws.forget()
+    state = aws.read("ec2", "GetImageBlockPublicAccessState", call.region)
+    if state.get("ImageBlockPublicAccessState") == call.params.get("ImageBlockPublicAccessState"):
+        return ""
+    return f"block public access for AMIs in {call.region}"
+
+
+def _region_pending(aws: Any, call: Call) -> str:
+    # Account API reference, GetRegionOptStatus: DISABLING while an opt-out runs.
+    aws.forget()
+    params = {"RegionName": call.params["RegionName"], **({"AccountId": call.params["AccountId"]}
+                                                          if call.params.get("AccountId") else {})}
+    status = aws.read("account", "GetRegionOptStatus", **params).get("RegionOptStatus")
+    return f"disabling {call.params['RegionName']} ({status})" if status in ("DISABLING", "ENABLING") else ""
+
+
+def _standards_pending(aws: Any, call: Call) -> str:
+    # Security Hub API reference, StandardsSubscription.StandardsStatus: PENDING while being enabled.
+    aws.forget()
+    wanted = {r.get("StandardsArn") for r in call.params.get("StandardsSubscriptionRequests", [])}
+    subs = aws.read("securityhub", "GetEnabledStandards", call.region).get("StandardsSubscriptions", [])
+    pending = [s["StandardsArn"] for s in subs if s.get("StandardsArn") in wanted and s.get("StandardsStatus") == "PENDING"]
+    return "Security Hub standard " + ", ".join(a.rsplit("/", 3)[-3] for a in pending) if pending else ""
+
+
+SETTLES: dict[tuple[str, str], Callable[[Any, Call], str]] = {
+    ("ec2", "EnableImageBlockPublicAccess"): _image_block_pending,
+    ("account", "DisableRegion"): _region_pending,
+    ("securityhub", "BatchEnableStandards"): _standards_pending,
+}

@@ -1,0 +1,34 @@
+"""Realism rules: Security Hub standards are enabled in the background."""
+
+from __future__ import annotations
+
+import json
+
+from . import after
+
+
+# Security Hub API reference, StandardsSubscription.StandardsStatus: PENDING - "Standard is in the
+# process of being enabled"; BatchEnableStandards answers with the subscriptions PENDING and
+# GetEnabledStandards shows them PENDING until the controls are set up.
+@after("securityhub", "BatchEnableStandards")
+def standards_start_pending(call, response):
+    if response.status != 200:
+        return response
+    data = json.loads(response.body or b"{}")
+    for sub in data.get("StandardsSubscriptions", []):
+        call.realism.state.mark(call.info.account_id, "standard", sub.get("StandardsSubscriptionArn", ""))
+        sub["StandardsStatus"] = "PENDING"
+    response.body = json.dumps(data).encode()
+    return response
+
+
+@after("securityhub", "GetEnabledStandards")
+def standards_still_pending(call, response):
+    if response.status != 200:
+        return response
+    data = json.loads(response.body or b"{}")
+    for sub in data.get("StandardsSubscriptions", []):
+        if call.realism.state.fresh(call.info.account_id, "standard", sub.get("StandardsSubscriptionArn", "")):
+            sub["StandardsStatus"] = "PENDING"
+    response.body = json.dumps(data).encode()
+    return response
