@@ -70,6 +70,7 @@ INFO = StepInfo(
     writes=(
         "sso:CreatePermissionSet", "sso:DeletePermissionSet", "sso:AttachManagedPolicyToPermissionSet",
         "sso:DetachManagedPolicyFromPermissionSet", "sso:CreateAccountAssignment", "sso:DeleteAccountAssignment",
+        "sso:DescribeAccountAssignmentCreationStatus",  # the apply waits for the assignment to succeed
         "identitystore:CreateGroup", "identitystore:DeleteGroup", "identitystore:CreateUser",
         "identitystore:DeleteUser", "identitystore:CreateGroupMembership", "identitystore:DeleteGroupMembership",
     ),
@@ -326,7 +327,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             reason=f"Create the permission set {name} (sessions last {duration[2:].lower()}).",
             call=Call("sso-admin", "CreatePermissionSet", {"InstanceArn": arn, "Name": name, "Description": description,
                                                            "SessionDuration": duration}, region),
-            key=key, after={"Name": name, "SessionDuration": duration},
+            key=key, after={"Name": name, "SessionDuration": duration}, retry_on=sso_guidance.RETRY_ON,
             undo=Call("sso-admin", "DeletePermissionSet",
                       {"InstanceArn": arn, "PermissionSetArn": Ref(key, "PermissionSet.PermissionSetArn")}, region)))
         attach = {"InstanceArn": arn, "PermissionSetArn": Ref(key, "PermissionSet.PermissionSetArn"),
@@ -334,7 +335,8 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
         changes.append(Change(
             reason=f"Give {name} the managed policy {policy.rsplit('/', 1)[-1]}.",
             call=Call("sso-admin", "AttachManagedPolicyToPermissionSet", attach, region),
-            after=policy, undo=Call("sso-admin", "DetachManagedPolicyFromPermissionSet", attach, region)))
+            after=policy, undo=Call("sso-admin", "DetachManagedPolicyFromPermissionSet", attach, region),
+            retry_on=sso_guidance.RETRY_ON))
         return Ref(key, "PermissionSet.PermissionSetArn")
 
     admin = _set_with(state, (ADMIN_POLICY,))
@@ -388,7 +390,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
         changes.append(Change(
             reason=f"Give the admin group the {admin_name} permission set on account {account}.",
             call=Call("sso-admin", "CreateAccountAssignment", params, region),
-            undo=Call("sso-admin", "DeleteAccountAssignment", params, region)))
+            undo=Call("sso-admin", "DeleteAccountAssignment", params, region), retry_on=sso_guidance.RETRY_ON))
 
     local = _cli_change(state, answers, admin_name)
     if local:

@@ -7,9 +7,9 @@
   *account instance*; it "is rejected ... within the organization management account", and only the
   organization instance can assign AWS accounts (IAM Identity Center User Guide, "Organization and
   account instances of IAM Identity Center"). One instance per account, across all regions.
-- Users created through the API get no invitation email (User Guide, "Email one-time password for
-  users created with the API"): an administrator sends the verification email or a password reset
-  from the console, otherwise the user cannot sign in.
+- Users created through the API get no invitation email (aws/aws-sdk-net discussion 3288: "Only way
+  for the user to get the email is by clicking the button in the IAM Identity Center console"): an
+  administrator sends the verification email or a password reset from the console.
 """
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ from __future__ import annotations
 from steps.base import Change, manual
 
 RESERVED_NAMES = ("Administrator", "AWSAdministrators")
+# sso-admin API reference, ConflictException: a write that meets "a previous successful write [that]
+# did not have time to propagate"; "a retry (with appropriate backoff logic) is the recommended response".
+RETRY_ON = ("ConflictException",)
 CONSOLE_USERS_URL = "https://console.aws.amazon.com/singlesignon/home#/users"
 CONSOLE_SETTINGS_URL = "https://console.aws.amazon.com/singlesignon/home#/instances/settings"
 

@@ -23,6 +23,10 @@ FIRST_WAIT_S = 1.0
 MAX_WAIT_S = 20.0
 
 
+class ChangeFailed(StepError):
+    """Background work AWS reports as failed: the change is a failed change, not a pending one."""
+
+
 class WriteFailed(StepError):
     """A write AWS refused; ``code`` is AWS's error code ('' when there is none)."""
 
@@ -79,6 +83,9 @@ class SurvivingWriter:
         settle = SETTLES.get((call.service, call.operation))
         if settle is not None:
             self._wait_until_settled(call, settle)
+        outcome = OUTCOMES.get((call.service, call.operation))
+        if outcome is not None:
+            self._wait_until_settled(call, lambda aws, sent: outcome(aws, sent, response))
         return response
 
     def _write_retrying(self, call: Call) -> Any:
@@ -100,6 +107,8 @@ class SurvivingWriter:
         for wait in backoff():
             try:
                 pending = settle(self._aws, call)
+            except ChangeFailed:
+                raise
             except Exception:  # noqa: BLE001 - the change was made; the re-check reads it again
                 return
             if not pending:
@@ -155,8 +164,45 @@ def _standards_pending(aws: Any, call: Call) -> str:
     return "Security Hub standard " + ", ".join(a.rsplit("/", 3)[-3] for a in pending) if pending else ""
 
 
+def _policy_type_pending(aws: Any, call: Call) -> str:
+    # Organizations API reference, EnablePolicyType: done "in the background"; the root's policy type
+    # reads PENDING_ENABLE until ENABLED, and AttachPolicy is refused until then.
+    aws.forget()
+    roots = aws.read("organizations", "ListRoots").get("Roots", [])
+    wanted = call.params.get("PolicyType")
+    status = next((t.get("Status") for r in roots if r.get("Id") == call.params.get("RootId")
+                   for t in r.get("PolicyTypes", []) if t.get("Type") == wanted), "")
+    return f"enabling {wanted} ({status})" if status == "PENDING_ENABLE" else ""
+
+
 SETTLES: dict[tuple[str, str], Callable[[Any, Call], str]] = {
+    ("organizations", "EnablePolicyType"): _policy_type_pending,
     ("ec2", "EnableImageBlockPublicAccess"): _image_block_pending,
     ("account", "DisableRegion"): _region_pending,
     ("securityhub", "BatchEnableStandards"): _standards_pending,
+}
+
+
+# --- background work read through the request id the call answered ('' when done; ChangeFailed) -----
+
+def _assignment_outcome(aws: Any, call: Call, response: Mapping[str, Any]) -> str:
+    # sso-admin API reference, CreateAccountAssignment / DescribeAccountAssignmentCreationStatus: the
+    # request answers IN_PROGRESS; its RequestId is read until SUCCEEDED, or FAILED with a FailureReason.
+    status = response.get("AccountAssignmentCreationStatus") or {}
+    request_id = status.get("RequestId")
+    if not request_id or status.get("Status") == "SUCCEEDED":
+        return ""
+    aws.forget()
+    status = aws.read("sso-admin", "DescribeAccountAssignmentCreationStatus", call.region,
+                      InstanceArn=call.params["InstanceArn"],
+                      AccountAssignmentCreationRequestId=request_id)["AccountAssignmentCreationStatus"]
+    if status.get("Status") == "FAILED":
+        raise ChangeFailed(f"{call.name} failed: AWS could not give the access "
+                           f"({status.get('FailureReason') or 'no reason given'})",
+                           "fix the cause in IAM Identity Center, then apply again; the earlier changes are kept")
+    return "" if status.get("Status") == "SUCCEEDED" else f"the account assignment ({status.get('Status')})"
+
+
+OUTCOMES: dict[tuple[str, str], Callable[[Any, Call, Mapping[str, Any]], str]] = {
+    ("sso-admin", "CreateAccountAssignment"): _assignment_outcome,
 }
