@@ -22,6 +22,8 @@ from steps.base import (
     Call, Change, Finding, Input, Plan, Ref, Severity, Status, StepInfo, check_answers, is_unreadable,
     manual, reason_of, unknown_finding, validate_email,
 )
+from steps.audit_logging_lookup import READS as KEY_READS, WRITES as KEY_WRITES, read_trail_key, trail_key_changes
+from steps.propagation import with_retries
 from steps.shared_reads import bucket_exposure, bucket_read
 from steps.trail_rules import (
     METRIC_FILTER_RULES, METRIC_NAMESPACE, MetricFilterRule, management_selector_to_add, matching_filters,
@@ -48,7 +50,6 @@ COST_GUARDDUTY = ("GuardDuty has a 30-day free trial, then charges by the volume
                   "VPC flow logs and DNS logs it analyses; small accounts typically pay a few dollars a month.")
 COST_SECURITYHUB = ("Security Hub has a 30-day free trial, then charges per security check and finding "
                     "ingested (about $0.001 per check); it also needs AWS Config recording.")
-COST_KMS = "A customer managed KMS key costs $1 a month, plus $0.03 per 10,000 requests."
 COST_TRAIL = ("The first copy of management events in a trail is free; S3 storage of the log files is "
               "charged (cents a month for most accounts).")
 COST_LOGS = ("CloudWatch Logs charges about $0.50 per GB ingested and $0.03 per GB stored; alarms cost "
@@ -76,7 +77,7 @@ INFO = StepInfo(
         "securityhub:DescribeHub", "securityhub:GetEnabledStandards",
         "logs:DescribeLogGroups", "logs:DescribeMetricFilters",
         "cloudwatch:DescribeAlarms",
-        "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic",
+        "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic", *KEY_READS,
     ),
     writes=(
         "s3:CreateBucket", "s3:DeleteBucket", "s3:PutBucketPublicAccessBlock",
@@ -94,7 +95,7 @@ INFO = StepInfo(
         "securityhub:EnableSecurityHub", "securityhub:DisableSecurityHub", "securityhub:BatchEnableStandards",
         "securityhub:BatchDisableStandards",
         "sns:CreateTopic", "sns:DeleteTopic", "sns:Subscribe",
-        "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms",
+        "cloudwatch:PutMetricAlarm", "cloudwatch:DeleteAlarms", *KEY_WRITES,
     ),
     inputs=(
         Input("alarm_email", "Security alarm email", validate_email,
@@ -287,6 +288,7 @@ def collect(aws: Any) -> dict[str, Any]:
         state["logs_bucket_policy"] = state["trail_bucket"].get("policy")
     role = aws.try_read("iam", "GetRole", RoleName=CONFIG_ROLE, missing=("NoSuchEntity",))
     state["config_role"] = role if is_unreadable(role) else role is not None
+    state["trail_key"] = read_trail_key(aws, home)
     state["regional"] = aws.per_region(lambda region: _read_region(aws, region), regions)
     state["alarms"] = _read_alarms(aws, state, trail) if not is_unreadable(state["trails"]) else state["trails"]
     return state
@@ -808,18 +810,11 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
     alarms_needed = any(status is Status.FAIL for _, status, _, _ in rules)
     logs_route = alarms_needed and not alarms.get("log_group") and (create_trail or own_trail)
     kms_needed = create_trail or (own_trail and not trail.get("KmsKeyId"))
+    kms_ref: Any = None
     if kms_needed:
-        changes += [
-            Change("Create a KMS key for the trail's log files, usable by CloudTrail for this trail only.",
-                   Call("kms", "CreateKey", {"Description": f"CloudTrail log files of {name}",
-                                             "Policy": json.dumps(kms_key_policy(account_id, the_trail_arn)),
-                                             "Tags": [{"TagKey": "created-by", "TagValue": "aws-essentials"}]},
-                        trail_region), key="trail-key", cost_note=COST_KMS,
-                   undo_note="KMS keys cannot be deleted at once; schedule the deletion (7-30 days) in the console."),
-            Change("Rotate the new key every year.",
-                   Call("kms", "EnableKeyRotation", {"KeyId": Ref("trail-key", "KeyMetadata.KeyId")}, trail_region),
-                   undo_note="Rotation can be turned off with kms:DisableKeyRotation."),
-        ]
+        key_changes, kms_ref = trail_key_changes(state.get("trail_key"), name, trail_region,
+                                                 kms_key_policy(account_id, the_trail_arn))
+        changes += key_changes
     if logs_route:
         trust, permissions = cloudtrail_logs_role_policies(account_id, trail_region)
         if not alarms.get("our_group_exists"):
@@ -842,7 +837,6 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
                                                              "PolicyName": "write-trail-logs"})),
             ]
             role_arn = Ref("logs-role", "Role.Arn")
-    kms_ref = Ref("trail-key", "KeyMetadata.Arn")
     if create_trail:
         params: dict[str, Any] = {"Name": TRAIL_NAME, "S3BucketName": logs_bucket, "IsMultiRegionTrail": True,
                                   "IncludeGlobalServiceEvents": True, "EnableLogFileValidation": True,
@@ -889,7 +883,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
         return Plan(INFO.id, needs=tuple(errors), notes=tuple(errors.values()))
     changes += alarm_changes
     manual_changes += alarm_manual
-    return Plan(INFO.id, changes=tuple(changes + manual_changes))
+    return with_retries(Plan(INFO.id, changes=tuple(changes + manual_changes)))
 
 
 def _reuse_trail(trail: Mapping[str, Any], kms_needed: bool, kms_ref: Ref, logs_route: bool, role_arn: Any,

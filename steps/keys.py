@@ -20,7 +20,8 @@ from steps.base import (
     Call, Change, Finding, Input, Plan, Ref, Severity, Status, StepInfo, is_unreadable, manual,
     reason_of, unknown_finding, unreadable,
 )
-from steps.shared_reads import credential_report
+from steps.keys_live import READS as LIVE_READS, iso_when as _when, live_users, report_age_note
+from steps.shared_reads import credential_report, credential_report_time
 
 MAX_KEY_AGE_DAYS = 90
 UNUSED_DAYS = 45
@@ -53,7 +54,7 @@ INFO = StepInfo(
     guide_section="Key Rotation",
     severity=Severity.HIGH,
     reads=("sts:GetCallerIdentity", "iam:GenerateCredentialReport", "iam:GetCredentialReport",
-           "iam:GetAccountPasswordPolicy", "iam:ListAccessKeys"),
+           "iam:GetAccountPasswordPolicy", "iam:ListAccessKeys", *LIVE_READS),
     writes=("iam:UpdateAccountPasswordPolicy", "iam:DeleteAccountPasswordPolicy", "iam:CreateAccessKey",
             "iam:UpdateAccessKey", "iam:DeleteAccessKey", "iam:DeleteLoginProfile"),
     inputs=(
@@ -82,12 +83,13 @@ def collect(aws: Any) -> dict[str, Any]:
         with_keys = [r["user"] for r in rows if r["keys"]]
         listed = aws.per_region(lambda name: aws.read("iam", "ListAccessKeys", paginate=True, UserName=name),
                                 regions=with_keys) if with_keys else {}
-        users = [_user_state(row, listed.get(row["user"])) for row in rows]
+        users = live_users(aws, [_user_state(row, listed.get(row["user"])) for row in rows])
 
     policy = aws.try_read("iam", "GetAccountPasswordPolicy", missing=("NoSuchEntity",))
     if not is_unreadable(policy):
         policy = (policy or {}).get("PasswordPolicy")
-    return {"now": now.isoformat(), "caller": caller, "users": users, "password_policy": policy}
+    return {"now": now.isoformat(), "caller": caller, "users": users, "password_policy": policy,
+            "report_generated": credential_report_time(aws)}
 
 
 def _caller_key_id(aws: Any) -> str | None:
@@ -126,19 +128,6 @@ def _row(r: Mapping[str, str]) -> dict[str, Any]:
         "password_last_changed": _when(r.get("password_last_changed")) if password else None,
         "keys": keys,
     }
-
-
-def _when(value: str | None) -> str | None:
-    """A report or API date as ISO 8601 UTC to the second; None for N/A, no_information..."""
-    if not value or value in ("N/A", "no_information", "not_supported"):
-        return None
-    try:
-        when = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=datetime.timezone.utc)
-    return when.astimezone(datetime.timezone.utc).replace(microsecond=0).isoformat()
 
 
 def _user_state(row: dict[str, Any], listed: Any) -> dict[str, Any]:
@@ -409,7 +398,8 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             else:
                 notes.append(f"{user}'s old key {key['id']} is inactive and its replacement is in use: "
                              "answer yes to 'Delete replaced keys' to delete it.")
-    return Plan(INFO.id, changes=tuple(changes), notes=tuple(notes))
+    age = report_age_note(state.get("report_generated"), state["now"])
+    return Plan(INFO.id, changes=tuple(changes), notes=tuple(notes + [age] if age else notes))
 
 
 def _policy_change(policy: Any) -> Change | None:

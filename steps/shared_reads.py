@@ -36,6 +36,15 @@ def credential_report(aws: Any) -> Any:
         return unreadable(f"the credential report could not be parsed ({error})")
 
 
+def credential_report_time(aws: Any) -> str | None:
+    """When the credential report :func:`credential_report` read was generated (ISO 8601), or None."""
+    answer = aws.try_read("iam", "GetCredentialReport")  # the same read: answered from the run's cache
+    if is_unreadable(answer) or not (answer or {}).get("GeneratedTime"):
+        return None
+    when = answer["GeneratedTime"]
+    return when.isoformat() if hasattr(when, "isoformat") else str(when)
+
+
 def bucket_region(location: Mapping[str, Any] | None) -> str:
     """The region of a bucket from its GetBucketLocation answer (None means us-east-1, EU eu-west-1)."""
     constraint = (location or {}).get("LocationConstraint")

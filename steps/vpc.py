@@ -7,10 +7,12 @@ import re
 from typing import Any, Mapping
 
 from steps import netrules
+from steps import vpc_flow_logs as flow_logs
 from steps.base import (
     Call, Change, Finding, Input, Plan, Severity, Status, StepInfo, is_unreadable, reason_of,
     unknown_finding,
 )
+from steps.propagation import with_retries
 
 FLOW_ROLE = "aws-essentials-vpc-flow-logs"
 FLOW_POLICY = "deliver-vpc-flow-logs"
@@ -103,8 +105,7 @@ def _region(aws: Any, region: str) -> dict[str, Any]:
         for v in vpcs.get("Vpcs", [])]
     logs = read("DescribeFlowLogs")
     out["flow_logs"] = logs if is_unreadable(logs) else [
-        {k: f.get(k) for k in ("FlowLogId", "ResourceId", "TrafficType", "LogDestinationType", "FlowLogStatus")}
-        for f in logs.get("FlowLogs", [])]
+        {k: f.get(k) for k in flow_logs.FIELDS} for f in logs.get("FlowLogs", [])]
     groups = read("DescribeSecurityGroups")
     out["groups"] = groups if is_unreadable(groups) else [
         {"GroupId": g["GroupId"], "GroupName": g.get("GroupName"), "VpcId": g.get("VpcId")}
@@ -230,14 +231,17 @@ def _flow_log_findings(region: str, data: Mapping[str, Any]) -> list[Finding]:
     for key in ("vpcs", "flow_logs"):
         if is_unreadable(data[key]):
             return [_finding_unknown("flow-logs", title, data[key], region)]
-    logged = {f["ResourceId"] for f in data["flow_logs"]}
-    missing = [v for v in data["vpcs"] if v["VpcId"] not in logged]
-    if not missing:
+    logged, failing = flow_logs.delivering(data["flow_logs"]), flow_logs.failing(data["flow_logs"])
+    missing = [v for v in data["vpcs"] if v["VpcId"] not in logged and v["VpcId"] not in failing]
+    broken = [_finding("flow-logs", title, Status.FAIL, f"VPC {vpc}'s flow logs cannot deliver: {why}; check the "
+                       "delivery role and destination, then the status in the VPC console.", region, vpc,
+                       Severity.MEDIUM) for vpc, why in failing.items()]
+    if not missing and not broken:
         count = len(data["vpcs"])
         return [_finding("flow-logs", title, Status.PASS,
                          f"All {count} VPCs record flow logs." if count else "No VPCs in this region.",
                          region, severity=Severity.MEDIUM)]
-    return [_finding("flow-logs", title, Status.FAIL,
+    return broken + [_finding("flow-logs", title, Status.FAIL,
                      f"VPC {v['VpcId']}{' (default VPC)' if v['IsDefault'] else ''} records no flow logs: "
                      "there would be no record of its traffic to investigate.",
                      region, v["VpcId"], Severity.MEDIUM, fixable=True) for v in missing]
@@ -403,23 +407,11 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
     changes += _nacl_changes(regions, notes)
     if needs:
         return Plan(INFO.id, needs=tuple(dict.fromkeys(needs)), notes=tuple(notes))
-    return Plan(INFO.id, changes=tuple(changes), notes=tuple(notes))
-
-
-def _missing_flow_logs(regions: Mapping[str, Any]) -> dict[str, list[str]]:
-    out = {}
-    for region, data in regions.items():
-        if is_unreadable(data["vpcs"]) or is_unreadable(data["flow_logs"]):
-            continue
-        logged = {f["ResourceId"] for f in data["flow_logs"]}
-        missing = [v["VpcId"] for v in data["vpcs"] if v["VpcId"] not in logged]
-        if missing:
-            out[region] = missing
-    return out
+    return with_retries(Plan(INFO.id, changes=tuple(changes), notes=tuple(notes)))
 
 
 def _flow_log_changes(state, regions, answers, needs, notes) -> list[Change]:
-    missing = _missing_flow_logs(regions)
+    missing = flow_logs.missing_flow_logs(regions)
     if not missing:
         return []
     errors = {}

@@ -77,8 +77,8 @@ def realistic_account(sandbox, monkeypatch):
     def use(scenario: str = "insecure", delay_s: float = 0.5):
         sandbox.set_faults(rate=0.0)
         sandbox.set_latency(0)
-        sandbox.scenario = scenario
-        sandbox.set_realism(Realism(delay_s=delay_s))  # re-seeds the scenario
+        sandbox.set_realism(Realism(delay_s=delay_s), reset=False)  # fresh realism state
+        sandbox.reset(scenario)
         for name, value in sandbox.env().items():
             monkeypatch.setenv(name, value)
         monkeypatch.delenv("AWS_PROFILE", raising=False)
@@ -86,5 +86,4 @@ def realistic_account(sandbox, monkeypatch):
 
     yield use
     sandbox.set_realism(None, reset=False)
-    sandbox.dirty = True  # the next test's reset re-seeds without realism's leftovers
     sandbox.set_faults(rate=0.0)

@@ -33,8 +33,9 @@ def apply_plan(
     from wizard.local_actions import local_actions
     from wizard.propagation import SurvivingWriter
 
-    return run_changes(
-        SurvivingWriter(aws, plan.changes, on_wait),
+    writer = SurvivingWriter(aws, plan.changes, on_wait)
+    outcome = run_changes(
+        writer,
         step,
         plan,
         answers or {},
@@ -44,3 +45,5 @@ def apply_plan(
         on_progress=on_progress,
         only=only,
     )
+    writer.settle()  # the re-check after apply sees AWS's background work done (within a bound)
+    return outcome

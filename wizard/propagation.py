@@ -6,8 +6,8 @@ retries only when the message contains the fragment. :class:`SurvivingWriter` st
 object during one apply: it retries those errors with backoff for up to ``RETRY_BUDGET_S`` (AWS:
 IAM changes usually reach every service "within a few seconds", sometimes minutes; see the IAM User
 Guide, troubleshoot_general.html#troubleshoot_general_eventual-consistency), saying so on ``on_wait``.
-It also turns a partial failure inside a 200 into a failed change, and after a change AWS applies
-in the background it waits (bounded by ``SETTLE_BUDGET_S``) until AWS reports it done.
+It also turns a partial failure inside a 200 into a failed change, and ``settle`` waits (bounded
+by ``SETTLE_BUDGET_S``, all at once after the apply) until AWS reports background work done.
 """
 
 from __future__ import annotations
@@ -69,6 +69,7 @@ class SurvivingWriter:
         self._retry = retry_codes(changes)
         self._on_wait = on_wait or (lambda line: None)
         self._sleep, self._clock = sleep, clock
+        self._unsettled: list[tuple[Call, Callable[[Any, Call], str]]] = []
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._aws, name)
@@ -82,11 +83,30 @@ class SurvivingWriter:
                 raise StepError(f"{call.name} failed: {reason}", "see the message; nothing after this change was sent")
         settle = SETTLES.get((call.service, call.operation))
         if settle is not None:
-            self._wait_until_settled(call, settle)
+            self._unsettled.append((call, settle))
         outcome = OUTCOMES.get((call.service, call.operation))
         if outcome is not None:
-            self._wait_until_settled(call, lambda aws, sent: outcome(aws, sent, response))
+            self._wait_for_outcome(call, lambda: outcome(self._aws, call, response))
         return response
+
+    def _wait_for_outcome(self, call: Call, check: Callable[[], str]) -> None:
+        """Wait (at most ``SETTLE_BUDGET_S``) for work whose result decides this change, before the next
+        one runs: ``check`` returns what is pending ('' when done) or raises ChangeFailed."""
+        start = self._clock()
+        for wait in backoff():
+            try:
+                pending = check()
+            except ChangeFailed:
+                raise
+            except Exception:  # noqa: BLE001 - the change was made; the re-check reads it again
+                return
+            if not pending:
+                return
+            if self._clock() - start + wait > SETTLE_BUDGET_S:
+                self._on_wait(f"AWS is still applying: {pending}; the re-check shows it as pending")
+                return
+            self._on_wait(f"waiting for AWS to apply: {pending}")
+            self._sleep(wait)
 
     def _write_retrying(self, call: Call) -> Any:
         entries = self._retry.get((call.service, call.operation), ())
@@ -102,22 +122,30 @@ class SurvivingWriter:
                 self._on_wait(f"waiting for IAM to propagate ({error.code}); {call.name} again in {wait:g} s")
                 self._sleep(wait)
 
-    def _wait_until_settled(self, call: Call, settle: Callable[[Any, Call], str]) -> None:
+    def settle(self) -> list[str]:
+        """Wait (at most ``SETTLE_BUDGET_S``) until AWS has applied the background work of this apply's
+        changes, so the re-check sees it done; return what is still pending."""
         start = self._clock()
         for wait in backoff():
-            try:
-                pending = settle(self._aws, call)
-            except ChangeFailed:
-                raise
-            except Exception:  # noqa: BLE001 - the change was made; the re-check reads it again
-                return
+            pending = []
+            for call, check in self._unsettled:
+                try:
+                    what = check(self._aws, call)
+                except Exception:  # noqa: BLE001 - the change was made; the re-check reads it again
+                    what = ""
+                if what:
+                    pending.append((call, what))
+            self._unsettled = [call_check for call_check in self._unsettled
+                               if any(call_check[0] is call for call, _ in pending)]
             if not pending:
-                return
+                return []
             if self._clock() - start + wait > SETTLE_BUDGET_S:
-                self._on_wait(f"AWS is still applying it: {pending}; the re-check shows it as pending")
-                return
-            self._on_wait(f"waiting for AWS to apply it: {pending}")
+                for _, what in pending:
+                    self._on_wait(f"AWS is still applying: {what}; the re-check shows it as pending")
+                return [what for _, what in pending]
+            self._on_wait("waiting for AWS to apply: " + "; ".join(what for _, what in pending))
             self._sleep(wait)
+        return []
 
 
 # --- partial failures inside a 200 ------------------------------------------------------------------
@@ -164,26 +192,14 @@ def _standards_pending(aws: Any, call: Call) -> str:
     return "Security Hub standard " + ", ".join(a.rsplit("/", 3)[-3] for a in pending) if pending else ""
 
 
-def _policy_type_pending(aws: Any, call: Call) -> str:
-    # Organizations API reference, EnablePolicyType: done "in the background"; the root's policy type
-    # reads PENDING_ENABLE until ENABLED, and AttachPolicy is refused until then.
-    aws.forget()
-    roots = aws.read("organizations", "ListRoots").get("Roots", [])
-    wanted = call.params.get("PolicyType")
-    status = next((t.get("Status") for r in roots if r.get("Id") == call.params.get("RootId")
-                   for t in r.get("PolicyTypes", []) if t.get("Type") == wanted), "")
-    return f"enabling {wanted} ({status})" if status == "PENDING_ENABLE" else ""
-
-
 SETTLES: dict[tuple[str, str], Callable[[Any, Call], str]] = {
-    ("organizations", "EnablePolicyType"): _policy_type_pending,
     ("ec2", "EnableImageBlockPublicAccess"): _image_block_pending,
     ("account", "DisableRegion"): _region_pending,
     ("securityhub", "BatchEnableStandards"): _standards_pending,
 }
 
 
-# --- background work read through the request id the call answered ('' when done; ChangeFailed) -----
+# --- work whose result decides the change, read through the request id the call answered -------------
 
 def _assignment_outcome(aws: Any, call: Call, response: Mapping[str, Any]) -> str:
     # sso-admin API reference, CreateAccountAssignment / DescribeAccountAssignmentCreationStatus: the
@@ -203,6 +219,18 @@ def _assignment_outcome(aws: Any, call: Call, response: Mapping[str, Any]) -> st
     return "" if status.get("Status") == "SUCCEEDED" else f"the account assignment ({status.get('Status')})"
 
 
+def _policy_type_outcome(aws: Any, call: Call, response: Mapping[str, Any]) -> str:
+    # Organizations API reference, EnablePolicyType: done "in the background"; the root's policy type
+    # reads PENDING_ENABLE until ENABLED, and AttachPolicy (the plan's next change) is refused until then.
+    aws.forget()
+    roots = aws.read("organizations", "ListRoots").get("Roots", [])
+    wanted = call.params.get("PolicyType")
+    status = next((t.get("Status") for r in roots if r.get("Id") == call.params.get("RootId")
+                   for t in r.get("PolicyTypes", []) if t.get("Type") == wanted), "")
+    return f"enabling {wanted} ({status})" if status == "PENDING_ENABLE" else ""
+
+
 OUTCOMES: dict[tuple[str, str], Callable[[Any, Call, Mapping[str, Any]], str]] = {
     ("sso-admin", "CreateAccountAssignment"): _assignment_outcome,
+    ("organizations", "EnablePolicyType"): _policy_type_outcome,
 }

@@ -159,7 +159,8 @@ class Sandbox:
         self.iam_enforcement.set(enabled)
 
     def set_realism(self, realism, reset: bool = True) -> None:
-        """Turn AWS's hard edges on (a ``Realism``) or off (None); ``reset`` re-seeds the scenario."""
+        """Turn AWS's hard edges on (a ``Realism``) or off (None), with nothing remembered yet;
+        ``reset`` re-seeds the scenario."""
         from .realism import RealismLayer
 
         self.realism = realism

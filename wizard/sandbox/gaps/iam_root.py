@@ -76,7 +76,9 @@ def get_credential_report(call) -> Response:
     content = "\n".join([header, root_row(call.info.account_id, acct.root), *users]) + "\n"
     encoded = base64.b64encode(content.encode()).decode()
     text = text[:m.start(1)] + encoded + text[m.end(1):]
-    resp.body = text.encode()
+    # moto answers a fixed 2015 date; AWS the time this report was generated (here: now)
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    resp.body = re.sub(r"<GeneratedTime>[^<]*</GeneratedTime>", f"<GeneratedTime>{now}</GeneratedTime>", text).encode()
     return resp
 
 

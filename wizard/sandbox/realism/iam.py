@@ -10,7 +10,6 @@ service that uses it (cloudtrail.py, ec2.py, config.py, sts.py); this module rec
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
 
 from ..protocol import GapError, Response
 from . import ANY, after, rule
@@ -89,13 +88,10 @@ def serve_cached_report(call):
 def cache_report(call, response):
     if not _ok(response):
         return response
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    body = re.sub(rb"<GeneratedTime>[^<]*</GeneratedTime>", f"<GeneratedTime>{now}</GeneratedTime>".encode(),
-                  response.body)
+    body = response.body  # its GeneratedTime is when the gap layer built it (gaps/iam_root.py)
     state = call.realism.state
     with state.lock:
         state.cache[(call.info.account_id, "credential-report")] = (state.clock(), body)
-    response.body = body
     return response
 
 

@@ -1,0 +1,76 @@
+"""Live reads that correct the IAM credential report, which AWS reuses for up to four hours.
+
+IAM API reference, GenerateCredentialReport / "Getting credential reports" in the IAM User Guide:
+a report younger than four hours is returned again instead of a new one, so a password removed or
+a key used since is not in it. The verdicts of the keys step take what can be read live instead:
+``GetLoginProfile`` (NoSuchEntity: no console password), ``ListAccessKeys`` (already live: ids and
+status) and ``GetAccessKeyLastUsed`` (last use).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from steps.base import is_unreadable
+
+READS = ("iam:GetLoginProfile", "iam:GetAccessKeyLastUsed")
+STALE_AFTER_S = 300  # a report older than this is named in the plan's notes
+
+
+def iso_when(value: Any) -> str | None:
+    """A report or API date as ISO 8601 UTC to the second; None for N/A, no_information..."""
+    if hasattr(value, "isoformat"):
+        value = value.isoformat()
+    if not value or value in ("N/A", "no_information", "not_supported"):
+        return None
+    try:
+        when = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=datetime.timezone.utc)
+    return when.astimezone(datetime.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def live_users(aws: Any, users: Any) -> Any:
+    """``users`` (the keys step's rows) with passwords and key last use read live."""
+    if is_unreadable(users):
+        return users
+    with_password = [u["user"] for u in users if u["password_enabled"]]
+    profiles = aws.per_region(lambda name: aws.read("iam", "GetLoginProfile", UserName=name,
+                                                    missing=("NoSuchEntity",)), regions=with_password)
+    key_ids = [k["id"] for u in users if not is_unreadable(u["keys"]) for k in u["keys"] if k["active"]]
+    last_used = aws.per_region(lambda key: aws.read("iam", "GetAccessKeyLastUsed", AccessKeyId=key),
+                               regions=key_ids)
+    out = []
+    for user in users:
+        user = dict(user)
+        if user["user"] in profiles and profiles[user["user"]] is None:  # removed since the report
+            user.update(password_enabled=False, password_last_used=None, password_last_changed=None)
+        if not is_unreadable(user["keys"]):
+            user["keys"] = [_with_last_use(k, last_used.get(k["id"])) for k in user["keys"]]
+        out.append(user)
+    return out
+
+
+def _with_last_use(key: dict, answer: Any) -> dict:
+    if answer is None or is_unreadable(answer):
+        return key
+    live = iso_when((answer.get("AccessKeyLastUsed") or {}).get("LastUsedDate"))
+    if live and (key["last_used"] is None or live > key["last_used"]):
+        return dict(key, last_used=live)
+    return key
+
+
+def report_age_note(generated: str | None, now: str) -> str:
+    """A plan note naming the credential report's age when it is old enough to miss recent changes."""
+    then, current = iso_when(generated), iso_when(now)
+    if not then or not current:
+        return ""
+    seconds = (datetime.datetime.fromisoformat(current) - datetime.datetime.fromisoformat(then)).total_seconds()
+    if seconds < STALE_AFTER_S:
+        return ""
+    age = f"{int(seconds // 3600)} h {int(seconds % 3600 // 60)} min" if seconds >= 3600 else f"{int(seconds // 60)} min"
+    return (f"The IAM credential report is {age} old (AWS reuses one for up to 4 hours); passwords, keys and "
+            "their last use were read live instead.")
