@@ -21,6 +21,13 @@ def lonely_org(**changes):
     return s
 
 
+def own_policy(groups):
+    """The tool's IAM region-deny policy, allowing eu-central-1, eu-west-1 and us-west-2, attached to ``groups``."""
+    allowed = ["eu-central-1", "eu-west-1", "us-west-2"]
+    return {"arn": regions.iam_policy_arn(ACCOUNT), "default_version": "v1",
+            "document": regions.region_deny_document(allowed, scp=False), "groups": groups}
+
+
 def deny_finding(state):
     return by_check(regions.evaluate(state))["region-deny-policy"][0]
 
@@ -37,9 +44,7 @@ def test_a_management_account_without_members_gets_the_iam_policy_path():
 
 
 def test_a_management_account_without_members_passes_with_the_iam_policy_in_place():
-    allowed = ["eu-central-1", "eu-west-1", "us-west-2"]
-    s = lonely_org(iam_policy={"arn": regions.iam_policy_arn(ACCOUNT), "default_version": "v1",
-                               "document": regions.region_deny_document(allowed, scp=False), "groups": ["Dev"]})
+    s = lonely_org(iam_policy=own_policy(["Dev"]))
     assert deny_finding(s).status is Status.PASS
 
 
@@ -88,10 +93,7 @@ def test_control_tower_exemptions_keep_a_break_glass_role_and_an_equal_scp_is_re
 
 
 def test_regions_our_own_deny_hides_are_not_offered_as_in_use():
-    allowed = ["eu-central-1", "eu-west-1", "us-west-2"]
-    s = standalone_state(iam_policy={"arn": regions.iam_policy_arn(ACCOUNT), "default_version": "v1",
-                                     "document": regions.region_deny_document(allowed, scp=False),
-                                     "groups": ["Admins"]})
+    s = standalone_state(iam_policy=own_policy(["Admins"]))
     s["inventory"]["us-east-1"] = unreadable("AccessDenied: explicit deny in an identity-based policy")
     assert "us-east-1" not in regions.default_kept(s)
     assert "us-east-1" not in regions.unreadable_regions(s)
@@ -107,10 +109,7 @@ def test_a_region_unreadable_for_another_reason_is_still_kept():
 
 
 def test_an_opt_in_region_hidden_by_our_deny_is_disabled_only_with_typed_confirmation():
-    allowed = ["eu-central-1", "eu-west-1", "us-west-2"]
-    s = standalone_state(iam_policy={"arn": regions.iam_policy_arn(ACCOUNT), "default_version": "v1",
-                                     "document": regions.region_deny_document(allowed, scp=False),
-                                     "groups": ["Admins"]})
+    s = standalone_state(iam_policy=own_policy(["Admins"]))
     s["inventory"]["af-south-1"] = unreadable("AccessDenied")
     plan = regions.plan(s, {"iam_policy_groups": "Admins"})
     disable = [c for c in plan.automatic if c.call.operation == "DisableRegion"]

@@ -7,6 +7,7 @@ import json
 
 from ..protocol import GapError, error_response
 from . import ANY, after, rule
+from .bodies import edit_json
 
 
 def _backend(account_id: str):
@@ -20,34 +21,25 @@ def _backend(account_id: str):
 # answers PolicyTypeNotEnabledException meanwhile ("Use ListRoots to see the status of policy types").
 @after("organizations", "EnablePolicyType")
 def policy_type_starts_pending(call, response):
-    if response.status != 200:
-        return response
     policy_type = call.json().get("PolicyType", "")
-    call.realism.state.mark(call.info.account_id, "policy-type", policy_type)
-    data = json.loads(response.body or b"{}")
-    _pending(data.get("Root", {}), policy_type)
-    response.body = json.dumps(data).encode()
-    return response
+    if response is not None and response.status == 200:
+        call.realism.state.mark(call.info.account_id, "policy-type", policy_type)
+    return edit_json(response, lambda data: _pending([data.get("Root", {})], lambda t: t == policy_type))
 
 
 @after("organizations", "ListRoots")
 def policy_type_still_pending(call, response):
-    if response.status != 200:
-        return response
-    data = json.loads(response.body or b"{}")
-    state = call.realism.state
-    for root in data.get("Roots", []):
+    def fresh(policy_type: str) -> bool:
+        return call.realism.state.fresh(call.info.account_id, "policy-type", policy_type)
+
+    return edit_json(response, lambda data: _pending(data.get("Roots", []), fresh))
+
+
+def _pending(roots: list, which) -> None:
+    for root in roots:
         for summary in root.get("PolicyTypes", []):
-            if state.fresh(call.info.account_id, "policy-type", summary.get("Type", "")):
+            if which(summary.get("Type", "")):
                 summary["Status"] = "PENDING_ENABLE"
-    response.body = json.dumps(data).encode()
-    return response
-
-
-def _pending(root: dict, policy_type: str) -> None:
-    for summary in root.get("PolicyTypes", []):
-        if summary.get("Type") == policy_type:
-            summary["Status"] = "PENDING_ENABLE"
 
 
 @rule("organizations", "AttachPolicy")

@@ -6,6 +6,7 @@ import json
 
 from ..protocol import GapError
 from . import after, rule
+from .bodies import edit_json
 
 _JSON = "application/x-amz-json-1.1"
 
@@ -37,39 +38,35 @@ def account_instance_cannot_assign(call):
 # SUCCEEDED or FAILED (with FailureReason).
 @after("sso-admin", "CreateAccountAssignment")
 def assignment_starts_in_progress(call, response):
-    if response.status != 200:
-        return response
-    data = json.loads(response.body or b"{}")
-    status = data.get("AccountAssignmentCreationStatus") or {}
-    request_id = status.get("RequestId", "")
-    state = call.realism.state
-    state.mark(call.info.account_id, "assignment", request_id)
-    with state.lock:
-        state.cache[(call.info.account_id, f"assignment:{request_id}")] = {
-            **call.json(), "_account": call.info.account_id, "_region": call.region}
-    status["Status"] = "IN_PROGRESS"
-    response.body = json.dumps(data).encode()
-    return response
+    def edit(data: dict) -> None:
+        status = data.get("AccountAssignmentCreationStatus") or {}
+        request_id = status.get("RequestId", "")
+        state = call.realism.state
+        state.mark(call.info.account_id, "assignment", request_id)
+        with state.lock:
+            state.cache[(call.info.account_id, f"assignment:{request_id}")] = {
+                **call.json(), "_account": call.info.account_id, "_region": call.region}
+        status["Status"] = "IN_PROGRESS"
+
+    return edit_json(response, edit)
 
 
 @after("sso-admin", "DescribeAccountAssignmentCreationStatus")
 def assignment_settles_later(call, response):
-    if response.status != 200:
-        return response
-    data = json.loads(response.body or b"{}")
-    status = data.get("AccountAssignmentCreationStatus") or {}
-    request_id = call.json().get("AccountAssignmentCreationRequestId", "")
-    state = call.realism.state
-    if state.fresh(call.info.account_id, "assignment", request_id):
-        status["Status"] = "IN_PROGRESS"
-    else:
+    def edit(data: dict) -> None:
+        status = data.get("AccountAssignmentCreationStatus") or {}
+        request_id = call.json().get("AccountAssignmentCreationRequestId", "")
+        state = call.realism.state
+        if state.fresh(call.info.account_id, "assignment", request_id):
+            status["Status"] = "IN_PROGRESS"
+            return
         with state.lock:
             request = state.cache.get((call.info.account_id, f"assignment:{request_id}"))
         reason = _provisioning_failure(request) if request else ""
         if reason:
             status.update(Status="FAILED", FailureReason=reason)
-    response.body = json.dumps(data).encode()
-    return response
+
+    return edit_json(response, edit)
 
 
 def _provisioning_failure(request: dict) -> str:
