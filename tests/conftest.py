@@ -49,19 +49,24 @@ def sandbox():
     sb.stop()
 
 
+def _use_scenario(sandbox, monkeypatch, scenario: str):
+    """Reset the session sandbox to ``scenario`` with no faults or latency; point AWS_* at it."""
+    sandbox.set_faults(rate=0.0)
+    sandbox.set_latency(0)
+    sandbox.reset(scenario)
+    for name, value in sandbox.env().items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    return sandbox
+
+
 @pytest.fixture
 def account(sandbox, monkeypatch):
     """`sb = account("insecure")`: reset the session sandbox to a scenario, no faults or latency,
     and point the AWS_* environment at it."""
 
     def use(scenario: str = "insecure"):
-        sandbox.set_faults(rate=0.0)
-        sandbox.set_latency(0)
-        sandbox.reset(scenario)
-        for name, value in sandbox.env().items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("AWS_PROFILE", raising=False)
-        return sandbox
+        return _use_scenario(sandbox, monkeypatch, scenario)
 
     yield use
     sandbox.set_faults(rate=0.0)
@@ -75,15 +80,37 @@ def realistic_account(sandbox, monkeypatch):
     from wizard.sandbox.realism import Realism
 
     def use(scenario: str = "insecure", delay_s: float = 0.5):
-        sandbox.set_faults(rate=0.0)
-        sandbox.set_latency(0)
         sandbox.set_realism(Realism(delay_s=delay_s), reset=False)  # fresh realism state
-        sandbox.reset(scenario)
-        for name, value in sandbox.env().items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("AWS_PROFILE", raising=False)
-        return sandbox
+        return _use_scenario(sandbox, monkeypatch, scenario)
 
     yield use
     sandbox.set_realism(None, reset=False)
     sandbox.set_faults(rate=0.0)
+
+
+class RealismClock:
+    """One clock for the realism rules and the apply's waits: time passes only while the apply
+    waits, so a propagation delay is met (and outlived) the same way on any machine, at once."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def realism_clock(sandbox, monkeypatch):
+    """`clock = realism_clock()` after `realistic_account(...)`: the rules and wizard.propagation share it."""
+
+    def install() -> RealismClock:
+        clock = RealismClock()
+        sandbox.realism_state.clock = clock
+        monkeypatch.setattr("wizard.propagation.SLEEP", clock.sleep)
+        monkeypatch.setattr("wizard.propagation.CLOCK", clock)
+        return clock
+
+    return install

@@ -15,12 +15,16 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Iterable, Mapping
 
-from steps.base import Call, Change, StepError
+from steps.base import Call, Change, StepError, one_line
 
 RETRY_BUDGET_S = 120.0
 SETTLE_BUDGET_S = 120.0
 FIRST_WAIT_S = 1.0
 MAX_WAIT_S = 20.0
+# How the apply waits and tells time; tests swap in the realistic sandbox's clock so that time
+# passes only while the apply waits (deterministic, no real sleeping).
+SLEEP: Callable[[float], None] = time.sleep
+CLOCK: Callable[[], float] = time.monotonic
 
 
 class ChangeFailed(StepError):
@@ -64,11 +68,13 @@ class SurvivingWriter:
     """The AWS object for one apply, with the plan's retries, partial-failure checks and settle waits."""
 
     def __init__(self, aws: Any, changes: Iterable[Change], on_wait: Callable[[str], None] | None = None,
-                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic):
+                 sleep: Callable[[float], None] | None = None, clock: Callable[[], float] | None = None):
         self._aws = aws
         self._retry = retry_codes(changes)
-        self._on_wait = on_wait or (lambda line: None)
-        self._sleep, self._clock = sleep, clock
+        # a line carries AWS's error code: data, shown as one plain line
+        self._on_wait = (lambda line: on_wait(one_line(line))) if on_wait else (lambda line: None)
+        self._sleep = sleep or (lambda seconds: SLEEP(seconds))
+        self._clock = clock or (lambda: CLOCK())
         self._unsettled: list[tuple[Call, Callable[[Any, Call], str]]] = []
 
     def __getattr__(self, name: str) -> Any:
@@ -143,7 +149,8 @@ class SurvivingWriter:
                 for _, what in pending:
                     self._on_wait(f"AWS is still applying: {what}; the re-check shows it as pending")
                 return [what for _, what in pending]
-            self._on_wait("waiting for AWS to apply: " + "; ".join(what for _, what in pending))
+            shown = [what for _, what in pending[:3]] + ([f"{len(pending) - 3} more"] if len(pending) > 3 else [])
+            self._on_wait("waiting for AWS to apply: " + "; ".join(shown))
             self._sleep(wait)
         return []
 
@@ -175,11 +182,12 @@ def _image_block_pending(aws: Any, call: Call) -> str:
 
 
 def _region_pending(aws: Any, call: Call) -> str:
-    # Account API reference, GetRegionOptStatus: DISABLING while an opt-out runs.
+    # Account API reference, ListRegions: DISABLING while an opt-out runs (the read the regions step
+    # already makes, so the policy it asks for covers it).
     aws.forget()
-    params = {"RegionName": call.params["RegionName"], **({"AccountId": call.params["AccountId"]}
-                                                          if call.params.get("AccountId") else {})}
-    status = aws.read("account", "GetRegionOptStatus", **params).get("RegionOptStatus")
+    target = {"AccountId": call.params["AccountId"]} if call.params.get("AccountId") else {}
+    regions = aws.read("account", "ListRegions", paginate=True, **target).get("Regions", [])
+    status = next((r.get("RegionOptStatus") for r in regions if r.get("RegionName") == call.params["RegionName"]), None)
     return f"disabling {call.params['RegionName']} ({status})" if status in ("DISABLING", "ENABLING") else ""
 
 

@@ -113,3 +113,10 @@ def test_background_work_is_waited_for_within_a_bound():
     w.write(block)
     assert w.settle() == ["block public access for AMIs in eu-west-1"]  # gives up within the bound, no failure
     assert "still applying" in lines[-1] and clock.now <= 120
+
+
+def test_the_waiting_line_shows_aws_text_as_plain_data():
+    odd = WriteFailed("cloudtrail.CreateTrail failed", code="Bad\x1b[31mCode\x07")
+    aws, lines, clock = FakeAWS([odd]), [], Clock()
+    writer(aws, [Change("trail", TRAIL, retry_on=("Bad\x1b[31mCode\x07",))], lines, clock).write(TRAIL)
+    assert lines and not any(ch in lines[0] for ch in "\x1b\x07")

@@ -18,19 +18,21 @@ def register(sub: Any) -> None:
     add_realism_options(parser)
 
 
-def add_realism_options(parser: Any, delay: bool = True) -> None:
+def add_realism_options(parser: Any) -> None:
     parser.add_argument("--realistic", action="store_true",
                         help="behave like AWS: IAM propagation delays, pending states, cached reports")
-    if delay:
-        parser.add_argument("--realism-delay", type=float, default=3.0, metavar="S",
-                            help="seconds of every compressed AWS delay under --realistic (default 3)")
+    parser.add_argument("--realism-delay", type=float, default=None, metavar="S",
+                        help="seconds of every compressed AWS delay under --realistic (default 3)")
 
 
 def realism_from(args: argparse.Namespace) -> Any:
     """The sandbox's Realism settings from --realistic/--realism-delay, or None."""
-    delay = getattr(args, "realism_delay", 3.0)
+    delay = getattr(args, "realism_delay", None)
+    if delay is not None and not getattr(args, "realistic", False):
+        raise UsageError("--realism-delay goes with --realistic")
+    delay = 3.0 if delay is None else delay
     if not 0.0 <= delay <= 600.0:
-        raise UsageError(f"--realism-delay {delay} must be between 0 and 600 seconds")
+        raise UsageError(f"--realism-delay {delay:g} must be between 0 and 600 seconds")
     if not getattr(args, "realistic", False):
         return None
     from wizard.sandbox.realism import Realism

@@ -66,7 +66,8 @@ class ApplyScreen(ModalScreen[None]):
         error: Exception | None = None
         try:
             outcome = apply_plan(aws, self.step, self.plan, self.answers,
-                                 on_progress=lambda i, r: app.call_from_thread(self._progress, i, r))
+                                 on_progress=lambda i, r: app.call_from_thread(self._progress, i, r),
+                                 on_wait=lambda line: app.call_from_thread(self._log, line))
         except (PlanDrifted, StepError) as caught:
             error = caught
         except Exception as caught:  # noqa: BLE001 - shown in a modal, the app keeps running

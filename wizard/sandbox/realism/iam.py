@@ -40,19 +40,20 @@ def remember_role_change(call, response):
 
 @after("iam", "CreateServiceLinkedRole")
 def remember_service_linked_role(call, response):
-    if _ok(response):
-        m = re.search(r"<RoleName>([^<]+)</RoleName>", response.body.decode(errors="replace"))
-        if m:
-            call.realism.state.mark(call.info.account_id, "role", m.group(1))
-    return response
+    return _mark_from_answer(call, response, "role", "RoleName")
 
 
 @after("iam", "CreateAccessKey")
 def remember_new_key(call, response):
+    return _mark_from_answer(call, response, "access-key", "AccessKeyId")
+
+
+def _mark_from_answer(call, response, kind: str, element: str):
+    """Record the change of the thing an IAM answer names in ``<element>`` (a role name, a key id)."""
     if _ok(response):
-        m = re.search(r"<AccessKeyId>([^<]+)</AccessKeyId>", response.body.decode(errors="replace"))
+        m = re.search(rf"<{element}>([^<]+)</{element}>", response.body.decode(errors="replace"))
         if m:
-            call.realism.state.mark(call.info.account_id, "access-key", m.group(1))
+            call.realism.state.mark(call.info.account_id, kind, m.group(1))
     return response
 
 
