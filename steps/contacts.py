@@ -6,8 +6,9 @@ from typing import Any, Mapping
 
 from steps.base import (
     Call, Change, Finding, Input, Plan, Severity, Status, StepInfo, check_answers, is_unreadable,
-    manual, reason_of, unknown_finding, validate_email, validate_phone, validate_text,
+    manual, reason_of, unknown_finding, validate_phone, validate_text,
 )
+from steps.account_email import validate_account_email
 
 CONTACT_TYPES = ("SECURITY", "BILLING", "OPERATIONS")
 CONSOLE_URL = "https://console.aws.amazon.com/billing/home#/account"
@@ -28,7 +29,7 @@ INFO = StepInfo(
     inputs=(
         Input("name", "Contact name", validate_text(64), help="A person or a team, e.g. Security Team"),
         Input("title", "Contact title", validate_text(50), help="e.g. Security Lead"),
-        Input("email", "Contact email", validate_email, help="A shared mailbox is better than a person's"),
+        Input("email", "Contact email", validate_account_email, help="A shared mailbox is better than a person's"),
         Input("phone", "Contact phone", validate_phone, help="International form, e.g. +1 206 555 0100"),
     ),
 )

@@ -10,24 +10,24 @@ are never denied.
 
 from __future__ import annotations
 
-import json
 import re
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Mapping
 
+from steps import region_deny_policy as deny
+from steps.region_deny_policy import (  # noqa: F401  (the policy text lives there; names kept for callers)
+    DATA_FILE, SID, _parse_doc, deny_statements, equivalent, exemptions, region_deny_document, render,
+)
 from steps.base import (
     Call, Change, Finding, Input, Plan, Ref, Severity, Status, StepError, StepInfo, check_answers, is_unreadable,
     reason_of, unknown_finding, unreadable,
 )
+from steps.organization_facts import WHAT_AN_ORGANIZATION_CHANGES, active_members
 
 POLICY_NAME = "aws-essentials-region-deny"
 POLICY_DESCRIPTION = "Denies requests outside the kept regions (aws-essentials); global services exempt"
 SCP_TYPE = "SERVICE_CONTROL_POLICY"
 SCP_MAX_CHARS = 5120
 IAM_POLICY_MAX_CHARS = 6144
-SID = "DenyOutsideKeptRegions"
-DATA_FILE = Path(__file__).parent / "data" / "region_deny_exemptions.json"
 
 _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
 _ROOT_ID = re.compile(r"^r-[0-9a-z]{4,32}$")
@@ -35,13 +35,6 @@ _OU_ID = re.compile(r"^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$")
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _ROLE_ARN = re.compile(r"^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 _GROUP_NAME = re.compile(r"^[\w+=,.@-]{1,128}$")
-
-
-@lru_cache(maxsize=1)
-def exemptions() -> tuple[str, ...]:
-    """The actions a region deny never denies (global services), from the data file."""
-    data = json.loads(DATA_FILE.read_text())
-    return tuple(data["not_actions"])
 
 
 # --- inputs -------------------------------------------------------------------------------------
@@ -128,6 +121,7 @@ INFO = StepInfo(
         "organizations:ListPolicies",
         "organizations:DescribePolicy",
         "organizations:ListTargetsForPolicy",
+        "iam:GetRole",
         "iam:GetPolicy",
         "iam:GetPolicyVersion",
         "iam:ListEntitiesForPolicy",
@@ -180,7 +174,9 @@ def collect(aws: Any) -> dict[str, Any]:
         "organization": _organization(aws, account_id),
         "iam_policy": None,
     }
-    if state["organization"] is None and account_id:
+    org = state["organization"]
+    if account_id and (org is None or (isinstance(org, dict) and org.get("is_management")
+                                       and not deny.has_members(org))):
         state["iam_policy"] = _iam_policy(aws, account_id)
     return state
 
@@ -235,6 +231,12 @@ def _organization(aws: Any, account_id: str | None) -> Any:
     info["root"] = {"id": root.get("Id"), "scp_enabled": any(
         t.get("Type") == SCP_TYPE and t.get("Status") == "ENABLED" for t in root.get("PolicyTypes", []))}
     info["targets"] = _targets(aws, root.get("Id"))
+    accounts = aws.try_read("organizations", "ListAccounts", paginate=True)  # the read _targets made
+    info["members"] = accounts if is_unreadable(accounts) else active_members(
+        (accounts or {}).get("Accounts", []), account_id)
+    roles = [aws.try_read("iam", "GetRole", RoleName=name, missing=("NoSuchEntity",))
+             for name in deny.CONTROL_TOWER_ROLES]
+    info["control_tower"] = next((r for r in roles if is_unreadable(r)), any(r is not None for r in roles))
     policies = aws.try_read("organizations", "ListPolicies", paginate=True, Filter=SCP_TYPE)
     if is_unreadable(policies):
         info["policies"] = policies
@@ -332,7 +334,10 @@ def unreadable_regions(state: Mapping[str, Any]) -> dict[str, str]:
     if is_unreadable(inventory):
         return {"*": reason_of(inventory)}
     out = {r: "not inventoried" for r in enabled_regions(state) if r not in (inventory or {})}
+    hidden = own_denied(state)
     for region, found in (inventory or {}).items():
+        if region in hidden:  # our own region deny refuses the reads there: not a sign of use
+            continue
         if is_unreadable(found):
             out[region] = reason_of(found)
             continue
@@ -341,6 +346,12 @@ def unreadable_regions(state: Mapping[str, Any]) -> dict[str, str]:
                 out[region] = reason_of(found[key])
                 break
     return out
+
+
+def own_denied(state: Mapping[str, Any]) -> set[str]:
+    policy = state.get("iam_policy")
+    statements = deny_statements(policy.get("document")) if isinstance(policy, Mapping) else []
+    return deny.self_denied_regions(policy, statements, enabled_regions(state))
 
 
 def identity_center_region(state: Mapping[str, Any]) -> str | None:
@@ -373,74 +384,6 @@ def always_allowed(state: Mapping[str, Any]) -> list[str]:
     if ic:
         allowed.add(ic)
     return sorted(allowed)
-
-
-def region_deny_document(allowed: list[str], break_glass: list[str] = (), *, scp: bool = True) -> dict[str, Any]:
-    """The deny statement: everything outside ``allowed`` except the exempt global actions."""
-    condition: dict[str, Any] = {"StringNotEquals": {"aws:RequestedRegion": sorted(set(allowed))}}
-    if break_glass and scp:
-        condition["ArnNotLike"] = {"aws:PrincipalARN": sorted(set(break_glass))}
-    return {
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": SID,
-            "Effect": "Deny",
-            "NotAction": list(exemptions()),
-            "Resource": "*",
-            "Condition": condition,
-        }],
-    }
-
-
-def render(document: Mapping[str, Any]) -> str:
-    """The policy text as sent: compact JSON (SCP size counts every character)."""
-    return json.dumps(document, separators=(",", ":"))
-
-
-def _as_list(value: Any) -> list:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
-
-
-def _parse_doc(content: Any) -> dict | None:
-    if isinstance(content, dict):
-        return content
-    try:
-        parsed = json.loads(content) if isinstance(content, str) else None
-    except ValueError:
-        return None
-    return parsed if isinstance(parsed, dict) else None
-
-
-def deny_statements(content: Any) -> list[dict[str, Any]]:
-    """The region-deny statements of a policy: Deny + a StringNotEquals on aws:RequestedRegion."""
-    doc = _parse_doc(content)
-    out = []
-    for st in _as_list((doc or {}).get("Statement")):
-        if not isinstance(st, dict) or st.get("Effect") != "Deny":
-            continue
-        cond = st.get("Condition") or {}
-        regions = (cond.get("StringNotEquals") or {}).get("aws:RequestedRegion")
-        if regions:
-            out.append({
-                "regions": sorted(set(_as_list(regions))),
-                "not_actions": sorted(set(_as_list(st.get("NotAction")))),
-                "break_glass": sorted(set(_as_list((cond.get("ArnNotLike") or {}).get("aws:PrincipalARN")))),
-                "resource": _as_list(st.get("Resource")),
-            })
-    return out
-
-
-def equivalent(content: Any, allowed: list[str], break_glass: list[str]) -> bool:
-    """True when ``content`` denies exactly what our document would deny."""
-    want = {
-        "regions": sorted(set(allowed)),
-        "not_actions": sorted(set(exemptions())),
-        "break_glass": sorted(set(break_glass)),
-        "resource": ["*"],
-    }
-    return any(st == want for st in deny_statements(content))
 
 
 # --- evaluate -----------------------------------------------------------------------------------
@@ -508,7 +451,9 @@ def _deny_finding(state: Mapping[str, Any]) -> Finding:
     org = state.get("organization")
     if is_unreadable(org):
         return unknown_finding(check, title, reason_of(org), **kw)
-    if org is None:
+    if is_unreadable(org.get("members") if org else None):
+        return unknown_finding(check, title, reason_of(org["members"]), **kw)
+    if org is None or (org.get("is_management") and not deny.has_members(org)):
         iam = state.get("iam_policy")
         if is_unreadable(iam):
             return unknown_finding(check, title, reason_of(iam), **kw)
@@ -517,9 +462,11 @@ def _deny_finding(state: Mapping[str, Any]) -> Finding:
                            f"The IAM policy {POLICY_NAME} denies other regions to groups: {', '.join(iam['groups'])}.",
                            **kw)
         return Finding(check, title, Status.MANUAL,
-                       "This account is not in an organization, so a region-deny SCP is not available. The "
-                       "plan offers the same deny as an IAM policy for your groups, or creating an "
-                       "organization (only if you ask for it).", **kw)
+                       ("This account is not in an organization, so a region-deny SCP is not available"
+                        if org is None else "This organization has no member account and SCPs never restrict "
+                        "the management account, so an SCP would restrict nobody") + ". The plan offers the "
+                       "same deny as an IAM policy for your groups" + (", or creating an organization (only "
+                       "if you ask for it)." if org is None else "."), **kw)
     if not org.get("is_management"):
         return Finding(check, title, Status.MANUAL,
                        f"This is a member of organization {org['id']}; region-deny SCPs are managed from the "
@@ -529,14 +476,18 @@ def _deny_finding(state: Mapping[str, Any]) -> Finding:
     if is_unreadable(policies):
         return unknown_finding(check, title, reason_of(policies), **kw)
     attached = [p for p in policies if deny_statements(p.get("content")) and isinstance(p.get("targets"), list)
-                and p["targets"]]
+                and deny.restricting_targets(p["targets"], org)]
     if attached:
         p = attached[0]
         regions = deny_statements(p["content"])[0]["regions"]
         return Finding(check, title, Status.PASS,
                        f"SCP {p['name']} ({p['id']}) allows only {', '.join(regions)} and is attached to "
-                       f"{', '.join(p['targets'])}. SCPs never restrict the management account itself.",
-                       resource=p["id"], **kw)
+                       f"{', '.join(deny.restricting_targets(p['targets'], org))}. SCPs never restrict the "
+                       "management account itself.", resource=p["id"], **kw)
+    if any(deny_statements(p.get("content")) and p.get("targets") for p in policies):
+        return Finding(check, title, Status.FAIL,
+                       "A region-deny SCP is attached only to the management account, which SCPs never "
+                       "restrict: it limits nobody. Attach it to the root or an OU.", fixable=True, **kw)
     return Finding(check, title, Status.FAIL,
                    "No service control policy denies the regions you do not use; any account in the "
                    "organization can run workloads anywhere.", fixable=True, **kw)
@@ -573,7 +524,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
     org = state.get("organization")
     if is_unreadable(org):
         notes.append(f"Could not check for an organization ({reason_of(org)}); no region-deny policy planned.")
-    elif org is None:
+    elif org is None or (org.get("is_management") and not deny.has_members(org)):
         more, more_notes, needs = _standalone(state, answers, allowed, at_risk)
         changes += more
         notes += more_notes
@@ -599,7 +550,8 @@ def _disable_changes(state: Mapping[str, Any], allowed: list[str], used: Mapping
     for region, status in sorted((state.get("regions") or {}).items()):
         if status != "ENABLED" or region in allowed:
             continue
-        here = used.get(region, [])
+        here = used.get(region, []) or (["resources this run cannot see (the region-deny policy hides it)"]
+                                         if region in own_denied(state) else [])
         warning = (f"Disabling {region} removes all IAM access to everything in it within minutes (sometimes hours): "
                    "S3 buckets, DynamoDB tables and other data the inventory does not list keep "
                    "existing (and costing) but cannot be reached until the region is enabled again.")
@@ -636,7 +588,13 @@ def _scp(state: Mapping[str, Any], answers: Mapping[str, str], allowed: list[str
     if target not in targets:
         return [], notes + [f"Attach the region-deny SCP to: {target} is not in this organization; choose one of "
                             + ", ".join(f"{k} ({v})" for k, v in targets.items())], ("scp_target",)
-    break_glass = split_list(answers.get("break_glass_role_arn", ""))
+    break_glass = deny.exempt_principals(org, split_list(answers.get("break_glass_role_arn", "")))
+    if is_unreadable(org.get("control_tower")):
+        notes.append(f"Could not tell whether AWS Control Tower manages this organization "
+                     f"({reason_of(org['control_tower'])}); if it does, add its roles as break-glass ARNs.")
+    elif deny.control_tower_present(org):
+        notes.append("AWS Control Tower is present: its roles are exempt from the deny, as in Control Tower's own "
+                     "region deny control.")
     document = region_deny_document(allowed, break_glass)
     content = render(document)
     if len(content) > SCP_MAX_CHARS:
@@ -709,19 +667,23 @@ def _attach_warning(target: str, targets: Mapping[str, str], allowed: list[str],
 
 def _standalone(state: Mapping[str, Any], answers: Mapping[str, str], allowed: list[str],
                 at_risk: Mapping[str, list[str]]) -> tuple[list[Change], list[str], tuple[str, ...]]:
+    standalone = state.get("organization") is None
     notes = ["A region-deny service control policy needs AWS Organizations, and this account is not in one. "
              "Options: attach the same deny as an IAM policy to your groups (answer 'IAM groups for the "
-             "region-deny policy'), or create an organization (answer 'Create an organization' with yes; "
-             "this account becomes its management account, which SCPs never restrict)."]
+             "region-deny policy'), or create an organization (answer 'Create an organization' with yes). "
+             + WHAT_AN_ORGANIZATION_CHANGES] if standalone else [
+        "This account manages an organization with no member account, and SCPs never restrict the management "
+        "account: a region-deny SCP would restrict nobody. Attach the same deny as an IAM policy to your groups "
+        "(answer 'IAM groups for the region-deny policy'); plan an SCP once member accounts exist."]
     changes: list[Change] = []
-    if answers.get("create_organization", "no").strip() == "yes":
+    if standalone and answers.get("create_organization", "no").strip() == "yes":
         changes.append(Change(
             reason="Create an organization with all features, with this account as its management account.",
             call=Call("organizations", "CreateOrganization", {"FeatureSet": "ALL"}),
             before=None, after="organization (all features)",
             undo=Call("organizations", "DeleteOrganization", {}),
-            warning="This account becomes the management account of a new organization. Run this step again "
-                    "afterwards to plan the region-deny SCP for member accounts.",
+            warning="Run this step again afterwards to plan the region-deny SCP for member accounts. "
+                    + WHAT_AN_ORGANIZATION_CHANGES,
             risky=True,
         ))
     groups = split_list(answers.get("iam_policy_groups", ""))

@@ -53,6 +53,7 @@ INFO = StepInfo(
         "sso:ListInstances",
         "sso:ListPermissionSets",
         "sso:ListManagedPoliciesInPermissionSet",
+        "iam:ListOrganizationsFeatures",
     ),
     writes=(),
 )
@@ -80,7 +81,7 @@ def collect(aws: Any) -> dict[str, Any]:
     summary = aws.try_read("iam", "GetAccountSummary")
     if not is_unreadable(summary):
         summary = {k: (summary or {}).get("SummaryMap", {}).get(k)
-                   for k in ("AccountMFAEnabled", "AccountAccessKeysPresent")}
+                   for k in ("AccountMFAEnabled", "AccountAccessKeysPresent", "AccountPasswordPresent")}
     devices = aws.try_read("iam", "ListVirtualMFADevices", paginate=True)
     if not is_unreadable(devices):
         devices = [d.get("SerialNumber", "") for d in (devices or {}).get("VirtualMFADevices", [])
@@ -93,6 +94,7 @@ def collect(aws: Any) -> dict[str, Any]:
         "root_virtual_mfa": devices,
         "root_row": _root_row(aws),
         "admins": _admins(aws),
+        "central_root": _central_root(aws),
         "now": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
 
@@ -127,17 +129,38 @@ def _admins(aws: Any) -> Any:
             "permission_sets": _admin_permission_sets(aws)}
 
 
+def _central_root(aws: Any) -> Any:
+    """The organization's centralized root access features, as seen from a member account.
+
+    iam:ListOrganizationsFeatures answers only in the management account (a member gets
+    AccountNotManagementOrDelegatedAdministratorException), so in an --org run it is read with the
+    management account's access (``aws.parent``). None: not a member reached that way, or no organization;
+    centralized root access never applies to the management account itself."""
+    parent = getattr(aws, "parent", None)
+    if parent is None:
+        return None
+    return parent.try_read("iam", "ListOrganizationsFeatures", missing=(
+        "OrganizationNotFoundException", "ServiceAccessNotEnabledException", "OrganizationNotInAllFeaturesModeException",
+        "AccountNotManagementOrDelegatedAdministratorException"))
+
+
 def _admin_permission_sets(aws: Any) -> Any:
-    instances = aws.try_read("sso-admin", "ListInstances", paginate=True)
-    if is_unreadable(instances) or not (instances or {}).get("Instances"):
-        return [] if not is_unreadable(instances) else instances
-    arn = instances["Instances"][0]["InstanceArn"]
-    sets = aws.try_read("sso-admin", "ListPermissionSets", paginate=True, InstanceArn=arn)
+    # Identity Center lives in one region, whichever the owner chose: look in every region (the sso
+    # step makes the same reads, so a full run makes each once).
+    found = aws.per_region(
+        lambda region: aws.read("sso-admin", "ListInstances", region, paginate=True).get("Instances", []))
+    unread = [v for v in found.values() if is_unreadable(v)]
+    located = [(r, rows[0]) for r, rows in sorted(found.items()) if not is_unreadable(rows) and rows]
+    if not located:
+        return unread[0] if unread else []
+    region, instance = located[0]
+    arn = instance["InstanceArn"]
+    sets = aws.try_read("sso-admin", "ListPermissionSets", region, paginate=True, InstanceArn=arn)
     if is_unreadable(sets):
         return sets
     admin_sets = []
     for ps in (sets or {}).get("PermissionSets", []):
-        managed = aws.try_read("sso-admin", "ListManagedPoliciesInPermissionSet", paginate=True,
+        managed = aws.try_read("sso-admin", "ListManagedPoliciesInPermissionSet", region, paginate=True,
                                InstanceArn=arn, PermissionSetArn=ps)
         if not is_unreadable(managed) and any(
                 p.get("Arn") == ADMIN_POLICY_ARN for p in (managed or {}).get("AttachedManagedPolicies", [])):
@@ -187,11 +210,27 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
     return findings
 
 
+def no_root_credentials(state: Mapping[str, Any]) -> bool:
+    """A member account whose root password and keys the organization removed centrally: there is no
+    root sign-in to protect with MFA (IAM User Guide, "Centrally manage root access for member accounts")."""
+    central, summary = state.get("central_root"), state["summary"]
+    return (isinstance(central, Mapping) and not is_unreadable(central)
+            and "RootCredentialsManagement" in (central.get("EnabledFeatures") or [])
+            and isinstance(summary, Mapping) and not is_unreadable(summary)
+            and summary.get("AccountPasswordPresent") == 0 and summary.get("AccountAccessKeysPresent") == 0)
+
+
+CENTRAL_ROOT = ("This member account has no root password or access keys: the organization manages root access "
+                "centrally (RootCredentialsManagement), so there is no root sign-in to protect.")
+
+
 def _mfa(state: Mapping[str, Any]) -> Finding:
     check, title = "root-mfa", "Root user has MFA enabled"
     summary = state["summary"]
     if is_unreadable(summary):
         return unknown_finding(check, title, reason_of(summary), **_ids(check))
+    if no_root_credentials(state):
+        return Finding(check, title, Status.PASS, CENTRAL_ROOT, **_ids(check))
     if summary.get("AccountMFAEnabled") == 1:
         return Finding(check, title, Status.PASS, "The root user signs in with a second factor.", **_ids(check))
     return Finding(check, title, Status.FAIL,
@@ -205,6 +244,8 @@ def _hardware_mfa(state: Mapping[str, Any]) -> Finding:
     for value in (summary, devices):
         if is_unreadable(value):
             return unknown_finding(check, title, reason_of(value), **_ids(check))
+    if no_root_credentials(state):
+        return Finding(check, title, Status.PASS, CENTRAL_ROOT, **_ids(check))
     if summary.get("AccountMFAEnabled") != 1:
         return Finding(check, title, Status.FAIL, "The root user has no MFA device at all.", fixable=True,
                        **_ids(check))

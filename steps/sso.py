@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from steps import cli_config
+from steps import cli_config, sso_guidance
+from steps.organization_facts import WHAT_AN_ORGANIZATION_CHANGES
 from steps.base import (
     Call, Change, Finding, Input, Plan, Ref, Severity, Status, StepInfo, has_control_chars, is_unreadable,
     manual, reason_of, unknown_finding, validate_email, validate_text,
@@ -27,7 +28,7 @@ ADMIN_POLICY = "arn:aws:iam::aws:policy/AdministratorAccess"
 READONLY_POLICIES = ("arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/ViewOnlyAccess")
 ADMIN_SET = ("AdministratorAccess", ADMIN_POLICY, "PT1H", "Full administrator (created by aws-essentials)")
 READONLY_SET = ("ReadOnlyAccess", READONLY_POLICIES[0], "PT4H", "Read-only access (created by aws-essentials)")
-ADMIN_GROUP = "AWSAdministrators"
+ADMIN_GROUP = "AccountAdmins"  # not "AWSAdministrators": Identity Center reserves it (see sso_guidance)
 SESSION_NAME = "aws-essentials"
 CONSOLE_URL = "https://console.aws.amazon.com/singlesignon/home"
 WRITE_PROFILE = "aws_config.write_sso_profile"
@@ -44,7 +45,7 @@ def _validate_profile(value: str) -> str | None:
 def _validate_user_name(value: str) -> str | None:
     if has_control_chars(value) or not _USER_NAME.match(value):
         return "use up to 128 letters, digits and + = , . @ _ - (no spaces), e.g. jane.doe"
-    return None
+    return sso_guidance.reserved_name_error(value)
 
 
 INFO = StepInfo(
@@ -69,6 +70,7 @@ INFO = StepInfo(
     writes=(
         "sso:CreatePermissionSet", "sso:DeletePermissionSet", "sso:AttachManagedPolicyToPermissionSet",
         "sso:DetachManagedPolicyFromPermissionSet", "sso:CreateAccountAssignment", "sso:DeleteAccountAssignment",
+        "sso:DescribeAccountAssignmentCreationStatus",  # the apply waits for the assignment to succeed
         "identitystore:CreateGroup", "identitystore:DeleteGroup", "identitystore:CreateUser",
         "identitystore:DeleteUser", "identitystore:CreateGroupMembership", "identitystore:DeleteGroupMembership",
     ),
@@ -78,7 +80,7 @@ INFO = StepInfo(
         Input("user_name", "First user's sign-in name", _validate_user_name, required=False,
               help="Optional: creates this person in Identity Center and puts them in the admin group"),
         Input("email", "First user's email", validate_email, required=False,
-              help="Identity Center sends the invitation here"),
+              help="Where you send them the verification email (from the console) after the setup"),
         Input("given_name", "First user's given name", validate_text(64), required=False),
         Input("family_name", "First user's family name", validate_text(64), required=False),
     ),
@@ -167,6 +169,8 @@ def instance_kind(state: Mapping[str, Any]) -> str | None:
     if not instance:
         return None
     org = state.get("organization")
+    if org is None:  # a standalone account can only hold an account instance
+        return "account"
     if isinstance(org, Mapping) and not is_unreadable(org) and instance.get("owner") != org.get("MasterAccountId"):
         return "account"
     return "organization"
@@ -260,10 +264,13 @@ def _eval_enabled(state: Mapping[str, Any]) -> Finding:
                        **ids)
     where = f"in {instance['region']}"
     if instance_kind(state) == "account":
+        way = ("delete it, then enable Identity Center 'with AWS Organizations' (this account becomes the "
+               "management account of a new organization)" if org is None else
+               "enable the organization instance from the management account")
         return Finding("identity-center", _T_ENABLED, Status.FAIL,
                        f"Only an account instance of Identity Center exists ({where}). Account instances serve "
-                       "applications only: they cannot give anyone access to AWS accounts. Enable the "
-                       "organization instance from the management account.", region=instance["region"], **ids)
+                       f"applications only: they cannot give anyone access to AWS accounts. To fix it, {way}.",
+                       region=instance["region"], **ids)
     return Finding("identity-center", _T_ENABLED, Status.PASS,
                    f"Identity Center is enabled {where} ({instance['arn']}).", region=instance["region"], **ids)
 
@@ -294,6 +301,9 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
     if enabled.status is Status.MANUAL:
         return Plan(INFO.id, notes=(enabled.message,))
     if enabled.status is Status.FAIL:
+        if state.get("instance"):  # an account instance
+            way = sso_guidance.leave_account_instance(state["instance"]["region"], state.get("organization") is None)
+            return Plan(INFO.id, changes=(way,), notes=(enabled.message,))
         return Plan(INFO.id, changes=(_enable_manually(state),), notes=(enabled.message,))
     errors = _answer_errors(answers)
     if errors:
@@ -317,7 +327,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             reason=f"Create the permission set {name} (sessions last {duration[2:].lower()}).",
             call=Call("sso-admin", "CreatePermissionSet", {"InstanceArn": arn, "Name": name, "Description": description,
                                                            "SessionDuration": duration}, region),
-            key=key, after={"Name": name, "SessionDuration": duration},
+            key=key, after={"Name": name, "SessionDuration": duration}, retry_on=sso_guidance.RETRY_ON,
             undo=Call("sso-admin", "DeletePermissionSet",
                       {"InstanceArn": arn, "PermissionSetArn": Ref(key, "PermissionSet.PermissionSetArn")}, region)))
         attach = {"InstanceArn": arn, "PermissionSetArn": Ref(key, "PermissionSet.PermissionSetArn"),
@@ -325,7 +335,8 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
         changes.append(Change(
             reason=f"Give {name} the managed policy {policy.rsplit('/', 1)[-1]}.",
             call=Call("sso-admin", "AttachManagedPolicyToPermissionSet", attach, region),
-            after=policy, undo=Call("sso-admin", "DetachManagedPolicyFromPermissionSet", attach, region)))
+            after=policy, undo=Call("sso-admin", "DetachManagedPolicyFromPermissionSet", attach, region),
+            retry_on=sso_guidance.RETRY_ON))
         return Ref(key, "PermissionSet.PermissionSetArn")
 
     admin = _set_with(state, (ADMIN_POLICY,))
@@ -346,13 +357,15 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
                       {"IdentityStoreId": store, "GroupId": Ref("admin-group", "GroupId")}, region)))
         group_id = Ref("admin-group", "GroupId")
 
+    invite = None
     user_name = (answers.get("user_name") or "").strip()
     if user_name:
         user_id: Any = next((uid for uid, n in sorted(state["users"].items()) if n == user_name), None)
         if user_id is None:
             given, family = answers["given_name"].strip(), answers["family_name"].strip()
             changes.append(Change(
-                reason=f"Create the Identity Center user {user_name}; AWS emails them an invitation.",
+                reason=f"Create the Identity Center user {user_name} (AWS sends no invitation: see the manual "
+                       "task below).",
                 call=Call("identitystore", "CreateUser", {
                     "IdentityStoreId": store, "UserName": user_name, "DisplayName": f"{given} {family}",
                     "Name": {"GivenName": given, "FamilyName": family},
@@ -361,6 +374,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
                 undo=Call("identitystore", "DeleteUser",
                           {"IdentityStoreId": store, "UserId": Ref("first-user", "UserId")}, region)))
             user_id = Ref("first-user", "UserId")
+            invite = sso_guidance.invite_user(user_name)
         members = state.get("members", {}).get(group_id, []) if isinstance(group_id, str) else []
         if not isinstance(user_id, str) or user_id not in (members if isinstance(members, list) else []):
             params = {"IdentityStoreId": store, "GroupId": group_id, "MemberId": {"UserId": user_id}}
@@ -376,11 +390,13 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
         changes.append(Change(
             reason=f"Give the admin group the {admin_name} permission set on account {account}.",
             call=Call("sso-admin", "CreateAccountAssignment", params, region),
-            undo=Call("sso-admin", "DeleteAccountAssignment", params, region)))
+            undo=Call("sso-admin", "DeleteAccountAssignment", params, region), retry_on=sso_guidance.RETRY_ON))
 
     local = _cli_change(state, answers, admin_name)
     if local:
         changes.append(local)
+    if invite:
+        changes.append(invite)
     return Plan(INFO.id, changes=tuple(changes))
 
 
@@ -441,7 +457,7 @@ def _enable_manually(state: Mapping[str, Any]) -> Change:
     if standalone:
         steps.append("This account is not in an organization. In the console choose 'Enable with AWS "
                      "Organizations': it creates an organization with this account as its management account "
-                     "(free) and the organization instance of Identity Center.")
+                     "and the organization instance of Identity Center. " + WHAT_AN_ORGANIZATION_CHANGES)
     else:
         steps.append("Sign in to the organization's management account and open IAM Identity Center.")
     steps += [

@@ -263,6 +263,8 @@ class AWS:
         """A session for ``target.role_arn``, assumed with the parent's (or the base) credentials."""
         from botocore.exceptions import ClientError
 
+        from wizard.root_caller import refuse_root_client
+
         target = self.target
         if self.parent is not None:
             sts = self.parent.client("sts")
@@ -277,6 +279,7 @@ class AWS:
             creds = sts.assume_role(**params)["Credentials"]
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code", "") or "error"
+            refuse_root_client(sts, "--role-arn" if self.parent is None else "a member account's role")
             hint = "check that the role exists and its trust policy allows your identity"
             if not target.external_id and self.parent is None:
                 hint += "; pass --external-id if the role requires one"

@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable
 
 from steps.base import Finding, Severity, Status, StepError, summarize
 from wizard.aws import AWS, ReadFailed
+from wizard.root_caller import refuse_root
 
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 OU_ID = re.compile(r"^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|r-[0-9a-z]{4,32})$")
@@ -73,6 +74,8 @@ def list_members(aws: AWS, accounts: Iterable[str] = (), ou: str | None = None) 
         raise StepError(f"account {missing[0]} is not an active account of this organization"
                         + (f" under {ou}" if ou else ""), "see `aws organizations list-accounts`")
     chosen = [active[a] if a in active else Member(a) for a in accounts] if accounts else list(active.values())
+    if any(m.id != aws.account_id for m in chosen):  # members are reached by assuming a role
+        refuse_root(aws.caller_arn, "--org")
     management = next((m for m in chosen if m.id == aws.account_id), None)
     others = sorted((m for m in chosen if m.id != aws.account_id), key=lambda m: m.id)
     return ([management] if management else []) + others

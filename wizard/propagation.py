@@ -27,6 +27,10 @@ SLEEP: Callable[[float], None] = time.sleep
 CLOCK: Callable[[], float] = time.monotonic
 
 
+class ChangeFailed(StepError):
+    """Background work AWS reports as failed: the change is a failed change, not a pending one."""
+
+
 class WriteFailed(StepError):
     """A write AWS refused; ``code`` is AWS's error code ('' when there is none)."""
 
@@ -86,7 +90,29 @@ class SurvivingWriter:
         settle = SETTLES.get((call.service, call.operation))
         if settle is not None:
             self._unsettled.append((call, settle))
+        outcome = OUTCOMES.get((call.service, call.operation))
+        if outcome is not None:
+            self._wait_for_outcome(call, lambda: outcome(self._aws, call, response))
         return response
+
+    def _wait_for_outcome(self, call: Call, check: Callable[[], str]) -> None:
+        """Wait (at most ``SETTLE_BUDGET_S``) for work whose result decides this change, before the next
+        one runs: ``check`` returns what is pending ('' when done) or raises ChangeFailed."""
+        start = self._clock()
+        for wait in backoff():
+            try:
+                pending = check()
+            except ChangeFailed:
+                raise
+            except Exception:  # noqa: BLE001 - the change was made; the re-check reads it again
+                return
+            if not pending:
+                return
+            if self._clock() - start + wait > SETTLE_BUDGET_S:
+                self._on_wait(f"AWS is still applying: {pending}; the re-check shows it as pending")
+                return
+            self._on_wait(f"waiting for AWS to apply: {pending}")
+            self._sleep(wait)
 
     def _write_retrying(self, call: Call) -> Any:
         entries = self._retry.get((call.service, call.operation), ())
@@ -178,4 +204,41 @@ SETTLES: dict[tuple[str, str], Callable[[Any, Call], str]] = {
     ("ec2", "EnableImageBlockPublicAccess"): _image_block_pending,
     ("account", "DisableRegion"): _region_pending,
     ("securityhub", "BatchEnableStandards"): _standards_pending,
+}
+
+
+# --- work whose result decides the change, read through the request id the call answered -------------
+
+def _assignment_outcome(aws: Any, call: Call, response: Mapping[str, Any]) -> str:
+    # sso-admin API reference, CreateAccountAssignment / DescribeAccountAssignmentCreationStatus: the
+    # request answers IN_PROGRESS; its RequestId is read until SUCCEEDED, or FAILED with a FailureReason.
+    status = response.get("AccountAssignmentCreationStatus") or {}
+    request_id = status.get("RequestId")
+    if not request_id or status.get("Status") == "SUCCEEDED":
+        return ""
+    aws.forget()
+    status = aws.read("sso-admin", "DescribeAccountAssignmentCreationStatus", call.region,
+                      InstanceArn=call.params["InstanceArn"],
+                      AccountAssignmentCreationRequestId=request_id)["AccountAssignmentCreationStatus"]
+    if status.get("Status") == "FAILED":
+        raise ChangeFailed(f"{call.name} failed: AWS could not give the access "
+                           f"({status.get('FailureReason') or 'no reason given'})",
+                           "fix the cause in IAM Identity Center, then apply again; the earlier changes are kept")
+    return "" if status.get("Status") == "SUCCEEDED" else f"the account assignment ({status.get('Status')})"
+
+
+def _policy_type_outcome(aws: Any, call: Call, response: Mapping[str, Any]) -> str:
+    # Organizations API reference, EnablePolicyType: done "in the background"; the root's policy type
+    # reads PENDING_ENABLE until ENABLED, and AttachPolicy (the plan's next change) is refused until then.
+    aws.forget()
+    roots = aws.read("organizations", "ListRoots").get("Roots", [])
+    wanted = call.params.get("PolicyType")
+    status = next((t.get("Status") for r in roots if r.get("Id") == call.params.get("RootId")
+                   for t in r.get("PolicyTypes", []) if t.get("Type") == wanted), "")
+    return f"enabling {wanted} ({status})" if status == "PENDING_ENABLE" else ""
+
+
+OUTCOMES: dict[tuple[str, str], Callable[[Any, Call, Mapping[str, Any]], str]] = {
+    ("sso-admin", "CreateAccountAssignment"): _assignment_outcome,
+    ("organizations", "EnablePolicyType"): _policy_type_outcome,
 }

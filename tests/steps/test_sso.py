@@ -46,7 +46,7 @@ def configured(text=None, **over):
             RO_SET: {"name": "ReadOnlyAccess", "session": "PT4H", "policies": [sso.READONLY_POLICIES[0]],
                      "assignments": []},
         },
-        "groups": {"g-1": "AWSAdministrators"},
+        "groups": {"g-1": sso.ADMIN_GROUP},
         "users": {"u-1": "jane"},
         "members": {"g-1": ["u-1"]},
         "cli": cli(text),

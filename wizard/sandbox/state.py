@@ -30,6 +30,7 @@ class RootFacts:
     root_key_last_used: str | None = None
     caller_is_root: bool = False
     created: str = "2020-01-01T00:00:00+00:00"
+    password: bool = True  # GetAccountSummary AccountPasswordPresent; False once removed centrally
 
 
 @dataclass
@@ -44,6 +45,8 @@ class AccountGaps:
     identity_center_enabled: bool = False
     identity_center_region: str = HOME_REGION
     root: RootFacts = field(default_factory=RootFacts)
+    # management account only: iam:ListOrganizationsFeatures EnabledFeatures (centralized root access)
+    organization_features: list[str] = field(default_factory=list)
 
     def region_status(self, region: str) -> str:
         if region in DEFAULT_REGIONS:

@@ -23,6 +23,7 @@ from . import (  # noqa: E402,F401  (registration by import)
     ec2,
     ec2_block_public,
     ec2_client_vpn,
+    iam_org_features,
     iam_root,
     iam_service_roles,
     kms_managed_keys,

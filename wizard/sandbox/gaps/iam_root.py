@@ -98,6 +98,7 @@ def get_account_summary(call) -> Response:
     xml = resp.body.decode()
     xml = _set_entry(xml, "AccountMFAEnabled", 1 if root.mfa_enabled else 0)
     xml = _set_entry(xml, "AccountAccessKeysPresent", 1 if root.root_access_keys else 0)
+    xml = _set_entry(xml, "AccountPasswordPresent", 1 if root.password else 0)
     resp.body = xml.encode()
     return resp
 

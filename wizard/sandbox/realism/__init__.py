@@ -89,9 +89,13 @@ class RealismLayer:
             config,
             ec2,
             iam,
+            identitystore,
+            organizations,
             s3_kms,
             securityhub,
+            sso,
             sts,
+            sts_root,
         )
 
         self.settings = settings

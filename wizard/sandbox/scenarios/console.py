@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 ACTIONS = ("enable_root_mfa", "enable_root_hardware_mfa", "disable_root_mfa", "remove_root_keys",
-           "enable_identity_center", "disable_identity_center", "stop_using_root")
+           "enable_identity_center", "disable_identity_center", "stop_using_root", "centralize_root_access")
 
 
 def run_console_action(sandbox, account_id: str, action: str, **kwargs) -> dict:
@@ -23,9 +23,29 @@ def run_console_action(sandbox, account_id: str, action: str, **kwargs) -> dict:
         elif action == "stop_using_root":
             root.caller_is_root = False
         elif action == "enable_identity_center":
+            # The console's "Enable with AWS Organizations": a standalone account gets an organization
+            # (all features) and so the organization instance; account_instance=True is the other
+            # choice, an account instance, which cannot assign AWS accounts.
+            if not kwargs.get("account_instance"):
+                _ensure_organization(account_id)
             acct.identity_center_enabled = True
             acct.identity_center_region = kwargs.get("region") or acct.identity_center_region
         elif action == "disable_identity_center":
             acct.identity_center_enabled = False
+        elif action == "centralize_root_access":
+            # IAM > Root access management (management account): RootCredentialsManagement on, then the
+            # members' root passwords and keys deleted (IAM User Guide, "Centrally manage root access").
+            acct.organization_features = ["RootCredentialsManagement", "RootSessions"]
+            for member in kwargs.get("remove_from", []):
+                facts = sandbox.gaps.account(member).root
+                facts.password, facts.root_access_keys, facts.mfa_enabled, facts.hardware_mfa = False, 0, False, False
         return {"ok": True, "account_id": account_id, "action": action,
                 "root": vars(root).copy(), "identity_center_enabled": acct.identity_center_enabled}
+
+
+def _ensure_organization(account_id: str) -> None:
+    from moto.organizations.models import organizations_backends
+
+    backend = organizations_backends[account_id]["aws"]
+    if backend.org is None and account_id not in organizations_backends.master_accounts:
+        backend.create_organization(region="us-east-1", FeatureSet="ALL")

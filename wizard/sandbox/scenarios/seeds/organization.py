@@ -1,7 +1,9 @@
 """org: an organization (all features) with the main account as management, 5 member accounts made
 with CreateAccount (stable ids: moto's random is seeded first), an OU "Workloads" holding them,
 and each member's OrganizationAccountAccessRole trusting the management account (moto creates it;
-AdministratorAccess is attached like AWS does). Other scenarios: no organization."""
+AdministratorAccess is attached like AWS does). secure: Identity Center was enabled "with AWS
+Organizations", so the account manages an organization of its own with no member. insecure/empty: no
+organization."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ ORG_SEED = 20240101
 
 
 def seed(ctx, scenario: str) -> None:
+    if scenario == "secure":
+        ctx.client("organizations").create_organization(FeatureSet="ALL")
     if scenario != "org":
         return
     from moto.moto_api._internal import mock_random

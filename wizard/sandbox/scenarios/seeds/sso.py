@@ -1,7 +1,7 @@
 """Identity Center contents (the "enabled" flag itself is set by the regions seed).
 
 secure/org: in the main account's Identity Center, permission sets AdministratorAccess and
-ReadOnlyAccess, group AWSAdministrators with one user, and the group assigned the admin set on
+ReadOnlyAccess, group AccountAdmins (not AWSAdministrators: Identity Center reserves it) with one user, and the group assigned the admin set on
 the main account. insecure/empty: Identity Center is off, nothing to seed.
 """
 
@@ -26,7 +26,7 @@ def seed(ctx, scenario: str) -> None:
         sso.attach_managed_policy_to_permission_set(InstanceArn=arn, PermissionSetArn=ps["PermissionSetArn"],
                                                     ManagedPolicyArn=f"arn:aws:iam::aws:policy/{policy}")
         sets[name] = ps["PermissionSetArn"]
-    group = store.create_group(IdentityStoreId=store_id, DisplayName="AWSAdministrators")["GroupId"]
+    group = store.create_group(IdentityStoreId=store_id, DisplayName="AccountAdmins")["GroupId"]
     user = store.create_user(IdentityStoreId=store_id, UserName="jane.admin", DisplayName="Jane Admin",
                              Name={"GivenName": "Jane", "FamilyName": "Admin"},
                              Emails=[{"Value": "jane.admin@example.com", "Type": "work", "Primary": True}])["UserId"]
