@@ -5,7 +5,8 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any, Callable, Mapping
 
-from steps.base import ApplyResult, Change, ChangeResult, Plan, run_changes
+from steps.base import Change, Plan
+from steps.executor import ApplyResult, ChangeResult, StopSignal, run_changes
 from wizard.journal import Journal
 
 
@@ -24,8 +25,10 @@ def apply_plan(
     journal: Journal | None = None,
     on_progress: Callable[[int, ChangeResult], None] | None = None,
     only: Callable[[Change], bool] | None = None,
+    stop: StopSignal | None = None,
 ) -> ApplyResult:
-    """Run exactly ``plan`` (after the drift check), journalled, with the wizard's local actions."""
+    """Run exactly ``plan`` (after the drift check), journalled, with the wizard's local actions;
+    ``stop`` ends it after the call in flight."""
     from wizard.local_actions import local_actions
 
     return run_changes(
@@ -38,4 +41,5 @@ def apply_plan(
         local_actions=local_actions(aws),
         on_progress=on_progress,
         only=only,
+        stop=stop,
     )

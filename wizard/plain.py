@@ -15,7 +15,8 @@ import textwrap
 from types import ModuleType
 from typing import Any, Callable, Sequence
 
-from steps.base import Finding, Input, Plan, PlanDrifted, Status, StepError, summarize
+from steps.base import Finding, Input, Plan, Status, StepError, summarize
+from steps.executor import PlanDrifted
 from wizard.commands.common import PROG
 
 WIDTH = 88

@@ -10,7 +10,8 @@ import argparse
 import sys
 from typing import Any, Callable
 
-from steps.base import PlanDrifted, StepError
+from steps.base import StepError
+from steps.executor import PlanDrifted
 from wizard.commands.answers import add_answer_option, parse_answers
 from wizard.commands.common import UsageError, add_target_options, open_aws, selected_steps
 from wizard.commands.org_options import add_org_options, org_scope, run_org

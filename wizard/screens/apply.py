@@ -14,7 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Log, ProgressBar, Static
 
 from wizard.widgets.render import escape
-from steps.base import ChangeResult, Plan, PlanDrifted, StepError
+from steps.base import Plan, StepError
+from steps.executor import ChangeResult, PlanDrifted
 
 
 class ApplyScreen(ModalScreen[None]):
