@@ -12,7 +12,7 @@ from textual.widgets import Input, Label, Log, Static
 from steps import by_id
 from steps.base import Call, Change, Plan
 from tests.helpers import DEMO_ANSWERS
-from tests.wizard.tui import assessed, fill, make_app, screen_name, wait_for
+from tests.wizard.tui import assessed, make_app, screen_name, wait_for
 from wizard.journal import Journal
 from wizard.screens.confirm import ConfirmScreen
 
@@ -20,9 +20,10 @@ from wizard.screens.confirm import ConfirmScreen
 async def open_confirmation(pilot, step_id):
     app = pilot.app
     await assessed(pilot)
+    # the answers as a person leaves them, set before the step screen opens
+    app.answers[step_id] = dict(DEMO_ANSWERS[step_id])
     app.go_to_step(step_id)
     await pilot.pause()
-    await fill(pilot, DEMO_ANSWERS[step_id])
     await pilot.press("a")
     await wait_for(pilot, lambda: screen_name(app) == "ConfirmScreen", what="the confirmation")
     await pilot.pause()
@@ -54,14 +55,15 @@ async def test_vpc_confirmation_shows_every_call_and_keys_scroll_it(account):
         # and paging from the top to the bottom passes every call
         assert screen.focused is screen.query_one("#confirm-account", Input)
         scroll = screen.query_one("#confirm-calls", VerticalScroll)
+        await wait_for(pilot, lambda: scroll.max_scroll_y > 0, what="the list to be laid out")
         seen = shown_calls(screen)
         for _ in range(400):
             if scroll.scroll_y >= scroll.max_scroll_y:
                 break
             await pilot.press("pagedown")
             seen |= shown_calls(screen)
-        assert scroll.scroll_y == scroll.max_scroll_y > 0
-        assert seen == set(range(1, len(automatic) + 1))
+        assert scroll.scroll_y == scroll.max_scroll_y > 0, (scroll.scroll_y, scroll.max_scroll_y)
+        assert seen == set(range(1, len(automatic) + 1)), sorted(set(range(1, len(automatic) + 1)) - seen)
         await pilot.press("up")
         assert scroll.scroll_y == scroll.max_scroll_y - 1
         await pilot.press("pageup")
@@ -117,19 +119,19 @@ async def stop_midway(pilot, key, latency, after):
     return screen
 
 
-@pytest.mark.parametrize("step_id, key, latency, after", [("vpc", "escape", 40, 3), ("contacts", "q", 300, 1),
-                                                           ("contacts", "ctrl+c", 300, 1)])
-async def test_a_running_apply_stops_after_the_call_in_flight(account, step_id, key, latency, after):
+@pytest.mark.parametrize("key", ["escape", "q", "ctrl+c"])
+async def test_a_running_apply_stops_after_the_call_in_flight(account, key):
+    step_id = "contacts"  # three calls; at 300 ms each the key lands while one is in flight
     sb = account("insecure")
     app = make_app(sb, steps=[by_id(step_id)])
     async with app.run_test(size=(110, 36)) as pilot:
         pilot.sb = sb
         confirm = await open_confirmation(pilot, step_id)
         planned = confirm.plan.automatic
-        screen = await stop_midway(pilot, key, latency, after)
+        screen = await stop_midway(pilot, key, latency=300, after=1)
         assert screen.plan is confirm.plan  # what runs is the very plan the dialog showed
         ran = app.applied[step_id]
-        assert after <= len(ran) < len(planned)
+        assert 1 <= len(ran) < len(planned)
         assert all(r.ok for r in ran)
         # the journal holds exactly the calls that ran, each finished
         assert journal_calls(app.identity.account_id) == [(r.change.call.name, True) for r in ran]
