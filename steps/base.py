@@ -5,7 +5,7 @@ A step module has ``INFO`` and four functions. Only ``collect`` talks to AWS:
 - ``collect(aws) -> dict``: read-only calls; the state is plain JSON-able data.
 - ``evaluate(state) -> list[Finding]``: pure.
 - ``plan(state, answers) -> Plan``: pure; each ``Change`` is one API call or one manual instruction.
-- ``apply = run_changes``: runs exactly the confirmed plan, after a drift check.
+- ``apply = run_changes`` (steps/executor.py): runs exactly the confirmed plan, after a drift check.
 
 Reads that fail are recorded in the state with :func:`unreadable` so that ``evaluate`` can turn
 them into UNKNOWN findings instead of guessing.
@@ -16,9 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 
 class Status(str, Enum):
@@ -365,160 +365,18 @@ def _jsonable(value: Any) -> Any:
 
 
 # --- the executor --------------------------------------------------------------------------------
+# It lives in steps/executor.py (which imports this module); its names are still reachable here,
+# looked up on first use so that importing this module never imports the executor (no cycle).
+_EXECUTOR_NAMES = frozenset({"CallRunner", "Journal", "PlanDrifted", "ChangeResult", "ApplyResult", "LocalAction",
+                             "run_changes"})
 
 
-class CallRunner(Protocol):
-    """What the executor needs from the AWS layer (``wizard.aws.AWS`` provides it)."""
+def __getattr__(name: str) -> Any:
+    if name in _EXECUTOR_NAMES:
+        from steps import executor
 
-    def write(self, call: Call) -> Any: ...
-
-
-class Journal(Protocol):
-    """Write-ahead record of changes (``wizard.journal.Journal`` provides it)."""
-
-    def start_apply(self) -> str: ...
-
-    def begin(self, step: str, change: Change, params: Mapping[str, Any]) -> str: ...
-
-    def finish(self, entry_id: str, ok: bool, detail: str = "", response: Any = None,
-               undo: Any = None) -> None: ...
-
-
-class PlanDrifted(Exception):
-    """The account changed after the user looked: the new plan is attached, nothing was written."""
-
-    def __init__(self, new_plan: Plan) -> None:
-        super().__init__("the account changed since this plan was shown")
-        self.new_plan = new_plan
-
-
-@dataclass
-class ChangeResult:
-    change: Change
-    ok: bool
-    detail: str = ""
-    journal_id: str = ""
-
-
-@dataclass
-class ApplyResult:
-    """What ``run_changes`` did: one result per change it attempted, in order."""
-
-    step: str
-    results: list[ChangeResult] = field(default_factory=list)
-    skipped: list[Change] = field(default_factory=list)  # manual changes, and those after a failure
-
-    @property
-    def ok(self) -> bool:
-        return all(r.ok for r in self.results)
-
-    @property
-    def failed(self) -> ChangeResult | None:
-        return next((r for r in self.results if not r.ok), None)
-
-
-LocalAction = Callable[[Mapping[str, Any], Mapping[str, Any]], Any]  # (params, results so far) -> response
-
-
-def run_changes(
-    aws: CallRunner,
-    step: Any,
-    plan: Plan,
-    answers: Mapping[str, str],
-    journal: Journal,
-    *,
-    recollect: Callable[[], Any] | None = None,
-    local_actions: Mapping[str, LocalAction] | None = None,
-    on_progress: Callable[[int, ChangeResult], None] | None = None,
-    only: Callable[[Change], bool] | None = None,
-) -> ApplyResult:
-    """Run exactly the confirmed ``plan`` of ``step``, in order, and nothing else.
-
-    Before writing, the step's state is collected again (``recollect``, default
-    ``step.collect(aws)``) and planned with the same answers; if that plan's fingerprint differs,
-    :class:`PlanDrifted` carries the new plan and nothing is sent. Each change is journalled
-    (write-ahead) before its call; the first failure stops the plan and the rest are skipped.
-    Changes whose ``call.service`` is ``"local"`` run a handler from ``local_actions`` (keyring
-    storage, config-file writes): steps stay free of UI and keyring code. ``only`` runs a subset
-    (e.g. the non-risky changes for ``fix --yes``); the drift check still covers the whole plan, and
-    a change that refers to a skipped one is skipped too.
-    """
-    if plan.needs:
-        raise StepError("the plan is missing answers: " + ", ".join(plan.needs), "fill in the step's inputs first")
-    fresh_state = recollect() if recollect else step.collect(aws)
-    fresh = step.plan(fresh_state, answers)
-    if fresh.fingerprint != plan.fingerprint:
-        raise PlanDrifted(fresh)
-
-    journal.start_apply()  # this run's entries are one apply, for `undo --last`
-    outcome = ApplyResult(step=plan.step)
-    responses: dict[str, Any] = {}
-    for index, change in enumerate(plan.changes):
-        if change.manual or change.call is None or (only and not only(change)):
-            outcome.skipped.append(change)
-            continue
-        try:
-            params = _resolve(change.call.params, responses)
-        except KeyError:  # it needs the response of a change that was skipped
-            outcome.skipped.append(change)
-            continue
-        entry = journal.begin(plan.step, change, params)
-        try:
-            if change.call.service == "local":
-                handler = (local_actions or {}).get(change.call.operation)
-                if handler is None:
-                    raise StepError(f"no handler for local action {change.call.operation}")
-                response = handler(params, responses)
-            else:
-                response = aws.write(replace(change.call, params=params))
-        except Exception as error:  # noqa: BLE001 - every failure is recorded, then reported
-            detail = str(error)
-            journal.finish(entry, ok=False, detail=detail)
-            result = ChangeResult(change, ok=False, detail=detail, journal_id=entry)
-            outcome.results.append(result)
-            outcome.skipped.extend(plan.changes[index + 1 :])
-            if on_progress:
-                on_progress(index, result)
-            break
-        if change.key:
-            responses[change.key] = response
-        undo = _resolved_undo(change, responses)
-        journal.finish(entry, ok=True, response=redact(response, change.secret_params), undo=undo)
-        result = ChangeResult(change, ok=True, journal_id=entry)
-        outcome.results.append(result)
-        if on_progress:
-            on_progress(index, result)
-    return outcome
-
-
-def _resolved_undo(change: Change, responses: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The undo call with its Refs filled from the responses (a created resource's id), if any."""
-    if change.undo is None or not _has_ref(change.undo.params):
-        return None
-    try:
-        return replace(change.undo, params=_resolve(change.undo.params, responses)).to_dict()
-    except (KeyError, IndexError, TypeError):
-        return None
-
-
-def _has_ref(value: Any) -> bool:
-    if isinstance(value, Ref):
-        return True
-    if isinstance(value, Mapping):
-        return any(_has_ref(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(_has_ref(v) for v in value)
-    return False
-
-
-def _resolve(params: Any, responses: Mapping[str, Any]) -> Any:
-    if isinstance(params, Ref):
-        return params.resolve(responses)
-    if isinstance(params, Mapping):
-        return {k: _resolve(v, responses) for k, v in params.items()}
-    if isinstance(params, (list, tuple)):
-        return [_resolve(v, responses) for v in params]
-    return params
+        return getattr(executor, name)
+    raise AttributeError(f"module 'steps.base' has no attribute {name!r}")
 
 
 # --- helpers for step modules -------------------------------------------------------------------

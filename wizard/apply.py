@@ -5,7 +5,8 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any, Callable, Mapping
 
-from steps.base import ApplyResult, Change, ChangeResult, Plan, run_changes
+from steps.base import Change, Plan
+from steps.executor import ApplyResult, ChangeResult, StopSignal, run_changes
 from wizard.journal import Journal, endpoint_of
 
 
@@ -25,15 +26,17 @@ def apply_plan(
     on_progress: Callable[[int, ChangeResult], None] | None = None,
     only: Callable[[Change], bool] | None = None,
     on_wait: Callable[[str], None] | None = None,
+    stop: StopSignal | None = None,
 ) -> ApplyResult:
-    """Run exactly ``plan`` (after the drift check), journalled, with the wizard's local actions.
+    """Run exactly ``plan`` (after the drift check), journalled, with the wizard's local actions;
+    ``stop`` ends it after the call in flight.
 
     Writes go through :class:`wizard.propagation.SurvivingWriter`: propagation errors a change
     declares are retried, and ``on_wait`` hears each "waiting for IAM to propagate" line."""
     from wizard.local_actions import local_actions
     from wizard.propagation import SurvivingWriter
 
-    writer = SurvivingWriter(aws, plan.changes, on_wait)
+    writer = SurvivingWriter(aws, plan.changes, on_wait, stop=stop)
     outcome = run_changes(
         writer,
         step,
@@ -44,6 +47,7 @@ def apply_plan(
         local_actions=local_actions(aws),
         on_progress=on_progress,
         only=only,
+        stop=stop,
     )
     writer.settle()  # the re-check after apply sees AWS's background work done (within a bound)
     return outcome

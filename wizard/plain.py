@@ -15,7 +15,9 @@ import textwrap
 from types import ModuleType
 from typing import Any, Callable, Sequence
 
-from steps.base import Finding, Input, Plan, PlanDrifted, Status, StepError, summarize
+from steps.base import Finding, Input, Plan, Status, StepError, summarize
+from steps.executor import PlanDrifted
+from wizard.plan_summary import summary_lines
 from wizard.commands.common import PROG
 from wizard.safe_text import clean
 
@@ -208,6 +210,8 @@ class PlainWizard:
                 return
             self.report_outcome(outcome)
             self.recheck(result)
+            if outcome.stopped:
+                raise Quit()  # the person asked to stop: the walk ends here, with its summary
             return
 
     def ask_inputs(self, result: Any, answers: dict[str, str]) -> tuple[Plan, dict[str, str]]:
@@ -231,6 +235,11 @@ class PlainWizard:
         count = len(plan.automatic)
         calls = f"{count} call{'s' if count != 1 else ''}"
         account = self.aws.account_id
+        irreversible = sum(1 for c in plan.automatic if c.undo is None)
+        self.say(f"Before you choose: {calls}"
+                 + (f", {sum(1 for c in plan.automatic if c.risky)} risky" if plan.risky else "")
+                 + (f", {irreversible} that cannot be undone (listed in the summary above)." if irreversible
+                    else "; every one can be undone with `aws-essentials undo`."), indent=2)
         apply_label = f"Apply the {calls}" + (" (you will type the account id)" if plan.risky else "")
         choice = self.choose(f"Apply these {calls} to account {account}?", [
             ("apply", apply_label), *self._answer_choice(info), (SKIP, "Skip this step"), (QUIT, "Quit")])
@@ -260,12 +269,20 @@ class PlainWizard:
             mark = "done" if done.ok else f"FAILED: {done.detail}"
             self.say(f"{numbers.get(id(done.change), index + 1)}. {done.change.title}: {mark}", indent=4)
 
-        return apply_plan(self.aws, step, plan, answers, on_progress=progress,
-                          on_wait=lambda line: self.say(line, indent=4))
+        from wizard.stopping import stop_on_signals
+
+        with stop_on_signals() as stop:
+            return apply_plan(self.aws, step, plan, answers, on_progress=progress, stop=stop,
+                              on_wait=lambda line: self.say(line, indent=4))
 
     def report_outcome(self, outcome: Any) -> None:
         from wizard.commands.fix import skip_reason
 
+        if outcome.stopped:
+            self.say(f"Stopped: {len(outcome.results)} call(s) were sent and journalled; these "
+                     f"{len(outcome.not_run)} were not sent:", indent=2)
+            for change in outcome.not_run:
+                self.say(f"not sent (stopped): {change.title}", indent=4)
         for change in outcome.skipped:
             if change.manual:
                 self.say(f"left for you: {change.reason}", indent=4)
@@ -273,10 +290,14 @@ class PlainWizard:
                 self.say(f"not sent after the failure: {change.title}", indent=4)
             else:
                 self.say(f"skipped {change.title}: {skip_reason(change)}", indent=4)
-        if outcome.ok:
-            self.say("All changes were made and journalled (undo with `aws-essentials undo`).", indent=2)
-        else:
+        irreversible = [r for r in outcome.results if r.ok and r.change.undo is None]
+        if not outcome.ok:
             self.say("A change failed; the ones after it were not sent. See the error above.", indent=2)
+        elif not outcome.stopped:
+            self.say("All changes were made and journalled; "
+                     + (f"{len(irreversible)} of them cannot be undone (see the summary above), the others "
+                        if irreversible else "")
+                     + "`aws-essentials undo` reverses them.", indent=2)
 
     def recheck(self, result: Any) -> None:
         """Collect the step again and show the findings as they are now."""
@@ -317,6 +338,10 @@ class PlainWizard:
                 self.say("The plan is empty: nothing to change now.", indent=2)
             return
         auto = len(plan.automatic)
+        if auto:
+            for _kind, text in summary_lines(plan, plan.changes):
+                self.say(text.strip(), indent=2 + len(text) - len(text.lstrip()))
+            self.say("")
         self.say(f"The plan: {auto} call{'s' if auto != 1 else ''} to account {self.aws.account_id}"
                  + (f" and {len(plan.manual_changes)} thing(s) to do in the console" if plan.manual_changes else "")
                  + ", in this order:", indent=2)

@@ -68,17 +68,30 @@ class SurvivingWriter:
     """The AWS object for one apply, with the plan's retries, partial-failure checks and settle waits."""
 
     def __init__(self, aws: Any, changes: Iterable[Change], on_wait: Callable[[str], None] | None = None,
-                 sleep: Callable[[float], None] | None = None, clock: Callable[[], float] | None = None):
+                 sleep: Callable[[float], None] | None = None, clock: Callable[[], float] | None = None,
+                 stop: Any = None):
         self._aws = aws
+        # A person who stops the apply is not kept waiting on AWS: no retry, no settle wait after it.
+        self._stop = stop
         self._retry = retry_codes(changes)
         # a line carries AWS's error code: data, shown as one plain line
         self._on_wait = (lambda line: on_wait(one_line(line))) if on_wait else (lambda line: None)
-        self._sleep = sleep or (lambda seconds: SLEEP(seconds))
+        self._sleep = sleep or self._default_sleep
         self._clock = clock or (lambda: CLOCK())
         self._unsettled: list[tuple[Call, Callable[[Any, Call], str]]] = []
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._aws, name)
+
+    def _stopped(self) -> bool:
+        return self._stop is not None and self._stop.is_set()
+
+    def _default_sleep(self, seconds: float) -> None:
+        wait = getattr(self._stop, "wait", None)
+        if wait is not None and SLEEP is time.sleep:
+            wait(seconds)  # a stop wakes the wait at once
+        else:
+            SLEEP(seconds)
 
     def write(self, call: Call) -> Any:
         response = self._write_retrying(call)
@@ -108,7 +121,7 @@ class SurvivingWriter:
                 return
             if not pending:
                 return
-            if self._clock() - start + wait > SETTLE_BUDGET_S:
+            if self._stopped() or self._clock() - start + wait > SETTLE_BUDGET_S:
                 self._on_wait(f"AWS is still applying: {pending}; the re-check shows it as pending")
                 return
             self._on_wait(f"waiting for AWS to apply: {pending}")
@@ -125,6 +138,9 @@ class SurvivingWriter:
                 wait = next(waits)
                 if not matches(error, entries) or self._clock() - start + wait > RETRY_BUDGET_S:
                     raise
+                if self._stopped():
+                    raise StepError(f"{call.name} was not sent again: the apply was stopped while IAM was "
+                                    f"still propagating ({error.code})", "apply again later") from error
                 self._on_wait(f"waiting for IAM to propagate ({error.code}); {call.name} again in {wait:g} s")
                 self._sleep(wait)
 
@@ -145,7 +161,7 @@ class SurvivingWriter:
                                if any(call_check[0] is call for call, _ in pending)]
             if not pending:
                 return []
-            if self._clock() - start + wait > SETTLE_BUDGET_S:
+            if self._stopped() or self._clock() - start + wait > SETTLE_BUDGET_S:
                 for _, what in pending:
                     self._on_wait(f"AWS is still applying: {what}; the re-check shows it as pending")
                 return [what for _, what in pending]

@@ -216,6 +216,9 @@ async def test_risky_plans_need_the_account_id_typed():
         assert apply.disabled
         await pilot.press(*"123456789000")
         assert apply.disabled
+        await pilot.press("enter")  # a wrong id says so, and applies nothing
+        error = str(app.screen.query_one("#confirm-error").render())
+        assert "not this account's id" in error and "123456789012" in error and results == []
         app.screen.query_one("#confirm-account").value = "123456789012"
         await pilot.pause()
         assert not apply.disabled

@@ -120,3 +120,19 @@ def test_the_waiting_line_shows_aws_text_as_plain_data():
     aws, lines, clock = FakeAWS([odd]), [], Clock()
     writer(aws, [Change("trail", TRAIL, retry_on=("Bad\x1b[31mCode\x07",))], lines, clock).write(TRAIL)
     assert lines and not any(ch in lines[0] for ch in "\x1b\x07")
+
+
+class Stopped:
+    """A stop the person has already asked for."""
+
+    def is_set(self):
+        return True
+
+
+def test_a_stopped_apply_does_not_retry_or_wait_for_iam():
+    aws, lines, clock = FakeAWS([denied_role(), denied_role()]), [], Clock()
+    change = Change("trail", TRAIL, retry_on=("InvalidCloudWatchLogsLogGroupArnException",))
+    stopped = SurvivingWriter(aws, [change], lines.append, sleep=clock.sleep, clock=clock, stop=Stopped())
+    with pytest.raises(StepError, match="stopped while IAM was still propagating"):
+        stopped.write(TRAIL)
+    assert len(aws.sent) == 1 and clock.slept == []

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import nullcontext
 from typing import Any, Callable
 
-from steps.base import PlanDrifted, StepError
+from steps.executor import PlanDrifted
 from wizard.commands.answers import add_answer_option, parse_answers
-from wizard.commands.common import UsageError, add_target_options, open_aws, selected_steps
+from wizard.commands.common import PROG, UsageError, add_target_options, open_aws, selected_steps
 from wizard.commands.org_options import add_org_options, org_scope, run_org
 from wizard.safe_text import clean
+from wizard.stopping import StopRequest, stop_on_signals
 
 
 def register(sub: Any) -> None:
@@ -48,8 +50,13 @@ def run(args: argparse.Namespace) -> int:
     aws = open_aws(args, before_identity=warn_if_mismatched)
     print(who(aws))  # before anything is written: the owner sees whose account this is
     if scope is None:
-        # the lines quote the account's names and AWS's errors: no control character reaches the terminal
-        failed = fix_account(aws, steps, answers, lambda line: print(clean(line)))
+        try:
+            # the lines quote the account's names and AWS's errors: no control character reaches the terminal
+            failed = fix_account(aws, steps, answers, lambda line: print(clean(line)), stoppable=True)
+        except FixStopped as stopped:
+            sys.stdout.flush()
+            print(f"{PROG}: {clean(str(stopped))}", file=sys.stderr)
+            return stopped.exit_code
         sys.stdout.flush()
         return 1 if failed else 0
     # --org: every account in turn of the pool; each account's lines are printed together, prefixed
@@ -72,9 +79,22 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def fix_account(aws: Any, steps: list, answers: dict[str, dict[str, str]], emit: Callable[[str], Any]) -> bool:
+class FixStopped(Exception):
+    """Ctrl-C or SIGTERM stopped ``fix`` between two calls; what ran and what did not was said."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def fix_account(aws: Any, steps: list, answers: dict[str, dict[str, str]], emit: Callable[[str], Any],
+                stoppable: bool = False) -> bool:
     """Assess ``steps`` in one account and apply their automatic fixes, saying each outcome with
     ``emit``; True when something failed or could not be done.
+
+    With ``stoppable`` (the main thread of a single-account run), Ctrl-C or SIGTERM during an apply
+    lets the call in flight finish, sends nothing more, says what was not sent and raises
+    :class:`FixStopped`.
 
     All steps are read at once; once a fix has been applied, the later steps are read again
     before they are planned, since a fix can change what they see (a new bucket, a new role).
@@ -102,8 +122,9 @@ def fix_account(aws: Any, steps: list, answers: dict[str, dict[str, str]], emit:
             emit(f"{result.id}: nothing to change")
             continue
         try:
-            outcome = apply_plan(aws, result.step, plan, step_answers, only=lambda c: not c.risky,
-                                 on_wait=lambda line, step_id=result.id: emit(f"{step_id}: {line}"))
+            with stop_on_signals() if stoppable else nullcontext(StopRequest()) as stop:
+                outcome = apply_plan(aws, result.step, plan, step_answers, only=lambda c: not c.risky, stop=stop,
+                                     on_wait=lambda line, step_id=result.id: emit(f"{step_id}: {line}"))
         except PlanDrifted:
             emit(f"{result.id}: the account changed while planning; nothing was written. Run fix again.")
             failed = True
@@ -115,4 +136,18 @@ def fix_account(aws: Any, steps: list, answers: dict[str, dict[str, str]], emit:
             emit(f"{result.id}: skipped {change.title}: {skip_reason(change)}")
         failed |= not outcome.ok
         wrote = wrote or bool(outcome.results)
+        if stop.is_set():
+            _stopped(result.id, outcome, steps[steps.index(step) + 1:], emit, stop)
     return failed
+
+
+def _stopped(step_id: str, outcome: Any, later: list, emit: Callable[[str], Any], stop: StopRequest) -> None:
+    for change in outcome.not_run:
+        emit(f"{step_id}: not sent (stopped): {change.title}")
+    for step in later:
+        emit(f"{step.INFO.id}: not started (stopped)")
+    how = "terminated" if stop.exit_code == 143 else "interrupted"
+    sent, unsent = len(outcome.results), len(outcome.not_run)
+    raise FixStopped(f"{how}; stopped after the call in flight. In {step_id}, {sent} call(s) were sent and "
+                     f"journalled, {unsent} not sent" + (f"; {len(later)} later step(s) not started" if later else "")
+                     + " (listed above). Run fix again to finish.", stop.exit_code)

@@ -1,7 +1,11 @@
-"""Applying a confirmed plan in a thread worker: a bar per change, a live log, then a re-check."""
+"""Applying a confirmed plan in a thread worker: a bar per change, a live log, then a re-check.
+
+Esc, q or Ctrl-C while it runs asks to stop: the call in flight finishes and is journalled, nothing
+more is sent, the rows not sent are marked, and the step is re-checked as after any apply."""
 
 from __future__ import annotations
 
+import threading
 from types import ModuleType
 from typing import Any, Mapping
 
@@ -15,11 +19,16 @@ from textual.widgets import Button, Label, Log, ProgressBar, Static
 
 from wizard.safe_text import clean
 from wizard.widgets.render import escape
-from steps.base import ChangeResult, Plan, PlanDrifted, StepError
+from steps.base import Plan, StepError
+from steps.executor import ChangeResult, PlanDrifted
 
 
 class ApplyScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "close", "Close")]
+    BINDINGS = [
+        Binding("escape", "close", "Stop / Close"),
+        Binding("q", "close", "Stop / Close", show=False),
+        Binding("ctrl+c", "close", "Stop / Close", show=False),
+    ]
 
     def __init__(self, step: ModuleType, plan: Plan, answers: Mapping[str, str]) -> None:
         super().__init__()
@@ -27,6 +36,8 @@ class ApplyScreen(ModalScreen[None]):
         self.plan = plan
         self.answers = dict(answers)
         self.done = False
+        self.stop = threading.Event()  # set by the person; run_changes checks it before each call
+        self.not_run: list = []  # the changes the stop kept from being sent
         # indexes into plan.changes of the automatic changes, in order
         self.indexes = [i for i, c in enumerate(plan.changes) if not c.manual and c.call is not None]
 
@@ -43,7 +54,7 @@ class ApplyScreen(ModalScreen[None]):
                                     classes="apply-name")
                         yield ProgressBar(total=1, show_eta=False, show_percentage=False, id=f"bar-{position}")
             yield Log(id="apply-log", auto_scroll=True)
-            yield Label("Applying… the wizard stays responsive; this window closes when you choose.", id="apply-status")
+            yield Label("Applying… Esc, q or Ctrl-C stops after the call in flight.", id="apply-status")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close", id="close", variant="primary", compact=True, disabled=True)
 
@@ -67,7 +78,7 @@ class ApplyScreen(ModalScreen[None]):
         outcome: Any = None
         error: Exception | None = None
         try:
-            outcome = apply_plan(aws, self.step, self.plan, self.answers,
+            outcome = apply_plan(aws, self.step, self.plan, self.answers, stop=self.stop,
                                  on_progress=lambda i, r: app.call_from_thread(self._progress, i, r),
                                  on_wait=lambda line: app.call_from_thread(self._log, line))
         except (PlanDrifted, StepError) as caught:
@@ -109,8 +120,15 @@ class ApplyScreen(ModalScreen[None]):
             for change in outcome.skipped:
                 if not change.manual:
                     self._log(f"- {change.title}: not sent (an earlier change failed)")
+            self.not_run = list(outcome.not_run)
+            self._mark_not_run(self.not_run)
         status = self.query_one("#apply-status", Label)
-        if isinstance(error, PlanDrifted):
+        if outcome is not None and outcome.stopped and outcome.failed is None:
+            sent, unsent = len(outcome.results), len(outcome.not_run)
+            status.update(Content.from_markup(
+                f"[$text-warning]Stopped: {sent} call{'s' if sent != 1 else ''} sent and journalled, "
+                f"{unsent} not sent (marked –).[/] Re-checking…"))
+        elif isinstance(error, PlanDrifted):
             status.update("Nothing was sent: the account changed since you looked.")
             self._log("Nothing was sent: the account changed since the plan was shown.")
             lines = [f"{n}. {c.title}" for n, c in enumerate(error.new_plan.changes, 1)] or ["(nothing to change now)"]
@@ -134,6 +152,15 @@ class ApplyScreen(ModalScreen[None]):
             status.update(Content.from_markup("[$text-success]✔ Every change was applied.[/] Re-checking…"))
         self._log("Re-checking the step…")
 
+    def _mark_not_run(self, changes: list) -> None:
+        """Mark the rows of the changes the stop kept from being sent, and list them in the log."""
+        positions = {id(self.plan.changes[index]): position for position, index in enumerate(self.indexes)}
+        for change in changes:
+            position = positions.get(id(change), -1)
+            if position >= 0:
+                self.query_one(f"#glyph-{position}", Label).update(Content.from_markup("[$text-warning]–[/]"))
+            self._log(f"– {change.title}: not sent (you stopped the apply)")
+
     def _rechecked(self, result: Any) -> None:
         app = self.app
         app._step_done(result)
@@ -146,7 +173,12 @@ class ApplyScreen(ModalScreen[None]):
         if not isinstance(app.screen, ModalScreen) or app.screen is self:
             button.focus()
         status = self.query_one("#apply-status", Label)
-        if result.summary["FAIL"] == 0:
+        if self.not_run:
+            sent = len(self.plan.automatic) - len(self.not_run)
+            status.update(Content.from_markup(
+                f"[$text-warning]Stopped: {sent} sent and journalled, {len(self.not_run)} not sent (marked –).[/] "
+                f"Re-checked: {summary['FAIL']} still failing."))
+        elif result.summary["FAIL"] == 0:
             status.update(Content.from_markup("[$text-success]✔ Applied and re-checked: nothing fails any more.[/]"))
         else:
             status.update(Content.from_markup(f"Re-checked: [$text-error]{summary['FAIL']} still failing[/] "
@@ -159,3 +191,8 @@ class ApplyScreen(ModalScreen[None]):
     def action_close(self) -> None:
         if self.done:
             self.dismiss()
+        elif not self.stop.is_set():
+            self.stop.set()
+            self.query_one("#apply-status", Label).update(
+                "Stopping: the call in flight finishes and is journalled; nothing more is sent…")
+            self._log("Stop requested: nothing more is sent after the call in flight.")

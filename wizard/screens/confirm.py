@@ -1,5 +1,6 @@
-"""The confirmation: every call that will be made, with its exact parameters; risky plans need the
-account id typed."""
+"""The confirmation: a summary (calls per service, operation and region; what is risky; exactly
+what cannot be undone), then every call that will be made with its exact parameters, in one list
+the keys scroll. Risky plans need the account id typed."""
 
 from __future__ import annotations
 
@@ -13,11 +14,24 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from steps.base import Plan
+from wizard.plan_summary import summary_lines
 from wizard.widgets.render import escape, call_title, params_markup
+
+STYLE = {"head": "[b]{}[/b]", "item": "{}", "warn": "[$text-warning]{}[/]", "ok": "[$text-success]{}[/]"}
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    """Dismissed with True only from this dialog's Apply: the caller applies the ``plan`` it passed
+    in, the very object shown here."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        # The list scrolls from wherever the focus is (the account id field, a button).
+        Binding("down", "scroll('down')", "Scroll", show=False),
+        Binding("up", "scroll('up')", "Scroll", show=False),
+        Binding("pagedown", "scroll('page_down')", "Scroll", show=False),
+        Binding("pageup", "scroll('page_up')", "Scroll", show=False),
+    ]
 
     def __init__(self, step: ModuleType, plan: Plan, account_id: str) -> None:
         super().__init__()
@@ -32,22 +46,32 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(Content.from_markup(f"[b]Apply {escape(self.step.INFO.title)}?[/b]  "
                                              f"{count} to account {escape(self.account_id)}"), classes="dialog-title")
             with VerticalScroll(id="confirm-calls"):
+                summary = [STYLE[kind].format(escape(text)) for kind, text in summary_lines(self.plan, automatic)]
+                yield Static(Content.from_markup("\n".join(summary)), id="confirm-summary")
+                yield Label(Content.from_markup(f"[b]Every call, in the order it is sent ({count}):[/b]"),
+                            classes="confirm-lead")
                 for number, change in enumerate(automatic, 1):
-                    lines = [f"{number}. {call_title(change.call)}", params_markup(change.call, change.secret_params, indent="     ")]
+                    lines = [f"{number}. {call_title(change.call)}"
+                             + ("  [$text-error][b]RISKY[/b][/]" if change.risky else ""),
+                             params_markup(change.call, change.secret_params, indent="     ")]
                     if change.warning:
                         lines.append(f"    [$text-warning]⚠ {escape(change.warning)}[/]")
                     if change.cost_note:
                         lines.append(f"    [$text-accent]$ {escape(change.cost_note)}[/]")
+                    if change.undo is None:
+                        lines.append(f"    [$text-warning]cannot be undone: "
+                                     f"{escape(change.undo_note or 'no undo call is known for this change')}[/]")
                     yield Static(Content.from_markup("\n".join(lines)), classes="confirm-call")
                 manual = len(self.plan.manual_changes)
                 if manual:
                     yield Label(f"{manual} console step{'s stay' if manual != 1 else ' stays'} for you to do; "
                                 "the wizard does not make console changes.", classes="muted")
-            yield Static("Every change is journalled first, so `aws-essentials undo` can reverse it.", classes="muted")
+            yield Static("↑ ↓ PgUp PgDn scroll the list.", classes="muted")
             if self.plan.risky:
                 yield Label(Content.from_markup(
                     f"[$text-error][b]Risky:[/b][/] type the account id [b]{escape(self.account_id)}[/b] to confirm"))
                 yield Input(placeholder=self.account_id, id="confirm-account", compact=True)
+                yield Static("", id="confirm-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Apply", variant="error" if self.plan.risky else "success", id="apply", compact=True,
                              disabled=self.plan.risky)
@@ -57,12 +81,21 @@ class ConfirmScreen(ModalScreen[bool]):
         target = "#confirm-account" if self.plan.risky else "#apply"
         self.query_one(target).focus()
 
+    def action_scroll(self, how: str) -> None:
+        calls = self.query_one("#confirm-calls", VerticalScroll)
+        getattr(calls, f"scroll_{how}")(animate=False)
+
     def on_input_changed(self, event: Input.Changed) -> None:
         self.query_one("#apply", Button).disabled = event.value.strip() != self.account_id
+        self.query_one("#confirm-error", Static).update("")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.value.strip() == self.account_id:
             self.dismiss(True)
+            return
+        what = "Nothing was typed" if not event.value.strip() else "That is not this account's id"
+        self.query_one("#confirm-error", Static).update(Content.from_markup(
+            f"[$text-error]{what}: type {escape(self.account_id)} exactly to apply, or press Esc to cancel.[/]"))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

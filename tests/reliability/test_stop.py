@@ -1,0 +1,53 @@
+"""Stopping a running apply: Ctrl-C or SIGTERM during `fix` (a real process) and during plain mode's
+apply lets the call in flight finish, sends nothing more, journals what ran and says what did not."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from steps import by_id
+from tests.helpers import DEMO_ANSWERS, plan_for, open_aws
+from wizard.journal import read_entries
+
+ROOT = Path(__file__).resolve().parents[2]
+ANSWERS = DEMO_ANSWERS["contacts"]
+# Ctrl-C behaves as in a terminal even when this test runs where SIGINT is ignored (a background job)
+FIX = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+       "sys.argv = ['aws-essentials', 'fix', '--steps', 'contacts', 'root', '--yes', "
+       + ", ".join(repr(f"--set=contacts.{k}={v}") for k, v in ANSWERS.items())
+       + "]; runpy.run_module('wizard', run_name='__main__')")
+
+
+@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_stopped_fix_finishes_the_call_in_flight_and_sends_nothing_more(account, sig, code):
+    sb = account("insecure")
+    planned = plan_for(open_aws(sb), by_id("contacts"), ANSWERS).automatic
+    assert len(planned) == 3
+    sb.set_latency(150)  # each call takes long enough that the signal lands while the first is in flight
+    journal = Path(os.environ["AWS_ESSENTIALS_STATE_DIR"]) / "journal.jsonl"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    proc = subprocess.Popen([sys.executable, "-c", FIX], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 90
+    while not journal.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)  # the first call's write-ahead line: the apply is under way
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=90)
+    sb.set_latency(0)
+    assert proc.returncode == code, (out, err)
+    assert "Traceback" not in out + err
+    entries = read_entries(journal)
+    # the call in flight finished and was journalled as done; nothing after it was sent
+    assert [(e.call, e.ok) for e in entries] == [("account.PutAlternateContact", True)]
+    assert out.count("contacts: account.PutAlternateContact: done") == 1
+    assert out.count("contacts: not sent (stopped): account.PutAlternateContact") == 2
+    assert "root: not started (stopped)" in out
+    assert "1 call(s) were sent and journalled, 2 not sent" in err
+    assert len(plan_for(open_aws(sb), by_id("contacts"), ANSWERS).automatic) == 2  # the account agrees

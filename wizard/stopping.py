@@ -1,0 +1,69 @@
+"""Ctrl-C and SIGTERM during an apply: stop after the call in flight instead of abandoning it.
+
+Inside :func:`stop_on_signals` the first SIGINT or SIGTERM only sets the stop event that
+``run_changes`` checks before each call, so the call on the wire finishes and is journalled, and
+nothing more is sent. A second signal does what it did before (KeyboardInterrupt, or the
+command line's SIGTERM handler): the person insists.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+NOTICE = b"\nStopping: the call in flight finishes, nothing more is sent (press Ctrl-C again to abandon it).\n"
+
+
+class StopRequest(threading.Event):
+    """A stop event that remembers which signal asked for it (None: not by a signal)."""
+
+    signum: int | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """The shell's code for the signal that stopped the run: 130 for Ctrl-C, 143 for SIGTERM."""
+        return 128 + int(self.signum or signal.SIGINT)
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[StopRequest]:
+    stop = StopRequest()
+    if threading.current_thread() is not threading.main_thread():  # only the main thread gets signals
+        yield stop
+        return
+    previous: dict[int, Any] = {}
+
+    def on_signal(signum: int, frame: Any) -> None:
+        if stop.is_set():  # the second signal: behave as before
+            _restore(previous)
+            handler = previous[signum]
+            if callable(handler):
+                handler(signum, frame)
+            raise KeyboardInterrupt()
+        stop.signum = signum
+        stop.set()
+        try:  # os.write, not print: a print here could re-enter a print the main thread is inside
+            os.write(sys.stderr.fileno(), NOTICE)
+        except (AttributeError, OSError, ValueError):  # stderr replaced (tests) or closed
+            pass
+
+    for signum in SIGNALS:
+        current = signal.getsignal(signum)
+        if current is signal.SIG_IGN:  # started with the signal ignored (nohup): keep it so
+            continue
+        previous[signum] = current
+        signal.signal(signum, on_signal)
+    try:
+        yield stop
+    finally:
+        _restore(previous)
+
+
+def _restore(previous: dict[int, Any]) -> None:
+    for signum, handler in previous.items():
+        signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
