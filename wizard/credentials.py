@@ -10,11 +10,11 @@
   says "sandbox", so they never mix with real ones.
 - With no usable keyring (``NoKeyringError``, the fail/null backends, an empty chain, a plaintext
   file backend) the wizard says so in one line with the alternatives, and stores nothing.
-- Another user's new secret is held in memory for one reveal, on request (:func:`reveal_once`).
+- The wizard never creates a key for another user (its secret could reach nobody), so it holds none.
 
 Local actions (``Call("local", name, params)``) registered in ``wizard.local_actions``:
 ``keyring.check_backend``, ``keyring.store_access_key``, ``sts.verify_key``,
-``credentials_file.update_profile`` (``wizard.credentials_file``), ``credentials.hold_secret``.
+``credentials_file.update_profile`` (``wizard.credentials_file``).
 """
 
 from __future__ import annotations
@@ -223,23 +223,6 @@ def stored_target(target: Target) -> Target:
     return replace(target, credentials=Credentials(data["AccessKeyId"], data["SecretAccessKey"]))
 
 
-# --- one-time reveal of another user's new secret --------------------------------------------------
-
-_held: dict[str, str] = {}
-_held_lock = threading.Lock()
-
-
-def hold_secret(access_key_id: str, secret: str) -> None:
-    with _held_lock:
-        _held[access_key_id] = secret
-
-
-def reveal_once(access_key_id: str) -> str | None:
-    """The held secret of ``access_key_id``, once; later calls return None."""
-    with _held_lock:
-        return _held.pop(access_key_id, None)
-
-
 # --- debug logs --------------------------------------------------------------------------------------
 
 # botocore logs whole response bodies at DEBUG level: CreateAccessKey's answer carries the secret.
@@ -355,14 +338,9 @@ def handlers(aws: Any) -> dict[str, Callable[[Mapping[str, Any], Mapping[str, An
             f"entry {source.entry}" if source else "under this run's entry")
         return update_profile(source, params, kept)
 
-    def hold(params: Mapping[str, Any], results: Mapping[str, Any]) -> Any:
-        hold_secret(params["AccessKeyId"], params["SecretAccessKey"])
-        return {"AccessKeyId": params["AccessKeyId"], "held": True}
-
     return {
         "keyring.check_backend": check,
         "keyring.store_access_key": store,
         "sts.verify_key": verify,
-        "credentials.hold_secret": hold,
         "credentials_file.update_profile": update_file,
     }

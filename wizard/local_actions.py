@@ -16,7 +16,7 @@ def local_actions(aws: Any) -> dict[str, Handler]:
     from wizard import credentials
 
     handlers: dict[str, Handler] = {}
-    handlers.update(credentials.handlers(aws))  # keyring.*, sts.verify_key, credentials_file.*, credentials.hold_secret (keys)
+    handlers.update(credentials.handlers(aws))  # keyring.*, sts.verify_key, credentials_file.* (keys)
     from wizard import aws_config
 
     handlers.update(aws_config.handlers(aws))  # aws_config.write_sso_profile (sso step)
