@@ -65,7 +65,7 @@ def test_fix_lines_carry_no_control_codes(hostile, capsys, monkeypatch):
     """fix prints what AWS answered (an error can quote a name): the terminal gets no escape sequence."""
     import wizard.commands.fix as fix
 
-    def fake_fix_account(aws, steps, answers, emit):
+    def fake_fix_account(aws, steps, answers, emit, **options):
         emit(f"vpc: ec2.RevokeSecurityGroupIngress: FAILED: {CONTACT_NAME}")
         return True
 

@@ -76,3 +76,14 @@ def test_stop_closes_the_port():
     served.stop()
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
+
+
+def test_stop_after_the_loop_lost_its_trigger_raises_nothing():
+    """A session's sandbox stop once raised EBADF from waitress's trigger: stopping still works."""
+    import os
+
+    served = HttpServer(hello)
+    os.close(served._server.trigger.trigger)  # the wake-up pipe is gone, as when the loop closed it
+    served.stop()
+    with pytest.raises(OSError):
+        http.client.HTTPConnection("127.0.0.1", served.port, timeout=2).request("GET", "/")

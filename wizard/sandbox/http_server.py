@@ -58,7 +58,10 @@ class HttpServer:
         self._stopping = True
         # Close everything from inside the event loop (asyncore is not thread-safe); the loop
         # ends when its socket map is empty.
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        try:
+            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        except OSError:  # the trigger is gone (the loop already closed its map): close what is left here
+            wasyncore.close_all(server._map)
         self._thread.join(timeout=5)
         server.task_dispatcher.shutdown(timeout=2)
 
