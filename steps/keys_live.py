@@ -13,6 +13,7 @@ import datetime
 from typing import Any
 
 from steps.base import is_unreadable
+from steps.shared_reads import report_time
 
 READS = ("iam:GetLoginProfile", "iam:GetAccessKeyLastUsed")
 STALE_AFTER_S = 300  # a report older than this is named in the plan's notes
@@ -22,14 +23,9 @@ def iso_when(value: Any) -> str | None:
     """A report or API date as ISO 8601 UTC to the second; None for N/A, no_information..."""
     if hasattr(value, "isoformat"):
         value = value.isoformat()
-    if not value or value in ("N/A", "no_information", "not_supported"):
+    when = report_time(value)
+    if when is None:
         return None
-    try:
-        when = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=datetime.timezone.utc)
     return when.astimezone(datetime.timezone.utc).replace(microsecond=0).isoformat()
 
 

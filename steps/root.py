@@ -14,7 +14,7 @@ from typing import Any, Mapping
 from steps.base import (
     Finding, Plan, Severity, Status, StepInfo, is_unreadable, manual, reason_of, unknown_finding,
 )
-from steps.shared_reads import credential_report
+from steps.shared_reads import credential_report, report_time as _parse
 
 ADMIN_POLICY_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 RECENT_DAYS = 90
@@ -169,16 +169,6 @@ def _admin_permission_sets(aws: Any) -> Any:
 
 
 # --- evaluate -----------------------------------------------------------------------------------
-
-
-def _parse(value: Any) -> datetime.datetime | None:
-    if not value or value in ("N/A", "no_information", "not_supported"):
-        return None
-    try:
-        parsed = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
 
 
 def _days_ago(value: Any, now: datetime.datetime) -> int | None:

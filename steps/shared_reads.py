@@ -6,6 +6,7 @@ The AWS object's cache turns the identical reads of two steps into one call.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from typing import Any, Mapping
 
@@ -74,3 +75,15 @@ def bucket_exposure(aws: Any, name: str) -> dict[str, Any]:
 def bucket_read(aws: Any, bucket: Mapping[str, Any], operation: str, missing: tuple[str, ...] = ()) -> Any:
     """One more read of ``bucket`` (from :func:`bucket_exposure`), in the bucket's region."""
     return aws.try_read("s3", operation, bucket["region"], missing=missing, Bucket=bucket["name"])
+
+
+def report_time(value: Any) -> datetime.datetime | None:
+    """A credential-report or API date as an aware datetime (UTC when it names no zone); None for
+    the report's N/A, no_information and not_supported, and for anything unparseable."""
+    if not value or value in ("N/A", "no_information", "not_supported"):
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
