@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from steps.audit_logging.names import BPA_ALL, access_bucket_name
 from steps.audit_logging.policies import access_bucket_policy, logs_bucket_policy, statement_sids
-from steps.base import Call, Change, Finding, Severity, Status, is_unreadable, reason_of, unknown_finding
+from steps.audit_logging.state import TrailBucket, Unreadable
+from steps.base import (
+    Call, Change, Finding, Severity, Status, is_unreadable, reason_of, unknown_finding, unreadable,
+)
 from steps.shared_reads import bucket_exposure, bucket_read
 
 if TYPE_CHECKING:
@@ -21,11 +24,11 @@ EXPOSURE_FIELDS = ("bpa", "policy", "acl_grants")
 BUCKET_IDS = {"bucket-public": ((), ("CloudTrail.6",)), "bucket-logging": (("3.4",), ("CloudTrail.7",))}
 
 
-def read_bucket(aws: Any, name: str) -> dict[str, Any]:
+def read_bucket(aws: Any, name: str) -> TrailBucket | Unreadable:
     """The trail bucket's exposure and access logging (same reads as the s3 step, so they are shared)."""
-    bucket = bucket_exposure(aws, name)
-    if "unreadable" in bucket:
-        return bucket
+    bucket: Any = bucket_exposure(aws, name)
+    if "unreadable" in bucket:  # shared_reads' own mark for "the bucket's region is unknown"
+        return unreadable(bucket["unreadable"])
     logging = bucket_read(aws, bucket, "GetBucketLogging")
     return {**bucket, "logging": logging if is_unreadable(logging) else logging.get("LoggingEnabled")}
 
@@ -72,8 +75,8 @@ def bucket_findings(state: Mapping[str, Any], trail: Mapping[str, Any] | None) -
             out.append(Finding(check, title, Status.MANUAL, f"Bucket {name} belongs to another account (for an "
                                "organization trail, the log archive account); check it there.", **ids))
             continue
-        if bucket.get("unreadable"):
-            out.append(unknown_finding(check, title, bucket["unreadable"], **ids))
+        if is_unreadable(bucket):
+            out.append(unknown_finding(check, title, reason_of(bucket), **ids))
             continue
         fields = EXPOSURE_FIELDS if key == "bucket-public" else ("logging",)
         unread = [bucket[f] for f in fields if is_unreadable(bucket[f])]
@@ -146,7 +149,7 @@ def access_logging_changes(state: Mapping[str, Any], d: Decision) -> list[Change
     trail_bucket = state.get("trail_bucket")
     if d.create_trail:
         target_region, source = d.home, d.logs_bucket
-    elif trail_bucket and not trail_bucket.get("unreadable") and not is_unreadable(trail_bucket.get("logging")):
+    elif trail_bucket and not is_unreadable(trail_bucket) and not is_unreadable(trail_bucket.get("logging")):
         target_region, source = trail_bucket["region"], trail_bucket["name"]
         if trail_bucket.get("logging"):
             return []
@@ -170,7 +173,7 @@ def access_logging_changes(state: Mapping[str, Any], d: Decision) -> list[Change
 def block_public_changes(state: Mapping[str, Any], d: Decision) -> list[Change]:
     """The trail bucket must not be public."""
     bucket = state.get("trail_bucket")
-    if (d.create_trail or not bucket or bucket.get("unreadable")
+    if (d.create_trail or not bucket or is_unreadable(bucket)
             or any(is_unreadable(bucket[f]) for f in EXPOSURE_FIELDS) or not public_reasons(bucket)):
         return []
     old, name, region = bucket.get("bpa"), bucket["name"], bucket["region"]

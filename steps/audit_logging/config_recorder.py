@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from steps.audit_logging.names import CHANNEL_NAME, CONFIG_ROLE, RECORDER_NAME, config_role_arn
+from steps.audit_logging.state import ConfigState
 from steps.base import Call, Change, Finding, Severity, Status, is_unreadable, reason_of, unknown_finding
 
 COST_CONFIG = ("AWS Config charges per configuration item recorded (about $0.003 each) and per rule "
@@ -13,7 +14,7 @@ TITLE = "AWS Config records resources"
 IDS = {"cis": ("3.3",), "securityhub": ("Config.1",), "severity": Severity.MEDIUM}
 
 
-def read_config(aws: Any, region: str) -> dict[str, Any]:
+def read_config(aws: Any, region: str) -> ConfigState:
     def rows(operation: str, field: str) -> Any:
         answer = aws.try_read("config", operation, region)
         return answer if is_unreadable(answer) else answer.get(field) or []

@@ -11,6 +11,7 @@ from steps.audit_logging.names import (
     CLOUDTRAIL_LOGS_ROLE, LOG_GROUP, TRAIL_NAME, arn_region, log_group_arn, own,
 )
 from steps.audit_logging.policies import cloudtrail_logs_role_policies, kms_key_policy
+from steps.audit_logging.state import Trail, Unreadable
 from steps.base import Call, Change, Finding, Ref, Severity, Status, is_unreadable, manual, reason_of, unknown_finding
 from steps.trail_rules import management_selector_to_add, records_all_management_events
 
@@ -36,7 +37,7 @@ OTHER_ACCOUNT = " The trail belongs to another account (organization or Control 
 # --- reads --------------------------------------------------------------------------------------
 
 
-def read_trail(aws: Any, trail: Mapping[str, Any]) -> dict[str, Any]:
+def read_trail(aws: Any, trail: Mapping[str, Any]) -> Trail:
     arn = trail.get("TrailARN", "")
     region = trail.get("HomeRegion") or arn_region(arn)
     status = aws.try_read("cloudtrail", "GetTrailStatus", region, Name=arn)
@@ -46,13 +47,13 @@ def read_trail(aws: Any, trail: Mapping[str, Any]) -> dict[str, Any]:
     if not is_unreadable(selectors):
         selectors = {"EventSelectors": selectors.get("EventSelectors") or [],
                      "AdvancedEventSelectors": selectors.get("AdvancedEventSelectors") or []}
-    row = {k: trail.get(k) for k in TRAIL_KEEP}
+    row: Any = {k: trail.get(k) for k in TRAIL_KEEP}
     row["HomeRegion"] = region
     row["status"], row["selectors"] = status, selectors
     return row
 
 
-def read_trails(aws: Any, home: str) -> Any:
+def read_trails(aws: Any, home: str) -> list[Trail] | Unreadable:
     """Every trail the account sees (its own, an organization or Control Tower trail), each with its
     status and selectors read from the trail's home region; or unreadable."""
     described = aws.try_read("cloudtrail", "DescribeTrails", home, includeShadowTrails=True)
