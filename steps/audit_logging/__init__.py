@@ -23,6 +23,7 @@ from steps.audit_logging.buckets import (
     PUBLIC_GROUPS, access_logging_changes, block_public_changes, bucket_findings, log_bucket_changes, read_bucket,
 )
 from steps.audit_logging.config_recorder import COST_CONFIG, config_changes, config_finding, read_config
+from steps.audit_logging.data_events import COST_DATA_EVENTS, data_event_findings
 from steps.audit_logging.decision import Decision, decide
 from steps.audit_logging.detectors import (
     COST_GUARDDUTY, COST_SECURITYHUB, guardduty_changes, guardduty_finding, read_guardduty, read_securityhub,
@@ -99,6 +100,7 @@ def evaluate(state: AuditState) -> list[Finding]:
     if findings[0].status is not Status.UNKNOWN:  # the settings of a trail not seen are not judged
         trail = primary_trail(state)
         findings += setting_findings(state, trail) + bucket_findings(state, trail)
+    findings += data_event_findings(state, primary_trail(state))
     for region in state["regions"]:
         findings.extend(_regional_findings(state, region))
     findings.extend(alarm_findings(state, primary_trail(state)))

@@ -113,7 +113,8 @@ def alarm_findings(state: Mapping[str, Any], trail: Mapping[str, Any] | None) ->
     fixable_route = trail is None or own(trail, state["account_id"]) or bool(alarms.get("log_group")
                                                                               if not is_unreadable(alarms) else False)
     for rule in METRIC_FILTER_RULES:
-        ids = {"cis": (rule.cis,), "securityhub": (rule.securityhub,), "severity": Severity.MEDIUM}
+        ids = {"cis": (rule.cis,), "securityhub": (rule.securityhub,) if rule.securityhub else (),
+               "severity": Severity.MEDIUM}
         if is_unreadable(alarms):
             out.append(unknown_finding(f"alarm-{rule.key}", rule.title, reason_of(alarms), **ids))
             continue
@@ -194,7 +195,8 @@ def _rule_changes(rule: MetricFilterRule, facts: Mapping[str, Any], group: str, 
         return out  # our alarm exists; only the subscription was missing
     alarm_name = f"aws-essentials-{rule.key}"
     out.append(Change(
-        f"Alarm on {metric[0]} and notify the topic (CIS {rule.cis}, Security Hub {rule.securityhub}).",
+        f"Alarm on {metric[0]} and notify the topic (CIS {rule.cis}"
+        + (f", Security Hub {rule.securityhub})." if rule.securityhub else ")."),
         Call("cloudwatch", "PutMetricAlarm", {
             "AlarmName": alarm_name, "AlarmDescription": f"CIS {rule.cis}: {rule.title}",
             "MetricName": metric[0], "Namespace": metric[1], "Statistic": "Sum", "Period": 300,

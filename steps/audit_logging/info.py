@@ -11,8 +11,9 @@ INFO = StepInfo(
     why=(
         "When something goes wrong you need a record of who did what, and a warning while it is happening. "
         "CloudTrail keeps that record for every region, AWS Config keeps the history of how each resource "
-        "was configured, GuardDuty and Security Hub watch for threats and bad settings, and a few alarms "
-        "tell your security contact at once about root use, refused calls and sign-ins without MFA."
+        "was configured, GuardDuty and Security Hub watch for threats and bad settings, and the CIS alarms "
+        "tell your security contact at once about root use, refused calls, sign-ins without MFA and changes "
+        "to policies, logging, keys and the network."
     ),
     guide_section="Monitoring your environment",
     severity=Severity.HIGH,
@@ -49,7 +50,8 @@ INFO = StepInfo(
     ),
     inputs=(
         Input("alarm_email", "Security alarm email", validate_email,
-              help="Who gets the CIS alarms (root use, refused API calls, sign-in without MFA); "
+              help="Who gets the CIS alarms (root use, refused API calls, sign-in without MFA, policy and network "
+                   "changes); "
                    "usually the security contact's address. AWS sends a confirmation link first."),
     ),
 )
