@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from steps.base import (
     Call, Change, Finding, Plan, Severity, Status, StepInfo, is_unreadable, manual, reason_of, unknown_finding,
 )
+from steps.policy import public_reasons
 
 EC2_CONSOLE = "https://console.aws.amazon.com/ec2/home?region={region}#Settings:"
 RDS_CONSOLE = "https://console.aws.amazon.com/rds/home?region={region}#database:id={db}"
@@ -126,31 +127,6 @@ def _f(check: str, status: Status, message: str, region: str | None, resource: s
 def _unknown(check: str, value: Any, region: str) -> Finding:
     cis, hub = IDS[check]
     return unknown_finding(check, TITLES[check], reason_of(value), region=region, cis=cis, securityhub=hub)
-
-
-def public_statements(policy: Any) -> list[dict]:
-    """Allow statements of a resource policy that anyone may use (principal * without a narrowing condition)."""
-    if not isinstance(policy, Mapping):
-        return []
-    statements = policy.get("Statement", [])
-    if isinstance(statements, Mapping):
-        statements = [statements]
-    narrowing = {"aws:sourceaccount", "aws:sourcearn", "aws:principalorgid", "aws:sourceowner",
-                 "aws:principalaccount", "aws:principalarn", "lambda:functionurlauthtype"}
-    out = []
-    for st in statements:
-        if st.get("Effect") != "Allow":
-            continue
-        principal = st.get("Principal")
-        anyone = principal == "*" or (isinstance(principal, Mapping) and (
-            principal.get("AWS") == "*" or (isinstance(principal.get("AWS"), list) and "*" in principal["AWS"])))
-        if not anyone:
-            continue
-        keys = {k.lower() for cond in (st.get("Condition") or {}).values() if isinstance(cond, Mapping) for k in cond}
-        if keys & (narrowing - {"lambda:functionurlauthtype"}):
-            continue
-        out.append(st)
-    return out
 
 
 def evaluate(state: Mapping[str, Any]) -> list[Finding]:
@@ -275,9 +251,11 @@ def _functions(region: str, data: Mapping[str, Any]) -> list[Finding]:
         if is_unreadable(policy):
             out.append(_unknown("lambda-public", policy, region))
             continue
-        if public_statements(policy):
+        open_to_all = public_reasons(policy)
+        if open_to_all:
             out.append(_f("lambda-public", Status.MANUAL,
-                          f"Function {fn['FunctionName']} has a resource policy that lets anyone invoke it. That is "
+                          f"Function {fn['FunctionName']} has a resource policy that lets anyone invoke it "
+                          f"({'; '.join(map(str, open_to_all))}). That is "
                           "right only for a deliberately public endpoint; otherwise limit it with aws:SourceArn or "
                           "aws:SourceAccount, or remove the statement.", region, fn["FunctionName"], Severity.MEDIUM))
     if not out:
