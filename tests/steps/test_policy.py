@@ -213,6 +213,15 @@ def test_allowed_actions_sees_wildcards():
         "iam:PutUserPolicy"]
 
 
+def test_permissions_command_sees_admin_equivalence_through_wildcards():
+    """`permissions` warned only on exact action names; iam:* grants every policy writer too."""
+    from wizard.permissions import admin_equivalent
+
+    found = admin_equivalent({"Statement": [{"Effect": "Allow", "Action": ["iam:*", "s3:GetObject"], "Resource": "*"}]})
+    assert {"iam:PutUserPolicy", "iam:AttachRolePolicy", "iam:CreateAccessKey"} <= set(found)
+    assert not [a for a in found if not a.startswith("iam:")]
+
+
 # --- no step keeps its own copy ------------------------------------------------------------------------------
 
 STEPS = Path(__file__).resolve().parents[2] / "steps"
