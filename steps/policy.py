@@ -28,7 +28,7 @@ import ipaddress
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 from urllib.parse import unquote
 
 # Fixed values of these keys narrow an Allow for "*" to someone specific (see the module docstring).
@@ -220,14 +220,15 @@ def statement_public(statement: Mapping[str, Any]) -> str | None:
     return f"{who} and no condition narrows it to fixed values ({'; '.join(loose)})"
 
 
+def reasons(value: Any, judge: Callable[[dict[str, Any]], str | None]) -> list[Reason]:
+    """Each statement of a document that ``judge`` has something to say about, with what it says."""
+    found = ((label(statement, index), judge(statement)) for index, statement in enumerate(statements(value)))
+    return [Reason(where, why) for where, why in found if why]
+
+
 def public_reasons(value: Any) -> list[Reason]:
     """The statements of a resource policy (dict or JSON text) that let anyone in, each with why."""
-    out = []
-    for index, statement in enumerate(statements(value)):
-        why = statement_public(statement)
-        if why:
-            out.append(Reason(label(statement, index), why))
-    return out
+    return reasons(value, statement_public)
 
 
 def public_acl_grants(grants: Any) -> list[str]:

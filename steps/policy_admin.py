@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from steps.policy import Reason, as_list, effect, label, statements, wildcard_match
+from steps.policy import Reason, as_list, effect, reasons, statements, wildcard_match
 
 # With any one of these on "*", a principal can give itself (or anyone) any permission.
 POLICY_WRITERS = (
@@ -63,12 +63,7 @@ def statement_admin(statement: dict[str, Any]) -> str | None:
 
 def admin_reasons(value: Any) -> list[Reason]:
     """The statements of an identity policy (dict, JSON or URL-encoded JSON text) that make it admin."""
-    out = []
-    for index, statement in enumerate(statements(value)):
-        why = statement_admin(statement)
-        if why:
-            out.append(Reason(label(statement, index), why))
-    return out
+    return reasons(value, statement_admin)
 
 
 def allowed_actions(value: Any, candidates: Iterable[str]) -> list[str]:
