@@ -23,7 +23,7 @@ from typing import Any, Mapping
 from steps.audit_logging import config_recorder, detectors
 from steps.audit_logging.alarms import alarm_changes, alarm_findings, read_alarms, rule_status
 from steps.audit_logging.buckets import (
-    PUBLIC_GROUPS, access_logging_changes, block_public_changes, bucket_findings, log_bucket_changes, read_bucket,
+    access_logging_changes, block_public_changes, bucket_findings, log_bucket_changes, read_bucket,
 )
 from steps.audit_logging.config_recorder import COST_CONFIG, config_changes, config_finding, read_config
 from steps.audit_logging.decision import Decision, decide
@@ -50,7 +50,7 @@ from steps.propagation import with_retries
 __all__ = [
     "INFO", "collect", "evaluate", "plan", "Decision", "decide", "primary_trail", "trail_problems", "rule_status",
     "BPA_ALL", "CHANNEL_NAME", "CIS_STANDARD", "CLOUDTRAIL_LOGS_ROLE", "CONFIG_ROLE", "LOG_GROUP", "RECORDER_NAME",
-    "TLS_SID", "TOPIC_NAME", "TRAIL_NAME", "PUBLIC_GROUPS", "COST_CONFIG", "COST_GUARDDUTY", "COST_SECURITYHUB",
+    "TLS_SID", "TOPIC_NAME", "TRAIL_NAME", "COST_CONFIG", "COST_GUARDDUTY", "COST_SECURITYHUB",
     "COST_LOGS", "COST_TRAIL", "access_bucket_name", "config_role_arn", "log_group_arn", "logs_bucket_name",
     "topic_arn", "trail_arn", "access_bucket_policy", "cloudtrail_logs_role_policies", "kms_key_policy",
     "logs_bucket_policy",
