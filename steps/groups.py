@@ -21,6 +21,8 @@ from steps.iam_policies import (  # noqa: F401  (the policy facts live there; na
     ADMIN_POLICY, SUPPORT_POLICY, SUPPORT_ROLE, caller_user,
     effective_policies, grants_full_admin,
 )
+from steps.policy import Reason
+from steps.policy_admin import admin_reasons
 
 ANALYZER_NAME = "ExternalAccessAnalyzer"
 IAM_CONSOLE = "https://console.aws.amazon.com/iam/home#/users"
@@ -123,6 +125,10 @@ def _eval_users_groups(state: Mapping[str, Any]) -> list[Finding]:
     return out
 
 
+def _why(reasons: list[Reason]) -> str:
+    return "; ".join(map(str, reasons))
+
+
 def _eval_full_admin(state: Mapping[str, Any]) -> list[Finding]:
     ids = {"cis": ("1.15",), "severity": Severity.HIGH}
     out = []
@@ -134,9 +140,9 @@ def _eval_full_admin(state: Mapping[str, Any]) -> list[Finding]:
             if is_unreadable(policy):
                 out.append(unknown_finding("no-full-admin-policy", _T_ADMIN, reason_of(policy), resource=arn,
                                            securityhub=("IAM.1",), **ids))
-            elif grants_full_admin(policy["document"]):
+            elif reasons := admin_reasons(policy["document"]):
                 out.append(Finding("no-full-admin-policy", _T_ADMIN, Status.FAIL,
-                                   f"Custom policy {policy['name']} allows every action on every resource.",
+                                   f"Custom policy {policy['name']} gives administrator rights: {_why(reasons)}.",
                                    resource=arn, securityhub=("IAM.1",), **ids))
     for kind in ("users", "groups"):
         holders = state[kind]
@@ -147,10 +153,10 @@ def _eval_full_admin(state: Mapping[str, Any]) -> list[Finding]:
             if is_unreadable(info):
                 continue  # already reported by the other checks
             for policy, doc in info["inline"].items():
-                if grants_full_admin(doc):
+                if reasons := admin_reasons(doc):
                     out.append(Finding("no-full-admin-policy", _T_ADMIN, Status.FAIL,
-                                       f"Inline policy {policy} of {kind[:-1]} {name} allows every action "
-                                       "on every resource.", resource=f"{kind[:-1]}/{name}/{policy}", **ids))
+                                       f"Inline policy {policy} of {kind[:-1]} {name} gives administrator rights: "
+                                       f"{_why(reasons)}.", resource=f"{kind[:-1]}/{name}/{policy}", **ids))
     if not out:
         out.append(Finding("no-full-admin-policy", _T_ADMIN, Status.PASS,
                            "No custom or inline policy allows *:*; administrators use AdministratorAccess.",

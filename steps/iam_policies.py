@@ -7,6 +7,7 @@ import json
 from typing import Any, Mapping
 
 from steps.base import is_unreadable
+from steps.policy_admin import admin_reasons
 
 ADMIN_POLICY = "arn:aws:iam::aws:policy/AdministratorAccess"
 SUPPORT_POLICY = "arn:aws:iam::aws:policy/AWSSupportAccess"
@@ -14,22 +15,8 @@ SUPPORT_ROLE = "AWSSupportRole"
 
 
 def grants_full_admin(document: Any) -> bool:
-    """True when a statement allows every action on every resource, without a condition."""
-    if not isinstance(document, Mapping):
-        return False
-    statements = document.get("Statement", [])
-    if isinstance(statements, Mapping):
-        statements = [statements]
-    for st in statements:
-        if not isinstance(st, Mapping) or st.get("Effect") != "Allow" or st.get("Condition"):
-            continue
-        actions = st.get("Action", [])
-        resources = st.get("Resource", [])
-        actions = [actions] if isinstance(actions, str) else actions
-        resources = [resources] if isinstance(resources, str) else resources
-        if any(a in ("*", "*:*") for a in actions) and "*" in resources:
-            return True
-    return False
+    """True when the document gives administrator rights (steps.policy_admin decides: *:*, NotAction, iam:*)."""
+    return bool(admin_reasons(document))
 
 
 def _is_admin_arn(arn: str, custom: Mapping[str, Any]) -> bool:

@@ -86,6 +86,21 @@ def test_inline_star_policy_fails_but_aws_managed_admin_does_not():
     assert groups.grants_full_admin({"Statement": [{"Effect": "Allow", "Action": ["*:*"], "Resource": ["*"]}]})
 
 
+def test_full_admin_sees_notaction_and_iam_star_through_the_policy_module():
+    """Only Action "*" counted before: NotAction on a few services and iam:* passed as not admin."""
+    not_action = {"Statement": [{"Sid": "AllButS3", "Effect": "Allow", "NotAction": ["s3:*"], "Resource": "*"}]}
+    iam_star = {"Statement": {"Effect": "Allow", "Action": "iam:*", "Resource": "*"}}
+    power_user = {"Statement": [{"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"],
+                                 "Resource": "*"}]}
+    st = state({"u": user(in_groups=["G"], inline={"iam-all": iam_star, "power": power_user})},
+               {"G": {"attached": [], "inline": {}}})
+    st["custom_policies"] = {CUSTOM: {"name": "AllButS3", "document": not_action}}
+    admin = by_check(groups.evaluate(st))["no-full-admin-policy"]
+    assert sorted((f.status, f.resource) for f in admin) == [(Status.FAIL, CUSTOM), (Status.FAIL, "user/u/iam-all")]
+    custom = next(f for f in admin if f.resource == CUSTOM)
+    assert "AllButS3: NotAction leaves every other action allowed" in custom.message
+
+
 def test_unreadable_reads_are_unknown_never_fail():
     st = state({"a": unreadable("access denied: the caller lacks iam:ListAttachedUserPolicies")},
                analyzers={"us-east-1": unreadable("throttled")})
