@@ -6,11 +6,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Mapping
 
+from steps import policy as policy_rules
 from steps.audit_logging.names import BPA_ALL, access_bucket_name
 from steps.audit_logging.policies import access_bucket_policy, logs_bucket_policy, statement_sids
 from steps.base import Call, Change, Finding, Severity, Status, is_unreadable, reason_of, unknown_finding
-from steps.policy import public_acl_grants
-from steps.policy import public_reasons as policy_public_reasons
 from steps.shared_reads import bucket_exposure, bucket_read
 
 if TYPE_CHECKING:
@@ -35,9 +34,9 @@ def public_reasons(bucket: Mapping[str, Any]) -> list[str]:
     bpa = bucket.get("bpa") or {}
     reasons = []
     if not bpa.get("IgnorePublicAcls"):
-        reasons += [f"its ACL grants {grant}" for grant in public_acl_grants(bucket.get("acl_grants"))]
+        reasons += [f"its ACL grants {grant}" for grant in policy_rules.public_acl_grants(bucket.get("acl_grants"))]
     if not bpa.get("RestrictPublicBuckets"):
-        reasons += [f"its policy allows anyone ({reason})" for reason in policy_public_reasons(bucket.get("policy"))]
+        reasons += [f"its policy allows anyone ({why})" for why in policy_rules.public_reasons(bucket.get("policy"))]
     return reasons
 
 
