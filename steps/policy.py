@@ -12,7 +12,9 @@ for IPv6, aws:SourceArn, aws:SourceVpc, aws:SourceVpce, aws:SourceOwner, aws:Sou
 aws:userid outside the pattern "AROLEID:*", s3:DataAccessPointArn, s3:DataAccessPointAccount). The
 principal-scoping keys (aws:PrincipalOrgID is the page's own example; aws:PrincipalAccount,
 aws:PrincipalArn, aws:PrincipalOrgPaths) and kms:CallerAccount are the conditions IAM Access Analyzer
-reports (access-analyzer-reference-filter-keys.html, "condition.<key>").
+reports (access-analyzer-reference-filter-keys.html, "condition.<key>"); aws:SourceOrgID,
+aws:SourceOrgPaths and aws:PrincipalServiceName are the organization- and service-scoped forms of the
+same. Any other key (aws:SecureTransport, s3:prefix, lambda:FunctionUrlAuthType) says how, not who.
 
 Operators (IAM User Guide, reference_policies_elements_condition_operators.html): "If the key that
 you specify in a policy condition is not present in the request context, the values do not match
