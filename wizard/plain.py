@@ -392,22 +392,3 @@ def run_plain(connect: Callable[[], Any], *, label: str = "", close: Callable[[]
         if close:
             close()
 
-
-def run_plain_demo(scenario: str, realism: Any = None) -> int:
-    """`demo --plain`: the plain walk on the sandbox account (started only when there is a terminal)."""
-    if not has_tty():
-        return refuse_without_tty()
-    from wizard.aws import AWS, Target
-    from wizard.commands.common import report_interrupted
-    from wizard.commands.demo import start_sandbox
-
-    print(f"Starting the sandbox account ({scenario} scenario)...", flush=True)
-    sandbox = start_sandbox(scenario, realism)
-
-    def connect() -> Any:
-        aws = AWS(Target(endpoint_url=sandbox.endpoint_url, label="sandbox"))
-        aws.identity()
-        report_interrupted(aws.account_id)
-        return aws
-
-    return run_plain(connect, label=f"sandbox: {scenario} scenario", close=sandbox.stop)
