@@ -56,6 +56,15 @@ def series(sandbox: SandboxProcess, label: str, argv: list[str], repeat: int) ->
     return result
 
 
+def at_each_latency(sandbox: SandboxProcess, args: argparse.Namespace, label: str, argv: list[str],
+                    **facts: object) -> list[dict]:
+    results = []
+    for ms in args.latency:
+        sandbox.latency(ms)
+        results.append({"latency_ms": ms, **facts, **series(sandbox, f"{label}, {ms} ms", argv, args.repeat)})
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -77,21 +86,15 @@ def main() -> int:
         with SandboxProcess("insecure") as sandbox:
             regions = insecure_everywhere(sandbox.env)
             print(f"  seeded {len(regions)} regions", flush=True)
-            for ms in args.latency:
-                sandbox.latency(ms)
-                results.append({"latency_ms": ms, "regions": len(regions),
-                                **series(sandbox, f"check, 1 account, {ms} ms", ["check", "--format", "json"],
-                                         args.repeat)})
+            results += at_each_latency(sandbox, args, "check, 1 account", ["check", "--format", "json"],
+                                       regions=len(regions))
     if args.large:
         print("large account: insecure scenario plus 1,000 users, 500 buckets, 2,000 groups in us-east-1", flush=True)
         with SandboxProcess("insecure") as sandbox:
             added = large_account(sandbox.env)
             print(f"  added {added}", flush=True)
-            for ms in args.latency:
-                sandbox.latency(ms)
-                results.append({"latency_ms": ms, "large": added, **series(
-                    sandbox, f"check, large account, us-east-1, {ms} ms",
-                    ["check", "--format", "json", "--regions", "us-east-1"], args.repeat)})
+            results += at_each_latency(sandbox, args, "check, large account, us-east-1",
+                                       ["check", "--format", "json", "--regions", "us-east-1"], large=added)
     if not args.skip_org:
         print(f"organization: org scenario with {args.members} member accounts", flush=True)
         with SandboxProcess("org") as sandbox:
