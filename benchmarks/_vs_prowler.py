@@ -6,7 +6,9 @@ Starts the sandbox (`insecure` scenario, every enabled region seeded as in check
 own process, with ``--latency`` ms added to every request, then runs `aws-essentials check` and
 `prowler aws` over the same regions (the account's enabled ones), alternately, ``--runs`` times
 each after one warm-up of each. Both reach the sandbox only through the environment: botocore
-sends every client to ``AWS_ENDPOINT_URL`` (botocore 1.31+), so neither tool can reach AWS.
+sends every client to ``AWS_ENDPOINT_URL`` (botocore 1.31+; Prowler passes it on for STS too),
+and Prowler's other requests (some checks fetch URLs) go to a dead proxy, so neither tool can
+reach AWS.
 Each run's wall time, CPU time (user + system) and peak resident memory come from ``wait4`` on
 its process. Prints the medians and ratios, and with ``--json`` writes every run.
 """
@@ -59,13 +61,17 @@ def main() -> int:
         env = sandbox.child_env()
         ours = [PYTHON, "-m", "wizard", "check", "--format", "json", "--output", "report.json"]
         env_ours = {**env, "PYTHONPATH": str(ROOT)}
+        # Some Prowler checks fetch from the internet (ip-ranges.amazonaws.com, Lambda code URLs):
+        # a dead proxy makes every request that is not for the sandbox fail at once.
+        env_theirs = {**env, "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9",
+                      "NO_PROXY": "127.0.0.1,localhost"}
         theirs = [args.prowler, "aws", "--region", *regions, "--output-formats", "json-ocsf",
                   "--output-directory", "out", "--no-banner", "--ignore-exit-code-3"]
         print(f"sandbox {sandbox.endpoint}, {len(regions)} regions, {args.latency} ms per request; "
               f"{args.runs} runs of each, interleaved, after one warm-up of each", flush=True)
         runs: dict[str, list[dict]] = {"aws-essentials": [], "prowler": []}
         for number in range(args.runs + 1):
-            for name, argv, child_env in (("aws-essentials", ours, env_ours), ("prowler", theirs, env)):
+            for name, argv, child_env in (("aws-essentials", ours, env_ours), ("prowler", theirs, env_theirs)):
                 result = run(argv, child_env)
                 label = "warm-up" if number == 0 else f"run {number}"
                 print(f"  {label} {name}: {result['seconds']} s, CPU {result['cpu_seconds']} s, "
