@@ -36,21 +36,25 @@ INFO = StepInfo(
     ),
 )
 
+_EC2, _DATABASES = "EC2 Security", "Database Security"  # the guide sections (the step spans three)
 EBS_DEFAULT = Check("ebs-encryption-default", "EBS encryption by default is on", Severity.MEDIUM, ("5.1.1",),
-                    ("EC2.7",), AUTOMATIC)
+                    ("EC2.7",), AUTOMATIC, _EC2)
 IMDS_DEFAULT = Check("imds-default", "New instances require IMDSv2 (account default)", Severity.MEDIUM, ("5.7",), (),
-                     AUTOMATIC)
+                     AUTOMATIC, _EC2)
 IMDS_INSTANCE = Check("imds-instance", "Running instances require IMDSv2", Severity.HIGH, ("5.7",), ("EC2.8",),
-                      AUTOMATIC)
+                      AUTOMATIC, _EC2)
 SNAPSHOT_BPA = Check("snapshot-block-public", "EBS snapshots cannot be shared publicly", Severity.MEDIUM, (),
-                     ("EC2.182",), AUTOMATIC)
-IMAGE_BPA = Check("image-block-public", "AMIs cannot be shared publicly", Severity.MEDIUM, fix=AUTOMATIC)
+                     ("EC2.182",), AUTOMATIC, _EC2)
+IMAGE_BPA = Check("image-block-public", "AMIs cannot be shared publicly", Severity.MEDIUM, fix=AUTOMATIC,
+                  guide_section=_EC2)
 RDS_PUBLIC = Check("rds-public", "RDS instances are not publicly accessible", Severity.CRITICAL, ("2.2.3",),
-                   ("RDS.2",), AUTOMATIC)
+                   ("RDS.2",), AUTOMATIC, _DATABASES)
 # encryption cannot be switched on in place: the plan only writes out the migration (no fix of its own)
-RDS_ENCRYPTED = Check("rds-encrypted", "RDS instances are encrypted", Severity.HIGH, ("2.2.1",), ("RDS.3",), NO_FIX)
-INSTANCE_PROFILE = Check("instance-profile", "Instances use an IAM role", Severity.LOW, ("1.17",))
-LAMBDA_PUBLIC = Check("lambda-public", "Lambda functions are not public", Severity.MEDIUM, (), ("Lambda.1",))
+RDS_ENCRYPTED = Check("rds-encrypted", "RDS instances are encrypted", Severity.HIGH, ("2.2.1",), ("RDS.3",), NO_FIX,
+                      _DATABASES)
+INSTANCE_PROFILE = Check("instance-profile", "Instances use an IAM role", Severity.LOW, ("1.17",), guide_section=_EC2)
+LAMBDA_PUBLIC = Check("lambda-public", "Lambda functions are not public", Severity.MEDIUM, (), ("Lambda.1",),
+                      guide_section="Serverless Security")
 CHECKS = (EBS_DEFAULT, IMDS_DEFAULT, IMDS_INSTANCE, SNAPSHOT_BPA, IMAGE_BPA, RDS_PUBLIC, RDS_ENCRYPTED,
           INSTANCE_PROFILE, LAMBDA_PUBLIC)
 REGIONAL = tuple(c.id for c in CHECKS)  # every check is made in every region
