@@ -55,7 +55,9 @@ def undeclared(step: ModuleType, findings: Iterable[Any]) -> list[str]:
         if check is None:
             problems.append(f"{step.INFO.id}.{finding.check}: not declared")
             continue
-        for field in ("title", "severity", "cis", "securityhub"):
+        if not check.matches_title(finding.title):
+            problems.append(f"{step.INFO.id}.{finding.check}: title {finding.title!r}, declared {check.title!r}")
+        for field in ("severity", "cis", "securityhub"):
             if getattr(finding, field) != getattr(check, field):
                 problems.append(f"{step.INFO.id}.{finding.check}: {field} {getattr(finding, field)!r}, "
                                 f"declared {getattr(check, field)!r}")

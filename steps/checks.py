@@ -8,6 +8,7 @@ builds every ``Finding`` from them (``CHECK.failed(message, resource=...)``), so
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +21,7 @@ from steps.base import Finding, Severity, Status
 AUTOMATIC, CONSOLE, NO_FIX = "automatic", "console", "none"
 FIXES = (AUTOMATIC, CONSOLE, NO_FIX)
 
+NAME = "{name}"  # the placeholder a title may hold
 CIS_FILE = Path(__file__).parent / "data" / "cis_aws_v5.json"
 
 
@@ -28,7 +30,7 @@ class Check:
     """One check a step makes; its methods build that check's findings."""
 
     id: str  # stable within its step: the Finding's ``check``
-    title: str
+    title: str  # may hold "{name}", filled per finding with its ``name`` (default: its resource)
     severity: Severity
     cis: tuple[str, ...] = ()  # CIS AWS Foundations Benchmark v5.0 recommendation ids
     securityhub: tuple[str, ...] = ()  # AWS Security Hub control ids
@@ -44,33 +46,46 @@ class Check:
         """The wizard's plan has a change (a call or a guided console task) for a failure."""
         return self.fix != NO_FIX
 
+    def titled(self, name: str | None) -> str:
+        """The title of one finding: "{name}" replaced by the resource's name."""
+        return self.title.replace(NAME, name) if NAME in self.title and name is not None else self.title
+
+    def matches_title(self, title: str) -> bool:
+        """Whether ``title`` is this check's title, for some name."""
+        pattern = ".+".join(re.escape(part) for part in self.title.split(NAME))
+        return re.fullmatch(pattern, title, re.DOTALL) is not None
+
     def _finding(self, status: Status, message: str, region: str | None, resource: str | None,
-                 fixable: bool = False) -> Finding:
-        return Finding(check=self.id, title=self.title, status=status, message=message, severity=self.severity,
+                 fixable: bool = False, name: str | None = None) -> Finding:
+        title = self.titled(name if name is not None else resource)
+        return Finding(check=self.id, title=title, status=status, message=message, severity=self.severity,
                        region=region, resource=resource, cis=self.cis, securityhub=self.securityhub,
                        fixable=fixable)
 
-    def passed(self, message: str, *, region: str | None = None, resource: str | None = None) -> Finding:
-        return self._finding(Status.PASS, message, region, resource)
+    def passed(self, message: str, *, region: str | None = None, resource: str | None = None,
+               name: str | None = None) -> Finding:
+        return self._finding(Status.PASS, message, region, resource, name=name)
 
     def failed(self, message: str, *, region: str | None = None, resource: str | None = None,
-               fixable: bool | None = None) -> Finding:
+               fixable: bool | None = None, name: str | None = None) -> Finding:
         """A FAIL; ``fixable=False`` when this one failure has no fix although the check has."""
         if fixable and not self.fixable:
             raise ValueError(f"check {self.id} is declared without a fix")
-        return self._finding(Status.FAIL, message, region, resource, self.fixable if fixable is None else fixable)
+        return self._finding(Status.FAIL, message, region, resource, self.fixable if fixable is None else fixable,
+                             name)
 
     def manual(self, message: str, *, region: str | None = None, resource: str | None = None,
-               fixable: bool = False) -> Finding:
+               fixable: bool = False, name: str | None = None) -> Finding:
         """A person must look or act (CIS's manual recommendations, or what no API shows); ``fixable`` when
         the plan can still help (it offers the change the person would otherwise make)."""
         if fixable and not self.fixable:
             raise ValueError(f"check {self.id} is declared without a fix")
-        return self._finding(Status.MANUAL, message, region, resource, fixable)
+        return self._finding(Status.MANUAL, message, region, resource, fixable, name)
 
-    def unknown(self, reason: str, *, region: str | None = None, resource: str | None = None) -> Finding:
+    def unknown(self, reason: str, *, region: str | None = None, resource: str | None = None,
+                name: str | None = None) -> Finding:
         """The check's data could not be read: never FAIL what was not seen."""
-        return self._finding(Status.UNKNOWN, f"Could not check: {reason}", region, resource)
+        return self._finding(Status.UNKNOWN, f"Could not check: {reason}", region, resource, name=name)
 
     def to_dict(self) -> dict[str, Any]:
         return {"check": self.id, "title": self.title, "severity": self.severity.value, "cis": list(self.cis),

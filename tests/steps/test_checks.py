@@ -47,3 +47,12 @@ def test_fix_kinds():
     assert MFA.to_dict() == {"check": "root-mfa", "title": "Root user has MFA enabled", "severity": "critical",
                              "cis": ["1.4"], "securityhub": ["IAM.9"], "fixable": True, "fix": "console",
                              "guide_section": ""}
+
+
+def test_a_title_can_name_the_resource():
+    versions = Check("versioning", "Bucket {name} keeps object versions", Severity.MEDIUM, (), ("S3.14",), AUTOMATIC)
+    assert versions.failed("off", resource="logs").title == "Bucket logs keeps object versions"
+    assert versions.passed("on", resource="arn:aws:s3:::logs", name="logs").title == "Bucket logs keeps object versions"
+    assert versions.matches_title("Bucket my [odd] bucket keeps object versions")
+    assert not versions.matches_title("Bucket logs keeps versions")
+    assert MFA.matches_title("Root user has MFA enabled") and not MFA.matches_title("Root user has MFA")
