@@ -36,6 +36,7 @@ class Check:
     securityhub: tuple[str, ...] = ()  # AWS Security Hub control ids
     fix: str = NO_FIX  # AUTOMATIC, CONSOLE or NO_FIX
     guide_section: str = ""  # when it differs from the step's
+    title_all: str = ""  # with a "{name}" title: the title of a finding about all of them at once
 
     def __post_init__(self) -> None:
         if self.fix not in FIXES:
@@ -47,13 +48,15 @@ class Check:
         return self.fix != NO_FIX
 
     def titled(self, name: str | None) -> str:
-        """The title of one finding: "{name}" replaced by the resource's name."""
-        return self.title.replace(NAME, name) if NAME in self.title and name is not None else self.title
+        """The title of one finding: "{name}" replaced by the resource's name (``title_all`` without one)."""
+        if NAME not in self.title:
+            return self.title
+        return self.title_all or self.title if name is None else self.title.replace(NAME, name)
 
     def matches_title(self, title: str) -> bool:
         """Whether ``title`` is this check's title, for some name."""
         pattern = ".+".join(re.escape(part) for part in self.title.split(NAME))
-        return re.fullmatch(pattern, title, re.DOTALL) is not None
+        return title == self.title_all or re.fullmatch(pattern, title, re.DOTALL) is not None
 
     def _finding(self, status: Status, message: str, region: str | None, resource: str | None,
                  fixable: bool = False, name: str | None = None) -> Finding:
@@ -90,7 +93,7 @@ class Check:
     def to_dict(self) -> dict[str, Any]:
         return {"check": self.id, "title": self.title, "severity": self.severity.value, "cis": list(self.cis),
                 "securityhub": list(self.securityhub), "fixable": self.fixable, "fix": self.fix,
-                "guide_section": self.guide_section}
+                "guide_section": self.guide_section, "title_all": self.title_all}
 
 
 @lru_cache(maxsize=1)

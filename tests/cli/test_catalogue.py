@@ -8,7 +8,7 @@ from steps import STEPS
 from steps.catalogue import declared
 from wizard.__main__ import main
 
-FIELDS = {"step", "check", "title", "severity", "cis", "securityhub", "fixable", "fix", "guide_section"}
+FIELDS = {"step", "check", "title", "title_all", "severity", "cis", "securityhub", "fixable", "fix", "guide_section"}
 
 
 def test_json_lists_every_declared_check_with_every_field(capsys):

@@ -46,7 +46,7 @@ def test_fix_kinds():
         Check("a", "A", Severity.LOW, fix="yes")
     assert MFA.to_dict() == {"check": "root-mfa", "title": "Root user has MFA enabled", "severity": "critical",
                              "cis": ["1.4"], "securityhub": ["IAM.9"], "fixable": True, "fix": "console",
-                             "guide_section": ""}
+                             "guide_section": "", "title_all": ""}
 
 
 def test_a_title_can_name_the_resource():
@@ -56,3 +56,9 @@ def test_a_title_can_name_the_resource():
     assert versions.matches_title("Bucket my [odd] bucket keeps object versions")
     assert not versions.matches_title("Bucket logs keeps versions")
     assert MFA.matches_title("Root user has MFA enabled") and not MFA.matches_title("Root user has MFA")
+    rotation = Check("kms-rotation", "KMS key {name} rotates its key material", Severity.MEDIUM,
+                     title_all="Customer-managed KMS keys rotate their key material")
+    assert rotation.passed("none to rotate").title == "Customer-managed KMS keys rotate their key material"
+    assert rotation.passed("on", resource="arn:aws:kms:us-east-1:1:key/k1", name="k1").title == (
+        "KMS key k1 rotates its key material")
+    assert rotation.matches_title("Customer-managed KMS keys rotate their key material")
