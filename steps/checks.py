@@ -90,6 +90,12 @@ class Check:
         """The check's data could not be read: never FAIL what was not seen."""
         return self._finding(Status.UNKNOWN, f"Could not check: {reason}", region, resource, name=name)
 
+    def verdict(self, status: Status, message: str, **where: Any) -> Finding:
+        """The finding for a status decided elsewhere (UNKNOWN: ``message`` is the reason)."""
+        build = {Status.PASS: self.passed, Status.FAIL: self.failed, Status.MANUAL: self.manual,
+                 Status.UNKNOWN: self.unknown}[status]
+        return build(message, **where)
+
     def to_dict(self) -> dict[str, Any]:
         return {"check": self.id, "title": self.title, "severity": self.severity.value, "cis": list(self.cis),
                 "securityhub": list(self.securityhub), "fixable": self.fixable, "fix": self.fix,
