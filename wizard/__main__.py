@@ -15,8 +15,8 @@ from steps.base import StepError, one_line
 from wizard.commands.common import PROG, Parser, UsageError, add_target_options
 
 # Each command is a module in wizard/commands/ with register(subparsers) and run(args) -> int.
-COMMANDS = ("check", "plan", "fix", "history", "undo", "profiles", "sandbox", "demo", "permissions")
-READ_ONLY_COMMANDS = frozenset({"check", "plan", "history", "permissions"})  # they never write to AWS
+COMMANDS = ("check", "plan", "fix", "history", "undo", "profiles", "sandbox", "demo", "permissions", "catalogue")
+READ_ONLY_COMMANDS = frozenset({"check", "plan", "history", "permissions", "catalogue"})  # they never write to AWS
 
 
 def build_parser() -> argparse.ArgumentParser:
