@@ -7,7 +7,7 @@ import json
 from typing import Any, Mapping
 
 from steps.base import is_unreadable
-from steps.policy_admin import admin_reasons
+from steps.policy_admin import full_admin_reasons
 
 ADMIN_POLICY = "arn:aws:iam::aws:policy/AdministratorAccess"
 SUPPORT_POLICY = "arn:aws:iam::aws:policy/AWSSupportAccess"
@@ -15,8 +15,11 @@ SUPPORT_ROLE = "AWSSupportRole"
 
 
 def grants_full_admin(document: Any) -> bool:
-    """True when the document gives administrator rights (steps.policy_admin decides: *:*, NotAction, iam:*)."""
-    return bool(admin_reasons(document))
+    """True when a statement allows every action on every resource, without a condition (CIS 1.15's *:*).
+
+    steps.policy_admin decides; its admin_reasons also sees NotAction and iam:* (the findings' advice).
+    """
+    return bool(full_admin_reasons(document))
 
 
 def _is_admin_arn(arn: str, custom: Mapping[str, Any]) -> bool:

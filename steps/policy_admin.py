@@ -12,6 +12,9 @@ Two more shapes give the same power and are counted here too (decided for issue 
 
 A statement gated by a Condition (MFA, source IP) is not counted: the finding is about standing
 administrator rights, and the team's tests fix that reading.
+
+``full_admin_reasons`` is CIS's letter (``*`` on ``*`` only), for the findings that carry CIS 1.15 and
+IAM.1 (their status follows the standard); ``admin_reasons`` adds the other shapes, for the advice.
 """
 
 from __future__ import annotations
@@ -59,6 +62,19 @@ def statement_admin(statement: dict[str, Any]) -> str | None:
     if all(matches(actions, probe) for probe in _ANY_IAM_ACTION):
         return f"allows every IAM action on {where}: it can attach AdministratorAccess to itself"
     return None
+
+
+def statement_full_admin(statement: dict[str, Any]) -> str | None:
+    """CIS 1.15's letter: Allow, Action * (or *:*), Resource *, no condition; None otherwise."""
+    why = statement_admin(statement)
+    if why and "NotAction" not in statement and "NotResource" not in statement and why.startswith("allows every action"):
+        return why
+    return None
+
+
+def full_admin_reasons(value: Any) -> list[Reason]:
+    """The statements that allow *:* as CIS 1.15 and Security Hub IAM.1 audit it (a subset of admin_reasons)."""
+    return reasons(value, statement_full_admin)
 
 
 def admin_reasons(value: Any) -> list[Reason]:

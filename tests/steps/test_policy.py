@@ -198,6 +198,13 @@ def test_admin_rules(statement, admin, source):
     assert bool(policy_admin.admin_reasons({"Statement": [statement]})) is admin
 
 
+@pytest.mark.parametrize("statement, admin, source", [r[1:] for r in ADMIN_ROWS], ids=[r[0] for r in ADMIN_ROWS])
+def test_cis_letter_counts_only_star_on_star(statement, admin, source):
+    """CIS 1.15 / IAM.1 audit "Action": "*" over "Resource": "*"; the other admin shapes are advice only."""
+    letter = admin and "Action" in statement and statement["Action"] in ("*", ["*:*"]) and "Resource" in statement
+    assert bool(policy_admin.full_admin_reasons({"Statement": [statement]})) is letter, source
+
+
 @pytest.mark.parametrize("form", ["dict", "json", "url-encoded", "single-statement"])
 def test_admin_reads_every_document_form(form):
     doc = {"Version": "2012-10-17", "Statement": [{"Sid": "Everything", **STAR}]}
