@@ -177,8 +177,8 @@ def _inline_admin(state: Mapping[str, Any]) -> list[Finding]:
                         f"Inline policy {policy} of {kind[:-1]} {name} allows every action on every resource.",
                         resource=f"{kind[:-1]}/{name}/{policy}"))
                 elif reasons := admin_reasons(doc):
-                    out.append(ADMIN_ATTACHED.passed(_not_star(f"Inline policy {policy} of {kind[:-1]} {name}", reasons),
-                                                     resource=f"{kind[:-1]}/{name}/{policy}"))
+                    what = f"Inline policy {policy} of {kind[:-1]} {name}"
+                    out.append(ADMIN_ATTACHED.passed(_not_star(what, reasons), resource=f"{kind[:-1]}/{name}/{policy}"))
     return out
 
 

@@ -66,10 +66,11 @@ def statement_admin(statement: dict[str, Any]) -> str | None:
 
 def statement_full_admin(statement: dict[str, Any]) -> str | None:
     """CIS 1.15's letter: Allow, Action * (or *:*), Resource *, no condition; None otherwise."""
-    why = statement_admin(statement)
-    if why and "NotAction" not in statement and "NotResource" not in statement and why.startswith("allows every action"):
-        return why
-    return None
+    if (effect(statement) != "allow" or statement.get("Condition") or "NotAction" in statement
+            or "*" not in as_list(statement.get("Resource"))):
+        return None
+    actions = as_list(statement.get("Action"))
+    return "allows every action (*) on every resource" if all(matches(actions, p) for p in _ANY_ACTION) else None
 
 
 def full_admin_reasons(value: Any) -> list[Reason]:
