@@ -46,6 +46,23 @@ def _yes_no(value: str) -> str | None:
     return None if value.strip().lower() in ("yes", "no") else "answer yes or no"
 
 
+KEY_AGE = Check("key-age", "Access keys are rotated every 90 days or less", Severity.HIGH, ("1.13",), ("IAM.3",),
+                AUTOMATIC)
+UNUSED = Check("unused-credentials", "Credentials unused for 45 days are disabled", Severity.MEDIUM, ("1.11",),
+               ("IAM.22",), AUTOMATIC)
+ONE_KEY = Check("one-active-key", "Each user has at most one active access key", Severity.MEDIUM, ("1.12",), (),
+                AUTOMATIC)
+SETUP_KEYS = Check("setup-keys", "No unused access keys made when a console user was created", Severity.LOW,
+                   ("1.10",), (), AUTOMATIC)
+PW_LENGTH = Check("password-length", "Password policy requires 14 characters or more", Severity.MEDIUM, ("1.7",),
+                  ("IAM.15",), AUTOMATIC)
+PW_REUSE = Check("password-reuse", "Password policy prevents reusing the last 24", Severity.MEDIUM, ("1.8",),
+                 ("IAM.16",), AUTOMATIC)
+PW_MAX_AGE = Check("password-max-age", "Password policy sets a maximum password age of 90 days", Severity.LOW,
+                   (), ("IAM.7",), AUTOMATIC)
+CHECKS = (KEY_AGE, UNUSED, ONE_KEY, SETUP_KEYS, PW_LENGTH, PW_REUSE, PW_MAX_AGE)
+
+
 INFO = StepInfo(
     id="keys",
     title="Access keys and passwords",
@@ -66,6 +83,7 @@ INFO = StepInfo(
               choices=("no", "yes"),
               help="yes deletes the inactive keys whose replacement is already in use (this cannot be undone)"),
     ),
+    checks=CHECKS,
 )
 
 # --- analysis shared by evaluate and plan ----------------------------------------------------------
@@ -175,22 +193,6 @@ def _fixable_keys(analysis: Mapping[str, Any]) -> set[str]:
 
 
 # --- evaluate --------------------------------------------------------------------------------------
-
-KEY_AGE = Check("key-age", "Access keys are rotated every 90 days or less", Severity.HIGH, ("1.13",), ("IAM.3",),
-                AUTOMATIC)
-UNUSED = Check("unused-credentials", "Credentials unused for 45 days are disabled", Severity.MEDIUM, ("1.11",),
-               ("IAM.22",), AUTOMATIC)
-ONE_KEY = Check("one-active-key", "Each user has at most one active access key", Severity.MEDIUM, ("1.12",), (),
-                AUTOMATIC)
-SETUP_KEYS = Check("setup-keys", "No unused access keys made when a console user was created", Severity.LOW,
-                   ("1.10",), (), AUTOMATIC)
-PW_LENGTH = Check("password-length", "Password policy requires 14 characters or more", Severity.MEDIUM, ("1.7",),
-                  ("IAM.15",), AUTOMATIC)
-PW_REUSE = Check("password-reuse", "Password policy prevents reusing the last 24", Severity.MEDIUM, ("1.8",),
-                 ("IAM.16",), AUTOMATIC)
-PW_MAX_AGE = Check("password-max-age", "Password policy sets a maximum password age of 90 days", Severity.LOW,
-                   (), ("IAM.7",), AUTOMATIC)
-CHECKS = (KEY_AGE, UNUSED, ONE_KEY, SETUP_KEYS, PW_LENGTH, PW_REUSE, PW_MAX_AGE)
 
 
 def evaluate(state: Mapping[str, Any]) -> list[Finding]:

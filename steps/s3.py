@@ -88,6 +88,7 @@ INFO = StepInfo(
         "kms:EnableKeyRotation",
         "kms:DisableKeyRotation",
     ),
+    checks=CHECKS,
 )
 
 
