@@ -12,6 +12,29 @@ from steps.policy import public_reasons
 EC2_CONSOLE = "https://console.aws.amazon.com/ec2/home?region={region}#Settings:"
 RDS_CONSOLE = "https://console.aws.amazon.com/rds/home?region={region}#database:id={db}"
 
+_EC2, _DATABASES = "EC2 Security", "Database Security"  # the guide sections (the step spans three)
+EBS_DEFAULT = Check("ebs-encryption-default", "EBS encryption by default is on", Severity.MEDIUM, ("5.1.1",),
+                    ("EC2.7",), AUTOMATIC, _EC2)
+IMDS_DEFAULT = Check("imds-default", "New instances require IMDSv2 (account default)", Severity.MEDIUM, ("5.7",), (),
+                     AUTOMATIC, _EC2)
+IMDS_INSTANCE = Check("imds-instance", "Running instances require IMDSv2", Severity.HIGH, ("5.7",), ("EC2.8",),
+                      AUTOMATIC, _EC2)
+SNAPSHOT_BPA = Check("snapshot-block-public", "EBS snapshots cannot be shared publicly", Severity.MEDIUM, (),
+                     ("EC2.182",), AUTOMATIC, _EC2)
+IMAGE_BPA = Check("image-block-public", "AMIs cannot be shared publicly", Severity.MEDIUM, fix=AUTOMATIC,
+                  guide_section=_EC2)
+RDS_PUBLIC = Check("rds-public", "RDS instances are not publicly accessible", Severity.CRITICAL, ("2.2.3",),
+                   ("RDS.2",), AUTOMATIC, _DATABASES)
+# encryption cannot be switched on in place: the plan only writes out the migration (no fix of its own)
+RDS_ENCRYPTED = Check("rds-encrypted", "RDS instances are encrypted", Severity.HIGH, ("2.2.1",), ("RDS.3",), NO_FIX,
+                      _DATABASES)
+INSTANCE_PROFILE = Check("instance-profile", "Instances use an IAM role", Severity.LOW, ("1.17",), guide_section=_EC2)
+LAMBDA_PUBLIC = Check("lambda-public", "Lambda functions are not public", Severity.MEDIUM, (), ("Lambda.1",),
+                      guide_section="Serverless Security")
+CHECKS = (EBS_DEFAULT, IMDS_DEFAULT, IMDS_INSTANCE, SNAPSHOT_BPA, IMAGE_BPA, RDS_PUBLIC, RDS_ENCRYPTED,
+          INSTANCE_PROFILE, LAMBDA_PUBLIC)
+
+
 INFO = StepInfo(
     id="compute",
     title="Servers and databases",
@@ -35,29 +58,9 @@ INFO = StepInfo(
         "ec2:EnableSnapshotBlockPublicAccess", "ec2:DisableSnapshotBlockPublicAccess",
         "ec2:EnableImageBlockPublicAccess", "ec2:DisableImageBlockPublicAccess", "rds:ModifyDBInstance",
     ),
+    checks=CHECKS,
 )
 
-_EC2, _DATABASES = "EC2 Security", "Database Security"  # the guide sections (the step spans three)
-EBS_DEFAULT = Check("ebs-encryption-default", "EBS encryption by default is on", Severity.MEDIUM, ("5.1.1",),
-                    ("EC2.7",), AUTOMATIC, _EC2)
-IMDS_DEFAULT = Check("imds-default", "New instances require IMDSv2 (account default)", Severity.MEDIUM, ("5.7",), (),
-                     AUTOMATIC, _EC2)
-IMDS_INSTANCE = Check("imds-instance", "Running instances require IMDSv2", Severity.HIGH, ("5.7",), ("EC2.8",),
-                      AUTOMATIC, _EC2)
-SNAPSHOT_BPA = Check("snapshot-block-public", "EBS snapshots cannot be shared publicly", Severity.MEDIUM, (),
-                     ("EC2.182",), AUTOMATIC, _EC2)
-IMAGE_BPA = Check("image-block-public", "AMIs cannot be shared publicly", Severity.MEDIUM, fix=AUTOMATIC,
-                  guide_section=_EC2)
-RDS_PUBLIC = Check("rds-public", "RDS instances are not publicly accessible", Severity.CRITICAL, ("2.2.3",),
-                   ("RDS.2",), AUTOMATIC, _DATABASES)
-# encryption cannot be switched on in place: the plan only writes out the migration (no fix of its own)
-RDS_ENCRYPTED = Check("rds-encrypted", "RDS instances are encrypted", Severity.HIGH, ("2.2.1",), ("RDS.3",), NO_FIX,
-                      _DATABASES)
-INSTANCE_PROFILE = Check("instance-profile", "Instances use an IAM role", Severity.LOW, ("1.17",), guide_section=_EC2)
-LAMBDA_PUBLIC = Check("lambda-public", "Lambda functions are not public", Severity.MEDIUM, (), ("Lambda.1",),
-                      guide_section="Serverless Security")
-CHECKS = (EBS_DEFAULT, IMDS_DEFAULT, IMDS_INSTANCE, SNAPSHOT_BPA, IMAGE_BPA, RDS_PUBLIC, RDS_ENCRYPTED,
-          INSTANCE_PROFILE, LAMBDA_PUBLIC)
 REGIONAL = tuple(c.id for c in CHECKS)  # every check is made in every region
 
 

@@ -47,6 +47,22 @@ def _validate_yes_no(value: str) -> str | None:
     return None if value in ("yes", "no") else "answer yes or no"
 
 
+USERS_IN_GROUPS = Check("users-in-groups", "IAM users receive permissions only through groups", Severity.MEDIUM,
+                        ("1.14",), ("IAM.2",), AUTOMATIC)
+# Security Hub IAM.1 looks at customer managed policies only; CIS 1.15 at every attached policy, AWS managed
+# AdministratorAccess included: two checks, so each verdict is the one its standard gives.
+CUSTOM_ADMIN = Check("no-full-admin-policy", "No custom policy allows *:*", Severity.HIGH, ("1.15",), ("IAM.1",),
+                     NO_FIX)
+ADMIN_ATTACHED = Check("full-admin-attached", "No attached or inline policy grants *:* (AdministratorAccess included)",
+                       Severity.HIGH, ("1.15",), (), NO_FIX)
+SUPPORT = Check("support-role", "A support role with AWSSupportAccess exists", Severity.LOW, ("1.16",), ("IAM.18",),
+                AUTOMATIC)
+CONSOLE_MFA = Check("console-mfa", "Every console user has MFA", Severity.HIGH, ("1.9",), ("IAM.5",), AUTOMATIC)
+ANALYZER = Check("access-analyzer", "IAM Access Analyzer is active", Severity.MEDIUM, ("1.19",), ("IAM.28",),
+                 AUTOMATIC)
+CHECKS = (USERS_IN_GROUPS, CUSTOM_ADMIN, ADMIN_ATTACHED, SUPPORT, CONSOLE_MFA, ANALYZER)
+
+
 INFO = StepInfo(
     id="groups",
     title="Groups, admin policies, support role, console MFA, Access Analyzer",
@@ -84,25 +100,12 @@ INFO = StepInfo(
               help="yes removes their console sign-in (their access keys keep working); "
                    "you must type the account id to confirm"),
     ),
+    checks=CHECKS,
 )
 
 
 # --- evaluate ------------------------------------------------------------------------------------
 
-USERS_IN_GROUPS = Check("users-in-groups", "IAM users receive permissions only through groups", Severity.MEDIUM,
-                        ("1.14",), ("IAM.2",), AUTOMATIC)
-# Security Hub IAM.1 looks at customer managed policies only; CIS 1.15 at every attached policy, AWS managed
-# AdministratorAccess included: two checks, so each verdict is the one its standard gives.
-CUSTOM_ADMIN = Check("no-full-admin-policy", "No custom policy allows *:*", Severity.HIGH, ("1.15",), ("IAM.1",),
-                     NO_FIX)
-ADMIN_ATTACHED = Check("full-admin-attached", "No attached or inline policy grants *:* (AdministratorAccess included)",
-                       Severity.HIGH, ("1.15",), (), NO_FIX)
-SUPPORT = Check("support-role", "A support role with AWSSupportAccess exists", Severity.LOW, ("1.16",), ("IAM.18",),
-                AUTOMATIC)
-CONSOLE_MFA = Check("console-mfa", "Every console user has MFA", Severity.HIGH, ("1.9",), ("IAM.5",), AUTOMATIC)
-ANALYZER = Check("access-analyzer", "IAM Access Analyzer is active", Severity.MEDIUM, ("1.19",), ("IAM.28",),
-                 AUTOMATIC)
-CHECKS = (USERS_IN_GROUPS, CUSTOM_ADMIN, ADMIN_ATTACHED, SUPPORT, CONSOLE_MFA, ANALYZER)
 
 BREAK_GLASS_ADVICE = (
     "CIS 1.15 fails every attachment of a policy that allows *:*, AWS managed AdministratorAccess included. "

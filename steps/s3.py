@@ -87,6 +87,7 @@ INFO = StepInfo(
         "kms:EnableKeyRotation",
         "kms:DisableKeyRotation",
     ),
+    checks=CHECKS,
 )
 
 
