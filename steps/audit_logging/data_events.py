@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from steps.audit_logging.names import own
-from steps.base import Finding, Severity, Status, is_unreadable, reason_of, unknown_finding
+from steps.base import Finding, Severity, is_unreadable, reason_of
+from steps.checks import AUTOMATIC, Check
 from steps.trail_rules import s3_data_coverage
 
 # CloudTrail pricing: data events are "charged at $0.10 per 100,000 events", every delivery including
@@ -14,11 +15,12 @@ from steps.trail_rules import s3_data_coverage
 COST_DATA_EVENTS = ("S3 data events cost $0.10 per 100,000 events recorded (there is no free copy), and the "
                     "trail also sends them to CloudWatch Logs (about $0.50 per GB ingested); a busy bucket can "
                     "make this the largest cost of this step.")
-# (check, title, CIS id, Security Hub id, index into s3_data_coverage's (reads, writes))
-CHECKS = (
-    ("s3-object-write-logging", "S3 object-level write events are logged in every bucket", "3.8", "S3.22", 1),
-    ("s3-object-read-logging", "S3 object-level read events are logged in every bucket", "3.9", "S3.23", 0),
-)
+S3_WRITE_EVENTS = Check("s3-object-write-logging", "S3 object-level write events are logged in every bucket",
+                        Severity.MEDIUM, ("3.8",), ("S3.22",), AUTOMATIC)
+S3_READ_EVENTS = Check("s3-object-read-logging", "S3 object-level read events are logged in every bucket",
+                       Severity.MEDIUM, ("3.9",), ("S3.23",), AUTOMATIC)
+# each check, with its index into s3_data_coverage's (reads, writes)
+CHECKS = ((S3_WRITE_EVENTS, 1), (S3_READ_EVENTS, 0))
 
 
 def _covering(trails: list[Mapping[str, Any]], index: int) -> list[Mapping[str, Any]]:
@@ -40,7 +42,7 @@ def missing(state: Mapping[str, Any]) -> str | None:
     if is_unreadable(trails) or any(is_unreadable(t.get("selectors")) or is_unreadable(t.get("status"))
                                     for t in trails):
         return None
-    write, read = (not _covering(trails, index) for *_, index in CHECKS)
+    write, read = (not _covering(trails, index) for _, index in CHECKS)
     return "All" if write and read else "WriteOnly" if write else "ReadOnly" if read else None
 
 
@@ -48,27 +50,28 @@ def data_event_findings(state: Mapping[str, Any], trail: Mapping[str, Any] | Non
     """``trail`` is the primary trail: the fix changes it when it is this account's (or creates one)."""
     trails = state["trails"]
     out = []
-    for check, title, cis, hub, index in CHECKS:
-        ids = {"cis": (cis,), "securityhub": (hub,), "severity": Severity.MEDIUM, "region": state["home_region"]}
+    where = {"region": state["home_region"]}
+    for check, index in CHECKS:
         if is_unreadable(trails):
-            out.append(unknown_finding(check, title, reason_of(trails), **ids))
+            out.append(check.unknown(reason_of(trails), **where))
             continue
         covering = _covering(trails, index)
         unread = [t for t in trails if is_unreadable(t.get("selectors")) or is_unreadable(t.get("status"))]
         if covering:
             t = sorted(covering, key=lambda t: t.get("Name") or "")[0]
-            out.append(Finding(check, title, Status.PASS, f"Trail '{t['Name']}' records them in every region.",
-                               resource=t.get("TrailARN"), **ids))
+            out.append(check.passed(f"Trail '{t['Name']}' records them in every region.", resource=t.get("TrailARN"),
+                                    **where))
         elif unread:
             t = unread[0]
-            out.append(unknown_finding(check, title, reason_of(t.get("selectors")) or reason_of(t.get("status")),
-                                       resource=t.get("TrailARN"), **ids))
+            out.append(check.unknown(reason_of(t.get("selectors")) or reason_of(t.get("status")),
+                                     resource=t.get("TrailARN"), **where))
         elif trail is None or own(trail, state["account_id"]):
-            out.append(Finding(check, title, Status.FAIL, "No logging multi-region trail records S3 object-level "
-                               f"{'writes' if index else 'reads'} (data events) in every bucket.", fixable=True,
-                               resource=(trail or {}).get("TrailARN"), **ids))
+            out.append(check.failed("No logging multi-region trail records S3 object-level "
+                                    f"{'writes' if index else 'reads'} (data events) in every bucket.",
+                                    resource=(trail or {}).get("TrailARN"), **where))
         else:
-            out.append(Finding(check, title, Status.MANUAL, f"Trail '{trail['Name']}' does not record S3 object-level "
-                               f"{'writes' if index else 'reads'}; it belongs to another account (organization or "
-                               "Control Tower): add the data events there.", resource=trail.get("TrailARN"), **ids))
+            out.append(check.manual(f"Trail '{trail['Name']}' does not record S3 object-level "
+                                    f"{'writes' if index else 'reads'}; it belongs to another account (organization or "
+                                    "Control Tower): add the data events there.", resource=trail.get("TrailARN"),
+                                    **where))
     return out

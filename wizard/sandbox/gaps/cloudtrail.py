@@ -13,7 +13,7 @@ EventSelectors, but not both").
 from __future__ import annotations
 
 from ..protocol import GapError
-from . import handles
+from .registry import handles
 
 
 def home_region(account_id: str, name_or_arn: str, asked_region: str) -> str | None:

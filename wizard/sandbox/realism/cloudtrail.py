@@ -4,7 +4,7 @@ and event selectors beyond its limits or sent to another region than the trail's
 from __future__ import annotations
 
 from ..protocol import GapError
-from . import rule
+from .registry import rule
 from .iam import role_is_fresh
 from .s3_kms import key_id_of
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 
+from .s3 import MFA
+
 LEGACY_TRAIL = "legacy-trail"
 ALL_BLOCKED = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
                "RestrictPublicBuckets": True}
@@ -152,12 +154,14 @@ def _key_policy(account_id: str, trail_arn: str) -> dict:
     ]}
 
 
-def _private_bucket(s3, name: str, policy: dict) -> None:
+def _private_bucket(s3, name: str, policy: dict, account_id: str) -> None:
     s3.create_bucket(Bucket=name)
     s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=dict(ALL_BLOCKED))
     s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={
         "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
-    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    # versioned with MFA delete, as root would set it (CIS 2.1.2): a secure account passes the s3 step here too
+    s3.put_bucket_versioning(Bucket=name, MFA=MFA.format(account=account_id),
+                             VersioningConfiguration={"Status": "Enabled", "MFADelete": "Enabled"})
     s3.put_bucket_policy(Bucket=name, Policy=json.dumps(policy))
 
 
@@ -167,8 +171,8 @@ def _secure(ctx, organization_trail: bool) -> None:
     trail_arn = f"arn:aws:cloudtrail:{home}:{account_id}:trail/{trail_name}"
     s3 = ctx.client("s3", home)
     logs_bucket, access_bucket = f"audit-logs-{account_id}", f"audit-access-logs-{account_id}"
-    _private_bucket(s3, logs_bucket, _audit_bucket_policy(logs_bucket, account_id, trail_arn))
-    _private_bucket(s3, access_bucket, _access_log_bucket_policy(access_bucket, logs_bucket, account_id))
+    _private_bucket(s3, logs_bucket, _audit_bucket_policy(logs_bucket, account_id, trail_arn), account_id)
+    _private_bucket(s3, access_bucket, _access_log_bucket_policy(access_bucket, logs_bucket, account_id), account_id)
     s3.put_bucket_logging(Bucket=logs_bucket, BucketLoggingStatus={"LoggingEnabled": {
         "TargetBucket": access_bucket, "TargetPrefix": f"{logs_bucket}/"}})
 
