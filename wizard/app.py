@@ -271,6 +271,9 @@ class WizardApp(App):
         assess(aws, steps, on_done=lambda result: self.post_message(StepAssessed(result, generation, changes, first)))
 
     def on_step_assessed(self, message: StepAssessed) -> None:
+        self.record_assessed(message)
+
+    def record_assessed(self, message: StepAssessed) -> None:
         """A step's new state (from an assessment, a re-check, a simulation or after an apply)."""
         if message.generation != self.generation:
             return  # read from an account the person has left: not this account's findings

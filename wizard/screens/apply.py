@@ -93,7 +93,7 @@ class ApplyScreen(ReachesWizard, ModalScreen[None]):
         app.call_from_thread(self._applied, outcome, error)
         changes = self.wizard.changes
         aws.forget()
-        # Posted here: this screen logs it, then it bubbles up to the app, which keeps it.
+        # Posted to this screen, which has the app keep it before it says "re-checked".
         self.post_message(StepAssessed(assess_step(aws, self.step), self.generation, changes))
 
     def _position(self, index: int) -> int:
@@ -162,7 +162,9 @@ class ApplyScreen(ReachesWizard, ModalScreen[None]):
             self._log(f"– {change.title}: not sent (you stopped the apply)")
 
     def on_step_assessed(self, message: StepAssessed) -> None:
-        """The re-check after the apply (not stopped: the app keeps the result too)."""
+        """The re-check after the apply: the app records it first, so the screens below show it too."""
+        message.stop()
+        self.wizard.record_assessed(message)
         result = message.result
         summary = result.summary
         self._log(f"Re-checked: {summary['PASS']} pass, {summary['FAIL']} fail, {summary['MANUAL']} manual, "
