@@ -69,3 +69,51 @@ async def test_switching_account_during_the_first_assessment_shows_the_new_accou
         shown = "\n".join(str(label.render()) for label in app.screen.query("#findings Label"))
         assert MEMBER_CONTACT in shown, "the new account's id is shown with the old account's findings"
         assert app.assessed == 1 and app.first["contacts"] is app.results["contacts"]
+
+
+def test_a_read_overtaken_by_a_newer_one_is_not_shown():
+    """A re-check that began before an apply, arriving after the apply's own re-check, is older news."""
+    from wizard.app import WizardApp
+    from wizard.assess import StepResult
+    from wizard.wizard_run import StepAssessed
+
+    app = WizardApp(lambda: None, steps=[contacts])
+    before_apply = StepResult(contacts)
+    app.running.add("contacts")
+    app.record_apply("contacts", [object()])  # one call sent: the account changed
+    after_apply = StepResult(contacts)
+    app.record_assessed(StepAssessed(after_apply, app.generation, app.changes))
+    app.record_assessed(StepAssessed(before_apply, app.generation, 0))
+    assert app.results["contacts"] is after_apply and not app.is_stale("contacts")
+    assert "contacts" not in app.running
+    app.generation += 1  # what a switch of account does: the old account's reports are dropped
+    app.record_assessed(StepAssessed(StepResult(contacts), app.generation - 1, app.changes))
+    assert app.results["contacts"] is after_apply
+
+
+def test_screens_reach_the_run_only_through_the_typed_property():
+    """Screens and widgets use ``self.wizard`` (wizard.wizard_run.WizardRun) for the run's state, and
+    ``self.app`` only for what every Textual app has; the app implements that protocol."""
+    import ast
+    from pathlib import Path
+
+    from textual.app import App
+
+    import wizard
+    from wizard.app import WizardApp
+    from wizard.wizard_run import WizardRun
+
+    root = Path(wizard.__file__).parent
+    reached: list[str] = []
+    for path in sorted([*root.glob("screens/*.py"), *root.glob("widgets/*.py")]):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Attribute):
+                continue
+            target = node.value
+            is_app = (isinstance(target, ast.Name) and target.id == "app") or (
+                isinstance(target, ast.Attribute) and target.attr == "app"
+                and isinstance(target.value, ast.Name) and target.value.id == "self")
+            if is_app and not hasattr(App, node.attr):
+                reached.append(f"{path.relative_to(root)}: app.{node.attr}")
+    assert reached == [], "use self.wizard (add the name to WizardRun if screens need it)"
+    assert isinstance(WizardApp(lambda: None, steps=[contacts]), WizardRun)
