@@ -1,10 +1,8 @@
 """Groups instead of per-user permissions, no full-admin custom policies, a support role, console
 MFA, and IAM Access Analyzer in every region.
 
-The group migration keeps every user's effective managed and inline policies: for each distinct
-set of policies users hold directly it creates (or reuses) a group with exactly that set, adds
-the users, and only then detaches the policies from the users. The caller's own last path to
-administrator is never removed in the same run (see :func:`_caller_admin_paths`).
+The reads are in steps/groups_collect.py, the policy facts in steps/iam_policies.py, the group
+migration (which keeps every user's effective policies) in steps/group_migration.py.
 """
 
 from __future__ import annotations
@@ -17,10 +15,13 @@ from steps.base import (
     Call, Change, Finding, Input, Plan, Severity, Status, StepInfo, has_control_chars, is_unreadable,
     manual, reason_of, unknown_finding,
 )
+from steps.group_migration import plan_migration
+from steps.groups_collect import collect  # noqa: F401  (the step's read, called as groups.collect)
+from steps.iam_policies import (  # noqa: F401  (the policy facts live there; names kept for callers)
+    ADMIN_POLICY, SUPPORT_POLICY, SUPPORT_ROLE, caller_user,
+    effective_policies, grants_full_admin,
+)
 
-ADMIN_POLICY = "arn:aws:iam::aws:policy/AdministratorAccess"
-SUPPORT_POLICY = "arn:aws:iam::aws:policy/AWSSupportAccess"
-SUPPORT_ROLE = "AWSSupportRole"
 ANALYZER_NAME = "ExternalAccessAnalyzer"
 IAM_CONSOLE = "https://console.aws.amazon.com/iam/home#/users"
 POLICIES_CONSOLE = "https://console.aws.amazon.com/iam/home#/policies"
@@ -81,178 +82,6 @@ INFO = StepInfo(
                    "you must type the account id to confirm"),
     ),
 )
-
-
-# --- collect -----------------------------------------------------------------------------------
-
-
-def collect(aws: Any) -> dict[str, Any]:
-    """Users with their direct policies, groups with theirs, custom policy documents, the support
-    role, and the analyzers of every region in scope."""
-    caller = aws.try_read("sts", "GetCallerIdentity")
-    users = aws.try_read("iam", "ListUsers", paginate=True)
-    groups = aws.try_read("iam", "ListGroups", paginate=True)
-    state: dict[str, Any] = {"caller": caller}
-
-    if is_unreadable(users):
-        state["users"] = users
-    else:
-        names = sorted(u["UserName"] for u in users.get("Users", []))
-        state["users"] = aws.per_region(lambda name: _user(aws, name), names)
-    if is_unreadable(groups):
-        state["groups"] = groups
-    else:
-        names = sorted(g["GroupName"] for g in groups.get("Groups", []))
-        state["groups"] = aws.per_region(lambda name: _group(aws, name), names)
-
-    policies = aws.try_read("iam", "ListPolicies", paginate=True, Scope="Local", OnlyAttached=True)
-    if is_unreadable(policies):
-        state["custom_policies"] = policies
-    else:
-        rows = {p["Arn"]: p for p in policies.get("Policies", [])}
-        state["custom_policies"] = aws.per_region(lambda arn: _policy(aws, rows[arn]), sorted(rows))
-
-    support = aws.try_read("iam", "ListEntitiesForPolicy", paginate=True, PolicyArn=SUPPORT_POLICY,
-                           EntityFilter="Role", missing=("NoSuchEntity",))
-    if not is_unreadable(support):
-        support = sorted(r["RoleName"] for r in (support or {}).get("PolicyRoles", []))
-    role = aws.try_read("iam", "GetRole", RoleName=SUPPORT_ROLE, missing=("NoSuchEntity",))
-    state["support_roles"] = support
-    state["support_role_exists"] = role if is_unreadable(role) else role is not None
-
-    def analyzers(region: str) -> list[dict[str, str]]:
-        answer = aws.read("accessanalyzer", "ListAnalyzers", region, paginate=True)
-        return [{"name": a["name"], "type": a["type"], "status": a.get("status", "")}
-                for a in answer.get("analyzers", [])]
-
-    state["analyzers"] = aws.per_region(analyzers)
-    return state
-
-
-def _user(aws: Any, name: str) -> dict[str, Any]:
-    attached = aws.read("iam", "ListAttachedUserPolicies", paginate=True, UserName=name)
-    inline_names = aws.read("iam", "ListUserPolicies", paginate=True, UserName=name).get("PolicyNames", [])
-    inline = {}
-    for policy in sorted(inline_names):
-        doc = aws.read("iam", "GetUserPolicy", UserName=name, PolicyName=policy)["PolicyDocument"]
-        inline[policy] = _doc(doc)
-    groups = aws.read("iam", "ListGroupsForUser", paginate=True, UserName=name).get("Groups", [])
-    mfa = aws.read("iam", "ListMFADevices", paginate=True, UserName=name).get("MFADevices", [])
-    login = aws.read("iam", "GetLoginProfile", UserName=name, missing=("NoSuchEntity",))
-    return {
-        "attached": sorted(p["PolicyArn"] for p in attached.get("AttachedPolicies", [])),
-        "inline": inline,
-        "groups": sorted(g["GroupName"] for g in groups),
-        "mfa_devices": len(mfa),
-        "console": login is not None,
-    }
-
-
-def _group(aws: Any, name: str) -> dict[str, Any]:
-    attached = aws.read("iam", "ListAttachedGroupPolicies", paginate=True, GroupName=name)
-    inline_names = aws.read("iam", "ListGroupPolicies", paginate=True, GroupName=name).get("PolicyNames", [])
-    inline = {}
-    for policy in sorted(inline_names):
-        doc = aws.read("iam", "GetGroupPolicy", GroupName=name, PolicyName=policy)["PolicyDocument"]
-        inline[policy] = _doc(doc)
-    return {"attached": sorted(p["PolicyArn"] for p in attached.get("AttachedPolicies", [])), "inline": inline}
-
-
-def _policy(aws: Any, row: Mapping[str, Any]) -> dict[str, Any]:
-    version = aws.read("iam", "GetPolicyVersion", PolicyArn=row["Arn"], VersionId=row["DefaultVersionId"])
-    return {"name": row["PolicyName"], "document": _doc(version["PolicyVersion"]["Document"])}
-
-
-def _doc(document: Any) -> Any:
-    """A policy document as a dict (botocore decodes IAM's URL-encoded JSON; be lenient anyway)."""
-    if isinstance(document, str):
-        from urllib.parse import unquote
-
-        try:
-            return json.loads(unquote(document))
-        except ValueError:
-            return {"unparsed": document}
-    return document
-
-
-# --- policy facts (pure) --------------------------------------------------------------------------
-
-
-def grants_full_admin(document: Any) -> bool:
-    """True when a statement allows every action on every resource, without a condition."""
-    if not isinstance(document, Mapping):
-        return False
-    statements = document.get("Statement", [])
-    if isinstance(statements, Mapping):
-        statements = [statements]
-    for st in statements:
-        if not isinstance(st, Mapping) or st.get("Effect") != "Allow" or st.get("Condition"):
-            continue
-        actions = st.get("Action", [])
-        resources = st.get("Resource", [])
-        actions = [actions] if isinstance(actions, str) else actions
-        resources = [resources] if isinstance(resources, str) else resources
-        if any(a in ("*", "*:*") for a in actions) and "*" in resources:
-            return True
-    return False
-
-
-def _is_admin_arn(arn: str, custom: Mapping[str, Any]) -> bool:
-    if arn == ADMIN_POLICY:
-        return True
-    policy = custom.get(arn) if isinstance(custom, Mapping) else None
-    return bool(policy) and not is_unreadable(policy) and grants_full_admin(policy.get("document"))
-
-
-def caller_user(state: Mapping[str, Any]) -> str | None:
-    """The IAM user name of the caller, or None when the caller is root, a role or unknown."""
-    caller = state.get("caller")
-    if not isinstance(caller, Mapping) or is_unreadable(caller):
-        return None
-    arn = caller.get("Arn", "")
-    if ":user/" not in arn or not arn.startswith("arn:aws"):
-        return None
-    return arn.rsplit("/", 1)[-1]
-
-
-def _caller_admin_paths(state: Mapping[str, Any], user: str) -> dict[str, list[str]]:
-    """The caller's paths to administrator, as they are before any change: direct managed policy
-    ARNs, direct inline policy names, and groups that grant it."""
-    info = state["users"][user]
-    custom = state.get("custom_policies") or {}
-    groups = state.get("groups") if isinstance(state.get("groups"), Mapping) else {}
-    admin_groups = []
-    for name in info.get("groups", []):
-        g = groups.get(name)
-        if not g or is_unreadable(g):
-            continue
-        if any(_is_admin_arn(a, custom) for a in g["attached"]) or any(
-                grants_full_admin(d) for d in g["inline"].values()):
-            admin_groups.append(name)
-    return {
-        "attached": [a for a in info["attached"] if _is_admin_arn(a, custom)],
-        "inline": [n for n, d in info["inline"].items() if grants_full_admin(d)],
-        "groups": admin_groups,
-    }
-
-
-def effective_policies(state: Mapping[str, Any]) -> dict[str, set[str]]:
-    """Per user: the managed policy ARNs attached directly or through groups, and inline policies
-    as ``inline:<json>`` (documents compared, not names)."""
-    out: dict[str, set[str]] = {}
-    groups = state["groups"]
-    for user, info in state["users"].items():
-        policies = set(info["attached"]) | {"inline:" + _canon(d) for d in info["inline"].values()}
-        for g in info["groups"]:
-            group = groups.get(g) or {}
-            policies |= set(group.get("attached", ()))
-            policies |= {"inline:" + _canon(d) for d in group.get("inline", {}).values()}
-        out[user] = policies
-    return out
-
-
-def _canon(document: Any) -> str:
-    return json.dumps(document, sort_keys=True, separators=(",", ":"))
 
 
 # --- evaluate ------------------------------------------------------------------------------------
@@ -404,7 +233,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
     changes: list[Change] = []
     notes: list[str] = []
     if not is_unreadable(state["users"]) and not is_unreadable(state["groups"]):
-        migration, migration_notes = _plan_migration(state, answers.get("group_names", ""))
+        migration, migration_notes = plan_migration(state, answers.get("group_names", ""))
         changes += migration
         notes += migration_notes
     changes += _plan_support(state)
@@ -412,114 +241,6 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
     changes += _plan_mfa(state, answers.get("remove_console_passwords") == "yes")
     changes += _plan_full_admin(state)
     return Plan(INFO.id, changes=tuple(changes), notes=tuple(notes))
-
-
-def _policy_set(info: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
-    return tuple(info["attached"]), tuple(sorted((n, _canon(d)) for n, d in info["inline"].items()))
-
-
-def _proposed_name(key: tuple[tuple[str, ...], tuple[tuple[str, str], ...]]) -> str:
-    parts = [a.rsplit("/", 1)[-1] for a in key[0]] + [n for n, _ in key[1]]
-    name = re.sub(r"[^\w+=,.@-]", "-", "+".join(parts)) or "Users"
-    return name[:128]
-
-
-def _renames(text: str) -> dict[str, str]:
-    out = {}
-    for pair in filter(None, (p.strip() for p in (text or "").split(","))):
-        old, _, new = (s.strip() for s in pair.partition("="))
-        out[old] = new
-    return out
-
-
-def _plan_migration(state: Mapping[str, Any], group_names: str) -> tuple[list[Change], list[str]]:
-    users = {n: u for n, u in state["users"].items() if not is_unreadable(u) and (u["attached"] or u["inline"])}
-    if not users:
-        return [], []
-    groups = {n: g for n, g in state["groups"].items() if not is_unreadable(g)}
-    renames = _renames(group_names)
-    by_set: dict[Any, list[str]] = {}
-    for name, info in sorted(users.items()):
-        by_set.setdefault(_policy_set(info), []).append(name)
-
-    me = caller_user(state)
-    protected: dict[str, set[str]] = {}
-    notes: list[str] = []
-    if me in users:
-        paths = _caller_admin_paths(state, me)
-        if not paths["groups"]:
-            # Direct admin policies and no admin group yet: together they are the last path. Keep them.
-            protected[me] = set(paths["attached"]) | {"inline:" + n for n in paths["inline"]}
-        if protected.get(me):
-            kept = ", ".join(sorted(p.replace("inline:", "inline ").rsplit("/", 1)[-1] for p in protected[me]))
-            notes.append(
-                f"You are signed in as {me}, and your only way to administrator today is held directly "
-                f"({kept}). The plan adds you to the new group but leaves that on you in this run: IAM takes a moment to "
-                "apply a new group membership, and removing your own last admin path now could lock you out "
-                "of the rest of this plan. Run this step again later to move it to the group.")
-
-    creates: list[Change] = []
-    adds: list[Change] = []
-    detaches: list[Change] = []
-    taken = set(groups)
-    for key, members in sorted(by_set.items(), key=lambda kv: _proposed_name(kv[0])):
-        attached, inline = key
-        existing = sorted(n for n, g in groups.items() if _policy_set(g) == key)
-        if existing:
-            group = existing[0]
-        else:
-            proposed = _proposed_name(key)
-            group = renames.get(proposed, proposed)
-            base, i = group, 2
-            while group in taken:
-                group, i = f"{base[:124]}-{i}", i + 1
-            taken.add(group)
-            creates.append(Change(
-                reason=f"Create group {group} to hold the policies {', '.join(members)} now hold directly.",
-                call=Call("iam", "CreateGroup", {"GroupName": group}),
-                after={"GroupName": group},
-                undo=Call("iam", "DeleteGroup", {"GroupName": group})))
-            for arn in attached:
-                creates.append(Change(
-                    reason=f"Give group {group} the managed policy {arn.rsplit('/', 1)[-1]}.",
-                    call=Call("iam", "AttachGroupPolicy", {"GroupName": group, "PolicyArn": arn}),
-                    after=arn, undo=Call("iam", "DetachGroupPolicy", {"GroupName": group, "PolicyArn": arn})))
-            for pname, _ in inline:
-                doc = json.dumps(users[members[0]]["inline"][pname])  # the document as the user holds it
-                creates.append(Change(
-                    reason=f"Copy the inline policy {pname} to group {group}.",
-                    call=Call("iam", "PutGroupPolicy", {"GroupName": group, "PolicyName": pname, "PolicyDocument": doc}),
-                    after=json.loads(doc),
-                    undo=Call("iam", "DeleteGroupPolicy", {"GroupName": group, "PolicyName": pname})))
-        for user in members:
-            info = users[user]
-            if group not in info["groups"]:
-                adds.append(Change(
-                    reason=f"Add {user} to group {group}, which holds the same policies.",
-                    call=Call("iam", "AddUserToGroup", {"GroupName": group, "UserName": user}),
-                    before=info["groups"], after=sorted(info["groups"] + [group]),
-                    undo=Call("iam", "RemoveUserFromGroup", {"GroupName": group, "UserName": user})))
-            keep = protected.get(user, set())
-            for arn in attached:
-                if arn in keep:
-                    continue
-                detaches.append(Change(
-                    reason=f"Detach {arn.rsplit('/', 1)[-1]} from {user}; the user keeps it through group {group}.",
-                    call=Call("iam", "DetachUserPolicy", {"UserName": user, "PolicyArn": arn}),
-                    before=arn, undo=Call("iam", "AttachUserPolicy", {"UserName": user, "PolicyArn": arn})))
-            for pname, _ in inline:
-                if "inline:" + pname in keep:
-                    continue
-                doc = json.dumps(info["inline"][pname])
-                detaches.append(Change(
-                    reason=f"Delete the inline policy {pname} of {user}; the user keeps it through group {group}.",
-                    call=Call("iam", "DeleteUserPolicy", {"UserName": user, "PolicyName": pname}),
-                    before=json.loads(doc),
-                    undo=Call("iam", "PutUserPolicy", {"UserName": user, "PolicyName": pname, "PolicyDocument": doc})))
-    if creates or adds or detaches:
-        notes.insert(0, "Groups are created and users added before any policy is removed from a user, so "
-                        "nobody loses a permission on the way.")
-    return creates + adds + detaches, notes
 
 
 def _account_id(state: Mapping[str, Any]) -> str | None:
