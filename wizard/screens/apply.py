@@ -90,8 +90,7 @@ class ApplyScreen(ReachesWizard, ModalScreen[None]):
         except Exception as caught:  # noqa: BLE001 - shown in a modal, the app keeps running
             error = StepError(f"{type(caught).__name__}: {caught}", "nothing after the failing change was sent")
         # Waits for the screen to record the apply, so the re-read below counts as after it.
-        app.call_from_thread(self._applied, outcome, error)
-        changes = self.wizard.changes
+        changes = app.call_from_thread(self._applied, outcome, error)
         aws.forget()
         # Posted to this screen, which has the app keep it before it says "re-checked".
         self.post_message(StepAssessed(assess_step(aws, self.step), self.generation, changes))
@@ -113,7 +112,8 @@ class ApplyScreen(ReachesWizard, ModalScreen[None]):
         name = result.change.call.name if result.change.call else "manual"
         self._log(f"{'✔' if result.ok else '✘'} {name}: {'done' if result.ok else result.detail}")
 
-    def _applied(self, outcome: Any, error: Exception | None) -> None:
+    def _applied(self, outcome: Any, error: Exception | None) -> int:
+        """Record and show what was sent; return the run's change count, which now includes it."""
         run = self.wizard
         run.record_apply(self.step.INFO.id, outcome.results if outcome is not None else [])
         if outcome is not None:
@@ -151,6 +151,7 @@ class ApplyScreen(ReachesWizard, ModalScreen[None]):
         else:
             status.update(Content.from_markup("[$text-success]✔ Every change was applied.[/] Re-checking…"))
         self._log("Re-checking the step…")
+        return run.changes
 
     def _mark_not_run(self, changes: list) -> None:
         """Mark the rows of the changes the stop kept from being sent, and list them in the log."""
