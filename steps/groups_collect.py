@@ -3,11 +3,11 @@ the custom policies in use, the support role, and the Access Analyzer analyzers 
 
 from __future__ import annotations
 
-import json
 from typing import Any, Mapping
 
 from steps.base import is_unreadable
-from steps.iam_policies import SUPPORT_POLICY, SUPPORT_ROLE
+from steps.iam_policies import ADMIN_POLICY, SUPPORT_POLICY, SUPPORT_ROLE
+from steps.policy import document as policy_document
 
 
 def collect(aws: Any) -> dict[str, Any]:
@@ -40,6 +40,14 @@ def collect(aws: Any) -> dict[str, Any]:
                            EntityFilter="Role", missing=("NoSuchEntity",))
     if not is_unreadable(support):
         support = sorted(r["RoleName"] for r in (support or {}).get("PolicyRoles", []))
+    # Roles holding AdministratorAccess (CIS 1.15 counts AWS managed policies too). Users and groups come
+    # with their attached lists above. PermissionsPolicy only: without the filter IAM also lists the
+    # entities that use the policy as a permissions boundary, which grants nothing (IAM API Reference,
+    # ListEntitiesForPolicy, PolicyUsageFilter).
+    admin_roles = aws.try_read("iam", "ListEntitiesForPolicy", paginate=True, PolicyArn=ADMIN_POLICY,
+                               EntityFilter="Role", PolicyUsageFilter="PermissionsPolicy")
+    state["admin_roles"] = admin_roles if is_unreadable(admin_roles) else sorted(
+        r["RoleName"] for r in (admin_roles or {}).get("PolicyRoles", []))
     role = aws.try_read("iam", "GetRole", RoleName=SUPPORT_ROLE, missing=("NoSuchEntity",))
     state["support_roles"] = support
     state["support_role_exists"] = role if is_unreadable(role) else role is not None
@@ -90,10 +98,5 @@ def _policy(aws: Any, row: Mapping[str, Any]) -> dict[str, Any]:
 def _doc(document: Any) -> Any:
     """A policy document as a dict (botocore decodes IAM's URL-encoded JSON; be lenient anyway)."""
     if isinstance(document, str):
-        from urllib.parse import unquote
-
-        try:
-            return json.loads(unquote(document))
-        except ValueError:
-            return {"unparsed": document}
+        return policy_document(document) or {"unparsed": document}
     return document

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Protocol, Sequence, cast, runtime_checkab
 
 from textual.message import Message
 
-from steps.base import ChangeResult, Plan, StepError
+from steps.base import Plan, StepError
+from steps.executor import ChangeResult
 from wizard.connection import Connection, Identity
 
 if TYPE_CHECKING:

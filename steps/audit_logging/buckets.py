@@ -6,19 +6,21 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Mapping
 
+from steps import policy as policy_rules
 from steps.audit_logging.names import BPA_ALL, access_bucket_name
 from steps.audit_logging.policies import access_bucket_policy, logs_bucket_policy, statement_sids
-from steps.base import Call, Change, Finding, Severity, Status, is_unreadable, reason_of, unknown_finding
+from steps.base import Call, Change, Finding, Severity, is_unreadable, reason_of
+from steps.checks import AUTOMATIC, Check
 from steps.shared_reads import bucket_exposure, bucket_read
 
 if TYPE_CHECKING:
     from steps.audit_logging.decision import Decision
 
-PUBLIC_GROUPS = ("http://acs.amazonaws.com/groups/global/AllUsers",
-                 "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
 EXPOSURE_FIELDS = ("bpa", "policy", "acl_grants")
-# (CIS ids, Security Hub ids) of the trail bucket's checks
-BUCKET_IDS = {"bucket-public": ((), ("CloudTrail.6",)), "bucket-logging": (("3.4",), ("CloudTrail.7",))}
+BUCKET_PUBLIC = Check("cloudtrail-bucket-not-public", "The CloudTrail bucket is not public", Severity.CRITICAL, (),
+                      ("CloudTrail.6",), AUTOMATIC)
+BUCKET_LOGGING = Check("cloudtrail-bucket-access-logging", "The CloudTrail bucket has access logging", Severity.LOW,
+                       ("3.4",), ("CloudTrail.7",), AUTOMATIC)
 
 
 def read_bucket(aws: Any, name: str) -> dict[str, Any]:
@@ -31,65 +33,48 @@ def read_bucket(aws: Any, name: str) -> dict[str, Any]:
 
 
 def public_reasons(bucket: Mapping[str, Any]) -> list[str]:
+    """Why the trail bucket is public (steps.policy decides), unless its Block Public Access overrides it."""
     bpa = bucket.get("bpa") or {}
     reasons = []
     if not bpa.get("IgnorePublicAcls"):
-        for grant in bucket.get("acl_grants") or []:
-            if (grant.get("Grantee") or {}).get("URI") in PUBLIC_GROUPS:
-                reasons.append(f"its ACL grants {grant.get('Permission')} to everyone")
+        reasons += [f"its ACL grants {grant}" for grant in policy_rules.public_acl_grants(bucket.get("acl_grants"))]
     if not bpa.get("RestrictPublicBuckets"):
-        try:
-            doc = json.loads(bucket.get("policy") or "{}")
-        except ValueError:
-            doc = {}
-        statements = doc.get("Statement", [])
-        for s in [statements] if isinstance(statements, dict) else statements:
-            principal = s.get("Principal")
-            anyone = principal == "*" or (isinstance(principal, dict) and principal.get("AWS") in ("*", ["*"]))
-            if s.get("Effect") == "Allow" and anyone and not s.get("Condition"):
-                reasons.append(f"its policy allows anyone ({s.get('Sid') or 'a statement without Sid'})")
+        reasons += [f"its policy allows anyone ({why})" for why in policy_rules.public_reasons(bucket.get("policy"))]
     return reasons
 
 
 def bucket_findings(state: Mapping[str, Any], trail: Mapping[str, Any] | None) -> list[Finding]:
     """The trail bucket is not public, and has access logging (CIS 3.4)."""
     out = []
-    checks = (("bucket-public", "cloudtrail-bucket-not-public", "The CloudTrail bucket is not public", Severity.CRITICAL),
-              ("bucket-logging", "cloudtrail-bucket-access-logging", "The CloudTrail bucket has access logging",
-               Severity.LOW))
-    for key, check, title, severity in checks:
-        cis, hub = BUCKET_IDS[key]
-        ids = {"cis": cis, "securityhub": hub, "severity": severity,
-               "region": (trail or {}).get("HomeRegion") or state["home_region"], "resource": (trail or {}).get("TrailARN")}
+    for check in (BUCKET_PUBLIC, BUCKET_LOGGING):
+        where = {"region": (trail or {}).get("HomeRegion") or state["home_region"],
+                 "resource": (trail or {}).get("TrailARN")}
         if trail is None:
-            out.append(Finding(check, title, Status.FAIL, "There is no trail yet; the fix creates one with this set.",
-                               fixable=True, **ids))
+            out.append(check.failed("There is no trail yet; the fix creates one with this set.", **where))
             continue
         bucket = state.get("trail_bucket")
         name = trail.get("S3BucketName")
-        ids["resource"] = f"arn:aws:s3:::{name}"
+        where["resource"] = f"arn:aws:s3:::{name}"
         if bucket is None:
-            out.append(Finding(check, title, Status.MANUAL, f"Bucket {name} belongs to another account (for an "
-                               "organization trail, the log archive account); check it there.", **ids))
+            out.append(check.manual(f"Bucket {name} belongs to another account (for an organization trail, the log "
+                                    "archive account); check it there.", **where))
             continue
         if bucket.get("unreadable"):
-            out.append(unknown_finding(check, title, bucket["unreadable"], **ids))
+            out.append(check.unknown(bucket["unreadable"], **where))
             continue
-        fields = EXPOSURE_FIELDS if key == "bucket-public" else ("logging",)
+        fields = EXPOSURE_FIELDS if check is BUCKET_PUBLIC else ("logging",)
         unread = [bucket[f] for f in fields if is_unreadable(bucket[f])]
         if unread:
-            out.append(unknown_finding(check, title, reason_of(unread[0]), **ids))
-        elif key == "bucket-public":
+            out.append(check.unknown(reason_of(unread[0]), **where))
+        elif check is BUCKET_PUBLIC:
             reasons = public_reasons(bucket)
-            out.append(Finding(check, title, Status.FAIL, f"Bucket {name} is public: {'; '.join(reasons)}.",
-                               fixable=True, **ids) if reasons else
-                       Finding(check, title, Status.PASS, "Neither its ACL nor its policy lets anyone in.", **ids))
+            out.append(check.failed(f"Bucket {name} is public: {'; '.join(reasons)}.", **where) if reasons else
+                       check.passed("Neither its ACL nor its policy lets anyone in.", **where))
         elif bucket.get("logging"):
             target = (bucket.get("logging") or {}).get("TargetBucket")
-            out.append(Finding(check, title, Status.PASS, f"Access logs go to {target}.", **ids))
+            out.append(check.passed(f"Access logs go to {target}.", **where))
         else:
-            out.append(Finding(check, title, Status.FAIL, f"Requests to bucket {name} are not logged.", fixable=True,
-                               **ids))
+            out.append(check.failed(f"Requests to bucket {name} are not logged.", **where))
     return out
 
 
