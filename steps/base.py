@@ -1,4 +1,4 @@
-"""The step contract: what every step declares, finds and plans, and the one executor.
+"""The step contract: what every step declares, finds and plans (the one executor is steps/executor.py).
 
 A step module has ``INFO`` and four functions. Only ``collect`` talks to AWS:
 
@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
+
+from steps.validators import (  # noqa: F401  (the validators live there; names kept for callers)
+    Validator, has_control_chars, one_line, validate_email, validate_phone, validate_text,
+)
 
 
 class Status(str, Enum):
@@ -50,51 +53,7 @@ class StepError(Exception):
         return f"{self.title}: {self.hint}" if self.hint else self.title
 
 
-# --- inputs -----------------------------------------------------------------------------------
-
-Validator = Callable[[str], "str | None"]  # returns an error message, or None when the value is fine
-
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
-_PHONE = re.compile(r"^\+[1-9][0-9 ()-]{6,24}$")
-
-
-def has_control_chars(value: str) -> bool:
-    return any(ord(c) < 32 or ord(c) == 127 for c in value)
-
-
-def validate_email(value: str) -> str | None:
-    if has_control_chars(value) or not _EMAIL.match(value) or len(value) > 254:
-        return f"'{_shown(value)}' is not an email address; write it as name@example.com"
-    return None
-
-
-def validate_phone(value: str) -> str | None:
-    digits = re.sub(r"\D", "", value)
-    if has_control_chars(value) or not _PHONE.match(value) or not 7 <= len(digits) <= 15:
-        return (
-            f"'{_shown(value)}' is not a phone number; use the international form, "
-            "for example +1 206 555 0100"
-        )
-    return None
-
-
-def validate_text(max_len: int = 64) -> Validator:
-    def check(value: str) -> str | None:
-        if not value.strip():
-            return "this field cannot be empty"
-        if has_control_chars(value):
-            return "remove the control characters from this field"
-        if len(value) > max_len:
-            return f"this field takes at most {max_len} characters ({len(value)} given)"
-        return None
-
-    return check
-
-
-def _shown(value: str, limit: int = 40) -> str:
-    """A value made safe to echo in one line of an error message."""
-    cleaned = "".join(c if c.isprintable() else "?" for c in value)
-    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+# --- inputs (their validators are in steps/validators.py) ----------------------------------------
 
 
 @dataclass(frozen=True)
@@ -119,14 +78,6 @@ class Input:
             return f"{self.label} must be one of: {', '.join(self.choices)}"
         error = self.validate(value)
         return f"{self.label}: {one_line(error, value)}" if error else None
-
-
-def one_line(message: str, value: str = "") -> str:
-    """``message`` made safe to show as one line: a long or odd ``value`` it echoes is shortened,
-    control characters (a newline in a pasted value) become '?'."""
-    if value and value in message and _shown(value) != value:
-        message = message.replace(value, _shown(value))
-    return "".join(c if c.isprintable() else "?" for c in message)
 
 
 def check_answers(inputs: Iterable[Input], answers: Mapping[str, str]) -> dict[str, str]:
@@ -154,6 +105,8 @@ class StepInfo:
     reads: tuple[str, ...]  # IAM actions collect needs
     writes: tuple[str, ...]  # IAM actions the fixes need
     inputs: tuple[Input, ...] = ()
+    # the step's declared checks (steps.checks.Check): every finding is built from one of them
+    checks: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -362,21 +315,6 @@ def redact(value: Any, extra: Iterable[str] = ()) -> Any:
 
 def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str)) if value is not None else None
-
-
-# --- the executor --------------------------------------------------------------------------------
-# It lives in steps/executor.py (which imports this module); its names are still reachable here,
-# looked up on first use so that importing this module never imports the executor (no cycle).
-_EXECUTOR_NAMES = frozenset({"CallRunner", "Journal", "PlanDrifted", "ChangeResult", "ApplyResult", "LocalAction",
-                             "run_changes"})
-
-
-def __getattr__(name: str) -> Any:
-    if name in _EXECUTOR_NAMES:
-        from steps import executor
-
-        return getattr(executor, name)
-    raise AttributeError(f"module 'steps.base' has no attribute {name!r}")
 
 
 # --- helpers for step modules -------------------------------------------------------------------

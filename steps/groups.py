@@ -1,10 +1,8 @@
 """Groups instead of per-user permissions, no full-admin custom policies, a support role, console
 MFA, and IAM Access Analyzer in every region.
 
-The group migration keeps every user's effective managed and inline policies: for each distinct
-set of policies users hold directly it creates (or reuses) a group with exactly that set, adds
-the users, and only then detaches the policies from the users. The caller's own last path to
-administrator is never removed in the same run (see :func:`_caller_admin_paths`).
+The reads are in steps/groups_collect.py, the policy facts in steps/iam_policies.py, the group
+migration (which keeps every user's effective policies) in steps/group_migration.py.
 """
 
 from __future__ import annotations
@@ -15,12 +13,18 @@ from typing import Any, Mapping
 
 from steps.base import (
     Call, Change, Finding, Input, Plan, Severity, Status, StepInfo, has_control_chars, is_unreadable,
-    manual, reason_of, unknown_finding,
+    manual, reason_of,
 )
+from steps.checks import AUTOMATIC, NO_FIX, Check
+from steps.group_migration import plan_migration
+from steps.groups_collect import collect  # noqa: F401  (the step's read, called as groups.collect)
+from steps.iam_policies import (  # noqa: F401  (the policy facts live there; names kept for callers)
+    ADMIN_POLICY, SUPPORT_POLICY, SUPPORT_ROLE, caller_user,
+    effective_policies, grants_full_admin,
+)
+from steps.policy import Reason
+from steps.policy_admin import admin_reasons
 
-ADMIN_POLICY = "arn:aws:iam::aws:policy/AdministratorAccess"
-SUPPORT_POLICY = "arn:aws:iam::aws:policy/AWSSupportAccess"
-SUPPORT_ROLE = "AWSSupportRole"
 ANALYZER_NAME = "ExternalAccessAnalyzer"
 IAM_CONSOLE = "https://console.aws.amazon.com/iam/home#/users"
 POLICIES_CONSOLE = "https://console.aws.amazon.com/iam/home#/policies"
@@ -41,6 +45,22 @@ def _validate_group_names(value: str) -> str | None:
 
 def _validate_yes_no(value: str) -> str | None:
     return None if value in ("yes", "no") else "answer yes or no"
+
+
+USERS_IN_GROUPS = Check("users-in-groups", "IAM users receive permissions only through groups", Severity.MEDIUM,
+                        ("1.14",), ("IAM.2",), AUTOMATIC)
+# Security Hub IAM.1 looks at customer managed policies only; CIS 1.15 at every attached policy, AWS managed
+# AdministratorAccess included: two checks, so each verdict is the one its standard gives.
+CUSTOM_ADMIN = Check("no-full-admin-policy", "No custom policy allows *:*", Severity.HIGH, ("1.15",), ("IAM.1",),
+                     NO_FIX)
+ADMIN_ATTACHED = Check("full-admin-attached", "No attached or inline policy grants *:* (AdministratorAccess included)",
+                       Severity.HIGH, ("1.15",), (), NO_FIX)
+SUPPORT = Check("support-role", "A support role with AWSSupportAccess exists", Severity.LOW, ("1.16",), ("IAM.18",),
+                AUTOMATIC)
+CONSOLE_MFA = Check("console-mfa", "Every console user has MFA", Severity.HIGH, ("1.9",), ("IAM.5",), AUTOMATIC)
+ANALYZER = Check("access-analyzer", "IAM Access Analyzer is active", Severity.MEDIUM, ("1.19",), ("IAM.28",),
+                 AUTOMATIC)
+CHECKS = (USERS_IN_GROUPS, CUSTOM_ADMIN, ADMIN_ATTACHED, SUPPORT, CONSOLE_MFA, ANALYZER)
 
 
 INFO = StepInfo(
@@ -80,194 +100,24 @@ INFO = StepInfo(
               help="yes removes their console sign-in (their access keys keep working); "
                    "you must type the account id to confirm"),
     ),
+    checks=CHECKS,
 )
-
-
-# --- collect -----------------------------------------------------------------------------------
-
-
-def collect(aws: Any) -> dict[str, Any]:
-    """Users with their direct policies, groups with theirs, custom policy documents, the support
-    role, and the analyzers of every region in scope."""
-    caller = aws.try_read("sts", "GetCallerIdentity")
-    users = aws.try_read("iam", "ListUsers", paginate=True)
-    groups = aws.try_read("iam", "ListGroups", paginate=True)
-    state: dict[str, Any] = {"caller": caller}
-
-    if is_unreadable(users):
-        state["users"] = users
-    else:
-        names = sorted(u["UserName"] for u in users.get("Users", []))
-        state["users"] = aws.per_region(lambda name: _user(aws, name), names)
-    if is_unreadable(groups):
-        state["groups"] = groups
-    else:
-        names = sorted(g["GroupName"] for g in groups.get("Groups", []))
-        state["groups"] = aws.per_region(lambda name: _group(aws, name), names)
-
-    policies = aws.try_read("iam", "ListPolicies", paginate=True, Scope="Local", OnlyAttached=True)
-    if is_unreadable(policies):
-        state["custom_policies"] = policies
-    else:
-        rows = {p["Arn"]: p for p in policies.get("Policies", [])}
-        state["custom_policies"] = aws.per_region(lambda arn: _policy(aws, rows[arn]), sorted(rows))
-
-    support = aws.try_read("iam", "ListEntitiesForPolicy", paginate=True, PolicyArn=SUPPORT_POLICY,
-                           EntityFilter="Role", missing=("NoSuchEntity",))
-    if not is_unreadable(support):
-        support = sorted(r["RoleName"] for r in (support or {}).get("PolicyRoles", []))
-    role = aws.try_read("iam", "GetRole", RoleName=SUPPORT_ROLE, missing=("NoSuchEntity",))
-    state["support_roles"] = support
-    state["support_role_exists"] = role if is_unreadable(role) else role is not None
-
-    def analyzers(region: str) -> list[dict[str, str]]:
-        answer = aws.read("accessanalyzer", "ListAnalyzers", region, paginate=True)
-        return [{"name": a["name"], "type": a["type"], "status": a.get("status", "")}
-                for a in answer.get("analyzers", [])]
-
-    state["analyzers"] = aws.per_region(analyzers)
-    return state
-
-
-def _user(aws: Any, name: str) -> dict[str, Any]:
-    attached = aws.read("iam", "ListAttachedUserPolicies", paginate=True, UserName=name)
-    inline_names = aws.read("iam", "ListUserPolicies", paginate=True, UserName=name).get("PolicyNames", [])
-    inline = {}
-    for policy in sorted(inline_names):
-        doc = aws.read("iam", "GetUserPolicy", UserName=name, PolicyName=policy)["PolicyDocument"]
-        inline[policy] = _doc(doc)
-    groups = aws.read("iam", "ListGroupsForUser", paginate=True, UserName=name).get("Groups", [])
-    mfa = aws.read("iam", "ListMFADevices", paginate=True, UserName=name).get("MFADevices", [])
-    login = aws.read("iam", "GetLoginProfile", UserName=name, missing=("NoSuchEntity",))
-    return {
-        "attached": sorted(p["PolicyArn"] for p in attached.get("AttachedPolicies", [])),
-        "inline": inline,
-        "groups": sorted(g["GroupName"] for g in groups),
-        "mfa_devices": len(mfa),
-        "console": login is not None,
-    }
-
-
-def _group(aws: Any, name: str) -> dict[str, Any]:
-    attached = aws.read("iam", "ListAttachedGroupPolicies", paginate=True, GroupName=name)
-    inline_names = aws.read("iam", "ListGroupPolicies", paginate=True, GroupName=name).get("PolicyNames", [])
-    inline = {}
-    for policy in sorted(inline_names):
-        doc = aws.read("iam", "GetGroupPolicy", GroupName=name, PolicyName=policy)["PolicyDocument"]
-        inline[policy] = _doc(doc)
-    return {"attached": sorted(p["PolicyArn"] for p in attached.get("AttachedPolicies", [])), "inline": inline}
-
-
-def _policy(aws: Any, row: Mapping[str, Any]) -> dict[str, Any]:
-    version = aws.read("iam", "GetPolicyVersion", PolicyArn=row["Arn"], VersionId=row["DefaultVersionId"])
-    return {"name": row["PolicyName"], "document": _doc(version["PolicyVersion"]["Document"])}
-
-
-def _doc(document: Any) -> Any:
-    """A policy document as a dict (botocore decodes IAM's URL-encoded JSON; be lenient anyway)."""
-    if isinstance(document, str):
-        from urllib.parse import unquote
-
-        try:
-            return json.loads(unquote(document))
-        except ValueError:
-            return {"unparsed": document}
-    return document
-
-
-# --- policy facts (pure) --------------------------------------------------------------------------
-
-
-def grants_full_admin(document: Any) -> bool:
-    """True when a statement allows every action on every resource, without a condition."""
-    if not isinstance(document, Mapping):
-        return False
-    statements = document.get("Statement", [])
-    if isinstance(statements, Mapping):
-        statements = [statements]
-    for st in statements:
-        if not isinstance(st, Mapping) or st.get("Effect") != "Allow" or st.get("Condition"):
-            continue
-        actions = st.get("Action", [])
-        resources = st.get("Resource", [])
-        actions = [actions] if isinstance(actions, str) else actions
-        resources = [resources] if isinstance(resources, str) else resources
-        if any(a in ("*", "*:*") for a in actions) and "*" in resources:
-            return True
-    return False
-
-
-def _is_admin_arn(arn: str, custom: Mapping[str, Any]) -> bool:
-    if arn == ADMIN_POLICY:
-        return True
-    policy = custom.get(arn) if isinstance(custom, Mapping) else None
-    return bool(policy) and not is_unreadable(policy) and grants_full_admin(policy.get("document"))
-
-
-def caller_user(state: Mapping[str, Any]) -> str | None:
-    """The IAM user name of the caller, or None when the caller is root, a role or unknown."""
-    caller = state.get("caller")
-    if not isinstance(caller, Mapping) or is_unreadable(caller):
-        return None
-    arn = caller.get("Arn", "")
-    if ":user/" not in arn or not arn.startswith("arn:aws"):
-        return None
-    return arn.rsplit("/", 1)[-1]
-
-
-def _caller_admin_paths(state: Mapping[str, Any], user: str) -> dict[str, list[str]]:
-    """The caller's paths to administrator, as they are before any change: direct managed policy
-    ARNs, direct inline policy names, and groups that grant it."""
-    info = state["users"][user]
-    custom = state.get("custom_policies") or {}
-    groups = state.get("groups") if isinstance(state.get("groups"), Mapping) else {}
-    admin_groups = []
-    for name in info.get("groups", []):
-        g = groups.get(name)
-        if not g or is_unreadable(g):
-            continue
-        if any(_is_admin_arn(a, custom) for a in g["attached"]) or any(
-                grants_full_admin(d) for d in g["inline"].values()):
-            admin_groups.append(name)
-    return {
-        "attached": [a for a in info["attached"] if _is_admin_arn(a, custom)],
-        "inline": [n for n, d in info["inline"].items() if grants_full_admin(d)],
-        "groups": admin_groups,
-    }
-
-
-def effective_policies(state: Mapping[str, Any]) -> dict[str, set[str]]:
-    """Per user: the managed policy ARNs attached directly or through groups, and inline policies
-    as ``inline:<json>`` (documents compared, not names)."""
-    out: dict[str, set[str]] = {}
-    groups = state["groups"]
-    for user, info in state["users"].items():
-        policies = set(info["attached"]) | {"inline:" + _canon(d) for d in info["inline"].values()}
-        for g in info["groups"]:
-            group = groups.get(g) or {}
-            policies |= set(group.get("attached", ()))
-            policies |= {"inline:" + _canon(d) for d in group.get("inline", {}).values()}
-        out[user] = policies
-    return out
-
-
-def _canon(document: Any) -> str:
-    return json.dumps(document, sort_keys=True, separators=(",", ":"))
 
 
 # --- evaluate ------------------------------------------------------------------------------------
 
-_T_GROUPS = "IAM users receive permissions only through groups"
-_T_ADMIN = "No custom or inline policy allows *:*"
-_T_SUPPORT = "A support role with AWSSupportAccess exists"
-_T_MFA = "Every console user has MFA"
-_T_ANALYZER = "IAM Access Analyzer is active"
+
+BREAK_GLASS_ADVICE = (
+    "CIS 1.15 fails every attachment of a policy that allows *:*, AWS managed AdministratorAccess included. "
+    "Our advice: keep AdministratorAccess on one break-glass group (its members with MFA, used only in an "
+    "emergency), never on users, and give daily administrators an Identity Center permission set.")
 
 
 def evaluate(state: Mapping[str, Any]) -> list[Finding]:
     findings: list[Finding] = []
     findings += _eval_users_groups(state)
-    findings += _eval_full_admin(state)
+    findings += _eval_custom_admin(state)
+    findings += _eval_admin_attached(state)
     findings += _eval_support(state)
     findings += _eval_mfa(state)
     findings += _eval_analyzers(state)
@@ -275,109 +125,130 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
 
 
 def _eval_users_groups(state: Mapping[str, Any]) -> list[Finding]:
-    ids = {"cis": ("1.14",), "securityhub": ("IAM.2",), "severity": Severity.MEDIUM}
     users = state["users"]
     if is_unreadable(users):
-        return [unknown_finding("users-in-groups", _T_GROUPS, reason_of(users), **ids)]
+        return [USERS_IN_GROUPS.unknown(reason_of(users))]
     out = []
     for name, info in users.items():
         if is_unreadable(info):
-            out.append(unknown_finding("users-in-groups", _T_GROUPS, reason_of(info), resource=name, **ids))
+            out.append(USERS_IN_GROUPS.unknown(reason_of(info), resource=name))
         elif info["attached"] or info["inline"]:
             held = [a.rsplit("/", 1)[-1] for a in info["attached"]] + [f"{n} (inline)" for n in info["inline"]]
-            out.append(Finding("users-in-groups", _T_GROUPS, Status.FAIL,
-                               f"User {name} holds policies directly: {', '.join(held)}.",
-                               resource=name, fixable=True, **ids))
+            out.append(USERS_IN_GROUPS.failed(f"User {name} holds policies directly: {', '.join(held)}.",
+                                              resource=name))
     if not out:
-        out.append(Finding("users-in-groups", _T_GROUPS, Status.PASS,
-                           f"No user holds policies directly ({len(users)} users).", **ids))
+        out.append(USERS_IN_GROUPS.passed(f"No user holds policies directly ({len(users)} users)."))
     return out
 
 
-def _eval_full_admin(state: Mapping[str, Any]) -> list[Finding]:
-    ids = {"cis": ("1.15",), "severity": Severity.HIGH}
-    out = []
+def _not_star(what: str, reasons: list[Reason]) -> str:
+    """CIS counts only *:*; the advice still names a policy that is administrator another way."""
+    return (f"{what} does not allow *:*, so CIS 1.15 passes it, but it gives administrator rights "
+            f"({'; '.join(map(str, reasons))}): treat whoever holds it as an administrator.")
+
+
+def _eval_custom_admin(state: Mapping[str, Any]) -> list[Finding]:
+    """Security Hub IAM.1: customer managed policies in use that allow *:*."""
     custom = state["custom_policies"]
     if is_unreadable(custom):
-        out.append(unknown_finding("no-full-admin-policy", _T_ADMIN, reason_of(custom), securityhub=("IAM.1",), **ids))
-    else:
-        for arn, policy in custom.items():
-            if is_unreadable(policy):
-                out.append(unknown_finding("no-full-admin-policy", _T_ADMIN, reason_of(policy), resource=arn,
-                                           securityhub=("IAM.1",), **ids))
-            elif grants_full_admin(policy["document"]):
-                out.append(Finding("no-full-admin-policy", _T_ADMIN, Status.FAIL,
-                                   f"Custom policy {policy['name']} allows every action on every resource.",
-                                   resource=arn, securityhub=("IAM.1",), **ids))
+        return [CUSTOM_ADMIN.unknown(reason_of(custom))]
+    out = []
+    for arn, policy in custom.items():
+        if is_unreadable(policy):
+            out.append(CUSTOM_ADMIN.unknown(reason_of(policy), resource=arn))
+        elif grants_full_admin(policy["document"]):
+            out.append(CUSTOM_ADMIN.failed(f"Custom policy {policy['name']} allows every action on every resource.",
+                                           resource=arn))
+        elif reasons := admin_reasons(policy["document"]):
+            out.append(CUSTOM_ADMIN.passed(_not_star(f"Custom policy {policy['name']}", reasons), resource=arn))
+    return out or [CUSTOM_ADMIN.passed("No custom policy in use allows *:*.")]
+
+
+def _inline_admin(state: Mapping[str, Any]) -> list[Finding]:
+    out = []
     for kind in ("users", "groups"):
         holders = state[kind]
         if is_unreadable(holders):
-            out.append(unknown_finding("no-full-admin-policy", _T_ADMIN, reason_of(holders), **ids))
+            out.append(ADMIN_ATTACHED.unknown(reason_of(holders)))
             continue
         for name, info in holders.items():
             if is_unreadable(info):
                 continue  # already reported by the other checks
             for policy, doc in info["inline"].items():
                 if grants_full_admin(doc):
-                    out.append(Finding("no-full-admin-policy", _T_ADMIN, Status.FAIL,
-                                       f"Inline policy {policy} of {kind[:-1]} {name} allows every action "
-                                       "on every resource.", resource=f"{kind[:-1]}/{name}/{policy}", **ids))
-    if not out:
-        out.append(Finding("no-full-admin-policy", _T_ADMIN, Status.PASS,
-                           "No custom or inline policy allows *:*; administrators use AdministratorAccess.",
-                           securityhub=("IAM.1",), **ids))
+                    out.append(ADMIN_ATTACHED.failed(
+                        f"Inline policy {policy} of {kind[:-1]} {name} allows every action on every resource.",
+                        resource=f"{kind[:-1]}/{name}/{policy}"))
+                elif reasons := admin_reasons(doc):
+                    what = f"Inline policy {policy} of {kind[:-1]} {name}"
+                    out.append(ADMIN_ATTACHED.passed(_not_star(what, reasons), resource=f"{kind[:-1]}/{name}/{policy}"))
     return out
 
 
+def _eval_admin_attached(state: Mapping[str, Any]) -> list[Finding]:
+    """CIS 1.15 by its audit: inline *:* policies, and every user, group and role holding AdministratorAccess
+    (customer managed *:* policies are CUSTOM_ADMIN's, with the same CIS id)."""
+    out = _inline_admin(state)
+    holders = []
+    for kind in ("users", "groups"):
+        if not is_unreadable(state[kind]):
+            holders += [f"{kind[:-1]}/{name}" for name, info in state[kind].items()
+                        if not is_unreadable(info) and ADMIN_POLICY in info["attached"]]
+    roles = state.get("admin_roles", [])  # not in states saved before this read existed
+    if is_unreadable(roles):
+        out.append(ADMIN_ATTACHED.unknown(reason_of(roles)))
+    else:
+        holders += [f"role/{name}" for name in roles]
+    for holder in holders:
+        kind, name = holder.split("/", 1)
+        on_user = " Move it off this user." if kind == "user" else ""
+        out.append(ADMIN_ATTACHED.failed(f"AdministratorAccess is attached to {kind} {name}.{on_user} "
+                                         + BREAK_GLASS_ADVICE, resource=holder))
+    return out or [ADMIN_ATTACHED.passed("No user, group or role holds AdministratorAccess, and no inline policy "
+                                         "allows *:*.")]
+
+
 def _eval_support(state: Mapping[str, Any]) -> list[Finding]:
-    ids = {"cis": ("1.16",), "securityhub": ("IAM.18",), "severity": Severity.LOW}
     roles = state["support_roles"]
     if is_unreadable(roles):
-        return [unknown_finding("support-role", _T_SUPPORT, reason_of(roles), **ids)]
+        return [SUPPORT.unknown(reason_of(roles))]
     if roles:
-        return [Finding("support-role", _T_SUPPORT, Status.PASS, f"Support role: {', '.join(roles)}.", **ids)]
-    return [Finding("support-role", _T_SUPPORT, Status.FAIL,
-                    "No role has AWSSupportAccess, so support cases need an administrator.", fixable=True, **ids)]
+        return [SUPPORT.passed(f"Support role: {', '.join(roles)}.")]
+    return [SUPPORT.failed("No role has AWSSupportAccess, so support cases need an administrator.")]
 
 
 def _eval_mfa(state: Mapping[str, Any]) -> list[Finding]:
-    ids = {"cis": ("1.9",), "securityhub": ("IAM.5",), "severity": Severity.HIGH}
     users = state["users"]
     if is_unreadable(users):
-        return [unknown_finding("console-mfa", _T_MFA, reason_of(users), **ids)]
+        return [CONSOLE_MFA.unknown(reason_of(users))]
     out = []
     console = 0
     for name, info in users.items():
         if is_unreadable(info):
-            out.append(unknown_finding("console-mfa", _T_MFA, reason_of(info), resource=name, **ids))
+            out.append(CONSOLE_MFA.unknown(reason_of(info), resource=name))
         elif info["console"]:
             console += 1
             if not info["mfa_devices"]:
-                out.append(Finding(
-                    "console-mfa", _T_MFA, Status.FAIL,
+                # fixable only on request: the plan removes console passwords when asked to
+                out.append(CONSOLE_MFA.failed(
                     f"User {name} can sign in to the console with a password alone. Ask them to add an MFA "
-                    "device, or remove their console password.", resource=name, **ids))
+                    "device, or remove their console password.", resource=name, fixable=False))
     if not out:
-        out.append(Finding("console-mfa", _T_MFA, Status.PASS,
-                           f"All {console} console users have an MFA device." if console
-                           else "No IAM user has a console password.", **ids))
+        out.append(CONSOLE_MFA.passed(f"All {console} console users have an MFA device." if console
+                                      else "No IAM user has a console password."))
     return out
 
 
 def _eval_analyzers(state: Mapping[str, Any]) -> list[Finding]:
-    ids = {"cis": ("1.19",), "securityhub": ("IAM.28",), "severity": Severity.MEDIUM}
     out = []
     for region, rows in sorted(state["analyzers"].items()):
         if is_unreadable(rows):
-            out.append(unknown_finding("access-analyzer", _T_ANALYZER, reason_of(rows), region=region, **ids))
+            out.append(ANALYZER.unknown(reason_of(rows), region=region))
         elif _active_analyzer(rows):
             a = _active_analyzer(rows)
-            out.append(Finding("access-analyzer", _T_ANALYZER, Status.PASS,
-                               f"Analyzer {a['name']} ({a['type']}) is active.", region=region, **ids))
+            out.append(ANALYZER.passed(f"Analyzer {a['name']} ({a['type']}) is active.", region=region))
         else:
-            out.append(Finding("access-analyzer", _T_ANALYZER, Status.FAIL,
-                               "No active external access analyzer in this region.", region=region,
-                               fixable=True, **ids))
+            out.append(ANALYZER.failed("No active external access analyzer in this region.", region=region))
     return out
 
 
@@ -404,7 +275,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
     changes: list[Change] = []
     notes: list[str] = []
     if not is_unreadable(state["users"]) and not is_unreadable(state["groups"]):
-        migration, migration_notes = _plan_migration(state, answers.get("group_names", ""))
+        migration, migration_notes = plan_migration(state, answers.get("group_names", ""))
         changes += migration
         notes += migration_notes
     changes += _plan_support(state)
@@ -412,114 +283,6 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
     changes += _plan_mfa(state, answers.get("remove_console_passwords") == "yes")
     changes += _plan_full_admin(state)
     return Plan(INFO.id, changes=tuple(changes), notes=tuple(notes))
-
-
-def _policy_set(info: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
-    return tuple(info["attached"]), tuple(sorted((n, _canon(d)) for n, d in info["inline"].items()))
-
-
-def _proposed_name(key: tuple[tuple[str, ...], tuple[tuple[str, str], ...]]) -> str:
-    parts = [a.rsplit("/", 1)[-1] for a in key[0]] + [n for n, _ in key[1]]
-    name = re.sub(r"[^\w+=,.@-]", "-", "+".join(parts)) or "Users"
-    return name[:128]
-
-
-def _renames(text: str) -> dict[str, str]:
-    out = {}
-    for pair in filter(None, (p.strip() for p in (text or "").split(","))):
-        old, _, new = (s.strip() for s in pair.partition("="))
-        out[old] = new
-    return out
-
-
-def _plan_migration(state: Mapping[str, Any], group_names: str) -> tuple[list[Change], list[str]]:
-    users = {n: u for n, u in state["users"].items() if not is_unreadable(u) and (u["attached"] or u["inline"])}
-    if not users:
-        return [], []
-    groups = {n: g for n, g in state["groups"].items() if not is_unreadable(g)}
-    renames = _renames(group_names)
-    by_set: dict[Any, list[str]] = {}
-    for name, info in sorted(users.items()):
-        by_set.setdefault(_policy_set(info), []).append(name)
-
-    me = caller_user(state)
-    protected: dict[str, set[str]] = {}
-    notes: list[str] = []
-    if me in users:
-        paths = _caller_admin_paths(state, me)
-        if not paths["groups"]:
-            # Direct admin policies and no admin group yet: together they are the last path. Keep them.
-            protected[me] = set(paths["attached"]) | {"inline:" + n for n in paths["inline"]}
-        if protected.get(me):
-            kept = ", ".join(sorted(p.replace("inline:", "inline ").rsplit("/", 1)[-1] for p in protected[me]))
-            notes.append(
-                f"You are signed in as {me}, and your only way to administrator today is held directly "
-                f"({kept}). The plan adds you to the new group but leaves that on you in this run: IAM takes a moment to "
-                "apply a new group membership, and removing your own last admin path now could lock you out "
-                "of the rest of this plan. Run this step again later to move it to the group.")
-
-    creates: list[Change] = []
-    adds: list[Change] = []
-    detaches: list[Change] = []
-    taken = set(groups)
-    for key, members in sorted(by_set.items(), key=lambda kv: _proposed_name(kv[0])):
-        attached, inline = key
-        existing = sorted(n for n, g in groups.items() if _policy_set(g) == key)
-        if existing:
-            group = existing[0]
-        else:
-            proposed = _proposed_name(key)
-            group = renames.get(proposed, proposed)
-            base, i = group, 2
-            while group in taken:
-                group, i = f"{base[:124]}-{i}", i + 1
-            taken.add(group)
-            creates.append(Change(
-                reason=f"Create group {group} to hold the policies {', '.join(members)} now hold directly.",
-                call=Call("iam", "CreateGroup", {"GroupName": group}),
-                after={"GroupName": group},
-                undo=Call("iam", "DeleteGroup", {"GroupName": group})))
-            for arn in attached:
-                creates.append(Change(
-                    reason=f"Give group {group} the managed policy {arn.rsplit('/', 1)[-1]}.",
-                    call=Call("iam", "AttachGroupPolicy", {"GroupName": group, "PolicyArn": arn}),
-                    after=arn, undo=Call("iam", "DetachGroupPolicy", {"GroupName": group, "PolicyArn": arn})))
-            for pname, _ in inline:
-                doc = json.dumps(users[members[0]]["inline"][pname])  # the document as the user holds it
-                creates.append(Change(
-                    reason=f"Copy the inline policy {pname} to group {group}.",
-                    call=Call("iam", "PutGroupPolicy", {"GroupName": group, "PolicyName": pname, "PolicyDocument": doc}),
-                    after=json.loads(doc),
-                    undo=Call("iam", "DeleteGroupPolicy", {"GroupName": group, "PolicyName": pname})))
-        for user in members:
-            info = users[user]
-            if group not in info["groups"]:
-                adds.append(Change(
-                    reason=f"Add {user} to group {group}, which holds the same policies.",
-                    call=Call("iam", "AddUserToGroup", {"GroupName": group, "UserName": user}),
-                    before=info["groups"], after=sorted(info["groups"] + [group]),
-                    undo=Call("iam", "RemoveUserFromGroup", {"GroupName": group, "UserName": user})))
-            keep = protected.get(user, set())
-            for arn in attached:
-                if arn in keep:
-                    continue
-                detaches.append(Change(
-                    reason=f"Detach {arn.rsplit('/', 1)[-1]} from {user}; the user keeps it through group {group}.",
-                    call=Call("iam", "DetachUserPolicy", {"UserName": user, "PolicyArn": arn}),
-                    before=arn, undo=Call("iam", "AttachUserPolicy", {"UserName": user, "PolicyArn": arn})))
-            for pname, _ in inline:
-                if "inline:" + pname in keep:
-                    continue
-                doc = json.dumps(info["inline"][pname])
-                detaches.append(Change(
-                    reason=f"Delete the inline policy {pname} of {user}; the user keeps it through group {group}.",
-                    call=Call("iam", "DeleteUserPolicy", {"UserName": user, "PolicyName": pname}),
-                    before=json.loads(doc),
-                    undo=Call("iam", "PutUserPolicy", {"UserName": user, "PolicyName": pname, "PolicyDocument": doc})))
-    if creates or adds or detaches:
-        notes.insert(0, "Groups are created and users added before any policy is removed from a user, so "
-                        "nobody loses a permission on the way.")
-    return creates + adds + detaches, notes
 
 
 def _account_id(state: Mapping[str, Any]) -> str | None:
@@ -599,7 +362,7 @@ def _plan_mfa(state: Mapping[str, Any], remove_passwords: bool) -> list[Change]:
 
 
 def _plan_full_admin(state: Mapping[str, Any]) -> list[Change]:
-    admin = [f for f in _eval_full_admin(state) if f.status is Status.FAIL]
+    admin = [f for f in _eval_custom_admin(state) + _inline_admin(state) if f.status is Status.FAIL]
     if not admin:
         return []
     return [manual(

@@ -13,6 +13,8 @@ from __future__ import annotations
 import ipaddress
 from typing import Any, Iterable, Mapping
 
+from steps.base import Call, Change, is_unreadable
+
 ADMIN_PORTS = (22, 3389)
 PORT_NAMES = {22: "SSH", 3389: "RDP"}
 WORLD = {"ipv4": "0.0.0.0/0", "ipv6": "::/0"}
@@ -148,3 +150,42 @@ def validate_cidr(value: str) -> str | None:
     if network.prefixlen == 0:
         return "that is the whole internet; give your office or VPN range instead, e.g. 203.0.113.0/24"
     return None
+
+
+def nacl_changes(regions: Mapping[str, Any], notes: list[str]) -> list[Change]:
+    """Deny entries, ahead of the first allow, for every admin port a network ACL opens to the internet."""
+    changes = []
+    warning = ("Network ACLs are stateless and apply to whole subnets: these deny entries refuse every inbound "
+               "SSH/RDP connection from the internet to any instance in the subnets using this ACL, whatever their "
+               "security groups say. Make sure nobody administers those instances over the internet (use Session "
+               "Manager or a VPN). Type the account id to confirm.")
+    for region, data in regions.items():
+        if is_unreadable(data["nacls"]):
+            continue
+        for nacl in data["nacls"]:
+            exposed = nacl_exposure(nacl["Entries"])
+            if not exposed:
+                continue
+            first_allow = min(e["rule_number"] for e in exposed)
+            pairs = sorted({(e["family"], e["port"]) for e in exposed})
+            numbers = free_rule_numbers(nacl["Entries"], first_allow, len(pairs))
+            if numbers is None:
+                notes.append(f"Network ACL {nacl['NetworkAclId']} in {region} has no free rule number below "
+                             f"{first_allow}; renumber its entries in the console, then run this step again.")
+                continue
+            for number, (family, port) in zip(numbers, pairs):
+                cidr_key = "CidrBlock" if family == "ipv4" else "Ipv6CidrBlock"
+                params = {"NetworkAclId": nacl["NetworkAclId"], "RuleNumber": number, "Protocol": "6",
+                          "RuleAction": "deny", "Egress": False, cidr_key: WORLD[family],
+                          "PortRange": {"From": port, "To": port}}
+                changes.append(Change(
+                    reason=f"Refuse {PORT_NAMES[port]} ({port}) from {WORLD[family]} in network ACL "
+                           f"{nacl['NetworkAclId']} ({nacl.get('VpcId')}, {region}), ahead of the allow entry "
+                           f"{first_allow}.",
+                    call=Call("ec2", "CreateNetworkAclEntry", params, region),
+                    before=f"rule {first_allow} allows it", after=f"rule {number} denies it",
+                    undo=Call("ec2", "DeleteNetworkAclEntry", {"NetworkAclId": nacl["NetworkAclId"],
+                                                                "RuleNumber": number, "Egress": False}, region),
+                    warning=warning, risky=True))
+    return changes
+

@@ -10,78 +10,29 @@ are never denied.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Mapping
 
 from steps import region_deny_policy as deny
+from steps.base import (
+    Call, Change, Finding, Input, Plan, Severity, StepInfo, check_answers, is_unreadable, reason_of,
+)
+from steps.checks import AUTOMATIC, Check
+from steps.region_deny_plan import (  # noqa: F401  (names kept for callers)
+    IAM_POLICY_MAX_CHARS, POLICY_DESCRIPTION, SCP_MAX_CHARS, workload_text, scp_changes, standalone_changes,
+)
 from steps.region_deny_policy import (  # noqa: F401  (the policy text lives there; names kept for callers)
     DATA_FILE, SID, _parse_doc, deny_statements, equivalent, exemptions, region_deny_document, render,
 )
-from steps.base import (
-    Call, Change, Finding, Input, Plan, Ref, Severity, Status, StepInfo, check_answers, is_unreadable,
-    reason_of, unknown_finding,
-)
-from steps.organization_facts import WHAT_AN_ORGANIZATION_CHANGES
 from steps.regions_collect import (  # noqa: F401  (the reads live there; names kept for callers)
     POLICY_NAME, SCP_TYPE, collect, iam_policy_arn,
+)
+from steps.validators import (  # noqa: F401  (names kept for callers)
+    split_list, validate_groups, validate_regions, validate_role_arn, validate_target, validate_yes_no,
 )
 
 ENABLED = ("ENABLED", "ENABLED_BY_DEFAULT")
 
-POLICY_DESCRIPTION = "Denies requests outside the kept regions (aws-essentials); global services exempt"
-SCP_MAX_CHARS = 5120
-IAM_POLICY_MAX_CHARS = 6144
-
-_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
-_ROOT_ID = re.compile(r"^r-[0-9a-z]{4,32}$")
-_OU_ID = re.compile(r"^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$")
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
-_ROLE_ARN = re.compile(r"^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
-_GROUP_NAME = re.compile(r"^[\w+=,.@-]{1,128}$")
-
-
-# --- inputs -------------------------------------------------------------------------------------
-
-
-def split_list(value: str) -> list[str]:
-    return [part for part in re.split(r"[\s,]+", (value or "").strip()) if part]
-
-
-def validate_regions(value: str) -> str | None:
-    names = split_list(value)
-    if not names:
-        return "name at least one region, e.g. us-east-1, eu-west-1"
-    bad = [n for n in names if not _REGION.match(n)]
-    if bad:
-        return f"'{bad[0][:40]}' is not a region name; write names like us-east-1, separated by commas"
-    return None
-
-
-def validate_target(value: str) -> str | None:
-    value = value.strip()
-    if value == "root" or _ROOT_ID.match(value) or _OU_ID.match(value) or _ACCOUNT_ID.match(value):
-        return None
-    return ("give 'root', a root id (r-...), an OU id (ou-xxxx-xxxxxxxx) or a 12-digit account id; "
-            f"'{value[:40]}' is none of these")
-
-
-def validate_role_arn(value: str) -> str | None:
-    if _ROLE_ARN.match(value.strip()):
-        return None
-    return "give an IAM role ARN, e.g. arn:aws:iam::123456789012:role/BreakGlass"
-
-
-def validate_groups(value: str) -> str | None:
-    names = split_list(value)
-    bad = [n for n in names if not _GROUP_NAME.match(n)]
-    if not names or bad:
-        return "give IAM group names separated by commas, e.g. Developers, Operators"
-    return None
-
-
-def _yes_no(value: str) -> str | None:
-    return None if value in ("yes", "no") else "answer yes or no"
-
+# --- inputs (validators in steps/validators.py) ------------------------------------------------
 
 INPUTS = (
     Input("keep_regions", "Regions to keep", validate_regions, required=False,
@@ -92,10 +43,17 @@ INPUTS = (
           help="An IAM role ARN the region deny never applies to, for emergencies."),
     Input("iam_policy_groups", "IAM groups for the region-deny policy (standalone account)", validate_groups,
           required=False, help="Without an organization: attach the same deny as an IAM policy to these groups."),
-    Input("create_organization", "Create an organization (standalone account)", _yes_no, required=False,
+    Input("create_organization", "Create an organization (standalone account)", validate_yes_no, required=False,
           default="no", choices=("no", "yes"),
           help="yes makes this account the management account of a new organization, so an SCP can be used."),
 )
+
+INVENTORY = Check("regions-in-use", "Regions where workloads run", Severity.INFO)
+OPT_IN = Check("unused-opt-in-region", "Opt-in regions that are enabled are in use", Severity.MEDIUM, fix=AUTOMATIC)
+DENY = Check("region-deny-policy", "A region-deny policy limits where work can happen", Severity.MEDIUM,
+             fix=AUTOMATIC)
+CHECKS = (INVENTORY, OPT_IN, DENY)
+
 
 INFO = StepInfo(
     id="regions",
@@ -149,8 +107,8 @@ INFO = StepInfo(
         "iam:DetachGroupPolicy",
     ),
     inputs=INPUTS,
+    checks=CHECKS,
 )
-
 
 
 # --- facts derived from the state (pure) ----------------------------------------------------------
@@ -247,12 +205,10 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
 
 
 def _inventory_finding(state: Mapping[str, Any]) -> Finding:
-    check, title = "regions-in-use", "Regions where workloads run"
     bad = unreadable_regions(state)
     if bad:
         region, reason = next(iter(bad.items()))
-        return unknown_finding(check, title, f"{reason} (region {region})", severity=Severity.INFO,
-                               region=None if region == "*" else region)
+        return INVENTORY.unknown(f"{reason} (region {region})", region=None if region == "*" else region)
     used = workloads(state)
     enabled = enabled_regions(state)
     if not used:
@@ -262,14 +218,13 @@ def _inventory_finding(state: Mapping[str, Any]) -> Finding:
                                              f"{', ...' if len(items) > 3 else ''})" for r, items in used.items())
         idle = [r for r in enabled if r not in used]
         message += f". Nothing found in the {len(idle)} other enabled regions."
-    return Finding(check, title, Status.PASS, message, severity=Severity.INFO)
+    return INVENTORY.passed(message)
 
 
 def _opt_in_findings(state: Mapping[str, Any]) -> list[Finding]:
-    check, title = "unused-opt-in-region", "Opt-in regions that are enabled are in use"
     regions = state.get("regions")
     if is_unreadable(regions):
-        return [unknown_finding(check, title, reason_of(regions), severity=Severity.MEDIUM)]
+        return [OPT_IN.unknown(reason_of(regions))]
     used = workloads(state)
     bad = unreadable_regions(state)
     protected = set(always_allowed(state))
@@ -277,70 +232,66 @@ def _opt_in_findings(state: Mapping[str, Any]) -> list[Finding]:
     for region, status in sorted((regions or {}).items()):
         if status != "ENABLED":
             continue
-        kw = {"region": region, "resource": region, "severity": Severity.MEDIUM}
+        where = {"region": region, "resource": region}
         if region in bad or "*" in bad:
-            findings.append(unknown_finding(check, title, bad.get(region) or bad["*"], **kw))
+            findings.append(OPT_IN.unknown(bad.get(region) or bad["*"], **where))
         elif region in used:
-            findings.append(Finding(check, title, Status.PASS,
-                                    f"Opt-in region {region} is enabled and in use ({len(used[region])} resources).", **kw))
+            findings.append(OPT_IN.passed(
+                f"Opt-in region {region} is enabled and in use ({len(used[region])} resources).", **where))
         elif region in protected:
-            findings.append(Finding(check, title, Status.PASS,
-                                    f"Opt-in region {region} is enabled; the wizard or Identity Center uses it.", **kw))
+            findings.append(OPT_IN.passed(
+                f"Opt-in region {region} is enabled; the wizard or Identity Center uses it.", **where))
         else:
-            findings.append(Finding(check, title, Status.FAIL,
-                                    f"Opt-in region {region} is enabled but nothing runs there; disable it.",
-                                    fixable=True, **kw))
+            findings.append(OPT_IN.failed(f"Opt-in region {region} is enabled but nothing runs there; disable it.",
+                                          **where))
     if not findings:
-        findings.append(Finding(check, title, Status.PASS, "No opt-in region is enabled.", severity=Severity.MEDIUM))
+        findings.append(OPT_IN.passed("No opt-in region is enabled."))
     return findings
 
 
 def _deny_finding(state: Mapping[str, Any]) -> Finding:
-    check, title = "region-deny-policy", "A region-deny policy limits where work can happen"
-    kw = {"severity": Severity.MEDIUM}
     org = state.get("organization")
     if is_unreadable(org):
-        return unknown_finding(check, title, reason_of(org), **kw)
+        return DENY.unknown(reason_of(org))
     if is_unreadable(org.get("members") if org else None):
-        return unknown_finding(check, title, reason_of(org["members"]), **kw)
+        return DENY.unknown(reason_of(org["members"]))
     if org is None or (org.get("is_management") and not deny.has_members(org)):
         iam = state.get("iam_policy")
         if is_unreadable(iam):
-            return unknown_finding(check, title, reason_of(iam), **kw)
+            return DENY.unknown(reason_of(iam))
         if iam and isinstance(iam.get("groups"), list) and iam["groups"] and deny_statements(iam.get("document")):
-            return Finding(check, title, Status.PASS,
-                           f"The IAM policy {POLICY_NAME} denies other regions to groups: {', '.join(iam['groups'])}.",
-                           **kw)
-        return Finding(check, title, Status.MANUAL,
-                       ("This account is not in an organization, so a region-deny SCP is not available"
-                        if org is None else "This organization has no member account and SCPs never restrict "
-                        "the management account, so an SCP would restrict nobody") + ". The plan offers the "
-                       "same deny as an IAM policy for your groups" + (", or creating an organization (only "
-                       "if you ask for it)." if org is None else "."), **kw)
+            return DENY.passed(
+                f"The IAM policy {POLICY_NAME} denies other regions to groups: {', '.join(iam['groups'])}.")
+        return DENY.manual(
+            ("This account is not in an organization, so a region-deny SCP is not available"
+             if org is None else "This organization has no member account and SCPs never restrict "
+             "the management account, so an SCP would restrict nobody") + ". The plan offers the "
+            "same deny as an IAM policy for your groups" + (", or creating an organization (only "
+            "if you ask for it)." if org is None else "."))
     if not org.get("is_management"):
-        return Finding(check, title, Status.MANUAL,
-                       f"This is a member of organization {org['id']}; region-deny SCPs are managed from the "
-                       f"management account {org.get('management_account_id')}. Ask its administrators, or run "
-                       "this step there.", **kw)
+        return DENY.manual(
+            f"This is a member of organization {org['id']}; region-deny SCPs are managed from the "
+            f"management account {org.get('management_account_id')}. Ask its administrators, or run "
+            "this step there.")
     policies = org.get("policies")
     if is_unreadable(policies):
-        return unknown_finding(check, title, reason_of(policies), **kw)
+        return DENY.unknown(reason_of(policies))
     attached = [p for p in policies if deny_statements(p.get("content")) and isinstance(p.get("targets"), list)
                 and deny.restricting_targets(p["targets"], org)]
     if attached:
         p = attached[0]
         regions = deny_statements(p["content"])[0]["regions"]
-        return Finding(check, title, Status.PASS,
-                       f"SCP {p['name']} ({p['id']}) allows only {', '.join(regions)} and is attached to "
-                       f"{', '.join(deny.restricting_targets(p['targets'], org))}. SCPs never restrict the "
-                       "management account itself.", resource=p["id"], **kw)
+        return DENY.passed(
+            f"SCP {p['name']} ({p['id']}) allows only {', '.join(regions)} and is attached to "
+            f"{', '.join(deny.restricting_targets(p['targets'], org))}. SCPs never restrict the "
+            "management account itself.", resource=p["id"])
     if any(deny_statements(p.get("content")) and p.get("targets") for p in policies):
-        return Finding(check, title, Status.FAIL,
-                       "A region-deny SCP is attached only to the management account, which SCPs never "
-                       "restrict: it limits nobody. Attach it to the root or an OU.", fixable=True, **kw)
-    return Finding(check, title, Status.FAIL,
-                   "No service control policy denies the regions you do not use; any account in the "
-                   "organization can run workloads anywhere.", fixable=True, **kw)
+        return DENY.failed(
+            "A region-deny SCP is attached only to the management account, which SCPs never "
+            "restrict: it limits nobody. Attach it to the root or an OU.")
+    return DENY.failed(
+        "No service control policy denies the regions you do not use; any account in the "
+        "organization can run workloads anywhere.")
 
 
 # --- plan ---------------------------------------------------------------------------------------
@@ -369,13 +320,13 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
     denied = [r for r in enabled_regions(state) if r not in allowed]
     at_risk = {r: used[r] for r in denied if r in used}
     if at_risk:
-        notes.append("WARNING: workloads in regions about to be denied: " + _workload_text(at_risk))
+        notes.append("WARNING: workloads in regions about to be denied: " + workload_text(at_risk))
     changes = list(_disable_changes(state, allowed, used))
     org = state.get("organization")
     if is_unreadable(org):
         notes.append(f"Could not check for an organization ({reason_of(org)}); no region-deny policy planned.")
     elif org is None or (org.get("is_management") and not deny.has_members(org)):
-        more, more_notes, needs = _standalone(state, answers, allowed, at_risk)
+        more, more_notes, needs = standalone_changes(state, answers, allowed, at_risk)
         changes += more
         notes += more_notes
         if needs:
@@ -384,16 +335,12 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
         notes.append(f"Region-deny SCPs are managed from the management account {org.get('management_account_id')}; "
                      "run this step there.")
     else:
-        more, more_notes, needs = _scp(state, answers, allowed, at_risk)
+        more, more_notes, needs = scp_changes(state, answers, allowed, at_risk)
         changes += more
         notes += more_notes
         if needs:
             return Plan(INFO.id, needs=needs, notes=tuple(notes))
     return Plan(INFO.id, changes=tuple(changes), notes=tuple(notes))
-
-
-def _workload_text(at_risk: Mapping[str, list[str]]) -> str:
-    return "; ".join(f"{r}: {', '.join(items)}" for r, items in sorted(at_risk.items()))
 
 
 def _disable_changes(state: Mapping[str, Any], allowed: list[str], used: Mapping[str, list[str]]):
@@ -417,173 +364,3 @@ def _disable_changes(state: Mapping[str, Any], allowed: list[str], used: Mapping
         )
 
 
-def _scp(state: Mapping[str, Any], answers: Mapping[str, str], allowed: list[str],
-         at_risk: Mapping[str, list[str]]) -> tuple[list[Change], list[str], tuple[str, ...]]:
-    org = state["organization"]
-    notes = ["Service control policies never restrict the management account itself (this account); they "
-             "apply to the member accounts under the target."]
-    root, policies, targets = org.get("root"), org.get("policies"), org.get("targets")
-    for value in (root, policies, targets):
-        if is_unreadable(value):
-            return [], notes + [f"Could not read the organization's policies: {reason_of(value)}"], ()
-    if org.get("feature_set") != "ALL":
-        return [], notes + ["This organization has only consolidated billing: enable all features (console: "
-                            "AWS Organizations > Settings) before an SCP can be used."], ()
-    target = (answers.get("scp_target") or "root").strip()
-    if target == "root":
-        target = root["id"]
-    if target == org.get("management_account_id"):
-        return [], notes + ["Attach the region-deny SCP to: the management account is never restricted by an "
-                            "SCP; choose the root or an OU instead"], ("scp_target",)
-    if target not in targets:
-        return [], notes + [f"Attach the region-deny SCP to: {target} is not in this organization; choose one of "
-                            + ", ".join(f"{k} ({v})" for k, v in targets.items())], ("scp_target",)
-    break_glass = deny.exempt_principals(org, split_list(answers.get("break_glass_role_arn", "")))
-    if is_unreadable(org.get("control_tower")):
-        notes.append(f"Could not tell whether AWS Control Tower manages this organization "
-                     f"({reason_of(org['control_tower'])}); if it does, add its roles as break-glass ARNs.")
-    elif deny.control_tower_present(org):
-        notes.append("AWS Control Tower is present: its roles are exempt from the deny, as in Control Tower's own "
-                     "region deny control.")
-    document = region_deny_document(allowed, break_glass)
-    content = render(document)
-    if len(content) > SCP_MAX_CHARS:
-        return [], notes + [f"The policy would be {len(content)} characters, over the SCP limit of "
-                            f"{SCP_MAX_CHARS}; keep fewer regions."], ()
-    changes: list[Change] = []
-    if not root.get("scp_enabled"):
-        changes.append(Change(
-            reason="Enable service control policies in the organization (needed before any SCP can be attached).",
-            call=Call("organizations", "EnablePolicyType", {"RootId": root["id"], "PolicyType": SCP_TYPE}),
-            before="SCPs disabled", after="SCPs enabled (AWS attaches FullAWSAccess everywhere, so nothing changes yet)",
-            undo=Call("organizations", "DisablePolicyType", {"RootId": root["id"], "PolicyType": SCP_TYPE}),
-        ))
-    same = next((p for p in policies if not is_unreadable(p.get("content"))
-                 and equivalent(p["content"], allowed, break_glass)), None)
-    ours = next((p for p in policies if p.get("name") == POLICY_NAME), None)
-    attach_warning = _attach_warning(target, targets, allowed, at_risk)
-    if same is not None:
-        notes.append(f"Existing SCP {same['name']} ({same['id']}) already denies exactly this; it is reused.")
-        policy_id: Any = same["id"]
-        attached_to = same["targets"] if isinstance(same["targets"], list) else []
-    elif ours is not None and not is_unreadable(ours.get("content")):
-        policy_id = ours["id"]
-        attached_to = ours["targets"] if isinstance(ours["targets"], list) else []
-        changes.append(Change(
-            reason=f"Update the region-deny SCP {POLICY_NAME} to allow only {', '.join(allowed)}.",
-            call=Call("organizations", "UpdatePolicy", {"PolicyId": policy_id, "Content": content}),
-            before=_parse_doc(ours["content"]), after=document,
-            undo=Call("organizations", "UpdatePolicy", {"PolicyId": policy_id, "Content": ours["content"]}),
-            warning=attach_warning if attached_to else "",
-            risky=bool(attached_to),
-        ))
-    else:
-        changes.append(Change(
-            reason=f"Create the region-deny SCP {POLICY_NAME}: deny everything outside {', '.join(allowed)}, "
-                   f"except {len(exemptions())} global-service actions (AWS Control Tower's list).",
-            call=Call("organizations", "CreatePolicy", {"Name": POLICY_NAME, "Description": POLICY_DESCRIPTION,
-                                                        "Type": SCP_TYPE, "Content": content}),
-            key="scp", before=None, after=document,
-            undo_note="Detach the policy, then delete it with organizations:DeletePolicy using the PolicyId "
-                      "recorded in this change's journal entry.",
-        ))
-        policy_id = Ref("scp", "Policy.PolicySummary.Id")
-        attached_to = []
-    if target not in attached_to:
-        changes.append(Change(
-            reason=f"Attach the region-deny SCP to {targets[target]} ({target}).",
-            call=Call("organizations", "AttachPolicy", {"PolicyId": policy_id, "TargetId": target}),
-            before=attached_to, after=sorted(set(attached_to) | {target}),
-            undo=Call("organizations", "DetachPolicy", {"PolicyId": policy_id, "TargetId": target})
-            if isinstance(policy_id, str) else None,
-            undo_note="" if isinstance(policy_id, str) else
-            "Detach it with organizations:DetachPolicy using the PolicyId recorded for the create change.",
-            warning=attach_warning,
-            risky=True,
-        ))
-    return changes, notes, ()
-
-
-def _attach_warning(target: str, targets: Mapping[str, str], allowed: list[str],
-                    at_risk: Mapping[str, list[str]]) -> str:
-    text = (f"Every account under {targets.get(target, target)} loses access to all regions except "
-            f"{', '.join(allowed)} (global services such as IAM, Organizations, STS and support keep working). "
-            "The management account itself is never restricted.")
-    if at_risk:
-        text = ("WARNING: workloads found in regions about to be denied: " + _workload_text(at_risk)
-                + " (this account's inventory; check the member accounts too). " + text)
-    return text
-
-
-def _standalone(state: Mapping[str, Any], answers: Mapping[str, str], allowed: list[str],
-                at_risk: Mapping[str, list[str]]) -> tuple[list[Change], list[str], tuple[str, ...]]:
-    standalone = state.get("organization") is None
-    notes = ["A region-deny service control policy needs AWS Organizations, and this account is not in one. "
-             "Options: attach the same deny as an IAM policy to your groups (answer 'IAM groups for the "
-             "region-deny policy'), or create an organization (answer 'Create an organization' with yes). "
-             + WHAT_AN_ORGANIZATION_CHANGES] if standalone else [
-        "This account manages an organization with no member account, and SCPs never restrict the management "
-        "account: a region-deny SCP would restrict nobody. Attach the same deny as an IAM policy to your groups "
-        "(answer 'IAM groups for the region-deny policy'); plan an SCP once member accounts exist."]
-    changes: list[Change] = []
-    if standalone and answers.get("create_organization", "no").strip() == "yes":
-        changes.append(Change(
-            reason="Create an organization with all features, with this account as its management account.",
-            call=Call("organizations", "CreateOrganization", {"FeatureSet": "ALL"}),
-            before=None, after="organization (all features)",
-            undo=Call("organizations", "DeleteOrganization", {}),
-            warning="Run this step again afterwards to plan the region-deny SCP for member accounts. "
-                    + WHAT_AN_ORGANIZATION_CHANGES,
-            risky=True,
-        ))
-    groups = split_list(answers.get("iam_policy_groups", ""))
-    if not groups:
-        return changes, notes, ()
-    account_id = state.get("account_id")
-    current = state.get("iam_policy")
-    if not account_id or is_unreadable(current):
-        return changes, notes + [f"Could not read the IAM policy {POLICY_NAME}: {reason_of(current)}"], ()
-    arn = iam_policy_arn(account_id)
-    document = region_deny_document(allowed, scp=False)
-    content = render(document)
-    warning = ("Members of " + ", ".join(groups) + f" lose access to every region except {', '.join(allowed)}; "
-               "global services keep working.")
-    if at_risk:
-        warning = "WARNING: workloads found in regions about to be denied: " + _workload_text(at_risk) + ". " + warning
-    attached: list[str] = []
-    if current is None:
-        changes.append(Change(
-            reason=f"Create the IAM policy {POLICY_NAME}: deny everything outside {', '.join(allowed)} except "
-                   "global services.",
-            call=Call("iam", "CreatePolicy", {"PolicyName": POLICY_NAME, "PolicyDocument": content,
-                                              "Description": POLICY_DESCRIPTION}),
-            before=None, after=document,
-            undo=Call("iam", "DeletePolicy", {"PolicyArn": arn}),
-        ))
-    else:
-        attached = current["groups"] if isinstance(current.get("groups"), list) else []
-        doc = _parse_doc(current.get("document"))
-        if not any(st == {"regions": sorted(set(allowed)), "not_actions": sorted(set(exemptions())),
-                          "break_glass": [], "resource": ["*"]} for st in deny_statements(doc)):
-            changes.append(Change(
-                reason=f"Update the IAM policy {POLICY_NAME} to allow only {', '.join(allowed)}.",
-                call=Call("iam", "CreatePolicyVersion", {"PolicyArn": arn, "PolicyDocument": content,
-                                                         "SetAsDefault": True}),
-                before=doc, after=document,
-                undo=Call("iam", "SetDefaultPolicyVersion", {"PolicyArn": arn,
-                                                             "VersionId": current["default_version"]}),
-                warning=warning if attached else "",
-                risky=bool(attached),
-            ))
-    for group in groups:
-        if group in attached:
-            continue
-        changes.append(Change(
-            reason=f"Attach the region-deny IAM policy to group {group}.",
-            call=Call("iam", "AttachGroupPolicy", {"GroupName": group, "PolicyArn": arn}),
-            before=None, after=arn,
-            undo=Call("iam", "DetachGroupPolicy", {"GroupName": group, "PolicyArn": arn}),
-            warning=warning,
-            risky=True,
-        ))
-    return changes, notes, ()

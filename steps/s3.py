@@ -1,11 +1,7 @@
 """S3 and KMS: no public buckets, TLS-only access, encryption, versioning, key rotation; VPN info.
 
-What it reads:
-- the account-level Block Public Access (s3control, with the account id);
-- every bucket (``ListBuckets``), its region (``GetBucketLocation``), then in the bucket's own
-  region: Block Public Access, policy, ACL, default encryption, versioning, website hosting;
-- per enabled region: customer-managed KMS keys (``ListKeys`` + ``DescribeKey``) and their
-  rotation status; site-to-site VPN, client VPN and VPC endpoints (information only).
+Its reads are in steps/s3_collect.py, the policy and ACL analysis in steps/s3_policy.py, KMS key
+rotation in steps/kms_rotation.py.
 
 Fix order matters on AWS: the TLS-only statement is merged into a bucket policy *before* Block
 Public Access is switched on, because with ``BlockPublicPolicy`` on, S3 refuses to store a policy
@@ -17,30 +13,39 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
-from steps.base import (
-    Call, Change, Finding, Plan, Severity, Status, StepInfo, is_unreadable, manual, reason_of,
-    unknown_finding,
-)
+from steps.base import Call, Change, Finding, Plan, Severity, StepInfo, is_unreadable, manual, reason_of
+from steps.checks import AUTOMATIC, CONSOLE, NO_FIX, Check
+from steps.kms_rotation import KMS_CONSOLE, ROTATION, kms_findings, rotation_changes  # noqa: F401
 from steps.s3_block_risk import account_block_warning, bucket_block_warning
-from steps.shared_reads import bucket_exposure, bucket_read
+from steps.s3_collect import collect  # noqa: F401  (the step's read, called as s3.collect)
+from steps.s3_policy import (  # noqa: F401  (the analysis lives there; names kept for callers)
+    BPA_FLAGS, FULL_BPA, TLS_SID, acl_exposure, effective_bpa, encryption_kind, exposed_buckets, exposure,
+    has_tls_only, merged_tls_policy, missing_flags, parse_policy, policy_exposure, tls_statement,
+)
 
-BPA_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
-FULL_BPA = {flag: True for flag in BPA_FLAGS}
-TLS_SID = "DenyInsecureTransport"
-PUBLIC_GROUPS = {
-    "http://acs.amazonaws.com/groups/global/AllUsers": "everyone",
-    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers": "any AWS user",
-}
-# Condition keys that tie an Allow for Principal "*" to something specific: AWS does not call such a
-# statement public (a fixed source IP range, VPC endpoint, organization or account).
-RESTRICTING_KEYS = {
-    "aws:sourceip", "aws:sourcevpc", "aws:sourcevpce", "aws:sourcearn", "aws:sourceaccount",
-    "aws:sourceowner", "aws:principalorgid", "aws:principalaccount", "aws:principalarn", "aws:userid",
-    "aws:principalorgpaths", "aws:sourceorgid", "aws:sourceorgpaths", "aws:principalservicename",
-    "s3:dataaccesspointaccount", "s3:dataaccesspointarn",
-}
 S3_CONSOLE = "https://console.aws.amazon.com/s3/home"
-KMS_CONSOLE = "https://console.aws.amazon.com/kms/home"
+_S3 = "S3 Security"  # the guide section of the bucket checks
+ACCOUNT_BPA = Check("account-bpa", "Block Public Access is on for the whole account", Severity.HIGH, ("2.1.4",),
+                    ("S3.1",), AUTOMATIC, _S3)
+BUCKETS = Check("buckets", "S3 buckets can be listed", Severity.HIGH, guide_section=_S3)
+BUCKET_READ = Check("bucket", "Bucket {name} can be read", Severity.HIGH, guide_section=_S3)
+BUCKET_BPA = Check("bucket-bpa", "Bucket {name} blocks public access", Severity.HIGH, ("2.1.4",), ("S3.8",),
+                   AUTOMATIC, _S3)
+PUBLIC = Check("public-bucket", "Bucket {name} is not public", Severity.CRITICAL, (), ("S3.2", "S3.3"), AUTOMATIC,
+               _S3)
+TLS_ONLY = Check("tls-only", "Bucket {name} refuses plain-HTTP requests", Severity.MEDIUM, ("2.1.1",), ("S3.5",),
+                 AUTOMATIC, _S3)
+ENCRYPTION = Check("encryption", "Bucket {name} encrypts new objects by default", Severity.MEDIUM, fix=AUTOMATIC,
+                   guide_section=_S3)
+VERSIONING = Check("versioning", "Bucket {name} keeps object versions", Severity.MEDIUM, (), ("S3.14",), AUTOMATIC,
+                   _S3)
+# CIS 2.1.2 FAILs a bucket without MFA delete; only root, with its MFA device, can turn it on (a guided task).
+MFA_DELETE = Check("mfa-delete", "Bucket {name} requires MFA to delete versions", Severity.LOW, ("2.1.2",),
+                   ("S3.20",), CONSOLE, _S3)
+CONNECTIVITY = Check("private-connectivity", "Private connectivity (site-to-site VPN, client VPN, PrivateLink)",
+                     Severity.INFO, fix=NO_FIX, guide_section="Virtual Private Networks (VPN)")
+CHECKS = (ACCOUNT_BPA, BUCKETS, BUCKET_READ, BUCKET_BPA, PUBLIC, TLS_ONLY, ENCRYPTION, VERSIONING, MFA_DELETE,
+          ROTATION, CONNECTIVITY)
 
 INFO = StepInfo(
     id="s3",
@@ -82,259 +87,8 @@ INFO = StepInfo(
         "kms:EnableKeyRotation",
         "kms:DisableKeyRotation",
     ),
+    checks=CHECKS,
 )
-
-# --- collect -------------------------------------------------------------------------------------
-
-
-def _read_bucket(aws: Any, name: str) -> dict[str, Any]:
-    bucket = bucket_exposure(aws, name)
-    if "unreadable" in bucket:
-        return bucket
-    encryption = bucket_read(aws, bucket, "GetBucketEncryption", ("ServerSideEncryptionConfigurationNotFoundError",))
-    versioning = bucket_read(aws, bucket, "GetBucketVersioning")
-    website = bucket_read(aws, bucket, "GetBucketWebsite", ("NoSuchWebsiteConfiguration",))
-    return {
-        **bucket,
-        "encryption": encryption if is_unreadable(encryption)
-        else ((encryption or {}).get("ServerSideEncryptionConfiguration") or {}).get("Rules") or None,
-        "versioning": versioning if is_unreadable(versioning)
-        else {"Status": versioning.get("Status"), "MFADelete": versioning.get("MFADelete")},
-        "website": website if is_unreadable(website) else website is not None,
-    }
-
-
-def _read_region(aws: Any, region: str) -> dict[str, Any]:
-    keys: Any = aws.try_read("kms", "ListKeys", region, paginate=True)
-    if not is_unreadable(keys):
-        found = []
-        for entry in keys.get("Keys", []):
-            described = aws.try_read("kms", "DescribeKey", region, KeyId=entry["KeyId"])
-            if is_unreadable(described):
-                found.append({"KeyId": entry["KeyId"], "Arn": entry.get("KeyArn"), "unreadable": reason_of(described)})
-                continue
-            meta = described.get("KeyMetadata", {})
-            key = {
-                "KeyId": meta.get("KeyId", entry["KeyId"]),
-                "Arn": meta.get("Arn", entry.get("KeyArn")),
-                "KeyManager": meta.get("KeyManager"),
-                "KeySpec": meta.get("KeySpec") or meta.get("CustomerMasterKeySpec"),
-                "KeyState": meta.get("KeyState"),
-                "Origin": meta.get("Origin"),
-                "Description": meta.get("Description", ""),
-            }
-            if _rotatable(key):
-                status = aws.try_read("kms", "GetKeyRotationStatus", region, KeyId=key["KeyId"])
-                key["rotation"] = status if is_unreadable(status) else bool(status.get("KeyRotationEnabled"))
-            found.append(key)
-        keys = found
-    counts: dict[str, Any] = {}
-    for name, operation, field in (
-        ("vpn", "DescribeVpnConnections", "VpnConnections"),
-        ("client_vpn", "DescribeClientVpnEndpoints", "ClientVpnEndpoints"),
-        ("endpoints", "DescribeVpcEndpoints", "VpcEndpoints"),
-    ):
-        answer = aws.try_read("ec2", operation, region, paginate=True)
-        if is_unreadable(answer):
-            counts[name] = answer
-        else:
-            items = answer.get(field, [])
-            counts[name] = len([i for i in items if str(i.get("State", "")).lower() not in ("deleted", "deleting")])
-    return {"keys": keys, "connectivity": counts}
-
-
-def collect(aws: Any) -> dict[str, Any]:
-    """Account BPA, every bucket in scope, and per region the KMS keys and private connectivity."""
-    account_id = aws.account_id
-    account_bpa = aws.try_read("s3control", "GetPublicAccessBlock", AccountId=account_id,
-                               missing=("NoSuchPublicAccessBlockConfiguration",))
-    if not is_unreadable(account_bpa):
-        account_bpa = (account_bpa or {}).get("PublicAccessBlockConfiguration")
-    regions = aws.regions()
-    listing = aws.try_read("s3", "ListBuckets", paginate=True)
-    if is_unreadable(listing):
-        buckets: Any = listing
-    else:
-        names = [b["Name"] for b in listing.get("Buckets", [])]
-        read = aws.per_region(lambda name: _read_bucket(aws, name), names)
-        buckets = []
-        for name in names:
-            bucket = read[name]
-            if is_unreadable(bucket):
-                bucket = {"name": name, "region": None, "unreadable": reason_of(bucket)}
-            if bucket.get("region") and bucket["region"] not in regions:
-                continue  # outside the regions asked for
-            buckets.append(bucket)
-    per_region = aws.per_region(lambda region: _read_region(aws, region), regions)
-    return {"account_id": account_id, "account_bpa": account_bpa, "buckets": buckets, "regions": per_region}
-
-
-# --- pure analysis ----------------------------------------------------------------------------------
-
-
-def _rotatable(key: Mapping[str, Any]) -> bool:
-    """A customer-managed, symmetric, enabled key with AWS-made key material: rotation applies."""
-    return (key.get("KeyManager") == "CUSTOMER" and key.get("KeySpec") == "SYMMETRIC_DEFAULT"
-            and key.get("KeyState") == "Enabled" and key.get("Origin", "AWS_KMS") == "AWS_KMS")
-
-
-def missing_flags(config: Any) -> list[str]:
-    config = config or {}
-    return [flag for flag in BPA_FLAGS if not config.get(flag)]
-
-
-def effective_bpa(account: Any, bucket: Any) -> dict[str, bool]:
-    """What S3 enforces: a flag is on when the account or the bucket has it on."""
-    account = account if isinstance(account, Mapping) and not is_unreadable(account) else {}
-    bucket = bucket if isinstance(bucket, Mapping) and not is_unreadable(bucket) else {}
-    return {flag: bool(account.get(flag) or bucket.get(flag)) for flag in BPA_FLAGS}
-
-
-def parse_policy(text: Any) -> dict[str, Any] | None:
-    if not text:
-        return None
-    try:
-        doc = json.loads(text) if isinstance(text, str) else dict(text)
-    except (TypeError, ValueError):
-        return None
-    return doc if isinstance(doc, dict) else None
-
-
-def _statements(doc: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-    if not doc:
-        return []
-    statements = doc.get("Statement", [])
-    if isinstance(statements, dict):
-        statements = [statements]
-    return [s for s in statements if isinstance(s, dict)]
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
-
-
-def _everyone(principal: Any) -> bool:
-    if principal == "*":
-        return True
-    if isinstance(principal, Mapping):
-        return "*" in _as_list(principal.get("AWS"))
-    return False
-
-
-def _condition_keys(statement: Mapping[str, Any]) -> set[str]:
-    keys = set()
-    for block in (statement.get("Condition") or {}).values():
-        if isinstance(block, Mapping):
-            keys.update(k.lower() for k in block)
-    return keys
-
-
-def public_statements(doc: Mapping[str, Any] | None) -> list[str]:
-    """The Sids (or positions) of Allow statements that grant access to anyone."""
-    found = []
-    for index, statement in enumerate(_statements(doc)):
-        if statement.get("Effect") != "Allow" or not _everyone(statement.get("Principal")):
-            continue
-        if _condition_keys(statement) & RESTRICTING_KEYS:
-            continue
-        found.append(statement.get("Sid") or f"statement {index + 1}")
-    return found
-
-
-def public_grants(grants: Any) -> list[str]:
-    if not isinstance(grants, list):
-        return []
-    out = []
-    for grant in grants:
-        who = PUBLIC_GROUPS.get((grant.get("Grantee") or {}).get("URI", ""))
-        if who:
-            out.append(f"{grant.get('Permission')} to {who}")
-    return out
-
-
-def _denies_insecure_transport(statement: Mapping[str, Any], bucket: str) -> bool:
-    if statement.get("Effect") != "Deny" or not _everyone(statement.get("Principal")):
-        return False
-    actions = {str(a).lower() for a in _as_list(statement.get("Action"))}
-    if not actions & {"s3:*", "*"}:
-        return False
-    for operator, block in (statement.get("Condition") or {}).items():
-        if operator.lower() not in ("bool", "boolifexists") or not isinstance(block, Mapping):
-            continue
-        for key, value in block.items():
-            if key.lower() == "aws:securetransport" and [str(v).lower() for v in _as_list(value)] == ["false"]:
-                resources = {str(r) for r in _as_list(statement.get("Resource"))}
-                arn = f"arn:aws:s3:::{bucket}"
-                covers_bucket = bool(resources & {arn, "*", "arn:aws:s3:::*"})
-                covers_objects = bool(resources & {f"{arn}/*", "*", "arn:aws:s3:::*", "arn:aws:s3:::*/*"})
-                return covers_bucket and covers_objects
-    return False
-
-
-def has_tls_only(doc: Mapping[str, Any] | None, bucket: str) -> bool:
-    """True when some statement denies every S3 action over plain HTTP on the bucket and its objects."""
-    return any(_denies_insecure_transport(s, bucket) for s in _statements(doc))
-
-
-def tls_statement(bucket: str) -> dict[str, Any]:
-    arn = f"arn:aws:s3:::{bucket}"
-    return {
-        "Sid": TLS_SID,
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": "s3:*",
-        "Resource": [arn, f"{arn}/*"],
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }
-
-
-def merged_tls_policy(text: Any, bucket: str) -> dict[str, Any]:
-    """The bucket's policy with the TLS-only statement added; every other statement unchanged.
-
-    A statement already carrying our Sid (an earlier, partial version) is replaced, since Sids must
-    be unique within a policy.
-    """
-    doc = parse_policy(text) or {"Version": "2012-10-17"}
-    doc = dict(doc)
-    statements = [s for s in _statements(doc) if s.get("Sid") != TLS_SID]
-    doc.setdefault("Version", "2012-10-17")
-    doc["Statement"] = statements + [tls_statement(bucket)]
-    return doc
-
-
-def encryption_kind(rules: Any) -> str | None:
-    for rule in rules or []:
-        algorithm = (rule.get("ApplyServerSideEncryptionByDefault") or {}).get("SSEAlgorithm")
-        if algorithm == "AES256":
-            return "SSE-S3"
-        if algorithm == "aws:kms":
-            return "SSE-KMS"
-        if algorithm == "aws:kms:dsse":
-            return "DSSE-KMS"
-    return None
-
-
-def exposure(state: Mapping[str, Any], bucket: Mapping[str, Any]) -> list[str]:
-    """Why this bucket may be reachable anonymously today (public ACL, public policy, website)."""
-    reasons = []
-    grants = public_grants(bucket.get("acl_grants"))
-    if grants:
-        reasons.append("ACL grants " + ", ".join(grants))
-    statements = public_statements(parse_policy(bucket.get("policy")) if not is_unreadable(bucket.get("policy")) else None)
-    if statements:
-        reasons.append("policy allows anyone (" + ", ".join(statements) + ")")
-    if bucket.get("website") is True:
-        reasons.append("hosts a static website")
-    return reasons
-
-
-def exposed_buckets(state: Mapping[str, Any]) -> dict[str, list[str]]:
-    buckets = state.get("buckets")
-    if is_unreadable(buckets):
-        return {}
-    return {b["name"]: r for b in buckets if not b.get("unreadable") and (r := exposure(state, b))}
 
 
 # --- evaluate -------------------------------------------------------------------------------------------
@@ -344,172 +98,115 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
     findings = [_account_bpa_finding(state)]
     buckets = state.get("buckets")
     if is_unreadable(buckets):
-        findings.append(unknown_finding("buckets", "S3 buckets can be listed", reason_of(buckets),
-                                        severity=Severity.HIGH))
+        findings.append(BUCKETS.unknown(reason_of(buckets)))
     else:
         for bucket in buckets:
             findings.extend(_bucket_findings(state, bucket))
-    findings.extend(_kms_findings(state))
+    findings.extend(kms_findings(state))
     findings.append(_connectivity_finding(state))
     return findings
 
 
 def _account_bpa_finding(state: Mapping[str, Any]) -> Finding:
-    title = "Block Public Access is on for the whole account"
-    ids = {"cis": ("2.1.4",), "securityhub": ("S3.1",), "severity": Severity.HIGH, "resource": state.get("account_id")}
+    where = {"resource": state.get("account_id")}
     config = state.get("account_bpa")
     if is_unreadable(config):
-        return unknown_finding("account-bpa", title, reason_of(config), **ids)
+        return ACCOUNT_BPA.unknown(reason_of(config), **where)
     missing = missing_flags(config)
     if not missing:
-        return Finding("account-bpa", title, Status.PASS, "All four account-level settings are on.", **ids)
+        return ACCOUNT_BPA.passed("All four account-level settings are on.", **where)
     message = ("Account-level Block Public Access is not configured." if not config
                else "Account-level Block Public Access is missing: " + ", ".join(missing) + ".")
-    return Finding("account-bpa", title, Status.FAIL, message, fixable=True, **ids)
+    return ACCOUNT_BPA.failed(message, **where)
 
 
 def _bucket_findings(state: Mapping[str, Any], bucket: Mapping[str, Any]) -> list[Finding]:
     name, region = bucket["name"], bucket.get("region")
-    where = {"resource": f"arn:aws:s3:::{name}", "region": region}
+    where = {"resource": f"arn:aws:s3:::{name}", "region": region, "name": name}
     if bucket.get("unreadable"):
-        return [unknown_finding("bucket", f"Bucket {name} can be read", bucket["unreadable"], severity=Severity.HIGH,
-                                **where)]
+        return [BUCKET_READ.unknown(bucket["unreadable"], **where)]
     out = []
 
     # Bucket-level Block Public Access (what Security Hub S3.8 checks).
-    title = f"Bucket {name} blocks public access"
-    ids = {"cis": ("2.1.4",), "securityhub": ("S3.8",), "severity": Severity.HIGH, **where}
     bpa = bucket.get("bpa")
     if is_unreadable(bpa):
-        out.append(unknown_finding("bucket-bpa", title, reason_of(bpa), **ids))
+        out.append(BUCKET_BPA.unknown(reason_of(bpa), **where))
     elif missing := missing_flags(bpa):
         covered = not is_unreadable(state.get("account_bpa")) and not missing_flags(state.get("account_bpa"))
         note = " The account-level setting covers it for now." if covered else ""
-        out.append(Finding("bucket-bpa", title, Status.FAIL,
-                           f"Bucket-level Block Public Access is missing: {', '.join(missing)}.{note}",
-                           fixable=True, **ids))
+        out.append(BUCKET_BPA.failed(f"Bucket-level Block Public Access is missing: {', '.join(missing)}.{note}",
+                                     **where))
     else:
-        out.append(Finding("bucket-bpa", title, Status.PASS, "All four bucket-level settings are on.", **ids))
+        out.append(BUCKET_BPA.passed("All four bucket-level settings are on.", **where))
 
     # Public by ACL or policy, unless Block Public Access neutralises it.
-    title = f"Bucket {name} is not public"
-    ids = {"securityhub": ("S3.2", "S3.3"), "severity": Severity.CRITICAL, **where}
     policy, grants = bucket.get("policy"), bucket.get("acl_grants")
     if is_unreadable(policy) or is_unreadable(grants) or is_unreadable(bpa) or is_unreadable(state.get("account_bpa")):
         reason = next(reason_of(v) for v in (policy, grants, bpa, state.get("account_bpa")) if is_unreadable(v))
-        out.append(unknown_finding("public-bucket", title, reason, **ids))
+        out.append(PUBLIC.unknown(reason, **where))
     else:
         effective = effective_bpa(state.get("account_bpa"), bpa)
-        open_acl = public_grants(grants) if not effective["IgnorePublicAcls"] else []
-        open_policy = public_statements(parse_policy(policy)) if not effective["RestrictPublicBuckets"] else []
+        open_acl = acl_exposure(grants) if not effective["IgnorePublicAcls"] else ""
+        open_policy = policy_exposure(policy) if not effective["RestrictPublicBuckets"] else ""
         if open_acl or open_policy:
             parts = []
             if open_acl:
-                parts.append("its ACL grants " + ", ".join(open_acl))
+                parts.append("its ACL grants " + open_acl)
             if open_policy:
-                parts.append("its policy allows anyone (" + ", ".join(open_policy) + ")")
+                parts.append("its policy allows anyone: " + open_policy)
             web = " It also hosts a static website." if bucket.get("website") is True else ""
-            out.append(Finding("public-bucket", title, Status.FAIL,
-                               f"Anyone on the internet can reach it: {'; '.join(parts)}.{web}", fixable=True, **ids))
+            out.append(PUBLIC.failed(f"Anyone on the internet can reach it: {'; '.join(parts)}.{web}", **where))
         else:
-            latent = public_grants(grants) or public_statements(parse_policy(policy))
+            latent = acl_exposure(grants) or policy_exposure(policy)
             message = ("A public ACL or policy exists but Block Public Access overrides it." if latent
                        else "Neither its ACL nor its policy grants public access.")
-            out.append(Finding("public-bucket", title, Status.PASS, message, **ids))
+            out.append(PUBLIC.passed(message, **where))
 
     # TLS only.
-    title = f"Bucket {name} refuses plain-HTTP requests"
-    ids = {"cis": ("2.1.1",), "securityhub": ("S3.5",), "severity": Severity.MEDIUM, **where}
     if is_unreadable(policy):
-        out.append(unknown_finding("tls-only", title, reason_of(policy), **ids))
+        out.append(TLS_ONLY.unknown(reason_of(policy), **where))
     elif policy and parse_policy(policy) is None:
-        out.append(unknown_finding("tls-only", title, "the bucket policy is not valid JSON", **ids))
+        out.append(TLS_ONLY.unknown("the bucket policy is not valid JSON", **where))
     elif has_tls_only(parse_policy(policy), name):
-        out.append(Finding("tls-only", title, Status.PASS, "The policy denies requests without TLS.", **ids))
+        out.append(TLS_ONLY.passed("The policy denies requests without TLS.", **where))
     else:
         message = ("The bucket has no policy, so requests over plain HTTP are accepted." if not policy else
-                   "The bucket policy has no statement denying aws:SecureTransport=false.")
-        out.append(Finding("tls-only", title, Status.FAIL, message, fixable=True, **ids))
+                   "The bucket policy has no statement that denies every request made without TLS to the "
+                   "bucket and its objects.")
+        out.append(TLS_ONLY.failed(message, **where))
 
     # Default encryption, and its kind.
-    title = f"Bucket {name} encrypts new objects by default"
-    ids = {"severity": Severity.MEDIUM, **where}
     rules = bucket.get("encryption")
     if is_unreadable(rules):
-        out.append(unknown_finding("encryption", title, reason_of(rules), **ids))
+        out.append(ENCRYPTION.unknown(reason_of(rules), **where))
     elif kind := encryption_kind(rules):
         extra = " (keys managed by S3)" if kind == "SSE-S3" else " (keys in AWS KMS)"
-        out.append(Finding("encryption", title, Status.PASS, f"Default encryption: {kind}{extra}.", **ids))
+        out.append(ENCRYPTION.passed(f"Default encryption: {kind}{extra}.", **where))
     else:
-        out.append(Finding("encryption", title, Status.FAIL, "No default encryption is configured.",
-                           fixable=True, **ids))
+        out.append(ENCRYPTION.failed("No default encryption is configured.", **where))
 
     # Versioning and MFA delete.
     versioning = bucket.get("versioning")
-    title = f"Bucket {name} keeps object versions"
-    ids = {"securityhub": ("S3.14",), "severity": Severity.MEDIUM, **where}
     if is_unreadable(versioning):
-        out.append(unknown_finding("versioning", title, reason_of(versioning), **ids))
+        out.append(VERSIONING.unknown(reason_of(versioning), **where))
     elif versioning.get("Status") == "Enabled":
-        out.append(Finding("versioning", title, Status.PASS, "Versioning is enabled.", **ids))
+        out.append(VERSIONING.passed("Versioning is enabled.", **where))
     else:
         state_word = "suspended" if versioning.get("Status") == "Suspended" else "off"
-        out.append(Finding("versioning", title, Status.FAIL,
-                           f"Versioning is {state_word}: an overwrite or delete cannot be undone.",
-                           fixable=True, **ids))
-    title = f"Bucket {name} requires MFA to delete versions"
-    ids = {"cis": ("2.1.2",), "securityhub": ("S3.20",), "severity": Severity.LOW, **where}
+        out.append(VERSIONING.failed(f"Versioning is {state_word}: an overwrite or delete cannot be undone.", **where))
     if is_unreadable(versioning):
-        out.append(unknown_finding("mfa-delete", title, reason_of(versioning), **ids))
+        out.append(MFA_DELETE.unknown(reason_of(versioning), **where))
     elif versioning.get("MFADelete") == "Enabled":
-        out.append(Finding("mfa-delete", title, Status.PASS, "MFA delete is enabled.", **ids))
+        out.append(MFA_DELETE.passed("MFA delete is enabled.", **where))
     else:
-        out.append(Finding("mfa-delete", title, Status.MANUAL,
-                           "MFA delete is off. Only the root user, with its MFA device, can turn it on "
-                           "(AWS CLI; not possible in the console).", **ids))
-    return out
-
-
-def _kms_findings(state: Mapping[str, Any]) -> list[Finding]:
-    out = []
-    ids = {"cis": ("3.6",), "securityhub": ("KMS.4",), "severity": Severity.MEDIUM}
-    checked = 0
-    for region, data in sorted((state.get("regions") or {}).items()):
-        title = "Customer-managed KMS keys rotate their key material"
-        if is_unreadable(data):
-            out.append(unknown_finding("kms-rotation", title, reason_of(data), region=region, **ids))
-            continue
-        keys = data.get("keys")
-        if is_unreadable(keys):
-            out.append(unknown_finding("kms-rotation", title, reason_of(keys), region=region, **ids))
-            continue
-        for key in keys:
-            title = f"KMS key {key['KeyId']} rotates its key material"
-            where = {"region": region, "resource": key.get("Arn") or key["KeyId"]}
-            if key.get("unreadable"):
-                out.append(unknown_finding("kms-rotation", title, key["unreadable"], **where, **ids))
-                continue
-            if not _rotatable(key):
-                continue  # AWS-managed, asymmetric, disabled or imported keys: not this check
-            checked += 1
-            rotation = key.get("rotation")
-            if is_unreadable(rotation):
-                out.append(unknown_finding("kms-rotation", title, reason_of(rotation), **where, **ids))
-            elif rotation:
-                out.append(Finding("kms-rotation", title, Status.PASS, "Automatic rotation is enabled.", **where, **ids))
-            else:
-                out.append(Finding("kms-rotation", title, Status.FAIL,
-                                   "Automatic rotation is off: the same key material is used for ever.",
-                                   fixable=True, **where, **ids))
-    if not checked and not out:
-        out.append(Finding("kms-rotation", "Customer-managed KMS keys rotate their key material", Status.PASS,
-                           "There are no enabled customer-managed symmetric keys (keys AWS manages rotate by "
-                           "themselves).", **ids))
+        out.append(MFA_DELETE.failed(
+            "MFA delete is off, so anyone with delete rights can remove object versions for good (CIS 2.1.2). "
+            "Only the root user, with its MFA device, can turn it on (AWS CLI; not possible in the console): "
+            "the plan lists the steps.", **where))
     return out
 
 
 def _connectivity_finding(state: Mapping[str, Any]) -> Finding:
-    title = "Private connectivity (site-to-site VPN, client VPN, PrivateLink)"
     totals = {"vpn": 0, "client_vpn": 0, "endpoints": 0}
     where: dict[str, list[str]] = {}
     unread = []
@@ -525,18 +222,15 @@ def _connectivity_finding(state: Mapping[str, Any]) -> Finding:
                 totals[kind] += value
                 where.setdefault(region, []).append(kind)
     if unread and not any(totals.values()):
-        return unknown_finding("private-connectivity", title, unread[0], severity=Severity.INFO)
+        return CONNECTIVITY.unknown(unread[0])
     if any(totals.values()):
-        message = (f"Found {totals['vpn']} site-to-site VPN connection(s), {totals['client_vpn']} client VPN "
-                   f"endpoint(s) and {totals['endpoints']} VPC endpoint(s) in {', '.join(sorted(where))}.")
-        return Finding("private-connectivity", title, Status.PASS, message, severity=Severity.INFO)
-    return Finding(
-        "private-connectivity", title, Status.MANUAL,
+        return CONNECTIVITY.passed(
+            f"Found {totals['vpn']} site-to-site VPN connection(s), {totals['client_vpn']} client VPN endpoint(s) "
+            f"and {totals['endpoints']} VPC endpoint(s) in {', '.join(sorted(where))}.")
+    return CONNECTIVITY.manual(
         "No VPN or VPC endpoints were found. That is fine if nothing connects from an office or data "
         "centre; otherwise use site-to-site VPN (networks) or client VPN (people), and VPC endpoints to "
-        "keep traffic to AWS services off the internet.",
-        severity=Severity.INFO,
-    )
+        "keep traffic to AWS services off the internet.")
 
 
 # --- plan -----------------------------------------------------------------------------------------------
@@ -557,7 +251,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
         if not is_unreadable(policy) and not (policy and parse_policy(policy) is None) \
                 and not has_tls_only(parse_policy(policy), name):
             merged = merged_tls_policy(policy, name)
-            public_now = public_statements(parse_policy(policy))
+            public_now = policy_exposure(policy)
             blocked = effective_bpa(state.get("account_bpa"), bucket.get("bpa"))["BlockPublicPolicy"]
             warning = "Clients that still use plain HTTP to reach this bucket will get Access Denied."
             if bucket.get("website") is True:
@@ -645,24 +339,11 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             risky=bool(warning),
         ))
 
-    # KMS key rotation.
-    for region, data in sorted((state.get("regions") or {}).items()):
-        if is_unreadable(data) or is_unreadable(data.get("keys")):
-            continue
-        for key in data["keys"]:
-            if key.get("unreadable") or not _rotatable(key) or key.get("rotation") is not False:
-                continue
-            changes.append(Change(
-                reason=f"Rotate the key material of KMS key {key['KeyId']} automatically (yearly).",
-                call=Call("kms", "EnableKeyRotation", {"KeyId": key["KeyId"]}, region),
-                before={"KeyRotationEnabled": False},
-                after={"KeyRotationEnabled": True},
-                undo=Call("kms", "DisableKeyRotation", {"KeyId": key["KeyId"]}, region),
-                cost_note="AWS KMS bills about 1 USD a month for each of the first two rotations of a key's "
-                          "material; later rotations are free.",
-            ))
+    changes.extend(rotation_changes(state))
 
     if mfa_missing:
+        # Only root with its MFA device, by the CLI or API (S3 User Guide, "Configuring MFA delete";
+        # CIS v5.0 2.1.2 remediation); the sandbox simulates it as enable_mfa_delete.
         changes.append(manual(
             "Turn on MFA delete for buckets holding data you cannot lose: " + ", ".join(mfa_missing) + ".",
             S3_CONSOLE,
@@ -671,5 +352,6 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             "Run: aws s3api put-bucket-versioning --bucket BUCKET --versioning-configuration "
             f"Status=Enabled,MFADelete=Enabled --mfa 'arn:aws:iam::{account_id}:mfa/root-account-mfa-device CODE'",
             "Delete the root access keys again, then re-check here.",
+            key="mfa-delete", console_action="enable_mfa_delete",
         ))
     return Plan(INFO.id, changes=tuple(changes), notes=tuple(notes))

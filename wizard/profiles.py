@@ -16,6 +16,7 @@ from typing import Any, Callable
 from steps.base import StepError
 from wizard.aws import Credentials, Target
 from wizard.credentials import NoKeyring, check_backend, load_secret, store_secret
+from wizard.name_forms import ROLE_ARN_PATTERN
 from wizard.paths import config_dir, write_private
 
 SERVICE = "aws-essentials-customers"
@@ -68,8 +69,6 @@ def check_name(name: str) -> str:
 
 def add(profile: Profile, secret: str = "", external_id: str = "") -> None:
     """Store ``profile``: the secret (key secret or external id) in the keyring first, then the file."""
-    from wizard.commands.common import ROLE_ARN_PATTERN
-
     check_name(profile.name)
     if profile.kind == "keys":
         if not ACCESS_KEY_ID.match(profile.access_key_id):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 
-from steps import s3
+from steps import policy as policy_module, s3
 from steps.base import Status, unreadable
 
 ACCOUNT = "111122223333"
@@ -123,13 +123,14 @@ def test_tls_recognition_rejects_partial_statements():
 def test_public_statements_ignore_denies_and_restricted_allows():
     vpce = dict(PUBLIC_READ, Sid="FromVpce", Condition={"StringEquals": {"aws:SourceVpce": "vpce-1"}})
     doc = {"Statement": [PUBLIC_READ, vpce, s3.tls_statement("site-bucket"), READER]}
-    assert s3.public_statements(doc) == ["PublicRead"]
+    assert [r.statement for r in policy_module.public_reasons(doc)] == ["PublicRead"]
+    assert s3.policy_exposure(doc).startswith("PublicRead: ")
 
 
 def test_public_acl_grant_is_found():
     grants = [{"Grantee": {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/global/AllUsers"},
                "Permission": "READ"}]
-    assert s3.public_grants(grants) == ["READ to everyone"]
+    assert s3.acl_exposure(grants) == "READ to everyone"
 
 
 def test_public_bucket_fails_until_block_public_access_overrides_it():
@@ -162,10 +163,22 @@ def test_insecure_state_fails_each_check_with_its_ids():
     assert by(findings, "encryption", "raw-bucket")[0].status is Status.FAIL
     assert by(findings, "versioning", "raw-bucket")[0].status is Status.FAIL
     mfa = by(findings, "mfa-delete", "raw-bucket")[0]
-    assert mfa.status is Status.MANUAL and mfa.cis == ("2.1.2",)
+    assert mfa.status is Status.FAIL and mfa.cis == ("2.1.2",)
     rotation = by(findings, "kms-rotation")
     assert [f.status for f in rotation] == [Status.FAIL]
     assert rotation[0].cis == ("3.6",) and rotation[0].securityhub == ("KMS.4",)
+
+
+def test_bucket_without_mfa_delete_fails_cis_2_1_2_by_the_letter():
+    """CIS v5.0 2.1.2's audit: versioning without MFA delete is a FAIL (not MANUAL), fixed by a guided
+    root task (the CLI with root's MFA device) that the sandbox can simulate."""
+    state = compliant_state()
+    state["buckets"][0]["versioning"] = {"Status": "Enabled", "MFADelete": "Disabled"}
+    [mfa] = by(s3.evaluate(state), "mfa-delete", "data-bucket")
+    assert (mfa.status, mfa.cis, mfa.securityhub, mfa.fixable) == (Status.FAIL, ("2.1.2",), ("S3.20",), True)
+    assert "root" in mfa.message
+    [task] = s3.plan(state, {}).manual_changes
+    assert task.console_action == "enable_mfa_delete" and state["buckets"][0]["name"] in task.reason
 
 
 def test_aws_managed_keys_are_never_findings():
@@ -325,6 +338,9 @@ def test_plan_after_applying_it_is_empty():
                     if k["KeyId"] == params["KeyId"]:
                         k["rotation"] = True
     assert not s3.plan(after, {}).automatic
+    assert [c.key for c in plan.manual_changes] == ["mfa-delete"]
+    for bucket in buckets.values():  # the root task: MFA delete with root's MFA device (every versioned bucket)
+        bucket["versioning"]["MFADelete"] = "Enabled"
     assert not [f for f in s3.evaluate(after) if f.status is Status.FAIL]
 
 

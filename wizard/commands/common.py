@@ -8,10 +8,9 @@ import sys
 from typing import Any, NoReturn
 
 from steps.base import StepError
+from wizard.name_forms import PROFILE_PATTERN, ROLE_ARN_PATTERN
 
 PROG = "aws-essentials"
-PROFILE_PATTERN = re.compile(r"^[A-Za-z0-9_.+=,@/-]{1,64}$")
-ROLE_ARN_PATTERN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 
 
 class UsageError(Exception):

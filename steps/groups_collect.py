@@ -1,0 +1,102 @@
+"""The groups step's reads: IAM users with their direct policies, groups with theirs, the documents of
+the custom policies in use, the support role, and the Access Analyzer analyzers of every region in scope."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from steps.base import is_unreadable
+from steps.iam_policies import ADMIN_POLICY, SUPPORT_POLICY, SUPPORT_ROLE
+from steps.policy import document as policy_document
+
+
+def collect(aws: Any) -> dict[str, Any]:
+    """Users with their direct policies, groups with theirs, custom policy documents, the support
+    role, and the analyzers of every region in scope."""
+    caller = aws.try_read("sts", "GetCallerIdentity")
+    users = aws.try_read("iam", "ListUsers", paginate=True)
+    groups = aws.try_read("iam", "ListGroups", paginate=True)
+    state: dict[str, Any] = {"caller": caller}
+
+    if is_unreadable(users):
+        state["users"] = users
+    else:
+        names = sorted(u["UserName"] for u in users.get("Users", []))
+        state["users"] = aws.per_region(lambda name: _user(aws, name), names)
+    if is_unreadable(groups):
+        state["groups"] = groups
+    else:
+        names = sorted(g["GroupName"] for g in groups.get("Groups", []))
+        state["groups"] = aws.per_region(lambda name: _group(aws, name), names)
+
+    policies = aws.try_read("iam", "ListPolicies", paginate=True, Scope="Local", OnlyAttached=True)
+    if is_unreadable(policies):
+        state["custom_policies"] = policies
+    else:
+        rows = {p["Arn"]: p for p in policies.get("Policies", [])}
+        state["custom_policies"] = aws.per_region(lambda arn: _policy(aws, rows[arn]), sorted(rows))
+
+    support = aws.try_read("iam", "ListEntitiesForPolicy", paginate=True, PolicyArn=SUPPORT_POLICY,
+                           EntityFilter="Role", missing=("NoSuchEntity",))
+    if not is_unreadable(support):
+        support = sorted(r["RoleName"] for r in (support or {}).get("PolicyRoles", []))
+    # Roles holding AdministratorAccess (CIS 1.15 counts AWS managed policies too). Users and groups come
+    # with their attached lists above. PermissionsPolicy only: without the filter IAM also lists the
+    # entities that use the policy as a permissions boundary, which grants nothing (IAM API Reference,
+    # ListEntitiesForPolicy, PolicyUsageFilter).
+    admin_roles = aws.try_read("iam", "ListEntitiesForPolicy", paginate=True, PolicyArn=ADMIN_POLICY,
+                               EntityFilter="Role", PolicyUsageFilter="PermissionsPolicy")
+    state["admin_roles"] = admin_roles if is_unreadable(admin_roles) else sorted(
+        r["RoleName"] for r in (admin_roles or {}).get("PolicyRoles", []))
+    role = aws.try_read("iam", "GetRole", RoleName=SUPPORT_ROLE, missing=("NoSuchEntity",))
+    state["support_roles"] = support
+    state["support_role_exists"] = role if is_unreadable(role) else role is not None
+
+    def analyzers(region: str) -> list[dict[str, str]]:
+        answer = aws.read("accessanalyzer", "ListAnalyzers", region, paginate=True)
+        return [{"name": a["name"], "type": a["type"], "status": a.get("status", "")}
+                for a in answer.get("analyzers", [])]
+
+    state["analyzers"] = aws.per_region(analyzers)
+    return state
+
+
+def _user(aws: Any, name: str) -> dict[str, Any]:
+    attached = aws.read("iam", "ListAttachedUserPolicies", paginate=True, UserName=name)
+    inline_names = aws.read("iam", "ListUserPolicies", paginate=True, UserName=name).get("PolicyNames", [])
+    inline = {}
+    for policy in sorted(inline_names):
+        doc = aws.read("iam", "GetUserPolicy", UserName=name, PolicyName=policy)["PolicyDocument"]
+        inline[policy] = _doc(doc)
+    groups = aws.read("iam", "ListGroupsForUser", paginate=True, UserName=name).get("Groups", [])
+    mfa = aws.read("iam", "ListMFADevices", paginate=True, UserName=name).get("MFADevices", [])
+    login = aws.read("iam", "GetLoginProfile", UserName=name, missing=("NoSuchEntity",))
+    return {
+        "attached": sorted(p["PolicyArn"] for p in attached.get("AttachedPolicies", [])),
+        "inline": inline,
+        "groups": sorted(g["GroupName"] for g in groups),
+        "mfa_devices": len(mfa),
+        "console": login is not None,
+    }
+
+
+def _group(aws: Any, name: str) -> dict[str, Any]:
+    attached = aws.read("iam", "ListAttachedGroupPolicies", paginate=True, GroupName=name)
+    inline_names = aws.read("iam", "ListGroupPolicies", paginate=True, GroupName=name).get("PolicyNames", [])
+    inline = {}
+    for policy in sorted(inline_names):
+        doc = aws.read("iam", "GetGroupPolicy", GroupName=name, PolicyName=policy)["PolicyDocument"]
+        inline[policy] = _doc(doc)
+    return {"attached": sorted(p["PolicyArn"] for p in attached.get("AttachedPolicies", [])), "inline": inline}
+
+
+def _policy(aws: Any, row: Mapping[str, Any]) -> dict[str, Any]:
+    version = aws.read("iam", "GetPolicyVersion", PolicyArn=row["Arn"], VersionId=row["DefaultVersionId"])
+    return {"name": row["PolicyName"], "document": _doc(version["PolicyVersion"]["Document"])}
+
+
+def _doc(document: Any) -> Any:
+    """A policy document as a dict (botocore decodes IAM's URL-encoded JSON; be lenient anyway)."""
+    if isinstance(document, str):
+        return policy_document(document) or {"unparsed": document}
+    return document

@@ -1,0 +1,104 @@
+"""The keys step's reads: the caller (and the key id it signs with), the credential report's user rows
+with their key ids from ListAccessKeys (matched to the report's two key slots by creation time), the live
+corrections of steps/keys_live.py, and the account password policy."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any, Mapping
+
+from steps.base import is_unreadable, unreadable
+from steps.keys_live import iso_when as _when, live_users
+from steps.shared_reads import credential_report, credential_report_time
+
+
+def collect(aws: Any) -> dict[str, Any]:
+    """The caller, the credential report's user rows with their key ids, and the password policy."""
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    identity = aws.try_read("sts", "GetCallerIdentity")
+    caller = {"arn": None, "user": None, "key_id": _caller_key_id(aws)}
+    if not is_unreadable(identity):
+        caller["arn"] = identity.get("Arn")
+        match = re.match(r"^arn:aws[a-z-]*:iam::\d{12}:user/(?:.*/)?([^/]+)$", identity.get("Arn") or "")
+        caller["user"] = match.group(1) if match else None
+
+    rows = _credential_report(aws)
+    users: Any = rows
+    if not is_unreadable(rows):
+        with_keys = [r["user"] for r in rows if r["keys"]]
+        listed = aws.per_region(lambda name: aws.read("iam", "ListAccessKeys", paginate=True, UserName=name),
+                                regions=with_keys) if with_keys else {}
+        users = live_users(aws, [_user_state(row, listed.get(row["user"])) for row in rows])
+
+    policy = aws.try_read("iam", "GetAccountPasswordPolicy", missing=("NoSuchEntity",))
+    if not is_unreadable(policy):
+        policy = (policy or {}).get("PasswordPolicy")
+    return {"now": now.isoformat(), "caller": caller, "users": users, "password_policy": policy,
+            "report_generated": credential_report_time(aws)}
+
+
+def _caller_key_id(aws: Any) -> str | None:
+    """The access key id the run signs with (None for unknown); read locally, no API call."""
+    try:
+        return aws.access_key_id
+    except Exception:  # noqa: BLE001 - no credentials at all: treat as unknown
+        return None
+
+
+def _credential_report(aws: Any) -> Any:
+    """The report's user rows (the root row belongs to the root step), or the unreadable marker."""
+    rows = credential_report(aws)
+    if is_unreadable(rows):
+        return rows
+    try:
+        return [_row(r) for r in rows if r.get("user") != "<root_account>"]
+    except (KeyError, ValueError) as error:
+        return unreadable(f"the credential report could not be parsed ({error})")
+
+
+def _row(r: Mapping[str, str]) -> dict[str, Any]:
+    keys = []
+    for n in ("1", "2"):
+        rotated = _when(r.get(f"access_key_{n}_last_rotated"))
+        if rotated:
+            keys.append({"slot": n, "active": r.get(f"access_key_{n}_active") == "true", "created": rotated,
+                         "last_used": _when(r.get(f"access_key_{n}_last_used_date"))})
+    password = r.get("password_enabled") == "true"
+    return {
+        "user": r["user"],
+        "arn": r.get("arn"),
+        "created": _when(r.get("user_creation_time")),
+        "password_enabled": password,
+        "password_last_used": _when(r.get("password_last_used")) if password else None,
+        "password_last_changed": _when(r.get("password_last_changed")) if password else None,
+        "keys": keys,
+    }
+
+
+def _user_state(row: dict[str, Any], listed: Any) -> dict[str, Any]:
+    """The row with its keys' ids: ListAccessKeys matched to the report's slots by creation time."""
+    user = {k: v for k, v in row.items() if k != "keys"}
+    if not row["keys"]:
+        user["keys"] = []
+        return user
+    if listed is None or is_unreadable(listed):
+        user["keys"] = listed if listed is not None else unreadable("ListAccessKeys was not answered")
+        return user
+    metadata = sorted(listed.get("AccessKeyMetadata", []), key=lambda k: str(k.get("CreateDate")))
+    slots = list(row["keys"])
+    keys = []
+    for meta in metadata:
+        created = _when(meta.get("CreateDate").isoformat() if hasattr(meta.get("CreateDate"), "isoformat")
+                        else meta.get("CreateDate"))
+        slot = next((s for s in slots if s["created"] == created), None) or (slots[0] if slots else None)
+        if slot is not None:
+            slots.remove(slot)
+        keys.append({
+            "id": meta["AccessKeyId"],
+            "active": meta.get("Status") == "Active",
+            "created": slot["created"] if slot else created,
+            "last_used": slot["last_used"] if slot else None,
+        })
+    user["keys"] = keys
+    return user

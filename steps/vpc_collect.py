@@ -1,0 +1,78 @@
+"""The vpc step's reads: per region (concurrently) the VPCs, flow logs, security groups and their rules,
+network ACLs, network interfaces, Network Firewall firewalls and, where a VPC lacks flow logs, the flow-log
+log group; once, the flow-log delivery role, the bucket names and the Shield Advanced subscription."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from steps import vpc_flow_logs as flow_logs
+from steps.base import is_unreadable
+from steps.vpc_flow_logs import FLOW_ROLE, LOG_GROUP
+
+
+def _rule(rule: Mapping[str, Any]) -> dict[str, Any]:
+    keep = ("SecurityGroupRuleId", "GroupId", "IsEgress", "IpProtocol", "FromPort", "ToPort", "CidrIpv4",
+            "CidrIpv6", "PrefixListId", "ReferencedGroupInfo", "Description")
+    return {k: rule[k] for k in keep if k in rule}
+
+
+def _region(aws: Any, region: str) -> dict[str, Any]:
+    def read(operation: str, service: str = "ec2", **kw: Any) -> Any:
+        return aws.try_read(service, operation, region, paginate=True, **kw)
+
+    out: dict[str, Any] = {}
+    vpcs = read("DescribeVpcs")
+    out["vpcs"] = vpcs if is_unreadable(vpcs) else [
+        {"VpcId": v["VpcId"], "IsDefault": bool(v.get("IsDefault")), "CidrBlock": v.get("CidrBlock")}
+        for v in vpcs.get("Vpcs", [])]
+    logs = read("DescribeFlowLogs")
+    out["flow_logs"] = logs if is_unreadable(logs) else [
+        {k: f.get(k) for k in flow_logs.FIELDS} for f in logs.get("FlowLogs", [])]
+    groups = read("DescribeSecurityGroups")
+    out["groups"] = groups if is_unreadable(groups) else [
+        {"GroupId": g["GroupId"], "GroupName": g.get("GroupName"), "VpcId": g.get("VpcId")}
+        for g in groups.get("SecurityGroups", [])]
+    rules = read("DescribeSecurityGroupRules")
+    out["rules"] = rules if is_unreadable(rules) else [_rule(r) for r in rules.get("SecurityGroupRules", [])]
+    nacls = read("DescribeNetworkAcls")
+    out["nacls"] = nacls if is_unreadable(nacls) else [
+        {"NetworkAclId": n["NetworkAclId"], "VpcId": n.get("VpcId"), "IsDefault": bool(n.get("IsDefault")),
+         "Entries": n.get("Entries", []), "Subnets": [a.get("SubnetId") for a in n.get("Associations", [])]}
+        for n in nacls.get("NetworkAcls", [])]
+    enis = read("DescribeNetworkInterfaces")
+    out["enis"] = enis if is_unreadable(enis) else [
+        {"NetworkInterfaceId": e["NetworkInterfaceId"], "VpcId": e.get("VpcId"),
+         "Groups": [g["GroupId"] for g in e.get("Groups", [])], "Description": e.get("Description", ""),
+         "InstanceId": (e.get("Attachment") or {}).get("InstanceId")}
+        for e in enis.get("NetworkInterfaces", [])]
+    firewalls = read("ListFirewalls", "network-firewall")
+    out["firewalls"] = firewalls if is_unreadable(firewalls) else [
+        f.get("FirewallName") for f in firewalls.get("Firewalls", [])]
+    # The flow-log log group matters only where a VPC still lacks flow logs: read it only there.
+    out["log_group"] = None
+    if isinstance(out["vpcs"], list) and isinstance(out["flow_logs"], list):
+        logged = {f["ResourceId"] for f in out["flow_logs"]}
+        if any(v["VpcId"] not in logged for v in out["vpcs"]):
+            found = aws.try_read("logs", "DescribeLogGroups", region, logGroupNamePrefix=LOG_GROUP)
+            out["log_group"] = found if is_unreadable(found) else any(
+                g.get("logGroupName") == LOG_GROUP for g in found.get("logGroups", []))
+    return out
+
+
+def collect(aws: Any) -> dict[str, Any]:
+    """Per region (concurrently): VPCs, flow logs, security groups and rules, NACLs, ENIs, firewalls."""
+    identity = aws.identity()
+    regions = aws.per_region(lambda region: _region(aws, region))
+    role = aws.try_read("iam", "GetRole", RoleName=FLOW_ROLE, missing=("NoSuchEntity",))
+    buckets = aws.try_read("s3", "ListBuckets", paginate=True)  # the same read as the s3 step
+    shield = aws.try_read("shield", "DescribeSubscription", missing=("ResourceNotFoundException",))
+    return {
+        "account_id": identity["Account"],
+        "partition": identity["Arn"].split(":")[1] if identity.get("Arn", "").startswith("arn:") else "aws",
+        "home_region": aws.home_region,
+        "regions": regions,
+        "flow_role": role if is_unreadable(role) else bool(role),
+        "buckets": buckets if is_unreadable(buckets) else [b["Name"] for b in buckets.get("Buckets", [])],
+        "shield": shield if is_unreadable(shield) else bool(shield and shield.get("Subscription")),
+    }
