@@ -24,8 +24,10 @@ from steps.audit_logging.alarms import ALARM_CHECKS, alarm_changes, alarm_findin
 from steps.audit_logging.buckets import (
     BUCKET_LOGGING, BUCKET_PUBLIC, PUBLIC_GROUPS, access_logging_changes, block_public_changes, bucket_findings, log_bucket_changes, read_bucket,
 )
-from steps.audit_logging.config_recorder import CONFIG, COST_CONFIG, config_changes, config_finding, read_config
-from steps.audit_logging.decision import Decision, decide
+from steps.audit_logging.config_recorder import (
+    CONFIG, COST_CONFIG, config_changes, config_finding, read_config, regions_to_fix,
+)
+from steps.audit_logging.decision import Decision
 from steps.audit_logging.detectors import (
     COST_GUARDDUTY, COST_SECURITYHUB, GUARDDUTY, SECURITY_HUB, guardduty_changes, guardduty_finding, read_guardduty, read_securityhub,
     securityhub_changes, securityhub_finding,
@@ -34,7 +36,7 @@ from steps.audit_logging.info import INFO
 from steps.audit_logging.kms_key import read_trail_key
 from steps.audit_logging.names import (
     BPA_ALL, CHANNEL_NAME, CIS_STANDARD, CLOUDTRAIL_LOGS_ROLE, CONFIG_ROLE, LOG_GROUP, RECORDER_NAME, TLS_SID,
-    TOPIC_NAME, TRAIL_NAME, access_bucket_name, config_role_arn, log_group_arn, logs_bucket_name, topic_arn,
+    TOPIC_NAME, TRAIL_NAME, access_bucket_name, config_role_arn, log_group_arn, logs_bucket_name, own, topic_arn,
     trail_arn,
 )
 from steps.audit_logging.policies import (
@@ -44,8 +46,9 @@ from steps.audit_logging.trail import (
     COST_LOGS, COST_TRAIL, TRAIL, TRAIL_KMS, VALIDATION, primary_trail, read_trails, setting_findings, trail_changes,
     trail_finding, trail_problems,
 )
-from steps.base import Change, Finding, Plan, Status, is_unreadable, reason_of
+from steps.base import Change, Finding, Plan, Status, check_answers, is_unreadable, reason_of
 from steps.propagation import with_retries
+from steps.trail_rules import METRIC_FILTER_RULES
 
 __all__ = [
     "INFO", "collect", "evaluate", "plan", "Decision", "decide", "primary_trail", "trail_problems", "rule_status",
@@ -120,6 +123,32 @@ def _regional_findings(state: Mapping[str, Any], region: str) -> list[Finding]:
 
 
 # --- plan ---------------------------------------------------------------------------------------
+
+
+def decide(state: Mapping[str, Any], answers: Mapping[str, str]) -> Decision:
+    """Call only when the trails and buckets were read."""
+    account_id, home = state["account_id"], state["home_region"]
+    trail = primary_trail(state)
+    trail_ok = trail is not None and trail_problems(trail) == []
+    own_trail = trail is not None and own(trail, account_id)
+    create_trail = not trail_ok and not own_trail
+    rules = tuple((rule, *rule_status(state, rule)) for rule in METRIC_FILTER_RULES)
+    alarms_needed = any(status is Status.FAIL for _, status, _, _ in rules)
+    errors = check_answers(INFO.inputs, answers)
+    return Decision(
+        account_id=account_id, home=home, buckets=frozenset(state["buckets"]), trail=trail, own_trail=own_trail,
+        create_trail=create_trail,
+        trail_region=trail["HomeRegion"] if trail and own_trail else home,
+        trail_arn=trail["TrailARN"] if trail and own_trail else trail_arn(account_id, home),
+        trail_name=trail["Name"] if trail and own_trail else TRAIL_NAME,
+        kms_needed=create_trail or (own_trail and not trail.get("KmsKeyId")),
+        logs_bucket=logs_bucket_name(account_id, home),
+        config_regions=regions_to_fix(state),
+        rules=rules, alarms_needed=alarms_needed,
+        logs_route=alarms_needed and not state["alarms"].get("log_group") and (create_trail or own_trail),
+        alarm_email=None if errors else answers["alarm_email"].strip(),
+        answer_errors=errors,
+    )
 
 
 def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
