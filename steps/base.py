@@ -105,6 +105,8 @@ class StepInfo:
     reads: tuple[str, ...]  # IAM actions collect needs
     writes: tuple[str, ...]  # IAM actions the fixes need
     inputs: tuple[Input, ...] = ()
+    # the step's declared checks (steps.checks.Check): every finding is built from one of them
+    checks: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)

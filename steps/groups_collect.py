@@ -3,11 +3,11 @@ the custom policies in use, the support role, and the Access Analyzer analyzers 
 
 from __future__ import annotations
 
-import json
 from typing import Any, Mapping
 
 from steps.base import is_unreadable
 from steps.iam_policies import ADMIN_POLICY, SUPPORT_POLICY, SUPPORT_ROLE
+from steps.policy import document as policy_document
 
 
 def collect(aws: Any) -> dict[str, Any]:
@@ -98,10 +98,5 @@ def _policy(aws: Any, row: Mapping[str, Any]) -> dict[str, Any]:
 def _doc(document: Any) -> Any:
     """A policy document as a dict (botocore decodes IAM's URL-encoded JSON; be lenient anyway)."""
     if isinstance(document, str):
-        from urllib.parse import unquote
-
-        try:
-            return json.loads(unquote(document))
-        except ValueError:
-            return {"unparsed": document}
+        return policy_document(document) or {"unparsed": document}
     return document
