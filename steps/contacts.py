@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, TypedDict
 
 from steps.base import (
-    Call, Change, Finding, Input, Plan, Severity, Status, StepInfo, check_answers, is_unreadable,
+    Call, Change, Finding, Input, OrUnreadable, Plan, Severity, Status, StepInfo, check_answers, is_unreadable,
     manual, reason_of, unknown_finding, validate_phone, validate_text,
 )
 from steps.account_email import validate_account_email
@@ -41,7 +41,13 @@ _CHECKS = {
 }
 
 
-def collect(aws: Any) -> dict[str, Any]:
+class State(TypedDict):
+    # CONTACT_TYPES -> GetAlternateContact's AlternateContact; None: none registered
+    alternate: dict[str, OrUnreadable[dict[str, str] | None]]
+    primary: OrUnreadable[dict[str, str] | None]  # GetContactInformation's ContactInformation
+
+
+def collect(aws: Any) -> State:
     """Read the three alternate contacts and the primary contact information."""
     contacts = {}
     for kind in CONTACT_TYPES:

@@ -16,7 +16,7 @@ from steps.base import (
     manual, reason_of, unknown_finding,
 )
 from steps.group_migration import plan_migration
-from steps.groups_collect import collect  # noqa: F401  (the step's read, called as groups.collect)
+from steps.groups_collect import State, collect  # noqa: F401  (the step's read and its state)
 from steps.iam_policies import (  # noqa: F401  (the policy facts live there; names kept for callers)
     ADMIN_POLICY, SUPPORT_POLICY, SUPPORT_ROLE, caller_user,
     effective_policies, grants_full_admin,

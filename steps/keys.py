@@ -23,7 +23,7 @@ from steps.base import (
 )
 from steps.credentials_file_change import update_credentials_file
 from steps.keys_collect import (  # noqa: F401  (the reads live there; names kept for callers)
-    _caller_key_id, _credential_report, _user_state, collect,
+    State, _caller_key_id, _credential_report, _user_state, collect,
 )
 from steps.keys_live import READS as LIVE_READS, live_users, report_age_note  # noqa: F401
 

@@ -24,7 +24,7 @@ from steps.region_deny_policy import (  # noqa: F401  (the policy text lives the
     DATA_FILE, SID, _parse_doc, deny_statements, equivalent, exemptions, region_deny_document, render,
 )
 from steps.regions_collect import (  # noqa: F401  (the reads live there; names kept for callers)
-    POLICY_NAME, SCP_TYPE, collect, iam_policy_arn,
+    POLICY_NAME, SCP_TYPE, State, collect, iam_policy_arn,
 )
 from steps.validators import (  # noqa: F401  (names kept for callers)
     split_list, validate_groups, validate_regions, validate_role_arn, validate_target, validate_yes_no,

@@ -19,7 +19,7 @@ from steps.base import (
 )
 from steps.kms_rotation import KMS_CONSOLE, kms_findings, rotation_changes  # noqa: F401
 from steps.s3_block_risk import account_block_warning, bucket_block_warning
-from steps.s3_collect import collect  # noqa: F401  (the step's read, called as s3.collect)
+from steps.s3_collect import State, collect  # noqa: F401  (the step's read and its state)
 from steps.s3_policy import (  # noqa: F401  (the analysis lives there; names kept for callers)
     BPA_FLAGS, FULL_BPA, PUBLIC_GROUPS, RESTRICTING_KEYS, TLS_SID, effective_bpa, encryption_kind,
     exposed_buckets, exposure, has_tls_only, merged_tls_policy, missing_flags, parse_policy, public_grants,
@@ -105,8 +105,8 @@ def _account_bpa_finding(state: Mapping[str, Any]) -> Finding:
 def _bucket_findings(state: Mapping[str, Any], bucket: Mapping[str, Any]) -> list[Finding]:
     name, region = bucket["name"], bucket.get("region")
     where = {"resource": f"arn:aws:s3:::{name}", "region": region}
-    if bucket.get("unreadable"):
-        return [unknown_finding("bucket", f"Bucket {name} can be read", bucket["unreadable"], severity=Severity.HIGH,
+    if is_unreadable(bucket):
+        return [unknown_finding("bucket", f"Bucket {name} can be read", reason_of(bucket), severity=Severity.HIGH,
                                 **where)]
     out = []
 
@@ -240,7 +240,7 @@ def _connectivity_finding(state: Mapping[str, Any]) -> Finding:
 
 def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
     account_id = state.get("account_id")
-    buckets = [] if is_unreadable(state.get("buckets")) else [b for b in state["buckets"] if not b.get("unreadable")]
+    buckets = [] if is_unreadable(state.get("buckets")) else [b for b in state["buckets"] if not is_unreadable(b)]
     exposed = exposed_buckets(state)
     changes: list[Change] = []
     notes: list[str] = []

@@ -19,7 +19,7 @@ from steps.security_groups import (
     group_rules as _group_rules, open_admin_rules as _open_admin_rules,
 )
 from steps.sg_usage import interface_users
-from steps.vpc_collect import collect  # noqa: F401  (the step's read, called as vpc.collect)
+from steps.vpc_collect import State, collect  # noqa: F401  (the step's read and its state)
 from steps.vpc_flow_logs import FLOW_POLICY, FLOW_ROLE, LOG_GROUP, LOG_RETENTION_DAYS  # noqa: F401
 
 DESTINATIONS = ("cloudwatch", "s3")
