@@ -87,7 +87,9 @@ CIS = {
     "sg-admin-ipv4": (("5.3",), ("EC2.53",)),
     "sg-admin-ipv6": (("5.4",), ("EC2.54",)),
     "nacl-admin-ports": (("5.2",), ("EC2.21",)),
+    "sg-cifs": (("5.1.2",), ()),
 }
+_T_CIFS = "No security group opens CIFS (445) to the internet"
 
 
 # --- analysis (pure) ------------------------------------------------------------------------------
@@ -116,7 +118,8 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
                                  ("default-sg-closed", "Default security groups have no rules"),
                                  ("sg-admin-ipv4", "No security group opens SSH/RDP to 0.0.0.0/0"),
                                  ("sg-admin-ipv6", "No security group opens SSH/RDP to ::/0"),
-                                 ("nacl-admin-ports", "No network ACL opens SSH/RDP to the internet")):
+                                 ("nacl-admin-ports", "No network ACL opens SSH/RDP to the internet"),
+                                 ("sg-cifs", _T_CIFS)):
                 cis, hub = CIS[check]
                 findings.append(unknown_finding(check, title, reason_of(data), region=region, cis=cis,
                                                 securityhub=hub))
@@ -124,6 +127,7 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
         findings += _flow_log_findings(region, data)
         findings += _default_sg_findings(region, data)
         findings += _admin_rule_findings(region, data)
+        findings += _cifs_findings(region, data)
         findings += _nacl_findings(region, data)
     findings += _info_findings(state)
     return findings
@@ -208,6 +212,32 @@ def _admin_rule_findings(region: str, data: Mapping[str, Any]) -> list[Finding]:
                 f"Security group {_group_name(data, group_id)} lets anyone on the internet ({world}) reach "
                 f"{_ports_text(ports)} (rules {ids}).",
                 region, group_id, Severity.HIGH, fixable=True))
+    return out
+
+
+def _cifs_findings(region: str, data: Mapping[str, Any]) -> list[Finding]:
+    """CIS 5.1.2: Windows file sharing reachable from 0.0.0.0/0 or ::/0 (the admin-port machinery, on port 445).
+
+    Not fixed automatically: unlike SSH/RDP there is no trusted range to move it to, and removing it can stop
+    file shares that something still mounts; the message says what to do."""
+    if is_unreadable(data["rules"]):
+        return [_finding_unknown("sg-cifs", _T_CIFS, data["rules"], region)]
+    by_group: dict[str, list] = {}
+    for rule, opened in _open_admin_rules(data, netrules.CIFS_PORTS):
+        by_group.setdefault(rule["GroupId"], []).append((rule, opened))
+    if not by_group:
+        return [_finding("sg-cifs", _T_CIFS, Status.PASS, "No inbound rule opens CIFS (445) to 0.0.0.0/0 or ::/0.",
+                         region)]
+    out = []
+    for group_id, items in sorted(by_group.items()):
+        worlds = " and ".join(netrules.WORLD[f] for f in sorted({o["family"] for _, o in items}))
+        ids = ", ".join(r["SecurityGroupRuleId"] for r, _ in items)
+        out.append(_finding(
+            "sg-cifs", _T_CIFS, Status.FAIL,
+            f"Security group {_group_name(data, group_id)} lets anyone on the internet ({worlds}) reach CIFS 445 "
+            f"(rules {ids}). Windows file shares must stay inside trusted networks: remove these rules, or narrow "
+            "them to your own range (a VPN's, for example), in the VPC console.",
+            region, group_id, Severity.HIGH))
     return out
 
 
