@@ -4,7 +4,7 @@ retries declared on the changes, the trail key found again instead of created tw
 from __future__ import annotations
 
 from steps import audit_logging, vpc
-from steps.audit_logging_lookup import TRAIL_KEY_ALIAS, trail_key_changes
+from steps.audit_logging.kms_key import TRAIL_KEY_ALIAS, trail_key_changes
 from steps.base import Status, unreadable
 from tests.steps.test_vpc import CW, compliant_region, state as vpc_state
 

@@ -1,0 +1,184 @@
+"""The S3 side of audit logging: the trail's bucket (not public, access-logged: CIS 3.4) and the
+buckets the step creates for CloudTrail, Config and S3 server access logs."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, Mapping
+
+from steps.audit_logging.names import BPA_ALL, access_bucket_name
+from steps.audit_logging.policies import access_bucket_policy, logs_bucket_policy, statement_sids
+from steps.base import Call, Change, Finding, Severity, Status, is_unreadable, reason_of, unknown_finding
+from steps.shared_reads import bucket_exposure, bucket_read
+
+if TYPE_CHECKING:
+    from steps.audit_logging.decision import Decision
+
+PUBLIC_GROUPS = ("http://acs.amazonaws.com/groups/global/AllUsers",
+                 "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
+EXPOSURE_FIELDS = ("bpa", "policy", "acl_grants")
+# (CIS ids, Security Hub ids) of the trail bucket's checks
+BUCKET_IDS = {"bucket-public": ((), ("CloudTrail.6",)), "bucket-logging": (("3.4",), ("CloudTrail.7",))}
+
+
+def read_bucket(aws: Any, name: str) -> dict[str, Any]:
+    """The trail bucket's exposure and access logging (same reads as the s3 step, so they are shared)."""
+    bucket = bucket_exposure(aws, name)
+    if "unreadable" in bucket:
+        return bucket
+    logging = bucket_read(aws, bucket, "GetBucketLogging")
+    return {**bucket, "logging": logging if is_unreadable(logging) else logging.get("LoggingEnabled")}
+
+
+def public_reasons(bucket: Mapping[str, Any]) -> list[str]:
+    bpa = bucket.get("bpa") or {}
+    reasons = []
+    if not bpa.get("IgnorePublicAcls"):
+        for grant in bucket.get("acl_grants") or []:
+            if (grant.get("Grantee") or {}).get("URI") in PUBLIC_GROUPS:
+                reasons.append(f"its ACL grants {grant.get('Permission')} to everyone")
+    if not bpa.get("RestrictPublicBuckets"):
+        try:
+            doc = json.loads(bucket.get("policy") or "{}")
+        except ValueError:
+            doc = {}
+        statements = doc.get("Statement", [])
+        for s in [statements] if isinstance(statements, dict) else statements:
+            principal = s.get("Principal")
+            anyone = principal == "*" or (isinstance(principal, dict) and principal.get("AWS") in ("*", ["*"]))
+            if s.get("Effect") == "Allow" and anyone and not s.get("Condition"):
+                reasons.append(f"its policy allows anyone ({s.get('Sid') or 'a statement without Sid'})")
+    return reasons
+
+
+def bucket_findings(state: Mapping[str, Any], trail: Mapping[str, Any] | None) -> list[Finding]:
+    """The trail bucket is not public, and has access logging (CIS 3.4)."""
+    out = []
+    checks = (("bucket-public", "cloudtrail-bucket-not-public", "The CloudTrail bucket is not public", Severity.CRITICAL),
+              ("bucket-logging", "cloudtrail-bucket-access-logging", "The CloudTrail bucket has access logging",
+               Severity.LOW))
+    for key, check, title, severity in checks:
+        cis, hub = BUCKET_IDS[key]
+        ids = {"cis": cis, "securityhub": hub, "severity": severity,
+               "region": (trail or {}).get("HomeRegion") or state["home_region"], "resource": (trail or {}).get("TrailARN")}
+        if trail is None:
+            out.append(Finding(check, title, Status.FAIL, "There is no trail yet; the fix creates one with this set.",
+                               fixable=True, **ids))
+            continue
+        bucket = state.get("trail_bucket")
+        name = trail.get("S3BucketName")
+        ids["resource"] = f"arn:aws:s3:::{name}"
+        if bucket is None:
+            out.append(Finding(check, title, Status.MANUAL, f"Bucket {name} belongs to another account (for an "
+                               "organization trail, the log archive account); check it there.", **ids))
+            continue
+        if bucket.get("unreadable"):
+            out.append(unknown_finding(check, title, bucket["unreadable"], **ids))
+            continue
+        fields = EXPOSURE_FIELDS if key == "bucket-public" else ("logging",)
+        unread = [bucket[f] for f in fields if is_unreadable(bucket[f])]
+        if unread:
+            out.append(unknown_finding(check, title, reason_of(unread[0]), **ids))
+        elif key == "bucket-public":
+            reasons = public_reasons(bucket)
+            out.append(Finding(check, title, Status.FAIL, f"Bucket {name} is public: {'; '.join(reasons)}.",
+                               fixable=True, **ids) if reasons else
+                       Finding(check, title, Status.PASS, "Neither its ACL nor its policy lets anyone in.", **ids))
+        elif bucket.get("logging"):
+            target = (bucket.get("logging") or {}).get("TargetBucket")
+            out.append(Finding(check, title, Status.PASS, f"Access logs go to {target}.", **ids))
+        else:
+            out.append(Finding(check, title, Status.FAIL, f"Requests to bucket {name} are not logged.", fixable=True,
+                               **ids))
+    return out
+
+
+def bucket_changes(name: str, region: str, policy: dict[str, Any], exists: bool, old_policy: Any,
+                   purpose: str) -> list[Change]:
+    """Create (when missing) a private, encrypted, versioned bucket with ``policy``."""
+    out = []
+    if not exists:
+        params: dict[str, Any] = {"Bucket": name}
+        if region != "us-east-1":
+            params["CreateBucketConfiguration"] = {"LocationConstraint": region}
+        out += [
+            Change(f"Create bucket {name} for {purpose}.", Call("s3", "CreateBucket", params, region), after=name,
+                   undo=Call("s3", "DeleteBucket", {"Bucket": name}, region)),
+            Change(f"Block all public access to {name}.",
+                   Call("s3", "PutPublicAccessBlock", {"Bucket": name, "PublicAccessBlockConfiguration": BPA_ALL},
+                        region), after=BPA_ALL, undo=Call("s3", "DeletePublicAccessBlock", {"Bucket": name}, region)),
+            Change(f"Encrypt new objects in {name} by default (SSE-S3).",
+                   Call("s3", "PutBucketEncryption", {"Bucket": name, "ServerSideEncryptionConfiguration": {
+                       "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}}, region),
+                   after="AES256", undo_note="The bucket is new; deleting it removes this setting."),
+            Change(f"Keep object versions in {name}, so a deleted log can be recovered.",
+                   Call("s3", "PutBucketVersioning", {"Bucket": name, "VersioningConfiguration": {"Status": "Enabled"}},
+                        region), after="Enabled",
+                   undo=Call("s3", "PutBucketVersioning", {"Bucket": name, "VersioningConfiguration":
+                                                          {"Status": "Suspended"}}, region)),
+        ]
+    if exists and statement_sids(old_policy) >= {s["Sid"] for s in policy["Statement"] if s.get("Sid")}:
+        return out
+    out.append(Change(
+        f"Let only the AWS services that deliver logs write to {name}, and refuse plain HTTP.",
+        Call("s3", "PutBucketPolicy", {"Bucket": name, "Policy": json.dumps(policy)}, region),
+        before=old_policy, after=policy,
+        undo=Call("s3", "PutBucketPolicy", {"Bucket": name, "Policy": old_policy}, region) if old_policy
+        else Call("s3", "DeleteBucketPolicy", {"Bucket": name}, region),
+    ))
+    return out
+
+
+def log_bucket_changes(state: Mapping[str, Any], d: Decision) -> list[Change]:
+    """The log bucket, for a new trail and for Config delivery."""
+    if not (d.create_trail or d.config_needs_channel):
+        return []
+    existing = state.get("logs_bucket_policy")
+    if is_unreadable(existing):
+        return []
+    policy = logs_bucket_policy(d.logs_bucket, d.account_id, d.home, existing)
+    return bucket_changes(d.logs_bucket, d.home, policy, d.logs_bucket in d.buckets, existing,
+                          "CloudTrail and AWS Config log files")
+
+
+def access_logging_changes(state: Mapping[str, Any], d: Decision) -> list[Change]:
+    """Access logging for the trail bucket (CIS 3.4), through a bucket of its own in the same region."""
+    trail_bucket = state.get("trail_bucket")
+    if d.create_trail:
+        target_region, source = d.home, d.logs_bucket
+    elif trail_bucket and not trail_bucket.get("unreadable") and not is_unreadable(trail_bucket.get("logging")):
+        target_region, source = trail_bucket["region"], trail_bucket["name"]
+        if trail_bucket.get("logging"):
+            return []
+    else:
+        return []
+    out = []
+    access = access_bucket_name(d.account_id, target_region)
+    if access not in d.buckets:  # an existing one is reused as it is
+        out += bucket_changes(access, target_region, access_bucket_policy(access, d.account_id), False, None,
+                              "S3 server access logs")
+    out.append(Change(
+        f"Log every request to {source} into {access} (who read or changed the audit logs).",
+        Call("s3", "PutBucketLogging", {"Bucket": source, "BucketLoggingStatus": {"LoggingEnabled": {
+            "TargetBucket": access, "TargetPrefix": f"{source}/"}}}, target_region),
+        after={"TargetBucket": access},
+        undo=Call("s3", "PutBucketLogging", {"Bucket": source, "BucketLoggingStatus": {}}, target_region),
+    ))
+    return out
+
+
+def block_public_changes(state: Mapping[str, Any], d: Decision) -> list[Change]:
+    """The trail bucket must not be public."""
+    bucket = state.get("trail_bucket")
+    if (d.create_trail or not bucket or bucket.get("unreadable")
+            or any(is_unreadable(bucket[f]) for f in EXPOSURE_FIELDS) or not public_reasons(bucket)):
+        return []
+    old, name, region = bucket.get("bpa"), bucket["name"], bucket["region"]
+    return [Change(
+        f"Block all public access to the CloudTrail bucket {name}.",
+        Call("s3", "PutPublicAccessBlock", {"Bucket": name, "PublicAccessBlockConfiguration": BPA_ALL}, region),
+        before=old, after=BPA_ALL,
+        undo=Call("s3", "PutPublicAccessBlock", {"Bucket": name, "PublicAccessBlockConfiguration": old}, region)
+        if old else Call("s3", "DeletePublicAccessBlock", {"Bucket": name}, region),
+        warning="Anything that reads these log files anonymously will stop working.",
+    )]

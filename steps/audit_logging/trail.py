@@ -1,0 +1,281 @@
+"""The CloudTrail trail (CIS 3.1, 3.2, 3.5): which trail counts, what it falls short of, and the
+changes that create one or bring the account's own trail up to the mark."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, Mapping
+
+from steps.audit_logging.kms_key import trail_key_changes
+from steps.audit_logging.names import (
+    CLOUDTRAIL_LOGS_ROLE, LOG_GROUP, TRAIL_NAME, arn_region, log_group_arn, own,
+)
+from steps.audit_logging.policies import cloudtrail_logs_role_policies, kms_key_policy
+from steps.base import Call, Change, Finding, Ref, Severity, Status, is_unreadable, manual, reason_of, unknown_finding
+from steps.trail_rules import management_selector_to_add, records_all_management_events
+
+if TYPE_CHECKING:
+    from steps.audit_logging.decision import Decision
+
+COST_TRAIL = ("The first copy of management events in a trail is free; S3 storage of the log files is "
+              "charged (cents a month for most accounts).")
+COST_LOGS = ("CloudWatch Logs charges about $0.50 per GB ingested and $0.03 per GB stored; alarms cost "
+             "$0.10 a month each.")
+# (CIS ids, Security Hub ids) of the trail's checks
+CT_IDS = {
+    "trail": (("3.1",), ("CloudTrail.1",)),
+    "validation": (("3.2",), ("CloudTrail.4",)),
+    "kms": (("3.5",), ("CloudTrail.2",)),
+}
+TRAIL_KEEP = ("Name", "TrailARN", "HomeRegion", "S3BucketName", "IsMultiRegionTrail", "IncludeGlobalServiceEvents",
+              "LogFileValidationEnabled", "KmsKeyId", "CloudWatchLogsLogGroupArn", "CloudWatchLogsRoleArn",
+              "IsOrganizationTrail", "HasCustomEventSelectors")
+OTHER_ACCOUNT = " The trail belongs to another account (organization or Control Tower); change it there."
+
+
+# --- reads --------------------------------------------------------------------------------------
+
+
+def read_trail(aws: Any, trail: Mapping[str, Any]) -> dict[str, Any]:
+    arn = trail.get("TrailARN", "")
+    region = trail.get("HomeRegion") or arn_region(arn)
+    status = aws.try_read("cloudtrail", "GetTrailStatus", region, Name=arn)
+    selectors = aws.try_read("cloudtrail", "GetEventSelectors", region, TrailName=arn)
+    if not is_unreadable(status):
+        status = {"IsLogging": bool(status.get("IsLogging"))}
+    if not is_unreadable(selectors):
+        selectors = {"EventSelectors": selectors.get("EventSelectors") or [],
+                     "AdvancedEventSelectors": selectors.get("AdvancedEventSelectors") or []}
+    row = {k: trail.get(k) for k in TRAIL_KEEP}
+    row["HomeRegion"] = region
+    row["status"], row["selectors"] = status, selectors
+    return row
+
+
+def read_trails(aws: Any, home: str) -> Any:
+    """Every trail the account sees (its own, an organization or Control Tower trail), each with its
+    status and selectors read from the trail's home region; or unreadable."""
+    described = aws.try_read("cloudtrail", "DescribeTrails", home, includeShadowTrails=True)
+    if is_unreadable(described):
+        return described
+    rows = described.get("trailList", [])
+    read = aws.per_region(lambda i: read_trail(aws, rows[i]), range(len(rows)))
+    return [read[i] if not is_unreadable(read[i]) else dict(rows[i], status=read[i], selectors=read[i])
+            for i in range(len(rows))]
+
+
+# --- checks -------------------------------------------------------------------------------------
+
+
+def trail_problems(trail: Mapping[str, Any]) -> list[str] | None:
+    """Why this trail does not meet CIS 3.1 (empty when it does), or None when it could not be read."""
+    status, selectors = trail.get("status"), trail.get("selectors")
+    if is_unreadable(status) or is_unreadable(selectors):
+        return None
+    problems = []
+    if not trail.get("IsMultiRegionTrail"):
+        problems.append("it covers one region only")
+    if not records_all_management_events(selectors.get("EventSelectors"), selectors.get("AdvancedEventSelectors"),
+                                         bool(trail.get("HasCustomEventSelectors"))):
+        problems.append("it does not record all management events (reads and writes)")
+    if not status.get("IsLogging"):
+        problems.append("it is not logging")
+    return problems
+
+
+def primary_trail(state: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The trail the other checks look at: a compliant one (the account's own first), otherwise the
+    account's own trail to reuse (multi-region first); None when a new trail is needed."""
+    trails = state.get("trails")
+    if is_unreadable(trails) or not trails:
+        return None
+    account_id = state["account_id"]
+    compliant = [t for t in trails if trail_problems(t) == []]
+    if compliant:
+        return sorted(compliant, key=lambda t: (not own(t, account_id), t.get("Name") or ""))[0]
+    mine = [t for t in trails if own(t, account_id)]
+    if mine:
+        return sorted(mine, key=lambda t: (not t.get("IsMultiRegionTrail"), t.get("Name") != TRAIL_NAME,
+                                           t.get("Name") or ""))[0]
+    return None
+
+
+def trail_finding(state: Mapping[str, Any]) -> Finding:
+    """The CIS 3.1 finding: is there a multi-region trail that records all management events?"""
+    cis, hub = CT_IDS["trail"]
+    title = "A multi-region CloudTrail trail records all management events"
+    ids = {"cis": cis, "securityhub": hub, "severity": Severity.CRITICAL, "region": state["home_region"]}
+    trails = state["trails"]
+    if is_unreadable(trails):
+        return unknown_finding("cloudtrail", title, reason_of(trails), **ids)
+    checked = [(t, trail_problems(t)) for t in trails]
+    trail = primary_trail(state)
+    if any(p == [] for _, p in checked):
+        kind = " (an organization trail)" if trail.get("IsOrganizationTrail") else ""
+        return Finding("cloudtrail", title, Status.PASS, f"Trail '{trail['Name']}'{kind} is logging all "
+                       "management events in every region.", resource=trail["TrailARN"], **ids)
+    if any(p is None for _, p in checked):
+        t = next(t for t, p in checked if p is None)
+        return unknown_finding("cloudtrail", title, reason_of(t["status"]) or reason_of(t["selectors"]),
+                               resource=t.get("TrailARN"), **ids)
+    if trail is None:
+        message = ("No trail in this account records activity in every region." if not trails else
+                   "No usable trail: " + "; ".join(f"'{t['Name']}': {', '.join(p)}" for t, p in checked) + ".")
+    else:
+        message = f"Trail '{trail['Name']}' falls short: {', '.join(trail_problems(trail))}."
+    return Finding("cloudtrail", title, Status.FAIL, message, fixable=True, resource=(trail or {}).get("TrailARN"),
+                   **ids)
+
+
+def setting_findings(state: Mapping[str, Any], trail: Mapping[str, Any] | None) -> list[Finding]:
+    """Log file validation (CIS 3.2) and KMS encryption (CIS 3.5) of the primary trail."""
+    out = []
+    checks = (("validation", "cloudtrail-log-validation", "CloudTrail log file validation is on"),
+              ("kms", "cloudtrail-kms", "CloudTrail logs are encrypted with a KMS key"))
+    for key, check, title in checks:
+        cis, hub = CT_IDS[key]
+        ids = {"cis": cis, "securityhub": hub, "severity": Severity.MEDIUM,
+               "region": (trail or {}).get("HomeRegion") or state["home_region"], "resource": (trail or {}).get("TrailARN")}
+        if trail is None:
+            out.append(Finding(check, title, Status.FAIL, "There is no trail yet; the fix creates one with this set.",
+                               fixable=True, **ids))
+        elif key == "validation" and trail.get("LogFileValidationEnabled"):
+            out.append(Finding(check, title, Status.PASS, "Digest files let you prove the logs were not changed.", **ids))
+        elif key == "kms" and trail.get("KmsKeyId"):
+            out.append(Finding(check, title, Status.PASS, f"Encrypted with {trail.get('KmsKeyId')}.", **ids))
+        else:
+            bad = "Log file validation is off." if key == "validation" else \
+                "Log files are encrypted with S3-managed keys only."
+            if own(trail, state["account_id"]):
+                out.append(Finding(check, title, Status.FAIL, bad, fixable=True, **ids))
+            else:
+                out.append(Finding(check, title, Status.MANUAL, bad + OTHER_ACCOUNT, **ids))
+    return out
+
+
+# --- fixes --------------------------------------------------------------------------------------
+
+
+def _reuse_trail(trail: Mapping[str, Any], kms_needed: bool, kms_ref: Any, logs_route: bool, role_arn: Any,
+                 account_id: str) -> list[Change]:
+    region, name = trail["HomeRegion"], trail["Name"]
+    out = []
+    if not trail.get("IsMultiRegionTrail"):
+        out.append(Change(
+            f"Extend trail {name} to every region, with global service events (IAM, STS, CloudFront).",
+            Call("cloudtrail", "UpdateTrail", {"Name": name, "IsMultiRegionTrail": True,
+                                               "IncludeGlobalServiceEvents": True}, region),
+            before={"IsMultiRegionTrail": False}, after={"IsMultiRegionTrail": True},
+            undo=Call("cloudtrail", "UpdateTrail", {"Name": name, "IsMultiRegionTrail": False,
+                                                    "IncludeGlobalServiceEvents": bool(
+                                                        trail.get("IncludeGlobalServiceEvents"))}, region)))
+    selectors = trail["selectors"]
+    if not records_all_management_events(selectors["EventSelectors"], selectors["AdvancedEventSelectors"],
+                                         bool(trail.get("HasCustomEventSelectors"))):
+        params = management_selector_to_add(selectors["EventSelectors"], selectors["AdvancedEventSelectors"])
+        old = ({"AdvancedEventSelectors": selectors["AdvancedEventSelectors"]} if selectors["AdvancedEventSelectors"]
+               else {"EventSelectors": selectors["EventSelectors"]})
+        out.append(Change(
+            f"Add a selector so trail {name} records every management event, keeping its other selectors.",
+            Call("cloudtrail", "PutEventSelectors", {"TrailName": name, **params}, region), before=old, after=params,
+            undo=Call("cloudtrail", "PutEventSelectors", {"TrailName": name, **old}, region)
+            if any(old.values()) else None,
+            undo_note="" if any(old.values()) else "The trail had no selectors to restore."))
+    if not trail.get("LogFileValidationEnabled"):
+        out.append(Change(
+            f"Turn on log file validation for trail {name}.",
+            Call("cloudtrail", "UpdateTrail", {"Name": name, "EnableLogFileValidation": True}, region),
+            before=False, after=True,
+            undo=Call("cloudtrail", "UpdateTrail", {"Name": name, "EnableLogFileValidation": False}, region)))
+    if kms_needed:
+        out.append(Change(
+            f"Encrypt trail {name}'s log files with the new KMS key.",
+            Call("cloudtrail", "UpdateTrail", {"Name": name, "KmsKeyId": kms_ref}, region), after="the new key",
+            undo=Call("cloudtrail", "UpdateTrail", {"Name": name, "KmsKeyId": ""}, region)))
+    if logs_route:
+        out.append(Change(
+            f"Send trail {name}'s events to CloudWatch Logs, where the alarms watch them.",
+            Call("cloudtrail", "UpdateTrail", {"Name": name,
+                                               "CloudWatchLogsLogGroupArn": log_group_arn(account_id, region),
+                                               "CloudWatchLogsRoleArn": role_arn}, region),
+            after=log_group_arn(account_id, region), cost_note=COST_LOGS,
+            undo=Call("cloudtrail", "UpdateTrail", {"Name": name, "CloudWatchLogsLogGroupArn": "",
+                                                    "CloudWatchLogsRoleArn": ""}, region)))
+    if not (trail.get("status") or {}).get("IsLogging"):
+        out.append(Change(
+            f"Start logging on trail {name}: it records nothing while stopped.",
+            Call("cloudtrail", "StartLogging", {"Name": trail["TrailARN"]}, region), before={"IsLogging": False},
+            after={"IsLogging": True}, undo=Call("cloudtrail", "StopLogging", {"Name": trail["TrailARN"]}, region)))
+    return out
+
+
+def _logs_delivery_changes(state: Mapping[str, Any], d: Decision) -> tuple[list[Change], Any]:
+    """The log group and the role CloudTrail delivers to it with; and the role's ARN (or a Ref)."""
+    alarms, region = state["alarms"], d.trail_region
+    trust, permissions = cloudtrail_logs_role_policies(d.account_id, region)
+    out = []
+    if not alarms.get("our_group_exists"):
+        out.append(Change(
+            f"Create log group {LOG_GROUP}, where the trail's events arrive for the alarms.",
+            Call("logs", "CreateLogGroup", {"logGroupName": LOG_GROUP}, region), cost_note=COST_LOGS,
+            undo=Call("logs", "DeleteLogGroup", {"logGroupName": LOG_GROUP}, region)))
+    role_arn: Any = alarms.get("our_role_arn")
+    if not role_arn:
+        out += [
+            Change(f"Create role {CLOUDTRAIL_LOGS_ROLE}, which lets CloudTrail write to the log group.",
+                   Call("iam", "CreateRole", {"RoleName": CLOUDTRAIL_LOGS_ROLE,
+                                              "AssumeRolePolicyDocument": json.dumps(trust),
+                                              "Description": "CloudTrail delivery to CloudWatch Logs"}),
+                   key="logs-role", undo=Call("iam", "DeleteRole", {"RoleName": CLOUDTRAIL_LOGS_ROLE})),
+            Change("Allow the role to write log streams in that group only.",
+                   Call("iam", "PutRolePolicy", {"RoleName": CLOUDTRAIL_LOGS_ROLE, "PolicyName": "write-trail-logs",
+                                                 "PolicyDocument": json.dumps(permissions)}),
+                   undo=Call("iam", "DeleteRolePolicy", {"RoleName": CLOUDTRAIL_LOGS_ROLE,
+                                                         "PolicyName": "write-trail-logs"})),
+        ]
+        role_arn = Ref("logs-role", "Role.Arn")
+    return out, role_arn
+
+
+def trail_changes(state: Mapping[str, Any], d: Decision) -> tuple[list[Change], list[Change]]:
+    """(automatic, manual) changes for the trail: created, or the account's own trail reused."""
+    changes: list[Change] = []
+    kms_ref: Any = None
+    if d.kms_needed:
+        key_changes, kms_ref = trail_key_changes(state.get("trail_key"), d.trail_name, d.trail_region,
+                                                 kms_key_policy(d.account_id, d.trail_arn))
+        changes += key_changes
+    role_arn: Any = None
+    if d.logs_route:
+        delivery, role_arn = _logs_delivery_changes(state, d)
+        changes += delivery
+    trail = d.trail
+    if d.create_trail:
+        params: dict[str, Any] = {"Name": TRAIL_NAME, "S3BucketName": d.logs_bucket, "IsMultiRegionTrail": True,
+                                  "IncludeGlobalServiceEvents": True, "EnableLogFileValidation": True,
+                                  "KmsKeyId": kms_ref}
+        if d.logs_route:
+            params.update(CloudWatchLogsLogGroupArn=log_group_arn(d.account_id, d.trail_region),
+                          CloudWatchLogsRoleArn=role_arn)
+        changes.append(Change(
+            "Create a trail that records management events in every region, with validation and encryption.",
+            Call("cloudtrail", "CreateTrail", params, d.home), key="trail", after=params, cost_note=COST_TRAIL,
+            undo=Call("cloudtrail", "DeleteTrail", {"Name": TRAIL_NAME}, d.home),
+            warning="A role just created can take a few seconds to be usable; if CreateTrail refuses it, apply again."
+            if d.logs_route else ""))
+        changes.append(Change(
+            "Start logging: a trail records nothing until it is started.",
+            Call("cloudtrail", "StartLogging", {"Name": Ref("trail", "TrailARN")}, d.home), after={"IsLogging": True},
+            undo=Call("cloudtrail", "StopLogging", {"Name": TRAIL_NAME}, d.home)))
+        return changes, []
+    if d.own_trail:
+        return changes + _reuse_trail(trail, d.kms_needed, kms_ref, d.logs_route, role_arn, d.account_id), []
+    if trail is not None and (not trail.get("LogFileValidationEnabled") or not trail.get("KmsKeyId")):
+        # an organization / Control Tower trail from another account: manual only
+        return changes, [manual(
+            f"Turn on log file validation and KMS encryption on trail {trail['Name']} in the account that owns it.",
+            "https://console.aws.amazon.com/cloudtrail/home#/trails",
+            "Sign in to the organization's management (or log archive) account.",
+            f"Open CloudTrail, choose trail {trail['Name']}, edit its general details.",
+            "Enable log file validation and SSE-KMS encryption.")]
+    return changes, []
