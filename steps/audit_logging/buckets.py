@@ -24,7 +24,7 @@ BUCKET_IDS = {"bucket-public": ((), ("CloudTrail.6",)), "bucket-logging": (("3.4
 def read_bucket(aws: Any, name: str) -> dict[str, Any]:
     """The trail bucket's exposure and access logging (same reads as the s3 step, so they are shared)."""
     bucket = bucket_exposure(aws, name)
-    if "unreadable" in bucket:
+    if is_unreadable(bucket):  # shared_reads marks a bucket whose region is unknown with the one marker
         return bucket
     logging = bucket_read(aws, bucket, "GetBucketLogging")
     return {**bucket, "logging": logging if is_unreadable(logging) else logging.get("LoggingEnabled")}
@@ -72,8 +72,8 @@ def bucket_findings(state: Mapping[str, Any], trail: Mapping[str, Any] | None) -
             out.append(Finding(check, title, Status.MANUAL, f"Bucket {name} belongs to another account (for an "
                                "organization trail, the log archive account); check it there.", **ids))
             continue
-        if bucket.get("unreadable"):
-            out.append(unknown_finding(check, title, bucket["unreadable"], **ids))
+        if is_unreadable(bucket):
+            out.append(unknown_finding(check, title, reason_of(bucket), **ids))
             continue
         fields = EXPOSURE_FIELDS if key == "bucket-public" else ("logging",)
         unread = [bucket[f] for f in fields if is_unreadable(bucket[f])]
@@ -146,7 +146,7 @@ def access_logging_changes(state: Mapping[str, Any], d: Decision) -> list[Change
     trail_bucket = state.get("trail_bucket")
     if d.create_trail:
         target_region, source = d.home, d.logs_bucket
-    elif trail_bucket and not trail_bucket.get("unreadable") and not is_unreadable(trail_bucket.get("logging")):
+    elif trail_bucket and not is_unreadable(trail_bucket) and not is_unreadable(trail_bucket.get("logging")):
         target_region, source = trail_bucket["region"], trail_bucket["name"]
         if trail_bucket.get("logging"):
             return []
@@ -170,7 +170,7 @@ def access_logging_changes(state: Mapping[str, Any], d: Decision) -> list[Change
 def block_public_changes(state: Mapping[str, Any], d: Decision) -> list[Change]:
     """The trail bucket must not be public."""
     bucket = state.get("trail_bucket")
-    if (d.create_trail or not bucket or bucket.get("unreadable")
+    if (d.create_trail or not bucket or is_unreadable(bucket)
             or any(is_unreadable(bucket[f]) for f in EXPOSURE_FIELDS) or not public_reasons(bucket)):
         return []
     old, name, region = bucket.get("bpa"), bucket["name"], bucket["region"]
