@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import threading
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -29,13 +28,13 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 from steps.base import Call, StepError, unreadable
+from steps.validators import REGION_PATTERN  # noqa: F401  (the one region check; name kept for callers)
 from wizard.botocore_sharing import share_client_parts
 
 T = TypeVar("T")
 
 DEFAULT_REGION = "us-east-1"
 GLOBAL_SERVICES = frozenset({"iam", "sts", "organizations", "account", "s3control", "route53", "cloudfront"})
-REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
 
 # The IAM action prefix of a botocore service name, where the two differ.
 IAM_PREFIX = {
