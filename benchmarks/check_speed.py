@@ -1,11 +1,13 @@
 """Benchmark `aws-essentials check` (every step) against the sandbox.
 
     .venv/bin/python benchmarks/check_speed.py [--repeat 3] [--latency 0 50] [--members 20] [--json FILE]
+                                               [--skip-one] [--skip-org] [--large]
 
 1. one account: the `insecure` scenario, seeded in every enabled region (benchmarks/seeding.py),
    `check` over all enabled regions;
 2. an organization: the `org` scenario grown to ``--members`` member accounts, `check` of the
-   management account alone, then `check --org` of every account.
+   management account alone, then `check --org` of every account;
+3. with ``--large``, a large account (benchmarks/seeding.py ``large_account``): `check` of its region.
 
 For each latency (added by the sandbox to every request) it reports the wall time of the command
 (median and best of ``--repeat`` runs after one warm-up run, which pays moto's per-region
@@ -54,27 +56,45 @@ def series(sandbox: SandboxProcess, label: str, argv: list[str], repeat: int) ->
     return result
 
 
+def at_each_latency(sandbox: SandboxProcess, args: argparse.Namespace, label: str, argv: list[str],
+                    **facts: object) -> list[dict]:
+    results = []
+    for ms in args.latency:
+        sandbox.latency(ms)
+        results.append({"latency_ms": ms, **facts, **series(sandbox, f"{label}, {ms} ms", argv, args.repeat)})
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--latency", type=int, nargs="+", default=[0, 50], metavar="MS")
     parser.add_argument("--members", type=int, default=20)
     parser.add_argument("--skip-org", action="store_true")
+    parser.add_argument("--skip-one", action="store_true", help="skip the one-account series")
+    parser.add_argument("--large", action="store_true",
+                        help="also a large account: 1,000 IAM users (key and inline policy each), 500 buckets "
+                             "(policy each), 2,000 security groups in us-east-1, checked in that region")
     parser.add_argument("--json", metavar="FILE", help="also write every figure here")
     args = parser.parse_args()
-    from benchmarks.seeding import insecure_everywhere, more_members
+    from benchmarks.seeding import insecure_everywhere, large_account, more_members
 
     results: list[dict] = []
     started = time.time()
-    print("one account: insecure scenario in every enabled region", flush=True)
-    with SandboxProcess("insecure") as sandbox:
-        regions = insecure_everywhere(sandbox.env)
-        print(f"  seeded {len(regions)} regions", flush=True)
-        for ms in args.latency:
-            sandbox.latency(ms)
-            results.append({"latency_ms": ms, "regions": len(regions),
-                            **series(sandbox, f"check, 1 account, {ms} ms", ["check", "--format", "json"],
-                                     args.repeat)})
+    if not args.skip_one:
+        print("one account: insecure scenario in every enabled region", flush=True)
+        with SandboxProcess("insecure") as sandbox:
+            regions = insecure_everywhere(sandbox.env)
+            print(f"  seeded {len(regions)} regions", flush=True)
+            results += at_each_latency(sandbox, args, "check, 1 account", ["check", "--format", "json"],
+                                       regions=len(regions))
+    if args.large:
+        print("large account: insecure scenario plus 1,000 users, 500 buckets, 2,000 groups in us-east-1", flush=True)
+        with SandboxProcess("insecure") as sandbox:
+            added = large_account(sandbox.env)
+            print(f"  added {added}", flush=True)
+            results += at_each_latency(sandbox, args, "check, large account, us-east-1",
+                                       ["check", "--format", "json", "--regions", "us-east-1"], large=added)
     if not args.skip_org:
         print(f"organization: org scenario with {args.members} member accounts", flush=True)
         with SandboxProcess("org") as sandbox:

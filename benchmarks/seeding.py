@@ -14,6 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import ClientError
+from botocore.parsers import ResponseParserError
 
 from wizard.aws import keep_endpoint_host
 
@@ -86,3 +88,52 @@ def more_members(env: dict[str, str], total: int) -> list[str]:
         iam.attach_role_policy(RoleName="OrganizationAccountAccessRole", PolicyArn=ADMIN)
         members.append(account_id)
     return members
+
+
+def large_account(env: dict[str, str], region: str = "us-east-1", users: int = 1000, buckets: int = 500,
+                  groups: int = 2000) -> dict[str, int]:
+    """One region of a large account: ``users`` IAM users, each with an access key and an inline
+    policy, ``buckets`` buckets, each with a bucket policy, and ``groups`` security groups (in one
+    new VPC). Returns what was added."""
+    session = _session(env)
+    iam, s3, ec2 = (_client(session, env, service, region) for service in ("iam", "s3", "ec2"))
+    policy = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", '
+              '"Resource": "arn:aws:s3:::bench-large-*/*"}]}')
+
+    def user(number: int) -> None:
+        name = f"bench-user-{number:04d}"
+        iam.create_user(UserName=name)
+        iam.create_access_key(UserName=name)
+        iam.put_user_policy(UserName=name, PolicyName="read-bench-objects", PolicyDocument=policy)
+
+    def bucket(number: int) -> None:
+        name = f"bench-large-{number:04d}"
+        if region == "us-east-1":
+            s3.create_bucket(Bucket=name)
+        else:
+            s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
+        s3.put_bucket_policy(Bucket=name, Policy=(
+            '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", '
+            f'"Resource": ["arn:aws:s3:::{name}", "arn:aws:s3:::{name}/*"], '
+            '"Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}'))
+
+    vpc = ec2.create_vpc(CidrBlock="10.40.0.0/16")["Vpc"]["VpcId"]
+
+    def group(number: int) -> None:
+        # moto iterates its groups while other threads add some ("dictionary changed size during
+        # iteration", a 500): asked again, unless the first attempt got as far as adding it.
+        for attempt in range(5):
+            try:
+                ec2.create_security_group(GroupName=f"bench-large-{number:04d}", Description="bench", VpcId=vpc)
+                return
+            except ResponseParserError:
+                continue
+            except ClientError as error:
+                if error.response["Error"]["Code"] == "InvalidGroup.Duplicate" and attempt:
+                    return
+                raise
+
+    with ThreadPoolExecutor(8) as pool:
+        for work, count in ((user, users), (bucket, buckets), (group, groups)):
+            list(pool.map(work, range(count)))
+    return {"users": users, "buckets": buckets, "security_groups": groups}

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from steps.base import (
-    Call, Change, Finding, Plan, Severity, Status, StepInfo, is_unreadable, manual, reason_of, unknown_finding,
-)
+from steps.base import Call, Change, Finding, Plan, Severity, StepInfo, is_unreadable, manual, reason_of
+from steps.checks import AUTOMATIC, NO_FIX, Check
 from steps.compute_collect import State, collect  # noqa: F401  (the step's read and its state)
 
 EC2_CONSOLE = "https://console.aws.amazon.com/ec2/home?region={region}#Settings:"
@@ -37,45 +36,31 @@ INFO = StepInfo(
     ),
 )
 
-IDS = {
-    "ebs-encryption-default": (("5.1.1",), ("EC2.7",)),
-    "imds-default": (("5.7",), ()),
-    "imds-instance": (("5.7",), ("EC2.8",)),
-    "snapshot-block-public": ((), ("EC2.182",)),
-    "image-block-public": ((), ()),
-    "rds-public": (("2.2.3",), ("RDS.2",)),
-    "rds-encrypted": (("2.2.1",), ("RDS.3",)),
-    "instance-profile": (("1.17",), ()),
-    "lambda-public": ((), ("Lambda.1",)),
-}
-TITLES = {
-    "ebs-encryption-default": "EBS encryption by default is on",
-    "imds-default": "New instances require IMDSv2 (account default)",
-    "imds-instance": "Running instances require IMDSv2",
-    "snapshot-block-public": "EBS snapshots cannot be shared publicly",
-    "image-block-public": "AMIs cannot be shared publicly",
-    "rds-public": "RDS instances are not publicly accessible",
-    "rds-encrypted": "RDS instances are encrypted",
-    "instance-profile": "Instances use an IAM role",
-    "lambda-public": "Lambda functions are not public",
-}
-REGIONAL = ("ebs-encryption-default", "imds-default", "imds-instance", "snapshot-block-public",
-            "image-block-public", "rds-public", "rds-encrypted", "instance-profile", "lambda-public")
+_EC2, _DATABASES = "EC2 Security", "Database Security"  # the guide sections (the step spans three)
+EBS_DEFAULT = Check("ebs-encryption-default", "EBS encryption by default is on", Severity.MEDIUM, ("5.1.1",),
+                    ("EC2.7",), AUTOMATIC, _EC2)
+IMDS_DEFAULT = Check("imds-default", "New instances require IMDSv2 (account default)", Severity.MEDIUM, ("5.7",), (),
+                     AUTOMATIC, _EC2)
+IMDS_INSTANCE = Check("imds-instance", "Running instances require IMDSv2", Severity.HIGH, ("5.7",), ("EC2.8",),
+                      AUTOMATIC, _EC2)
+SNAPSHOT_BPA = Check("snapshot-block-public", "EBS snapshots cannot be shared publicly", Severity.MEDIUM, (),
+                     ("EC2.182",), AUTOMATIC, _EC2)
+IMAGE_BPA = Check("image-block-public", "AMIs cannot be shared publicly", Severity.MEDIUM, fix=AUTOMATIC,
+                  guide_section=_EC2)
+RDS_PUBLIC = Check("rds-public", "RDS instances are not publicly accessible", Severity.CRITICAL, ("2.2.3",),
+                   ("RDS.2",), AUTOMATIC, _DATABASES)
+# encryption cannot be switched on in place: the plan only writes out the migration (no fix of its own)
+RDS_ENCRYPTED = Check("rds-encrypted", "RDS instances are encrypted", Severity.HIGH, ("2.2.1",), ("RDS.3",), NO_FIX,
+                      _DATABASES)
+INSTANCE_PROFILE = Check("instance-profile", "Instances use an IAM role", Severity.LOW, ("1.17",), guide_section=_EC2)
+LAMBDA_PUBLIC = Check("lambda-public", "Lambda functions are not public", Severity.MEDIUM, (), ("Lambda.1",),
+                      guide_section="Serverless Security")
+CHECKS = (EBS_DEFAULT, IMDS_DEFAULT, IMDS_INSTANCE, SNAPSHOT_BPA, IMAGE_BPA, RDS_PUBLIC, RDS_ENCRYPTED,
+          INSTANCE_PROFILE, LAMBDA_PUBLIC)
+REGIONAL = tuple(c.id for c in CHECKS)  # every check is made in every region
 
 
 # --- evaluate (pure) ---------------------------------------------------------------------------------
-
-
-def _f(check: str, status: Status, message: str, region: str | None, resource: str | None = None,
-       severity: Severity = Severity.MEDIUM, fixable: bool = False) -> Finding:
-    cis, hub = IDS[check]
-    return Finding(check, TITLES[check], status, message, severity=severity, region=region, resource=resource,
-                   cis=cis, securityhub=hub, fixable=fixable)
-
-
-def _unknown(check: str, value: Any, region: str) -> Finding:
-    cis, hub = IDS[check]
-    return unknown_finding(check, TITLES[check], reason_of(value), region=region, cis=cis, securityhub=hub)
 
 
 def public_statements(policy: Any) -> list[dict]:
@@ -107,7 +92,7 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
     findings: list[Finding] = []
     for region, data in sorted(state["regions"].items()):
         if is_unreadable(data):
-            findings += [_unknown(check, data, region) for check in REGIONAL]
+            findings += [check.unknown(reason_of(data), region=region) for check in CHECKS]
             continue
         findings += _defaults(region, data)
         findings += _instances(region, data)
@@ -120,66 +105,64 @@ def _defaults(region: str, data: Mapping[str, Any]) -> list[Finding]:
     out = []
     ebs = data["ebs_default"]
     if is_unreadable(ebs):
-        out.append(_unknown("ebs-encryption-default", ebs, region))
+        out.append(EBS_DEFAULT.unknown(reason_of(ebs), region=region))
     elif ebs:
-        out.append(_f("ebs-encryption-default", Status.PASS, "New EBS volumes are encrypted by default.", region))
+        out.append(EBS_DEFAULT.passed("New EBS volumes are encrypted by default.", region=region))
     else:
-        out.append(_f("ebs-encryption-default", Status.FAIL,
-                      "New EBS volumes and snapshot copies are not encrypted unless someone remembers to ask.",
-                      region, fixable=True))
+        out.append(EBS_DEFAULT.failed(
+            "New EBS volumes and snapshot copies are not encrypted unless someone remembers to ask.", region=region))
     imds = data["imds_default"]
     if is_unreadable(imds):
-        out.append(_unknown("imds-default", imds, region))
+        out.append(IMDS_DEFAULT.unknown(reason_of(imds), region=region))
     elif imds.get("HttpTokens") == "required":
-        out.append(_f("imds-default", Status.PASS, "New instances default to IMDSv2 only.", region))
+        out.append(IMDS_DEFAULT.passed("New instances default to IMDSv2 only.", region=region))
     else:
-        out.append(_f("imds-default", Status.FAIL,
-                      "New instances still accept IMDSv1 unless each launch asks for IMDSv2 "
-                      f"(account default: {imds.get('HttpTokens') or 'no preference'}).", region, fixable=True))
+        out.append(IMDS_DEFAULT.failed(
+            "New instances still accept IMDSv1 unless each launch asks for IMDSv2 "
+            f"(account default: {imds.get('HttpTokens') or 'no preference'}).", region=region))
     snap = data["snapshot_bpa"]
     if is_unreadable(snap):
-        out.append(_unknown("snapshot-block-public", snap, region))
+        out.append(SNAPSHOT_BPA.unknown(reason_of(snap), region=region))
     elif snap == "block-all-sharing":
-        out.append(_f("snapshot-block-public", Status.PASS, "Public sharing of EBS snapshots is blocked.", region))
+        out.append(SNAPSHOT_BPA.passed("Public sharing of EBS snapshots is blocked.", region=region))
     else:
-        out.append(_f("snapshot-block-public", Status.FAIL,
-                      f"EBS snapshot block public access is '{snap}': a snapshot can be made public by one call, "
-                      "exposing the disk's data to every AWS account.", region, fixable=True))
+        out.append(SNAPSHOT_BPA.failed(
+            f"EBS snapshot block public access is '{snap}': a snapshot can be made public by one call, "
+            "exposing the disk's data to every AWS account.", region=region))
     image = data["image_bpa"]
     if is_unreadable(image):
-        out.append(_unknown("image-block-public", image, region))
+        out.append(IMAGE_BPA.unknown(reason_of(image), region=region))
     elif image == "block-new-sharing":
-        out.append(_f("image-block-public", Status.PASS, "New public sharing of AMIs is blocked.", region))
+        out.append(IMAGE_BPA.passed("New public sharing of AMIs is blocked.", region=region))
     else:
-        out.append(_f("image-block-public", Status.FAIL,
-                      f"AMI block public access is '{image}': an image (and the data baked into it) can be made "
-                      "public.", region, fixable=True))
+        out.append(IMAGE_BPA.failed(
+            f"AMI block public access is '{image}': an image (and the data baked into it) can be made public.",
+            region=region))
     return out
 
 
 def _instances(region: str, data: Mapping[str, Any]) -> list[Finding]:
     instances = data["instances"]
     if is_unreadable(instances):
-        return [_unknown("imds-instance", instances, region), _unknown("instance-profile", instances, region)]
+        return [check.unknown(reason_of(instances), region=region) for check in (IMDS_INSTANCE, INSTANCE_PROFILE)]
     out = []
     for inst in instances:
         if inst.get("HttpTokens") != "required" and inst.get("HttpEndpoint") != "disabled":
-            out.append(_f("imds-instance", Status.FAIL,
-                          f"Instance {_label(inst)} accepts IMDSv1: a request-forgery bug in anything it runs can "
-                          "read its role credentials.", region, inst["InstanceId"], Severity.HIGH, fixable=True))
+            out.append(IMDS_INSTANCE.failed(
+                f"Instance {_label(inst)} accepts IMDSv1: a request-forgery bug in anything it runs can read its "
+                "role credentials.", region=region, resource=inst["InstanceId"]))
     if not out:
-        out.append(_f("imds-instance", Status.PASS,
-                      f"All {len(instances)} instances require IMDSv2." if instances else "No instances.", region,
-                      severity=Severity.HIGH))
+        out.append(IMDS_INSTANCE.passed(
+            f"All {len(instances)} instances require IMDSv2." if instances else "No instances.", region=region))
     without = [i for i in instances if not i.get("Profile")]
     for inst in without:
-        out.append(_f("instance-profile", Status.MANUAL,
-                      f"Instance {_label(inst)} has no IAM role. If software on it calls AWS, it must be using "
-                      "stored access keys; give it an instance profile instead and remove the keys.",
-                      region, inst["InstanceId"], Severity.LOW))
+        out.append(INSTANCE_PROFILE.manual(
+            f"Instance {_label(inst)} has no IAM role. If software on it calls AWS, it must be using stored access "
+            "keys; give it an instance profile instead and remove the keys.", region=region,
+            resource=inst["InstanceId"]))
     if not without:
-        out.append(_f("instance-profile", Status.PASS,
-                      "Every instance has an IAM role." if instances else "No instances.", region, severity=Severity.LOW))
+        out.append(INSTANCE_PROFILE.passed(
+            "Every instance has an IAM role." if instances else "No instances.", region=region))
     return out
 
 
@@ -190,50 +173,48 @@ def _label(inst: Mapping[str, Any]) -> str:
 def _databases(region: str, data: Mapping[str, Any]) -> list[Finding]:
     dbs = data["databases"]
     if is_unreadable(dbs):
-        return [_unknown("rds-public", dbs, region), _unknown("rds-encrypted", dbs, region)]
+        return [check.unknown(reason_of(dbs), region=region) for check in (RDS_PUBLIC, RDS_ENCRYPTED)]
     out = []
     public = [d for d in dbs if d["PubliclyAccessible"]]
     plain = [d for d in dbs if not d["StorageEncrypted"]]
     for db in public:
-        out.append(_f("rds-public", Status.FAIL,
-                      f"Database {db['DBInstanceIdentifier']} ({db.get('Engine')}) is publicly accessible: it has a "
-                      "public address, and only its security group stands between it and the internet.",
-                      region, db["DBInstanceIdentifier"], Severity.CRITICAL, fixable=True))
+        out.append(RDS_PUBLIC.failed(
+            f"Database {db['DBInstanceIdentifier']} ({db.get('Engine')}) is publicly accessible: it has a public "
+            "address, and only its security group stands between it and the internet.", region=region,
+            resource=db["DBInstanceIdentifier"]))
     if not public:
-        out.append(_f("rds-public", Status.PASS,
-                      f"None of the {len(dbs)} databases is public." if dbs else "No RDS databases.", region,
-                      severity=Severity.CRITICAL))
+        out.append(RDS_PUBLIC.passed(
+            f"None of the {len(dbs)} databases is public." if dbs else "No RDS databases.", region=region))
     for db in plain:
-        out.append(_f("rds-encrypted", Status.FAIL,
-                      f"Database {db['DBInstanceIdentifier']} stores its data, backups and snapshots unencrypted. "
-                      "Encryption cannot be switched on in place; the plan writes out the migration steps.",
-                      region, db["DBInstanceIdentifier"], Severity.HIGH))
+        out.append(RDS_ENCRYPTED.failed(
+            f"Database {db['DBInstanceIdentifier']} stores its data, backups and snapshots unencrypted. Encryption "
+            "cannot be switched on in place; the plan writes out the migration steps.", region=region,
+            resource=db["DBInstanceIdentifier"]))
     if not plain:
-        out.append(_f("rds-encrypted", Status.PASS,
-                      f"All {len(dbs)} databases are encrypted." if dbs else "No RDS databases.", region,
-                      severity=Severity.HIGH))
+        out.append(RDS_ENCRYPTED.passed(
+            f"All {len(dbs)} databases are encrypted." if dbs else "No RDS databases.", region=region))
     return out
 
 
 def _functions(region: str, data: Mapping[str, Any]) -> list[Finding]:
     functions = data["functions"]
     if is_unreadable(functions):
-        return [_unknown("lambda-public", functions, region)]
+        return [LAMBDA_PUBLIC.unknown(reason_of(functions), region=region)]
     out = []
     for fn in functions:
         policy = fn["Policy"]
         if is_unreadable(policy):
-            out.append(_unknown("lambda-public", policy, region))
+            out.append(LAMBDA_PUBLIC.unknown(reason_of(policy), region=region))
             continue
         if public_statements(policy):
-            out.append(_f("lambda-public", Status.MANUAL,
-                          f"Function {fn['FunctionName']} has a resource policy that lets anyone invoke it. That is "
-                          "right only for a deliberately public endpoint; otherwise limit it with aws:SourceArn or "
-                          "aws:SourceAccount, or remove the statement.", region, fn["FunctionName"], Severity.MEDIUM))
+            out.append(LAMBDA_PUBLIC.manual(
+                f"Function {fn['FunctionName']} has a resource policy that lets anyone invoke it. That is right only "
+                "for a deliberately public endpoint; otherwise limit it with aws:SourceArn or aws:SourceAccount, or "
+                "remove the statement.", region=region, resource=fn["FunctionName"]))
     if not out:
-        out.append(_f("lambda-public", Status.PASS,
-                      f"None of the {len(functions)} functions is public." if functions else "No Lambda functions.",
-                      region, severity=Severity.MEDIUM))
+        out.append(LAMBDA_PUBLIC.passed(
+            f"None of the {len(functions)} functions is public." if functions else "No Lambda functions.",
+            region=region))
     return out
 
 
@@ -277,7 +258,7 @@ def _default_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
     snap = data["snapshot_bpa"]
     if not is_unreadable(snap) and snap != "block-all-sharing":
         undo = (Call("ec2", "DisableSnapshotBlockPublicAccess", {}, region) if snap == "unblocked"
-                else Call("ec2", "EnableSnapshotBlockPublicAccess", {"State": snap}, region))
+                else Call("ec2", "EnableSnapshotBlockPublicAccess", {"State": snap}, region=region))
         out.append(Change(
             reason=f"Block public sharing of EBS snapshots in {region}, including snapshots already public.",
             call=Call("ec2", "EnableSnapshotBlockPublicAccess", {"State": "block-all-sharing"}, region),

@@ -88,4 +88,4 @@ def _region(aws: Any, region: str) -> RegionState:
 
 def collect(aws: Any) -> State:
     """Per region, concurrently: account defaults, instances, databases and functions."""
-    return {"regions": aws.per_region(lambda region: _region(aws, region))}
+    return {"regions": aws.per_region(lambda region: _region(aws, region=region))}

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any, Mapping, TypedDict
 
 from steps.base import (
-    Call, Change, Finding, Input, OrUnreadable, Plan, Severity, Status, StepInfo, check_answers, is_unreadable,
-    manual, reason_of, unknown_finding, validate_phone, validate_text,
+    Call, Change, Finding, Input, OrUnreadable, Plan, Severity, StepInfo, check_answers, is_unreadable, manual,
+    reason_of, validate_phone, validate_text,
 )
+from steps.checks import AUTOMATIC, Check
 from steps.account_email import validate_account_email
 
 CONTACT_TYPES = ("SECURITY", "BILLING", "OPERATIONS")
@@ -34,11 +35,15 @@ INFO = StepInfo(
     ),
 )
 
+# alternate contact type -> its check
 _CHECKS = {
-    "SECURITY": ("security-contact", "Security alternate contact is set", ("1.2",), ("Account.1",), Severity.HIGH),
-    "BILLING": ("billing-contact", "Billing alternate contact is set", (), (), Severity.LOW),
-    "OPERATIONS": ("operations-contact", "Operations alternate contact is set", (), (), Severity.LOW),
+    "SECURITY": Check("security-contact", "Security alternate contact is set", Severity.HIGH, ("1.2",), ("Account.1",),
+                      AUTOMATIC),
+    "BILLING": Check("billing-contact", "Billing alternate contact is set", Severity.LOW, fix=AUTOMATIC),
+    "OPERATIONS": Check("operations-contact", "Operations alternate contact is set", Severity.LOW, fix=AUTOMATIC),
 }
+PRIMARY = Check("primary-contact", "Primary account contact is current", Severity.MEDIUM, ("1.1",))
+CHECKS = (*_CHECKS.values(), PRIMARY)
 
 
 class State(TypedDict):
@@ -63,31 +68,22 @@ def collect(aws: Any) -> State:
 def evaluate(state: Mapping[str, Any]) -> list[Finding]:
     """One finding per alternate contact, and a manual check of the primary contact."""
     findings = []
-    for kind, (check, title, cis, hub, severity) in _CHECKS.items():
+    for kind, check in _CHECKS.items():
         contact = state["alternate"].get(kind)
-        ids = {"cis": cis, "securityhub": hub, "severity": severity}
         if is_unreadable(contact):
-            findings.append(unknown_finding(check, title, reason_of(contact), **ids))
+            findings.append(check.unknown(reason_of(contact)))
         elif not contact:
-            findings.append(Finding(check, title, Status.FAIL, f"No {kind.lower()} contact is registered.",
-                                    fixable=True, **ids))
+            findings.append(check.failed(f"No {kind.lower()} contact is registered."))
         else:
-            findings.append(Finding(check, title, Status.PASS,
-                                    f"{contact.get('Name')} <{contact.get('EmailAddress')}>", **ids))
+            findings.append(check.passed(f"{contact.get('Name')} <{contact.get('EmailAddress')}>"))
     primary = state.get("primary")
-    title = "Primary account contact is current"
     if is_unreadable(primary):
-        findings.append(unknown_finding("primary-contact", title, reason_of(primary), cis=("1.1",)))
+        findings.append(PRIMARY.unknown(reason_of(primary)))
     elif not primary:
-        findings.append(Finding("primary-contact", title, Status.MANUAL,
-                                "No primary contact information was found; set it in the console.",
-                                cis=("1.1",), severity=Severity.MEDIUM))
+        findings.append(PRIMARY.manual("No primary contact information was found; set it in the console."))
     else:
-        findings.append(Finding(
-            "primary-contact", title, Status.MANUAL,
-            f"Confirm that {primary.get('FullName')} ({primary.get('PhoneNumber')}) is still the right owner.",
-            cis=("1.1",), severity=Severity.LOW,
-        ))
+        findings.append(PRIMARY.manual(
+            f"Confirm that {primary.get('FullName')} ({primary.get('PhoneNumber')}) is still the right owner."))
     return findings
 
 

@@ -13,8 +13,9 @@ from typing import Any, Mapping
 
 from steps.base import (
     Call, Change, Finding, Input, Plan, Severity, Status, StepInfo, has_control_chars, is_unreadable,
-    manual, reason_of, unknown_finding,
+    manual, reason_of,
 )
+from steps.checks import AUTOMATIC, NO_FIX, Check
 from steps.group_migration import plan_migration
 from steps.groups_collect import State, collect  # noqa: F401  (the step's read and its state)
 from steps.iam_policies import (  # noqa: F401  (the policy facts live there; names kept for callers)
@@ -83,17 +84,32 @@ INFO = StepInfo(
 
 # --- evaluate ------------------------------------------------------------------------------------
 
-_T_GROUPS = "IAM users receive permissions only through groups"
-_T_ADMIN = "No custom or inline policy allows *:*"
-_T_SUPPORT = "A support role with AWSSupportAccess exists"
-_T_MFA = "Every console user has MFA"
-_T_ANALYZER = "IAM Access Analyzer is active"
+USERS_IN_GROUPS = Check("users-in-groups", "IAM users receive permissions only through groups", Severity.MEDIUM,
+                        ("1.14",), ("IAM.2",), AUTOMATIC)
+# Security Hub IAM.1 looks at customer managed policies only; CIS 1.15 at every attached policy, AWS managed
+# AdministratorAccess included: two checks, so each verdict is the one its standard gives.
+CUSTOM_ADMIN = Check("no-full-admin-policy", "No custom policy allows *:*", Severity.HIGH, ("1.15",), ("IAM.1",),
+                     NO_FIX)
+ADMIN_ATTACHED = Check("full-admin-attached", "No attached or inline policy grants *:* (AdministratorAccess included)",
+                       Severity.HIGH, ("1.15",), (), NO_FIX)
+SUPPORT = Check("support-role", "A support role with AWSSupportAccess exists", Severity.LOW, ("1.16",), ("IAM.18",),
+                AUTOMATIC)
+CONSOLE_MFA = Check("console-mfa", "Every console user has MFA", Severity.HIGH, ("1.9",), ("IAM.5",), AUTOMATIC)
+ANALYZER = Check("access-analyzer", "IAM Access Analyzer is active", Severity.MEDIUM, ("1.19",), ("IAM.28",),
+                 AUTOMATIC)
+CHECKS = (USERS_IN_GROUPS, CUSTOM_ADMIN, ADMIN_ATTACHED, SUPPORT, CONSOLE_MFA, ANALYZER)
+
+BREAK_GLASS_ADVICE = (
+    "CIS 1.15 fails every attachment of a policy that allows *:*, AWS managed AdministratorAccess included. "
+    "Our advice: keep AdministratorAccess on one break-glass group (its members with MFA, used only in an "
+    "emergency), never on users, and give daily administrators an Identity Center permission set.")
 
 
 def evaluate(state: Mapping[str, Any]) -> list[Finding]:
     findings: list[Finding] = []
     findings += _eval_users_groups(state)
-    findings += _eval_full_admin(state)
+    findings += _eval_custom_admin(state)
+    findings += _eval_admin_attached(state)
     findings += _eval_support(state)
     findings += _eval_mfa(state)
     findings += _eval_analyzers(state)
@@ -101,109 +117,119 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
 
 
 def _eval_users_groups(state: Mapping[str, Any]) -> list[Finding]:
-    ids = {"cis": ("1.14",), "securityhub": ("IAM.2",), "severity": Severity.MEDIUM}
     users = state["users"]
     if is_unreadable(users):
-        return [unknown_finding("users-in-groups", _T_GROUPS, reason_of(users), **ids)]
+        return [USERS_IN_GROUPS.unknown(reason_of(users))]
     out = []
     for name, info in users.items():
         if is_unreadable(info):
-            out.append(unknown_finding("users-in-groups", _T_GROUPS, reason_of(info), resource=name, **ids))
+            out.append(USERS_IN_GROUPS.unknown(reason_of(info), resource=name))
         elif info["attached"] or info["inline"]:
             held = [a.rsplit("/", 1)[-1] for a in info["attached"]] + [f"{n} (inline)" for n in info["inline"]]
-            out.append(Finding("users-in-groups", _T_GROUPS, Status.FAIL,
-                               f"User {name} holds policies directly: {', '.join(held)}.",
-                               resource=name, fixable=True, **ids))
+            out.append(USERS_IN_GROUPS.failed(f"User {name} holds policies directly: {', '.join(held)}.",
+                                              resource=name))
     if not out:
-        out.append(Finding("users-in-groups", _T_GROUPS, Status.PASS,
-                           f"No user holds policies directly ({len(users)} users).", **ids))
+        out.append(USERS_IN_GROUPS.passed(f"No user holds policies directly ({len(users)} users)."))
     return out
 
 
-def _eval_full_admin(state: Mapping[str, Any]) -> list[Finding]:
-    ids = {"cis": ("1.15",), "severity": Severity.HIGH}
-    out = []
+def _eval_custom_admin(state: Mapping[str, Any]) -> list[Finding]:
+    """Security Hub IAM.1: customer managed policies in use that allow *:*."""
     custom = state["custom_policies"]
     if is_unreadable(custom):
-        out.append(unknown_finding("no-full-admin-policy", _T_ADMIN, reason_of(custom), securityhub=("IAM.1",), **ids))
-    else:
-        for arn, policy in custom.items():
-            if is_unreadable(policy):
-                out.append(unknown_finding("no-full-admin-policy", _T_ADMIN, reason_of(policy), resource=arn,
-                                           securityhub=("IAM.1",), **ids))
-            elif grants_full_admin(policy["document"]):
-                out.append(Finding("no-full-admin-policy", _T_ADMIN, Status.FAIL,
-                                   f"Custom policy {policy['name']} allows every action on every resource.",
-                                   resource=arn, securityhub=("IAM.1",), **ids))
+        return [CUSTOM_ADMIN.unknown(reason_of(custom))]
+    out = []
+    for arn, policy in custom.items():
+        if is_unreadable(policy):
+            out.append(CUSTOM_ADMIN.unknown(reason_of(policy), resource=arn))
+        elif grants_full_admin(policy["document"]):
+            out.append(CUSTOM_ADMIN.failed(f"Custom policy {policy['name']} allows every action on every resource.",
+                                           resource=arn))
+    return out or [CUSTOM_ADMIN.passed("No custom policy in use allows *:*.")]
+
+
+def _inline_admin(state: Mapping[str, Any]) -> list[Finding]:
+    out = []
     for kind in ("users", "groups"):
         holders = state[kind]
         if is_unreadable(holders):
-            out.append(unknown_finding("no-full-admin-policy", _T_ADMIN, reason_of(holders), **ids))
+            out.append(ADMIN_ATTACHED.unknown(reason_of(holders)))
             continue
         for name, info in holders.items():
             if is_unreadable(info):
                 continue  # already reported by the other checks
             for policy, doc in info["inline"].items():
                 if grants_full_admin(doc):
-                    out.append(Finding("no-full-admin-policy", _T_ADMIN, Status.FAIL,
-                                       f"Inline policy {policy} of {kind[:-1]} {name} allows every action "
-                                       "on every resource.", resource=f"{kind[:-1]}/{name}/{policy}", **ids))
-    if not out:
-        out.append(Finding("no-full-admin-policy", _T_ADMIN, Status.PASS,
-                           "No custom or inline policy allows *:*; administrators use AdministratorAccess.",
-                           securityhub=("IAM.1",), **ids))
+                    out.append(ADMIN_ATTACHED.failed(
+                        f"Inline policy {policy} of {kind[:-1]} {name} allows every action on every resource.",
+                        resource=f"{kind[:-1]}/{name}/{policy}"))
     return out
 
 
+def _eval_admin_attached(state: Mapping[str, Any]) -> list[Finding]:
+    """CIS 1.15 by its audit: inline *:* policies, and every user, group and role holding AdministratorAccess
+    (customer managed *:* policies are CUSTOM_ADMIN's, with the same CIS id)."""
+    out = _inline_admin(state)
+    holders = []
+    for kind in ("users", "groups"):
+        if not is_unreadable(state[kind]):
+            holders += [f"{kind[:-1]}/{name}" for name, info in state[kind].items()
+                        if not is_unreadable(info) and ADMIN_POLICY in info["attached"]]
+    roles = state.get("admin_roles", [])  # not in states saved before this read existed
+    if is_unreadable(roles):
+        out.append(ADMIN_ATTACHED.unknown(reason_of(roles)))
+    else:
+        holders += [f"role/{name}" for name in roles]
+    for holder in holders:
+        kind, name = holder.split("/", 1)
+        on_user = " Move it off this user." if kind == "user" else ""
+        out.append(ADMIN_ATTACHED.failed(f"AdministratorAccess is attached to {kind} {name}.{on_user} "
+                                         + BREAK_GLASS_ADVICE, resource=holder))
+    return out or [ADMIN_ATTACHED.passed("No user, group or role holds AdministratorAccess, and no inline policy "
+                                         "allows *:*.")]
+
+
 def _eval_support(state: Mapping[str, Any]) -> list[Finding]:
-    ids = {"cis": ("1.16",), "securityhub": ("IAM.18",), "severity": Severity.LOW}
     roles = state["support_roles"]
     if is_unreadable(roles):
-        return [unknown_finding("support-role", _T_SUPPORT, reason_of(roles), **ids)]
+        return [SUPPORT.unknown(reason_of(roles))]
     if roles:
-        return [Finding("support-role", _T_SUPPORT, Status.PASS, f"Support role: {', '.join(roles)}.", **ids)]
-    return [Finding("support-role", _T_SUPPORT, Status.FAIL,
-                    "No role has AWSSupportAccess, so support cases need an administrator.", fixable=True, **ids)]
+        return [SUPPORT.passed(f"Support role: {', '.join(roles)}.")]
+    return [SUPPORT.failed("No role has AWSSupportAccess, so support cases need an administrator.")]
 
 
 def _eval_mfa(state: Mapping[str, Any]) -> list[Finding]:
-    ids = {"cis": ("1.9",), "securityhub": ("IAM.5",), "severity": Severity.HIGH}
     users = state["users"]
     if is_unreadable(users):
-        return [unknown_finding("console-mfa", _T_MFA, reason_of(users), **ids)]
+        return [CONSOLE_MFA.unknown(reason_of(users))]
     out = []
     console = 0
     for name, info in users.items():
         if is_unreadable(info):
-            out.append(unknown_finding("console-mfa", _T_MFA, reason_of(info), resource=name, **ids))
+            out.append(CONSOLE_MFA.unknown(reason_of(info), resource=name))
         elif info["console"]:
             console += 1
             if not info["mfa_devices"]:
-                out.append(Finding(
-                    "console-mfa", _T_MFA, Status.FAIL,
+                # fixable only on request: the plan removes console passwords when asked to
+                out.append(CONSOLE_MFA.failed(
                     f"User {name} can sign in to the console with a password alone. Ask them to add an MFA "
-                    "device, or remove their console password.", resource=name, **ids))
+                    "device, or remove their console password.", resource=name, fixable=False))
     if not out:
-        out.append(Finding("console-mfa", _T_MFA, Status.PASS,
-                           f"All {console} console users have an MFA device." if console
-                           else "No IAM user has a console password.", **ids))
+        out.append(CONSOLE_MFA.passed(f"All {console} console users have an MFA device." if console
+                                      else "No IAM user has a console password."))
     return out
 
 
 def _eval_analyzers(state: Mapping[str, Any]) -> list[Finding]:
-    ids = {"cis": ("1.19",), "securityhub": ("IAM.28",), "severity": Severity.MEDIUM}
     out = []
     for region, rows in sorted(state["analyzers"].items()):
         if is_unreadable(rows):
-            out.append(unknown_finding("access-analyzer", _T_ANALYZER, reason_of(rows), region=region, **ids))
+            out.append(ANALYZER.unknown(reason_of(rows), region=region))
         elif _active_analyzer(rows):
             a = _active_analyzer(rows)
-            out.append(Finding("access-analyzer", _T_ANALYZER, Status.PASS,
-                               f"Analyzer {a['name']} ({a['type']}) is active.", region=region, **ids))
+            out.append(ANALYZER.passed(f"Analyzer {a['name']} ({a['type']}) is active.", region=region))
         else:
-            out.append(Finding("access-analyzer", _T_ANALYZER, Status.FAIL,
-                               "No active external access analyzer in this region.", region=region,
-                               fixable=True, **ids))
+            out.append(ANALYZER.failed("No active external access analyzer in this region.", region=region))
     return out
 
 
@@ -317,7 +343,7 @@ def _plan_mfa(state: Mapping[str, Any], remove_passwords: bool) -> list[Change]:
 
 
 def _plan_full_admin(state: Mapping[str, Any]) -> list[Change]:
-    admin = [f for f in _eval_full_admin(state) if f.status is Status.FAIL]
+    admin = [f for f in _eval_custom_admin(state) + _inline_admin(state) if f.status is Status.FAIL]
     if not admin:
         return []
     return [manual(

@@ -6,7 +6,7 @@ import json
 from typing import Any, Mapping, TypedDict
 
 from steps.base import OrUnreadable, is_unreadable
-from steps.iam_policies import SUPPORT_POLICY, SUPPORT_ROLE
+from steps.iam_policies import ADMIN_POLICY, SUPPORT_POLICY, SUPPORT_ROLE
 
 
 class UserState(TypedDict):
@@ -39,6 +39,7 @@ class State(TypedDict):
     groups: OrUnreadable[dict[str, OrUnreadable[GroupState]]]  # by group name
     custom_policies: OrUnreadable[dict[str, OrUnreadable[CustomPolicy]]]  # attached local policies, by ARN
     support_roles: OrUnreadable[list[str]]  # roles with AWSSupportAccess attached
+    admin_roles: OrUnreadable[list[str]]  # roles with AdministratorAccess as a permissions policy
     support_role_exists: OrUnreadable[bool]  # whether SUPPORT_ROLE exists
     analyzers: dict[str, OrUnreadable[list[Analyzer]]]  # Access Analyzer analyzers by region
 
@@ -71,6 +72,14 @@ def collect(aws: Any) -> State:
                            EntityFilter="Role", missing=("NoSuchEntity",))
     if not is_unreadable(support):
         support = sorted(r["RoleName"] for r in (support or {}).get("PolicyRoles", []))
+    # Roles holding AdministratorAccess (CIS 1.15 counts AWS managed policies too). Users and groups come
+    # with their attached lists above. PermissionsPolicy only: without the filter IAM also lists the
+    # entities that use the policy as a permissions boundary, which grants nothing (IAM API Reference,
+    # ListEntitiesForPolicy, PolicyUsageFilter).
+    admin_roles = aws.try_read("iam", "ListEntitiesForPolicy", paginate=True, PolicyArn=ADMIN_POLICY,
+                               EntityFilter="Role", PolicyUsageFilter="PermissionsPolicy")
+    state["admin_roles"] = admin_roles if is_unreadable(admin_roles) else sorted(
+        r["RoleName"] for r in (admin_roles or {}).get("PolicyRoles", []))
     role = aws.try_read("iam", "GetRole", RoleName=SUPPORT_ROLE, missing=("NoSuchEntity",))
     state["support_roles"] = support
     state["support_role_exists"] = role if is_unreadable(role) else role is not None

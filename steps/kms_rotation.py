@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any, Mapping, TypedDict
 
-from steps.base import (
-    UNREADABLE, Call, Change, Finding, OrUnreadable, Severity, Status, is_unreadable, reason_of, unknown_finding,
-    unreadable,
-)
+from steps.base import UNREADABLE, Call, Change, Finding, OrUnreadable, Severity, is_unreadable, reason_of, unreadable
+from steps.checks import AUTOMATIC, Check
 
 KMS_CONSOLE = "https://console.aws.amazon.com/kms/home"
+ROTATION = Check("kms-rotation", "KMS key {name} rotates its key material", Severity.MEDIUM, ("3.6",), ("KMS.4",),
+                 AUTOMATIC, "KMS", title_all="Customer-managed KMS keys rotate their key material")
 
 # One key: its DescribeKey metadata; "rotation" (GetKeyRotationStatus) only for a rotatable key; only KeyId,
 # Arn and the unreadable marker when DescribeKey failed.
@@ -56,39 +56,34 @@ def read_keys(aws: Any, region: str) -> OrUnreadable[list[KeyState]]:
 
 def kms_findings(state: Mapping[str, Any]) -> list[Finding]:
     out = []
-    ids = {"cis": ("3.6",), "securityhub": ("KMS.4",), "severity": Severity.MEDIUM}
     checked = 0
     for region, data in sorted((state.get("regions") or {}).items()):
-        title = "Customer-managed KMS keys rotate their key material"
         if is_unreadable(data):
-            out.append(unknown_finding("kms-rotation", title, reason_of(data), region=region, **ids))
+            out.append(ROTATION.unknown(reason_of(data), region=region))
             continue
         keys = data.get("keys")
         if is_unreadable(keys):
-            out.append(unknown_finding("kms-rotation", title, reason_of(keys), region=region, **ids))
+            out.append(ROTATION.unknown(reason_of(keys), region=region))
             continue
         for key in keys:
-            title = f"KMS key {key['KeyId']} rotates its key material"
-            where = {"region": region, "resource": key.get("Arn") or key["KeyId"]}
+            where = {"region": region, "resource": key.get("Arn") or key["KeyId"], "name": key["KeyId"]}
             if is_unreadable(key):
-                out.append(unknown_finding("kms-rotation", title, reason_of(key), **where, **ids))
+                out.append(ROTATION.unknown(reason_of(key), **where))
                 continue
             if not rotatable(key):
                 continue  # AWS-managed, asymmetric, disabled or imported keys: not this check
             checked += 1
             rotation = key.get("rotation")
             if is_unreadable(rotation):
-                out.append(unknown_finding("kms-rotation", title, reason_of(rotation), **where, **ids))
+                out.append(ROTATION.unknown(reason_of(rotation), **where))
             elif rotation:
-                out.append(Finding("kms-rotation", title, Status.PASS, "Automatic rotation is enabled.", **where, **ids))
+                out.append(ROTATION.passed("Automatic rotation is enabled.", **where))
             else:
-                out.append(Finding("kms-rotation", title, Status.FAIL,
-                                   "Automatic rotation is off: the same key material is used for ever.",
-                                   fixable=True, **where, **ids))
+                out.append(ROTATION.failed("Automatic rotation is off: the same key material is used for ever.",
+                                           **where))
     if not checked and not out:
-        out.append(Finding("kms-rotation", "Customer-managed KMS keys rotate their key material", Status.PASS,
-                           "There are no enabled customer-managed symmetric keys (keys AWS manages rotate by "
-                           "themselves).", **ids))
+        out.append(ROTATION.passed("There are no enabled customer-managed symmetric keys (keys AWS manages rotate "
+                                   "by themselves)."))
     return out
 
 

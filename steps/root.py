@@ -11,9 +11,8 @@ import datetime
 from dataclasses import replace
 from typing import Any, Mapping, TypedDict
 
-from steps.base import (
-    Finding, OrUnreadable, Plan, Severity, Status, StepInfo, is_unreadable, manual, reason_of, unknown_finding,
-)
+from steps.base import Finding, OrUnreadable, Plan, Severity, Status, StepInfo, is_unreadable, manual, reason_of
+from steps.checks import CONSOLE, Check
 from steps.shared_reads import credential_report, report_time as _parse
 
 ADMIN_POLICY_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
@@ -58,19 +57,15 @@ INFO = StepInfo(
     writes=(),
 )
 
-_IDS = {
-    "root-mfa": (("1.4",), ("IAM.9",), Severity.CRITICAL),
-    "root-hardware-mfa": (("1.5",), ("IAM.6",), Severity.HIGH),
-    "root-access-keys": (("1.3",), ("IAM.4",), Severity.CRITICAL),
-    "root-usage": (("1.6",), (), Severity.HIGH),
-    "non-root-admin": ((), (), Severity.HIGH),
-    "wizard-as-root": (("1.6",), (), Severity.HIGH),
-}
-
-
-def _ids(check: str) -> dict[str, Any]:
-    cis, hub, severity = _IDS[check]
-    return {"cis": cis, "securityhub": hub, "severity": severity, "resource": "root"}
+MFA = Check("root-mfa", "Root user has MFA enabled", Severity.CRITICAL, ("1.4",), ("IAM.9",), CONSOLE)
+HARDWARE_MFA = Check("root-hardware-mfa", "Root user MFA is a hardware device", Severity.HIGH, ("1.5",), ("IAM.6",),
+                     CONSOLE)
+KEYS = Check("root-access-keys", "Root user has no access keys", Severity.CRITICAL, ("1.3",), ("IAM.4",), CONSOLE)
+USAGE = Check("root-usage", "Root user is not used for daily work", Severity.HIGH, ("1.6",), (), CONSOLE)
+NON_ROOT_ADMIN = Check("non-root-admin", "An administrator other than root exists", Severity.HIGH, (), (), CONSOLE)
+CALLER = Check("wizard-as-root", "The wizard does not run as root", Severity.HIGH, ("1.6",), (), CONSOLE)
+CHECKS = (MFA, HARDWARE_MFA, KEYS, USAGE, NON_ROOT_ADMIN, CALLER)
+ROOT = "root"  # the resource of every finding here
 
 
 # --- collect ------------------------------------------------------------------------------------
@@ -237,56 +232,47 @@ CENTRAL_ROOT = ("This member account has no root password or access keys: the or
 
 
 def _mfa(state: Mapping[str, Any]) -> Finding:
-    check, title = "root-mfa", "Root user has MFA enabled"
     summary = state["summary"]
     if is_unreadable(summary):
-        return unknown_finding(check, title, reason_of(summary), **_ids(check))
+        return MFA.unknown(reason_of(summary), resource=ROOT)
     if no_root_credentials(state):
-        return Finding(check, title, Status.PASS, CENTRAL_ROOT, **_ids(check))
+        return MFA.passed(CENTRAL_ROOT, resource=ROOT)
     if summary.get("AccountMFAEnabled") == 1:
-        return Finding(check, title, Status.PASS, "The root user signs in with a second factor.", **_ids(check))
-    return Finding(check, title, Status.FAIL,
-                   "The root user has no MFA: anyone with its password controls the whole account.",
-                   fixable=True, **_ids(check))
+        return MFA.passed("The root user signs in with a second factor.", resource=ROOT)
+    return MFA.failed("The root user has no MFA: anyone with its password controls the whole account.", resource=ROOT)
 
 
 def _hardware_mfa(state: Mapping[str, Any]) -> Finding:
-    check, title = "root-hardware-mfa", "Root user MFA is a hardware device"
     summary, devices = state["summary"], state["root_virtual_mfa"]
     for value in (summary, devices):
         if is_unreadable(value):
-            return unknown_finding(check, title, reason_of(value), **_ids(check))
+            return HARDWARE_MFA.unknown(reason_of(value), resource=ROOT)
     if no_root_credentials(state):
-        return Finding(check, title, Status.PASS, CENTRAL_ROOT, **_ids(check))
+        return HARDWARE_MFA.passed(CENTRAL_ROOT, resource=ROOT)
     if summary.get("AccountMFAEnabled") != 1:
-        return Finding(check, title, Status.FAIL, "The root user has no MFA device at all.", fixable=True,
-                       **_ids(check))
+        return HARDWARE_MFA.failed("The root user has no MFA device at all.", resource=ROOT)
     if devices:
-        return Finding(check, title, Status.FAIL,
-                       "Root MFA is a virtual (phone app) device; a hardware key or passkey is harder to steal.",
-                       fixable=True, **_ids(check))
-    return Finding(check, title, Status.PASS, "Root MFA is a hardware device.", **_ids(check))
+        return HARDWARE_MFA.failed(
+            "Root MFA is a virtual (phone app) device; a hardware key or passkey is harder to steal.", resource=ROOT)
+    return HARDWARE_MFA.passed("Root MFA is a hardware device.", resource=ROOT)
 
 
 def _keys(state: Mapping[str, Any]) -> Finding:
-    check, title = "root-access-keys", "Root user has no access keys"
     summary = state["summary"]
     if is_unreadable(summary):
-        return unknown_finding(check, title, reason_of(summary), **_ids(check))
+        return KEYS.unknown(reason_of(summary), resource=ROOT)
     if summary.get("AccountAccessKeysPresent"):
-        return Finding(check, title, Status.FAIL,
-                       "The root user has access keys: a leaked key gives unlimited API access that no "
-                       "policy can restrict.", fixable=True, **_ids(check))
-    return Finding(check, title, Status.PASS, "The root user has no access keys.", **_ids(check))
+        return KEYS.failed("The root user has access keys: a leaked key gives unlimited API access that no "
+                           "policy can restrict.", resource=ROOT)
+    return KEYS.passed("The root user has no access keys.", resource=ROOT)
 
 
 def _usage(state: Mapping[str, Any], now: datetime.datetime) -> Finding:
-    check, title = "root-usage", "Root user is not used for daily work"
     row = state["root_row"]
     if is_unreadable(row):
-        return unknown_finding(check, title, reason_of(row), **_ids(check))
+        return USAGE.unknown(reason_of(row), resource=ROOT)
     if row is None:
-        return unknown_finding(check, title, "the credential report has no <root_account> row", **_ids(check))
+        return USAGE.unknown("the credential report has no <root_account> row", resource=ROOT)
     password = _days_ago(row.get("password_last_used"), now)
     keys = [d for d in (_days_ago(row.get(f"access_key_{n}_last_used_date"), now) for n in (1, 2)) if d is not None]
     key_days = min(keys) if keys else None
@@ -294,20 +280,17 @@ def _usage(state: Mapping[str, Any], now: datetime.datetime) -> Finding:
     keys_gone = not is_unreadable(summary) and (summary or {}).get("AccountAccessKeysPresent") == 0
     if key_days is not None and key_days <= RECENT_DAYS and keys_gone:
         # the credential report (reused for up to 4 hours) still shows a key GetAccountSummary says is gone
-        return Finding(check, title, Status.PASS, f"The root access key used {key_days} day(s) ago has been "
-                       "deleted (the credential report, up to 4 hours old, still shows its use).", **_ids(check))
+        return USAGE.passed(f"The root access key used {key_days} day(s) ago has been deleted (the credential "
+                            "report, up to 4 hours old, still shows its use).", resource=ROOT)
     if key_days is not None and key_days <= RECENT_DAYS:
-        return Finding(check, title, Status.FAIL,
-                       f"A root access key was used {key_days} day(s) ago: something runs with root "
-                       "credentials. Move it to an IAM role or an Identity Center user, then delete the key.",
-                       fixable=True, **_ids(check))
+        return USAGE.failed(f"A root access key was used {key_days} day(s) ago: something runs with root "
+                            "credentials. Move it to an IAM role or an Identity Center user, then delete the key.",
+                            resource=ROOT)
     if password is not None and password <= RECENT_DAYS:
-        return Finding(check, title, Status.MANUAL,
-                       f"Someone signed in as root {password} day(s) ago. That is expected for root-only "
-                       "tasks (setting up MFA, changing the support plan); if it was anything else, use "
-                       "an administrator that is not root.", **_ids(check))
-    return Finding(check, title, Status.PASS, f"Root has not been used in the last {RECENT_DAYS} days.",
-                   **_ids(check))
+        return USAGE.manual(f"Someone signed in as root {password} day(s) ago. That is expected for root-only "
+                            "tasks (setting up MFA, changing the support plan); if it was anything else, use "
+                            "an administrator that is not root.", resource=ROOT)
+    return USAGE.passed(f"Root has not been used in the last {RECENT_DAYS} days.", resource=ROOT)
 
 
 def admin_paths(admins: Mapping[str, Any]) -> list[str]:
@@ -324,32 +307,28 @@ def admin_paths(admins: Mapping[str, Any]) -> list[str]:
 
 
 def _non_root_admin(state: Mapping[str, Any]) -> Finding:
-    check, title = "non-root-admin", "An administrator other than root exists"
     admins = state["admins"]
     if is_unreadable(admins):
-        return unknown_finding(check, title, reason_of(admins), **_ids(check))
+        return NON_ROOT_ADMIN.unknown(reason_of(admins), resource=ROOT)
     paths = admin_paths(admins)
     if paths:
-        return Finding(check, title, Status.PASS, "Administrators: " + "; ".join(paths) + ".", **_ids(check))
+        return NON_ROOT_ADMIN.passed("Administrators: " + "; ".join(paths) + ".", resource=ROOT)
     unread = [g for g, m in admins.get("groups", {}).items() if is_unreadable(m)]
     if unread:
-        return unknown_finding(check, title, f"could not read the members of group {unread[0]}: "
-                               f"{reason_of(admins['groups'][unread[0]])}", **_ids(check))
-    return Finding(check, title, Status.FAIL,
-                   "No user, role or Identity Center permission set has AdministratorAccess, so daily "
-                   "administration can only be done as root.", fixable=True, **_ids(check))
+        return NON_ROOT_ADMIN.unknown(f"could not read the members of group {unread[0]}: "
+                                      f"{reason_of(admins['groups'][unread[0]])}", resource=ROOT)
+    return NON_ROOT_ADMIN.failed("No user, role or Identity Center permission set has AdministratorAccess, so daily "
+                                 "administration can only be done as root.", resource=ROOT)
 
 
 def _caller(state: Mapping[str, Any]) -> Finding:
-    check, title = "wizard-as-root", "The wizard does not run as root"
     arn = state["caller_arn"]
     if is_unreadable(arn):
-        return unknown_finding(check, title, reason_of(arn), **_ids(check))
+        return CALLER.unknown(reason_of(arn), resource=ROOT)
     if is_root_arn(arn):
-        return Finding(check, title, Status.FAIL,
-                       "WARNING: this wizard is running with the root user's credentials. " + ROOT_CALLER_ADVICE,
-                       fixable=True, **_ids(check))
-    return Finding(check, title, Status.PASS, f"The wizard runs as {arn}.", **_ids(check))
+        return CALLER.failed("WARNING: this wizard is running with the root user's credentials. " + ROOT_CALLER_ADVICE,
+                             resource=ROOT)
+    return CALLER.passed(f"The wizard runs as {arn}.", resource=ROOT)
 
 
 # --- plan ---------------------------------------------------------------------------------------

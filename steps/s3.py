@@ -13,11 +13,9 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
-from steps.base import (
-    Call, Change, Finding, Plan, Severity, Status, StepInfo, is_unreadable, manual, reason_of,
-    unknown_finding,
-)
-from steps.kms_rotation import KMS_CONSOLE, kms_findings, rotation_changes  # noqa: F401
+from steps.base import Call, Change, Finding, Plan, Severity, StepInfo, is_unreadable, manual, reason_of
+from steps.checks import AUTOMATIC, CONSOLE, NO_FIX, Check
+from steps.kms_rotation import KMS_CONSOLE, ROTATION, kms_findings, rotation_changes  # noqa: F401
 from steps.s3_block_risk import account_block_warning, bucket_block_warning
 from steps.s3_collect import State, collect  # noqa: F401  (the step's read and its state)
 from steps.s3_policy import (  # noqa: F401  (the analysis lives there; names kept for callers)
@@ -27,6 +25,28 @@ from steps.s3_policy import (  # noqa: F401  (the analysis lives there; names ke
 )
 
 S3_CONSOLE = "https://console.aws.amazon.com/s3/home"
+_S3 = "S3 Security"  # the guide section of the bucket checks
+ACCOUNT_BPA = Check("account-bpa", "Block Public Access is on for the whole account", Severity.HIGH, ("2.1.4",),
+                    ("S3.1",), AUTOMATIC, _S3)
+BUCKETS = Check("buckets", "S3 buckets can be listed", Severity.HIGH, guide_section=_S3)
+BUCKET_READ = Check("bucket", "Bucket {name} can be read", Severity.HIGH, guide_section=_S3)
+BUCKET_BPA = Check("bucket-bpa", "Bucket {name} blocks public access", Severity.HIGH, ("2.1.4",), ("S3.8",),
+                   AUTOMATIC, _S3)
+PUBLIC = Check("public-bucket", "Bucket {name} is not public", Severity.CRITICAL, (), ("S3.2", "S3.3"), AUTOMATIC,
+               _S3)
+TLS_ONLY = Check("tls-only", "Bucket {name} refuses plain-HTTP requests", Severity.MEDIUM, ("2.1.1",), ("S3.5",),
+                 AUTOMATIC, _S3)
+ENCRYPTION = Check("encryption", "Bucket {name} encrypts new objects by default", Severity.MEDIUM, fix=AUTOMATIC,
+                   guide_section=_S3)
+VERSIONING = Check("versioning", "Bucket {name} keeps object versions", Severity.MEDIUM, (), ("S3.14",), AUTOMATIC,
+                   _S3)
+# CIS 2.1.2 FAILs a bucket without MFA delete; only root, with its MFA device, can turn it on (a guided task).
+MFA_DELETE = Check("mfa-delete", "Bucket {name} requires MFA to delete versions", Severity.LOW, ("2.1.2",),
+                   ("S3.20",), CONSOLE, _S3)
+CONNECTIVITY = Check("private-connectivity", "Private connectivity (site-to-site VPN, client VPN, PrivateLink)",
+                     Severity.INFO, fix=NO_FIX, guide_section="Virtual Private Networks (VPN)")
+CHECKS = (ACCOUNT_BPA, BUCKETS, BUCKET_READ, BUCKET_BPA, PUBLIC, TLS_ONLY, ENCRYPTION, VERSIONING, MFA_DELETE,
+          ROTATION, CONNECTIVITY)
 
 INFO = StepInfo(
     id="s3",
@@ -78,8 +98,7 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
     findings = [_account_bpa_finding(state)]
     buckets = state.get("buckets")
     if is_unreadable(buckets):
-        findings.append(unknown_finding("buckets", "S3 buckets can be listed", reason_of(buckets),
-                                        severity=Severity.HIGH))
+        findings.append(BUCKETS.unknown(reason_of(buckets)))
     else:
         for bucket in buckets:
             findings.extend(_bucket_findings(state, bucket))
@@ -89,49 +108,42 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
 
 
 def _account_bpa_finding(state: Mapping[str, Any]) -> Finding:
-    title = "Block Public Access is on for the whole account"
-    ids = {"cis": ("2.1.4",), "securityhub": ("S3.1",), "severity": Severity.HIGH, "resource": state.get("account_id")}
+    where = {"resource": state.get("account_id")}
     config = state.get("account_bpa")
     if is_unreadable(config):
-        return unknown_finding("account-bpa", title, reason_of(config), **ids)
+        return ACCOUNT_BPA.unknown(reason_of(config), **where)
     missing = missing_flags(config)
     if not missing:
-        return Finding("account-bpa", title, Status.PASS, "All four account-level settings are on.", **ids)
+        return ACCOUNT_BPA.passed("All four account-level settings are on.", **where)
     message = ("Account-level Block Public Access is not configured." if not config
                else "Account-level Block Public Access is missing: " + ", ".join(missing) + ".")
-    return Finding("account-bpa", title, Status.FAIL, message, fixable=True, **ids)
+    return ACCOUNT_BPA.failed(message, **where)
 
 
 def _bucket_findings(state: Mapping[str, Any], bucket: Mapping[str, Any]) -> list[Finding]:
     name, region = bucket["name"], bucket.get("region")
-    where = {"resource": f"arn:aws:s3:::{name}", "region": region}
+    where = {"resource": f"arn:aws:s3:::{name}", "region": region, "name": name}
     if is_unreadable(bucket):
-        return [unknown_finding("bucket", f"Bucket {name} can be read", reason_of(bucket), severity=Severity.HIGH,
-                                **where)]
+        return [BUCKET_READ.unknown(reason_of(bucket), **where)]
     out = []
 
     # Bucket-level Block Public Access (what Security Hub S3.8 checks).
-    title = f"Bucket {name} blocks public access"
-    ids = {"cis": ("2.1.4",), "securityhub": ("S3.8",), "severity": Severity.HIGH, **where}
     bpa = bucket.get("bpa")
     if is_unreadable(bpa):
-        out.append(unknown_finding("bucket-bpa", title, reason_of(bpa), **ids))
+        out.append(BUCKET_BPA.unknown(reason_of(bpa), **where))
     elif missing := missing_flags(bpa):
         covered = not is_unreadable(state.get("account_bpa")) and not missing_flags(state.get("account_bpa"))
         note = " The account-level setting covers it for now." if covered else ""
-        out.append(Finding("bucket-bpa", title, Status.FAIL,
-                           f"Bucket-level Block Public Access is missing: {', '.join(missing)}.{note}",
-                           fixable=True, **ids))
+        out.append(BUCKET_BPA.failed(f"Bucket-level Block Public Access is missing: {', '.join(missing)}.{note}",
+                                     **where))
     else:
-        out.append(Finding("bucket-bpa", title, Status.PASS, "All four bucket-level settings are on.", **ids))
+        out.append(BUCKET_BPA.passed("All four bucket-level settings are on.", **where))
 
     # Public by ACL or policy, unless Block Public Access neutralises it.
-    title = f"Bucket {name} is not public"
-    ids = {"securityhub": ("S3.2", "S3.3"), "severity": Severity.CRITICAL, **where}
     policy, grants = bucket.get("policy"), bucket.get("acl_grants")
     if is_unreadable(policy) or is_unreadable(grants) or is_unreadable(bpa) or is_unreadable(state.get("account_bpa")):
         reason = next(reason_of(v) for v in (policy, grants, bpa, state.get("account_bpa")) if is_unreadable(v))
-        out.append(unknown_finding("public-bucket", title, reason, **ids))
+        out.append(PUBLIC.unknown(reason, **where))
     else:
         effective = effective_bpa(state.get("account_bpa"), bpa)
         open_acl = public_grants(grants) if not effective["IgnorePublicAcls"] else []
@@ -143,69 +155,57 @@ def _bucket_findings(state: Mapping[str, Any], bucket: Mapping[str, Any]) -> lis
             if open_policy:
                 parts.append("its policy allows anyone (" + ", ".join(open_policy) + ")")
             web = " It also hosts a static website." if bucket.get("website") is True else ""
-            out.append(Finding("public-bucket", title, Status.FAIL,
-                               f"Anyone on the internet can reach it: {'; '.join(parts)}.{web}", fixable=True, **ids))
+            out.append(PUBLIC.failed(f"Anyone on the internet can reach it: {'; '.join(parts)}.{web}", **where))
         else:
             latent = public_grants(grants) or public_statements(parse_policy(policy))
             message = ("A public ACL or policy exists but Block Public Access overrides it." if latent
                        else "Neither its ACL nor its policy grants public access.")
-            out.append(Finding("public-bucket", title, Status.PASS, message, **ids))
+            out.append(PUBLIC.passed(message, **where))
 
     # TLS only.
-    title = f"Bucket {name} refuses plain-HTTP requests"
-    ids = {"cis": ("2.1.1",), "securityhub": ("S3.5",), "severity": Severity.MEDIUM, **where}
     if is_unreadable(policy):
-        out.append(unknown_finding("tls-only", title, reason_of(policy), **ids))
+        out.append(TLS_ONLY.unknown(reason_of(policy), **where))
     elif policy and parse_policy(policy) is None:
-        out.append(unknown_finding("tls-only", title, "the bucket policy is not valid JSON", **ids))
+        out.append(TLS_ONLY.unknown("the bucket policy is not valid JSON", **where))
     elif has_tls_only(parse_policy(policy), name):
-        out.append(Finding("tls-only", title, Status.PASS, "The policy denies requests without TLS.", **ids))
+        out.append(TLS_ONLY.passed("The policy denies requests without TLS.", **where))
     else:
         message = ("The bucket has no policy, so requests over plain HTTP are accepted." if not policy else
                    "The bucket policy has no statement denying aws:SecureTransport=false.")
-        out.append(Finding("tls-only", title, Status.FAIL, message, fixable=True, **ids))
+        out.append(TLS_ONLY.failed(message, **where))
 
     # Default encryption, and its kind.
-    title = f"Bucket {name} encrypts new objects by default"
-    ids = {"severity": Severity.MEDIUM, **where}
     rules = bucket.get("encryption")
     if is_unreadable(rules):
-        out.append(unknown_finding("encryption", title, reason_of(rules), **ids))
+        out.append(ENCRYPTION.unknown(reason_of(rules), **where))
     elif kind := encryption_kind(rules):
         extra = " (keys managed by S3)" if kind == "SSE-S3" else " (keys in AWS KMS)"
-        out.append(Finding("encryption", title, Status.PASS, f"Default encryption: {kind}{extra}.", **ids))
+        out.append(ENCRYPTION.passed(f"Default encryption: {kind}{extra}.", **where))
     else:
-        out.append(Finding("encryption", title, Status.FAIL, "No default encryption is configured.",
-                           fixable=True, **ids))
+        out.append(ENCRYPTION.failed("No default encryption is configured.", **where))
 
     # Versioning and MFA delete.
     versioning = bucket.get("versioning")
-    title = f"Bucket {name} keeps object versions"
-    ids = {"securityhub": ("S3.14",), "severity": Severity.MEDIUM, **where}
     if is_unreadable(versioning):
-        out.append(unknown_finding("versioning", title, reason_of(versioning), **ids))
+        out.append(VERSIONING.unknown(reason_of(versioning), **where))
     elif versioning.get("Status") == "Enabled":
-        out.append(Finding("versioning", title, Status.PASS, "Versioning is enabled.", **ids))
+        out.append(VERSIONING.passed("Versioning is enabled.", **where))
     else:
         state_word = "suspended" if versioning.get("Status") == "Suspended" else "off"
-        out.append(Finding("versioning", title, Status.FAIL,
-                           f"Versioning is {state_word}: an overwrite or delete cannot be undone.",
-                           fixable=True, **ids))
-    title = f"Bucket {name} requires MFA to delete versions"
-    ids = {"cis": ("2.1.2",), "securityhub": ("S3.20",), "severity": Severity.LOW, **where}
+        out.append(VERSIONING.failed(f"Versioning is {state_word}: an overwrite or delete cannot be undone.", **where))
     if is_unreadable(versioning):
-        out.append(unknown_finding("mfa-delete", title, reason_of(versioning), **ids))
+        out.append(MFA_DELETE.unknown(reason_of(versioning), **where))
     elif versioning.get("MFADelete") == "Enabled":
-        out.append(Finding("mfa-delete", title, Status.PASS, "MFA delete is enabled.", **ids))
+        out.append(MFA_DELETE.passed("MFA delete is enabled.", **where))
     else:
-        out.append(Finding("mfa-delete", title, Status.MANUAL,
-                           "MFA delete is off. Only the root user, with its MFA device, can turn it on "
-                           "(AWS CLI; not possible in the console).", **ids))
+        out.append(MFA_DELETE.failed(
+            "MFA delete is off, so anyone with delete rights can remove object versions for good (CIS 2.1.2). "
+            "Only the root user, with its MFA device, can turn it on (AWS CLI; not possible in the console): "
+            "the plan lists the steps.", **where))
     return out
 
 
 def _connectivity_finding(state: Mapping[str, Any]) -> Finding:
-    title = "Private connectivity (site-to-site VPN, client VPN, PrivateLink)"
     totals = {"vpn": 0, "client_vpn": 0, "endpoints": 0}
     where: dict[str, list[str]] = {}
     unread = []
@@ -221,18 +221,15 @@ def _connectivity_finding(state: Mapping[str, Any]) -> Finding:
                 totals[kind] += value
                 where.setdefault(region, []).append(kind)
     if unread and not any(totals.values()):
-        return unknown_finding("private-connectivity", title, unread[0], severity=Severity.INFO)
+        return CONNECTIVITY.unknown(unread[0])
     if any(totals.values()):
-        message = (f"Found {totals['vpn']} site-to-site VPN connection(s), {totals['client_vpn']} client VPN "
-                   f"endpoint(s) and {totals['endpoints']} VPC endpoint(s) in {', '.join(sorted(where))}.")
-        return Finding("private-connectivity", title, Status.PASS, message, severity=Severity.INFO)
-    return Finding(
-        "private-connectivity", title, Status.MANUAL,
+        return CONNECTIVITY.passed(
+            f"Found {totals['vpn']} site-to-site VPN connection(s), {totals['client_vpn']} client VPN endpoint(s) "
+            f"and {totals['endpoints']} VPC endpoint(s) in {', '.join(sorted(where))}.")
+    return CONNECTIVITY.manual(
         "No VPN or VPC endpoints were found. That is fine if nothing connects from an office or data "
         "centre; otherwise use site-to-site VPN (networks) or client VPN (people), and VPC endpoints to "
-        "keep traffic to AWS services off the internet.",
-        severity=Severity.INFO,
-    )
+        "keep traffic to AWS services off the internet.")
 
 
 # --- plan -----------------------------------------------------------------------------------------------
@@ -344,6 +341,8 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
     changes.extend(rotation_changes(state))
 
     if mfa_missing:
+        # Only root with its MFA device, by the CLI or API (S3 User Guide, "Configuring MFA delete";
+        # CIS v5.0 2.1.2 remediation); the sandbox simulates it as enable_mfa_delete.
         changes.append(manual(
             "Turn on MFA delete for buckets holding data you cannot lose: " + ", ".join(mfa_missing) + ".",
             S3_CONSOLE,
@@ -352,5 +351,6 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             "Run: aws s3api put-bucket-versioning --bucket BUCKET --versioning-configuration "
             f"Status=Enabled,MFADelete=Enabled --mfa 'arn:aws:iam::{account_id}:mfa/root-account-mfa-device CODE'",
             "Delete the root access keys again, then re-check here.",
+            key="mfa-delete", console_action="enable_mfa_delete",
         ))
     return Plan(INFO.id, changes=tuple(changes), notes=tuple(notes))

@@ -21,8 +21,9 @@ from steps import cli_config, sso_guidance
 from steps.organization_facts import WHAT_AN_ORGANIZATION_CHANGES
 from steps.base import (
     Call, Change, Finding, Input, Plan, Ref, Severity, Status, StepInfo, has_control_chars, is_unreadable,
-    manual, reason_of, unknown_finding, validate_email, validate_text,
+    manual, reason_of, validate_email, validate_text,
 )
+from steps.checks import AUTOMATIC, CONSOLE, Check
 from steps.sso_collect import ADMIN_GROUP, ADMIN_POLICY, State, collect  # noqa: F401  (the reads and their state)
 
 READONLY_POLICIES = ("arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/ViewOnlyAccess")
@@ -128,11 +129,18 @@ def start_url(state: Mapping[str, Any]) -> str:
 
 # --- evaluate ---------------------------------------------------------------------------------------
 
-_T_ENABLED = "IAM Identity Center is enabled for this account"
-_T_ADMIN = "An administrator permission set exists"
-_T_READONLY = "A read-only permission set exists"
-_T_ASSIGNED = "An admin group is assigned to this account"
-_T_CLI = "The AWS CLI signs in through Identity Center"
+# CIS 1.20 asks that people be managed centrally (identity federation or Organizations) rather than
+# as IAM users in each account: Identity Center is how this wizard does that, so its absence FAILs 1.20.
+ENABLED = Check("identity-center", "IAM Identity Center is enabled for this account", Severity.HIGH, ("1.20",),
+                fix=CONSOLE)
+ADMIN_SET_CHECK = Check("admin-permission-set", "An administrator permission set exists", Severity.HIGH,
+                        fix=AUTOMATIC)
+READONLY_SET_CHECK = Check("readonly-permission-set", "A read-only permission set exists", Severity.MEDIUM,
+                           fix=AUTOMATIC)
+ASSIGNED = Check("admin-group-assigned", "An admin group is assigned to this account", Severity.HIGH, fix=AUTOMATIC)
+# About this computer, not the account: no CIS recommendation covers it.
+CLI = Check("cli-profile", "The AWS CLI signs in through Identity Center", Severity.LOW, fix=AUTOMATIC)
+CHECKS = (ENABLED, ADMIN_SET_CHECK, READONLY_SET_CHECK, ASSIGNED, CLI)
 
 
 def evaluate(state: Mapping[str, Any]) -> list[Finding]:
@@ -142,40 +150,34 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
     findings = [enabled]
     sets = state.get("permission_sets")
     if is_unreadable(sets):
-        return findings + [unknown_finding("permission-sets", _T_ADMIN, reason_of(sets), severity=Severity.HIGH)]
+        return findings + [check.unknown(reason_of(sets)) for check in (ADMIN_SET_CHECK, READONLY_SET_CHECK)]
     admin = _set_with(state, (ADMIN_POLICY,))
     readonly = _set_with(state, READONLY_POLICIES)
-    findings.append(_present("admin-permission-set", _T_ADMIN, admin, Severity.HIGH,
-                             "No permission set grants AdministratorAccess."))
-    findings.append(_present("readonly-permission-set", _T_READONLY, readonly, Severity.MEDIUM,
+    findings.append(_present(ADMIN_SET_CHECK, admin, "No permission set grants AdministratorAccess."))
+    findings.append(_present(READONLY_SET_CHECK, readonly,
                              "No permission set grants ReadOnlyAccess or ViewOnlyAccess, so everyday "
                              "looking around needs admin rights."))
     groups = state.get("groups")
     if is_unreadable(groups):
-        findings.append(unknown_finding("admin-group-assigned", _T_ASSIGNED, reason_of(groups), severity=Severity.HIGH))
+        findings.append(ASSIGNED.unknown(reason_of(groups)))
     elif _admin_groups(state):
         names = [groups.get(g, g) for g in _admin_groups(state)]
-        findings.append(Finding("admin-group-assigned", _T_ASSIGNED, Status.PASS,
-                                f"Group {', '.join(names)} has the admin permission set on this account.",
-                                severity=Severity.HIGH, resource=_account(state)))
+        findings.append(ASSIGNED.passed(f"Group {', '.join(names)} has the admin permission set on this account.",
+                                        resource=_account(state)))
     else:
-        findings.append(Finding("admin-group-assigned", _T_ASSIGNED, Status.FAIL,
-                                "No Identity Center group has administrator access to this account, so people "
-                                "still need IAM users to manage it.", severity=Severity.HIGH,
-                                resource=_account(state), fixable=True))
+        findings.append(ASSIGNED.failed("No Identity Center group has administrator access to this account, so "
+                                        "people still need IAM users to manage it.", resource=_account(state)))
     findings.append(_eval_cli(state))
     return findings
 
 
-def _present(check: str, title: str, found: Any, severity: Severity, missing: str) -> Finding:
+def _present(check: Check, found: Any, missing: str) -> Finding:
     if found:
-        return Finding(check, title, Status.PASS, f"Permission set {found[1]['name']}.", severity=severity,
-                       resource=found[0])
-    return Finding(check, title, Status.FAIL, missing, severity=severity, fixable=True)
+        return check.passed(f"Permission set {found[1]['name']}.", resource=found[0])
+    return check.failed(missing)
 
 
 def _eval_enabled(state: Mapping[str, Any]) -> Finding:
-    ids = {"severity": Severity.HIGH}
     instance = state.get("instance")
     org = state.get("organization")
     account = _account(state)
@@ -183,43 +185,37 @@ def _eval_enabled(state: Mapping[str, Any]) -> Finding:
         unread = {r: v for r, v in state["instances"].items() if is_unreadable(v)}
         if unread:
             region, value = sorted(unread.items())[0]
-            return unknown_finding("identity-center", _T_ENABLED,
-                                   f"{reason_of(value)} (in {len(unread)} regions, e.g. {region})", **ids)
+            return ENABLED.unknown(f"{reason_of(value)} (in {len(unread)} regions, e.g. {region})")
         if isinstance(org, Mapping) and not is_unreadable(org) and org.get("MasterAccountId") != account:
-            return Finding("identity-center", _T_ENABLED, Status.MANUAL,
-                           f"This account belongs to an organization; Identity Center is managed from its "
-                           f"management account ({org.get('MasterAccountId')}). Check there that this account "
-                           "is assigned to an admin group.", **ids)
-        return Finding("identity-center", _T_ENABLED, Status.FAIL,
-                       "IAM Identity Center is not enabled in any region. Enabling it is done once, in the console.",
-                       **ids)
+            return ENABLED.manual(
+                f"This account belongs to an organization; Identity Center is managed from its management account "
+                f"({org.get('MasterAccountId')}). Check there that this account is assigned to an admin group.")
+        return ENABLED.failed(
+            "IAM Identity Center is not enabled in any region, so people sign in as IAM users managed in this "
+            "account (CIS 1.20 asks for central management). Enabling it is done once, in the console.")
     where = f"in {instance['region']}"
     if instance_kind(state) == "account":
         way = ("delete it, then enable Identity Center 'with AWS Organizations' (this account becomes the "
                "management account of a new organization)" if org is None else
                "enable the organization instance from the management account")
-        return Finding("identity-center", _T_ENABLED, Status.FAIL,
-                       f"Only an account instance of Identity Center exists ({where}). Account instances serve "
-                       f"applications only: they cannot give anyone access to AWS accounts. To fix it, {way}.",
-                       region=instance["region"], **ids)
-    return Finding("identity-center", _T_ENABLED, Status.PASS,
-                   f"Identity Center is enabled {where} ({instance['arn']}).", region=instance["region"], **ids)
+        return ENABLED.failed(
+            f"Only an account instance of Identity Center exists ({where}). Account instances serve "
+            f"applications only: they cannot give anyone access to AWS accounts. To fix it, {way}.",
+            region=instance["region"])
+    return ENABLED.passed(f"Identity Center is enabled {where} ({instance['arn']}).", region=instance["region"])
 
 
 def _eval_cli(state: Mapping[str, Any]) -> Finding:
-    ids = {"cis": ("1.20",), "severity": Severity.LOW}
     cli = state["cli"]
     admin = _set_with(state, (ADMIN_POLICY,))
     if is_unreadable(cli):
-        return Finding("cli-profile", _T_CLI, Status.MANUAL, f"Could not read {cli['path']}: {reason_of(cli)}", **ids)
+        return CLI.manual(f"Could not read {cli['path']}: {reason_of(cli)}")
     name = admin and cli_config.find_sso_profile(cli["text"], start_url(state), _account(state) or "", admin[1]["name"])
     if name:
-        return Finding("cli-profile", _T_CLI, Status.PASS,
-                       f"Profile {name} in {cli['path']} signs in through Identity Center.", **ids)
+        return CLI.passed(f"Profile {name} in {cli['path']} signs in through Identity Center.")
     # About this computer, not the account: a missing profile must not fail a CI run of `check`.
-    return Finding("cli-profile", _T_CLI, Status.MANUAL,
-                   f"{cli['path']} has no profile that signs in to this account through Identity Center; "
-                   "the plan can add one.", fixable=True, **ids)
+    return CLI.manual(f"{cli['path']} has no profile that signs in to this account through Identity Center; "
+                      "the plan can add one.", fixable=True)
 
 
 # --- plan ---------------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ from typing import Any, Mapping
 
 from steps import netrules
 from steps import vpc_flow_logs as flow_logs
-from steps.base import Change, Finding, Input, Plan, Severity, Status, StepInfo, is_unreadable, reason_of, unknown_finding
+from steps.base import Change, Finding, Input, Plan, Severity, StepInfo, is_unreadable, reason_of
+from steps.checks import AUTOMATIC, Check
 from steps.netrules import nacl_changes as _nacl_changes
 from steps.propagation import with_retries
 from steps.security_groups import (
@@ -81,15 +82,23 @@ INFO = StepInfo(
     ),
 )
 
-CIS = {
-    "flow-logs": (("3.7",), ("EC2.6",)),
-    "default-sg-closed": (("5.5",), ("EC2.2",)),
-    "sg-admin-ipv4": (("5.3",), ("EC2.53",)),
-    "sg-admin-ipv6": (("5.4",), ("EC2.54",)),
-    "nacl-admin-ports": (("5.2",), ("EC2.21",)),
-    "sg-cifs": (("5.1.2",), ()),
-}
-_T_CIFS = "No security group opens CIFS (445) to the internet"
+FLOW_LOGS = Check("flow-logs", "VPC flow logs are on", Severity.MEDIUM, ("3.7",), ("EC2.6",), AUTOMATIC)
+DEFAULT_SG = Check("default-sg-closed", "Default security groups have no rules", Severity.MEDIUM, ("5.5",), ("EC2.2",),
+                   AUTOMATIC)
+SG_ADMIN_IPV4 = Check("sg-admin-ipv4", "No security group opens SSH/RDP to 0.0.0.0/0", Severity.HIGH, ("5.3",),
+                      ("EC2.53",), AUTOMATIC)
+SG_ADMIN_IPV6 = Check("sg-admin-ipv6", "No security group opens SSH/RDP to ::/0", Severity.HIGH, ("5.4",),
+                      ("EC2.54",), AUTOMATIC)
+NACL_ADMIN = Check("nacl-admin-ports", "No network ACL opens SSH/RDP to the internet", Severity.MEDIUM, ("5.2",),
+                   ("EC2.21",), AUTOMATIC)
+# CIS 5.1.2: Windows file sharing (SMB) open to the internet. Reported, not fixed: unlike SSH/RDP there is no
+# trusted range to move it to, and removing it can stop file shares something still mounts.
+SG_CIFS = Check("sg-cifs", "No security group opens CIFS (445) to the internet", Severity.HIGH, ("5.1.2",))
+DEFAULT_VPC_UNUSED = Check("default-vpc-unused", "Default VPCs in regions without workloads", Severity.LOW)
+FIREWALL = Check("network-firewall", "AWS Network Firewall", Severity.INFO)
+SHIELD = Check("shield-advanced", "AWS Shield Advanced", Severity.INFO)
+CHECKS = (FLOW_LOGS, DEFAULT_SG, SG_ADMIN_IPV4, SG_ADMIN_IPV6, NACL_ADMIN, SG_CIFS, DEFAULT_VPC_UNUSED, FIREWALL, SHIELD)
+REGIONAL = (FLOW_LOGS, DEFAULT_SG, SG_ADMIN_IPV4, SG_ADMIN_IPV6, NACL_ADMIN, SG_CIFS)
 
 
 # --- analysis (pure) ------------------------------------------------------------------------------
@@ -114,15 +123,7 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
     findings: list[Finding] = []
     for region, data in sorted(state["regions"].items()):
         if is_unreadable(data):
-            for check, title in (("flow-logs", "VPC flow logs are on"),
-                                 ("default-sg-closed", "Default security groups have no rules"),
-                                 ("sg-admin-ipv4", "No security group opens SSH/RDP to 0.0.0.0/0"),
-                                 ("sg-admin-ipv6", "No security group opens SSH/RDP to ::/0"),
-                                 ("nacl-admin-ports", "No network ACL opens SSH/RDP to the internet"),
-                                 ("sg-cifs", _T_CIFS)):
-                cis, hub = CIS[check]
-                findings.append(unknown_finding(check, title, reason_of(data), region=region, cis=cis,
-                                                securityhub=hub))
+            findings += [check.unknown(reason_of(data), region=region) for check in REGIONAL]
             continue
         findings += _flow_log_findings(region, data)
         findings += _default_sg_findings(region, data)
@@ -133,44 +134,29 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
     return findings
 
 
-def _finding(check: str, title: str, status: Status, message: str, region: str | None, resource: str | None = None,
-             severity: Severity = Severity.HIGH, fixable: bool = False) -> Finding:
-    cis, hub = CIS.get(check, ((), ()))
-    return Finding(check, title, status, message, severity=severity, region=region, resource=resource, cis=cis,
-                   securityhub=hub, fixable=fixable)
-
-
 def _flow_log_findings(region: str, data: Mapping[str, Any]) -> list[Finding]:
-    title = "VPC flow logs are on"
     for key in ("vpcs", "flow_logs"):
         if is_unreadable(data[key]):
-            return [_finding_unknown("flow-logs", title, data[key], region)]
+            return [FLOW_LOGS.unknown(reason_of(data[key]), region=region)]
     logged, failing = flow_logs.delivering(data["flow_logs"]), flow_logs.failing(data["flow_logs"])
     missing = [v for v in data["vpcs"] if v["VpcId"] not in logged and v["VpcId"] not in failing]
-    broken = [_finding("flow-logs", title, Status.FAIL, f"VPC {vpc}'s flow logs cannot deliver: {why}; check the "
-                       "delivery role and destination, then the status in the VPC console.", region, vpc,
-                       Severity.MEDIUM) for vpc, why in failing.items()]
+    # a flow log that cannot deliver is not fixed by adding another: the same role or place would fail too
+    broken = [FLOW_LOGS.failed(f"VPC {vpc}'s flow logs cannot deliver: {why}; check the delivery role and "
+                               "destination, then the status in the VPC console.", region=region, resource=vpc,
+                               fixable=False) for vpc, why in failing.items()]
     if not missing and not broken:
         count = len(data["vpcs"])
-        return [_finding("flow-logs", title, Status.PASS,
-                         f"All {count} VPCs record flow logs." if count else "No VPCs in this region.",
-                         region, severity=Severity.MEDIUM)]
-    return broken + [_finding("flow-logs", title, Status.FAIL,
-                     f"VPC {v['VpcId']}{' (default VPC)' if v['IsDefault'] else ''} records no flow logs: "
-                     "there would be no record of its traffic to investigate.",
-                     region, v["VpcId"], Severity.MEDIUM, fixable=True) for v in missing]
-
-
-def _finding_unknown(check: str, title: str, value: Any, region: str | None) -> Finding:
-    cis, hub = CIS.get(check, ((), ()))
-    return unknown_finding(check, title, reason_of(value), region=region, cis=cis, securityhub=hub)
+        return [FLOW_LOGS.passed(f"All {count} VPCs record flow logs." if count else "No VPCs in this region.",
+                                 region=region)]
+    return broken + [FLOW_LOGS.failed(
+        f"VPC {v['VpcId']}{' (default VPC)' if v['IsDefault'] else ''} records no flow logs: there would be no "
+        "record of its traffic to investigate.", region=region, resource=v["VpcId"]) for v in missing]
 
 
 def _default_sg_findings(region: str, data: Mapping[str, Any]) -> list[Finding]:
-    title = "Default security groups have no rules"
     for key in ("groups", "rules"):
         if is_unreadable(data[key]):
-            return [_finding_unknown("default-sg-closed", title, data[key], region)]
+            return [DEFAULT_SG.unknown(reason_of(data[key]), region=region)]
     out = []
     for group in _default_groups(data):
         rules = _group_rules(data, group["GroupId"])
@@ -179,72 +165,59 @@ def _default_sg_findings(region: str, data: Mapping[str, Any]) -> list[Finding]:
         users = interface_users(data, group["GroupId"])
         used = (f" {len(users)} network interface(s) use it." if isinstance(users, list) and users else "")
         ingress = sum(1 for r in rules if not r.get("IsEgress"))
-        out.append(_finding(
-            "default-sg-closed", title, Status.FAIL,
+        out.append(DEFAULT_SG.failed(
             f"The default security group of {group.get('VpcId')} has {ingress} inbound and "
             f"{len(rules) - ingress} outbound rule(s); anything launched without a group gets them.{used}",
-            region, group["GroupId"], Severity.MEDIUM, fixable=True))
+            region=region, resource=group["GroupId"]))
     if not out:
-        out.append(_finding("default-sg-closed", title, Status.PASS,
-                            f"The {len(_default_groups(data))} default security group(s) have no rules.",
-                            region, severity=Severity.MEDIUM))
+        out.append(DEFAULT_SG.passed(f"The {len(_default_groups(data))} default security group(s) have no rules.",
+                                     region=region))
     return out
 
 
 def _admin_rule_findings(region: str, data: Mapping[str, Any]) -> list[Finding]:
     if is_unreadable(data["rules"]):
-        return [_finding_unknown("sg-admin-ipv4", "No security group opens SSH/RDP to 0.0.0.0/0", data["rules"], region),
-                _finding_unknown("sg-admin-ipv6", "No security group opens SSH/RDP to ::/0", data["rules"], region)]
-    by_check: dict[str, dict[str, list]] = {"sg-admin-ipv4": {}, "sg-admin-ipv6": {}}
+        return [check.unknown(reason_of(data["rules"]), region=region) for check in (SG_ADMIN_IPV4, SG_ADMIN_IPV6)]
+    by_check: dict[Check, dict[str, list]] = {SG_ADMIN_IPV4: {}, SG_ADMIN_IPV6: {}}
     for rule, opened in _open_admin_rules(data):
-        check = "sg-admin-ipv4" if opened["family"] == "ipv4" else "sg-admin-ipv6"
+        check = SG_ADMIN_IPV4 if opened["family"] == "ipv4" else SG_ADMIN_IPV6
         by_check[check].setdefault(rule["GroupId"], []).append((rule, opened))
     out = []
-    for check, world in (("sg-admin-ipv4", "0.0.0.0/0"), ("sg-admin-ipv6", "::/0")):
-        title = f"No security group opens SSH/RDP to {world}"
+    for check, world in ((SG_ADMIN_IPV4, "0.0.0.0/0"), (SG_ADMIN_IPV6, "::/0")):
         if not by_check[check]:
-            out.append(_finding(check, title, Status.PASS, f"No inbound rule opens SSH or RDP to {world}.", region))
+            out.append(check.passed(f"No inbound rule opens SSH or RDP to {world}.", region=region))
         for group_id, items in sorted(by_check[check].items()):
             ports = sorted({p for _, o in items for p in o["ports"]})
             ids = ", ".join(r["SecurityGroupRuleId"] for r, _ in items)
-            out.append(_finding(
-                check, title, Status.FAIL,
+            out.append(check.failed(
                 f"Security group {_group_name(data, group_id)} lets anyone on the internet ({world}) reach "
-                f"{_ports_text(ports)} (rules {ids}).",
-                region, group_id, Severity.HIGH, fixable=True))
+                f"{_ports_text(ports)} (rules {ids}).", region=region, resource=group_id))
     return out
 
 
 def _cifs_findings(region: str, data: Mapping[str, Any]) -> list[Finding]:
-    """CIS 5.1.2: Windows file sharing reachable from 0.0.0.0/0 or ::/0 (the admin-port machinery, on port 445).
-
-    Not fixed automatically: unlike SSH/RDP there is no trusted range to move it to, and removing it can stop
-    file shares that something still mounts; the message says what to do."""
+    """CIS 5.1.2: Windows file sharing reachable from 0.0.0.0/0 or ::/0 (the admin-port machinery, on port 445)."""
     if is_unreadable(data["rules"]):
-        return [_finding_unknown("sg-cifs", _T_CIFS, data["rules"], region)]
+        return [SG_CIFS.unknown(reason_of(data["rules"]), region=region)]
     by_group: dict[str, list] = {}
     for rule, opened in _open_admin_rules(data, netrules.CIFS_PORTS):
         by_group.setdefault(rule["GroupId"], []).append((rule, opened))
     if not by_group:
-        return [_finding("sg-cifs", _T_CIFS, Status.PASS, "No inbound rule opens CIFS (445) to 0.0.0.0/0 or ::/0.",
-                         region)]
+        return [SG_CIFS.passed("No inbound rule opens CIFS (445) to 0.0.0.0/0 or ::/0.", region=region)]
     out = []
     for group_id, items in sorted(by_group.items()):
         worlds = " and ".join(netrules.WORLD[f] for f in sorted({o["family"] for _, o in items}))
         ids = ", ".join(r["SecurityGroupRuleId"] for r, _ in items)
-        out.append(_finding(
-            "sg-cifs", _T_CIFS, Status.FAIL,
+        out.append(SG_CIFS.failed(
             f"Security group {_group_name(data, group_id)} lets anyone on the internet ({worlds}) reach CIFS 445 "
             f"(rules {ids}). Windows file shares must stay inside trusted networks: remove these rules, or narrow "
-            "them to your own range (a VPN's, for example), in the VPC console.",
-            region, group_id, Severity.HIGH))
+            "them to your own range (a VPN's, for example), in the VPC console.", region=region, resource=group_id))
     return out
 
 
 def _nacl_findings(region: str, data: Mapping[str, Any]) -> list[Finding]:
-    title = "No network ACL opens SSH/RDP to the internet"
     if is_unreadable(data["nacls"]):
-        return [_finding_unknown("nacl-admin-ports", title, data["nacls"], region)]
+        return [NACL_ADMIN.unknown(reason_of(data["nacls"]), region=region)]
     out = []
     for nacl in data["nacls"]:
         exposed = netrules.nacl_exposure(nacl["Entries"])
@@ -252,13 +225,11 @@ def _nacl_findings(region: str, data: Mapping[str, Any]) -> list[Finding]:
             continue
         parts = [f"{netrules.PORT_NAMES[e['port']]} {e['port']} from {netrules.WORLD[e['family']]} "
                  f"(rule {e['rule_number']})" for e in sorted(exposed, key=lambda e: (e["family"], e["port"]))]
-        out.append(_finding(
-            "nacl-admin-ports", title, Status.FAIL,
+        out.append(NACL_ADMIN.failed(
             f"Network ACL {nacl['NetworkAclId']} of {nacl.get('VpcId')} allows inbound " + "; ".join(parts) + ".",
-            region, nacl["NetworkAclId"], Severity.MEDIUM, fixable=True))
+            region=region, resource=nacl["NetworkAclId"]))
     if not out:
-        out.append(_finding("nacl-admin-ports", title, Status.PASS,
-                            "No network ACL lets the internet reach SSH or RDP.", region, severity=Severity.MEDIUM))
+        out.append(NACL_ADMIN.passed("No network ACL lets the internet reach SSH or RDP.", region=region))
     return out
 
 
@@ -266,49 +237,38 @@ def _info_findings(state: Mapping[str, Any]) -> list[Finding]:
     regions = state["regions"]
     out = []
     unused = _unused_default_vpcs(regions)
-    title = "Default VPCs in regions without workloads"
     if unused:
         names = ", ".join(r for r, _ in unused)
-        out.append(Finding(
-            "default-vpc-unused", title, Status.MANUAL,
+        out.append(DEFAULT_VPC_UNUSED.manual(
             f"{len(unused)} region(s) have a default VPC and nothing running in it: {names}. Deleting an unused "
             "default VPC removes a ready-made public network that someone could launch into by mistake; it can "
-            "be re-created later (CreateDefaultVpc).", severity=Severity.LOW))
+            "be re-created later (CreateDefaultVpc)."))
     else:
-        out.append(Finding("default-vpc-unused", title, Status.PASS,
-                           "No default VPC sits unused in a region without workloads.", severity=Severity.LOW))
+        out.append(DEFAULT_VPC_UNUSED.passed("No default VPC sits unused in a region without workloads."))
     readable = {r: d for r, d in regions.items() if not is_unreadable(d) and not is_unreadable(d.get("firewalls"))}
-    title = "AWS Network Firewall"
     if not readable and regions:
-        out.append(unknown_finding("network-firewall", title, "no region's firewalls could be read",
-                                   severity=Severity.INFO))
+        out.append(FIREWALL.unknown("no region's firewalls could be read"))
     else:
         used = sorted(r for r, d in readable.items() if d["firewalls"])
         if used:
-            out.append(Finding("network-firewall", title, Status.PASS,
-                               f"Network Firewall is deployed in: {', '.join(used)}.", severity=Severity.INFO))
+            out.append(FIREWALL.passed(f"Network Firewall is deployed in: {', '.join(used)}."))
         else:
-            out.append(Finding(
-                "network-firewall", title, Status.MANUAL,
+            out.append(FIREWALL.manual(
                 "No Network Firewall is deployed. Security groups and NACLs match ports and addresses; Network "
                 "Firewall adds inspection rules (Suricata-compatible) for traffic leaving or entering a VPC, such as "
                 "blocking known malware domains. Consider it once workloads handle sensitive traffic. Cost: billed "
-                "per firewall endpoint hour (roughly US$0.40/hour each, about US$290/month) plus per GB inspected.",
-                severity=Severity.INFO))
+                "per firewall endpoint hour (roughly US$0.40/hour each, about US$290/month) plus per GB inspected."))
     shield = state.get("shield")
-    title = "AWS Shield Advanced"
     if is_unreadable(shield):
-        out.append(unknown_finding("shield-advanced", title, reason_of(shield), severity=Severity.INFO))
+        out.append(SHIELD.unknown(reason_of(shield)))
     elif shield:
-        out.append(Finding("shield-advanced", title, Status.PASS, "Shield Advanced is subscribed.",
-                           severity=Severity.INFO))
+        out.append(SHIELD.passed("Shield Advanced is subscribed."))
     else:
-        out.append(Finding(
-            "shield-advanced", title, Status.MANUAL,
+        out.append(SHIELD.manual(
             "No Shield Advanced subscription. Every account already has Shield Standard against common network "
             "floods at no charge. Shield Advanced adds DDoS response help and cost protection for public "
             "applications; it costs US$3,000 per month with a one-year commitment, so it suits businesses whose "
-            "public endpoints must stay up.", severity=Severity.INFO))
+            "public endpoints must stay up."))
     return out
 
 

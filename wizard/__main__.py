@@ -10,14 +10,13 @@ import argparse
 import importlib
 import os
 import sys
-import traceback
 
 from steps.base import StepError, one_line
 from wizard.commands.common import PROG, Parser, UsageError, add_target_options
 
 # Each command is a module in wizard/commands/ with register(subparsers) and run(args) -> int.
-COMMANDS = ("check", "plan", "fix", "history", "undo", "profiles", "sandbox", "demo", "permissions")
-READ_ONLY_COMMANDS = frozenset({"check", "plan", "history", "permissions"})  # they never write to AWS
+COMMANDS = ("check", "plan", "fix", "history", "undo", "profiles", "sandbox", "demo", "permissions", "catalogue")
+READ_ONLY_COMMANDS = frozenset({"check", "plan", "history", "permissions", "catalogue"})  # they never write to AWS
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,21 +58,12 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr)
         return 143 if isinstance(stop, Terminated) else 130
     except Exception as error:  # noqa: BLE001 - no traceback reaches a user; it goes to a file
-        path = _save_crash()
+        from wizard.paths import save_crash_log
+
+        path = save_crash_log()
         print(f"{PROG}: unexpected error: {type(error).__name__}: {one_line(str(error))} (details in {path})",
               file=sys.stderr)
         return 1
-
-
-def _save_crash() -> str:
-    from wizard.paths import state_dir, write_private
-
-    try:
-        path = state_dir() / "crash.log"
-        write_private(path, traceback.format_exc())
-        return str(path)
-    except OSError:
-        return "no file: the state directory is not writable"
 
 
 class Terminated(KeyboardInterrupt):

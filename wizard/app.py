@@ -22,19 +22,6 @@ from textual.reactive import reactive
 
 from steps.base import ChangeResult, Plan, Status, StepError
 
-WILL = (
-    "read the account's settings, step by step, in the guide's order",
-    "explain each finding and show the exact API calls that would fix it",
-    "change nothing until you confirm, and journal every change so it can be undone",
-    "re-check every step after it is applied",
-)
-WILL_NOT = (
-    "delete your data, or touch workloads beyond the settings it shows",
-    "do what only a person may do (root MFA, console sign-in): it guides you and re-checks",
-    "store secrets in files, or show them on screen",
-)
-
-
 @dataclass
 class Connection:
     """What a run works on: the AWS access object, and the sandbox to stop at exit (demo only)."""

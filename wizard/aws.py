@@ -1,6 +1,7 @@
 """AWS access: credentials, clients, regions, concurrency, retries, and the read cache.
 
-One :class:`AWS` object serves one run against one account. It
+One :class:`AWS` object serves one run against one account (how to reach it, the :class:`Target`,
+and its sessions are in wizard/aws_session.py). It
 
 - builds clients lazily (never at import time) from one boto3 session, under the session's own
   lock, and shares them between threads: botocore clients are thread-safe once built, sessions
@@ -12,7 +13,7 @@ One :class:`AWS` object serves one run against one account. It
   first; definite failures such as "no such thing" or access denied are kept too, transient
   ones are tried again);
 - turns failures into :class:`ReadFailed` with a kind (denied, unsupported, throttled, error)
-  that steps record as UNKNOWN, never as FAIL;
+  that steps record as UNKNOWN, never as FAIL (wizard/aws_errors.py);
 - runs regional work in a bounded thread pool.
 """
 
@@ -23,170 +24,24 @@ import os
 import threading
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 from steps.base import Call, StepError, unreadable
 from steps.validators import REGION_PATTERN  # noqa: F401  (the one region check; name kept for callers)
-from wizard.botocore_sharing import share_client_parts
+# Re-exported: the rest of the wizard imports these names from here.
+from wizard.aws_errors import (  # noqa: F401
+    DENIED_CODES, IAM_ACTION_OVERRIDES, IAM_PREFIX, THROTTLE_CODES, TRANSIENT_CODES, UNSUPPORTED_CODES,
+    ReadFailed, describe_error, iam_action,
+)
+from wizard.aws_session import (  # noqa: F401
+    Credentials, Target, _environment_proxies, _remember_params, keep_endpoint_host, new_session,
+)
 
 T = TypeVar("T")
 
 DEFAULT_REGION = "us-east-1"
 GLOBAL_SERVICES = frozenset({"iam", "sts", "organizations", "account", "s3control", "route53", "cloudfront"})
-
-# The IAM action prefix of a botocore service name, where the two differ.
-IAM_PREFIX = {
-    "accessanalyzer": "access-analyzer",
-    "sso-admin": "sso",
-    "s3control": "s3",
-    "configservice": "config",
-    "cloudwatch": "cloudwatch",
-    "logs": "logs",
-    "events": "events",
-    "resourcegroupstaggingapi": "tag",
-}
-
-# IAM action names that differ from the API operation's name (S3 above all).
-IAM_ACTION_OVERRIDES = {
-    ("s3control", "GetPublicAccessBlock"): "GetAccountPublicAccessBlock",
-    ("s3control", "PutPublicAccessBlock"): "PutAccountPublicAccessBlock",
-    ("s3control", "DeletePublicAccessBlock"): "PutAccountPublicAccessBlock",
-    ("s3", "GetPublicAccessBlock"): "GetBucketPublicAccessBlock",
-    ("s3", "PutPublicAccessBlock"): "PutBucketPublicAccessBlock",
-    ("s3", "DeletePublicAccessBlock"): "PutBucketPublicAccessBlock",
-    ("s3", "ListObjectsV2"): "ListBucket",
-    ("s3", "ListObjects"): "ListBucket",
-    ("s3", "HeadBucket"): "ListBucket",
-    ("s3", "HeadObject"): "GetObject",
-    ("s3", "ListBuckets"): "ListAllMyBuckets",
-    ("s3", "GetBucketEncryption"): "GetEncryptionConfiguration",
-    ("s3", "PutBucketEncryption"): "PutEncryptionConfiguration",
-    ("s3", "DeleteBucketEncryption"): "PutEncryptionConfiguration",
-    ("s3", "DeleteObjects"): "DeleteObject",
-}
-
-DENIED_CODES = {
-    "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError",
-    "UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure", "Forbidden", "403",
-}
-THROTTLE_CODES = {
-    "Throttling", "ThrottlingException", "ThrottledException", "TooManyRequestsException",
-    "RequestLimitExceeded", "SlowDown", "RequestThrottled", "RequestThrottledException",
-}
-UNSUPPORTED_CODES = {"404", "NotImplemented", "InvalidAction", "UnknownOperationException", "UnsupportedOperation"}
-# Failures that may be different a moment later: not kept in the read cache.
-TRANSIENT_CODES = THROTTLE_CODES | {
-    "ReportInProgress", "ReportNotPresent", "ReportExpired", "ServiceUnavailable", "InternalError",
-    "InternalFailure", "RequestTimeout", "RequestTimeoutException", "InsufficientCapacity",
-}
-# Parameters that mean the caller pages by hand: such a read is sent as asked.
-PAGING_PARAMS = frozenset({"NextToken", "Marker", "MaxResults", "MaxItems", "MaxRecords", "ContinuationToken",
-                           "StartingToken", "PaginationToken", "Limit", "MaxKeys", "PageSize"})
-
-
-def iam_action(service: str, operation: str) -> str:
-    """The IAM action an API call needs, e.g. ``iam:ListUsers``."""
-    return f"{IAM_PREFIX.get(service, service)}:{IAM_ACTION_OVERRIDES.get((service, operation), operation)}"
-
-
-class ReadFailed(Exception):
-    """A read that could not be made. ``kind`` is denied, unsupported, throttled or error."""
-
-    def __init__(self, kind: str, reason: str, code: str = "", transient: bool | None = None) -> None:
-        super().__init__(reason)
-        self.kind = kind
-        self.reason = reason
-        self.code = code
-        # Whether asking again later may give another answer (throttling, a 5xx, no connection).
-        self.transient = (kind == "throttled" or code in TRANSIENT_CODES) if transient is None else transient
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """Static credentials, for example a customer profile read from the keyring."""
-
-    access_key_id: str
-    secret_access_key: str = field(repr=False)
-    session_token: str | None = field(default=None, repr=False)
-
-
-@dataclass(frozen=True)
-class Target:
-    """Which account to reach and how: immutable, so every thread builds the same thing."""
-
-    profile: str | None = None
-    region: str | None = None
-    endpoint_url: str | None = None  # default: AWS_ENDPOINT_URL, which boto3 also honours
-    credentials: Credentials | None = None
-    role_arn: str | None = None
-    external_id: str | None = None
-    role_session_name: str = "aws-essentials"
-    label: str = ""  # a customer or account name to show
-
-    @property
-    def endpoint(self) -> str | None:
-        return self.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
-
-
-_LOADER_LOCK = threading.Lock()
-_LOADER: Any = None
-
-
-def new_session(**kwargs: Any) -> Any:
-    """A boto3 session that shares botocore's model loader with every other one.
-
-    Sessions hold credentials, so each account needs its own; the service models they load are
-    the same, and loading them again per account would cost time and memory.
-    """
-    import boto3
-    import botocore.session
-
-    global _LOADER
-    share_client_parts()
-    core = botocore.session.Session()
-    with _LOADER_LOCK:
-        if _LOADER is None:
-            _LOADER = core.get_component("data_loader")
-        else:
-            core.register_component("data_loader", _LOADER)
-    return boto3.Session(botocore_session=core, **kwargs)
-
-
-def describe_error(error: Exception, service: str, operation: str) -> ReadFailed:
-    """Classify a botocore failure into a :class:`ReadFailed` with a reason a person can act on."""
-    from botocore.exceptions import (
-        ClientError,
-        ConnectionError as BotoConnectionError,
-        EndpointConnectionError,
-        NoCredentialsError,
-    )
-    from botocore.parsers import ResponseParserError
-
-    action = iam_action(service, operation)
-    if isinstance(error, ClientError):
-        info = error.response.get("Error", {})
-        code = str(info.get("Code", ""))
-        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-        message = info.get("Message", "") or str(error)
-        if code in DENIED_CODES or status == 403:
-            return ReadFailed("denied", f"access denied: the caller lacks {action}", code)
-        if code in THROTTLE_CODES or status == 429:
-            return ReadFailed("throttled", f"{action} was throttled even after retries", code)
-        if code in UNSUPPORTED_CODES or (status == 404 and not code[:1].isalpha()):
-            return ReadFailed("unsupported", f"{action} is not supported by this endpoint", code)
-        if status >= 500:
-            return ReadFailed("error", f"{action} failed on the AWS side ({code or status}) after retries", code,
-                              transient=True)
-        return ReadFailed("error", f"{action} failed: {code}: {message}", code)
-    if isinstance(error, ResponseParserError):
-        return ReadFailed("unsupported", f"{action} is not supported by this endpoint (unreadable answer)")
-    if isinstance(error, NoCredentialsError):
-        return ReadFailed("denied", "no AWS credentials were found")
-    if isinstance(error, (EndpointConnectionError, BotoConnectionError)):
-        return ReadFailed("error", f"could not reach the endpoint for {action}", transient=True)
-    return ReadFailed("error", f"{action} failed: {error}", transient=True)
 
 
 class AWS:
@@ -601,44 +456,6 @@ class AWS:
         for client in clients.values():
             client.close()  # kept-alive connections would otherwise wait for the garbage collector
 
-
-@lru_cache(maxsize=1)
-def _environment_proxies() -> dict[str, str]:
-    """The proxies botocore would find (HTTPS_PROXY and the like, or the OS's), read once per process."""
-    from urllib.request import getproxies
-
-    return getproxies()
-
-
-def _remember_params(params: Any = None, context: Any = None, **_: Any) -> None:
-    """Keep an API call's parameters in its context, for the call log (``before-call`` sees the request)."""
-    if context is not None:
-        context["aws_essentials_params"] = json.dumps(params or {}, sort_keys=True, default=str)
-
-
-def keep_endpoint_host(client: Any) -> Any:
-    """Make an s3control client send to its endpoint override's host as it is.
-
-    botocore's s3control endpoint rules put the account id in front of a custom endpoint's host
-    (``http://123456789012.127.0.0.1:PORT``) whatever ``inject_host_prefix`` says; such a host does
-    not resolve. This strips the prefix again just before signing. Returns the client.
-    """
-    from urllib.parse import urlsplit, urlunsplit
-
-    endpoint = urlsplit(client.meta.endpoint_url)
-    if endpoint.hostname is None or endpoint.hostname.endswith("amazonaws.com"):
-        return client
-
-    def strip_account_prefix(request: Any, **_: Any) -> None:
-        parts = urlsplit(request.url)
-        if parts.netloc != endpoint.netloc and parts.netloc.endswith("." + endpoint.netloc):
-            request.url = urlunsplit(parts._replace(netloc=endpoint.netloc))
-            if "host" in request.headers:
-                del request.headers["host"]
-                request.headers["host"] = endpoint.netloc
-
-    client.meta.events.register_first("before-sign.s3-control", strip_account_prefix)
-    return client
 
 
 def _merge_pages(pages: Iterable[Mapping[str, Any]]) -> dict[str, Any]:

@@ -11,31 +11,41 @@ from __future__ import annotations
 
 import os
 import tempfile
+import traceback
 from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "aws-essentials"
+# The platform's folder conventions (XDG on Linux, ~/Library/Application Support on macOS,
+# %LOCALAPPDATA% on Windows). A name, so a test can stand another platform's class in its place.
+PlatformDirs = platformdirs.PlatformDirs
+
+
+def _platform_dirs() -> platformdirs.api.PlatformDirsABC:
+    # appauthor=False: no vendor folder above ours on Windows (it would repeat the name)
+    return PlatformDirs(APP_NAME, appauthor=False)
 
 
 def state_dir() -> Path:
     """The journal, the last run's findings and backups live here.
 
-    ``AWS_ESSENTIALS_STATE_DIR`` wins; otherwise ``$XDG_STATE_HOME/aws-essentials`` or
-    ``~/.local/state/aws-essentials``.
+    ``AWS_ESSENTIALS_STATE_DIR`` wins; otherwise the platform's user state folder: on Linux
+    ``$XDG_STATE_HOME/aws-essentials`` or ``~/.local/state/aws-essentials`` (where earlier releases
+    kept it), on macOS ``~/Library/Application Support/aws-essentials``.
     """
     explicit = os.environ.get("AWS_ESSENTIALS_STATE_DIR")
-    if explicit:
-        path = Path(explicit)
-    else:
-        base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-        path = Path(base) / "aws-essentials"
-    return private_dir(path)
+    return private_dir(Path(explicit) if explicit else Path(_platform_dirs().user_state_dir))
 
 
 def config_dir() -> Path:
-    """Customer profiles (their non-secret parts) live here."""
+    """Customer profiles (their non-secret parts) live here.
+
+    ``AWS_ESSENTIALS_CONFIG_DIR`` wins; otherwise the platform's user config folder: on Linux
+    ``$XDG_CONFIG_HOME/aws-essentials`` or ``~/.config/aws-essentials``.
+    """
     explicit = os.environ.get("AWS_ESSENTIALS_CONFIG_DIR")
-    if explicit:
-        return private_dir(Path(explicit))
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return private_dir(Path(base) / "aws-essentials")
+    return private_dir(Path(explicit) if explicit else Path(_platform_dirs().user_config_dir))
 
 
 def private_dir(path: Path) -> Path:
@@ -84,3 +94,16 @@ def write_private(path: Path, text: str) -> None:
     """
     private_dir(path.parent)
     replace_file(path, text.encode("utf-8"))
+
+
+def save_crash_log() -> str:
+    """Write the exception being handled to ``crash.log`` in the state folder; where it went, in words.
+
+    The traceback goes to a file so that none reaches a user's screen.
+    """
+    try:
+        path = state_dir() / "crash.log"
+        write_private(path, traceback.format_exc())
+        return str(path)
+    except OSError:
+        return "no file: the state directory is not writable"

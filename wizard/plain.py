@@ -9,7 +9,6 @@ work without one.
 
 from __future__ import annotations
 
-import json
 import sys
 import textwrap
 from types import ModuleType
@@ -18,10 +17,15 @@ from typing import Any, Callable, Sequence
 from steps.base import Finding, Input, Plan, Status, StepError, summarize
 from steps.executor import PlanDrifted
 from wizard.plan_summary import summary_lines
+from wizard.plan_text import plan_changes, text_of
 from wizard.commands.common import PROG
 from wizard.safe_text import clean
 
 WIDTH = 88
+# How plain mode labels each kind of a change's lines (the heading holds its call, region and risk).
+_LABELS = {"reason": "Why: {}", "no-params": "Parameters: {}", "before": "Before: {}", "after": "After: {}",
+           "warning": "Warning: {}", "cost": "Cost: {}", "undo": "Undo: {}", "no-undo": "Cannot be undone: {}",
+           "console": "Open: {}"}
 GLYPH = {"PASS": "ok", "FAIL": "FAIL", "MANUAL": "look", "UNKNOWN": "??"}
 QUIT, SKIP, ANSWER = "quit", "skip", "answer"
 
@@ -345,31 +349,30 @@ class PlainWizard:
         self.say(f"The plan: {auto} call{'s' if auto != 1 else ''} to account {self.aws.account_id}"
                  + (f" and {len(plan.manual_changes)} thing(s) to do in the console" if plan.manual_changes else "")
                  + ", in this order:", indent=2)
-        for number, change in enumerate(plan.changes, 1):
-            data = change.to_dict()
-            if change.manual:
-                self.say(f"{number}. In the console: {change.reason}", indent=2)
-                if change.console_url:
-                    self.say(f"Open: {change.console_url}", indent=6)
-                for step_number, line in enumerate(change.instructions, 1):
-                    self.say(f"{step_number}) {line}", indent=6)
-                continue
-            call = data["call"]
-            region = call["region"] or "global"
-            self.say(f"{number}. {change.call.name} ({region}){'  [risky: typed confirmation]' if change.risky else ''}",
-                     indent=2)
-            self.say(f"Why: {change.reason}", indent=6)
-            self.say(f"Parameters: {json.dumps(call['params'], sort_keys=True)}", indent=6)
-            if data["before"] is not None or data["after"] is not None:
-                self.say(f"Before: {json.dumps(data['before'])}  After: {json.dumps(data['after'])}", indent=6)
-            if change.undo:
-                self.say(f"Undo: {change.undo.name}", indent=6)
-            elif change.undo_note:
-                self.say(f"Cannot be undone: {change.undo_note}", indent=6)
-            if change.warning:
-                self.say(f"Warning: {change.warning}", indent=6)
-            if change.cost_note:
-                self.say(f"Cost: {change.cost_note}", indent=6)
+        for number, change, lines in plan_changes(plan):
+            self.show_change(number, lines)
+
+    def show_change(self, number: int, lines: list[tuple[str, str]]) -> None:
+        """One change of the plan: its heading, then each of its lines (wizard/plan_text.py)."""
+        manual = text_of(lines, "manual")
+        if manual:
+            self.say(f"{number}. In the console: {manual}", indent=2)
+        else:
+            risky = text_of(lines, "risky")
+            heading = f"{number}. {text_of(lines, 'call')} ({text_of(lines, 'region')})"
+            self.say(heading + (f"  {risky}" if risky else ""), indent=2)
+        seen = 0  # parameters, or console steps (a change has one or the other)
+        for kind, text in lines:
+            if kind == "param":
+                if not seen:
+                    self.say("Parameters:", indent=6)
+                seen += 1
+                self.say(text, indent=8)
+            elif kind == "instruction":
+                seen += 1
+                self.say(f"{seen}) {text}", indent=6)
+            elif kind in _LABELS:
+                self.say(_LABELS[kind].format(text), indent=6)
 
     def summary(self) -> None:
         self.say("")
@@ -392,22 +395,3 @@ def run_plain(connect: Callable[[], Any], *, label: str = "", close: Callable[[]
         if close:
             close()
 
-
-def run_plain_demo(scenario: str, realism: Any = None) -> int:
-    """`demo --plain`: the plain walk on the sandbox account (started only when there is a terminal)."""
-    if not has_tty():
-        return refuse_without_tty()
-    from wizard.aws import AWS, Target
-    from wizard.commands.common import report_interrupted
-    from wizard.commands.demo import start_sandbox
-
-    print(f"Starting the sandbox account ({scenario} scenario)...", flush=True)
-    sandbox = start_sandbox(scenario, realism)
-
-    def connect() -> Any:
-        aws = AWS(Target(endpoint_url=sandbox.endpoint_url, label="sandbox"))
-        aws.identity()
-        report_interrupted(aws.account_id)
-        return aws
-
-    return run_plain(connect, label=f"sandbox: {scenario} scenario", close=sandbox.stop)

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from steps.base import StepError
+from steps.validators import validate_region, validate_role_arn
 from wizard.aws import Credentials, Target
 from wizard.credentials import NoKeyring, check_backend, load_secret, store_secret
 from wizard.paths import config_dir, write_private
@@ -68,8 +69,6 @@ def check_name(name: str) -> str:
 
 def add(profile: Profile, secret: str = "", external_id: str = "") -> None:
     """Store ``profile``: the secret (key secret or external id) in the keyring first, then the file."""
-    from steps.validators import validate_region, validate_role_arn
-
     check_name(profile.name)
     if profile.kind == "keys":
         if not ACCESS_KEY_ID.match(profile.access_key_id):

@@ -20,15 +20,14 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from steps.audit_logging import config_recorder, detectors
-from steps.audit_logging.alarms import alarm_changes, alarm_findings, read_alarms, rule_status
+from steps.audit_logging.alarms import ALARM_CHECKS, alarm_changes, alarm_findings, read_alarms, rule_status
 from steps.audit_logging.buckets import (
-    PUBLIC_GROUPS, access_logging_changes, block_public_changes, bucket_findings, log_bucket_changes, read_bucket,
+    BUCKET_LOGGING, BUCKET_PUBLIC, PUBLIC_GROUPS, access_logging_changes, block_public_changes, bucket_findings, log_bucket_changes, read_bucket,
 )
-from steps.audit_logging.config_recorder import COST_CONFIG, config_changes, config_finding, read_config
+from steps.audit_logging.config_recorder import CONFIG, COST_CONFIG, config_changes, config_finding, read_config
 from steps.audit_logging.decision import Decision, decide
 from steps.audit_logging.detectors import (
-    COST_GUARDDUTY, COST_SECURITYHUB, guardduty_changes, guardduty_finding, read_guardduty, read_securityhub,
+    COST_GUARDDUTY, COST_SECURITYHUB, GUARDDUTY, SECURITY_HUB, guardduty_changes, guardduty_finding, read_guardduty, read_securityhub,
     securityhub_changes, securityhub_finding,
 )
 from steps.audit_logging.info import INFO
@@ -42,9 +41,10 @@ from steps.audit_logging.policies import (
     access_bucket_policy, cloudtrail_logs_role_policies, kms_key_policy, logs_bucket_policy,
 )
 from steps.audit_logging.trail import (
-    COST_LOGS, COST_TRAIL, primary_trail, read_trails, setting_findings, trail_changes, trail_finding, trail_problems,
+    COST_LOGS, COST_TRAIL, TRAIL, TRAIL_KMS, VALIDATION, primary_trail, read_trails, setting_findings, trail_changes,
+    trail_finding, trail_problems,
 )
-from steps.base import Change, Finding, Plan, Status, is_unreadable, reason_of, unknown_finding
+from steps.base import Change, Finding, Plan, Status, is_unreadable, reason_of
 from steps.propagation import with_retries
 
 __all__ = [
@@ -53,8 +53,11 @@ __all__ = [
     "TLS_SID", "TOPIC_NAME", "TRAIL_NAME", "PUBLIC_GROUPS", "COST_CONFIG", "COST_GUARDDUTY", "COST_SECURITYHUB",
     "COST_LOGS", "COST_TRAIL", "access_bucket_name", "config_role_arn", "log_group_arn", "logs_bucket_name",
     "topic_arn", "trail_arn", "access_bucket_policy", "cloudtrail_logs_role_policies", "kms_key_policy",
-    "logs_bucket_policy",
+    "logs_bucket_policy", "CHECKS",
 ]
+
+CHECKS = (TRAIL, VALIDATION, TRAIL_KMS, BUCKET_PUBLIC, BUCKET_LOGGING, CONFIG, GUARDDUTY, SECURITY_HUB,
+          *ALARM_CHECKS.values())
 
 
 # --- collect ------------------------------------------------------------------------------------
@@ -111,9 +114,7 @@ def _regional_findings(state: Mapping[str, Any], region: str) -> list[Finding]:
     data = state["regional"].get(region)
     if data is None or is_unreadable(data):
         reason = reason_of(data) or "the region was not read"
-        return [unknown_finding("config", config_recorder.TITLE, reason, region=region, **config_recorder.IDS)] + [
-            unknown_finding(k, detectors.TITLES[k], reason, region=region, **detectors.IDS[k])
-            for k in ("guardduty", "securityhub")]
+        return [check.unknown(reason, region=region) for check in (CONFIG, GUARDDUTY, SECURITY_HUB)]
     return [config_finding(data, region), guardduty_finding(data["guardduty"], region),
             securityhub_finding(data["securityhub"], region)]
 

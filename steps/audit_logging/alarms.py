@@ -9,8 +9,9 @@ from steps.audit_logging.names import (
     CLOUDTRAIL_LOGS_ROLE, LOG_GROUP, TOPIC_NAME, arn_region, log_group_name, own, topic_arn,
 )
 from steps.base import (
-    Call, Change, Finding, Ref, Severity, Status, is_unreadable, manual, reason_of, unknown_finding,
+    Call, Change, Finding, Ref, Severity, Status, is_unreadable, manual, reason_of,
 )
+from steps.checks import AUTOMATIC, Check
 from steps.trail_rules import METRIC_FILTER_RULES, METRIC_NAMESPACE, MetricFilterRule, matching_filters
 
 if TYPE_CHECKING:
@@ -106,26 +107,32 @@ def rule_status(state: Mapping[str, Any], rule: MetricFilterRule) -> tuple[Statu
     return Status.FAIL, "The alarm's SNS topic has no subscriber, so nobody would be told.", facts
 
 
+def alarm_check(rule: MetricFilterRule) -> Check:
+    """The check of one CIS metric filter rule, declared from the rule itself."""
+    return Check(f"alarm-{rule.key}", rule.title, Severity.MEDIUM, (rule.cis,),
+                 (rule.securityhub,) if rule.securityhub else (), AUTOMATIC)
+
+
+ALARM_CHECKS = {rule.key: alarm_check(rule) for rule in METRIC_FILTER_RULES}
+
+
 def alarm_findings(state: Mapping[str, Any], trail: Mapping[str, Any] | None) -> list[Finding]:
     alarms = state["alarms"]
     out = []
     fixable_route = trail is None or own(trail, state["account_id"]) or bool(alarms.get("log_group")
                                                                               if not is_unreadable(alarms) else False)
     for rule in METRIC_FILTER_RULES:
-        ids = {"cis": (rule.cis,), "securityhub": (rule.securityhub,), "severity": Severity.MEDIUM}
+        check = ALARM_CHECKS[rule.key]
         if is_unreadable(alarms):
-            out.append(unknown_finding(f"alarm-{rule.key}", rule.title, reason_of(alarms), **ids))
+            out.append(check.unknown(reason_of(alarms)))
             continue
         status, message, _ = rule_status(state, rule)
         where = {"region": alarms["region"], "resource": alarms.get("log_group") or None}
-        if status is Status.UNKNOWN:
-            out.append(unknown_finding(f"alarm-{rule.key}", rule.title, message, **where, **ids))
-        elif status is Status.FAIL and not fixable_route:
-            out.append(Finding(f"alarm-{rule.key}", rule.title, Status.MANUAL, message + " The trail belongs to "
-                               "another account; add the alarm where its logs are.", **where, **ids))
+        if status is Status.FAIL and not fixable_route:
+            out.append(check.manual(message + " The trail belongs to another account; add the alarm where its logs "
+                                    "are.", **where))
         else:
-            out.append(Finding(f"alarm-{rule.key}", rule.title, status, message, fixable=status is Status.FAIL,
-                               **where, **ids))
+            out.append(check.verdict(status, message, **where))
     return out
 
 

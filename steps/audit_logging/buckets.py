@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from steps.audit_logging.names import BPA_ALL, access_bucket_name
 from steps.audit_logging.policies import access_bucket_policy, logs_bucket_policy, statement_sids
-from steps.base import Call, Change, Finding, Severity, Status, is_unreadable, reason_of, unknown_finding
+from steps.base import Call, Change, Finding, Severity, is_unreadable, reason_of
+from steps.checks import AUTOMATIC, Check
 from steps.shared_reads import bucket_exposure, bucket_read
 
 if TYPE_CHECKING:
@@ -17,8 +18,10 @@ if TYPE_CHECKING:
 PUBLIC_GROUPS = ("http://acs.amazonaws.com/groups/global/AllUsers",
                  "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
 EXPOSURE_FIELDS = ("bpa", "policy", "acl_grants")
-# (CIS ids, Security Hub ids) of the trail bucket's checks
-BUCKET_IDS = {"bucket-public": ((), ("CloudTrail.6",)), "bucket-logging": (("3.4",), ("CloudTrail.7",))}
+BUCKET_PUBLIC = Check("cloudtrail-bucket-not-public", "The CloudTrail bucket is not public", Severity.CRITICAL, (),
+                      ("CloudTrail.6",), AUTOMATIC)
+BUCKET_LOGGING = Check("cloudtrail-bucket-access-logging", "The CloudTrail bucket has access logging", Severity.LOW,
+                       ("3.4",), ("CloudTrail.7",), AUTOMATIC)
 
 
 def read_bucket(aws: Any, name: str) -> dict[str, Any]:
@@ -54,42 +57,35 @@ def public_reasons(bucket: Mapping[str, Any]) -> list[str]:
 def bucket_findings(state: Mapping[str, Any], trail: Mapping[str, Any] | None) -> list[Finding]:
     """The trail bucket is not public, and has access logging (CIS 3.4)."""
     out = []
-    checks = (("bucket-public", "cloudtrail-bucket-not-public", "The CloudTrail bucket is not public", Severity.CRITICAL),
-              ("bucket-logging", "cloudtrail-bucket-access-logging", "The CloudTrail bucket has access logging",
-               Severity.LOW))
-    for key, check, title, severity in checks:
-        cis, hub = BUCKET_IDS[key]
-        ids = {"cis": cis, "securityhub": hub, "severity": severity,
-               "region": (trail or {}).get("HomeRegion") or state["home_region"], "resource": (trail or {}).get("TrailARN")}
+    for check in (BUCKET_PUBLIC, BUCKET_LOGGING):
+        where = {"region": (trail or {}).get("HomeRegion") or state["home_region"],
+                 "resource": (trail or {}).get("TrailARN")}
         if trail is None:
-            out.append(Finding(check, title, Status.FAIL, "There is no trail yet; the fix creates one with this set.",
-                               fixable=True, **ids))
+            out.append(check.failed("There is no trail yet; the fix creates one with this set.", **where))
             continue
         bucket = state.get("trail_bucket")
         name = trail.get("S3BucketName")
-        ids["resource"] = f"arn:aws:s3:::{name}"
+        where["resource"] = f"arn:aws:s3:::{name}"
         if bucket is None:
-            out.append(Finding(check, title, Status.MANUAL, f"Bucket {name} belongs to another account (for an "
-                               "organization trail, the log archive account); check it there.", **ids))
+            out.append(check.manual(f"Bucket {name} belongs to another account (for an organization trail, the log "
+                                    "archive account); check it there.", **where))
             continue
         if is_unreadable(bucket):
-            out.append(unknown_finding(check, title, reason_of(bucket), **ids))
+            out.append(check.unknown(reason_of(bucket), **where))
             continue
-        fields = EXPOSURE_FIELDS if key == "bucket-public" else ("logging",)
+        fields = EXPOSURE_FIELDS if check is BUCKET_PUBLIC else ("logging",)
         unread = [bucket[f] for f in fields if is_unreadable(bucket[f])]
         if unread:
-            out.append(unknown_finding(check, title, reason_of(unread[0]), **ids))
-        elif key == "bucket-public":
+            out.append(check.unknown(reason_of(unread[0]), **where))
+        elif check is BUCKET_PUBLIC:
             reasons = public_reasons(bucket)
-            out.append(Finding(check, title, Status.FAIL, f"Bucket {name} is public: {'; '.join(reasons)}.",
-                               fixable=True, **ids) if reasons else
-                       Finding(check, title, Status.PASS, "Neither its ACL nor its policy lets anyone in.", **ids))
+            out.append(check.failed(f"Bucket {name} is public: {'; '.join(reasons)}.", **where) if reasons else
+                       check.passed("Neither its ACL nor its policy lets anyone in.", **where))
         elif bucket.get("logging"):
             target = (bucket.get("logging") or {}).get("TargetBucket")
-            out.append(Finding(check, title, Status.PASS, f"Access logs go to {target}.", **ids))
+            out.append(check.passed(f"Access logs go to {target}.", **where))
         else:
-            out.append(Finding(check, title, Status.FAIL, f"Requests to bucket {name} are not logged.", fixable=True,
-                               **ids))
+            out.append(check.failed(f"Requests to bucket {name} are not logged.", **where))
     return out
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from steps.audit_logging.names import CHANNEL_NAME, CONFIG_ROLE, RECORDER_NAME, config_role_arn
-from steps.base import Call, Change, Finding, Severity, Status, is_unreadable, reason_of, unknown_finding
+from steps.base import Call, Change, Finding, Severity, is_unreadable, reason_of
+from steps.checks import AUTOMATIC, Check
 
 COST_CONFIG = ("AWS Config charges per configuration item recorded (about $0.003 each) and per rule "
                "evaluation; a quiet account usually costs a few dollars a month per region.")
-TITLE = "AWS Config records resources"
-IDS = {"cis": ("3.3",), "securityhub": ("Config.1",), "severity": Severity.MEDIUM}
+CONFIG = Check("config", "AWS Config records resources", Severity.MEDIUM, ("3.3",), ("Config.1",), AUTOMATIC)
 
 
 def read_config(aws: Any, region: str) -> dict[str, Any]:
@@ -56,9 +56,8 @@ def regional_config(region_state: Mapping[str, Any]) -> tuple[str | None, str]:
 def config_finding(data: Mapping[str, Any], region: str) -> Finding:
     problem, detail = regional_config(data)
     if problem == "unknown":
-        return unknown_finding("config", TITLE, detail, region=region, **IDS)
-    return Finding("config", TITLE, Status.FAIL if problem else Status.PASS, detail, fixable=bool(problem),
-                   region=region, **IDS)
+        return CONFIG.unknown(detail, region=region)
+    return CONFIG.failed(detail, region=region) if problem else CONFIG.passed(detail, region=region)
 
 
 def regions_to_fix(state: Mapping[str, Any]) -> dict[str, Any]:

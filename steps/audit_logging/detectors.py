@@ -6,17 +6,16 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from steps.audit_logging.names import CIS_STANDARD
-from steps.base import Call, Change, Finding, Ref, Severity, Status, is_unreadable, reason_of, unknown_finding
+from steps.base import Call, Change, Finding, Ref, Severity, is_unreadable, reason_of
+from steps.checks import AUTOMATIC, Check
 
 COST_GUARDDUTY = ("GuardDuty has a 30-day free trial, then charges by the volume of CloudTrail events, "
                   "VPC flow logs and DNS logs it analyses; small accounts typically pay a few dollars a month.")
 COST_SECURITYHUB = ("Security Hub has a 30-day free trial, then charges per security check and finding "
                     "ingested (about $0.001 per check); it also needs AWS Config recording.")
-TITLES = {"guardduty": "GuardDuty is enabled", "securityhub": "Security Hub is enabled with the CIS standard"}
-IDS = {
-    "guardduty": {"securityhub": ("GuardDuty.1",), "severity": Severity.HIGH},
-    "securityhub": {"cis": ("4.16",), "severity": Severity.MEDIUM},
-}
+GUARDDUTY = Check("guardduty", "GuardDuty is enabled", Severity.HIGH, (), ("GuardDuty.1",), AUTOMATIC)
+SECURITY_HUB = Check("securityhub", "Security Hub is enabled with the CIS standard", Severity.MEDIUM, ("4.16",), (),
+                     AUTOMATIC)
 
 
 # --- reads --------------------------------------------------------------------------------------
@@ -58,32 +57,28 @@ def cis_subscriptions(standards: Sequence[Mapping[str, Any]]) -> list[str]:
 
 
 def guardduty_finding(detectors: Any, region: str) -> Finding:
-    title, ids = TITLES["guardduty"], IDS["guardduty"]
     if is_unreadable(detectors):
-        return unknown_finding("guardduty", title, reason_of(detectors), region=region, **ids)
+        return GUARDDUTY.unknown(reason_of(detectors), region=region)
     if any(d.get("Status") == "ENABLED" for d in detectors):
-        return Finding("guardduty", title, Status.PASS, "A detector is enabled.", region=region, **ids)
+        return GUARDDUTY.passed("A detector is enabled.", region=region)
     if any(is_unreadable(d.get("Status")) for d in detectors):
         d = next(d for d in detectors if is_unreadable(d.get("Status")))
-        return unknown_finding("guardduty", title, reason_of(d["Status"]), region=region, **ids)
+        return GUARDDUTY.unknown(reason_of(d["Status"]), region=region)
     message = "The detector is suspended." if detectors else "There is no GuardDuty detector."
-    return Finding("guardduty", title, Status.FAIL, message, fixable=True, region=region, **ids)
+    return GUARDDUTY.failed(message, region=region)
 
 
 def securityhub_finding(hub: Mapping[str, Any], region: str) -> Finding:
-    title, ids = TITLES["securityhub"], IDS["securityhub"]
     if is_unreadable(hub["hub"]) or is_unreadable(hub["standards"]):
-        reason = reason_of(hub["hub"]) or reason_of(hub["standards"])
-        return unknown_finding("securityhub", title, reason, region=region, **ids)
+        return SECURITY_HUB.unknown(reason_of(hub["hub"]) or reason_of(hub["standards"]), region=region)
     if not hub["hub"]:
-        return Finding("securityhub", title, Status.FAIL, "Security Hub is not enabled.", fixable=True, region=region,
-                       **ids)
+        return SECURITY_HUB.failed("Security Hub is not enabled.", region=region)
+    where = {"region": region, "resource": hub["hub"].get("HubArn")}
     if not cis_subscriptions(hub["standards"]):
-        return Finding("securityhub", title, Status.FAIL, "Security Hub is on, but the CIS AWS Foundations Benchmark "
-                       "standard is not enabled.", fixable=True, region=region, resource=hub["hub"].get("HubArn"), **ids)
+        return SECURITY_HUB.failed("Security Hub is on, but the CIS AWS Foundations Benchmark standard is not enabled.",
+                                   **where)
     version = cis_subscriptions(hub["standards"])[0].rsplit("/", 1)[-1]
-    return Finding("securityhub", title, Status.PASS, f"Security Hub checks the CIS benchmark v{version}.",
-                   region=region, resource=hub["hub"].get("HubArn"), **ids)
+    return SECURITY_HUB.passed(f"Security Hub checks the CIS benchmark v{version}.", **where)
 
 
 # --- fixes --------------------------------------------------------------------------------------

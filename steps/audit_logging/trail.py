@@ -11,7 +11,8 @@ from steps.audit_logging.names import (
     CLOUDTRAIL_LOGS_ROLE, LOG_GROUP, TRAIL_NAME, arn_region, log_group_arn, own,
 )
 from steps.audit_logging.policies import cloudtrail_logs_role_policies, kms_key_policy
-from steps.base import Call, Change, Finding, Ref, Severity, Status, is_unreadable, manual, reason_of, unknown_finding
+from steps.base import Call, Change, Finding, Ref, Severity, is_unreadable, manual, reason_of
+from steps.checks import AUTOMATIC, Check
 from steps.trail_rules import management_selector_to_add, records_all_management_events
 
 if TYPE_CHECKING:
@@ -21,12 +22,12 @@ COST_TRAIL = ("The first copy of management events in a trail is free; S3 storag
               "charged (cents a month for most accounts).")
 COST_LOGS = ("CloudWatch Logs charges about $0.50 per GB ingested and $0.03 per GB stored; alarms cost "
              "$0.10 a month each.")
-# (CIS ids, Security Hub ids) of the trail's checks
-CT_IDS = {
-    "trail": (("3.1",), ("CloudTrail.1",)),
-    "validation": (("3.2",), ("CloudTrail.4",)),
-    "kms": (("3.5",), ("CloudTrail.2",)),
-}
+TRAIL = Check("cloudtrail", "A multi-region CloudTrail trail records all management events", Severity.CRITICAL,
+              ("3.1",), ("CloudTrail.1",), AUTOMATIC)
+VALIDATION = Check("cloudtrail-log-validation", "CloudTrail log file validation is on", Severity.MEDIUM, ("3.2",),
+                   ("CloudTrail.4",), AUTOMATIC)
+TRAIL_KMS = Check("cloudtrail-kms", "CloudTrail logs are encrypted with a KMS key", Severity.MEDIUM, ("3.5",),
+                  ("CloudTrail.2",), AUTOMATIC)
 TRAIL_KEEP = ("Name", "TrailARN", "HomeRegion", "S3BucketName", "IsMultiRegionTrail", "IncludeGlobalServiceEvents",
               "LogFileValidationEnabled", "KmsKeyId", "CloudWatchLogsLogGroupArn", "CloudWatchLogsRoleArn",
               "IsOrganizationTrail", "HasCustomEventSelectors")
@@ -102,54 +103,46 @@ def primary_trail(state: Mapping[str, Any]) -> dict[str, Any] | None:
 
 def trail_finding(state: Mapping[str, Any]) -> Finding:
     """The CIS 3.1 finding: is there a multi-region trail that records all management events?"""
-    cis, hub = CT_IDS["trail"]
-    title = "A multi-region CloudTrail trail records all management events"
-    ids = {"cis": cis, "securityhub": hub, "severity": Severity.CRITICAL, "region": state["home_region"]}
+    region = state["home_region"]
     trails = state["trails"]
     if is_unreadable(trails):
-        return unknown_finding("cloudtrail", title, reason_of(trails), **ids)
+        return TRAIL.unknown(reason_of(trails), region=region)
     checked = [(t, trail_problems(t)) for t in trails]
     trail = primary_trail(state)
     if any(p == [] for _, p in checked):
         kind = " (an organization trail)" if trail.get("IsOrganizationTrail") else ""
-        return Finding("cloudtrail", title, Status.PASS, f"Trail '{trail['Name']}'{kind} is logging all "
-                       "management events in every region.", resource=trail["TrailARN"], **ids)
+        return TRAIL.passed(f"Trail '{trail['Name']}'{kind} is logging all management events in every region.",
+                            region=region, resource=trail["TrailARN"])
     if any(p is None for _, p in checked):
         t = next(t for t, p in checked if p is None)
-        return unknown_finding("cloudtrail", title, reason_of(t["status"]) or reason_of(t["selectors"]),
-                               resource=t.get("TrailARN"), **ids)
+        return TRAIL.unknown(reason_of(t["status"]) or reason_of(t["selectors"]), region=region,
+                             resource=t.get("TrailARN"))
     if trail is None:
         message = ("No trail in this account records activity in every region." if not trails else
                    "No usable trail: " + "; ".join(f"'{t['Name']}': {', '.join(p)}" for t, p in checked) + ".")
     else:
         message = f"Trail '{trail['Name']}' falls short: {', '.join(trail_problems(trail))}."
-    return Finding("cloudtrail", title, Status.FAIL, message, fixable=True, resource=(trail or {}).get("TrailARN"),
-                   **ids)
+    return TRAIL.failed(message, region=region, resource=(trail or {}).get("TrailARN"))
 
 
 def setting_findings(state: Mapping[str, Any], trail: Mapping[str, Any] | None) -> list[Finding]:
     """Log file validation (CIS 3.2) and KMS encryption (CIS 3.5) of the primary trail."""
     out = []
-    checks = (("validation", "cloudtrail-log-validation", "CloudTrail log file validation is on"),
-              ("kms", "cloudtrail-kms", "CloudTrail logs are encrypted with a KMS key"))
-    for key, check, title in checks:
-        cis, hub = CT_IDS[key]
-        ids = {"cis": cis, "securityhub": hub, "severity": Severity.MEDIUM,
-               "region": (trail or {}).get("HomeRegion") or state["home_region"], "resource": (trail or {}).get("TrailARN")}
+    where = {"region": (trail or {}).get("HomeRegion") or state["home_region"], "resource": (trail or {}).get("TrailARN")}
+    for check in (VALIDATION, TRAIL_KMS):
         if trail is None:
-            out.append(Finding(check, title, Status.FAIL, "There is no trail yet; the fix creates one with this set.",
-                               fixable=True, **ids))
-        elif key == "validation" and trail.get("LogFileValidationEnabled"):
-            out.append(Finding(check, title, Status.PASS, "Digest files let you prove the logs were not changed.", **ids))
-        elif key == "kms" and trail.get("KmsKeyId"):
-            out.append(Finding(check, title, Status.PASS, f"Encrypted with {trail.get('KmsKeyId')}.", **ids))
+            out.append(check.failed("There is no trail yet; the fix creates one with this set.", **where))
+        elif check is VALIDATION and trail.get("LogFileValidationEnabled"):
+            out.append(check.passed("Digest files let you prove the logs were not changed.", **where))
+        elif check is TRAIL_KMS and trail.get("KmsKeyId"):
+            out.append(check.passed(f"Encrypted with {trail.get('KmsKeyId')}.", **where))
         else:
-            bad = "Log file validation is off." if key == "validation" else \
+            bad = "Log file validation is off." if check is VALIDATION else \
                 "Log files are encrypted with S3-managed keys only."
             if own(trail, state["account_id"]):
-                out.append(Finding(check, title, Status.FAIL, bad, fixable=True, **ids))
+                out.append(check.failed(bad, **where))
             else:
-                out.append(Finding(check, title, Status.MANUAL, bad + OTHER_ACCOUNT, **ids))
+                out.append(check.manual(bad + OTHER_ACCOUNT, **where))
     return out
 
 

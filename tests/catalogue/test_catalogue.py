@@ -6,6 +6,7 @@ import pytest
 
 from steps import STEPS
 from steps.base import Status
+from steps.catalogue import undeclared
 from tests.helpers import fix, open_aws, plan_for
 from wizard.apply import fresh_collect
 
@@ -30,6 +31,7 @@ def test_secure_account_passes(account, step):
     assert findings
     failing = [f for f in findings if f.status in (Status.FAIL, Status.UNKNOWN)]
     assert not failing, failing
+    assert not undeclared(step, findings), "every finding is built from the step's declared checks"
 
 
 @pytest.mark.parametrize("step", STEPS, ids=STEP_IDS)
@@ -38,6 +40,7 @@ def test_insecure_account_fails_with_ids(account, step):
     findings = step.evaluate(fresh_collect(open_aws(sb), step))
     assert any(f.status is Status.FAIL for f in findings)
     assert not [f for f in findings if f.status is Status.UNKNOWN], "the sandbox must answer every read"
+    assert not undeclared(step, findings), "every finding is built from the step's declared checks"
     for finding in findings:
         if finding.status is Status.FAIL:
             assert finding.message

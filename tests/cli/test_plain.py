@@ -13,6 +13,7 @@ from steps import contacts
 from tests.helpers import open_aws
 from wizard.journal import Journal
 from wizard.plain import PlainWizard
+from wizard.plan_text import RISKY
 
 ENTER, CLEAR_LINE = "\r", "\x15"  # Ctrl-U clears what was typed
 
@@ -58,7 +59,7 @@ def test_plain_mode_fixes_contacts_and_the_step_passes(account, capsys):
                      "Contact phone", f"Apply these 3 calls to account {sb.account_id}?"]
     # the plan was shown as a numbered list of exact calls before anything was sent
     assert "1. account.PutAlternateContact (global)" in out
-    assert '"AlternateContactType": "SECURITY"' in out and '"EmailAddress": "security@example.com"' in out
+    assert "AlternateContactType = SECURITY" in out and "EmailAddress = security@example.com" in out
     assert "3. account.PutAlternateContact: done" in out
     # the re-check ran, and the step now passes on a fresh read of the sandbox
     status = {f.check: f.status.value for f in contacts.evaluate(contacts.collect(open_aws(sb)))}
@@ -147,7 +148,7 @@ def test_risky_plan_needs_the_account_id_and_drift_shows_the_new_plan(capsys):
     assert code == 0
     assert asked == list(keys) * 2  # asked again after the drift
     assert "The account changed since this plan was shown; nothing was written" in out
-    assert '"Id": "thing-b"' in out and "[risky: typed confirmation]" in out
+    assert "Id = thing-b" in out and f"1. ec2.CloseThing (global)  {RISKY}" in out
     assert [c.params for c in aws.writes] == [{"Id": "thing-b"}]  # only the re-confirmed plan was sent
     assert wizard.results[0].findings[0].status.value == "PASS"
 

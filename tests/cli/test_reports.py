@@ -9,8 +9,9 @@ import subprocess
 
 import pytest
 
+from steps.base import Call, Change
 from wizard.__main__ import main
-from wizard.report import fix_for_finding, fixes_for, ocsf_findings, render_html
+from wizard.report import fix_change, fix_for_finding, fixes_for, ocsf_findings, render_html
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
 
@@ -63,9 +64,8 @@ def test_html_escapes_everything_and_lists_changes_newest_first():
                       "resource": "arn:aws:s3:::b<script>", "message": "a & b <script>alert(1)</script>",
                       "cis": ["2.1.1"], "securityhub": ["S3.5"], "fixable": True}],
     }
-    fixes = {"s3": {"changes": [{"reason": "Deny <plain> HTTP", "manual": False, "call": "s3.PutBucketPolicy",
-                                 "region": "us-east-1", "params": {"Bucket": "b<script>"}, "risky": False,
-                                 "warning": "", "cost_note": "", "console_url": "", "instructions": []}],
+    fixes = {"s3": {"changes": [fix_change(Change("Deny <plain> HTTP", Call("s3", "PutBucketPolicy",
+                                                                         {"Bucket": "b<script>"}, "us-east-1")))],
                     "notes": [], "needs": []}}
     journal = [
         {"account_id": "123456789012", "time": "2026-01-01T00:00:01+00:00", "step": "s3", "result": "ok",

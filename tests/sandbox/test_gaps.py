@@ -234,9 +234,9 @@ def test_root_facts_secure_and_virtual_mfa(account):
     devices = iam.list_virtual_mfa_devices()["VirtualMFADevices"]
     root_dev = [d for d in devices if d["SerialNumber"] == serial]
     assert root_dev and root_dev[0]["User"]["Arn"] == f"arn:aws:iam::{sb.account_id}:root"
-    # an admin path exists: AdministratorAccess is loaded as an AWS managed policy
-    attached = iam.list_attached_group_policies(GroupName="Admins")["AttachedPolicies"]
-    assert attached[0]["PolicyArn"] == "arn:aws:iam::aws:policy/AdministratorAccess"
+    # AdministratorAccess is loaded as an AWS managed policy, and (CIS 1.15) attached to nothing in secure
+    entities = iam.list_entities_for_policy(PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+    assert not entities["PolicyUsers"] + entities["PolicyGroups"] + entities["PolicyRoles"]
 
 
 def test_root_facts_per_account(account):

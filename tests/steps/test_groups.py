@@ -76,14 +76,37 @@ def test_findings_cover_every_check_with_ids():
     assert regions == {"us-east-1": Status.FAIL, "eu-west-1": Status.PASS}  # an org analyzer covers the account
 
 
-def test_inline_star_policy_fails_but_aws_managed_admin_does_not():
-    st = state({"u": user(in_groups=["G"])}, {"G": {"attached": [ADMIN], "inline": {"everything": STAR}}})
+def test_cis_1_15_counts_aws_managed_administrator_access_and_keeps_security_hub_iam_1_apart():
+    """CIS v5.0 1.15 audits every attached policy, AWS managed AdministratorAccess included (and we add
+    inline *:* policies); Security Hub IAM.1 looks at customer managed policies only: its own finding."""
+    st = state({"u": user(in_groups=["G"]), "dana": user([ADMIN])},
+               {"G": {"attached": [ADMIN], "inline": {"everything": STAR}}})
     st["custom_policies"] = {}
-    admin = by_check(groups.evaluate(st))["no-full-admin-policy"]
-    assert [(f.status, f.resource) for f in admin] == [(Status.FAIL, "group/G/everything")]
+    st["admin_roles"] = ["Admin"]
+    found = by_check(groups.evaluate(st))
+    assert [(f.status, f.cis, f.securityhub) for f in found["no-full-admin-policy"]] == [
+        (Status.PASS, ("1.15",), ("IAM.1",))]
+    cis = {f.resource: f for f in found["full-admin-attached"]}
+    assert set(cis) == {"group/G/everything", "user/dana", "group/G", "role/Admin"}
+    assert all(f.status is Status.FAIL and f.cis == ("1.15",) and f.securityhub == () for f in cis.values())
+    assert "break-glass group" in cis["group/G"].message and "never on users" in cis["group/G"].message
+    assert "Move it off this user" in cis["user/dana"].message
+    # the plan's advice to replace *:* policies is for custom and inline ones, not AdministratorAccess
+    [advice] = [c for c in groups.plan(st, {}).manual_changes if "every action" in c.reason]
+    assert "group/G/everything" in advice.reason and "user/dana" not in advice.reason
     assert not groups.grants_full_admin({"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*",
                                                        "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}})
     assert groups.grants_full_admin({"Statement": [{"Effect": "Allow", "Action": ["*:*"], "Resource": ["*"]}]})
+
+
+def test_no_administrator_access_anywhere_passes_cis_1_15():
+    st = state({"u": user(in_groups=["G"])}, {"G": {"attached": [RO], "inline": {}}})
+    st["custom_policies"], st["admin_roles"] = {}, []
+    [finding] = by_check(groups.evaluate(st))["full-admin-attached"]
+    assert finding.status is Status.PASS
+    st["admin_roles"] = unreadable("denied")
+    [finding] = by_check(groups.evaluate(st))["full-admin-attached"]
+    assert finding.status is Status.UNKNOWN
 
 
 def test_unreadable_reads_are_unknown_never_fail():

@@ -162,10 +162,22 @@ def test_insecure_state_fails_each_check_with_its_ids():
     assert by(findings, "encryption", "raw-bucket")[0].status is Status.FAIL
     assert by(findings, "versioning", "raw-bucket")[0].status is Status.FAIL
     mfa = by(findings, "mfa-delete", "raw-bucket")[0]
-    assert mfa.status is Status.MANUAL and mfa.cis == ("2.1.2",)
+    assert mfa.status is Status.FAIL and mfa.cis == ("2.1.2",)
     rotation = by(findings, "kms-rotation")
     assert [f.status for f in rotation] == [Status.FAIL]
     assert rotation[0].cis == ("3.6",) and rotation[0].securityhub == ("KMS.4",)
+
+
+def test_bucket_without_mfa_delete_fails_cis_2_1_2_by_the_letter():
+    """CIS v5.0 2.1.2's audit: versioning without MFA delete is a FAIL (not MANUAL), fixed by a guided
+    root task (the CLI with root's MFA device) that the sandbox can simulate."""
+    state = compliant_state()
+    state["buckets"][0]["versioning"] = {"Status": "Enabled", "MFADelete": "Disabled"}
+    [mfa] = by(s3.evaluate(state), "mfa-delete", "data-bucket")
+    assert (mfa.status, mfa.cis, mfa.securityhub, mfa.fixable) == (Status.FAIL, ("2.1.2",), ("S3.20",), True)
+    assert "root" in mfa.message
+    [task] = s3.plan(state, {}).manual_changes
+    assert task.console_action == "enable_mfa_delete" and state["buckets"][0]["name"] in task.reason
 
 
 def test_aws_managed_keys_are_never_findings():
@@ -325,6 +337,9 @@ def test_plan_after_applying_it_is_empty():
                     if k["KeyId"] == params["KeyId"]:
                         k["rotation"] = True
     assert not s3.plan(after, {}).automatic
+    assert [c.key for c in plan.manual_changes] == ["mfa-delete"]
+    for bucket in buckets.values():  # the root task: MFA delete with root's MFA device (every versioned bucket)
+        bucket["versioning"]["MFADelete"] = "Enabled"
     assert not [f for f in s3.evaluate(after) if f.status is Status.FAIL]
 
 

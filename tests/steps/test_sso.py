@@ -74,6 +74,17 @@ def test_not_enabled_fails_with_a_manual_console_fix():
     assert any("Enable with AWS Organizations" in step for step in change.instructions)
 
 
+def test_identity_center_not_enabled_fails_cis_1_20_by_the_letter():
+    """CIS v5.0 1.20 (people managed centrally, not as IAM users per account): no Identity Center is its FAIL,
+    and the CLI profile on this computer is no CIS matter."""
+    st = configured(instance=None, instances={"us-east-1": [], "eu-west-1": []}, organization=None)
+    [finding] = sso.evaluate(st)
+    assert (finding.status, finding.cis) == (Status.FAIL, ("1.20",))
+    assert "1.20" in finding.message
+    cli_finding = next(f for f in sso.evaluate(configured()) if f.check == "cli-profile")
+    assert cli_finding.cis == ()
+
+
 def test_account_instance_cannot_grant_account_access():
     st = configured(organization={"Id": "o-1", "MasterAccountId": "444455556666"})
     finding = sso.evaluate(st)[0]
@@ -105,8 +116,8 @@ sso_role_name = AdministratorAccess
 """
     st = configured(text)
     assert set(statuses(st).values()) == {Status.PASS}
-    cli_finding = [f for f in sso.evaluate(st) if f.check == "cli-profile"][0]
-    assert cli_finding.cis == ("1.20",)
+    by_check = {f.check: f for f in sso.evaluate(st)}
+    assert by_check["identity-center"].cis == ("1.20",)  # CIS 1.20 is about the account, not this computer
     assert sso.plan(st, {}).changes == ()
 
 

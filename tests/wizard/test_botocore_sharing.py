@@ -38,7 +38,8 @@ def sent_urls(client, call) -> list[str]:
 def test_every_part_is_installed_on_the_botocore_in_use(aws):
     aws.client("sts")  # a session installs the sharing
     assert botocore_sharing.share_client_parts() == {
-        "classes", "service_models", "endpoint_providers", "event_aliases", "handler_copy"}
+        "classes", "service_models", "endpoint_providers", "event_aliases", "handlers", "plain_json",
+        "kwargs_check", "scoped_config"}
 
 
 def test_regional_clients_share_class_and_model_yet_reach_their_own_region(aws):
@@ -79,3 +80,118 @@ def test_a_sharing_whose_botocore_hook_is_gone_is_skipped(monkeypatch):
 
     monkeypatch.delattr(ClientCreator, "_load_service_model")
     assert botocore_sharing._share_service_models() is False
+
+
+def test_session_and_client_handlers_stay_apart_after_the_trie_is_shared(aws):
+    """Registrations on the session after a client exists, and removals on a client, stay where made."""
+    session = aws._get_session()
+    client = aws.client("kms", "us-east-1")
+    heard: list[str] = []
+
+    def on_session(**_):
+        heard.append("session")
+
+    def on_client(**_):
+        heard.append("client")
+
+    session.events.register("before-call.kms.ListKeys", on_session)
+    later = aws.client("kms", "eu-west-1")  # built after the session's registration: it has it
+    client.meta.events.register("before-call.kms.ListKeys", on_client)
+    sent_urls(client, lambda c: c.list_keys())
+    assert heard == ["client"]
+    heard.clear()
+    sent_urls(later, lambda c: c.list_keys())
+    assert heard == ["session"]
+    later.meta.events.unregister("before-call.kms.ListKeys", on_session)
+    heard.clear()
+    sent_urls(later, lambda c: c.list_keys())
+    assert heard == []
+    third = aws.client("kms", "ap-southeast-2")
+    sent_urls(third, lambda c: c.list_keys())
+    assert heard == ["session"]  # the client's removal did not reach the session
+
+
+def test_shared_trie_finds_what_botocore_own_trie_finds():
+    """Path copying keeps every prefix search's answer and order, for both tries after a copy."""
+    import copy
+
+    from botocore.hooks import _PrefixTrie
+
+    assert "handlers" in botocore_sharing.share_client_parts()
+    def built(items):
+        trie = _PrefixTrie()
+        for key, value, section in items:
+            trie.append_item(key, value, section=section)
+        return trie
+
+    first = [("a.b.c", 1, 1), ("a.b", 2, 1), ("a.*.c", 3, 1), ("a.b.c", 4, 0), ("x", 5, 2)]
+    original = built(first)
+    copied = copy.copy(original)
+    copied.append_item("a.b.c", 6)
+    copied.remove_item("a.b", 2)
+    original.append_item("a.b", 7)
+    # Each answers as a trie that was never copied, holding the same registrations, answers.
+    as_original = built(first + [("a.b", 7, 1)])
+    as_copied = built([item for item in first if item[1] != 2] + [("a.b.c", 6, 1)])
+    for key in ("a.b.c", "a.b", "a.z.c", "x.y", "a"):
+        assert list(original.prefix_search(key)) == list(as_original.prefix_search(key))
+        assert list(copied.prefix_search(key)) == list(as_copied.prefix_search(key))
+        assert list(copy.copy(copied).prefix_search(key)) == list(as_copied.prefix_search(key))
+    assert 7 in original.prefix_search("a.b") and 7 not in copied.prefix_search("a.b")
+    assert 6 in copied.prefix_search("a.b.c") and 6 not in original.prefix_search("a.b.c")
+
+
+def test_models_read_as_plain_dicts_equal_botocore_own():
+    from collections import OrderedDict
+
+    from botocore.loaders import JSONFileLoader, create_loader
+
+    assert "plain_json" in botocore_sharing.share_client_parts()
+    loader = create_loader()
+    plain = loader.load_service_model("sts", "service-2")
+    path = loader.load_data_with_path("sts/" + loader.determine_latest_version("sts", "service-2") + "/service-2")[1]
+    import gzip
+    import json
+    import os
+
+    opened = gzip.open if os.path.exists(path + ".json.gz") else open
+    with opened(path + (".json.gz" if opened is gzip.open else ".json"), "rb") as fp:
+        ordered = json.loads(fp.read().decode("utf-8"), object_pairs_hook=OrderedDict)
+    assert type(plain) is dict and plain == ordered and list(plain["operations"]) == list(ordered["operations"])
+    assert JSONFileLoader._load_file.__module__ == botocore_sharing.__name__
+
+
+def test_kwargs_check_agrees_with_inspect():
+    import functools
+
+    from botocore import compat, hooks
+
+    assert "kwargs_check" in botocore_sharing.share_client_parts()
+
+    def takes(a, **kw): ...
+    def refuses(a, b=1): ...
+
+    class Handler:
+        def method(self, **kw): ...
+        def __call__(self, x): ...
+
+    for func in (takes, refuses, Handler().method, functools.partial(takes, 1), Handler(), print):
+        try:
+            expected = compat.accepts_kwargs(func)
+        except TypeError:
+            continue
+        assert bool(hooks.accepts_kwargs(func)) == bool(expected), func
+
+
+def test_the_environment_switch_turns_every_part_off(tmp_path):
+    """With the switch off, a fresh interpreter builds clients with botocore's own code."""
+    import subprocess
+    import sys
+
+    code = ("from wizard.aws import AWS, Credentials, Target; from wizard import botocore_sharing as b; "
+            "from botocore.hooks import _PrefixTrie; "
+            "a = AWS(Target(region='us-east-1', credentials=Credentials('AKIAEXAMPLEEXAMPLE12', 'x' * 30))); "
+            "a.client('sts'); print(sorted(b.share_client_parts()), _PrefixTrie.__copy__.__module__)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={**__import__("os").environ, botocore_sharing.OFF_SWITCH: "off"})
+    assert done.stdout.split() == ["[]", "botocore.hooks"], done.stderr

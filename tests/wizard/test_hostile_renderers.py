@@ -18,7 +18,7 @@ from textual.content import Content
 from steps.base import Call, Change, Finding, Plan, Severity, Status
 from wizard.plain import PlainWizard
 from wizard.report import findings_document, render_html, render_json, render_markdown, render_ocsf, render_table
-from wizard.safe_text import clean
+from wizard.safe_text import clean, markdown_code
 from wizard.screens.welcome import picker_options
 from wizard.widgets.findings import row_markup
 from wizard.widgets.render import change_markup, change_title, escape, manual_markup, manual_title
@@ -143,7 +143,9 @@ def test_plan_markdown(text):
     no_control(markdown)
     outside_code = re.sub(r"(`+) .*? \1|`[^`]*`", "", markdown)
     assert "<" not in outside_code
-    assert json.dumps({"GroupName": text, text: [text]}, sort_keys=True) in markdown  # params verbatim in code
+    # every parameter verbatim in a code span, one a line (wizard/plan_text.py; control characters made visible)
+    assert markdown_code(f"GroupName = {text}") in markdown
+    assert markdown_code(f"{text} = {json.dumps([text], ensure_ascii=False)}") in markdown
 
 
 @FAST

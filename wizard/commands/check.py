@@ -46,7 +46,7 @@ def fails_at(document: dict[str, Any], threshold: str) -> list[dict[str, Any]]:
 def run(args: argparse.Namespace) -> int:
     from wizard.assess import assess
     from wizard.lastrun import LastRunDamaged, record
-    from wizard.report import RENDERERS, findings_document, fixes_for, render_html
+    from wizard.report import RENDERERS, findings_document, fixes_for, render_html, render_markdown
 
     steps = selected_steps(args)
     scope = org_scope(args)
@@ -64,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"{PROG}: warning: {error.title}; {error.hint}. The report lists no changes.", file=sys.stderr)
             entries = []
         text = render_html(document, entries, fixes_for(results))
+    elif args.format == "markdown":  # with how to fix each step, as the HTML report has
+        text = render_markdown(document, fixes_for(results))
     else:
         text = RENDERERS[args.format](document)
     write_output(args.output, text)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from typing import Any, NoReturn
 
@@ -11,9 +10,9 @@ from steps.base import StepError
 from steps.validators import (  # noqa: F401  (the one check of each; ROLE_ARN_PATTERN kept for callers)
     ROLE_ARN_PATTERN, split_list, validate_region, validate_role_arn,
 )
+from wizard.name_forms import PROFILE_PATTERN
 
 PROG = "aws-essentials"
-PROFILE_PATTERN = re.compile(r"^[A-Za-z0-9_.+=,@/-]{1,64}$")
 
 
 class UsageError(Exception):

@@ -76,11 +76,11 @@ def run(args: argparse.Namespace) -> int:
         except (StepError, KeyboardInterrupt):
             raise
         except Exception as error:  # noqa: BLE001 - the crash log stays inside the demo's home, kept
-            from wizard.__main__ import _save_crash
+            from wizard.paths import save_crash_log
 
             home.keep = True
             raise StepError(f"the demo stopped on an unexpected error: {type(error).__name__}: {error}",
-                            f"details in {_save_crash()}; the demo's temporary home {home.path} is kept for "
+                            f"details in {save_crash_log()}; the demo's temporary home {home.path} is kept for "
                             "you to look at (remove it when done)") from None
     print(home.removed_note())
     return code
@@ -88,10 +88,29 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_contained(args: argparse.Namespace, realism: Any) -> int:
     if getattr(args, "plain", False):
-        from wizard.plain import run_plain_demo
-
         return run_plain_demo(args.scenario, realism)
     from wizard.app import WizardApp
 
     WizardApp(lambda: connect_sandbox(args.scenario, realism)).run()
     return 0
+
+
+def run_plain_demo(scenario: str, realism: Any = None) -> int:
+    """`demo --plain`: the plain walk on the sandbox account (started only when there is a terminal)."""
+    from wizard.plain import has_tty, refuse_without_tty, run_plain
+
+    if not has_tty():
+        return refuse_without_tty()
+    from wizard.aws import AWS, Target
+    from wizard.commands.common import report_interrupted
+
+    print(f"Starting the sandbox account ({scenario} scenario)...", flush=True)
+    sandbox = start_sandbox(scenario, realism)
+
+    def connect() -> Any:
+        aws = AWS(Target(endpoint_url=sandbox.endpoint_url, label="sandbox"))
+        aws.identity()
+        report_interrupted(aws.account_id)
+        return aws
+
+    return run_plain(connect, label=f"sandbox: {scenario} scenario", close=sandbox.stop)

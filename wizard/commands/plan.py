@@ -10,7 +10,9 @@ from steps.base import Plan
 from wizard.commands.answers import add_answer_option, parse_answers
 from wizard.commands.common import add_target_options, open_aws, selected_steps, write_output
 from wizard.commands.org_options import add_org_options, org_scope, run_org
-from wizard.safe_text import markdown as _md, markdown_code as _code
+from wizard.plan_text import plan_changes
+from wizard.report.markdown import change_markdown
+from wizard.safe_text import markdown as _md
 
 
 def register(sub: Any) -> None:
@@ -44,18 +46,8 @@ def render_plan_markdown(account_id: str, plans: list[tuple[Any, Plan]]) -> str:
             continue
         for note in plan.notes:
             lines.append(f"> {_md(note)}")
-        for number, change in enumerate(plan.changes, 1):
-            if change.manual:
-                lines.append(f"{number}. **Manual**: {_md(change.reason)} ({_md(change.console_url)})")
-                lines += [f"   - {_md(step)}" for step in change.instructions]
-                continue
-            call = change.to_dict()["call"]
-            flags = " **[typed confirmation]**" if change.risky else ""
-            lines.append(f"{number}. `{change.call.name}`{flags} {_md(change.call.region or '')}: {_md(change.reason)}")
-            lines.append(f"   - params: {_code(json.dumps(call['params'], sort_keys=True))}")
-            for label, text in (("warning", change.warning), ("cost", change.cost_note), ("undo", change.undo_note)):
-                if text:
-                    lines.append(f"   - {label}: {_md(text)}")
+        for number, _change, change_text in plan_changes(plan):
+            lines += change_markdown(number, change_text)
         lines.append("")
     return "\n".join(lines)
 

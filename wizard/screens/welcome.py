@@ -12,6 +12,19 @@ from wizard.safe_text import clean
 from wizard.widgets.render import escape
 from wizard.screens.base import WizardScreen
 
+# The wizard's promises, shown first.
+WILL = (
+    "read the account's settings, step by step, in the guide's order",
+    "explain each finding and show the exact API calls that would fix it",
+    "change nothing until you confirm, and journal every change so it can be undone",
+    "re-check every step after it is applied",
+)
+WILL_NOT = (
+    "delete your data, or touch workloads beyond the settings it shows",
+    "do what only a person may do (root MFA, console sign-in): it guides you and re-checks",
+    "store secrets in files, or show them on screen",
+)
+
 ROOT_WARNING = (
     "You are signed in as the root user. Root can do anything and cannot be limited, so use it only for the "
     "few tasks that need it. Create an administrator (IAM Identity Center, or an IAM user with MFA), sign in "
@@ -34,8 +47,6 @@ class WelcomeScreen(WizardScreen):
     ]
 
     def compose_main(self) -> ComposeResult:
-        from wizard.app import WILL, WILL_NOT
-
         with VerticalScroll(id="welcome"):
             yield Static("Your AWS account, step by step", classes="screen-title")
             yield Static("", id="identity")

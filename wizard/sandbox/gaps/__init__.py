@@ -2,21 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Callable
-
-HANDLERS: dict[tuple[str, str], Callable] = {}
-
-
-def handles(service: str, *operations: str):
-    def register(fn):
-        for op in operations:
-            HANDLERS[(service, op)] = fn
-        return fn
-
-    return register
-
-
-from . import (  # noqa: E402,F401  (registration by import)
+from .registry import HANDLERS, handles  # noqa: F401  (the table the gap layer reads)
+from . import (  # noqa: F401  (registration by import)
     account,
     accessanalyzer,
     cloudtrail,

@@ -7,7 +7,7 @@ import re
 from urllib.parse import unquote
 
 from ..protocol import GapError, Response, json_response
-from . import handles
+from .registry import handles
 
 _TYPES = ("ACCOUNT", "ORGANIZATION", "ACCOUNT_UNUSED_ACCESS", "ORGANIZATION_UNUSED_ACCESS")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,254}$")

@@ -10,7 +10,7 @@ import re
 
 from ..protocol import GapError, Response, json_response
 from ..state import ALL_REGIONS, DEFAULT_REGIONS
-from . import handles
+from .registry import handles
 
 _STATUSES = ("ENABLED", "ENABLING", "DISABLING", "DISABLED", "ENABLED_BY_DEFAULT")
 _CONTACT_REQUIRED = ("AddressLine1", "City", "CountryCode", "FullName", "PhoneNumber", "PostalCode")

@@ -7,7 +7,7 @@ forwards those reads to the trail's home region.
 
 from __future__ import annotations
 
-from . import handles
+from .registry import handles
 
 
 def home_region(account_id: str, name_or_arn: str, asked_region: str) -> str | None:

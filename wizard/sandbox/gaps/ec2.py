@@ -6,7 +6,7 @@ from xml.sax.saxutils import escape
 
 from ..protocol import GapError, ec2_response
 from ..state import ALL_REGIONS, DEFAULT_REGIONS
-from . import handles
+from .registry import handles
 
 _IMDS_FIELDS = {
     # query param name -> (response element, allowed values or None)

@@ -8,7 +8,7 @@ account that never touched the setting does.
 from __future__ import annotations
 
 from ..protocol import GapError, ec2_response
-from . import handles
+from .registry import handles
 
 SNAPSHOT_STATES = ("block-all-sharing", "block-new-sharing", "unblocked")
 IMAGE_STATES = ("block-new-sharing",)

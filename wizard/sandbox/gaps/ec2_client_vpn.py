@@ -7,7 +7,7 @@ without any, so that the ``s3`` step's private-connectivity information is compl
 from __future__ import annotations
 
 from ..protocol import ec2_response
-from . import handles
+from .registry import handles
 
 
 @handles("ec2", "DescribeClientVpnEndpoints")

@@ -10,7 +10,7 @@ OrganizationNotFoundException. The features live in the management account's gap
 from __future__ import annotations
 
 from ..protocol import GapError, Response, query_response
-from . import handles
+from .registry import handles
 
 _NS = "https://iam.amazonaws.com/doc/2010-05-08/"
 

@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 
 from ..protocol import Response
 from ..state import RootFacts
-from . import handles
+from .registry import handles
 
 _COLUMNS = ("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"
             "password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,"

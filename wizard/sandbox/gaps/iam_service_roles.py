@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from . import handles
+from .registry import handles
 
 # service principal's first label -> the name AWS gives after "AWSServiceRoleFor"
 REAL_NAMES = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from ..protocol import GapError, json_response
-from . import handles
+from .registry import handles
 
 _CT = "application/x-amz-json-1.1"
 

@@ -8,7 +8,7 @@ step in a plan. Everything else is moto's.
 from __future__ import annotations
 
 from ..protocol import GapError, Response
-from . import handles
+from .registry import handles
 
 
 @handles("organizations", "AttachPolicy")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..protocol import GapError
-from . import handles
+from .registry import handles
 
 _MFA_RE = re.compile(rb"<MfaDelete>\s*(Enabled|Disabled)\s*</MfaDelete>")
 _ATTR = "sandbox_mfa_delete"

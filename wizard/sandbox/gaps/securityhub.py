@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..protocol import GapError, Response, json_response
-from . import handles
+from .registry import handles
 
 # (arn template, name, description, enabled by default)
 STANDARDS = (

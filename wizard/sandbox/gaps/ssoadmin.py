@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from ..protocol import Response, json_response
-from . import handles
+from .registry import handles
 
 
 @handles("sso-admin", "ListInstances")

@@ -4,7 +4,7 @@ the caller uses the account's base credentials (not an IAM user's key, not an as
 from __future__ import annotations
 
 from ..protocol import GapError, Response, query_response
-from . import handles
+from .registry import handles
 
 _NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 

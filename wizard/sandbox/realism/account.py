@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from . import after
+from .registry import after
 
 
 # Account API reference, GetRegionOptStatus: RegionOptStatus DISABLING while the opt-out runs ("an

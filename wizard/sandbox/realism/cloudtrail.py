@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..protocol import GapError
-from . import rule
+from .registry import rule
 from .iam import role_is_fresh
 from .s3_kms import key_id_of
 

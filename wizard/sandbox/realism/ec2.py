@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..protocol import GapError, ec2_response
-from . import after, rule
+from .registry import after, rule
 from .iam import role_is_fresh
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..protocol import GapError, Response
-from . import ANY, after, rule
+from .registry import ANY, after, rule
 
 ROLE_WRITES = ("CreateRole", "UpdateAssumeRolePolicy", "PutRolePolicy", "AttachRolePolicy",
                "DeleteRolePolicy", "DetachRolePolicy")

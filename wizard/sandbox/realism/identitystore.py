@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..protocol import GapError
-from . import after, rule
+from .registry import after, rule
 
 # Identity Store API reference, CreateGroup (DisplayName) and CreateUser (UserName): "Administrator and
 # AWSAdministrators are reserved names and can't be used for users or groups." AWS answers a

@@ -6,7 +6,7 @@ import fnmatch
 import json
 
 from ..protocol import GapError, error_response
-from . import ANY, after, rule
+from .registry import ANY, after, rule
 from .bodies import edit_json
 
 

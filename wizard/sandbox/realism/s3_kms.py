@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from . import after
+from .registry import after
 
 
 def bucket_of(call) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from . import after
+from .registry import after
 
 
 # Security Hub API reference, StandardsSubscription.StandardsStatus: PENDING - "Standard is in the

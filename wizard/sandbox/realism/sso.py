@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ..protocol import GapError
-from . import after, rule
+from .registry import after, rule
 from .bodies import edit_json
 
 _JSON = "application/x-amz-json-1.1"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..protocol import GapError
-from . import rule
+from .registry import rule
 
 
 # IAM User Guide, "Switch to an IAM role (AWS API)": AssumeRole must be called with IAM user or role

@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import boto3
 from botocore.config import Config
 
 from wizard.aws import keep_endpoint_host
-from ..state import HOME_REGION
-
-if TYPE_CHECKING:
-    from ..server import Sandbox
+from ..state import GapState, HOME_REGION
 
 WORKLOAD_REGIONS = ("us-east-1", "eu-west-1")
 CLIENT_CONFIG = Config(inject_host_prefix=False, retries={"mode": "standard", "max_attempts": 3})
+
+
+class Sandbox(Protocol):
+    """What seeding needs of a running sandbox (``wizard.sandbox.server.Sandbox``, which imports this
+    package to seed: named by its shape here, not imported back)."""
+
+    account_id: str
+    member_account_ids: list[str]
+    organization_id: str | None
+    seed: int
+
+    @property
+    def gaps(self) -> GapState: ...
+
+    @property
+    def endpoint_url(self) -> str: ...
 
 
 class SeedContext:

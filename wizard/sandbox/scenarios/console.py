@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 ACTIONS = ("enable_root_mfa", "enable_root_hardware_mfa", "disable_root_mfa", "remove_root_keys",
-           "enable_identity_center", "disable_identity_center", "stop_using_root", "centralize_root_access")
+           "enable_identity_center", "disable_identity_center", "stop_using_root", "centralize_root_access",
+           "enable_mfa_delete")
 
 
 def run_console_action(sandbox, account_id: str, action: str, **kwargs) -> dict:
@@ -39,6 +40,8 @@ def run_console_action(sandbox, account_id: str, action: str, **kwargs) -> dict:
             for member in kwargs.get("remove_from", []):
                 facts = sandbox.gaps.account(member).root
                 facts.password, facts.root_access_keys, facts.mfa_enabled, facts.hardware_mfa = False, 0, False, False
+        elif action == "enable_mfa_delete":
+            _enable_mfa_delete(account_id, kwargs.get("buckets"))
         return {"ok": True, "account_id": account_id, "action": action,
                 "root": vars(root).copy(), "identity_center_enabled": acct.identity_center_enabled}
 
@@ -49,3 +52,16 @@ def _ensure_organization(account_id: str) -> None:
     backend = organizations_backends[account_id]["aws"]
     if backend.org is None and account_id not in organizations_backends.master_accounts:
         backend.create_organization(region="us-east-1", FeatureSet="ALL")
+
+
+def _enable_mfa_delete(account_id: str, names: list[str] | None) -> None:
+    """What root does with its MFA device from the CLI (put-bucket-versioning --mfa): MFA delete on
+    every versioned bucket, or on ``names``. Unversioned buckets are left alone, as AWS refuses MFA
+    delete without versioning."""
+    from moto.s3.models import s3_backends
+
+    from wizard.sandbox.gaps.s3_mfa_delete import _ATTR
+
+    for name, bucket in s3_backends[account_id]["aws"].buckets.items():
+        if (names is None or name in names) and bucket.versioning_status == "Enabled":
+            setattr(bucket, _ATTR, "Enabled")

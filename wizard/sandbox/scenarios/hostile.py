@@ -18,14 +18,10 @@ allow only letters, digits, spaces and ``+-=._:/@``, so they keep their scenario
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
-from . import SeedContext
+from . import Sandbox, SeedContext
 from .seeds.contacts import CONTACT_INFORMATION
 from .seeds.vpc import APP_CIDR
-
-if TYPE_CHECKING:
-    from ..server import Sandbox
 
 SCRIPT = "<script>alert(1)</script>"
 SID = "Public [/] [bold] <img src=x onerror=alert(1)>"

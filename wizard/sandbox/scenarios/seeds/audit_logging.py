@@ -22,6 +22,8 @@ from concurrent.futures import ThreadPoolExecutor
 from steps import audit_logging as step
 from steps.trail_rules import METRIC_FILTER_RULES, METRIC_NAMESPACE
 
+from .s3 import MFA
+
 LEGACY_TRAIL = "legacy-trail"
 
 
@@ -32,12 +34,14 @@ def seed(ctx, scenario: str) -> None:
         _insecure(ctx)
 
 
-def _private_bucket(s3, name: str, policy: dict) -> None:
+def _private_bucket(s3, name: str, policy: dict, account_id: str) -> None:
     s3.create_bucket(Bucket=name)
     s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=dict(step.BPA_ALL))
     s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={
         "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
-    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    # versioned with MFA delete, as root would set it (CIS 2.1.2): a secure account passes the s3 step here too
+    s3.put_bucket_versioning(Bucket=name, MFA=MFA.format(account=account_id),
+                             VersioningConfiguration={"Status": "Enabled", "MFADelete": "Enabled"})
     s3.put_bucket_policy(Bucket=name, Policy=json.dumps(policy))
 
 
@@ -46,8 +50,8 @@ def _secure(ctx, organization_trail: bool) -> None:
     s3 = ctx.client("s3", home)
     logs_bucket = step.logs_bucket_name(account_id, home)
     access_bucket = step.access_bucket_name(account_id, home)
-    _private_bucket(s3, logs_bucket, step.logs_bucket_policy(logs_bucket, account_id, home))
-    _private_bucket(s3, access_bucket, step.access_bucket_policy(access_bucket, account_id))
+    _private_bucket(s3, logs_bucket, step.logs_bucket_policy(logs_bucket, account_id, home), account_id)
+    _private_bucket(s3, access_bucket, step.access_bucket_policy(access_bucket, account_id), account_id)
     s3.put_bucket_logging(Bucket=logs_bucket, BucketLoggingStatus={"LoggingEnabled": {
         "TargetBucket": access_bucket, "TargetPrefix": f"{logs_bucket}/"}})
 

@@ -3,7 +3,7 @@
 insecure: dana holds AdministratorAccess directly and signs in to the console without MFA;
 erin and frank hold ReadOnlyAccess plus the same inline policy directly; gil holds a custom policy
 that allows *:*; no support role; no analyzer anywhere.
-secure/org: (root seed: group Admins with AdministratorAccess, user admin in it) a support role
+secure/org: (root seed: group Admins with user admin in it, no AdministratorAccess anywhere) a support role
 with AWSSupportAccess, and an ACCOUNT analyzer in every enabled region (gap state: cheap).
 empty: nothing.
 (The keys seed adds its own users, e.g. alice and carol with console passwords and no MFA.)

@@ -1,7 +1,9 @@
 """Root-account facts (gap state) and, in secure, a non-root administrator.
 
 insecure: root MFA off, one root access key, root used 3 days ago, the caller is root.
-secure/org: hardware MFA on, no root keys, root unused for 200 days, an IAM admin exists.
+secure/org: hardware MFA on, no root keys, root unused for 200 days; the administrators are Identity
+Center's (the sso seed's AdministratorAccess permission set): no IAM user, group or role holds
+AdministratorAccess, as CIS 1.15 asks. User admin (in group Admins) and role Admin exist without it.
 empty: MFA off, no keys, never used, caller not root.
 """
 
@@ -36,10 +38,8 @@ def seed(ctx, scenario: str) -> None:
     if scenario in ("secure", "org"):
         iam = ctx.client("iam")
         iam.create_group(GroupName="Admins")
-        iam.attach_group_policy(GroupName="Admins", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
         iam.create_user(UserName="admin")
         iam.add_user_to_group(GroupName="Admins", UserName="admin")
         iam.create_role(RoleName="Admin", AssumeRolePolicyDocument=(
             '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":'
             f'{{"AWS":"arn:aws:iam::{ctx.account_id}:root"}},"Action":"sts:AssumeRole"}}]}}'))
-        iam.attach_role_policy(RoleName="Admin", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")

@@ -1,0 +1,64 @@
+"""The catalogue of declared checks: complete, consistent with CIS v5.0, and what the findings say.
+
+The insecure and secure scenarios are checked step by step in test_catalogue.py (on the collects it
+makes anyway); the empty and org scenarios here, one sandbox reset and one collect per step each.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from steps import STEPS
+from steps.catalogue import cis_coverage, declared, entries, undeclared, unknown_cis_ids
+from steps.checks import cis_recommendations
+from tests.helpers import open_aws
+from wizard.apply import fresh_collect
+from wizard.commands.catalogue import markdown
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "catalogue.md"
+
+
+def test_docs_catalogue_is_current():
+    assert DOC.read_text() == markdown(entries()), "docs/catalogue.md is stale: run scripts/catalogue-doc"
+
+
+@pytest.mark.parametrize("step", STEPS, ids=[s.INFO.id for s in STEPS])
+def test_every_step_declares_its_checks_once(step):
+    ids = [check.id for check in declared(step)]
+    assert ids, "every step declares its checks"
+    assert len(ids) == len(set(ids))
+
+
+def test_every_cis_id_is_a_v5_recommendation():
+    assert not unknown_cis_ids(entries())
+
+
+def test_cis_list_is_v5_complete():
+    ids = [rec["id"] for rec in cis_recommendations()]
+    assert len(ids) == len(set(ids)) == 63  # CIS AWS Foundations v5.0.0 has 63 recommendations
+    assert {"1.10", "1.21", "2.1.3", "3.9", "4.15", "5.1.2", "5.7"} <= set(ids)
+    assert all(rec["assessment"] in ("Automated", "Manual") and rec["profile"] in ("Level 1", "Level 2")
+               for rec in cis_recommendations())
+
+
+def test_coverage_names_the_covering_checks():
+    coverage = {rec["id"]: rec["checks"] for rec in cis_coverage(entries())}
+    assert coverage["1.20"] == ["sso.identity-center"]
+    assert "root.root-mfa" in coverage["1.4"]
+
+
+def _all_undeclared(aws):
+    return [problem for step in STEPS for problem in undeclared(step, step.evaluate(fresh_collect(aws, step)))]
+
+
+def test_empty_scenario_findings_are_declared(account):
+    assert not _all_undeclared(open_aws(account("empty")))
+
+
+def test_org_scenario_findings_are_declared(account):
+    sb = account("org")
+    aws = open_aws(sb)
+    member = aws.member(sorted(sb.member_account_ids)[0])
+    assert not _all_undeclared(aws) + _all_undeclared(member)
