@@ -1,4 +1,4 @@
-"""The step contract: what every step declares, finds and plans, and the one executor.
+"""The step contract: what every step declares, finds and plans (the one executor is steps/executor.py).
 
 A step module has ``INFO`` and four functions. Only ``collect`` talks to AWS:
 
@@ -106,6 +106,8 @@ class StepInfo:
     reads: tuple[str, ...]  # IAM actions collect needs
     writes: tuple[str, ...]  # IAM actions the fixes need
     inputs: tuple[Input, ...] = ()
+    # the step's declared checks (steps.checks.Check): every finding is built from one of them
+    checks: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -320,21 +322,6 @@ def redact(value: Any, extra: Iterable[str] = ()) -> Any:
 
 def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str)) if value is not None else None
-
-
-# --- the executor --------------------------------------------------------------------------------
-# It lives in steps/executor.py (which imports this module); its names are still reachable here,
-# looked up on first use so that importing this module never imports the executor (no cycle).
-_EXECUTOR_NAMES = frozenset({"CallRunner", "Journal", "PlanDrifted", "ChangeResult", "ApplyResult", "LocalAction",
-                             "run_changes"})
-
-
-def __getattr__(name: str) -> Any:
-    if name in _EXECUTOR_NAMES:
-        from steps import executor
-
-        return getattr(executor, name)
-    raise AttributeError(f"module 'steps.base' has no attribute {name!r}")
 
 
 # --- helpers for step modules -------------------------------------------------------------------

@@ -15,8 +15,7 @@ from steps.checks import Check, cis_recommendations
 
 def declared(step: ModuleType) -> tuple[Check, ...]:
     """The checks a step declares."""
-    # StepInfo.checks arrives with the split of steps/base.py (issue 20); until then a module's CHECKS
-    return tuple(getattr(step.INFO, "checks", ()) or getattr(step, "CHECKS", ()))
+    return tuple(step.INFO.checks)
 
 
 def entries(steps: Iterable[ModuleType] = STEPS) -> list[dict[str, Any]]:

@@ -7,9 +7,33 @@ from typing import Any, Mapping
 from steps.base import Call, Change, Finding, Plan, Severity, StepInfo, is_unreadable, manual, reason_of
 from steps.checks import AUTOMATIC, NO_FIX, Check
 from steps.compute_collect import State, collect  # noqa: F401  (the step's read and its state)
+from steps.policy import public_reasons
 
 EC2_CONSOLE = "https://console.aws.amazon.com/ec2/home?region={region}#Settings:"
 RDS_CONSOLE = "https://console.aws.amazon.com/rds/home?region={region}#database:id={db}"
+
+_EC2, _DATABASES = "EC2 Security", "Database Security"  # the guide sections (the step spans three)
+EBS_DEFAULT = Check("ebs-encryption-default", "EBS encryption by default is on", Severity.MEDIUM, ("5.1.1",),
+                    ("EC2.7",), AUTOMATIC, _EC2)
+IMDS_DEFAULT = Check("imds-default", "New instances require IMDSv2 (account default)", Severity.MEDIUM, ("5.7",), (),
+                     AUTOMATIC, _EC2)
+IMDS_INSTANCE = Check("imds-instance", "Running instances require IMDSv2", Severity.HIGH, ("5.7",), ("EC2.8",),
+                      AUTOMATIC, _EC2)
+SNAPSHOT_BPA = Check("snapshot-block-public", "EBS snapshots cannot be shared publicly", Severity.MEDIUM, (),
+                     ("EC2.182",), AUTOMATIC, _EC2)
+IMAGE_BPA = Check("image-block-public", "AMIs cannot be shared publicly", Severity.MEDIUM, fix=AUTOMATIC,
+                  guide_section=_EC2)
+RDS_PUBLIC = Check("rds-public", "RDS instances are not publicly accessible", Severity.CRITICAL, ("2.2.3",),
+                   ("RDS.2",), AUTOMATIC, _DATABASES)
+# encryption cannot be switched on in place: the plan only writes out the migration (no fix of its own)
+RDS_ENCRYPTED = Check("rds-encrypted", "RDS instances are encrypted", Severity.HIGH, ("2.2.1",), ("RDS.3",), NO_FIX,
+                      _DATABASES)
+INSTANCE_PROFILE = Check("instance-profile", "Instances use an IAM role", Severity.LOW, ("1.17",), guide_section=_EC2)
+LAMBDA_PUBLIC = Check("lambda-public", "Lambda functions are not public", Severity.MEDIUM, (), ("Lambda.1",),
+                      guide_section="Serverless Security")
+CHECKS = (EBS_DEFAULT, IMDS_DEFAULT, IMDS_INSTANCE, SNAPSHOT_BPA, IMAGE_BPA, RDS_PUBLIC, RDS_ENCRYPTED,
+          INSTANCE_PROFILE, LAMBDA_PUBLIC)
+
 
 INFO = StepInfo(
     id="compute",
@@ -34,58 +58,15 @@ INFO = StepInfo(
         "ec2:EnableSnapshotBlockPublicAccess", "ec2:DisableSnapshotBlockPublicAccess",
         "ec2:EnableImageBlockPublicAccess", "ec2:DisableImageBlockPublicAccess", "rds:ModifyDBInstance",
     ),
+    checks=CHECKS,
 )
 
-_EC2, _DATABASES = "EC2 Security", "Database Security"  # the guide sections (the step spans three)
-EBS_DEFAULT = Check("ebs-encryption-default", "EBS encryption by default is on", Severity.MEDIUM, ("5.1.1",),
-                    ("EC2.7",), AUTOMATIC, _EC2)
-IMDS_DEFAULT = Check("imds-default", "New instances require IMDSv2 (account default)", Severity.MEDIUM, ("5.7",), (),
-                     AUTOMATIC, _EC2)
-IMDS_INSTANCE = Check("imds-instance", "Running instances require IMDSv2", Severity.HIGH, ("5.7",), ("EC2.8",),
-                      AUTOMATIC, _EC2)
-SNAPSHOT_BPA = Check("snapshot-block-public", "EBS snapshots cannot be shared publicly", Severity.MEDIUM, (),
-                     ("EC2.182",), AUTOMATIC, _EC2)
-IMAGE_BPA = Check("image-block-public", "AMIs cannot be shared publicly", Severity.MEDIUM, fix=AUTOMATIC,
-                  guide_section=_EC2)
-RDS_PUBLIC = Check("rds-public", "RDS instances are not publicly accessible", Severity.CRITICAL, ("2.2.3",),
-                   ("RDS.2",), AUTOMATIC, _DATABASES)
-# encryption cannot be switched on in place: the plan only writes out the migration (no fix of its own)
-RDS_ENCRYPTED = Check("rds-encrypted", "RDS instances are encrypted", Severity.HIGH, ("2.2.1",), ("RDS.3",), NO_FIX,
-                      _DATABASES)
-INSTANCE_PROFILE = Check("instance-profile", "Instances use an IAM role", Severity.LOW, ("1.17",), guide_section=_EC2)
-LAMBDA_PUBLIC = Check("lambda-public", "Lambda functions are not public", Severity.MEDIUM, (), ("Lambda.1",),
-                      guide_section="Serverless Security")
-CHECKS = (EBS_DEFAULT, IMDS_DEFAULT, IMDS_INSTANCE, SNAPSHOT_BPA, IMAGE_BPA, RDS_PUBLIC, RDS_ENCRYPTED,
-          INSTANCE_PROFILE, LAMBDA_PUBLIC)
 REGIONAL = tuple(c.id for c in CHECKS)  # every check is made in every region
 
 
 # --- evaluate (pure) ---------------------------------------------------------------------------------
 
 
-def public_statements(policy: Any) -> list[dict]:
-    """Allow statements of a resource policy that anyone may use (principal * without a narrowing condition)."""
-    if not isinstance(policy, Mapping):
-        return []
-    statements = policy.get("Statement", [])
-    if isinstance(statements, Mapping):
-        statements = [statements]
-    narrowing = {"aws:sourceaccount", "aws:sourcearn", "aws:principalorgid", "aws:sourceowner",
-                 "aws:principalaccount", "aws:principalarn", "lambda:functionurlauthtype"}
-    out = []
-    for st in statements:
-        if st.get("Effect") != "Allow":
-            continue
-        principal = st.get("Principal")
-        anyone = principal == "*" or (isinstance(principal, Mapping) and (
-            principal.get("AWS") == "*" or (isinstance(principal.get("AWS"), list) and "*" in principal["AWS"])))
-        if not anyone:
-            continue
-        keys = {k.lower() for cond in (st.get("Condition") or {}).values() if isinstance(cond, Mapping) for k in cond}
-        if keys & (narrowing - {"lambda:functionurlauthtype"}):
-            continue
-        out.append(st)
-    return out
 
 
 def evaluate(state: Mapping[str, Any]) -> list[Finding]:
@@ -206,11 +187,13 @@ def _functions(region: str, data: Mapping[str, Any]) -> list[Finding]:
         if is_unreadable(policy):
             out.append(LAMBDA_PUBLIC.unknown(reason_of(policy), region=region))
             continue
-        if public_statements(policy):
+        open_to_all = public_reasons(policy)
+        if open_to_all:
             out.append(LAMBDA_PUBLIC.manual(
-                f"Function {fn['FunctionName']} has a resource policy that lets anyone invoke it. That is right only "
-                "for a deliberately public endpoint; otherwise limit it with aws:SourceArn or aws:SourceAccount, or "
-                "remove the statement.", region=region, resource=fn["FunctionName"]))
+                f"Function {fn['FunctionName']} has a resource policy that lets anyone invoke it "
+                f"({'; '.join(map(str, open_to_all))}). That is right only for a deliberately public endpoint; "
+                "otherwise limit it with aws:SourceArn or aws:SourceAccount, or remove the statement.",
+                region=region, resource=fn["FunctionName"]))
     if not out:
         out.append(LAMBDA_PUBLIC.passed(
             f"None of the {len(functions)} functions is public." if functions else "No Lambda functions.",

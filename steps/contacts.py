@@ -14,6 +14,17 @@ from steps.account_email import validate_account_email
 CONTACT_TYPES = ("SECURITY", "BILLING", "OPERATIONS")
 CONSOLE_URL = "https://console.aws.amazon.com/billing/home#/account"
 
+# alternate contact type -> its check
+_CHECKS = {
+    "SECURITY": Check("security-contact", "Security alternate contact is set", Severity.HIGH, ("1.2",), ("Account.1",),
+                      AUTOMATIC),
+    "BILLING": Check("billing-contact", "Billing alternate contact is set", Severity.LOW, fix=AUTOMATIC),
+    "OPERATIONS": Check("operations-contact", "Operations alternate contact is set", Severity.LOW, fix=AUTOMATIC),
+}
+PRIMARY = Check("primary-contact", "Primary account contact is current", Severity.MEDIUM, ("1.1",))
+CHECKS = (*_CHECKS.values(), PRIMARY)
+
+
 INFO = StepInfo(
     id="contacts",
     title="Security contacts",
@@ -33,17 +44,8 @@ INFO = StepInfo(
         Input("email", "Contact email", validate_account_email, help="A shared mailbox is better than a person's"),
         Input("phone", "Contact phone", validate_phone, help="International form, e.g. +1 206 555 0100"),
     ),
+    checks=CHECKS,
 )
-
-# alternate contact type -> its check
-_CHECKS = {
-    "SECURITY": Check("security-contact", "Security alternate contact is set", Severity.HIGH, ("1.2",), ("Account.1",),
-                      AUTOMATIC),
-    "BILLING": Check("billing-contact", "Billing alternate contact is set", Severity.LOW, fix=AUTOMATIC),
-    "OPERATIONS": Check("operations-contact", "Operations alternate contact is set", Severity.LOW, fix=AUTOMATIC),
-}
-PRIMARY = Check("primary-contact", "Primary account contact is current", Severity.MEDIUM, ("1.1",))
-CHECKS = (*_CHECKS.values(), PRIMARY)
 
 
 class State(TypedDict):

@@ -1,6 +1,6 @@
 """The one executor: runs exactly a confirmed plan, journalled, and stops when asked.
 
-``steps.base`` re-exports these names for older imports; new code imports them from here.
+It imports the step contract from ``steps.base``, never the other way round (no import cycle).
 """
 
 from __future__ import annotations

@@ -22,6 +22,8 @@ from steps.iam_policies import (  # noqa: F401  (the policy facts live there; na
     ADMIN_POLICY, SUPPORT_POLICY, SUPPORT_ROLE, caller_user,
     effective_policies, grants_full_admin,
 )
+from steps.policy import Reason
+from steps.policy_admin import admin_reasons
 from steps.validators import YES_NO, validate_yes_no
 
 ANALYZER_NAME = "ExternalAccessAnalyzer"
@@ -40,6 +42,22 @@ def _validate_group_names(value: str) -> str | None:
         if not _GROUP_NAME.match(new):
             return f"'{new}' is not a valid group name: use up to 128 letters, digits and + = , . @ _ -"
     return None
+
+
+USERS_IN_GROUPS = Check("users-in-groups", "IAM users receive permissions only through groups", Severity.MEDIUM,
+                        ("1.14",), ("IAM.2",), AUTOMATIC)
+# Security Hub IAM.1 looks at customer managed policies only; CIS 1.15 at every attached policy, AWS managed
+# AdministratorAccess included: two checks, so each verdict is the one its standard gives.
+CUSTOM_ADMIN = Check("no-full-admin-policy", "No custom policy allows *:*", Severity.HIGH, ("1.15",), ("IAM.1",),
+                     NO_FIX)
+ADMIN_ATTACHED = Check("full-admin-attached", "No attached or inline policy grants *:* (AdministratorAccess included)",
+                       Severity.HIGH, ("1.15",), (), NO_FIX)
+SUPPORT = Check("support-role", "A support role with AWSSupportAccess exists", Severity.LOW, ("1.16",), ("IAM.18",),
+                AUTOMATIC)
+CONSOLE_MFA = Check("console-mfa", "Every console user has MFA", Severity.HIGH, ("1.9",), ("IAM.5",), AUTOMATIC)
+ANALYZER = Check("access-analyzer", "IAM Access Analyzer is active", Severity.MEDIUM, ("1.19",), ("IAM.28",),
+                 AUTOMATIC)
+CHECKS = (USERS_IN_GROUPS, CUSTOM_ADMIN, ADMIN_ATTACHED, SUPPORT, CONSOLE_MFA, ANALYZER)
 
 
 INFO = StepInfo(
@@ -79,25 +97,12 @@ INFO = StepInfo(
               help="yes removes their console sign-in (their access keys keep working); "
                    "you must type the account id to confirm"),
     ),
+    checks=CHECKS,
 )
 
 
 # --- evaluate ------------------------------------------------------------------------------------
 
-USERS_IN_GROUPS = Check("users-in-groups", "IAM users receive permissions only through groups", Severity.MEDIUM,
-                        ("1.14",), ("IAM.2",), AUTOMATIC)
-# Security Hub IAM.1 looks at customer managed policies only; CIS 1.15 at every attached policy, AWS managed
-# AdministratorAccess included: two checks, so each verdict is the one its standard gives.
-CUSTOM_ADMIN = Check("no-full-admin-policy", "No custom policy allows *:*", Severity.HIGH, ("1.15",), ("IAM.1",),
-                     NO_FIX)
-ADMIN_ATTACHED = Check("full-admin-attached", "No attached or inline policy grants *:* (AdministratorAccess included)",
-                       Severity.HIGH, ("1.15",), (), NO_FIX)
-SUPPORT = Check("support-role", "A support role with AWSSupportAccess exists", Severity.LOW, ("1.16",), ("IAM.18",),
-                AUTOMATIC)
-CONSOLE_MFA = Check("console-mfa", "Every console user has MFA", Severity.HIGH, ("1.9",), ("IAM.5",), AUTOMATIC)
-ANALYZER = Check("access-analyzer", "IAM Access Analyzer is active", Severity.MEDIUM, ("1.19",), ("IAM.28",),
-                 AUTOMATIC)
-CHECKS = (USERS_IN_GROUPS, CUSTOM_ADMIN, ADMIN_ATTACHED, SUPPORT, CONSOLE_MFA, ANALYZER)
 
 BREAK_GLASS_ADVICE = (
     "CIS 1.15 fails every attachment of a policy that allows *:*, AWS managed AdministratorAccess included. "
@@ -133,6 +138,12 @@ def _eval_users_groups(state: Mapping[str, Any]) -> list[Finding]:
     return out
 
 
+def _not_star(what: str, reasons: list[Reason]) -> str:
+    """CIS counts only *:*; the advice still names a policy that is administrator another way."""
+    return (f"{what} does not allow *:*, so CIS 1.15 passes it, but it gives administrator rights "
+            f"({'; '.join(map(str, reasons))}): treat whoever holds it as an administrator.")
+
+
 def _eval_custom_admin(state: Mapping[str, Any]) -> list[Finding]:
     """Security Hub IAM.1: customer managed policies in use that allow *:*."""
     custom = state["custom_policies"]
@@ -145,6 +156,8 @@ def _eval_custom_admin(state: Mapping[str, Any]) -> list[Finding]:
         elif grants_full_admin(policy["document"]):
             out.append(CUSTOM_ADMIN.failed(f"Custom policy {policy['name']} allows every action on every resource.",
                                            resource=arn))
+        elif reasons := admin_reasons(policy["document"]):
+            out.append(CUSTOM_ADMIN.passed(_not_star(f"Custom policy {policy['name']}", reasons), resource=arn))
     return out or [CUSTOM_ADMIN.passed("No custom policy in use allows *:*.")]
 
 
@@ -163,6 +176,9 @@ def _inline_admin(state: Mapping[str, Any]) -> list[Finding]:
                     out.append(ADMIN_ATTACHED.failed(
                         f"Inline policy {policy} of {kind[:-1]} {name} allows every action on every resource.",
                         resource=f"{kind[:-1]}/{name}/{policy}"))
+                elif reasons := admin_reasons(doc):
+                    what = f"Inline policy {policy} of {kind[:-1]} {name}"
+                    out.append(ADMIN_ATTACHED.passed(_not_star(what, reasons), resource=f"{kind[:-1]}/{name}/{policy}"))
     return out
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Mapping, TypedDict
 
 from steps.base import OrUnreadable, is_unreadable
 from steps.iam_policies import ADMIN_POLICY, SUPPORT_POLICY, SUPPORT_ROLE
+from steps.policy import document as policy_document
 
 
 class UserState(TypedDict):
@@ -128,10 +128,5 @@ def _policy(aws: Any, row: Mapping[str, Any]) -> CustomPolicy:
 def _doc(document: Any) -> Any:
     """A policy document as a dict (botocore decodes IAM's URL-encoded JSON; be lenient anyway)."""
     if isinstance(document, str):
-        from urllib.parse import unquote
-
-        try:
-            return json.loads(unquote(document))
-        except ValueError:
-            return {"unparsed": document}
+        return policy_document(document) or {"unparsed": document}
     return document

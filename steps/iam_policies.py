@@ -7,6 +7,7 @@ import json
 from typing import Any, Mapping
 
 from steps.base import is_unreadable
+from steps.policy_admin import full_admin_reasons
 
 ADMIN_POLICY = "arn:aws:iam::aws:policy/AdministratorAccess"
 SUPPORT_POLICY = "arn:aws:iam::aws:policy/AWSSupportAccess"
@@ -14,22 +15,11 @@ SUPPORT_ROLE = "AWSSupportRole"
 
 
 def grants_full_admin(document: Any) -> bool:
-    """True when a statement allows every action on every resource, without a condition."""
-    if not isinstance(document, Mapping):
-        return False
-    statements = document.get("Statement", [])
-    if isinstance(statements, Mapping):
-        statements = [statements]
-    for st in statements:
-        if not isinstance(st, Mapping) or st.get("Effect") != "Allow" or st.get("Condition"):
-            continue
-        actions = st.get("Action", [])
-        resources = st.get("Resource", [])
-        actions = [actions] if isinstance(actions, str) else actions
-        resources = [resources] if isinstance(resources, str) else resources
-        if any(a in ("*", "*:*") for a in actions) and "*" in resources:
-            return True
-    return False
+    """True when a statement allows every action on every resource, without a condition (CIS 1.15's *:*).
+
+    steps.policy_admin decides; its admin_reasons also sees NotAction and iam:* (the findings' advice).
+    """
+    return bool(full_admin_reasons(document))
 
 
 def _is_admin_arn(arn: str, custom: Mapping[str, Any]) -> bool:

@@ -18,9 +18,9 @@ import datetime
 from typing import Any, Mapping
 
 from steps.base import (
-    Call, Change, Finding, Input, Plan, Ref, Severity, Status, StepInfo, is_unreadable, manual,
-    reason_of, unknown_finding,
+    Call, Change, Finding, Input, Plan, Ref, Severity, StepInfo, is_unreadable, manual, reason_of,
 )
+from steps.checks import AUTOMATIC, Check
 from steps.credentials_file_change import update_credentials_file
 from steps.keys_collect import (  # noqa: F401  (the reads live there; names kept for callers)
     State, _caller_key_id, _credential_report, _user_state, collect,
@@ -43,6 +43,23 @@ POLICY_FIELDS = (
 )
 
 
+KEY_AGE = Check("key-age", "Access keys are rotated every 90 days or less", Severity.HIGH, ("1.13",), ("IAM.3",),
+                AUTOMATIC)
+UNUSED = Check("unused-credentials", "Credentials unused for 45 days are disabled", Severity.MEDIUM, ("1.11",),
+               ("IAM.22",), AUTOMATIC)
+ONE_KEY = Check("one-active-key", "Each user has at most one active access key", Severity.MEDIUM, ("1.12",), (),
+                AUTOMATIC)
+SETUP_KEYS = Check("setup-keys", "No unused access keys made when a console user was created", Severity.LOW,
+                   ("1.10",), (), AUTOMATIC)
+PW_LENGTH = Check("password-length", "Password policy requires 14 characters or more", Severity.MEDIUM, ("1.7",),
+                  ("IAM.15",), AUTOMATIC)
+PW_REUSE = Check("password-reuse", "Password policy prevents reusing the last 24", Severity.MEDIUM, ("1.8",),
+                 ("IAM.16",), AUTOMATIC)
+PW_MAX_AGE = Check("password-max-age", "Password policy sets a maximum password age of 90 days", Severity.LOW,
+                   (), ("IAM.7",), AUTOMATIC)
+CHECKS = (KEY_AGE, UNUSED, ONE_KEY, SETUP_KEYS, PW_LENGTH, PW_REUSE, PW_MAX_AGE)
+
+
 INFO = StepInfo(
     id="keys",
     title="Access keys and passwords",
@@ -63,6 +80,7 @@ INFO = StepInfo(
               choices=YES_NO,
               help="yes deletes the inactive keys whose replacement is already in use (this cannot be undone)"),
     ),
+    checks=CHECKS,
 )
 
 # --- analysis shared by evaluate and plan ----------------------------------------------------------
@@ -173,109 +191,76 @@ def _fixable_keys(analysis: Mapping[str, Any]) -> set[str]:
 
 # --- evaluate --------------------------------------------------------------------------------------
 
-_IDS = {
-    "key-age": (("1.13",), ("IAM.3",), Severity.HIGH, "Access keys are rotated every 90 days or less"),
-    "unused-credentials": (("1.11",), ("IAM.22",), Severity.MEDIUM, "Credentials unused for 45 days are disabled"),
-    "one-active-key": (("1.12",), (), Severity.MEDIUM, "Each user has at most one active access key"),
-    "setup-keys": (("1.10",), (), Severity.LOW, "No unused access keys made when a console user was created"),
-    "password-length": (("1.7",), ("IAM.15",), Severity.MEDIUM, "Password policy requires 14 characters or more"),
-    "password-reuse": (("1.8",), ("IAM.16",), Severity.MEDIUM, "Password policy prevents reusing the last 24"),
-    "password-max-age": ((), ("IAM.7",), Severity.LOW, "Password policy sets a maximum password age of 90 days"),
-}
-
-
-def _finding(check: str, status: Status, message: str, **kw: Any) -> Finding:
-    cis, hub, severity, title = _IDS[check]
-    return Finding(check, title, status, message, severity=severity, cis=cis, securityhub=hub, **kw)
-
-
-def _unknown(check: str, reason: str, **kw: Any) -> Finding:
-    cis, hub, severity, title = _IDS[check]
-    return unknown_finding(check, title, reason, severity=severity, cis=cis, securityhub=hub, **kw)
-
 
 def evaluate(state: Mapping[str, Any]) -> list[Finding]:
     findings = _password_findings(state.get("password_policy"))
     users = state["users"]
-    key_checks = ("key-age", "unused-credentials", "one-active-key", "setup-keys")
+    key_checks = (KEY_AGE, UNUSED, ONE_KEY, SETUP_KEYS)
     if is_unreadable(users):
-        return [_unknown(c, reason_of(users)) for c in key_checks] + findings
+        return [c.unknown(reason_of(users)) for c in key_checks] + findings
     analysis = _analyse(state)
     fixable = _fixable_keys(analysis)
     waiting = {a["user"]: a for a in analysis["actions"] if a["kind"] in ("waiting", "both-used", "switch-own")}
     passwords = {a["user"] for a in analysis["actions"] if a["kind"] == "remove-password"}
-    found: dict[str, list[Finding]] = {c: [] for c in key_checks}
+    found: dict[Check, list[Finding]] = {c: [] for c in key_checks}
     for item in analysis["old"]:
         key, user = item["key"], item["user"]
         extra = " It is the key this run uses: the plan rotates it safely." if item["own"] else ""
         if user in waiting:
             extra = f" A newer key ({waiting[user]['newer']['id']}) exists: finish the rotation."
-        found["key-age"].append(_finding(
-            "key-age", Status.FAIL, f"{user}'s key {key['id']} is {item['days']} days old.{extra}",
-            resource=f"{user}/{key['id']}", fixable=key["id"] in fixable))
+        found[KEY_AGE].append(KEY_AGE.failed(f"{user}'s key {key['id']} is {item['days']} days old.{extra}",
+                                             resource=f"{user}/{key['id']}", fixable=key["id"] in fixable))
     for item in analysis["unused"]:
         user = item["user"]
         if item.get("password"):
-            found["unused-credentials"].append(_finding(
-                "unused-credentials", Status.FAIL,
-                f"{user}'s console password has not been used for {item['days']} days."
-                + (" It is the caller's own user: remove it yourself if nobody signs in with it."
-                   if item.get("own") else ""),
+            own = (" It is the caller's own user: remove it yourself if nobody signs in with it." if item.get("own")
+                   else "")
+            found[UNUSED].append(UNUSED.failed(
+                f"{user}'s console password has not been used for {item['days']} days.{own}",
                 resource=f"{user}/console-password", fixable=user in passwords))
         else:
             key = item["key"]
-            found["unused-credentials"].append(_finding(
-                "unused-credentials", Status.FAIL,
-                f"{user}'s key {key['id']} has not been used for {item['days']} days.",
-                resource=f"{user}/{key['id']}", fixable=key["id"] in fixable))
+            found[UNUSED].append(UNUSED.failed(f"{user}'s key {key['id']} has not been used for {item['days']} days.",
+                                               resource=f"{user}/{key['id']}", fixable=key["id"] in fixable))
     for item in analysis["doubled"]:
         ids = [k["id"] for k in item["keys"]]
-        found["one-active-key"].append(_finding(
-            "one-active-key", Status.FAIL, f"{item['user']} has {len(ids)} active keys: {', '.join(ids)}.",
-            resource=item["user"], fixable=any(i in fixable for i in ids)))
+        found[ONE_KEY].append(ONE_KEY.failed(f"{item['user']} has {len(ids)} active keys: {', '.join(ids)}.",
+                                             resource=item["user"], fixable=any(i in fixable for i in ids)))
     for item in analysis["setup"]:
         key = item["key"]
-        found["setup-keys"].append(_finding(
-            "setup-keys", Status.FAIL,
+        found[SETUP_KEYS].append(SETUP_KEYS.failed(
             f"{item['user']} signs in to the console and got key {key['id']} at creation; it was never used.",
             resource=f"{item['user']}/{key['id']}", fixable=key["id"] in fixable))
     for name, reason in analysis["unknown"]:
         for check in key_checks:
-            found[check].append(_unknown(check, reason, resource=name))
+            found[check].append(check.unknown(reason, resource=name))
     passes = {
-        "key-age": "Every active access key is 90 days old or younger.",
-        "unused-credentials": "Every active key and console password was used in the last 45 days.",
-        "one-active-key": "No user has more than one active access key.",
-        "setup-keys": "No console user holds an unused key made when the user was created.",
+        KEY_AGE: "Every active access key is 90 days old or younger.",
+        UNUSED: "Every active key and console password was used in the last 45 days.",
+        ONE_KEY: "No user has more than one active access key.",
+        SETUP_KEYS: "No console user holds an unused key made when the user was created.",
     }
     for check in key_checks:
-        findings.extend(found[check] or [_finding(check, Status.PASS, passes[check])])
+        findings.extend(found[check] or [check.passed(passes[check])])
     return findings
 
 
 def _password_findings(policy: Any) -> list[Finding]:
-    checks = ("password-length", "password-reuse", "password-max-age")
+    checks = (PW_LENGTH, PW_REUSE, PW_MAX_AGE)
     if is_unreadable(policy):
-        return [_unknown(c, reason_of(policy)) for c in checks]
+        return [c.unknown(reason_of(policy)) for c in checks]
     if not policy:
-        return [_finding(c, Status.FAIL, "The account has no password policy: AWS's weak default applies.",
-                         fixable=True) for c in checks]
+        return [c.failed("The account has no password policy: AWS's weak default applies.") for c in checks]
     length = policy.get("MinimumPasswordLength") or 0
     reuse = policy.get("PasswordReusePrevention") or 0
     age = policy.get("MaxPasswordAge") or 0
     return [
-        _finding("password-length", Status.PASS, f"Passwords need {length} characters.")
-        if length >= MIN_PASSWORD_LENGTH else
-        _finding("password-length", Status.FAIL, f"Passwords need only {length} characters.", fixable=True),
-        _finding("password-reuse", Status.PASS, f"The last {reuse} passwords cannot be reused.")
-        if reuse >= PASSWORD_REUSE else
-        _finding("password-reuse", Status.FAIL,
-                 f"Only the last {reuse} passwords are blocked." if reuse else "Old passwords may be reused.",
-                 fixable=True),
-        _finding("password-max-age", Status.PASS, f"Passwords expire after {age} days.")
-        if 0 < age <= MAX_PASSWORD_AGE else
-        _finding("password-max-age", Status.FAIL,
-                 f"Passwords expire only after {age} days." if age else "Passwords never expire.", fixable=True),
+        PW_LENGTH.passed(f"Passwords need {length} characters.") if length >= MIN_PASSWORD_LENGTH else
+        PW_LENGTH.failed(f"Passwords need only {length} characters."),
+        PW_REUSE.passed(f"The last {reuse} passwords cannot be reused.") if reuse >= PASSWORD_REUSE else
+        PW_REUSE.failed(f"Only the last {reuse} passwords are blocked." if reuse else "Old passwords may be reused."),
+        PW_MAX_AGE.passed(f"Passwords expire after {age} days.") if 0 < age <= MAX_PASSWORD_AGE else
+        PW_MAX_AGE.failed(f"Passwords expire only after {age} days." if age else "Passwords never expire."),
     ]
 
 

@@ -14,9 +14,9 @@ from typing import Any, Mapping
 
 from steps import region_deny_policy as deny
 from steps.base import (
-    Call, Change, Finding, Input, Plan, Severity, Status, StepInfo, check_answers, is_unreadable, reason_of,
-    unknown_finding,
+    Call, Change, Finding, Input, Plan, Severity, StepInfo, check_answers, is_unreadable, reason_of,
 )
+from steps.checks import AUTOMATIC, Check
 from steps.region_deny_plan import (  # noqa: F401  (names kept for callers)
     IAM_POLICY_MAX_CHARS, POLICY_DESCRIPTION, SCP_MAX_CHARS, workload_text, scp_changes, standalone_changes,
 )
@@ -47,6 +47,13 @@ INPUTS = (
           default="no", choices=YES_NO,
           help="yes makes this account the management account of a new organization, so an SCP can be used."),
 )
+
+INVENTORY = Check("regions-in-use", "Regions where workloads run", Severity.INFO)
+OPT_IN = Check("unused-opt-in-region", "Opt-in regions that are enabled are in use", Severity.MEDIUM, fix=AUTOMATIC)
+DENY = Check("region-deny-policy", "A region-deny policy limits where work can happen", Severity.MEDIUM,
+             fix=AUTOMATIC)
+CHECKS = (INVENTORY, OPT_IN, DENY)
+
 
 INFO = StepInfo(
     id="regions",
@@ -100,8 +107,8 @@ INFO = StepInfo(
         "iam:DetachGroupPolicy",
     ),
     inputs=INPUTS,
+    checks=CHECKS,
 )
-
 
 
 # --- facts derived from the state (pure) ----------------------------------------------------------
@@ -198,12 +205,10 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
 
 
 def _inventory_finding(state: Mapping[str, Any]) -> Finding:
-    check, title = "regions-in-use", "Regions where workloads run"
     bad = unreadable_regions(state)
     if bad:
         region, reason = next(iter(bad.items()))
-        return unknown_finding(check, title, f"{reason} (region {region})", severity=Severity.INFO,
-                               region=None if region == "*" else region)
+        return INVENTORY.unknown(f"{reason} (region {region})", region=None if region == "*" else region)
     used = workloads(state)
     enabled = enabled_regions(state)
     if not used:
@@ -213,14 +218,13 @@ def _inventory_finding(state: Mapping[str, Any]) -> Finding:
                                              f"{', ...' if len(items) > 3 else ''})" for r, items in used.items())
         idle = [r for r in enabled if r not in used]
         message += f". Nothing found in the {len(idle)} other enabled regions."
-    return Finding(check, title, Status.PASS, message, severity=Severity.INFO)
+    return INVENTORY.passed(message)
 
 
 def _opt_in_findings(state: Mapping[str, Any]) -> list[Finding]:
-    check, title = "unused-opt-in-region", "Opt-in regions that are enabled are in use"
     regions = state.get("regions")
     if is_unreadable(regions):
-        return [unknown_finding(check, title, reason_of(regions), severity=Severity.MEDIUM)]
+        return [OPT_IN.unknown(reason_of(regions))]
     used = workloads(state)
     bad = unreadable_regions(state)
     protected = set(always_allowed(state))
@@ -228,70 +232,66 @@ def _opt_in_findings(state: Mapping[str, Any]) -> list[Finding]:
     for region, status in sorted((regions or {}).items()):
         if status != "ENABLED":
             continue
-        kw = {"region": region, "resource": region, "severity": Severity.MEDIUM}
+        where = {"region": region, "resource": region}
         if region in bad or "*" in bad:
-            findings.append(unknown_finding(check, title, bad.get(region) or bad["*"], **kw))
+            findings.append(OPT_IN.unknown(bad.get(region) or bad["*"], **where))
         elif region in used:
-            findings.append(Finding(check, title, Status.PASS,
-                                    f"Opt-in region {region} is enabled and in use ({len(used[region])} resources).", **kw))
+            findings.append(OPT_IN.passed(
+                f"Opt-in region {region} is enabled and in use ({len(used[region])} resources).", **where))
         elif region in protected:
-            findings.append(Finding(check, title, Status.PASS,
-                                    f"Opt-in region {region} is enabled; the wizard or Identity Center uses it.", **kw))
+            findings.append(OPT_IN.passed(
+                f"Opt-in region {region} is enabled; the wizard or Identity Center uses it.", **where))
         else:
-            findings.append(Finding(check, title, Status.FAIL,
-                                    f"Opt-in region {region} is enabled but nothing runs there; disable it.",
-                                    fixable=True, **kw))
+            findings.append(OPT_IN.failed(f"Opt-in region {region} is enabled but nothing runs there; disable it.",
+                                          **where))
     if not findings:
-        findings.append(Finding(check, title, Status.PASS, "No opt-in region is enabled.", severity=Severity.MEDIUM))
+        findings.append(OPT_IN.passed("No opt-in region is enabled."))
     return findings
 
 
 def _deny_finding(state: Mapping[str, Any]) -> Finding:
-    check, title = "region-deny-policy", "A region-deny policy limits where work can happen"
-    kw = {"severity": Severity.MEDIUM}
     org = state.get("organization")
     if is_unreadable(org):
-        return unknown_finding(check, title, reason_of(org), **kw)
+        return DENY.unknown(reason_of(org))
     if is_unreadable(org.get("members") if org else None):
-        return unknown_finding(check, title, reason_of(org["members"]), **kw)
+        return DENY.unknown(reason_of(org["members"]))
     if org is None or (org.get("is_management") and not deny.has_members(org)):
         iam = state.get("iam_policy")
         if is_unreadable(iam):
-            return unknown_finding(check, title, reason_of(iam), **kw)
+            return DENY.unknown(reason_of(iam))
         if iam and isinstance(iam.get("groups"), list) and iam["groups"] and deny_statements(iam.get("document")):
-            return Finding(check, title, Status.PASS,
-                           f"The IAM policy {POLICY_NAME} denies other regions to groups: {', '.join(iam['groups'])}.",
-                           **kw)
-        return Finding(check, title, Status.MANUAL,
-                       ("This account is not in an organization, so a region-deny SCP is not available"
-                        if org is None else "This organization has no member account and SCPs never restrict "
-                        "the management account, so an SCP would restrict nobody") + ". The plan offers the "
-                       "same deny as an IAM policy for your groups" + (", or creating an organization (only "
-                       "if you ask for it)." if org is None else "."), **kw)
+            return DENY.passed(
+                f"The IAM policy {POLICY_NAME} denies other regions to groups: {', '.join(iam['groups'])}.")
+        return DENY.manual(
+            ("This account is not in an organization, so a region-deny SCP is not available"
+             if org is None else "This organization has no member account and SCPs never restrict "
+             "the management account, so an SCP would restrict nobody") + ". The plan offers the "
+            "same deny as an IAM policy for your groups" + (", or creating an organization (only "
+            "if you ask for it)." if org is None else "."))
     if not org.get("is_management"):
-        return Finding(check, title, Status.MANUAL,
-                       f"This is a member of organization {org['id']}; region-deny SCPs are managed from the "
-                       f"management account {org.get('management_account_id')}. Ask its administrators, or run "
-                       "this step there.", **kw)
+        return DENY.manual(
+            f"This is a member of organization {org['id']}; region-deny SCPs are managed from the "
+            f"management account {org.get('management_account_id')}. Ask its administrators, or run "
+            "this step there.")
     policies = org.get("policies")
     if is_unreadable(policies):
-        return unknown_finding(check, title, reason_of(policies), **kw)
+        return DENY.unknown(reason_of(policies))
     attached = [p for p in policies if deny_statements(p.get("content")) and isinstance(p.get("targets"), list)
                 and deny.restricting_targets(p["targets"], org)]
     if attached:
         p = attached[0]
         regions = deny_statements(p["content"])[0]["regions"]
-        return Finding(check, title, Status.PASS,
-                       f"SCP {p['name']} ({p['id']}) allows only {', '.join(regions)} and is attached to "
-                       f"{', '.join(deny.restricting_targets(p['targets'], org))}. SCPs never restrict the "
-                       "management account itself.", resource=p["id"], **kw)
+        return DENY.passed(
+            f"SCP {p['name']} ({p['id']}) allows only {', '.join(regions)} and is attached to "
+            f"{', '.join(deny.restricting_targets(p['targets'], org))}. SCPs never restrict the "
+            "management account itself.", resource=p["id"])
     if any(deny_statements(p.get("content")) and p.get("targets") for p in policies):
-        return Finding(check, title, Status.FAIL,
-                       "A region-deny SCP is attached only to the management account, which SCPs never "
-                       "restrict: it limits nobody. Attach it to the root or an OU.", fixable=True, **kw)
-    return Finding(check, title, Status.FAIL,
-                   "No service control policy denies the regions you do not use; any account in the "
-                   "organization can run workloads anywhere.", fixable=True, **kw)
+        return DENY.failed(
+            "A region-deny SCP is attached only to the management account, which SCPs never "
+            "restrict: it limits nobody. Attach it to the root or an OU.")
+    return DENY.failed(
+        "No service control policy denies the regions you do not use; any account in the "
+        "organization can run workloads anywhere.")
 
 
 # --- plan ---------------------------------------------------------------------------------------

@@ -30,6 +30,16 @@ SANDBOX_CONSOLE_ACTIONS = {
     "wizard-as-root": "stop_using_root",
 }
 
+MFA = Check("root-mfa", "Root user has MFA enabled", Severity.CRITICAL, ("1.4",), ("IAM.9",), CONSOLE)
+HARDWARE_MFA = Check("root-hardware-mfa", "Root user MFA is a hardware device", Severity.HIGH, ("1.5",), ("IAM.6",),
+                     CONSOLE)
+KEYS = Check("root-access-keys", "Root user has no access keys", Severity.CRITICAL, ("1.3",), ("IAM.4",), CONSOLE)
+USAGE = Check("root-usage", "Root user is not used for daily work", Severity.HIGH, ("1.6",), (), CONSOLE)
+NON_ROOT_ADMIN = Check("non-root-admin", "An administrator other than root exists", Severity.HIGH, (), (), CONSOLE)
+CALLER = Check("wizard-as-root", "The wizard does not run as root", Severity.HIGH, ("1.6",), (), CONSOLE)
+CHECKS = (MFA, HARDWARE_MFA, KEYS, USAGE, NON_ROOT_ADMIN, CALLER)
+
+
 INFO = StepInfo(
     id="root",
     title="Root user",
@@ -55,16 +65,9 @@ INFO = StepInfo(
         "iam:ListOrganizationsFeatures",
     ),
     writes=(),
+    checks=CHECKS,
 )
 
-MFA = Check("root-mfa", "Root user has MFA enabled", Severity.CRITICAL, ("1.4",), ("IAM.9",), CONSOLE)
-HARDWARE_MFA = Check("root-hardware-mfa", "Root user MFA is a hardware device", Severity.HIGH, ("1.5",), ("IAM.6",),
-                     CONSOLE)
-KEYS = Check("root-access-keys", "Root user has no access keys", Severity.CRITICAL, ("1.3",), ("IAM.4",), CONSOLE)
-USAGE = Check("root-usage", "Root user is not used for daily work", Severity.HIGH, ("1.6",), (), CONSOLE)
-NON_ROOT_ADMIN = Check("non-root-admin", "An administrator other than root exists", Severity.HIGH, (), (), CONSOLE)
-CALLER = Check("wizard-as-root", "The wizard does not run as root", Severity.HIGH, ("1.6",), (), CONSOLE)
-CHECKS = (MFA, HARDWARE_MFA, KEYS, USAGE, NON_ROOT_ADMIN, CALLER)
 ROOT = "root"  # the resource of every finding here
 
 

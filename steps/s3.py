@@ -19,9 +19,8 @@ from steps.kms_rotation import KMS_CONSOLE, ROTATION, kms_findings, rotation_cha
 from steps.s3_block_risk import account_block_warning, bucket_block_warning
 from steps.s3_collect import State, collect  # noqa: F401  (the step's read and its state)
 from steps.s3_policy import (  # noqa: F401  (the analysis lives there; names kept for callers)
-    BPA_FLAGS, FULL_BPA, PUBLIC_GROUPS, RESTRICTING_KEYS, TLS_SID, effective_bpa, encryption_kind,
-    exposed_buckets, exposure, has_tls_only, merged_tls_policy, missing_flags, parse_policy, public_grants,
-    public_statements, tls_statement,
+    BPA_FLAGS, FULL_BPA, TLS_SID, acl_exposure, effective_bpa, encryption_kind, exposed_buckets, exposure,
+    has_tls_only, merged_tls_policy, missing_flags, parse_policy, policy_exposure, tls_statement,
 )
 
 S3_CONSOLE = "https://console.aws.amazon.com/s3/home"
@@ -88,6 +87,7 @@ INFO = StepInfo(
         "kms:EnableKeyRotation",
         "kms:DisableKeyRotation",
     ),
+    checks=CHECKS,
 )
 
 
@@ -146,18 +146,18 @@ def _bucket_findings(state: Mapping[str, Any], bucket: Mapping[str, Any]) -> lis
         out.append(PUBLIC.unknown(reason, **where))
     else:
         effective = effective_bpa(state.get("account_bpa"), bpa)
-        open_acl = public_grants(grants) if not effective["IgnorePublicAcls"] else []
-        open_policy = public_statements(parse_policy(policy)) if not effective["RestrictPublicBuckets"] else []
+        open_acl = acl_exposure(grants) if not effective["IgnorePublicAcls"] else ""
+        open_policy = policy_exposure(policy) if not effective["RestrictPublicBuckets"] else ""
         if open_acl or open_policy:
             parts = []
             if open_acl:
-                parts.append("its ACL grants " + ", ".join(open_acl))
+                parts.append("its ACL grants " + open_acl)
             if open_policy:
-                parts.append("its policy allows anyone (" + ", ".join(open_policy) + ")")
+                parts.append("its policy allows anyone: " + open_policy)
             web = " It also hosts a static website." if bucket.get("website") is True else ""
             out.append(PUBLIC.failed(f"Anyone on the internet can reach it: {'; '.join(parts)}.{web}", **where))
         else:
-            latent = public_grants(grants) or public_statements(parse_policy(policy))
+            latent = acl_exposure(grants) or policy_exposure(policy)
             message = ("A public ACL or policy exists but Block Public Access overrides it." if latent
                        else "Neither its ACL nor its policy grants public access.")
             out.append(PUBLIC.passed(message, **where))
@@ -171,7 +171,8 @@ def _bucket_findings(state: Mapping[str, Any], bucket: Mapping[str, Any]) -> lis
         out.append(TLS_ONLY.passed("The policy denies requests without TLS.", **where))
     else:
         message = ("The bucket has no policy, so requests over plain HTTP are accepted." if not policy else
-                   "The bucket policy has no statement denying aws:SecureTransport=false.")
+                   "The bucket policy has no statement that denies every request made without TLS to the "
+                   "bucket and its objects.")
         out.append(TLS_ONLY.failed(message, **where))
 
     # Default encryption, and its kind.
@@ -250,7 +251,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
         if not is_unreadable(policy) and not (policy and parse_policy(policy) is None) \
                 and not has_tls_only(parse_policy(policy), name):
             merged = merged_tls_policy(policy, name)
-            public_now = public_statements(parse_policy(policy))
+            public_now = policy_exposure(policy)
             blocked = effective_bpa(state.get("account_bpa"), bucket.get("bpa"))["BlockPublicPolicy"]
             warning = "Clients that still use plain HTTP to reach this bucket will get Access Denied."
             if bucket.get("website") is True:

@@ -1,28 +1,21 @@
 """Who can reach an S3 bucket: Block Public Access flags, public policy statements and ACL grants, the
-TLS-only statement, default encryption. Pure: works on the s3 step's state and policy documents."""
+TLS-only statement, default encryption. Pure: works on the s3 step's state and policy documents.
+
+What is public and what refuses plain HTTP is decided by steps.policy (S3's own "meaning of public");
+this module puts its answers in the s3 step's words.
+"""
 
 from __future__ import annotations
 
-import json
 from typing import Any, Mapping
 
 from steps.base import is_unreadable
+from steps.policy import document, public_acl_grants, public_reasons, refuses_plain_http
+from steps.policy import statements as policy_statements
+from steps.policy_documents import TLS_SID, tls_statement
 
 BPA_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 FULL_BPA = {flag: True for flag in BPA_FLAGS}
-TLS_SID = "DenyInsecureTransport"
-PUBLIC_GROUPS = {
-    "http://acs.amazonaws.com/groups/global/AllUsers": "everyone",
-    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers": "any AWS user",
-}
-# Condition keys that tie an Allow for Principal "*" to something specific: AWS does not call such a
-# statement public (a fixed source IP range, VPC endpoint, organization or account).
-RESTRICTING_KEYS = {
-    "aws:sourceip", "aws:sourcevpc", "aws:sourcevpce", "aws:sourcearn", "aws:sourceaccount",
-    "aws:sourceowner", "aws:principalorgid", "aws:principalaccount", "aws:principalarn", "aws:userid",
-    "aws:principalorgpaths", "aws:sourceorgid", "aws:sourceorgpaths", "aws:principalservicename",
-    "s3:dataaccesspointaccount", "s3:dataaccesspointarn",
-}
 
 
 def missing_flags(config: Any) -> list[str]:
@@ -38,103 +31,23 @@ def effective_bpa(account: Any, bucket: Any) -> dict[str, bool]:
 
 
 def parse_policy(text: Any) -> dict[str, Any] | None:
-    if not text:
-        return None
-    try:
-        doc = json.loads(text) if isinstance(text, str) else dict(text)
-    except (TypeError, ValueError):
-        return None
-    return doc if isinstance(doc, dict) else None
-
-
-def _statements(doc: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-    if not doc:
-        return []
-    statements = doc.get("Statement", [])
-    if isinstance(statements, dict):
-        statements = [statements]
-    return [s for s in statements if isinstance(s, dict)]
-
-
-def _as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
-
-
-def _everyone(principal: Any) -> bool:
-    if principal == "*":
-        return True
-    if isinstance(principal, Mapping):
-        return "*" in _as_list(principal.get("AWS"))
-    return False
-
-
-def _condition_keys(statement: Mapping[str, Any]) -> set[str]:
-    keys = set()
-    for block in (statement.get("Condition") or {}).values():
-        if isinstance(block, Mapping):
-            keys.update(k.lower() for k in block)
-    return keys
-
-
-def public_statements(doc: Mapping[str, Any] | None) -> list[str]:
-    """The Sids (or positions) of Allow statements that grant access to anyone."""
-    found = []
-    for index, statement in enumerate(_statements(doc)):
-        if statement.get("Effect") != "Allow" or not _everyone(statement.get("Principal")):
-            continue
-        if _condition_keys(statement) & RESTRICTING_KEYS:
-            continue
-        found.append(statement.get("Sid") or f"statement {index + 1}")
-    return found
-
-
-def public_grants(grants: Any) -> list[str]:
-    if not isinstance(grants, list):
-        return []
-    out = []
-    for grant in grants:
-        who = PUBLIC_GROUPS.get((grant.get("Grantee") or {}).get("URI", ""))
-        if who:
-            out.append(f"{grant.get('Permission')} to {who}")
-    return out
-
-
-def _denies_insecure_transport(statement: Mapping[str, Any], bucket: str) -> bool:
-    if statement.get("Effect") != "Deny" or not _everyone(statement.get("Principal")):
-        return False
-    actions = {str(a).lower() for a in _as_list(statement.get("Action"))}
-    if not actions & {"s3:*", "*"}:
-        return False
-    for operator, block in (statement.get("Condition") or {}).items():
-        if operator.lower() not in ("bool", "boolifexists") or not isinstance(block, Mapping):
-            continue
-        for key, value in block.items():
-            if key.lower() == "aws:securetransport" and [str(v).lower() for v in _as_list(value)] == ["false"]:
-                resources = {str(r) for r in _as_list(statement.get("Resource"))}
-                arn = f"arn:aws:s3:::{bucket}"
-                covers_bucket = bool(resources & {arn, "*", "arn:aws:s3:::*"})
-                covers_objects = bool(resources & {f"{arn}/*", "*", "arn:aws:s3:::*", "arn:aws:s3:::*/*"})
-                return covers_bucket and covers_objects
-    return False
+    """The bucket policy as a dict (from its JSON text), None when absent or not a JSON object."""
+    return document(text)
 
 
 def has_tls_only(doc: Mapping[str, Any] | None, bucket: str) -> bool:
     """True when some statement denies every S3 action over plain HTTP on the bucket and its objects."""
-    return any(_denies_insecure_transport(s, bucket) for s in _statements(doc))
+    return refuses_plain_http(doc, bucket) is not None
 
 
-def tls_statement(bucket: str) -> dict[str, Any]:
-    arn = f"arn:aws:s3:::{bucket}"
-    return {
-        "Sid": TLS_SID,
-        "Effect": "Deny",
-        "Principal": "*",
-        "Action": "s3:*",
-        "Resource": [arn, f"{arn}/*"],
-        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-    }
+def policy_exposure(text: Any) -> str:
+    """Why the bucket policy lets anyone in ("" when it does not), naming each statement."""
+    return "; ".join(map(str, public_reasons(text)))
+
+
+def acl_exposure(grants: Any) -> str:
+    """The ACL's public grants ("READ to everyone, WRITE to any AWS user"), "" when none."""
+    return ", ".join(public_acl_grants(grants))
 
 
 def merged_tls_policy(text: Any, bucket: str) -> dict[str, Any]:
@@ -145,7 +58,7 @@ def merged_tls_policy(text: Any, bucket: str) -> dict[str, Any]:
     """
     doc = parse_policy(text) or {"Version": "2012-10-17"}
     doc = dict(doc)
-    statements = [s for s in _statements(doc) if s.get("Sid") != TLS_SID]
+    statements = [s for s in policy_statements(doc) if s.get("Sid") != TLS_SID]
     doc.setdefault("Version", "2012-10-17")
     doc["Statement"] = statements + [tls_statement(bucket)]
     return doc
@@ -166,12 +79,12 @@ def encryption_kind(rules: Any) -> str | None:
 def exposure(state: Mapping[str, Any], bucket: Mapping[str, Any]) -> list[str]:
     """Why this bucket may be reachable anonymously today (public ACL, public policy, website)."""
     reasons = []
-    grants = public_grants(bucket.get("acl_grants"))
+    grants = acl_exposure(bucket.get("acl_grants"))
     if grants:
-        reasons.append("ACL grants " + ", ".join(grants))
-    statements = public_statements(parse_policy(bucket.get("policy")) if not is_unreadable(bucket.get("policy")) else None)
+        reasons.append("ACL grants " + grants)
+    statements = policy_exposure(bucket.get("policy")) if not is_unreadable(bucket.get("policy")) else ""
     if statements:
-        reasons.append("policy allows anyone (" + ", ".join(statements) + ")")
+        reasons.append("policy allows anyone: " + statements)
     if bucket.get("website") is True:
         reasons.append("hosts a static website")
     return reasons

@@ -48,6 +48,20 @@ def _validate_user_name(value: str) -> str | None:
     return sso_guidance.reserved_name_error(value)
 
 
+# CIS 1.20 asks that people be managed centrally (identity federation or Organizations) rather than
+# as IAM users in each account: Identity Center is how this wizard does that, so its absence FAILs 1.20.
+ENABLED = Check("identity-center", "IAM Identity Center is enabled for this account", Severity.HIGH, ("1.20",),
+                fix=CONSOLE)
+ADMIN_SET_CHECK = Check("admin-permission-set", "An administrator permission set exists", Severity.HIGH,
+                        fix=AUTOMATIC)
+READONLY_SET_CHECK = Check("readonly-permission-set", "A read-only permission set exists", Severity.MEDIUM,
+                           fix=AUTOMATIC)
+ASSIGNED = Check("admin-group-assigned", "An admin group is assigned to this account", Severity.HIGH, fix=AUTOMATIC)
+# About this computer, not the account: no CIS recommendation covers it.
+CLI = Check("cli-profile", "The AWS CLI signs in through Identity Center", Severity.LOW, fix=AUTOMATIC)
+CHECKS = (ENABLED, ADMIN_SET_CHECK, READONLY_SET_CHECK, ASSIGNED, CLI)
+
+
 INFO = StepInfo(
     id="sso",
     title="Single sign-on with IAM Identity Center",
@@ -84,6 +98,7 @@ INFO = StepInfo(
         Input("given_name", "First user's given name", validate_text(64), required=False),
         Input("family_name", "First user's family name", validate_text(64), required=False),
     ),
+    checks=CHECKS,
 )
 
 
@@ -128,19 +143,6 @@ def start_url(state: Mapping[str, Any]) -> str:
 
 
 # --- evaluate ---------------------------------------------------------------------------------------
-
-# CIS 1.20 asks that people be managed centrally (identity federation or Organizations) rather than
-# as IAM users in each account: Identity Center is how this wizard does that, so its absence FAILs 1.20.
-ENABLED = Check("identity-center", "IAM Identity Center is enabled for this account", Severity.HIGH, ("1.20",),
-                fix=CONSOLE)
-ADMIN_SET_CHECK = Check("admin-permission-set", "An administrator permission set exists", Severity.HIGH,
-                        fix=AUTOMATIC)
-READONLY_SET_CHECK = Check("readonly-permission-set", "A read-only permission set exists", Severity.MEDIUM,
-                           fix=AUTOMATIC)
-ASSIGNED = Check("admin-group-assigned", "An admin group is assigned to this account", Severity.HIGH, fix=AUTOMATIC)
-# About this computer, not the account: no CIS recommendation covers it.
-CLI = Check("cli-profile", "The AWS CLI signs in through Identity Center", Severity.LOW, fix=AUTOMATIC)
-CHECKS = (ENABLED, ADMIN_SET_CHECK, READONLY_SET_CHECK, ASSIGNED, CLI)
 
 
 def evaluate(state: Mapping[str, Any]) -> list[Finding]:

@@ -42,6 +42,24 @@ def _choice(_value: str) -> str | None:  # the choices themselves are checked by
     return None
 
 
+FLOW_LOGS = Check("flow-logs", "VPC flow logs are on", Severity.MEDIUM, ("3.7",), ("EC2.6",), AUTOMATIC)
+DEFAULT_SG = Check("default-sg-closed", "Default security groups have no rules", Severity.MEDIUM, ("5.5",), ("EC2.2",),
+                   AUTOMATIC)
+SG_ADMIN_IPV4 = Check("sg-admin-ipv4", "No security group opens SSH/RDP to 0.0.0.0/0", Severity.HIGH, ("5.3",),
+                      ("EC2.53",), AUTOMATIC)
+SG_ADMIN_IPV6 = Check("sg-admin-ipv6", "No security group opens SSH/RDP to ::/0", Severity.HIGH, ("5.4",),
+                      ("EC2.54",), AUTOMATIC)
+NACL_ADMIN = Check("nacl-admin-ports", "No network ACL opens SSH/RDP to the internet", Severity.MEDIUM, ("5.2",),
+                   ("EC2.21",), AUTOMATIC)
+# CIS 5.1.2: Windows file sharing (SMB) open to the internet. Reported, not fixed: unlike SSH/RDP there is no
+# trusted range to move it to, and removing it can stop file shares something still mounts.
+SG_CIFS = Check("sg-cifs", "No security group opens CIFS (445) to the internet", Severity.HIGH, ("5.1.2",))
+DEFAULT_VPC_UNUSED = Check("default-vpc-unused", "Default VPCs in regions without workloads", Severity.LOW)
+FIREWALL = Check("network-firewall", "AWS Network Firewall", Severity.INFO)
+SHIELD = Check("shield-advanced", "AWS Shield Advanced", Severity.INFO)
+CHECKS = (FLOW_LOGS, DEFAULT_SG, SG_ADMIN_IPV4, SG_ADMIN_IPV6, NACL_ADMIN, SG_CIFS, DEFAULT_VPC_UNUSED, FIREWALL, SHIELD)
+
+
 INFO = StepInfo(
     id="vpc",
     title="Network security (VPC)",
@@ -80,24 +98,9 @@ INFO = StepInfo(
               help="Optional. The open SSH/RDP rules are removed; give your office or VPN range (e.g. "
                    "203.0.113.0/24) to re-add them for that range only. Leave empty to just remove them."),
     ),
+    checks=CHECKS,
 )
 
-FLOW_LOGS = Check("flow-logs", "VPC flow logs are on", Severity.MEDIUM, ("3.7",), ("EC2.6",), AUTOMATIC)
-DEFAULT_SG = Check("default-sg-closed", "Default security groups have no rules", Severity.MEDIUM, ("5.5",), ("EC2.2",),
-                   AUTOMATIC)
-SG_ADMIN_IPV4 = Check("sg-admin-ipv4", "No security group opens SSH/RDP to 0.0.0.0/0", Severity.HIGH, ("5.3",),
-                      ("EC2.53",), AUTOMATIC)
-SG_ADMIN_IPV6 = Check("sg-admin-ipv6", "No security group opens SSH/RDP to ::/0", Severity.HIGH, ("5.4",),
-                      ("EC2.54",), AUTOMATIC)
-NACL_ADMIN = Check("nacl-admin-ports", "No network ACL opens SSH/RDP to the internet", Severity.MEDIUM, ("5.2",),
-                   ("EC2.21",), AUTOMATIC)
-# CIS 5.1.2: Windows file sharing (SMB) open to the internet. Reported, not fixed: unlike SSH/RDP there is no
-# trusted range to move it to, and removing it can stop file shares something still mounts.
-SG_CIFS = Check("sg-cifs", "No security group opens CIFS (445) to the internet", Severity.HIGH, ("5.1.2",))
-DEFAULT_VPC_UNUSED = Check("default-vpc-unused", "Default VPCs in regions without workloads", Severity.LOW)
-FIREWALL = Check("network-firewall", "AWS Network Firewall", Severity.INFO)
-SHIELD = Check("shield-advanced", "AWS Shield Advanced", Severity.INFO)
-CHECKS = (FLOW_LOGS, DEFAULT_SG, SG_ADMIN_IPV4, SG_ADMIN_IPV6, NACL_ADMIN, SG_CIFS, DEFAULT_VPC_UNUSED, FIREWALL, SHIELD)
 REGIONAL = (FLOW_LOGS, DEFAULT_SG, SG_ADMIN_IPV4, SG_ADMIN_IPV6, NACL_ADMIN, SG_CIFS)
 
 

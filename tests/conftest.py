@@ -40,17 +40,37 @@ def _isolated_state(tmp_path, monkeypatch):
     keyring.set_keyring(previous)
 
 
+# End-to-end tests: they drive the installed program (tmux, subprocesses) or every step at once.
+# They run in `scripts/test` and CI like any other; `-m "not slow"` leaves them out of a quick local
+# run (docs/testing.md). Marked here, by file, so the list is in one place.
+SLOW_FILES = (
+    "tests/e2e/",
+    "tests/snapshots/",
+    "tests/reliability/test_permissions.py",
+    "tests/reliability/test_interrupt.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.nodeid.startswith(SLOW_FILES):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def sandbox():
+    """One sandbox per test process. It seeds each scenario once, then restores the scenario's
+    snapshot (wizard/sandbox/snapshot.py); SANDBOX_SNAPSHOTS=0 seeds every time, as before."""
     from wizard.sandbox import Sandbox
 
-    sb = Sandbox(scenario="empty", port=0).start()
+    sb = Sandbox(scenario="empty", port=0, snapshots=os.environ.get("SANDBOX_SNAPSHOTS", "1") != "0").start()
     yield sb
     sb.stop()
 
 
 def _use_scenario(sandbox, monkeypatch, scenario: str):
-    """Reset the session sandbox to ``scenario`` with no faults or latency; point AWS_* at it."""
+    """Reset the session sandbox to ``scenario`` (a restore, unless nothing changed since the
+    last one) with no faults or latency; point AWS_* at it."""
     sandbox.set_faults(rate=0.0)
     sandbox.set_latency(0)
     sandbox.reset(scenario)

@@ -20,7 +20,8 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import reactive
 
-from steps.base import ChangeResult, Plan, Status, StepError
+from steps.base import Plan, Status, StepError
+from steps.executor import ChangeResult
 
 @dataclass
 class Connection:

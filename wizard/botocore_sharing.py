@@ -24,15 +24,42 @@ from __future__ import annotations
 
 import os
 import threading
+import weakref
 from typing import Any
 
 _LOCK = threading.Lock()
 _CLASSES: dict[tuple[str, str], type] = {}
-# Keyed by the identity of the loader's parsed JSON; each entry keeps that JSON alive, so its id
-# cannot be reused by another document while the entry exists.
-_MODELS: dict[tuple[str, int], tuple[Any, Any]] = {}
-_PROVIDERS: dict[tuple[int, int, frozenset], tuple[Any, Any, Any]] = {}
 _ALIASES: dict[str, str] = {}
+
+
+class _LoaderParts:
+    """What was built from one model loader's parsed JSON, keyed by that JSON's identity.
+
+    It lives as long as its loader (which caches the JSON, so an id is not reused meanwhile) and
+    goes with it. A process-wide cache kept every loader's documents alive instead: each boto3
+    session made without the shared loader (the sandbox's seeding makes one per account on every
+    reset) added its service models for good, ~40 MB per re-seed of the insecure scenario.
+    """
+
+    __slots__ = ("models", "providers", "__weakref__")
+
+    def __init__(self) -> None:
+        self.models: dict[tuple[str, int], tuple[Any, Any]] = {}
+        self.providers: dict[tuple[int, frozenset], tuple[Any, Any]] = {}
+
+
+_BY_LOADER: "weakref.WeakKeyDictionary[Any, _LoaderParts]" = weakref.WeakKeyDictionary()
+# The endpoint provider is built from a loader's partitions document, which names its loader.
+_BY_PARTITIONS: "weakref.WeakValueDictionary[int, _LoaderParts]" = weakref.WeakValueDictionary()
+
+
+def _loader_parts(loader: Any) -> _LoaderParts:
+    with _LOCK:
+        parts = _BY_LOADER.get(loader)
+        if parts is None:
+            parts = _BY_LOADER[loader] = _LoaderParts()
+            _BY_PARTITIONS[id(loader.load_data("partitions"))] = parts
+        return parts
 _installed: frozenset[str] | None = None  # the parts in place, once share_client_parts has run
 OFF_SWITCH = "AWS_ESSENTIALS_BOTOCORE_SHARING"  # "off" (or 0, false, no): plain botocore, nothing replaced
 
@@ -87,8 +114,8 @@ def _share_service_models() -> bool:
 
     def shared_model(creator: Any, service_name: str, api_version: str | None = None) -> Any:
         document = creator._loader.load_service_model(service_name, "service-2", api_version=api_version)
-        # The loader returns the same dict for the same file (and the sessions share one loader).
-        return _shared(_MODELS, (service_name, id(document)),
+        # The loader returns the same dict for the same file (and the wizard's sessions share one loader).
+        return _shared(_loader_parts(creator._loader).models, (service_name, id(document)),
                        lambda: (document, ServiceModel(document, service_name=service_name)))[1]
 
     ClientCreator._load_service_model = shared_model
@@ -104,9 +131,15 @@ def _share_endpoint_providers() -> bool:
         return False
 
     def shared_provider(ruleset_data: Any, partition_data: Any, excluded_params: Any = None) -> Any:
-        key = (id(ruleset_data), id(partition_data), frozenset(excluded_params or ()))
-        return _shared(_PROVIDERS, key, lambda: (ruleset_data, partition_data, provider_class(
-            ruleset_data=ruleset_data, partition_data=partition_data, excluded_params=excluded_params)))[2]
+        def build() -> Any:
+            return provider_class(ruleset_data=ruleset_data, partition_data=partition_data,
+                                  excluded_params=excluded_params)
+
+        parts = _BY_PARTITIONS.get(id(partition_data))
+        if parts is None:  # not from a loader whose models are shared: build it as botocore does
+            return build()
+        key = (id(ruleset_data), frozenset(excluded_params or ()))
+        return _shared(parts.providers, key, lambda: (ruleset_data, build()))[1]
 
     regions.EndpointProvider = shared_provider
     return True

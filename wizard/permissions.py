@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import Any, Iterable
 
 from steps import audit_logging, groups, vpc
+from steps.policy_admin import POLICY_WRITERS, allowed_actions
 
 MODES = ("read", "fix")
 
@@ -89,9 +90,7 @@ LINKED_SERVICES: dict[str, tuple[str, ...]] = {
 # Center permission set assigned to itself. The `fix` policy needs them for the steps that move
 # people into groups and rotate keys; whoever holds that policy is as strong as an administrator.
 ADMIN_EQUIVALENT = frozenset({
-    "iam:PutUserPolicy", "iam:AttachUserPolicy", "iam:PutGroupPolicy", "iam:AttachGroupPolicy",
-    "iam:AddUserToGroup", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:CreateAccessKey",
-    "iam:UpdateAccessKey", "iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy",
+    *POLICY_WRITERS, "iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:CreateRole",
     "sso:CreatePermissionSet", "sso:AttachManagedPolicyToPermissionSet", "sso:CreateAccountAssignment",
     "identitystore:CreateUser", "identitystore:CreateGroupMembership",
     "organizations:DetachPolicy", "organizations:UpdatePolicy", "organizations:DisablePolicyType",
@@ -175,12 +174,11 @@ def _scoped(steps: list[ModuleType], wanted: set[str], mode: str) -> list[dict[s
 
 
 def admin_equivalent(document: dict[str, Any]) -> list[str]:
-    """The actions of ``document`` with which their holder can grant itself anything (sorted)."""
-    listed = set()
-    for statement in document.get("Statement", []):
-        names = statement.get("Action", [])
-        listed.update([names] if isinstance(names, str) else names)
-    return sorted(listed & ADMIN_EQUIVALENT)
+    """The actions of ``document`` with which their holder can grant itself anything (sorted).
+
+    Wildcards count (``iam:*`` grants iam:PutUserPolicy): steps.policy_admin reads the statements.
+    """
+    return allowed_actions(document, ADMIN_EQUIVALENT)
 
 
 def render(document: dict[str, Any]) -> str:

@@ -20,17 +20,17 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from steps.audit_logging.alarms import ALARM_CHECKS, alarm_changes, alarm_findings, read_alarms, rule_status
+from steps.audit_logging.alarms import alarm_changes, alarm_findings, read_alarms, rule_status
 from steps.audit_logging.buckets import (
-    BUCKET_LOGGING, BUCKET_PUBLIC, PUBLIC_GROUPS, access_logging_changes, block_public_changes, bucket_findings, log_bucket_changes, read_bucket,
+    access_logging_changes, block_public_changes, bucket_findings, log_bucket_changes, read_bucket,
 )
 from steps.audit_logging.config_recorder import CONFIG, COST_CONFIG, config_changes, config_finding, read_config
 from steps.audit_logging.decision import Decision, decide
 from steps.audit_logging.detectors import (
-    COST_GUARDDUTY, COST_SECURITYHUB, GUARDDUTY, SECURITY_HUB, guardduty_changes, guardduty_finding, read_guardduty, read_securityhub,
-    securityhub_changes, securityhub_finding,
+    COST_GUARDDUTY, COST_SECURITYHUB, GUARDDUTY, SECURITY_HUB, guardduty_changes, guardduty_finding, read_guardduty,
+    read_securityhub, securityhub_changes, securityhub_finding,
 )
-from steps.audit_logging.info import INFO
+from steps.audit_logging.info import CHECKS, INFO
 from steps.audit_logging.kms_key import read_trail_key
 from steps.audit_logging.names import (
     BPA_ALL, CHANNEL_NAME, CIS_STANDARD, CLOUDTRAIL_LOGS_ROLE, CONFIG_ROLE, LOG_GROUP, RECORDER_NAME, TLS_SID,
@@ -41,7 +41,7 @@ from steps.audit_logging.policies import (
     access_bucket_policy, cloudtrail_logs_role_policies, kms_key_policy, logs_bucket_policy,
 )
 from steps.audit_logging.trail import (
-    COST_LOGS, COST_TRAIL, TRAIL, TRAIL_KMS, VALIDATION, primary_trail, read_trails, setting_findings, trail_changes,
+    COST_LOGS, COST_TRAIL, primary_trail, read_trails, setting_findings, trail_changes,
     trail_finding, trail_problems,
 )
 from steps.base import Change, Finding, Plan, Status, is_unreadable, reason_of
@@ -50,14 +50,11 @@ from steps.propagation import with_retries
 __all__ = [
     "INFO", "collect", "evaluate", "plan", "Decision", "decide", "primary_trail", "trail_problems", "rule_status",
     "BPA_ALL", "CHANNEL_NAME", "CIS_STANDARD", "CLOUDTRAIL_LOGS_ROLE", "CONFIG_ROLE", "LOG_GROUP", "RECORDER_NAME",
-    "TLS_SID", "TOPIC_NAME", "TRAIL_NAME", "PUBLIC_GROUPS", "COST_CONFIG", "COST_GUARDDUTY", "COST_SECURITYHUB",
+    "TLS_SID", "TOPIC_NAME", "TRAIL_NAME", "COST_CONFIG", "COST_GUARDDUTY", "COST_SECURITYHUB",
     "COST_LOGS", "COST_TRAIL", "access_bucket_name", "config_role_arn", "log_group_arn", "logs_bucket_name",
     "topic_arn", "trail_arn", "access_bucket_policy", "cloudtrail_logs_role_policies", "kms_key_policy",
     "logs_bucket_policy", "CHECKS",
 ]
-
-CHECKS = (TRAIL, VALIDATION, TRAIL_KMS, BUCKET_PUBLIC, BUCKET_LOGGING, CONFIG, GUARDDUTY, SECURITY_HUB,
-          *ALARM_CHECKS.values())
 
 
 # --- collect ------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Mapping
 
+from steps import policy as policy_rules
 from steps.audit_logging.names import BPA_ALL, access_bucket_name
 from steps.audit_logging.policies import access_bucket_policy, logs_bucket_policy, statement_sids
 from steps.base import Call, Change, Finding, Severity, is_unreadable, reason_of
@@ -15,8 +16,6 @@ from steps.shared_reads import bucket_exposure, bucket_read
 if TYPE_CHECKING:
     from steps.audit_logging.decision import Decision
 
-PUBLIC_GROUPS = ("http://acs.amazonaws.com/groups/global/AllUsers",
-                 "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
 EXPOSURE_FIELDS = ("bpa", "policy", "acl_grants")
 BUCKET_PUBLIC = Check("cloudtrail-bucket-not-public", "The CloudTrail bucket is not public", Severity.CRITICAL, (),
                       ("CloudTrail.6",), AUTOMATIC)
@@ -34,23 +33,13 @@ def read_bucket(aws: Any, name: str) -> dict[str, Any]:
 
 
 def public_reasons(bucket: Mapping[str, Any]) -> list[str]:
+    """Why the trail bucket is public (steps.policy decides), unless its Block Public Access overrides it."""
     bpa = bucket.get("bpa") or {}
     reasons = []
     if not bpa.get("IgnorePublicAcls"):
-        for grant in bucket.get("acl_grants") or []:
-            if (grant.get("Grantee") or {}).get("URI") in PUBLIC_GROUPS:
-                reasons.append(f"its ACL grants {grant.get('Permission')} to everyone")
+        reasons += [f"its ACL grants {grant}" for grant in policy_rules.public_acl_grants(bucket.get("acl_grants"))]
     if not bpa.get("RestrictPublicBuckets"):
-        try:
-            doc = json.loads(bucket.get("policy") or "{}")
-        except ValueError:
-            doc = {}
-        statements = doc.get("Statement", [])
-        for s in [statements] if isinstance(statements, dict) else statements:
-            principal = s.get("Principal")
-            anyone = principal == "*" or (isinstance(principal, dict) and principal.get("AWS") in ("*", ["*"]))
-            if s.get("Effect") == "Allow" and anyone and not s.get("Condition"):
-                reasons.append(f"its policy allows anyone ({s.get('Sid') or 'a statement without Sid'})")
+        reasons += [f"its policy allows anyone ({why})" for why in policy_rules.public_reasons(bucket.get("policy"))]
     return reasons
 
 

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from steps.audit_logging.alarms import ALARM_CHECKS
+from steps.audit_logging.buckets import BUCKET_LOGGING, BUCKET_PUBLIC
+from steps.audit_logging.config_recorder import CONFIG
+from steps.audit_logging.detectors import GUARDDUTY, SECURITY_HUB
 from steps.audit_logging.kms_key import READS as KEY_READS, WRITES as KEY_WRITES
+from steps.audit_logging.trail import TRAIL, TRAIL_KMS, VALIDATION
 from steps.base import Input, Severity, StepInfo, validate_email
+
+# every check of the step, each declared in the module that makes it
+CHECKS = (TRAIL, VALIDATION, TRAIL_KMS, BUCKET_PUBLIC, BUCKET_LOGGING, CONFIG, GUARDDUTY, SECURITY_HUB,
+          *ALARM_CHECKS.values())
 
 INFO = StepInfo(
     id="audit_logging",
@@ -52,4 +61,5 @@ INFO = StepInfo(
               help="Who gets the CIS alarms (root use, refused API calls, sign-in without MFA); "
                    "usually the security contact's address. AWS sends a confirmation link first."),
     ),
+    checks=CHECKS,
 )

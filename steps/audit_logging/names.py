@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from steps.policy_documents import TLS_SID  # noqa: F401  (the TLS-only statement's Sid, for the step's callers)
+
 TRAIL_NAME = "aws-essentials-trail"
 LOG_GROUP = "aws-essentials/cloudtrail"
 CLOUDTRAIL_LOGS_ROLE = "aws-essentials-cloudtrail-to-logs"
@@ -11,7 +13,6 @@ TOPIC_NAME = "aws-essentials-security-alarms"
 RECORDER_NAME = "default"
 CHANNEL_NAME = "default"
 CONFIG_ROLE = "AWSServiceRoleForConfig"
-TLS_SID = "DenyInsecureTransport"
 CIS_STANDARD = "arn:aws:securityhub:{region}::standards/cis-aws-foundations-benchmark/v/5.0.0"
 BPA_ALL = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
            "RestrictPublicBuckets": True}

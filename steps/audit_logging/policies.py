@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from steps.audit_logging.names import LOG_GROUP, TLS_SID, trail_arn
+from steps.audit_logging.names import LOG_GROUP, trail_arn
+from steps.policy_documents import tls_statement
 
 
 def statement_sids(policy: Any) -> set[str]:
@@ -37,7 +38,7 @@ def logs_bucket_policy(bucket: str, account_id: str, region: str, existing: Any 
         {"Sid": "AWSConfigBucketDelivery", "Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"},
          "Action": "s3:PutObject", "Resource": f"{arn}/AWSLogs/{account_id}/Config/*",
          "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", **source_account}}},
-        _tls_statement(arn),
+        tls_statement(bucket),
     ]
     return _merge_statements(existing, ours)
 
@@ -47,14 +48,9 @@ def access_bucket_policy(bucket: str, account_id: str, existing: Any = None) -> 
     ours = [
         {"Sid": "S3ServerAccessLogs", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
          "Action": "s3:PutObject", "Resource": f"{arn}/*", "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}},
-        _tls_statement(arn),
+        tls_statement(bucket),
     ]
     return _merge_statements(existing, ours)
-
-
-def _tls_statement(arn: str) -> dict[str, Any]:
-    return {"Sid": TLS_SID, "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": [arn, f"{arn}/*"],
-            "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
 
 
 def _merge_statements(existing: Any, ours: list[dict[str, Any]]) -> dict[str, Any]:

@@ -128,7 +128,8 @@ def trail_finding(state: Mapping[str, Any]) -> Finding:
 def setting_findings(state: Mapping[str, Any], trail: Mapping[str, Any] | None) -> list[Finding]:
     """Log file validation (CIS 3.2) and KMS encryption (CIS 3.5) of the primary trail."""
     out = []
-    where = {"region": (trail or {}).get("HomeRegion") or state["home_region"], "resource": (trail or {}).get("TrailARN")}
+    where = {"region": (trail or {}).get("HomeRegion") or state["home_region"],
+             "resource": (trail or {}).get("TrailARN")}
     for check in (VALIDATION, TRAIL_KMS):
         if trail is None:
             out.append(check.failed("There is no trail yet; the fix creates one with this set.", **where))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from steps import contacts
-from steps.base import Change, Call, Plan, PlanDrifted, Status, is_unreadable
+from steps.base import Change, Call, Plan, Status, is_unreadable
+from steps.executor import PlanDrifted
 from tests.helpers import DEMO_ANSWERS, open_aws, plan_for
 from wizard.apply import apply_plan, fresh_collect
 from wizard.aws import ReadFailed, describe_error

@@ -9,7 +9,8 @@ import boto3
 import pytest
 
 from steps import cli_config, sso
-from steps.base import PlanDrifted, Status
+from steps.base import Status
+from steps.executor import PlanDrifted
 from tests.helpers import DEMO_ANSWERS, fix, open_aws, plan_for
 from wizard.apply import apply_plan, fresh_collect
 

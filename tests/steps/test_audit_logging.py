@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 
@@ -319,6 +320,21 @@ def test_public_trail_bucket_gets_public_access_blocked_with_an_undo():
     change = next(c for c in step.plan(state, ANSWERS).automatic if c.call.operation == "PutPublicAccessBlock")
     assert change.call.params["Bucket"] == "logs" and change.undo.operation == "DeletePublicAccessBlock"
     assert change.warning
+
+
+def test_trail_bucket_public_follows_the_policy_module():
+    """A condition that narrows nothing (TLS only) left an Allow for anyone "private"; AuthenticatedUsers was
+    labelled "everyone". steps.policy decides both now."""
+    state = secure_state()
+    anyone_over_tls = {"Sid": "ReadOverTls", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                       "Resource": "arn:aws:s3:::logs/*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}
+    state["trail_bucket"] = dict(state["trail_bucket"], bpa=None, policy=json.dumps({"Statement": [anyone_over_tls]}),
+                                 acl_grants=[{"Grantee": {"URI": "http://acs.amazonaws.com/groups/global/"
+                                                                 "AuthenticatedUsers"}, "Permission": "WRITE"}])
+    (found,) = by_check(step.evaluate(state))["cloudtrail-bucket-not-public"]
+    assert found.status is Status.FAIL
+    assert "ReadOverTls" in found.message and "WRITE to any AWS user" in found.message
+    assert any(c.call.operation == "PutPublicAccessBlock" for c in step.plan(state, ANSWERS).automatic)
 
 
 def test_plan_is_pure_and_deterministic():

@@ -108,9 +108,21 @@ def test_stopped_instances_count_terminated_do_not():
     assert [c.call.params["InstanceId"] for c in compute.plan({"regions": {"x-1": data}}, {}).automatic] == ["i-3"]
 
 
-def test_public_statements():
-    assert compute.public_statements({"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}}]})
-    assert not compute.public_statements({"Statement": [{"Effect": "Allow", "Principal": "*",
-                                                         "Condition": {"StringEquals": {"AWS:SourceAccount": "1"}}}]})
-    assert not compute.public_statements({"Statement": [{"Effect": "Deny", "Principal": "*"}]})
-    assert not compute.public_statements(None)
+def _lambda_status(*statements):
+    data = good_region()
+    data["functions"] = [{"FunctionName": "fn", "Policy": {"Statement": list(statements)}}]
+    return [f for f in compute.evaluate({"regions": {"x-1": data}}) if f.check == "lambda-public"]
+
+
+def test_lambda_public_follows_the_policy_module():
+    """Anyone-may-invoke is decided by steps.policy: a wildcard SourceArn only looks narrowed."""
+    anyone = {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "lambda:InvokeFunction"}
+    (found,) = _lambda_status(anyone)
+    assert found.status is Status.MANUAL and "fn" in found.message and "without a condition" in found.message
+    looks_narrowed = dict(anyone, Principal="*", Condition={"ArnLike": {"AWS:SourceArn": "arn:aws:s3:::*"}})
+    assert [f.status for f in _lambda_status(looks_narrowed)] == [Status.MANUAL]
+    narrowed = dict(anyone, Principal="*", Condition={"StringEquals": {"AWS:SourceAccount": "1"}})
+    assert [f.status for f in _lambda_status(narrowed)] == [Status.PASS]
+    assert [f.status for f in _lambda_status(dict(anyone, Effect="Deny"))] == [Status.PASS]
+
+

@@ -11,9 +11,9 @@ from types import SimpleNamespace
 import pytest
 
 from steps.base import (
-    Call, Change, Plan, PlanDrifted, Ref, StepError, StepInfo, Severity, check_answers, manual, redact,
-    run_changes,
+    Call, Change, Plan, Ref, StepError, StepInfo, Severity, check_answers, manual, redact,
 )
+from steps.executor import PlanDrifted, run_changes
 from wizard.journal import Journal, read_entries
 
 

@@ -99,6 +99,25 @@ def test_cis_1_15_counts_aws_managed_administrator_access_and_keeps_security_hub
     assert groups.grants_full_admin({"Statement": [{"Effect": "Allow", "Action": ["*:*"], "Resource": ["*"]}]})
 
 
+def test_admin_rights_beyond_star_are_named_while_cis_status_follows_the_letter():
+    """NotAction on a few services and iam:* give administrator rights; CIS 1.15 counts only *:*, so the
+    status stays PASS and the message says so (steps.policy_admin decides both)."""
+    not_action = {"Statement": [{"Sid": "AllButS3", "Effect": "Allow", "NotAction": ["s3:*"], "Resource": "*"}]}
+    iam_star = {"Statement": {"Effect": "Allow", "Action": "iam:*", "Resource": "*"}}
+    power_user = {"Statement": [{"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"],
+                                 "Resource": "*"}]}
+    st = state({"u": user(in_groups=["G"], inline={"iam-all": iam_star, "power": power_user})},
+               {"G": {"attached": [], "inline": {}}})
+    st["custom_policies"], st["admin_roles"] = {CUSTOM: {"name": "AllButS3", "document": not_action}}, []
+    found = by_check(groups.evaluate(st))
+    [custom] = found["no-full-admin-policy"]
+    assert (custom.status, custom.resource) == (Status.PASS, CUSTOM)
+    assert "AllButS3: NotAction leaves every other action allowed" in custom.message and "CIS 1.15" in custom.message
+    [inline] = found["full-admin-attached"]
+    assert (inline.status, inline.resource) == (Status.PASS, "user/u/iam-all")
+    assert "every IAM action" in inline.message
+
+
 def test_no_administrator_access_anywhere_passes_cis_1_15():
     st = state({"u": user(in_groups=["G"])}, {"G": {"attached": [RO], "inline": {}}})
     st["custom_policies"], st["admin_roles"] = {}, []

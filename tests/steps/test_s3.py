@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 
-from steps import s3
+from steps import policy as policy_module, s3
 from steps.base import Status, unreadable
 
 ACCOUNT = "111122223333"
@@ -123,13 +123,14 @@ def test_tls_recognition_rejects_partial_statements():
 def test_public_statements_ignore_denies_and_restricted_allows():
     vpce = dict(PUBLIC_READ, Sid="FromVpce", Condition={"StringEquals": {"aws:SourceVpce": "vpce-1"}})
     doc = {"Statement": [PUBLIC_READ, vpce, s3.tls_statement("site-bucket"), READER]}
-    assert s3.public_statements(doc) == ["PublicRead"]
+    assert [r.statement for r in policy_module.public_reasons(doc)] == ["PublicRead"]
+    assert s3.policy_exposure(doc).startswith("PublicRead: ")
 
 
 def test_public_acl_grant_is_found():
     grants = [{"Grantee": {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/global/AllUsers"},
                "Permission": "READ"}]
-    assert s3.public_grants(grants) == ["READ to everyone"]
+    assert s3.acl_exposure(grants) == "READ to everyone"
 
 
 def test_public_bucket_fails_until_block_public_access_overrides_it():

@@ -40,7 +40,6 @@ def render_json(document: dict[str, Any]) -> str:
     return json.dumps(document, indent=2, sort_keys=False) + "\n"
 
 
-
 def ids_text(finding: dict[str, Any]) -> str:
     """The finding's CIS and Security Hub ids, in one line."""
     ids = [f"CIS {c}" for c in finding["cis"]] + list(finding["securityhub"])

@@ -20,7 +20,7 @@ class Sandbox:
 
     def __init__(self, scenario: str = "insecure", port: int = 0, latency_ms: int = 0, fault_rate: float = 0.0,
                  fault_kinds=("throttle", "5xx", "denied"), seed: int = 0, host: str = "127.0.0.1",
-                 realism=None):
+                 realism=None, snapshots: bool = True):
         if scenario not in SCENARIOS:
             raise ValueError(f"unknown scenario {scenario!r}; choose one of {', '.join(SCENARIOS)}")
         self.scenario = scenario
@@ -40,6 +40,9 @@ class Sandbox:
         self.member_account_ids: list[str] = []
         self.organization_id: str | None = None
         self.last_seed_seconds: float | None = None
+        # scenario -> its seeded account (snapshot.py): a scenario is seeded once, then restored
+        self.snapshots = snapshots
+        self._snapshots: dict[str, object] = {}
         self._server = None
         self._reset_lock = threading.Lock()
         self.realism = realism  # wizard.sandbox.realism.Realism: AWS's hard edges on (None: off)
@@ -115,6 +118,7 @@ class Sandbox:
 
         When the account is still exactly as the same scenario seeded it (no write request, no
         console action, no access to the gap state since), nothing is done unless ``force``.
+        A scenario seeded before is restored from its snapshot instead of seeded again.
         """
         scenario = scenario or self.scenario
         if not force and not self.dirty and scenario == self.scenario:
@@ -124,6 +128,7 @@ class Sandbox:
         from moto.core.base_backend import BackendDict
         from moto.core.model_instances import reset_model_data
 
+        from . import snapshot
         from .scenarios import seed_scenario
 
         with self._reset_lock:
@@ -133,13 +138,19 @@ class Sandbox:
             self.faults.set_latency(0)
             self.app.realism = None  # seeding is not subject to AWS's delays
             try:
-                BackendDict.reset()
-                reset_model_data()
-                self._gaps.reset()
                 self.scenario = scenario
-                self.member_account_ids = []
-                self.organization_id = None
-                seed_scenario(self, scenario)
+                seeded = self._snapshots.get(scenario) if self.snapshots else None
+                if seeded is not None:
+                    snapshot.restore(self, seeded)
+                else:
+                    BackendDict.reset()
+                    reset_model_data()
+                    self._gaps.reset()
+                    self.member_account_ids = []
+                    self.organization_id = None
+                    seed_scenario(self, scenario)
+                    if self.snapshots:
+                        self._snapshots[scenario] = snapshot.take(self)
                 if self._realism_layer is not None:
                     self._realism_layer.reset()
                 self.dirty = False
