@@ -10,7 +10,7 @@ from steps import policy as policy_rules
 from steps.audit_logging.names import BPA_ALL, access_bucket_name
 from steps.audit_logging.policies import access_bucket_policy, logs_bucket_policy, statement_sids
 from steps.audit_logging.state import TrailBucket, Unreadable
-from steps.base import Call, Change, Finding, Severity, is_unreadable, reason_of, unreadable
+from steps.base import Call, Change, Finding, Severity, is_unreadable, reason_of
 from steps.checks import AUTOMATIC, Check
 from steps.shared_reads import bucket_exposure, bucket_read
 
@@ -27,8 +27,8 @@ BUCKET_LOGGING = Check("cloudtrail-bucket-access-logging", "The CloudTrail bucke
 def read_bucket(aws: Any, name: str) -> TrailBucket | Unreadable:
     """The trail bucket's exposure and access logging (same reads as the s3 step, so they are shared)."""
     bucket: Any = bucket_exposure(aws, name)
-    if "unreadable" in bucket:  # shared_reads' own mark for "the bucket's region is unknown"
-        return unreadable(bucket["unreadable"])
+    if is_unreadable(bucket):  # shared_reads marks a bucket whose region is unknown with the one marker
+        return bucket
     logging = bucket_read(aws, bucket, "GetBucketLogging")
     return {**bucket, "logging": logging if is_unreadable(logging) else logging.get("LoggingEnabled")}
 
