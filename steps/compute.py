@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from steps.base import Call, Change, Finding, Plan, Severity, StepInfo, is_unreadable, manual, reason_of
+from steps.base import (
+    Call, Change, Finding, Plan, Severity, StepInfo, is_unreadable, manual, reason_of, unreadable,
+)
 from steps.checks import AUTOMATIC, NO_FIX, Check
+from steps import rds
 from steps.compute_collect import State, collect  # noqa: F401  (the step's read and its state)
+from steps.efs import EFS_ENCRYPTED, efs_changes, efs_findings
 from steps.policy import public_reasons
 
 EC2_CONSOLE = "https://console.aws.amazon.com/ec2/home?region={region}#Settings:"
@@ -32,7 +36,7 @@ INSTANCE_PROFILE = Check("instance-profile", "Instances use an IAM role", Severi
 LAMBDA_PUBLIC = Check("lambda-public", "Lambda functions are not public", Severity.MEDIUM, (), ("Lambda.1",),
                       guide_section="Serverless Security")
 CHECKS = (EBS_DEFAULT, IMDS_DEFAULT, IMDS_INSTANCE, SNAPSHOT_BPA, IMAGE_BPA, RDS_PUBLIC, RDS_ENCRYPTED,
-          INSTANCE_PROFILE, LAMBDA_PUBLIC)
+          INSTANCE_PROFILE, LAMBDA_PUBLIC, *rds.CHECKS, EFS_ENCRYPTED)
 
 
 INFO = StepInfo(
@@ -51,6 +55,7 @@ INFO = StepInfo(
         "ec2:GetInstanceMetadataDefaults", "ec2:DescribeInstances",
         "ec2:GetSnapshotBlockPublicAccessState", "ec2:GetImageBlockPublicAccessState",
         "rds:DescribeDBInstances", "lambda:ListFunctions", "lambda:GetPolicy",
+        "elasticfilesystem:DescribeFileSystems",
     ),
     writes=(
         "ec2:EnableEbsEncryptionByDefault", "ec2:DisableEbsEncryptionByDefault",
@@ -79,6 +84,7 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
         findings += _instances(region, data)
         findings += _databases(region, data)
         findings += _functions(region, data)
+        findings += efs_findings(region, data.get("file_systems", unreadable("not read")))
     return findings
 
 
@@ -154,7 +160,7 @@ def _label(inst: Mapping[str, Any]) -> str:
 def _databases(region: str, data: Mapping[str, Any]) -> list[Finding]:
     dbs = data["databases"]
     if is_unreadable(dbs):
-        return [check.unknown(reason_of(dbs), region=region) for check in (RDS_PUBLIC, RDS_ENCRYPTED)]
+        return [check.unknown(reason_of(dbs), region=region) for check in (RDS_PUBLIC, RDS_ENCRYPTED, *rds.CHECKS)]
     out = []
     public = [d for d in dbs if d["PubliclyAccessible"]]
     plain = [d for d in dbs if not d["StorageEncrypted"]]
@@ -174,7 +180,7 @@ def _databases(region: str, data: Mapping[str, Any]) -> list[Finding]:
     if not plain:
         out.append(RDS_ENCRYPTED.passed(
             f"All {len(dbs)} databases are encrypted." if dbs else "No RDS databases.", region=region))
-    return out
+    return out + rds.rds_findings(region, dbs)
 
 
 def _functions(region: str, data: Mapping[str, Any]) -> list[Finding]:
@@ -215,7 +221,10 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             continue
         changes += _default_changes(region, data)
         changes += _instance_changes(region, data)
+        if not is_unreadable(data["databases"]):  # first: it restarts nothing, and RDS takes one change at a time
+            changes += rds.rds_changes(region, data["databases"])
         changes += _database_changes(region, data)
+        changes += efs_changes(region, data.get("file_systems", unreadable("not read")))
     return Plan(INFO.id, changes=tuple(changes))
 
 

@@ -6,6 +6,7 @@ import json
 from typing import Any, TypedDict
 
 from steps.base import OrUnreadable, is_unreadable
+from steps.efs import FileSystem, read_file_systems
 
 
 class Instance(TypedDict):
@@ -23,6 +24,9 @@ class Database(TypedDict):
     PubliclyAccessible: bool
     StorageEncrypted: bool
     DBClusterIdentifier: str | None
+    DBInstanceStatus: str | None  # "available", "modifying", ... (RDS refuses changes unless available)
+    AutoMinorVersionUpgrade: bool | None  # None: not reported
+    MultiAZ: bool
 
 
 class Function(TypedDict):
@@ -38,6 +42,7 @@ class RegionState(TypedDict):
     instances: OrUnreadable[list[Instance]]  # not terminated or shutting down
     databases: OrUnreadable[list[Database]]
     functions: OrUnreadable[list[Function]]
+    file_systems: OrUnreadable[list[FileSystem]]  # EFS DescribeFileSystems (steps/efs.py)
 
 
 class State(TypedDict):
@@ -70,7 +75,8 @@ def _region(aws: Any, region: str) -> RegionState:
     out["databases"] = dbs if is_unreadable(dbs) else [
         {"DBInstanceIdentifier": d["DBInstanceIdentifier"], "Engine": d.get("Engine"),
          "PubliclyAccessible": bool(d.get("PubliclyAccessible")), "StorageEncrypted": bool(d.get("StorageEncrypted")),
-         "DBClusterIdentifier": d.get("DBClusterIdentifier")}
+         "DBClusterIdentifier": d.get("DBClusterIdentifier"), "DBInstanceStatus": d.get("DBInstanceStatus"),
+         "AutoMinorVersionUpgrade": d.get("AutoMinorVersionUpgrade"), "MultiAZ": bool(d.get("MultiAZ"))}
         for d in dbs.get("DBInstances", [])]
     functions = aws.try_read("lambda", "ListFunctions", region, paginate=True)
     if is_unreadable(functions):
@@ -83,6 +89,7 @@ def _region(aws: Any, region: str) -> RegionState:
             if not is_unreadable(policy):
                 policy = json.loads(policy["Policy"]) if policy and policy.get("Policy") else None
             out["functions"].append({"FunctionName": fn["FunctionName"], "Policy": policy})
+    out["file_systems"] = read_file_systems(aws, region)
     return out
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
-from steps.base import Call, Change, Finding, Plan, Severity, StepInfo, is_unreadable, manual, reason_of
+from steps.base import Call, Change, Finding, Plan, Severity, StepInfo, is_unreadable, manual, reason_of, unreadable
 from steps.checks import AUTOMATIC, CONSOLE, NO_FIX, Check
 from steps.kms_rotation import KMS_CONSOLE, ROTATION, kms_findings, rotation_changes  # noqa: F401
+from steps.macie import MACIE, macie_finding
 from steps.s3_block_risk import account_block_warning, bucket_block_warning
 from steps.s3_collect import State, collect  # noqa: F401  (the step's read and its state)
 from steps.s3_policy import (  # noqa: F401  (the analysis lives there; names kept for callers)
@@ -45,7 +46,7 @@ MFA_DELETE = Check("mfa-delete", "Bucket {name} requires MFA to delete versions"
 CONNECTIVITY = Check("private-connectivity", "Private connectivity (site-to-site VPN, client VPN, PrivateLink)",
                      Severity.INFO, fix=NO_FIX, guide_section="Virtual Private Networks (VPN)")
 CHECKS = (ACCOUNT_BPA, BUCKETS, BUCKET_READ, BUCKET_BPA, PUBLIC, TLS_ONLY, ENCRYPTION, VERSIONING, MFA_DELETE,
-          ROTATION, CONNECTIVITY)
+          ROTATION, CONNECTIVITY, MACIE)
 
 INFO = StepInfo(
     id="s3",
@@ -76,6 +77,7 @@ INFO = StepInfo(
         "ec2:DescribeVpnConnections",
         "ec2:DescribeClientVpnEndpoints",
         "ec2:DescribeVpcEndpoints",
+        "macie2:GetMacieSession",
     ),
     writes=(
         "s3:PutAccountPublicAccessBlock",
@@ -104,6 +106,8 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
             findings.extend(_bucket_findings(state, bucket))
     findings.extend(kms_findings(state))
     findings.append(_connectivity_finding(state))
+    findings.append(macie_finding({region: data.get("macie", unreadable("not read")) if not is_unreadable(data) else data
+                                   for region, data in state["regions"].items()}))
     return findings
 
 

@@ -6,6 +6,7 @@ from typing import Any, TypedDict
 
 from steps.base import OrUnreadable, is_unreadable, reason_of, unreadable
 from steps.kms_rotation import KeyState, read_keys
+from steps.macie import read_macie
 from steps.shared_reads import BucketExposure, bucket_exposure, bucket_read
 
 
@@ -28,6 +29,7 @@ class Connectivity(TypedDict):
 class RegionState(TypedDict):
     keys: OrUnreadable[list[KeyState]]  # ListKeys + DescribeKey + GetKeyRotationStatus
     connectivity: Connectivity
+    macie: OrUnreadable[str]  # GetMacieSession: ENABLED, PAUSED or OFF (steps/macie.py)
 
 
 class State(TypedDict):
@@ -68,7 +70,7 @@ def _read_region(aws: Any, region: str) -> RegionState:
         else:
             items = answer.get(field, [])
             counts[name] = len([i for i in items if str(i.get("State", "")).lower() not in ("deleted", "deleting")])
-    return {"keys": keys, "connectivity": counts}
+    return {"keys": keys, "connectivity": counts, "macie": read_macie(aws, region)}
 
 
 def collect(aws: Any) -> State:
