@@ -38,9 +38,10 @@ def rds_findings(region: str, dbs: Sequence[Mapping[str, Any]]) -> list[Finding]
 def _multi_az(region: str, dbs: Sequence[Mapping[str, Any]]) -> Finding:
     """CIS v5.0 marks 2.2.4 manual: a single-AZ development database can be the right choice."""
     # An Aurora instance's availability comes from its cluster's replicas, not from its own MultiAZ flag.
+    if not dbs:
+        return MULTI_AZ.passed("No RDS databases.", region=region)
     single = [d["DBInstanceIdentifier"] for d in dbs if not d.get("MultiAZ") and not d.get("DBClusterIdentifier")]
-    listed = (f"Single-AZ: {', '.join(single)}." if single else
-              f"All {len(dbs)} databases are Multi-AZ or in a cluster." if dbs else "No RDS databases.")
+    listed = f"Single-AZ: {', '.join(single)}." if single else f"All {len(dbs)} databases are Multi-AZ or in a cluster."
     return MULTI_AZ.manual(
         "CIS 2.2.4 is a manual check: decide for each database whether an Availability Zone outage may stop it. "
         f"In the RDS console ({RDS_LIST_CONSOLE.format(region=region)}) the Multi-AZ column shows each one; for "

@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 from steps import netrules
 from steps import vpc_flow_logs as flow_logs
-from steps.base import Change, Finding, Input, Plan, Severity, StepInfo, is_unreadable, reason_of
+from steps.base import Change, Finding, Input, Plan, Severity, StepInfo, is_unreadable, reason_of, unreadable
 from steps.checks import AUTOMATIC, Check
 from steps.netrules import nacl_changes as _nacl_changes
 from steps.propagation import with_retries
@@ -21,6 +21,7 @@ from steps.security_groups import (
 )
 from steps.sg_usage import interface_users
 from steps.vpc_collect import State, collect  # noqa: F401  (the step's read and its state)
+from steps.vpc_peering import PEERING_ROUTES, peering_finding
 from steps.vpc_flow_logs import FLOW_POLICY, FLOW_ROLE, LOG_GROUP, LOG_RETENTION_DAYS  # noqa: F401
 
 DESTINATIONS = ("cloudwatch", "s3")
@@ -57,7 +58,8 @@ SG_CIFS = Check("sg-cifs", "No security group opens CIFS (445) to the internet",
 DEFAULT_VPC_UNUSED = Check("default-vpc-unused", "Default VPCs in regions without workloads", Severity.LOW)
 FIREWALL = Check("network-firewall", "AWS Network Firewall", Severity.INFO)
 SHIELD = Check("shield-advanced", "AWS Shield Advanced", Severity.INFO)
-CHECKS = (FLOW_LOGS, DEFAULT_SG, SG_ADMIN_IPV4, SG_ADMIN_IPV6, NACL_ADMIN, SG_CIFS, DEFAULT_VPC_UNUSED, FIREWALL, SHIELD)
+CHECKS = (FLOW_LOGS, DEFAULT_SG, SG_ADMIN_IPV4, SG_ADMIN_IPV6, NACL_ADMIN, SG_CIFS, DEFAULT_VPC_UNUSED, FIREWALL, SHIELD,
+          PEERING_ROUTES)
 
 
 INFO = StepInfo(
@@ -75,7 +77,7 @@ INFO = StepInfo(
         "sts:GetCallerIdentity", "ec2:DescribeRegions", "ec2:DescribeVpcs", "ec2:DescribeFlowLogs", "ec2:DescribeSecurityGroups",
         "ec2:DescribeSecurityGroupRules", "ec2:DescribeNetworkAcls", "ec2:DescribeNetworkInterfaces",
         "network-firewall:ListFirewalls", "logs:DescribeLogGroups", "iam:GetRole", "s3:ListAllMyBuckets",
-        "shield:DescribeSubscription",
+        "shield:DescribeSubscription", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeRouteTables",
     ),
     writes=(
         "ec2:CreateFlowLogs", "iam:CreateRole", "iam:DeleteRole", "iam:PutRolePolicy",
@@ -101,7 +103,7 @@ INFO = StepInfo(
     checks=CHECKS,
 )
 
-REGIONAL = (FLOW_LOGS, DEFAULT_SG, SG_ADMIN_IPV4, SG_ADMIN_IPV6, NACL_ADMIN, SG_CIFS)
+REGIONAL = (FLOW_LOGS, DEFAULT_SG, SG_ADMIN_IPV4, SG_ADMIN_IPV6, NACL_ADMIN, SG_CIFS, PEERING_ROUTES)
 
 
 # --- analysis (pure) ------------------------------------------------------------------------------
@@ -133,6 +135,7 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
         findings += _admin_rule_findings(region, data)
         findings += _cifs_findings(region, data)
         findings += _nacl_findings(region, data)
+        findings.append(peering_finding(region, data.get("peering", unreadable("not read"))))
     findings += _info_findings(state)
     return findings
 

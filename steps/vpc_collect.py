@@ -7,6 +7,7 @@ from typing import Any, Mapping, TypedDict
 from steps import vpc_flow_logs as flow_logs
 from steps.base import OrUnreadable, is_unreadable
 from steps.vpc_flow_logs import FLOW_ROLE, LOG_GROUP
+from steps.vpc_peering import PeeringState, read_peering
 
 
 class Vpc(TypedDict):
@@ -46,6 +47,7 @@ class RegionState(TypedDict):
     enis: OrUnreadable[list[NetworkInterface]]  # every network interface of the region
     firewalls: OrUnreadable[list[str]]  # Network Firewall names
     log_group: OrUnreadable[bool | None]  # whether LOG_GROUP exists; None: not read (every VPC has flow logs)
+    peering: PeeringState  # VPC peering connections and the routes to them (steps/vpc_peering.py)
 
 
 class State(TypedDict):
@@ -104,6 +106,7 @@ def _region(aws: Any, region: str) -> RegionState:
             found = aws.try_read("logs", "DescribeLogGroups", region, logGroupNamePrefix=LOG_GROUP)
             out["log_group"] = found if is_unreadable(found) else any(
                 g.get("logGroupName") == LOG_GROUP for g in found.get("logGroups", []))
+    out["peering"] = read_peering(aws, region)
     return out
 
 
