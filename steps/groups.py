@@ -13,11 +13,13 @@ from typing import Any, Mapping
 
 from steps.base import (
     Call, Change, Finding, Input, Plan, Severity, Status, StepInfo, has_control_chars, is_unreadable,
-    manual, reason_of,
+    manual, reason_of, unreadable,
 )
 from steps.checks import AUTOMATIC, NO_FIX, Check
+from steps.cloudshell_access import CLOUDSHELL, cloudshell_changes, cloudshell_findings
 from steps.group_migration import plan_migration
 from steps.groups_collect import State, collect  # noqa: F401  (the step's read and its state)
+from steps.iam_certificates import EXPIRED_CERTS, certificate_changes, certificate_findings
 from steps.iam_policies import (  # noqa: F401  (the policy facts live there; names kept for callers)
     ADMIN_POLICY, SUPPORT_POLICY, SUPPORT_ROLE, caller_user,
     effective_policies, grants_full_admin,
@@ -57,7 +59,7 @@ SUPPORT = Check("support-role", "A support role with AWSSupportAccess exists", S
 CONSOLE_MFA = Check("console-mfa", "Every console user has MFA", Severity.HIGH, ("1.9",), ("IAM.5",), AUTOMATIC)
 ANALYZER = Check("access-analyzer", "IAM Access Analyzer is active", Severity.MEDIUM, ("1.19",), ("IAM.28",),
                  AUTOMATIC)
-CHECKS = (USERS_IN_GROUPS, CUSTOM_ADMIN, ADMIN_ATTACHED, SUPPORT, CONSOLE_MFA, ANALYZER)
+CHECKS = (USERS_IN_GROUPS, CUSTOM_ADMIN, ADMIN_ATTACHED, SUPPORT, CONSOLE_MFA, ANALYZER, EXPIRED_CERTS, CLOUDSHELL)
 
 
 INFO = StepInfo(
@@ -78,7 +80,7 @@ INFO = StepInfo(
         "iam:GetUserPolicy", "iam:ListGroupsForUser", "iam:ListMFADevices", "iam:GetLoginProfile",
         "iam:ListAttachedGroupPolicies", "iam:ListGroupPolicies", "iam:GetGroupPolicy", "iam:ListPolicies",
         "iam:GetPolicyVersion", "iam:ListEntitiesForPolicy", "iam:GetRole",
-        "access-analyzer:ListAnalyzers",
+        "access-analyzer:ListAnalyzers", "iam:ListServerCertificates",
     ),
     writes=(
         "iam:CreateGroup", "iam:DeleteGroup", "iam:AttachGroupPolicy", "iam:DetachGroupPolicy",
@@ -88,6 +90,7 @@ INFO = StepInfo(
         "iam:DeleteLoginProfile",
         "access-analyzer:CreateAnalyzer", "access-analyzer:DeleteAnalyzer",
         "iam:CreateServiceLinkedRole",  # Access Analyzer creates its role when the first analyzer is made
+        "iam:DeleteServerCertificate",
     ),
     inputs=(
         Input("group_names", "Group names", _validate_group_names, required=False,
@@ -118,6 +121,8 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
     findings += _eval_support(state)
     findings += _eval_mfa(state)
     findings += _eval_analyzers(state)
+    findings += certificate_findings(state.get("server_certificates", unreadable("not read")))
+    findings += cloudshell_findings(state.get("cloudshell", unreadable("not read")))
     return findings
 
 
@@ -279,6 +284,8 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
     changes += _plan_analyzers(state)
     changes += _plan_mfa(state, answers.get("remove_console_passwords") == "yes")
     changes += _plan_full_admin(state)
+    changes += cloudshell_changes(state.get("cloudshell", unreadable("not read")))
+    changes += certificate_changes(state.get("server_certificates", unreadable("not read")))
     return Plan(INFO.id, changes=tuple(changes), notes=tuple(notes))
 
 

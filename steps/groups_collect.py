@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any, Mapping, TypedDict
 
 from steps.base import OrUnreadable, is_unreadable
+from steps.cloudshell_access import Holders, read_holders
+from steps.iam_certificates import CertificateState, read_certificates
 from steps.iam_policies import ADMIN_POLICY, SUPPORT_POLICY, SUPPORT_ROLE
 from steps.policy import document as policy_document
 
@@ -42,6 +44,8 @@ class State(TypedDict):
     admin_roles: OrUnreadable[list[str]]  # roles with AdministratorAccess as a permissions policy
     support_role_exists: OrUnreadable[bool]  # whether SUPPORT_ROLE exists
     analyzers: dict[str, OrUnreadable[list[Analyzer]]]  # Access Analyzer analyzers by region
+    server_certificates: CertificateState  # ListServerCertificates (steps/iam_certificates.py)
+    cloudshell: OrUnreadable[Holders]  # who holds AWSCloudShellFullAccess (steps/cloudshell_access.py)
 
 
 def collect(aws: Any) -> State:
@@ -90,6 +94,8 @@ def collect(aws: Any) -> State:
                 for a in answer.get("analyzers", [])]
 
     state["analyzers"] = aws.per_region(analyzers)
+    state["server_certificates"] = read_certificates(aws)
+    state["cloudshell"] = read_holders(aws)
     return state
 
 
