@@ -17,6 +17,7 @@ IAM_PREFIX = {
     "logs": "logs",
     "events": "events",
     "resourcegroupstaggingapi": "tag",
+    "efs": "elasticfilesystem",
 }
 
 # IAM action names that differ from the API operation's name (S3 above all).

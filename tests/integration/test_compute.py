@@ -9,7 +9,7 @@ from wizard.apply import fresh_collect
 
 WORKLOAD = ("us-east-1", "eu-west-1")
 FIXED = {"ebs-encryption-default", "imds-default", "imds-instance", "snapshot-block-public", "image-block-public",
-         "rds-public"}
+         "rds-public", "rds-minor-upgrade"}
 
 
 def test_insecure_fails_in_both_workload_regions(account):
@@ -18,9 +18,9 @@ def test_insecure_fails_in_both_workload_regions(account):
     assert not [f for f in findings if f.status is Status.UNKNOWN]
     for region in WORKLOAD:
         failed = {f.check for f in findings if f.status is Status.FAIL and f.region == region}
-        assert failed == FIXED | {"rds-encrypted"}, region
-        assert any(f.check == "instance-profile" and f.status is Status.MANUAL and f.region == region
-                   for f in findings)
+        assert failed == FIXED | {"rds-encrypted", "efs-encrypted"}, region
+        for check in ("instance-profile", "rds-multi-az"):  # rds-multi-az: CIS 2.2.4 is manual
+            assert any(f.check == check and f.status is Status.MANUAL and f.region == region for f in findings)
 
 
 def test_fix_applies_every_automatic_change_and_verifies(account):
@@ -39,14 +39,16 @@ def test_fix_applies_every_automatic_change_and_verifies(account):
                 assert instance["MetadataOptions"]["HttpTokens"] == "required"
         dbs = aws.client("rds", region).describe_db_instances()["DBInstances"]
         assert dbs and not any(d["PubliclyAccessible"] for d in dbs)
+        assert all(d["AutoMinorVersionUpgrade"] for d in dbs)
     findings = compute.evaluate(fresh_collect(aws, compute))
     for region in WORKLOAD:
         passed = {f.check for f in findings if f.status is Status.PASS and f.region == region}
         assert FIXED <= passed
-    # encryption of an existing database stays a manual, written-out procedure
+    # encryption of an existing database or file system stays a manual, written-out procedure
     again = plan_for(aws, compute)
-    assert len(again.manual_changes) == len(WORKLOAD)
-    assert all("copy-db-snapshot" in " ".join(c.instructions) for c in again.manual_changes)
+    assert len(again.manual_changes) == 2 * len(WORKLOAD)
+    procedures = [" ".join(c.instructions) for c in again.manual_changes]
+    assert sum("copy-db-snapshot" in p for p in procedures) == sum("--encrypted" in p for p in procedures) == 2
 
 
 def test_undo_calls_reverse_the_block_public_access_fixes(account):

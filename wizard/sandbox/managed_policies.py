@@ -27,6 +27,7 @@ MANAGED_POLICY_NAMES = (
     "AmazonS3ReadOnlyAccess",
     "AWSOrganizationsReadOnlyAccess",
     "PowerUserAccess",
+    "AWSCloudShellFullAccess",  # CIS 1.21
 )
 
 _lock = threading.Lock()

@@ -2,14 +2,15 @@
 instances and RDS.
 
 insecure: in each workload region an instance "legacy-app" that accepts IMDSv1 and has no IAM role
-(in the default VPC and default security group), and a public, unencrypted MySQL database
-"legacy-db". Account defaults stay as moto/AWS start them: EBS encryption off, no IMDS default,
+(in the default VPC and default security group), a public, unencrypted MySQL database
+"legacy-db" without automatic minor version upgrades, and an unencrypted EFS file system "legacy-files". Account defaults stay as moto/AWS start them: EBS encryption off, no IMDS default,
 snapshot and AMI sharing unblocked, in every region.
 
 secure/org (main account): in every enabled region EBS encryption by default on (one call each),
 IMDSv2 required by default and snapshot/AMI public sharing blocked (gap state, no HTTP); in
 us-east-1 an instance "app" with IMDSv2 and a role, behind a group "web" open on 443 only, and a
-private, encrypted database "app-db".
+private, encrypted, Multi-AZ database "app-db" taking minor upgrades automatically, and an encrypted EFS
+file system "app-files".
 
 empty: nothing.
 """
@@ -50,7 +51,9 @@ def _insecure_region(ctx, region: str) -> None:
     ctx.client("rds", region=region).create_db_instance(
         DBInstanceIdentifier="legacy-db", Engine="mysql", DBInstanceClass="db.t3.micro", AllocatedStorage=20,
         MasterUsername="admin", MasterUserPassword="not-a-real-password-1", PubliclyAccessible=True,
-        StorageEncrypted=False)
+        StorageEncrypted=False, AutoMinorVersionUpgrade=False)
+    ctx.client("efs", region=region).create_file_system(
+        CreationToken="legacy-files", Encrypted=False, Tags=[{"Key": "Name", "Value": "legacy-files"}])
 
 
 def _secure_workload(ctx, region: str) -> None:
@@ -72,4 +75,6 @@ def _secure_workload(ctx, region: str) -> None:
     ctx.client("rds", region=region).create_db_instance(
         DBInstanceIdentifier="app-db", Engine="postgres", DBInstanceClass="db.t3.micro", AllocatedStorage=20,
         MasterUsername="app", MasterUserPassword="not-a-real-password-2", PubliclyAccessible=False,
-        StorageEncrypted=True)
+        StorageEncrypted=True, MultiAZ=True, AutoMinorVersionUpgrade=True)
+    ctx.client("efs", region=region).create_file_system(
+        CreationToken="app-files", Encrypted=True, Tags=[{"Key": "Name", "Value": "app-files"}])

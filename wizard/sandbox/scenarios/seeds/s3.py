@@ -6,7 +6,8 @@ unrelated statement but no TLS-only statement; a customer-managed key without ro
 workload region.
 secure/org (main account): account BPA on; buckets with BPA, a TLS-only policy (next to an
 unrelated statement), default encryption (SSE-S3 and SSE-KMS), versioning with MFA delete; the
-customer-managed key rotates.
+customer-managed key rotates; Amazon Macie is enabled in the home region (CIS 2.1.3 stays a manual
+review, which then names it).
 Every scenario but empty also has AWS-managed keys (alias/aws/s3, alias/aws/ebs) in the workload
 regions: they must never become findings. In secure/org, buckets that earlier seeds made are
 hardened too (see `harden_bucket`, which later seeds can call for theirs).
@@ -55,6 +56,8 @@ def seed(ctx, scenario: str) -> None:
         _buckets(ctx, scenario, s3, keys[0])
         for future in keys:
             future.result()
+    if scenario in ("secure", "org"):
+        ctx.client("macie2", east).enable_macie(status="ENABLED")
 
 
 def _kms(kms, scenario: str, home: bool) -> dict | None:

@@ -7,8 +7,9 @@ all traffic: exactly what a new AWS account has, and what CIS 5.2/5.5/3.7 flag.
 insecure: in each workload region (us-east-1, eu-west-1) a VPC "app" without flow logs, whose
 default group also allows traffic from itself (as on AWS) and whose default NACL allows all; groups
 "ssh-open" (TCP 22 from 0.0.0.0/0 plus a restricted TCP 443 from 10.0.0.0/8), "rdp-open-v6"
-(TCP 3389 from ::/0) and "all-open" (all traffic from 0.0.0.0/0). Every other region keeps moto's
-defaults, which fail too.
+(TCP 3389 from ::/0) and "all-open" (all traffic from 0.0.0.0/0). In the first workload region "app"
+is peered with the default VPC, and its main route table sends the default VPC's whole CIDR over the
+peering (CIS 5.6 asks a person to review that). Every other region keeps moto's defaults, which fail too.
 
 secure/org (main account): every enabled region is hardened, since the checks cover them all: the
 default groups lose their rules, the default NACLs get their
@@ -33,7 +34,9 @@ def flow_log_bucket(account_id: str) -> str:
 def seed(ctx, scenario: str) -> None:
     if scenario == "insecure":
         for region in ctx.workload_regions:
-            _insecure_region(ctx.client("ec2", region=region))
+            vpc_id = _insecure_region(ctx.client("ec2", region=region))
+            if region == ctx.workload_regions[0]:
+                _peer_with_default(ctx.client("ec2", region=region), vpc_id)
     elif scenario in ("secure", "org"):
         s3 = ctx.client("s3")
         bucket = flow_log_bucket(ctx.account_id)
@@ -43,7 +46,7 @@ def seed(ctx, scenario: str) -> None:
             list(pool.map(lambda r: harden_region(ctx.client("ec2", region=r), bucket), regions))
 
 
-def _insecure_region(ec2) -> None:
+def _insecure_region(ec2) -> str:
     vpc_id = ec2.create_vpc(CidrBlock=APP_CIDR, TagSpecifications=[
         {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": "app"}]}])["Vpc"]["VpcId"]
     ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.20.1.0/24")
@@ -63,6 +66,17 @@ def _insecure_region(ec2) -> None:
         {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])
     group(RDP_GROUP, [{"IpProtocol": "tcp", "FromPort": 3389, "ToPort": 3389, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}])
     group(ALL_GROUP, [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    return vpc_id
+
+
+def _peer_with_default(ec2, vpc_id: str) -> None:
+    default = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]
+    pcx = ec2.create_vpc_peering_connection(VpcId=vpc_id, PeerVpcId=default["VpcId"])
+    pcx_id = pcx["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx_id)
+    table = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["RouteTables"][0]
+    ec2.create_route(RouteTableId=table["RouteTableId"], DestinationCidrBlock=default["CidrBlock"],
+                     VpcPeeringConnectionId=pcx_id)
 
 
 def harden_region(ec2, bucket: str) -> None:
