@@ -6,7 +6,7 @@ to leave the account. CIS fails any user, group or role holding the AWS managed 
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, Mapping, TypedDict
 
 from steps.base import Call, Change, Finding, OrUnreadable, Severity, is_unreadable, reason_of
 from steps.checks import AUTOMATIC, Check
@@ -58,3 +58,20 @@ def cloudshell_changes(holders: Any) -> list[Change]:
         warning=f"The {kind.lower()} can no longer open AWS CloudShell (its other permissions stay); grant a "
                 "narrower CloudShell policy if it needs the shell.")
         for kind in KINDS for name in holders[kind]]
+
+
+def without_detached(state: Mapping[str, Any]) -> dict[str, Any]:
+    """``state`` as the group migration must see it once the detaches above have run: a user or group
+    losing AWSCloudShellFullAccess no longer has it to move (or to detach a second time)."""
+    holders = state.get("cloudshell")
+    if not isinstance(holders, Mapping) or is_unreadable(holders):
+        return dict(state)
+    out = dict(state)
+    for kind, key in (("User", "users"), ("Group", "groups")):
+        entities = state.get(key)
+        if not isinstance(entities, Mapping) or is_unreadable(entities):
+            continue
+        out[key] = {name: ({**info, "attached": [a for a in info["attached"] if a != CLOUDSHELL_POLICY]}
+                           if name in holders[kind] and not is_unreadable(info) else info)
+                    for name, info in entities.items()}
+    return out

@@ -16,7 +16,7 @@ from steps.base import (
     manual, reason_of, unreadable,
 )
 from steps.checks import AUTOMATIC, NO_FIX, Check
-from steps.cloudshell_access import CLOUDSHELL, cloudshell_changes, cloudshell_findings
+from steps.cloudshell_access import CLOUDSHELL, cloudshell_changes, cloudshell_findings, without_detached
 from steps.group_migration import plan_migration
 from steps.groups_collect import State, collect  # noqa: F401  (the step's read and its state)
 from steps.iam_certificates import EXPIRED_CERTS, certificate_changes, certificate_findings
@@ -274,17 +274,17 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
     if errors:
         return Plan(INFO.id, needs=tuple(errors), notes=tuple(errors.values()))
 
-    changes: list[Change] = []
+    # CloudShell detaches first: the migration then moves what stays (steps/cloudshell_access.py)
+    changes: list[Change] = cloudshell_changes(state.get("cloudshell", unreadable("not read")))
     notes: list[str] = []
     if not is_unreadable(state["users"]) and not is_unreadable(state["groups"]):
-        migration, migration_notes = plan_migration(state, answers.get("group_names", ""))
+        migration, migration_notes = plan_migration(without_detached(state), answers.get("group_names", ""))
         changes += migration
         notes += migration_notes
     changes += _plan_support(state)
     changes += _plan_analyzers(state)
     changes += _plan_mfa(state, answers.get("remove_console_passwords") == "yes")
     changes += _plan_full_admin(state)
-    changes += cloudshell_changes(state.get("cloudshell", unreadable("not read")))
     changes += certificate_changes(state.get("server_certificates", unreadable("not read")))
     return Plan(INFO.id, changes=tuple(changes), notes=tuple(notes))
 

@@ -56,7 +56,9 @@ def test_fix_migrates_to_groups_and_keeps_every_users_effective_policies(account
     iam = iam_client(sb)
     before = effective(iam)
     assert before["dana"] == {ADMIN}
-    assert Status.FAIL in statuses(aws)["users-in-groups"]
+    found = statuses(aws)
+    for check in ("users-in-groups", "cloudshell-full-access", "expired-server-certificates"):  # 1.14, 1.21, 1.18
+        assert Status.FAIL in found[check], check
 
     plan, result = fix(aws, groups)
     assert result.ok, result.failed and result.failed.detail
@@ -71,8 +73,14 @@ def test_fix_migrates_to_groups_and_keeps_every_users_effective_policies(account
     assert erin == frank == {"ReadOnlyAccess+read-reports"}  # one group per distinct set
 
     after = statuses(aws)
-    for check in ("users-in-groups", "support-role", "access-analyzer"):
+    for check in ("users-in-groups", "support-role", "access-analyzer", "cloudshell-full-access",
+                  "expired-server-certificates"):
         assert after[check] == {Status.PASS}, check
+    # deleting an expired certificate is risky (a load balancer may still use it) and cannot be undone
+    [delete] = [c for c in plan.changes if c.call and c.call.operation == "DeleteServerCertificate"]
+    assert delete.risky and delete.undo is None
+    assert not iam.list_server_certificates()["ServerCertificateMetadataList"]
+    assert not iam.list_entities_for_policy(PolicyArn="arn:aws:iam::aws:policy/AWSCloudShellFullAccess")["PolicyRoles"]
     assert after["console-mfa"] == {Status.FAIL}  # manual: people must add MFA themselves
     assert after["no-full-admin-policy"] == {Status.FAIL}  # manual: FullAdmin must be narrowed by a person
     again = plan_for(aws, groups)

@@ -166,3 +166,24 @@ def test_peering_passes_without_connections_and_is_unknown_when_unreadable():
     assert vpc_peering.peering_finding("us-east-1", {"connections": [], "routes": []}).status == Status.PASS
     denied = {"connections": unreadable("denied"), "routes": []}
     assert vpc_peering.peering_finding("us-east-1", denied).status == Status.UNKNOWN
+
+
+def test_a_user_losing_cloudshell_is_detached_once_and_not_moved_into_a_group():
+    from steps import groups
+
+    shell = cloudshell_access.CLOUDSHELL_POLICY
+    read_only = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+    state = {
+        "caller": {"Account": "111122223333", "Arn": "arn:aws:iam::111122223333:user/admin"},
+        "users": {"hal": {"attached": [read_only, shell], "inline": {}, "groups": [], "mfa_devices": 1,
+                          "console": False}},
+        "groups": {}, "custom_policies": {}, "support_roles": ["AWSSupportRole"], "admin_roles": [],
+        "support_role_exists": True, "analyzers": {},
+        "server_certificates": {"read_at": NOW, "certificates": []},
+        "cloudshell": {"User": ["hal"], "Group": [], "Role": []},
+    }
+    calls = [c.call for c in groups.plan(state, {}).changes if c.call]
+    touching_shell = [(c.operation, c.params.get("UserName") or c.params.get("GroupName"))
+                      for c in calls if c.params.get("PolicyArn") == shell]
+    assert touching_shell == [("DetachUserPolicy", "hal")]
+    assert any(c.operation == "AttachGroupPolicy" and c.params["PolicyArn"] == read_only for c in calls)

@@ -2,7 +2,7 @@
 
 insecure: dana holds AdministratorAccess directly and signs in to the console without MFA;
 erin and frank hold ReadOnlyAccess plus the same inline policy directly; gil holds a custom policy
-that allows *:*; no support role; no analyzer anywhere; erin also holds AWSCloudShellFullAccess, and
+that allows *:*; no support role; no analyzer anywhere; a role "shell-ops" holds AWSCloudShellFullAccess, and
 an expired server certificate "shop-2019" sits in IAM (moto reports every certificate as expired).
 secure/org: (root seed: group Admins with user admin in it, no AdministratorAccess anywhere) a support role
 with AWSSupportAccess, and an ACCOUNT analyzer in every enabled region (gap state: cheap).
@@ -41,7 +41,10 @@ def _insecure(ctx) -> None:
     iam.create_policy(PolicyName="FullAdmin", PolicyDocument=json.dumps(FULL_ADMIN))
     iam.create_user(UserName="gil")
     iam.attach_user_policy(UserName="gil", PolicyArn=f"arn:aws:iam::{acct}:policy/FullAdmin")
-    iam.attach_user_policy(UserName="erin", PolicyArn="arn:aws:iam::aws:policy/AWSCloudShellFullAccess")
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{acct}:root"}, "Action": "sts:AssumeRole"}]}
+    iam.create_role(RoleName="shell-ops", AssumeRolePolicyDocument=json.dumps(trust))
+    iam.attach_role_policy(RoleName="shell-ops", PolicyArn="arn:aws:iam::aws:policy/AWSCloudShellFullAccess")
     iam.upload_server_certificate(ServerCertificateName="shop-2019", CertificateBody=FAKE_CERT,
                                   PrivateKey="-----BEGIN PRIVATE KEY-----\nnot-a-key\n-----END PRIVATE KEY-----")
 
