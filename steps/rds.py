@@ -41,12 +41,14 @@ def _multi_az(region: str, dbs: Sequence[Mapping[str, Any]]) -> Finding:
     if not dbs:
         return MULTI_AZ.passed("No RDS databases.", region=region)
     single = [d["DBInstanceIdentifier"] for d in dbs if not d.get("MultiAZ") and not d.get("DBClusterIdentifier")]
-    listed = f"Single-AZ: {', '.join(single)}." if single else f"All {len(dbs)} databases are Multi-AZ or in a cluster."
+    if not single:
+        return MULTI_AZ.passed(f"All {len(dbs)} databases are Multi-AZ or in an Aurora cluster.", region=region)
     return MULTI_AZ.manual(
-        "CIS 2.2.4 is a manual check: decide for each database whether an Availability Zone outage may stop it. "
-        f"In the RDS console ({RDS_LIST_CONSOLE.format(region=region)}) the Multi-AZ column shows each one; for "
-        "production ones choose Modify > Availability and durability > Multi-AZ deployment (it doubles the "
-        f"instance cost, and is applied at the next maintenance window unless applied immediately). {listed}",
+        "CIS 2.2.4 is a manual check: decide for each single-AZ database whether an Availability Zone outage may "
+        f"stop it. In the RDS console ({RDS_LIST_CONSOLE.format(region=region)}) the Multi-AZ column shows each "
+        "one; for production ones choose Modify > Availability and durability > Multi-AZ deployment (it doubles "
+        "the instance cost, and is applied at the next maintenance window unless applied immediately). "
+        f"Single-AZ: {', '.join(single)}.",
         region=region)
 
 

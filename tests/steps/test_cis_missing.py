@@ -115,6 +115,7 @@ def test_minor_upgrade_passes_when_on_and_multi_az_is_manual_listing_single_az()
     findings = rds.rds_findings("us-east-1", dbs)
     assert [f.status for f in findings] == [Status.PASS, Status.MANUAL]
     assert findings[1].cis == ("2.2.4",) and "Single-AZ: a." in findings[1].message
+    assert [f.status for f in rds.rds_findings("us-east-1", dbs[1:])] == [Status.PASS, Status.PASS]
     assert rds.rds_changes("us-east-1", dbs) == []
     assert [f.status for f in rds.rds_findings("us-east-1", [])] == [Status.PASS, Status.PASS]
 

@@ -15,7 +15,9 @@ def region_data():
         "instances": [{"InstanceId": "i-1", "State": "running", "HttpTokens": "optional", "HttpEndpoint": "enabled",
                        "Profile": None, "Name": "legacy"}],
         "databases": [{"DBInstanceIdentifier": "db-1", "Engine": "mysql", "PubliclyAccessible": True,
-                       "StorageEncrypted": False, "DBClusterIdentifier": None}],
+                       "StorageEncrypted": False, "DBClusterIdentifier": None, "DBInstanceStatus": "available",
+                       "AutoMinorVersionUpgrade": False, "MultiAZ": False}],
+        "file_systems": [{"FileSystemId": "fs-1", "Name": "", "Encrypted": False, "LifeCycleState": "available"}],
         "functions": [{"FunctionName": "fn-public", "Policy": {"Statement": [
             {"Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunction"}]}}],
     }
@@ -28,7 +30,9 @@ def good_region():
         "instances": [{"InstanceId": "i-2", "State": "running", "HttpTokens": "required", "HttpEndpoint": "enabled",
                        "Profile": "arn:aws:iam::1:instance-profile/app", "Name": ""}],
         "databases": [{"DBInstanceIdentifier": "db-2", "Engine": "postgres", "PubliclyAccessible": False,
-                       "StorageEncrypted": True, "DBClusterIdentifier": None}],
+                       "StorageEncrypted": True, "DBClusterIdentifier": None, "DBInstanceStatus": "available",
+                       "AutoMinorVersionUpgrade": True, "MultiAZ": True}],
+        "file_systems": [{"FileSystemId": "fs-2", "Name": "", "Encrypted": True, "LifeCycleState": "available"}],
         "functions": [{"FunctionName": "fn-s3", "Policy": {"Statement": [
             {"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "lambda:InvokeFunction"},
             {"Effect": "Allow", "Principal": "*", "Action": "lambda:InvokeFunction",
@@ -89,8 +93,8 @@ def test_plan_calls_and_warnings():
     assert by_op["EnableSnapshotBlockPublicAccess"].call.params == {"State": "block-all-sharing"}
     assert by_op["EnableSnapshotBlockPublicAccess"].undo.operation == "DisableSnapshotBlockPublicAccess"
     assert by_op["ModifyInstanceMetadataDefaults"].undo.params == {"HttpTokens": "no-preference"}
-    [encrypt] = plan.manual_changes
-    assert "db-1" in encrypt.reason and len(encrypt.instructions) >= 5
+    encrypt, move_files = plan.manual_changes  # the database, then the EFS file system (fs-1)
+    assert "db-1" in encrypt.reason and len(encrypt.instructions) >= 5 and "fs-1" in move_files.reason
     assert any("copy-db-snapshot" in step and "--kms-key-id" in step for step in encrypt.instructions)
 
 

@@ -33,6 +33,7 @@ def region_data():
                   "InstanceId": "i-1"}],
         "firewalls": [],
         "log_group": False,
+        "peering": {"connections": [], "routes": []},
     }
 
 
