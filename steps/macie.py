@@ -25,9 +25,10 @@ def read_macie(aws: Any, region: str) -> Any:
     AccessDeniedException "Macie is not enabled" (moto: ResourceNotFoundException); both mean OFF.
     Macie charges per bucket and per GB inspected once enabled, so the wizard never turns it on.
     """
-    answer = aws.try_read("macie2", "GetMacieSession", region, missing=("ResourceNotFoundException",))
+    answer = aws.try_read("macie2", "GetMacieSession", region,
+                          missing=("ResourceNotFoundException", "AccessDeniedException: Macie is not enabled"))
     if is_unreadable(answer):
-        return OFF if "not enabled" in reason_of(answer).lower() else answer
+        return answer
     return OFF if answer is None else (answer.get("status") or OFF)
 
 

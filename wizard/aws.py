@@ -317,8 +317,9 @@ class AWS:
              **params: Any) -> Any:
         """Make a read once per run and return its response (without ResponseMetadata).
 
-        ``missing`` lists error codes that mean "there is none" (e.g. NoSuchBucketPolicy); they
-        return None. With ``paginate``, every page is fetched and list fields are concatenated.
+        ``missing`` lists error codes that mean "there is none" (e.g. NoSuchBucketPolicy), or
+        "Code: message fragment" where AWS reuses a code (Macie off is "AccessDeniedException: Macie is
+        not enabled"); they return None. With ``paginate``, every page is fetched and list fields are concatenated.
         With ``until``, the read is repeated (up to ``attempts`` times, ``delay`` seconds apart)
         until ``until(response)`` is true, for a state that AWS builds in the background (a
         credential report); every step asking for it shares that one wait. Other failures raise
@@ -355,7 +356,7 @@ class AWS:
         try:
             return future.result()
         except ReadFailed as failed:
-            if failed.code and failed.code in set(missing):
+            if failed.code and any(_means_none(failed, entry) for entry in missing):
                 return None
             raise
 
@@ -456,6 +457,11 @@ class AWS:
         for client in clients.values():
             client.close()  # kept-alive connections would otherwise wait for the garbage collector
 
+
+
+def _means_none(failed: ReadFailed, entry: str) -> bool:
+    code, _, fragment = entry.partition(": ")
+    return failed.code == code and (not fragment or fragment.lower() in failed.message.lower())
 
 
 def _merge_pages(pages: Iterable[Mapping[str, Any]]) -> dict[str, Any]:

@@ -63,11 +63,13 @@ def iam_action(service: str, operation: str) -> str:
 class ReadFailed(Exception):
     """A read that could not be made. ``kind`` is denied, unsupported, throttled or error."""
 
-    def __init__(self, kind: str, reason: str, code: str = "", transient: bool | None = None) -> None:
+    def __init__(self, kind: str, reason: str, code: str = "", transient: bool | None = None,
+                 message: str = "") -> None:
         super().__init__(reason)
         self.kind = kind
         self.reason = reason
         self.code = code
+        self.message = message  # AWS's own message, for ``missing`` entries written "Code: fragment"
         # Whether asking again later may give another answer (throttling, a 5xx, no connection).
         self.transient = (kind == "throttled" or code in TRANSIENT_CODES) if transient is None else transient
 
@@ -90,7 +92,7 @@ def describe_error(error: Exception, service: str, operation: str) -> ReadFailed
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
         message = info.get("Message", "") or str(error)
         if code in DENIED_CODES or status == 403:
-            return ReadFailed("denied", f"access denied: the caller lacks {action}", code)
+            return ReadFailed("denied", f"access denied: the caller lacks {action}", code, message=message)
         if code in THROTTLE_CODES or status == 429:
             return ReadFailed("throttled", f"{action} was throttled even after retries", code)
         if code in UNSUPPORTED_CODES or (status == 404 and not code[:1].isalpha()):
@@ -98,7 +100,7 @@ def describe_error(error: Exception, service: str, operation: str) -> ReadFailed
         if status >= 500:
             return ReadFailed("error", f"{action} failed on the AWS side ({code or status}) after retries", code,
                               transient=True)
-        return ReadFailed("error", f"{action} failed: {code}: {message}", code)
+        return ReadFailed("error", f"{action} failed: {code}: {message}", code, message=message)
     if isinstance(error, ResponseParserError):
         return ReadFailed("unsupported", f"{action} is not supported by this endpoint (unreadable answer)")
     if isinstance(error, NoCredentialsError):

@@ -161,3 +161,17 @@ def test_without_realism_the_sandbox_answers_at_once(account):
     ec2 = client(sb, "ec2", config=NO_RETRY)
     ec2.enable_image_block_public_access(ImageBlockPublicAccessState="block-new-sharing")
     assert ec2.get_image_block_public_access_state()["ImageBlockPublicAccessState"] == "block-new-sharing"
+
+
+def test_macie_off_is_access_denied_as_on_aws_and_the_s3_step_reads_it_as_off(real):
+    from steps.macie import read_macie
+    from tests.helpers import open_aws
+
+    sb, _ = real
+    macie = client(sb, "macie2", config=NO_RETRY)
+    assert code(macie.get_macie_session) == "AccessDeniedException"
+    aws = open_aws(sb, regions=("us-east-1",))
+    assert read_macie(aws, "us-east-1") == "OFF"
+    macie.enable_macie()
+    aws.forget()
+    assert read_macie(aws, "us-east-1") == "ENABLED"

@@ -73,18 +73,20 @@ def test_macie_is_manual_and_says_where_it_runs():
 
 class _Reader:
     def __init__(self, answer):
-        self.answer = answer
+        self.answer, self.asked = answer, {}
 
     def try_read(self, *args, **kw):
+        self.asked = kw
         return self.answer
 
 
 def test_macie_not_enabled_answer_is_off_not_unreadable():
-    # AWS answers AccessDeniedException "Macie is not enabled" when there is no session.
-    assert macie.read_macie(_Reader(unreadable("AccessDeniedException: Macie is not enabled.")), "us-east-1") == "OFF"
-    assert macie.read_macie(_Reader(None), "us-east-1") == "OFF"
+    # AWS answers AccessDeniedException "Macie is not enabled." when there is no session: read as none
+    reader = _Reader(None)
+    assert macie.read_macie(reader, "us-east-1") == "OFF"
+    assert "AccessDeniedException: Macie is not enabled" in reader.asked["missing"]
     assert macie.read_macie(_Reader({"status": "PAUSED"}), "us-east-1") == "PAUSED"
-    denied = unreadable("AccessDeniedException: not authorized to perform macie2:GetMacieSession")
+    denied = unreadable("access denied: the caller lacks macie2:GetMacieSession")
     assert macie.read_macie(_Reader(denied), "us-east-1") == denied
 
 

@@ -69,6 +69,7 @@ class RealismLayer:
             ec2,
             iam,
             identitystore,
+            macie,
             organizations,
             s3_kms,
             securityhub,
