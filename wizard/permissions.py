@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import Any, Iterable
 
 from steps import audit_logging, groups, vpc
+from steps.cloudshell_access import CLOUDSHELL_POLICY
 from steps.policy_admin import POLICY_WRITERS, allowed_actions
 
 MODES = ("read", "fix")
@@ -73,6 +74,11 @@ OWN_ROLES: dict[str, tuple[str, ...]] = {
     "audit_logging": (f"role/{audit_logging.CLOUDTRAIL_LOGS_ROLE}",
                       f"role/aws-service-role/config.amazonaws.com/{audit_logging.CONFIG_ROLE}"),
     "groups": (f"role/{groups.SUPPORT_ROLE}",),
+}
+# Managed policies a step detaches from (and on undo re-attaches to) any role: granted on every role, for
+# those policies only (condition key iam:PolicyARN, IAM Service Authorization Reference).
+ROLE_POLICIES: dict[str, tuple[str, ...]] = {
+    "groups": (CLOUDSHELL_POLICY,),  # CIS 1.21
 }
 ROLE_WRITES = frozenset({"iam:CreateRole", "iam:DeleteRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy",
                          "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:DeleteServiceLinkedRole"})
@@ -150,6 +156,11 @@ def _scoped(steps: list[ModuleType], wanted: set[str], mode: str) -> list[dict[s
             roles += [f"arn:*:iam::*:{role}" for role in OWN_ROLES[step.INFO.id]]
         out.append({"Sid": _sid("OwnRoles AdminEquivalent", mode), "Effect": "Allow", "Action": role_writes,
                     "Resource": sorted(roles)})
+    policies = sorted({p for step in steps for p in ROLE_POLICIES.get(step.INFO.id, ())})
+    if policies and {"iam:AttachRolePolicy", "iam:DetachRolePolicy"} & wanted:
+        out.append({"Sid": _sid("ManagedPolicyOnAnyRole AdminEquivalent", mode), "Effect": "Allow",
+                    "Action": sorted({"iam:AttachRolePolicy", "iam:DetachRolePolicy"} & wanted),
+                    "Resource": "arn:*:iam::*:role/*", "Condition": {"ArnEquals": {"iam:PolicyARN": policies}}})
     if "iam:PassRole" in wanted:
         for step in steps:
             if "iam:PassRole" not in step.INFO.writes:

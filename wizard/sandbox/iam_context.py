@@ -51,7 +51,9 @@ def needs(info: RequestInfo) -> list[Need]:
     elif action == "sts:AssumeRole":
         out.append((action, info.params.get("RoleArn") or None, {}))
     elif action in ROLE_WRITES and info.params.get("RoleName"):
-        out.append((action, _role_arn(info.account_id, info.params["RoleName"], info.params.get("Path", "/")), {}))
+        # attaching or detaching a managed policy also carries the policy's ARN (iam:PolicyARN)
+        keys = {"iam:PolicyARN": info.params["PolicyArn"]} if info.params.get("PolicyArn") else {}
+        out.append((action, _role_arn(info.account_id, info.params["RoleName"], info.params.get("Path", "/")), keys))
     else:
         out.append((action, None, {}))
     if action in CREATES_LINKED_ROLE:

@@ -132,6 +132,9 @@ def _arn_pattern(pattern: str) -> re.Pattern:
 _OPERATORS = {
     "StringEquals": lambda value, wanted: value == wanted,
     "StringLike": lambda value, wanted: _arn_pattern(wanted).fullmatch(value) is not None,
+    # IAM user guide, "ARN condition operators": ArnEquals and ArnLike both take the ARN wildcards
+    "ArnEquals": lambda value, wanted: _arn_pattern(wanted).fullmatch(value) is not None,
+    "ArnLike": lambda value, wanted: _arn_pattern(wanted).fullmatch(value) is not None,
 }
 
 
