@@ -73,6 +73,13 @@ class _Unpickler(pickle.Unpickler):
         return self.snapshot.shared[value]
 
 
+def _registries(backend_dict: Any) -> dict[str, dict]:
+    """What a service keeps beside its backends, on the BackendDict itself: S3's bucket name ->
+    owner map (``bucket_accounts``). Left behind by a restore, it names buckets no backend holds,
+    and moto's get_bucket then follows it into itself without end."""
+    return {name: value for name, value in vars(backend_dict).items() if isinstance(value, dict)}
+
+
 def take(sandbox: "Sandbox") -> Snapshot:
     """The account as it is now: every moto backend in use, the gap state, the scenario facts."""
     from moto.core.base_backend import BackendDict
@@ -82,7 +89,7 @@ def take(sandbox: "Sandbox") -> Snapshot:
     out = io.BytesIO()
     with sandbox._gaps.lock:
         snapshot.backend_dicts.update((bd._id, bd) for bd in BackendDict._instances)
-        contents = [(bd._id, dict(bd)) for bd in BackendDict._instances]
+        contents = [(bd._id, dict(bd), _registries(bd)) for bd in BackendDict._instances]
         # one pickle for all, so objects that refer to each other across services still do
         _Pickler(out, snapshot, BackendDict).dump((contents, sandbox._gaps.accounts))
     snapshot.data = out.getvalue()
@@ -100,9 +107,10 @@ def restore(sandbox: "Sandbox", snapshot: Snapshot) -> None:
         for bd in BackendDict._instances:
             bd.clear()
         BackendDict._instances.clear()
-        for bd_id, accounts_of_service in contents:
+        for bd_id, accounts_of_service, registries in contents:
             live = snapshot.backend_dicts[bd_id]
             live.update(accounts_of_service)
+            vars(live).update(registries)
             BackendDict._instances.append(live)
     reset_model_data()
     with sandbox._gaps.lock:
