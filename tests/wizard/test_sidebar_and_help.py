@@ -33,11 +33,15 @@ def _many_findings(step_id: str) -> list[Finding]:
     return findings
 
 
-async def _app_with_results(pilot, app: WizardApp) -> None:
+def _one_finding(step_id: str) -> list[Finding]:
+    return [Finding(check=f"{step_id}-check", title="t", status=Status.FAIL, message="m")]
+
+
+async def _app_with_results(pilot, app: WizardApp, findings=_one_finding) -> None:
     await wait_for(pilot, lambda: screen_name(app) == "ErrorScreen", what="the connection error")
     await pilot.press("escape")
     for step in app.steps:
-        app.record_assessed(StepAssessed(StepResult(step, None, _many_findings(step.INFO.id)), app.generation, 0))
+        app.record_assessed(StepAssessed(StepResult(step, None, findings(step.INFO.id)), app.generation, 0))
     await pilot.pause()
 
 
@@ -51,7 +55,7 @@ def _sidebar_lines(app: WizardApp) -> list[str]:
 async def test_every_sidebar_label_is_whole_and_counts_checks(size):
     app = WizardApp(_unreachable, steps=STEPS)
     async with app.run_test(size=size) as pilot:
-        await _app_with_results(pilot, app)
+        await _app_with_results(pilot, app, _many_findings)
         lines = _sidebar_lines(app)
         for index, step in enumerate(STEPS):
             line = lines[index + 1]  # Welcome first
@@ -62,13 +66,11 @@ async def test_every_sidebar_label_is_whole_and_counts_checks(size):
         assert "Summary" in lines[len(STEPS) + 1]
 
 
-
 def _help_text(app: WizardApp) -> dict[str, str]:
     return {part: str(app.screen.query_one(f"#help-{part}").render()) for part in ("keys", "statuses", "files")}
 
 
-@pytest.mark.parametrize("key", ["question_mark", "f1"])
-async def test_help_opens_with_the_screens_bindings_and_escape_closes_it(key, tmp_path):
+async def test_question_mark_and_f1_open_help_with_the_screens_bindings_and_escape_closes_it(tmp_path):
     app = WizardApp(_unreachable, steps=STEPS, report_dir=tmp_path / "reports")
     async with app.run_test(size=(100, 32)) as pilot:
         await _app_with_results(pilot, app)
@@ -76,26 +78,34 @@ async def test_help_opens_with_the_screens_bindings_and_escape_closes_it(key, tm
         await pilot.pause()
         step_screen = app.screen
         step_screen.query_one("#step-scroll").focus()
-        await pilot.press(key)
-        await wait_for(pilot, lambda: screen_name(app) == "HelpScreen", what="the help screen")
-        text = _help_text(app)
-        # every described binding of the step screen and the app, as the bindings declare them
-        for binding in [*type(step_screen).BINDINGS, *WizardApp.BINDINGS]:
-            if binding.description:
-                assert binding.description in text["keys"], binding
-        for status in Status:
-            assert status.value.lower() in text["statuses"]
-        assert "journal.jsonl" in text["files"] and str(tmp_path / "reports") in text["files"]
-        await pilot.press("escape")
-        await pilot.pause()
-        assert app.screen is step_screen
+        for key in ("question_mark", "f1"):
+            await pilot.press(key)
+            await wait_for(pilot, lambda: screen_name(app) == "HelpScreen", what="the help screen")
+            text = _help_text(app)
+            # every described binding of the step screen and the app, as the bindings declare them
+            for binding in [*type(step_screen).BINDINGS, *WizardApp.BINDINGS]:
+                if binding.description:
+                    assert binding.description in text["keys"], binding
+            for status in Status:
+                assert status.value.lower() in text["statuses"]
+            assert "journal.jsonl" in text["files"] and str(tmp_path / "reports") in text["files"]
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.screen is step_screen
 
 
 async def test_the_palette_offers_apply_skip_undo_history_export_and_escape_closes_it(tmp_path):
     from textual.command import CommandPalette
 
+    from steps.base import Call, Change
+    from wizard.journal import Journal
     from wizard.widgets.palette import WizardCommands
 
+    journal = Journal("")  # the account is not known: the connection failed
+    change = Change("set the contact", Call("account", "PutAlternateContact", {}),
+                    undo=Call("account", "DeleteAlternateContact", {}))
+    entry = journal.begin("contacts", change, {})
+    journal.finish(entry, ok=True)
     app = WizardApp(_unreachable, steps=STEPS, report_dir=tmp_path)
     async with app.run_test(size=(100, 32)) as pilot:
         await _app_with_results(pilot, app)
@@ -107,20 +117,12 @@ async def test_the_palette_offers_apply_skip_undo_history_export_and_escape_clos
         await pilot.press("escape")
         await pilot.pause()
         assert screen_name(app) == "WelcomeScreen"
-
-
-async def test_palette_history_and_undo_show_the_journal(tmp_path):
-    from steps.base import Call, Change
-    from wizard.journal import Journal
-
-    journal = Journal("")  # the account is not known: the connection failed
-    change = Change("set the contact", Call("account", "PutAlternateContact", {}),
-                    undo=Call("account", "DeleteAlternateContact", {}))
-    entry = journal.begin("contacts", change, {})
-    journal.finish(entry, ok=True)
-    app = WizardApp(_unreachable, steps=STEPS, report_dir=tmp_path)
-    async with app.run_test(size=(100, 32)) as pilot:
-        await _app_with_results(pilot, app)
+        app.go_to(0)
+        await pilot.pause()
+        commands = {name: callback for name, callback, _ in WizardCommands(app.screen)._commands()}  # noqa: SLF001
+        next(callback for name, callback in commands.items() if name.startswith("Skip"))()
+        await pilot.pause()
+        assert STEPS[0].INFO.id in app.skipped and app.position == 1
         app.show_journal()
         await wait_for(pilot, lambda: screen_name(app) == "JournalScreen", what="history")
         body = str(app.screen.query_one("#journal-body").render())
