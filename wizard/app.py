@@ -48,7 +48,7 @@ class WizardApp(App):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-normal"), (160, "-wide")]
     BINDINGS = [
         Binding("q", "quit", "Quit"),
-        Binding("f1,question_mark", "help", "Help"),
+        Binding("question_mark,f1", "help", "Help"),
         Binding("ctrl+p", "command_palette", "Commands", show=False),
     ]
 

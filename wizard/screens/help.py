@@ -45,7 +45,7 @@ def binding_rows(screen: object, app: object) -> list[tuple[str, str]]:
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "close", "Close"),
-        Binding("f1,question_mark", "close", "Close", show=False),
+        Binding("question_mark,f1", "close", "Close", show=False),
     ]
 
     def __init__(self, bindings: Sequence[tuple[str, str]], files: Sequence[tuple[str, Path]]) -> None:
