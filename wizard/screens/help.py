@@ -31,7 +31,10 @@ MEANINGS = {
 def binding_rows(screen: object, app: object) -> list[tuple[str, str]]:
     """(keys, what they do) for every binding active on ``screen``, the app's included, one row per action."""
     rows: dict[tuple[str, str], list[str]] = {}
-    for active in screen.active_bindings.values():  # type: ignore[attr-defined]
+    active_bindings = list(screen.active_bindings.values())  # type: ignore[attr-defined]
+    # the wizard's own keys (screen, app) first; the focused widget's scrolling and moving keys after
+    active_bindings.sort(key=lambda active: active.node not in (screen, app))
+    for active in active_bindings:
         binding = active.binding
         if not binding.description:
             continue
