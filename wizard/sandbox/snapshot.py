@@ -6,7 +6,8 @@ restored account is a deep copy: nothing of it is shared with the snapshot or wi
 restore, so writes after one restore are gone after the next.
 
 What the pickle cannot or should not copy is kept by reference (``persistent_id``):
-- moto's ``BackendDict`` objects are module globals its responses look up: restore refills them;
+- moto's ``BackendDict`` objects are module globals its responses look up: restore refills them,
+  and the state some keep beside their items (S3's global bucket-name registry, ``bucket_accounts``);
 - locks cannot be pickled: each copy gets fresh ones (a snapshot is taken while no request runs);
 - keys from ``cryptography`` (KMS, EC2 key pairs) cannot be pickled, are immutable, and
   re-parsing an RSA key costs ~90 ms: the copies share them.
@@ -36,6 +37,9 @@ class Snapshot:
 
 
 _FACTS = ("account_id", "member_account_ids", "organization_id")
+# what a BackendDict keeps beside its items: moto's S3BackendDict.bucket_accounts, the global
+# bucket-name -> (partition, account) registry that CreateBucket and every bucket lookup consult
+_BESIDE = ("bucket_accounts",)
 
 
 def _shared_by_reference(obj: Any) -> bool:
@@ -82,7 +86,8 @@ def take(sandbox: "Sandbox") -> Snapshot:
     out = io.BytesIO()
     with sandbox._gaps.lock:
         snapshot.backend_dicts.update((bd._id, bd) for bd in BackendDict._instances)
-        contents = [(bd._id, dict(bd)) for bd in BackendDict._instances]
+        contents = [(bd._id, dict(bd), {k: getattr(bd, k) for k in _BESIDE if hasattr(bd, k)})
+                    for bd in BackendDict._instances]
         # one pickle for all, so objects that refer to each other across services still do
         _Pickler(out, snapshot, BackendDict).dump((contents, sandbox._gaps.accounts))
     snapshot.data = out.getvalue()
@@ -99,10 +104,15 @@ def restore(sandbox: "Sandbox", snapshot: Snapshot) -> None:
         # Dropped, not reset: moto's reset re-creates every region's backend only to drop it here.
         for bd in BackendDict._instances:
             bd.clear()
+            for name in _BESIDE:  # emptied too: a bucket made after the snapshot kept its name taken
+                if hasattr(bd, name):
+                    setattr(bd, name, {})
         BackendDict._instances.clear()
-        for bd_id, accounts_of_service in contents:
+        for bd_id, accounts_of_service, beside in contents:
             live = snapshot.backend_dicts[bd_id]
             live.update(accounts_of_service)
+            for name, value in beside.items():
+                setattr(live, name, value)
             BackendDict._instances.append(live)
     reset_model_data()
     with sandbox._gaps.lock:
