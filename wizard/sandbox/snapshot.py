@@ -6,7 +6,8 @@ restored account is a deep copy: nothing of it is shared with the snapshot or wi
 restore, so writes after one restore are gone after the next.
 
 What the pickle cannot or should not copy is kept by reference (``persistent_id``):
-- moto's ``BackendDict`` objects are module globals its responses look up: restore refills them;
+- moto's ``BackendDict`` objects are module globals its responses look up: restore refills them,
+  and the state some keep beside their items (S3's global bucket-name registry, ``bucket_accounts``);
 - locks cannot be pickled: each copy gets fresh ones (a snapshot is taken while no request runs);
 - keys from ``cryptography`` (KMS, EC2 key pairs) cannot be pickled, are immutable, and
   re-parsing an RSA key costs ~90 ms: the copies share them.
@@ -115,6 +116,8 @@ def restore(sandbox: "Sandbox", snapshot: Snapshot) -> None:
         # Dropped, not reset: moto's reset re-creates every region's backend only to drop it here.
         for bd in BackendDict._instances:
             bd.clear()
+            for name in _registries(bd):  # emptied too: a bucket made after the snapshot kept its name taken
+                setattr(bd, name, {})
         BackendDict._instances.clear()
         for bd_id, accounts_of_service, registries in contents:
             live = snapshot.backend_dicts[bd_id]
