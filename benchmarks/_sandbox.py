@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -37,6 +38,10 @@ class SandboxProcess:
                 name, _, value = line[len("export "):].strip().partition("=")
                 self.env[name] = value
             if line.startswith("# Paste"):
+                # Keep reading what it prints later: moto prints a line for every request to a host
+                # it has no backend for, under its dispatcher's lock, and a full pipe would stop
+                # the whole sandbox there (seen with Prowler's WAF Classic calls).
+                threading.Thread(target=self.proc.stdout.read, daemon=True, name="sandbox-stdout").start()
                 return
         self.stop()
         raise RuntimeError("the sandbox did not start")

@@ -2,7 +2,8 @@
 
 A step module has ``INFO`` and four functions. Only ``collect`` talks to AWS:
 
-- ``collect(aws) -> dict``: read-only calls; the state is plain JSON-able data.
+- ``collect(aws) -> State``: read-only calls; the state is plain JSON-able data, described by the
+  step's ``State`` TypedDict.
 - ``evaluate(state) -> list[Finding]``: pure.
 - ``plan(state, answers) -> Plan``: pure; each ``Change`` is one API call or one manual instruction.
 - ``apply = run_changes`` (steps/executor.py): runs exactly the confirmed plan, after a drift check.
@@ -17,7 +18,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence, TypedDict, TypeVar, Union
 
 from steps.validators import (  # noqa: F401  (the validators live there; names kept for callers)
     Validator, has_control_chars, one_line, validate_email, validate_phone, validate_text,
@@ -278,11 +279,17 @@ class Plan:
 
 
 # --- reads that failed ----------------------------------------------------------------------------
+# The one spelling of "could not be read" in a step's state: ``{UNREADABLE: reason}``, alone in place of
+# the value, or added to a record of which only some fields are known (a bucket whose region could not
+# be read keeps its name). Always tested with is_unreadable and read with reason_of.
 
 UNREADABLE = "__unreadable__"
+Unreadable = TypedDict("Unreadable", {UNREADABLE: str})
+_T = TypeVar("_T")
+OrUnreadable = Union[_T, Unreadable]  # in a State type: the value as read, or the marker saying why not
 
 
-def unreadable(reason: str) -> dict[str, str]:
+def unreadable(reason: str) -> Unreadable:
     """The state's marker for a value that could not be read, with the reason."""
     return {UNREADABLE: reason}
 

@@ -17,7 +17,17 @@ import hashlib
 import os
 import re
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, TypedDict
+
+from steps.base import UNREADABLE, unreadable
+
+# The config file as collect reads it; the unreadable marker (with the reason) when it exists but cannot be read.
+ConfigFile = TypedDict("ConfigFile", {
+    "path": str, "exists": bool,
+    "sha256": str,  # digest of the exact content ("" when there is no file)
+    "text": str,  # with the secrets masked
+    UNREADABLE: str,
+}, total=False)
 
 SECRET_KEYS = frozenset({"aws_secret_access_key", "aws_session_token", "aws_security_token"})
 _HEADER = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*(?:[#;].*)?$")
@@ -35,7 +45,7 @@ def digest(text: str | None) -> str:
     return "" if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def read_config(path: Path | None = None) -> dict[str, Any]:
+def read_config(path: Path | None = None) -> ConfigFile:
     """Read-only snapshot of the config file: its path, digest, and masked text."""
     path = path or config_path()
     try:
@@ -43,7 +53,7 @@ def read_config(path: Path | None = None) -> dict[str, Any]:
     except FileNotFoundError:
         text = None
     except (OSError, UnicodeDecodeError) as error:
-        return {"path": str(path), "exists": True, "sha256": "", "text": "", "error": str(error)}
+        return {"path": str(path), "exists": True, "sha256": "", "text": "", **unreadable(str(error))}
     return {"path": str(path), "exists": text is not None, "sha256": digest(text), "text": mask(text or "")}
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Mapping
 
 from steps.base import Call, Change, Finding, Plan, Severity, StepInfo, is_unreadable, manual, reason_of
 from steps.checks import AUTOMATIC, NO_FIX, Check
+from steps.compute_collect import State, collect  # noqa: F401  (the step's read and its state)
 from steps.policy import public_reasons
 
 EC2_CONSOLE = "https://console.aws.amazon.com/ec2/home?region={region}#Settings:"
@@ -62,56 +62,6 @@ INFO = StepInfo(
 )
 
 REGIONAL = tuple(c.id for c in CHECKS)  # every check is made in every region
-
-
-# --- collect ---------------------------------------------------------------------------------------
-
-
-def _region(aws: Any, region: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    ebs = aws.try_read("ec2", "GetEbsEncryptionByDefault", region)
-    out["ebs_default"] = ebs if is_unreadable(ebs) else bool(ebs.get("EbsEncryptionByDefault"))
-    imds = aws.try_read("ec2", "GetInstanceMetadataDefaults", region)
-    out["imds_default"] = imds if is_unreadable(imds) else (imds.get("AccountLevel") or {})
-    snap = aws.try_read("ec2", "GetSnapshotBlockPublicAccessState", region)
-    out["snapshot_bpa"] = snap if is_unreadable(snap) else snap.get("State", "unblocked")
-    image = aws.try_read("ec2", "GetImageBlockPublicAccessState", region)
-    out["image_bpa"] = image if is_unreadable(image) else image.get("ImageBlockPublicAccessState", "unblocked")
-    reservations = aws.try_read("ec2", "DescribeInstances", region, paginate=True)
-    if is_unreadable(reservations):
-        out["instances"] = reservations
-    else:
-        out["instances"] = [
-            {"InstanceId": i["InstanceId"], "State": (i.get("State") or {}).get("Name"),
-             "HttpTokens": (i.get("MetadataOptions") or {}).get("HttpTokens"),
-             "HttpEndpoint": (i.get("MetadataOptions") or {}).get("HttpEndpoint"),
-             "Profile": (i.get("IamInstanceProfile") or {}).get("Arn"),
-             "Name": next((t["Value"] for t in i.get("Tags", []) if t.get("Key") == "Name"), "")}
-            for r in reservations.get("Reservations", []) for i in r.get("Instances", [])
-            if (i.get("State") or {}).get("Name") not in ("terminated", "shutting-down")]
-    dbs = aws.try_read("rds", "DescribeDBInstances", region, paginate=True)
-    out["databases"] = dbs if is_unreadable(dbs) else [
-        {"DBInstanceIdentifier": d["DBInstanceIdentifier"], "Engine": d.get("Engine"),
-         "PubliclyAccessible": bool(d.get("PubliclyAccessible")), "StorageEncrypted": bool(d.get("StorageEncrypted")),
-         "DBClusterIdentifier": d.get("DBClusterIdentifier")}
-        for d in dbs.get("DBInstances", [])]
-    functions = aws.try_read("lambda", "ListFunctions", region, paginate=True)
-    if is_unreadable(functions):
-        out["functions"] = functions
-    else:
-        out["functions"] = []
-        for fn in functions.get("Functions", []):
-            policy = aws.try_read("lambda", "GetPolicy", region, FunctionName=fn["FunctionName"],
-                                  missing=("ResourceNotFoundException",))
-            if not is_unreadable(policy):
-                policy = json.loads(policy["Policy"]) if policy and policy.get("Policy") else None
-            out["functions"].append({"FunctionName": fn["FunctionName"], "Policy": policy})
-    return out
-
-
-def collect(aws: Any) -> dict[str, Any]:
-    """Per region, concurrently: account defaults, instances, databases and functions."""
-    return {"regions": aws.per_region(lambda region: _region(aws, region=region))}
 
 
 # --- evaluate (pure) ---------------------------------------------------------------------------------

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, TypedDict
 
 from steps.base import (
-    Call, Change, Finding, Input, Plan, Severity, StepInfo, check_answers, is_unreadable, manual, reason_of,
-    validate_phone, validate_text,
+    Call, Change, Finding, Input, OrUnreadable, Plan, Severity, StepInfo, check_answers, is_unreadable, manual,
+    reason_of, validate_phone, validate_text,
 )
 from steps.checks import AUTOMATIC, Check
 from steps.account_email import validate_account_email
@@ -48,7 +48,13 @@ INFO = StepInfo(
 )
 
 
-def collect(aws: Any) -> dict[str, Any]:
+class State(TypedDict):
+    # CONTACT_TYPES -> GetAlternateContact's AlternateContact; None: none registered
+    alternate: dict[str, OrUnreadable[dict[str, str] | None]]
+    primary: OrUnreadable[dict[str, str] | None]  # GetContactInformation's ContactInformation
+
+
+def collect(aws: Any) -> State:
     """Read the three alternate contacts and the primary contact information."""
     contacts = {}
     for kind in CONTACT_TYPES:

@@ -17,13 +17,14 @@ from steps.base import (
 )
 from steps.checks import AUTOMATIC, NO_FIX, Check
 from steps.group_migration import plan_migration
-from steps.groups_collect import collect  # noqa: F401  (the step's read, called as groups.collect)
+from steps.groups_collect import State, collect  # noqa: F401  (the step's read and its state)
 from steps.iam_policies import (  # noqa: F401  (the policy facts live there; names kept for callers)
     ADMIN_POLICY, SUPPORT_POLICY, SUPPORT_ROLE, caller_user,
     effective_policies, grants_full_admin,
 )
 from steps.policy import Reason
 from steps.policy_admin import admin_reasons
+from steps.validators import YES_NO, validate_yes_no
 
 ANALYZER_NAME = "ExternalAccessAnalyzer"
 IAM_CONSOLE = "https://console.aws.amazon.com/iam/home#/users"
@@ -41,10 +42,6 @@ def _validate_group_names(value: str) -> str | None:
         if not _GROUP_NAME.match(new):
             return f"'{new}' is not a valid group name: use up to 128 letters, digits and + = , . @ _ -"
     return None
-
-
-def _validate_yes_no(value: str) -> str | None:
-    return None if value in ("yes", "no") else "answer yes or no"
 
 
 USERS_IN_GROUPS = Check("users-in-groups", "IAM users receive permissions only through groups", Severity.MEDIUM,
@@ -96,7 +93,7 @@ INFO = StepInfo(
         Input("group_names", "Group names", _validate_group_names, required=False,
               help="Rename the groups the plan proposes: ProposedName=NewName, separated by commas"),
         Input("remove_console_passwords", "Remove console passwords of users without MFA",
-              _validate_yes_no, required=False, default="no", choices=("no", "yes"),
+              validate_yes_no, required=False, default="no", choices=YES_NO,
               help="yes removes their console sign-in (their access keys keep working); "
                    "you must type the account id to confirm"),
     ),

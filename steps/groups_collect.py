@@ -1,22 +1,54 @@
-"""The groups step's reads: IAM users with their direct policies, groups with theirs, the documents of
-the custom policies in use, the support role, and the Access Analyzer analyzers of every region in scope."""
+"""The groups step's reads; what they hold is :class:`State`."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, TypedDict
 
-from steps.base import is_unreadable
+from steps.base import OrUnreadable, is_unreadable
 from steps.iam_policies import ADMIN_POLICY, SUPPORT_POLICY, SUPPORT_ROLE
 from steps.policy import document as policy_document
 
 
-def collect(aws: Any) -> dict[str, Any]:
-    """Users with their direct policies, groups with theirs, custom policy documents, the support
-    role, and the analyzers of every region in scope."""
+class UserState(TypedDict):
+    attached: list[str]  # managed policy ARNs attached to the user directly
+    inline: dict[str, Any]  # inline policy name -> document
+    groups: list[str]
+    mfa_devices: int
+    console: bool  # whether it has a console password (a login profile)
+
+
+class GroupState(TypedDict):
+    attached: list[str]
+    inline: dict[str, Any]
+
+
+class CustomPolicy(TypedDict):
+    name: str
+    document: Any  # the default version's document
+
+
+class Analyzer(TypedDict):
+    name: str
+    type: str
+    status: str
+
+
+class State(TypedDict):
+    caller: OrUnreadable[dict[str, str]]  # GetCallerIdentity
+    users: OrUnreadable[dict[str, OrUnreadable[UserState]]]  # by user name
+    groups: OrUnreadable[dict[str, OrUnreadable[GroupState]]]  # by group name
+    custom_policies: OrUnreadable[dict[str, OrUnreadable[CustomPolicy]]]  # attached local policies, by ARN
+    support_roles: OrUnreadable[list[str]]  # roles with AWSSupportAccess attached
+    admin_roles: OrUnreadable[list[str]]  # roles with AdministratorAccess as a permissions policy
+    support_role_exists: OrUnreadable[bool]  # whether SUPPORT_ROLE exists
+    analyzers: dict[str, OrUnreadable[list[Analyzer]]]  # Access Analyzer analyzers by region
+
+
+def collect(aws: Any) -> State:
     caller = aws.try_read("sts", "GetCallerIdentity")
     users = aws.try_read("iam", "ListUsers", paginate=True)
     groups = aws.try_read("iam", "ListGroups", paginate=True)
-    state: dict[str, Any] = {"caller": caller}
+    state: Any = {"caller": caller}
 
     if is_unreadable(users):
         state["users"] = users
@@ -61,36 +93,34 @@ def collect(aws: Any) -> dict[str, Any]:
     return state
 
 
-def _user(aws: Any, name: str) -> dict[str, Any]:
-    attached = aws.read("iam", "ListAttachedUserPolicies", paginate=True, UserName=name)
-    inline_names = aws.read("iam", "ListUserPolicies", paginate=True, UserName=name).get("PolicyNames", [])
-    inline = {}
-    for policy in sorted(inline_names):
-        doc = aws.read("iam", "GetUserPolicy", UserName=name, PolicyName=policy)["PolicyDocument"]
-        inline[policy] = _doc(doc)
+def _direct_policies(aws: Any, kind: str, name: str) -> GroupState:
+    """The managed policies attached to an IAM user or group (``kind`` "User" or "Group") and its inline ones."""
+    who = {f"{kind}Name": name}
+    attached = aws.read("iam", f"ListAttached{kind}Policies", paginate=True, **who)
+    inline_names = aws.read("iam", f"List{kind}Policies", paginate=True, **who).get("PolicyNames", [])
+    inline = {policy: _doc(aws.read("iam", f"Get{kind}Policy", PolicyName=policy, **who)["PolicyDocument"])
+              for policy in sorted(inline_names)}
+    return {"attached": sorted(p["PolicyArn"] for p in attached.get("AttachedPolicies", [])), "inline": inline}
+
+
+def _user(aws: Any, name: str) -> UserState:
+    policies = _direct_policies(aws, "User", name)
     groups = aws.read("iam", "ListGroupsForUser", paginate=True, UserName=name).get("Groups", [])
     mfa = aws.read("iam", "ListMFADevices", paginate=True, UserName=name).get("MFADevices", [])
     login = aws.read("iam", "GetLoginProfile", UserName=name, missing=("NoSuchEntity",))
     return {
-        "attached": sorted(p["PolicyArn"] for p in attached.get("AttachedPolicies", [])),
-        "inline": inline,
+        **policies,
         "groups": sorted(g["GroupName"] for g in groups),
         "mfa_devices": len(mfa),
         "console": login is not None,
     }
 
 
-def _group(aws: Any, name: str) -> dict[str, Any]:
-    attached = aws.read("iam", "ListAttachedGroupPolicies", paginate=True, GroupName=name)
-    inline_names = aws.read("iam", "ListGroupPolicies", paginate=True, GroupName=name).get("PolicyNames", [])
-    inline = {}
-    for policy in sorted(inline_names):
-        doc = aws.read("iam", "GetGroupPolicy", GroupName=name, PolicyName=policy)["PolicyDocument"]
-        inline[policy] = _doc(doc)
-    return {"attached": sorted(p["PolicyArn"] for p in attached.get("AttachedPolicies", [])), "inline": inline}
+def _group(aws: Any, name: str) -> GroupState:
+    return _direct_policies(aws, "Group", name)
 
 
-def _policy(aws: Any, row: Mapping[str, Any]) -> dict[str, Any]:
+def _policy(aws: Any, row: Mapping[str, Any]) -> CustomPolicy:
     version = aws.read("iam", "GetPolicyVersion", PolicyArn=row["Arn"], VersionId=row["DefaultVersionId"])
     return {"name": row["PolicyName"], "document": _doc(version["PolicyVersion"]["Document"])}
 

@@ -23,9 +23,10 @@ from steps.base import (
 from steps.checks import AUTOMATIC, Check
 from steps.credentials_file_change import update_credentials_file
 from steps.keys_collect import (  # noqa: F401  (the reads live there; names kept for callers)
-    _caller_key_id, _credential_report, _user_state, collect,
+    State, _caller_key_id, _credential_report, _user_state, collect,
 )
 from steps.keys_live import READS as LIVE_READS, live_users, report_age_note  # noqa: F401
+from steps.validators import YES_NO, validate_yes_no
 
 MAX_KEY_AGE_DAYS = 90
 UNUSED_DAYS = 45
@@ -40,10 +41,6 @@ POLICY_FIELDS = (
     "RequireLowercaseCharacters", "AllowUsersToChangePassword", "MaxPasswordAge", "PasswordReusePrevention",
     "HardExpiry",
 )
-
-
-def _yes_no(value: str) -> str | None:
-    return None if value.strip().lower() in ("yes", "no") else "answer yes or no"
 
 
 KEY_AGE = Check("key-age", "Access keys are rotated every 90 days or less", Severity.HIGH, ("1.13",), ("IAM.3",),
@@ -79,8 +76,8 @@ INFO = StepInfo(
     writes=("iam:UpdateAccountPasswordPolicy", "iam:DeleteAccountPasswordPolicy", "iam:CreateAccessKey",
             "iam:UpdateAccessKey", "iam:DeleteAccessKey", "iam:DeleteLoginProfile"),
     inputs=(
-        Input("delete_replaced_keys", "Delete replaced keys", _yes_no, required=False, default="no",
-              choices=("no", "yes"),
+        Input("delete_replaced_keys", "Delete replaced keys", validate_yes_no, required=False, default="no",
+              choices=YES_NO,
               help="yes deletes the inactive keys whose replacement is already in use (this cannot be undone)"),
     ),
     checks=CHECKS,

@@ -1,23 +1,53 @@
-"""The keys step's reads: the caller (and the key id it signs with), the credential report's user rows
-with their key ids from ListAccessKeys (matched to the report's two key slots by creation time), the live
-corrections of steps/keys_live.py, and the account password policy."""
+"""The keys step's reads; what they hold is :class:`State`. The credential report gives every date; the
+key ids come from ListAccessKeys, matched to the report's two key slots by creation time, and
+steps/keys_live.py corrects what the report (up to four hours old) may not show yet."""
 
 from __future__ import annotations
 
 import datetime
 import re
-from typing import Any, Mapping
+from typing import Any, Mapping, TypedDict
 
-from steps.base import is_unreadable, unreadable
+from steps.base import OrUnreadable, is_unreadable, unreadable
+
+
+class Caller(TypedDict):
+    arn: str | None
+    user: str | None  # the IAM user name when the caller is one
+    key_id: str | None  # the access key id the run signs with (read locally)
+
+
+class AccessKey(TypedDict):
+    id: str
+    active: bool
+    created: str | None  # ISO 8601
+    last_used: str | None
+
+
+class UserState(TypedDict):
+    user: str
+    arn: str | None
+    created: str | None
+    password_enabled: bool
+    password_last_used: str | None
+    password_last_changed: str | None
+    keys: OrUnreadable[list[AccessKey]]
+
+
+class State(TypedDict):
+    now: str  # when it was read (ISO 8601), the reference for every age
+    caller: Caller
+    users: OrUnreadable[list[UserState]]  # every IAM user of the credential report (not root)
+    password_policy: OrUnreadable[dict[str, Any] | None]  # GetAccountPasswordPolicy; None: none set
+    report_generated: str | None  # when the credential report was generated
 from steps.keys_live import iso_when as _when, live_users
 from steps.shared_reads import credential_report, credential_report_time
 
 
-def collect(aws: Any) -> dict[str, Any]:
-    """The caller, the credential report's user rows with their key ids, and the password policy."""
+def collect(aws: Any) -> State:
     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     identity = aws.try_read("sts", "GetCallerIdentity")
-    caller = {"arn": None, "user": None, "key_id": _caller_key_id(aws)}
+    caller: Caller = {"arn": None, "user": None, "key_id": _caller_key_id(aws)}
     if not is_unreadable(identity):
         caller["arn"] = identity.get("Arn")
         match = re.match(r"^arn:aws[a-z-]*:iam::\d{12}:user/(?:.*/)?([^/]+)$", identity.get("Arn") or "")
@@ -76,9 +106,9 @@ def _row(r: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-def _user_state(row: dict[str, Any], listed: Any) -> dict[str, Any]:
+def _user_state(row: dict[str, Any], listed: Any) -> UserState:
     """The row with its keys' ids: ListAccessKeys matched to the report's slots by creation time."""
-    user = {k: v for k, v in row.items() if k != "keys"}
+    user: Any = {k: v for k, v in row.items() if k != "keys"}
     if not row["keys"]:
         user["keys"] = []
         return user

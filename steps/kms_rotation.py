@@ -3,14 +3,21 @@ the per-region read, the findings and the EnableKeyRotation changes of the s3 st
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, TypedDict
 
-from steps.base import Call, Change, Finding, Severity, is_unreadable, reason_of
+from steps.base import UNREADABLE, Call, Change, Finding, OrUnreadable, Severity, is_unreadable, reason_of, unreadable
 from steps.checks import AUTOMATIC, Check
 
 KMS_CONSOLE = "https://console.aws.amazon.com/kms/home"
 ROTATION = Check("kms-rotation", "KMS key {name} rotates its key material", Severity.MEDIUM, ("3.6",), ("KMS.4",),
                  AUTOMATIC, "KMS", title_all="Customer-managed KMS keys rotate their key material")
+
+# One key: its DescribeKey metadata; "rotation" (GetKeyRotationStatus) only for a rotatable key; only KeyId,
+# Arn and the unreadable marker when DescribeKey failed.
+KeyState = TypedDict("KeyState", {
+    "KeyId": str, "Arn": "str | None", "KeyManager": "str | None", "KeySpec": "str | None", "KeyState": "str | None",
+    "Origin": "str | None", "Description": str, "rotation": "OrUnreadable[bool]", UNREADABLE: str,
+}, total=False)
 
 
 def rotatable(key: Mapping[str, Any]) -> bool:
@@ -19,7 +26,7 @@ def rotatable(key: Mapping[str, Any]) -> bool:
             and key.get("KeyState") == "Enabled" and key.get("Origin", "AWS_KMS") == "AWS_KMS")
 
 
-def read_keys(aws: Any, region: str) -> Any:
+def read_keys(aws: Any, region: str) -> OrUnreadable[list[KeyState]]:
     """The region's KMS keys with what decides rotation, or the unreadable marker."""
     keys = aws.try_read("kms", "ListKeys", region, paginate=True)
     if is_unreadable(keys):
@@ -28,7 +35,7 @@ def read_keys(aws: Any, region: str) -> Any:
     for entry in keys.get("Keys", []):
         described = aws.try_read("kms", "DescribeKey", region, KeyId=entry["KeyId"])
         if is_unreadable(described):
-            found.append({"KeyId": entry["KeyId"], "Arn": entry.get("KeyArn"), "unreadable": reason_of(described)})
+            found.append({"KeyId": entry["KeyId"], "Arn": entry.get("KeyArn"), **unreadable(reason_of(described))})
             continue
         meta = described.get("KeyMetadata", {})
         key = {
@@ -60,8 +67,8 @@ def kms_findings(state: Mapping[str, Any]) -> list[Finding]:
             continue
         for key in keys:
             where = {"region": region, "resource": key.get("Arn") or key["KeyId"], "name": key["KeyId"]}
-            if key.get("unreadable"):
-                out.append(ROTATION.unknown(key["unreadable"], **where))
+            if is_unreadable(key):
+                out.append(ROTATION.unknown(reason_of(key), **where))
                 continue
             if not rotatable(key):
                 continue  # AWS-managed, asymmetric, disabled or imported keys: not this check
@@ -87,7 +94,7 @@ def rotation_changes(state: Mapping[str, Any]) -> list[Change]:
         if is_unreadable(data) or is_unreadable(data.get("keys")):
             continue
         for key in data["keys"]:
-            if key.get("unreadable") or not rotatable(key) or key.get("rotation") is not False:
+            if is_unreadable(key) or not rotatable(key) or key.get("rotation") is not False:
                 continue
             changes.append(Change(
                 reason=f"Rotate the key material of KMS key {key['KeyId']} automatically (yearly).",

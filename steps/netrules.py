@@ -1,11 +1,12 @@
-"""Pure network-rule logic: which security group rules and network ACL entries expose admin ports.
+"""Pure network-rule logic: which security group rules and network ACL entries expose admin ports
+(and, for security groups, CIFS).
 
 No AWS calls here: the functions take the plain dictionaries that ``DescribeSecurityGroupRules``
 and ``DescribeNetworkAcls`` return, so they can be tested on hand-written data.
 
 The admin ports are SSH (22) and RDP (3389). A rule counts when its protocol is TCP (``tcp``/``6``)
 or "all traffic" (``-1``), its port range includes the port, and its source is the whole IPv4
-(``0.0.0.0/0``) or IPv6 (``::/0``) internet.
+(``0.0.0.0/0``) or IPv6 (``::/0``) internet. CIFS (SMB, 445) is judged the same way (CIS 5.1.2).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any, Iterable, Mapping
 from steps.base import Call, Change, is_unreadable
 
 ADMIN_PORTS = (22, 3389)
-PORT_NAMES = {22: "SSH", 3389: "RDP"}
+CIFS_PORTS = (445,)  # Windows file sharing (SMB over TCP)
+PORT_NAMES = {22: "SSH", 3389: "RDP", 445: "CIFS"}
 WORLD = {"ipv4": "0.0.0.0/0", "ipv6": "::/0"}
 _TCP = {"tcp", "6"}
 _ALL = {"-1", "all"}
@@ -70,21 +72,21 @@ def _same_network(value: str, world: str) -> bool:
         return False
 
 
-def open_admin_rule(rule: Mapping[str, Any]) -> dict[str, Any] | None:
+def open_admin_rule(rule: Mapping[str, Any], ports: Iterable[int] = ADMIN_PORTS) -> dict[str, Any] | None:
     """For one security group rule (DescribeSecurityGroupRules shape): what it opens, or None.
 
     Returns ``{"family": "ipv4"|"ipv6", "ports": (22, ...)}`` for an ingress rule from the whole
-    internet that reaches an admin port.
+    internet that reaches one of ``ports`` (the admin ports unless told).
     """
     if rule.get("IsEgress"):
         return None
     family = world_family(rule.get("CidrIpv4"), rule.get("CidrIpv6"))
     if family is None:
         return None
-    ports = exposed_ports(rule.get("IpProtocol"), rule.get("FromPort"), rule.get("ToPort"))
-    if not ports:
+    opened = exposed_ports(rule.get("IpProtocol"), rule.get("FromPort"), rule.get("ToPort"), ports)
+    if not opened:
         return None
-    return {"family": family, "ports": ports}
+    return {"family": family, "ports": opened}
 
 
 def _entry_ports(entry: Mapping[str, Any]) -> tuple[Any, Any]:

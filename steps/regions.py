@@ -24,10 +24,10 @@ from steps.region_deny_policy import (  # noqa: F401  (the policy text lives the
     DATA_FILE, SID, _parse_doc, deny_statements, equivalent, exemptions, region_deny_document, render,
 )
 from steps.regions_collect import (  # noqa: F401  (the reads live there; names kept for callers)
-    POLICY_NAME, SCP_TYPE, collect, iam_policy_arn,
+    POLICY_NAME, SCP_TYPE, State, collect, iam_policy_arn,
 )
 from steps.validators import (  # noqa: F401  (names kept for callers)
-    split_list, validate_groups, validate_regions, validate_role_arn, validate_target, validate_yes_no,
+    YES_NO, split_list, validate_groups, validate_regions, validate_role_arn, validate_target, validate_yes_no,
 )
 
 ENABLED = ("ENABLED", "ENABLED_BY_DEFAULT")
@@ -44,7 +44,7 @@ INPUTS = (
     Input("iam_policy_groups", "IAM groups for the region-deny policy (standalone account)", validate_groups,
           required=False, help="Without an organization: attach the same deny as an IAM policy to these groups."),
     Input("create_organization", "Create an organization (standalone account)", validate_yes_no, required=False,
-          default="no", choices=("no", "yes"),
+          default="no", choices=YES_NO,
           help="yes makes this account the management account of a new organization, so an SCP can be used."),
 )
 

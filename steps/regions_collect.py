@@ -3,20 +3,69 @@ or the account's region-deny policy as it stands. The only part of the step that
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, TypedDict
 
 from steps import region_deny_policy as deny
-from steps.base import StepError, is_unreadable, unreadable
+from steps.base import OrUnreadable, StepError, is_unreadable, unreadable
 from steps.organization_facts import active_members
 
 POLICY_NAME = "aws-essentials-region-deny"
 SCP_TYPE = "SERVICE_CONTROL_POLICY"
 
 
+# What runs in one region (the reads of the compute, vpc and sso steps). Functional form: "lambda" is a keyword.
+Inventory = TypedDict("Inventory", {
+    "ec2": "OrUnreadable[list[str]]",  # instances not terminated, "id (Name)"
+    "vpc": "OrUnreadable[list[str]]",  # non-default VPC ids
+    "rds": "OrUnreadable[list[str]]",  # DB instance ids
+    "lambda": "OrUnreadable[list[str]]",  # function names
+    "identity_center": "OrUnreadable[bool]",  # whether an Identity Center instance lives here
+})
+
+
+class ScpPolicy(TypedDict):
+    id: str
+    name: str | None
+    content: OrUnreadable[str]  # the policy text
+    targets: OrUnreadable[list[str]]  # where it is attached
+
+
+class OrganizationSeen(TypedDict):
+    id: str
+    feature_set: str | None  # ALL, or CONSOLIDATED_BILLING
+    management_account_id: str | None
+    is_management: bool  # whether this account manages it; the rest is read only then
+
+
+class Organization(OrganizationSeen, total=False):
+    root: OrUnreadable[dict[str, Any]]  # {"id", "scp_enabled"}
+    targets: OrUnreadable[dict[str, str]]  # root, OU and account ids -> what they are
+    members: OrUnreadable[list[dict[str, Any]]]  # active member accounts
+    control_tower: OrUnreadable[bool]  # whether AWS Control Tower's roles exist
+    policies: OrUnreadable[list[ScpPolicy]]  # customer-managed SCPs
+
+
+class IamPolicy(TypedDict):
+    arn: str
+    default_version: str | None
+    document: OrUnreadable[Any]
+    groups: OrUnreadable[list[str]]  # the groups it is attached to
+
+
+class State(TypedDict):
+    account_id: str | None
+    caller_arn: str | None
+    home_region: str
+    regions: OrUnreadable[dict[str, str]]  # ListRegions: region -> RegionOptStatus
+    inventory: OrUnreadable[dict[str, OrUnreadable[Inventory]]]  # every enabled region, even with --regions
+    organization: OrUnreadable[Organization | None]  # None: not in an organization
+    iam_policy: OrUnreadable[IamPolicy | None]  # the standalone region-deny IAM policy; None: none (or not read)
+
+
 # --- collect ------------------------------------------------------------------------------------
 
 
-def collect(aws: Any) -> dict[str, Any]:
+def collect(aws: Any) -> State:
     identity = aws.try_read("sts", "GetCallerIdentity")
     account_id = None if is_unreadable(identity) else identity.get("Account")
     regions = aws.try_read("account", "ListRegions", paginate=True)
@@ -27,7 +76,7 @@ def collect(aws: Any) -> dict[str, Any]:
         inventory = aws.per_region(lambda region: _inventory(aws, region), aws.enabled_regions())
     except StepError as error:
         inventory = unreadable(str(error))
-    state: dict[str, Any] = {
+    state: State = {
         "account_id": account_id,
         "caller_arn": None if is_unreadable(identity) else identity.get("Arn"),
         "home_region": aws.home_region,
@@ -43,12 +92,12 @@ def collect(aws: Any) -> dict[str, Any]:
     return state
 
 
-def _inventory(aws: Any, region: str) -> dict[str, Any]:
+def _inventory(aws: Any, region: str) -> Inventory:
     """What runs in one region: EC2 instances, non-default VPCs, RDS instances, Lambda functions.
 
     The reads are those of the compute, vpc and sso steps, with the same parameters, so a full run
     makes each once."""
-    out: dict[str, Any] = {}
+    out: Any = {}
     answer = aws.try_read("ec2", "DescribeInstances", region, paginate=True)
     out["ec2"] = answer if is_unreadable(answer) else [
         _instance_label(i) for r in (answer or {}).get("Reservations", []) for i in r.get("Instances", [])

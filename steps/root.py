@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import replace
-from typing import Any, Mapping
+from typing import Any, Mapping, TypedDict
 
-from steps.base import Finding, Plan, Severity, Status, StepInfo, is_unreadable, manual, reason_of
+from steps.base import Finding, OrUnreadable, Plan, Severity, Status, StepInfo, is_unreadable, manual, reason_of
 from steps.checks import CONSOLE, Check
 from steps.shared_reads import credential_report, report_time as _parse
 
@@ -74,7 +74,29 @@ ROOT = "root"  # the resource of every finding here
 # --- collect ------------------------------------------------------------------------------------
 
 
-def collect(aws: Any) -> dict[str, Any]:
+class Admins(TypedDict):
+    """The principals holding AdministratorAccess other than root."""
+
+    users: list[str]
+    roles: list[str]
+    groups: dict[str, OrUnreadable[list[str]]]  # group name -> its member user names
+    permission_sets: OrUnreadable[list[str]]  # ARNs of Identity Center permission sets with the policy
+
+
+class State(TypedDict):
+    caller_arn: OrUnreadable[str | None]  # GetCallerIdentity
+    account_id: str | None
+    summary: OrUnreadable[dict[str, int | None]]  # GetAccountSummary: AccountMFAEnabled, AccountAccessKeysPresent,
+    # AccountPasswordPresent
+    root_virtual_mfa: OrUnreadable[list[str]]  # serial numbers of the root user's virtual MFA devices
+    root_row: OrUnreadable[dict[str, str | None] | None]  # the credential report's <root_account> row (some columns)
+    admins: OrUnreadable[Admins]
+    central_root: OrUnreadable[dict[str, Any] | None]  # ListOrganizationsFeatures from the management account;
+    # None: not a member reached that way
+    now: str  # when it was read (ISO 8601), the reference for "recently used"
+
+
+def collect(aws: Any) -> State:
     identity = aws.try_read("sts", "GetCallerIdentity")
     summary = aws.try_read("iam", "GetAccountSummary")
     if not is_unreadable(summary):

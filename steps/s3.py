@@ -17,7 +17,7 @@ from steps.base import Call, Change, Finding, Plan, Severity, StepInfo, is_unrea
 from steps.checks import AUTOMATIC, CONSOLE, NO_FIX, Check
 from steps.kms_rotation import KMS_CONSOLE, ROTATION, kms_findings, rotation_changes  # noqa: F401
 from steps.s3_block_risk import account_block_warning, bucket_block_warning
-from steps.s3_collect import collect  # noqa: F401  (the step's read, called as s3.collect)
+from steps.s3_collect import State, collect  # noqa: F401  (the step's read and its state)
 from steps.s3_policy import (  # noqa: F401  (the analysis lives there; names kept for callers)
     BPA_FLAGS, FULL_BPA, TLS_SID, acl_exposure, effective_bpa, encryption_kind, exposed_buckets, exposure,
     has_tls_only, merged_tls_policy, missing_flags, parse_policy, policy_exposure, tls_statement,
@@ -123,8 +123,8 @@ def _account_bpa_finding(state: Mapping[str, Any]) -> Finding:
 def _bucket_findings(state: Mapping[str, Any], bucket: Mapping[str, Any]) -> list[Finding]:
     name, region = bucket["name"], bucket.get("region")
     where = {"resource": f"arn:aws:s3:::{name}", "region": region, "name": name}
-    if bucket.get("unreadable"):
-        return [BUCKET_READ.unknown(bucket["unreadable"], **where)]
+    if is_unreadable(bucket):
+        return [BUCKET_READ.unknown(reason_of(bucket), **where)]
     out = []
 
     # Bucket-level Block Public Access (what Security Hub S3.8 checks).
@@ -238,7 +238,7 @@ def _connectivity_finding(state: Mapping[str, Any]) -> Finding:
 
 def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
     account_id = state.get("account_id")
-    buckets = [] if is_unreadable(state.get("buckets")) else [b for b in state["buckets"] if not b.get("unreadable")]
+    buckets = [] if is_unreadable(state.get("buckets")) else [b for b in state["buckets"] if not is_unreadable(b)]
     exposed = exposed_buckets(state)
     changes: list[Change] = []
     notes: list[str] = []

@@ -20,8 +20,8 @@ STOPS = "will stop serving anonymous visitors as soon as this is on"
 
 def unread_exposure(bucket: Mapping[str, Any]) -> list[str]:
     """What could not be read of what makes ``bucket`` public, each with the reason; empty when all was read."""
-    if bucket.get("unreadable"):
-        return [f"the bucket itself ({bucket['unreadable']})"]
+    if is_unreadable(bucket):
+        return [f"the bucket itself ({reason_of(bucket)})"]
     return [f"{label} ({reason_of(bucket[field])})" for field, label in EXPOSURE_FIELDS
             if is_unreadable(bucket.get(field))]
 

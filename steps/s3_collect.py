@@ -1,21 +1,45 @@
-"""The s3 step's reads: the account-level Block Public Access (s3control, with the account id); every
-bucket (``ListBuckets``), its region (``GetBucketLocation``), then in the bucket's own region its Block
-Public Access, policy, ACL, default encryption, versioning and website hosting; per enabled region the
-KMS keys (steps/kms_rotation.py) and the site-to-site VPN, client VPN and VPC endpoints (information
-only)."""
+"""The s3 step's reads; what they hold is :class:`State`. Buckets are read in their own region."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
-from steps.base import is_unreadable, reason_of
-from steps.kms_rotation import read_keys
-from steps.shared_reads import bucket_exposure, bucket_read
+from steps.base import OrUnreadable, is_unreadable, reason_of, unreadable
+from steps.kms_rotation import KeyState, read_keys
+from steps.shared_reads import BucketExposure, bucket_exposure, bucket_read
 
 
-def _read_bucket(aws: Any, name: str) -> dict[str, Any]:
+class BucketState(BucketExposure, total=False):
+    """One bucket: what decides whether it is public (:class:`BucketExposure`) and its data protection."""
+
+    encryption: OrUnreadable[list[dict[str, Any]] | None]  # GetBucketEncryption's rules; None: not configured
+    versioning: OrUnreadable[dict[str, str | None]]  # {"Status", "MFADelete"} from GetBucketVersioning
+    website: OrUnreadable[bool]  # GetBucketWebsite: whether it hosts a static website
+
+
+class Connectivity(TypedDict):
+    """How many of each private connection a region has (information only), or why it was not read."""
+
+    vpn: OrUnreadable[int]  # DescribeVpnConnections, not deleted
+    client_vpn: OrUnreadable[int]  # DescribeClientVpnEndpoints
+    endpoints: OrUnreadable[int]  # DescribeVpcEndpoints
+
+
+class RegionState(TypedDict):
+    keys: OrUnreadable[list[KeyState]]  # ListKeys + DescribeKey + GetKeyRotationStatus
+    connectivity: Connectivity
+
+
+class State(TypedDict):
+    account_id: str
+    account_bpa: OrUnreadable[dict[str, bool] | None]  # s3control GetPublicAccessBlock; None: not configured
+    buckets: OrUnreadable[list[BucketState]]  # ListBuckets, only those in the regions in scope
+    regions: dict[str, OrUnreadable[RegionState]]  # every enabled region in scope
+
+
+def _read_bucket(aws: Any, name: str) -> BucketState:
     bucket = bucket_exposure(aws, name)
-    if "unreadable" in bucket:
+    if is_unreadable(bucket):
         return bucket
     encryption = bucket_read(aws, bucket, "GetBucketEncryption", ("ServerSideEncryptionConfigurationNotFoundError",))
     versioning = bucket_read(aws, bucket, "GetBucketVersioning")
@@ -30,9 +54,9 @@ def _read_bucket(aws: Any, name: str) -> dict[str, Any]:
     }
 
 
-def _read_region(aws: Any, region: str) -> dict[str, Any]:
+def _read_region(aws: Any, region: str) -> RegionState:
     keys = read_keys(aws, region)
-    counts: dict[str, Any] = {}
+    counts: Any = {}
     for name, operation, field in (
         ("vpn", "DescribeVpnConnections", "VpnConnections"),
         ("client_vpn", "DescribeClientVpnEndpoints", "ClientVpnEndpoints"),
@@ -47,7 +71,7 @@ def _read_region(aws: Any, region: str) -> dict[str, Any]:
     return {"keys": keys, "connectivity": counts}
 
 
-def collect(aws: Any) -> dict[str, Any]:
+def collect(aws: Any) -> State:
     """Account BPA, every bucket in scope, and per region the KMS keys and private connectivity."""
     account_id = aws.account_id
     account_bpa = aws.try_read("s3control", "GetPublicAccessBlock", AccountId=account_id,
@@ -64,8 +88,8 @@ def collect(aws: Any) -> dict[str, Any]:
         buckets = []
         for name in names:
             bucket = read[name]
-            if is_unreadable(bucket):
-                bucket = {"name": name, "region": None, "unreadable": reason_of(bucket)}
+            if is_unreadable(bucket) and "name" not in bucket:  # the whole read failed, not only its region
+                bucket = {"name": name, "region": None, **unreadable(reason_of(bucket))}
             if bucket.get("region") and bucket["region"] not in regions:
                 continue  # outside the regions asked for
             buckets.append(bucket)

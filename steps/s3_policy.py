@@ -94,6 +94,6 @@ def exposed_buckets(state: Mapping[str, Any]) -> dict[str, list[str]]:
     buckets = state.get("buckets")
     if is_unreadable(buckets):
         return {}
-    return {b["name"]: r for b in buckets if not b.get("unreadable") and (r := exposure(state, b))}
+    return {b["name"]: r for b in buckets if not is_unreadable(b) and (r := exposure(state, b))}
 
 

@@ -3,7 +3,7 @@ on admin ports, and the changes that close them (each with the undo that re-crea
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from steps import netrules
 from steps.base import Call, Change, is_unreadable
@@ -18,11 +18,11 @@ def group_rules(data: Mapping[str, Any], group_id: str) -> list[dict[str, Any]]:
     return [r for r in data["rules"] if r.get("GroupId") == group_id]
 
 
-def open_admin_rules(data: Mapping[str, Any]) -> list[tuple[dict, dict]]:
-    """(rule, what it opens) for every ingress rule open to the internet on SSH/RDP."""
+def open_admin_rules(data: Mapping[str, Any], ports: Iterable[int] = netrules.ADMIN_PORTS) -> list[tuple[dict, dict]]:
+    """(rule, what it opens) for every ingress rule open to the internet on ``ports`` (SSH/RDP unless told)."""
     out = []
     for rule in data["rules"]:
-        opened = netrules.open_admin_rule(rule)
+        opened = netrules.open_admin_rule(rule, ports)
         if opened:
             out.append((rule, opened))
     return out

@@ -8,9 +8,19 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from typing import Any, Mapping
+from typing import Any, Mapping, TypedDict
 
-from steps.base import is_unreadable, reason_of, unreadable
+from steps.base import UNREADABLE, OrUnreadable, is_unreadable, reason_of, unreadable
+
+# What decides whether a bucket is public, read in its own region; when its region could not be read,
+# only name, region None and the unreadable marker.
+BucketExposure = TypedDict("BucketExposure", {
+    "name": str, "region": "str | None",
+    "bpa": "OrUnreadable[dict[str, bool] | None]",  # GetPublicAccessBlock; None: not configured
+    "policy": "OrUnreadable[str | None]",  # GetBucketPolicy's text; None: no policy
+    "acl_grants": "OrUnreadable[list[dict[str, Any]]]",  # GetBucketAcl's grants
+    UNREADABLE: str,
+}, total=False)
 
 
 def _report_ready(answer: Any) -> bool:
@@ -54,13 +64,13 @@ def bucket_region(location: Mapping[str, Any] | None) -> str:
     return "eu-west-1" if constraint == "EU" else constraint
 
 
-def bucket_exposure(aws: Any, name: str) -> dict[str, Any]:
+def bucket_exposure(aws: Any, name: str) -> BucketExposure:
     """A bucket's region and what decides whether it is public: its Block Public Access, policy and
-    ACL grants (read in the bucket's own region). ``unreadable`` is set when the region is unknown."""
+    ACL grants (read in the bucket's own region). It is unreadable as a whole when its region is unknown."""
     location = aws.try_read("s3", "GetBucketLocation", Bucket=name)
     if is_unreadable(location):
-        return {"name": name, "region": None, "unreadable": reason_of(location)}
-    bucket: dict[str, Any] = {"name": name, "region": bucket_region(location)}
+        return {"name": name, "region": None, **unreadable(reason_of(location))}
+    bucket: BucketExposure = {"name": name, "region": bucket_region(location)}
     bpa = bucket_read(aws, bucket, "GetPublicAccessBlock", ("NoSuchPublicAccessBlockConfiguration",))
     policy = bucket_read(aws, bucket, "GetBucketPolicy", ("NoSuchBucketPolicy",))
     acl = bucket_read(aws, bucket, "GetBucketAcl")

@@ -6,8 +6,8 @@ administrator and a read-only permission set, an admin group (and optionally its
 assigns the group to this account, and writes an ``sso-session`` and a profile to the AWS CLI's
 config file so that ``aws sso login --profile <name>`` works.
 
-The CLI config is the one piece of local state: ``collect`` reads it (read-only, secrets masked,
-with its digest) so that the plan can show the exact diff, the drift check covers the file too, and
+The CLI config is the one piece of local state: ``collect`` (steps/sso_collect.py) reads it (read-only,
+secrets masked, with its digest) so that the plan can show the exact diff, the drift check covers the file too, and
 a second run plans nothing. The write itself is a local action (``aws_config.write_sso_profile``)
 that refuses to run if the file changed since the plan was made.
 """
@@ -24,12 +24,11 @@ from steps.base import (
     manual, reason_of, validate_email, validate_text,
 )
 from steps.checks import AUTOMATIC, CONSOLE, Check
+from steps.sso_collect import ADMIN_GROUP, ADMIN_POLICY, State, collect  # noqa: F401  (the reads and their state)
 
-ADMIN_POLICY = "arn:aws:iam::aws:policy/AdministratorAccess"
 READONLY_POLICIES = ("arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/ViewOnlyAccess")
 ADMIN_SET = ("AdministratorAccess", ADMIN_POLICY, "PT1H", "Full administrator (created by aws-essentials)")
 READONLY_SET = ("ReadOnlyAccess", READONLY_POLICIES[0], "PT4H", "Read-only access (created by aws-essentials)")
-ADMIN_GROUP = "AccountAdmins"  # not "AWSAdministrators": Identity Center reserves it (see sso_guidance)
 SESSION_NAME = "aws-essentials"
 CONSOLE_URL = "https://console.aws.amazon.com/singlesignon/home"
 WRITE_PROFILE = "aws_config.write_sso_profile"
@@ -101,74 +100,6 @@ INFO = StepInfo(
     ),
     checks=CHECKS,
 )
-
-
-# --- collect -----------------------------------------------------------------------------------
-
-
-def collect(aws: Any) -> dict[str, Any]:
-    caller = aws.try_read("sts", "GetCallerIdentity")
-    org = aws.try_read("organizations", "DescribeOrganization", missing=("AWSOrganizationsNotInUseException",))
-    if not is_unreadable(org):
-        org = (org or {}).get("Organization")
-    instances = aws.per_region(
-        lambda region: aws.read("sso-admin", "ListInstances", region, paginate=True).get("Instances", []))
-    state: dict[str, Any] = {
-        "caller": caller, "organization": org, "instances": instances, "instance": None,
-        "cli": cli_config.read_config(),
-    }
-    found = [(r, i) for r, rows in sorted(instances.items()) if not is_unreadable(rows) for i in rows]
-    if not found:
-        return state
-    region, instance = found[0]
-    state["instance"] = {"region": region, "arn": instance["InstanceArn"],
-                         "store": instance["IdentityStoreId"], "owner": instance.get("OwnerAccountId")}
-    if is_unreadable(caller):
-        return state
-    state.update(_instance_state(aws, region, instance, caller["Account"]))
-    return state
-
-
-def _instance_state(aws: Any, region: str, instance: Mapping[str, Any], account: str) -> dict[str, Any]:
-    arn, store = instance["InstanceArn"], instance["IdentityStoreId"]
-    listed = aws.try_read("sso-admin", "ListPermissionSets", region, paginate=True, InstanceArn=arn)
-    if is_unreadable(listed):
-        return {"permission_sets": listed}
-    sets = {}
-    for set_arn in sorted(listed.get("PermissionSets", [])):
-        described = aws.read("sso-admin", "DescribePermissionSet", region, InstanceArn=arn,
-                             PermissionSetArn=set_arn)["PermissionSet"]
-        policies = aws.read("sso-admin", "ListManagedPoliciesInPermissionSet", region, paginate=True,
-                            InstanceArn=arn, PermissionSetArn=set_arn)
-        assigned = aws.read("sso-admin", "ListAccountAssignments", region, paginate=True, InstanceArn=arn,
-                            AccountId=account, PermissionSetArn=set_arn)
-        sets[set_arn] = {
-            "name": described.get("Name"),
-            "session": described.get("SessionDuration"),
-            "policies": sorted(p["Arn"] for p in policies.get("AttachedManagedPolicies", [])),
-            "assignments": sorted(
-                ({"type": a["PrincipalType"], "id": a["PrincipalId"]} for a in assigned.get("AccountAssignments", [])),
-                key=lambda a: (a["type"], a["id"])),
-        }
-    groups = aws.try_read("identitystore", "ListGroups", region, paginate=True, IdentityStoreId=store)
-    users = aws.try_read("identitystore", "ListUsers", region, paginate=True, IdentityStoreId=store)
-    state: dict[str, Any] = {"permission_sets": sets}
-    state["groups"] = groups if is_unreadable(groups) else {
-        g["GroupId"]: g.get("DisplayName", "") for g in groups.get("Groups", [])}
-    state["users"] = users if is_unreadable(users) else {
-        u["UserId"]: u.get("UserName", "") for u in users.get("Users", [])}
-    members: dict[str, Any] = {}
-    if not is_unreadable(groups):
-        relevant = {a["id"] for s in sets.values() if ADMIN_POLICY in s["policies"] for a in s["assignments"]
-                    if a["type"] == "GROUP"}
-        relevant |= {gid for gid, name in state["groups"].items() if name == ADMIN_GROUP}
-        for gid in sorted(relevant):
-            rows = aws.try_read("identitystore", "ListGroupMemberships", region, paginate=True,
-                                IdentityStoreId=store, GroupId=gid)
-            members[gid] = rows if is_unreadable(rows) else sorted(
-                m.get("MemberId", {}).get("UserId", "") for m in rows.get("GroupMemberships", []))
-    state["members"] = members
-    return state
 
 
 # --- facts (pure) ----------------------------------------------------------------------------------
@@ -279,8 +210,8 @@ def _eval_enabled(state: Mapping[str, Any]) -> Finding:
 def _eval_cli(state: Mapping[str, Any]) -> Finding:
     cli = state["cli"]
     admin = _set_with(state, (ADMIN_POLICY,))
-    if cli.get("error"):
-        return CLI.manual(f"Could not read {cli['path']}: {cli['error']}")
+    if is_unreadable(cli):
+        return CLI.manual(f"Could not read {cli['path']}: {reason_of(cli)}")
     name = admin and cli_config.find_sso_profile(cli["text"], start_url(state), _account(state) or "", admin[1]["name"])
     if name:
         return CLI.passed(f"Profile {name} in {cli['path']} signs in through Identity Center.")
@@ -418,7 +349,7 @@ def _cli_change(state: Mapping[str, Any], answers: Mapping[str, str], admin_name
     cli = state["cli"]
     account = _account(state)
     url = start_url(state)
-    if cli.get("error") or cli_config.find_sso_profile(cli["text"], url, account, admin_name):
+    if is_unreadable(cli) or cli_config.find_sso_profile(cli["text"], url, account, admin_name):
         return None
     profile = (answers.get("cli_profile") or "").strip() or "admin"
     session = cli_config.find_sso_session(cli["text"], url) or SESSION_NAME

@@ -62,28 +62,36 @@ def one_line(message: str, value: str = "") -> str:
     return "".join(c if c.isprintable() else "?" for c in message)
 
 
-# --- AWS names and ids ------------------------------------------------------------------------------
+# --- AWS names and ids: the one check of each, used by the steps, the plain mode and the commands ----
 
-_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
+# \Z, not $: "$" also matches before a final newline, and a pasted "us-east-1\n" is not a region name.
+REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d\Z")
+# An IAM role ARN, arn:partition:iam::account-id:role/path/name. The partition is "aws" or "aws-<name>"
+# (aws-cn, aws-us-gov, aws-iso-b...: "Amazon Resource Names (ARNs)", AWS General Reference).
+ROLE_ARN_PATTERN = re.compile(r"^arn:aws(-[a-z]+)*:iam::\d{12}:role/[\w+=,.@/-]{1,512}\Z")
 _ROOT_ID = re.compile(r"^r-[0-9a-z]{4,32}$")
 _OU_ID = re.compile(r"^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$")
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
-_ROLE_ARN = re.compile(r"^arn:aws(-cn|-us-gov)?:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 _GROUP_NAME = re.compile(r"^[\w+=,.@-]{1,128}$")
 
 
-def split_list(value: str) -> list[str]:
-    return [part for part in re.split(r"[\s,]+", (value or "").strip()) if part]
+def split_list(value: str | list[str] | None) -> list[str]:
+    """``a,b c`` -> ``[a, b, c]``: lists may be given with commas, spaces or repeated options."""
+    items = value if isinstance(value, list) else [value or ""]
+    return [part for item in items for part in re.split(r"[\s,]+", item) if part]
+
+
+def validate_region(value: str) -> str | None:
+    if REGION_PATTERN.match(value):
+        return None
+    return f"'{_shown(value)}' is not a region name; regions look like us-east-1 or eu-west-2"
 
 
 def validate_regions(value: str) -> str | None:
     names = split_list(value)
     if not names:
         return "name at least one region, e.g. us-east-1, eu-west-1"
-    bad = [n for n in names if not _REGION.match(n)]
-    if bad:
-        return f"'{bad[0][:40]}' is not a region name; write names like us-east-1, separated by commas"
-    return None
+    return next(filter(None, map(validate_region, names)), None)
 
 
 def validate_target(value: str) -> str | None:
@@ -95,9 +103,9 @@ def validate_target(value: str) -> str | None:
 
 
 def validate_role_arn(value: str) -> str | None:
-    if _ROLE_ARN.match(value.strip()):
+    if ROLE_ARN_PATTERN.match(value):  # Input.check strips typed answers; an option is taken as given
         return None
-    return "give an IAM role ARN, e.g. arn:aws:iam::123456789012:role/BreakGlass"
+    return f"'{_shown(value, 60)}' is not a role ARN; it looks like arn:aws:iam::123456789012:role/Name"
 
 
 def validate_groups(value: str) -> str | None:
@@ -106,6 +114,9 @@ def validate_groups(value: str) -> str | None:
     if not names or bad:
         return "give IAM group names separated by commas, e.g. Developers, Operators"
     return None
+
+
+YES_NO = ("no", "yes")  # the choices of a yes/no input, "no" (the default) first
 
 
 def validate_yes_no(value: str) -> str | None:

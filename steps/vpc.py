@@ -20,7 +20,7 @@ from steps.security_groups import (
     group_rules as _group_rules, open_admin_rules as _open_admin_rules,
 )
 from steps.sg_usage import interface_users
-from steps.vpc_collect import collect  # noqa: F401  (the step's read, called as vpc.collect)
+from steps.vpc_collect import State, collect  # noqa: F401  (the step's read and its state)
 from steps.vpc_flow_logs import FLOW_POLICY, FLOW_ROLE, LOG_GROUP, LOG_RETENTION_DAYS  # noqa: F401
 
 DESTINATIONS = ("cloudwatch", "s3")
@@ -51,10 +51,13 @@ SG_ADMIN_IPV6 = Check("sg-admin-ipv6", "No security group opens SSH/RDP to ::/0"
                       ("EC2.54",), AUTOMATIC)
 NACL_ADMIN = Check("nacl-admin-ports", "No network ACL opens SSH/RDP to the internet", Severity.MEDIUM, ("5.2",),
                    ("EC2.21",), AUTOMATIC)
+# CIS 5.1.2: Windows file sharing (SMB) open to the internet. Reported, not fixed: unlike SSH/RDP there is no
+# trusted range to move it to, and removing it can stop file shares something still mounts.
+SG_CIFS = Check("sg-cifs", "No security group opens CIFS (445) to the internet", Severity.HIGH, ("5.1.2",))
 DEFAULT_VPC_UNUSED = Check("default-vpc-unused", "Default VPCs in regions without workloads", Severity.LOW)
 FIREWALL = Check("network-firewall", "AWS Network Firewall", Severity.INFO)
 SHIELD = Check("shield-advanced", "AWS Shield Advanced", Severity.INFO)
-CHECKS = (FLOW_LOGS, DEFAULT_SG, SG_ADMIN_IPV4, SG_ADMIN_IPV6, NACL_ADMIN, DEFAULT_VPC_UNUSED, FIREWALL, SHIELD)
+CHECKS = (FLOW_LOGS, DEFAULT_SG, SG_ADMIN_IPV4, SG_ADMIN_IPV6, NACL_ADMIN, SG_CIFS, DEFAULT_VPC_UNUSED, FIREWALL, SHIELD)
 
 
 INFO = StepInfo(
@@ -98,7 +101,7 @@ INFO = StepInfo(
     checks=CHECKS,
 )
 
-REGIONAL = (FLOW_LOGS, DEFAULT_SG, SG_ADMIN_IPV4, SG_ADMIN_IPV6, NACL_ADMIN)
+REGIONAL = (FLOW_LOGS, DEFAULT_SG, SG_ADMIN_IPV4, SG_ADMIN_IPV6, NACL_ADMIN, SG_CIFS)
 
 
 # --- analysis (pure) ------------------------------------------------------------------------------
@@ -128,6 +131,7 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
         findings += _flow_log_findings(region, data)
         findings += _default_sg_findings(region, data)
         findings += _admin_rule_findings(region, data)
+        findings += _cifs_findings(region, data)
         findings += _nacl_findings(region, data)
     findings += _info_findings(state)
     return findings
@@ -191,6 +195,26 @@ def _admin_rule_findings(region: str, data: Mapping[str, Any]) -> list[Finding]:
             out.append(check.failed(
                 f"Security group {_group_name(data, group_id)} lets anyone on the internet ({world}) reach "
                 f"{_ports_text(ports)} (rules {ids}).", region=region, resource=group_id))
+    return out
+
+
+def _cifs_findings(region: str, data: Mapping[str, Any]) -> list[Finding]:
+    """CIS 5.1.2: Windows file sharing reachable from 0.0.0.0/0 or ::/0 (the admin-port machinery, on port 445)."""
+    if is_unreadable(data["rules"]):
+        return [SG_CIFS.unknown(reason_of(data["rules"]), region=region)]
+    by_group: dict[str, list] = {}
+    for rule, opened in _open_admin_rules(data, netrules.CIFS_PORTS):
+        by_group.setdefault(rule["GroupId"], []).append((rule, opened))
+    if not by_group:
+        return [SG_CIFS.passed("No inbound rule opens CIFS (445) to 0.0.0.0/0 or ::/0.", region=region)]
+    out = []
+    for group_id, items in sorted(by_group.items()):
+        worlds = " and ".join(netrules.WORLD[f] for f in sorted({o["family"] for _, o in items}))
+        ids = ", ".join(r["SecurityGroupRuleId"] for r, _ in items)
+        out.append(SG_CIFS.failed(
+            f"Security group {_group_name(data, group_id)} lets anyone on the internet ({worlds}) reach CIFS 445 "
+            f"(rules {ids}). Windows file shares must stay inside trusted networks: remove these rules, or narrow "
+            "them to your own range (a VPN's, for example), in the VPC console.", region=region, resource=group_id))
     return out
 
 

@@ -1,14 +1,61 @@
-"""The vpc step's reads: per region (concurrently) the VPCs, flow logs, security groups and their rules,
-network ACLs, network interfaces, Network Firewall firewalls and, where a VPC lacks flow logs, the flow-log
-log group; once, the flow-log delivery role, the bucket names and the Shield Advanced subscription."""
+"""The vpc step's reads; what they hold is :class:`State`. The regions are read concurrently."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, TypedDict
 
 from steps import vpc_flow_logs as flow_logs
-from steps.base import is_unreadable
+from steps.base import OrUnreadable, is_unreadable
 from steps.vpc_flow_logs import FLOW_ROLE, LOG_GROUP
+
+
+class Vpc(TypedDict):
+    VpcId: str
+    IsDefault: bool
+    CidrBlock: str | None
+
+
+class SecurityGroup(TypedDict):
+    GroupId: str
+    GroupName: str | None
+    VpcId: str | None
+
+
+class NetworkAcl(TypedDict):
+    NetworkAclId: str
+    VpcId: str | None
+    IsDefault: bool
+    Entries: list[dict[str, Any]]  # as DescribeNetworkAcls returns them
+    Subnets: list[str]
+
+
+class NetworkInterface(TypedDict):
+    NetworkInterfaceId: str
+    VpcId: str | None
+    Groups: list[str]  # the ids of the security groups it uses
+    Description: str
+    InstanceId: str | None
+
+
+class RegionState(TypedDict):
+    vpcs: OrUnreadable[list[Vpc]]
+    flow_logs: OrUnreadable[list[dict[str, Any]]]  # DescribeFlowLogs, the fields of vpc_flow_logs.FIELDS
+    groups: OrUnreadable[list[SecurityGroup]]
+    rules: OrUnreadable[list[dict[str, Any]]]  # DescribeSecurityGroupRules, the fields _rule keeps
+    nacls: OrUnreadable[list[NetworkAcl]]
+    enis: OrUnreadable[list[NetworkInterface]]  # every network interface of the region
+    firewalls: OrUnreadable[list[str]]  # Network Firewall names
+    log_group: OrUnreadable[bool | None]  # whether LOG_GROUP exists; None: not read (every VPC has flow logs)
+
+
+class State(TypedDict):
+    account_id: str
+    partition: str  # "aws", "aws-cn", ... from the caller's ARN
+    home_region: str
+    regions: dict[str, OrUnreadable[RegionState]]
+    flow_role: OrUnreadable[bool]  # whether FLOW_ROLE exists
+    buckets: OrUnreadable[list[str]]  # every bucket name (the same read as the s3 step's)
+    shield: OrUnreadable[bool]  # whether Shield Advanced is subscribed
 
 
 def _rule(rule: Mapping[str, Any]) -> dict[str, Any]:
@@ -17,11 +64,11 @@ def _rule(rule: Mapping[str, Any]) -> dict[str, Any]:
     return {k: rule[k] for k in keep if k in rule}
 
 
-def _region(aws: Any, region: str) -> dict[str, Any]:
+def _region(aws: Any, region: str) -> RegionState:
     def read(operation: str, service: str = "ec2", **kw: Any) -> Any:
         return aws.try_read(service, operation, region, paginate=True, **kw)
 
-    out: dict[str, Any] = {}
+    out: Any = {}
     vpcs = read("DescribeVpcs")
     out["vpcs"] = vpcs if is_unreadable(vpcs) else [
         {"VpcId": v["VpcId"], "IsDefault": bool(v.get("IsDefault")), "CidrBlock": v.get("CidrBlock")}
@@ -60,8 +107,7 @@ def _region(aws: Any, region: str) -> dict[str, Any]:
     return out
 
 
-def collect(aws: Any) -> dict[str, Any]:
-    """Per region (concurrently): VPCs, flow logs, security groups and rules, NACLs, ENIs, firewalls."""
+def collect(aws: Any) -> State:
     identity = aws.identity()
     regions = aws.per_region(lambda region: _region(aws, region))
     role = aws.try_read("iam", "GetRole", RoleName=FLOW_ROLE, missing=("NoSuchEntity",))

@@ -9,8 +9,6 @@ keeps the first screen fast.
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable, Sequence
@@ -22,28 +20,8 @@ from textual.reactive import reactive
 
 from steps.base import Plan, Status, StepError
 from steps.executor import ChangeResult
-
-@dataclass
-class Connection:
-    """What a run works on: the AWS access object, and the sandbox to stop at exit (demo only)."""
-
-    aws: Any
-    sandbox: Any = None
-    label: str = ""
-
-
-@dataclass
-class Identity:
-    """Who the wizard runs as, shown on the welcome screen."""
-
-    account_id: str = ""
-    alias: str = ""
-    arn: str = ""
-    auth: str = ""
-    is_root: bool = False
-    regions: list[str] = field(default_factory=list)
-    label: str = ""
-    org_accounts: list[tuple[str, str]] = field(default_factory=list)  # (id, name), management account only
+from wizard.connection import Connection, Identity, describe_auth
+from wizard.wizard_run import Connected, StepAssessed, WorkFailed
 
 
 def step_status(findings: Sequence[Any]) -> str:
@@ -53,32 +31,6 @@ def step_status(findings: Sequence[Any]) -> str:
         if status in seen:
             return status.value
     return "PASS" if seen else "PENDING"
-
-
-def describe_auth(aws: Any, arn: str) -> str:
-    """How the caller authenticated, in words (profile, SSO, keys, role, root)."""
-    target = aws.target
-    if arn.endswith(":root"):
-        return "the root user's access keys"
-    if target.role_arn:
-        return f"an assumed role ({target.role_arn})"
-    if target.credentials:
-        return "stored access keys (from the keyring)"
-    method = aws.credential_method
-    profile = target.profile or os.environ.get("AWS_PROFILE")
-    if method == "sso" or ":assumed-role/AWSReservedSSO_" in arn:
-        return f"IAM Identity Center (SSO){f', profile {profile}' if profile else ''}"
-    words = {
-        "env": "access keys from environment variables",
-        "shared-credentials-file": f"access keys from the profile {profile or 'default'}",
-        "config-file": f"access keys from the profile {profile or 'default'} (config file)",
-        "assume-role": f"a role assumed by the profile {profile or 'default'}",
-        "assume-role-with-web-identity": "a web identity role",
-        "iam-role": "the instance's role",
-        "container-role": "the container's role",
-        "custom-process": f"a credential process (profile {profile or 'default'})",
-    }
-    return words.get(method, method or "the default credential chain")
 
 
 def _palette() -> Any:
@@ -123,8 +75,9 @@ class WizardApp(App):
         self.skipped: set[str] = set()
         self.applied: dict[str, list[ChangeResult]] = {}
         self.assessed = 0  # steps finished in the first assessment
-        self.generation = 0  # bumped whenever the wizard changes the account (apply, simulate)
-        self.seen: dict[str, int] = {}  # step id -> generation its latest state was collected in
+        self.generation = 0  # bumped by each switch of account; workers' messages of an older one are dropped
+        self.changes = 0  # bumped whenever the wizard changes the account (apply, simulate)
+        self.seen: dict[str, int] = {}  # step id -> `changes` when its shown state was read
         self.position = -1  # -1 welcome, 0..n-1 a step, n the summary
         self.home: Connection | None = None  # the management account's connection, once switched away
         self.home_accounts: list[tuple[str, str]] = []
@@ -137,7 +90,7 @@ class WizardApp(App):
         self.push_screen(WelcomeScreen())
         # Connecting imports boto3 (and, for the demo, moto): start it once the first screen is
         # drawn, so those imports do not hold the interpreter while it paints.
-        self.call_after_refresh(self.connect_and_assess)
+        self.call_after_refresh(self.connect_and_assess, self.generation, self._connect)
 
     def go_to(self, position: int) -> None:
         """Show the welcome screen (-1), a step (0..n-1) or the summary (n)."""
@@ -227,19 +180,20 @@ class WizardApp(App):
     # --- workers: AWS work never runs on the UI thread ------------------------------------------
 
     @work(thread=True, exclusive=True, group="connect")
-    def connect_and_assess(self) -> None:
+    def connect_and_assess(self, generation: int, connect: Callable[[], Connection]) -> None:
         try:
-            connection = self._connect()
+            connection = connect()
             identity = self._identify(connection)
         except StepError as error:
-            self.call_from_thread(self._connect_failed, error)
+            self.post_message(WorkFailed("Could not reach the account", error, generation, connecting=True))
             return
         except Exception as error:  # noqa: BLE001 - shown, never a traceback
-            self.call_from_thread(self._connect_failed, StepError(f"could not start: {error}",
-                                                                  "check the credentials and the network"))
+            failed = StepError(f"could not start: {error}", "check the credentials and the network")
+            self.post_message(WorkFailed("Could not reach the account", failed, generation, connecting=True))
             return
-        self.call_from_thread(self._connected, connection, identity)
-        self._assess([s.INFO.id for s in self.steps], first=True)
+        self.post_message(Connected(connection, identity, generation))
+        # 0 changes: a fresh account's first read is older than anything the wizard does to it
+        self._assess(connection.aws, [s.INFO.id for s in self.steps], generation, 0, first=True)
 
     def _identify(self, connection: Connection) -> Identity:
         aws = connection.aws
@@ -265,97 +219,107 @@ class WizardApp(App):
             return []  # a standalone or member account: nothing to pick
 
     def switch_account(self, account_id: str) -> None:
-        """Run the wizard on another account of the organization (reached through its admin role)."""
+        """Run the wizard on another account of the organization (reached through its admin role).
+
+        A new generation: whatever the workers of the account left behind still report (a thread
+        cannot be stopped), and those reports are dropped."""
         if self.connection is None or self.identity is None or account_id == self.identity.account_id:
             return
         if self.home is None:
             self.home, self.home_accounts = self.connection, self.identity.org_accounts
         home = self.home
-        if account_id == home.aws.account_id:
-            target = home
-        else:
-            target = Connection(home.aws.member(account_id), label=f"organization member {account_id}")
+        target = home if account_id == home.aws.account_id else home.member(account_id)
         self.connection, self.identity, self.connect_error = None, None, None
         self.first, self.results, self.answers, self.applied, self.seen = {}, {}, {}, {}, {}
-        self.skipped, self.assessed = set(), 0
+        self.skipped, self.running, self.assessed, self.changes = set(), set(), 0, 0
         self.generation += 1
-        self._connect = lambda: target
         self.touch()
-        self.connect_and_assess()
+        self.connect_and_assess(self.generation, lambda: target)
 
-    def _connected(self, connection: Connection, identity: Identity) -> None:
-        self.connection = connection
-        self.identity = identity
+    def on_connected(self, message: Connected) -> None:
+        if message.generation != self.generation:
+            return  # an account the person has left since
+        self.connection = message.connection
+        self.identity = message.identity
         self.running = {s.INFO.id for s in self.steps}
         self.touch()
 
-    def _connect_failed(self, error: StepError) -> None:
-        self.connect_error = error
-        self.touch()
-        self.show_error("Could not reach the account", error.title, error.hint)
+    def on_work_failed(self, message: WorkFailed) -> None:
+        if message.generation != self.generation:
+            return
+        if message.connecting:
+            self.connect_error = message.error
+            self.touch()
+        self.show_error(message.title, message.error.title, message.error.hint)
 
-    def _assess(self, step_ids: Sequence[str], first: bool = False) -> None:
-        """Collect and evaluate steps, all at once (runs inside a thread worker)."""
+    def _assess(self, aws: Any, step_ids: Sequence[str], generation: int, changes: int, first: bool = False) -> None:
+        """Collect and evaluate steps, all at once (runs inside a thread worker); each result is posted."""
         from wizard.assess import assess
 
         steps = [s for s in self.steps if s.INFO.id in step_ids]
-        for step in steps:
-            self.seen[step.INFO.id] = self.generation
-        assess(self.aws, steps, on_done=lambda result: self.call_from_thread(self._step_done, result, first))
+        assess(aws, steps, on_done=lambda result: self.post_message(StepAssessed(result, generation, changes, first)))
 
-    def _step_done(self, result: Any, first: bool = False) -> None:
-        self.results[result.id] = result
-        self.first.setdefault(result.id, result)
+    def on_step_assessed(self, message: StepAssessed) -> None:
+        self.record_assessed(message)
+
+    def record_assessed(self, message: StepAssessed) -> None:
+        """A step's new state (from an assessment, a re-check, a simulation or after an apply)."""
+        if message.generation != self.generation:
+            return  # read from an account the person has left: not this account's findings
+        result = message.result
         self.running.discard(result.id)
-        if first:
+        if message.first:
             self.assessed += 1
+        # A read that began before the one shown (a re-check overtaken by an apply's) is older news.
+        if message.changes >= self.seen.get(result.id, -1):
+            self.seen[result.id] = message.changes
+            self.results[result.id] = result
+            self.first.setdefault(result.id, result)
         self.touch()
 
-    def changed_account(self) -> None:
-        """The wizard changed the account: other steps' states may be stale now."""
-        self.generation += 1
+    def record_apply(self, step_id: str, results: Sequence[ChangeResult]) -> None:
+        """An apply finished sending (its re-check follows): other steps' states may be stale now."""
+        if results:
+            self.changes += 1
+        self.applied.setdefault(step_id, []).extend(results)
+        self.running.add(step_id)
+        self.touch()
 
     def is_stale(self, step_id: str) -> bool:
-        return step_id in self.results and self.seen.get(step_id, -1) < self.generation
+        return step_id in self.results and self.seen.get(step_id, -1) < self.changes
 
     def recheck(self, step_ids: Sequence[str]) -> None:
-        if self.aws is None:
+        if self.connection is None:
             self.notify("Not connected yet.", severity="warning")
             return
         self.running |= set(step_ids)
         self.touch()
-        self._recheck(list(step_ids))
+        self._recheck(self.connection.aws, list(step_ids), self.generation, self.changes)
 
     @work(thread=True, group="recheck")
-    def _recheck(self, step_ids: list[str]) -> None:
-        self.aws.forget()
-        self._assess(step_ids)
+    def _recheck(self, aws: Any, step_ids: list[str], generation: int, changes: int) -> None:
+        aws.forget()
+        self._assess(aws, step_ids, generation, changes)
 
     def simulate_console(self, action: str, step_id: str) -> None:
         """Sandbox only: ask the sandbox to do what a person would do in the console, then re-check."""
-        endpoint = os.environ.get("AWS_ESSENTIALS_SANDBOX")
-        if not endpoint or self.identity is None:
+        connection, identity = self.connection, self.identity
+        if connection is None or not connection.is_sandbox or identity is None:
             return
         self.running.add(step_id)
-        self.changed_account()
+        self.changes += 1
         self.touch()
-        self._simulate(endpoint, action, step_id)
+        self._simulate(connection, identity.account_id, action, step_id, self.generation, self.changes)
 
     @work(thread=True, group="simulate")
-    def _simulate(self, endpoint: str, action: str, step_id: str) -> None:
-        import json
-        import urllib.request
-
-        body = json.dumps({"account_id": self.identity.account_id, "action": action}).encode()
-        request = urllib.request.Request(f"{endpoint.rstrip('/')}/_sandbox/console", data=body, method="POST",
-                                         headers={"Content-Type": "application/json"})
+    def _simulate(self, connection: Connection, account_id: str, action: str, step_id: str, generation: int,
+                  changes: int) -> None:
         try:
-            with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - the local sandbox
-                answer.read()
-        except Exception as error:  # noqa: BLE001
-            self.call_from_thread(self.show_error, "The sandbox did not simulate the action", str(error))
-        self.aws.forget()
-        self._assess([step_id])
+            connection.simulate_console(account_id, action)
+        except StepError as error:
+            self.post_message(WorkFailed("The sandbox did not simulate the action", error, generation))
+        connection.aws.forget()
+        self._assess(connection.aws, [step_id], generation, changes)
 
     # --- report -------------------------------------------------------------------------------
 

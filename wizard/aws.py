@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import threading
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -29,6 +28,7 @@ from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 from steps.base import Call, StepError, unreadable
+from steps.validators import REGION_PATTERN  # noqa: F401  (the one region check; name kept for callers)
 # Re-exported: the rest of the wizard imports these names from here.
 from wizard.aws_errors import (  # noqa: F401
     DENIED_CODES, IAM_ACTION_OVERRIDES, IAM_PREFIX, THROTTLE_CODES, TRANSIENT_CODES, UNSUPPORTED_CODES,
@@ -42,7 +42,6 @@ T = TypeVar("T")
 
 DEFAULT_REGION = "us-east-1"
 GLOBAL_SERVICES = frozenset({"iam", "sts", "organizations", "account", "s3control", "route53", "cloudfront"})
-REGION_PATTERN = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
 
 
 class AWS:

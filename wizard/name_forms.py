@@ -7,5 +7,6 @@ from __future__ import annotations
 
 import re
 
+from steps.validators import ROLE_ARN_PATTERN  # noqa: F401  (one role-ARN check for steps and commands)
+
 PROFILE_PATTERN = re.compile(r"^[A-Za-z0-9_.+=,@/-]{1,64}$")  # an AWS CLI profile name
-ROLE_ARN_PATTERN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")

@@ -14,9 +14,9 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from steps.base import StepError
+from steps.validators import validate_region, validate_role_arn
 from wizard.aws import Credentials, Target
 from wizard.credentials import NoKeyring, check_backend, load_secret, store_secret
-from wizard.name_forms import ROLE_ARN_PATTERN
 from wizard.paths import config_dir, write_private
 
 SERVICE = "aws-essentials-customers"
@@ -76,16 +76,14 @@ def add(profile: Profile, secret: str = "", external_id: str = "") -> None:
         if not 16 <= len(secret) <= 128 or any(c.isspace() for c in secret):
             raise StepError("the secret access key looks wrong", "paste the 40-character secret exactly")
     elif profile.kind == "role":
-        if not ROLE_ARN_PATTERN.match(profile.role_arn):
-            raise StepError(f"'{profile.role_arn[:60]}' is not a role ARN",
-                            "it looks like arn:aws:iam::123456789012:role/Name")
+        error = validate_role_arn(profile.role_arn)
+        if error:
+            raise StepError(error)
     else:
         raise StepError(f"unknown profile kind '{profile.kind}'", "use keys or role")
-    if profile.region:
-        from wizard.aws import REGION_PATTERN
-
-        if not REGION_PATTERN.match(profile.region):
-            raise StepError(f"'{profile.region[:40]}' is not a region name", "regions look like us-east-1 or eu-west-2")
+    error = profile.region and validate_region(profile.region)
+    if error:
+        raise StepError(error)
     if profile.mfa_serial and not MFA_SERIAL.match(profile.mfa_serial):
         raise StepError(f"'{profile.mfa_serial[:60]}' is not an MFA device ARN",
                         "it looks like arn:aws:iam::123456789012:mfa/name")

@@ -1,9 +1,6 @@
 """Audit logging and threat detection: CloudTrail, AWS Config, GuardDuty, Security Hub, CIS alarms.
 
-What it reads: every trail the account sees (its own, an organization or Control Tower trail),
-each trail's status and event selectors from the trail's home region, the trail bucket, and in
-every enabled region the Config recorder, GuardDuty detector and Security Hub subscription; then
-the CloudWatch Logs metric filters, alarms and SNS subscribers behind the CIS 4.1-4.3 alarms.
+What it reads is typed in ``steps.audit_logging.state`` (``AuditState``).
 
 What it fixes, in order: a log bucket with the bucket policy CloudTrail and Config need (limited by
 ``aws:SourceArn``/``aws:SourceAccount``) and public access blocked; the trail (reused when one
@@ -25,6 +22,7 @@ from steps.audit_logging.buckets import (
     access_logging_changes, block_public_changes, bucket_findings, log_bucket_changes, read_bucket,
 )
 from steps.audit_logging.config_recorder import CONFIG, COST_CONFIG, config_changes, config_finding, read_config
+from steps.audit_logging.data_events import COST_DATA_EVENTS, data_event_findings
 from steps.audit_logging.decision import Decision, decide
 from steps.audit_logging.detectors import (
     COST_GUARDDUTY, COST_SECURITYHUB, GUARDDUTY, SECURITY_HUB, guardduty_changes, guardduty_finding, read_guardduty,
@@ -40,6 +38,7 @@ from steps.audit_logging.names import (
 from steps.audit_logging.policies import (
     access_bucket_policy, cloudtrail_logs_role_policies, kms_key_policy, logs_bucket_policy,
 )
+from steps.audit_logging.state import AuditState, RegionState
 from steps.audit_logging.trail import (
     COST_LOGS, COST_TRAIL, primary_trail, read_trails, setting_findings, trail_changes,
     trail_finding, trail_problems,
@@ -60,16 +59,16 @@ __all__ = [
 # --- collect ------------------------------------------------------------------------------------
 
 
-def _read_region(aws: Any, region: str) -> dict[str, Any]:
+def _read_region(aws: Any, region: str) -> RegionState:
     return {"config": read_config(aws, region), "guardduty": read_guardduty(aws, region),
             "securityhub": read_securityhub(aws, region)}
 
 
-def collect(aws: Any) -> dict[str, Any]:
+def collect(aws: Any) -> AuditState:
     account_id = aws.account_id
     home = aws.home_region
     regions = aws.regions()
-    state: dict[str, Any] = {"account_id": account_id, "home_region": home, "regions": regions}
+    state: Any = {"account_id": account_id, "home_region": home, "regions": regions}
     state["trails"] = read_trails(aws, home)
     listing = aws.try_read("s3", "ListBuckets", paginate=True)
     state["buckets"] = listing if is_unreadable(listing) else [b["Name"] for b in listing.get("Buckets", [])]
@@ -96,18 +95,19 @@ def collect(aws: Any) -> dict[str, Any]:
 # --- evaluate -----------------------------------------------------------------------------------
 
 
-def evaluate(state: Mapping[str, Any]) -> list[Finding]:
+def evaluate(state: AuditState) -> list[Finding]:
     findings = [trail_finding(state)]
     if findings[0].status is not Status.UNKNOWN:  # the settings of a trail not seen are not judged
         trail = primary_trail(state)
         findings += setting_findings(state, trail) + bucket_findings(state, trail)
+    findings += data_event_findings(state, primary_trail(state))
     for region in state["regions"]:
         findings.extend(_regional_findings(state, region))
     findings.extend(alarm_findings(state, primary_trail(state)))
     return findings
 
 
-def _regional_findings(state: Mapping[str, Any], region: str) -> list[Finding]:
+def _regional_findings(state: AuditState, region: str) -> list[Finding]:
     data = state["regional"].get(region)
     if data is None or is_unreadable(data):
         reason = reason_of(data) or "the region was not read"
@@ -119,7 +119,7 @@ def _regional_findings(state: Mapping[str, Any], region: str) -> list[Finding]:
 # --- plan ---------------------------------------------------------------------------------------
 
 
-def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
+def plan(state: AuditState, answers: Mapping[str, str]) -> Plan:
     if is_unreadable(state["trails"]) or is_unreadable(state["buckets"]):
         return Plan(INFO.id, notes=("The trails or buckets could not be read; nothing is planned.",))
     d = decide(state, answers)

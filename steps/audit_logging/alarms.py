@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from steps.audit_logging.names import (
     CLOUDTRAIL_LOGS_ROLE, LOG_GROUP, TOPIC_NAME, arn_region, log_group_name, own, topic_arn,
 )
+from steps.audit_logging.state import AlarmsState
 from steps.base import (
     Call, Change, Finding, Ref, Severity, Status, is_unreadable, manual, reason_of,
 )
@@ -23,7 +24,7 @@ COST_ALARM = "A CloudWatch alarm costs $0.10 a month."
 # --- reads --------------------------------------------------------------------------------------
 
 
-def read_alarms(aws: Any, state: Mapping[str, Any], trail: Mapping[str, Any] | None) -> dict[str, Any]:
+def read_alarms(aws: Any, state: Mapping[str, Any], trail: Mapping[str, Any] | None) -> AlarmsState:
     """Metric filters, alarms and SNS subscribers in the region of the trail's log group (or where ours
     would go)."""
     account_id, home = state["account_id"], state["home_region"]
@@ -33,7 +34,7 @@ def read_alarms(aws: Any, state: Mapping[str, Any], trail: Mapping[str, Any] | N
     else:
         region = (trail or {}).get("HomeRegion") or home if trail and own(trail, account_id) else home
         group = ""
-    out: dict[str, Any] = {"region": region, "log_group": group, "filters": [], "alarms": [], "topics": {}}
+    out: Any = {"region": region, "log_group": group, "filters": [], "alarms": [], "topics": {}}
     if group:
         filters = aws.try_read("logs", "DescribeMetricFilters", region, paginate=True, logGroupName=group)
         out["filters"] = filters if is_unreadable(filters) else filters.get("metricFilters", [])
@@ -200,7 +201,8 @@ def _rule_changes(rule: MetricFilterRule, facts: Mapping[str, Any], group: str, 
         return out  # our alarm exists; only the subscription was missing
     alarm_name = f"aws-essentials-{rule.key}"
     out.append(Change(
-        f"Alarm on {metric[0]} and notify the topic (CIS {rule.cis}, Security Hub {rule.securityhub}).",
+        f"Alarm on {metric[0]} and notify the topic (CIS {rule.cis}"
+        + (f", Security Hub {rule.securityhub})." if rule.securityhub else ")."),
         Call("cloudwatch", "PutMetricAlarm", {
             "AlarmName": alarm_name, "AlarmDescription": f"CIS {rule.cis}: {rule.title}",
             "MetricName": metric[0], "Namespace": metric[1], "Statistic": "Sum", "Period": 300,

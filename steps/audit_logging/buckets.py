@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from steps import policy as policy_rules
 from steps.audit_logging.names import BPA_ALL, access_bucket_name
 from steps.audit_logging.policies import access_bucket_policy, logs_bucket_policy, statement_sids
+from steps.audit_logging.state import TrailBucket, Unreadable
 from steps.base import Call, Change, Finding, Severity, is_unreadable, reason_of
 from steps.checks import AUTOMATIC, Check
 from steps.shared_reads import bucket_exposure, bucket_read
@@ -23,10 +24,10 @@ BUCKET_LOGGING = Check("cloudtrail-bucket-access-logging", "The CloudTrail bucke
                        ("3.4",), ("CloudTrail.7",), AUTOMATIC)
 
 
-def read_bucket(aws: Any, name: str) -> dict[str, Any]:
+def read_bucket(aws: Any, name: str) -> TrailBucket | Unreadable:
     """The trail bucket's exposure and access logging (same reads as the s3 step, so they are shared)."""
-    bucket = bucket_exposure(aws, name)
-    if "unreadable" in bucket:
+    bucket: Any = bucket_exposure(aws, name)
+    if is_unreadable(bucket):  # shared_reads marks a bucket whose region is unknown with the one marker
         return bucket
     logging = bucket_read(aws, bucket, "GetBucketLogging")
     return {**bucket, "logging": logging if is_unreadable(logging) else logging.get("LoggingEnabled")}
@@ -59,8 +60,8 @@ def bucket_findings(state: Mapping[str, Any], trail: Mapping[str, Any] | None) -
             out.append(check.manual(f"Bucket {name} belongs to another account (for an organization trail, the log "
                                     "archive account); check it there.", **where))
             continue
-        if bucket.get("unreadable"):
-            out.append(check.unknown(bucket["unreadable"], **where))
+        if is_unreadable(bucket):
+            out.append(check.unknown(reason_of(bucket), **where))
             continue
         fields = EXPOSURE_FIELDS if check is BUCKET_PUBLIC else ("logging",)
         unread = [bucket[f] for f in fields if is_unreadable(bucket[f])]
@@ -131,7 +132,7 @@ def access_logging_changes(state: Mapping[str, Any], d: Decision) -> list[Change
     trail_bucket = state.get("trail_bucket")
     if d.create_trail:
         target_region, source = d.home, d.logs_bucket
-    elif trail_bucket and not trail_bucket.get("unreadable") and not is_unreadable(trail_bucket.get("logging")):
+    elif trail_bucket and not is_unreadable(trail_bucket) and not is_unreadable(trail_bucket.get("logging")):
         target_region, source = trail_bucket["region"], trail_bucket["name"]
         if trail_bucket.get("logging"):
             return []
@@ -155,7 +156,7 @@ def access_logging_changes(state: Mapping[str, Any], d: Decision) -> list[Change
 def block_public_changes(state: Mapping[str, Any], d: Decision) -> list[Change]:
     """The trail bucket must not be public."""
     bucket = state.get("trail_bucket")
-    if (d.create_trail or not bucket or bucket.get("unreadable")
+    if (d.create_trail or not bucket or is_unreadable(bucket)
             or any(is_unreadable(bucket[f]) for f in EXPOSURE_FIELDS) or not public_reasons(bucket)):
         return []
     old, name, region = bucket.get("bpa"), bucket["name"], bucket["region"]

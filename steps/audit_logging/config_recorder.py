@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from steps.audit_logging.names import CHANNEL_NAME, CONFIG_ROLE, RECORDER_NAME, config_role_arn
+from steps.audit_logging.state import ConfigState
 from steps.base import Call, Change, Finding, Severity, is_unreadable, reason_of
 from steps.checks import AUTOMATIC, Check
 
@@ -13,7 +14,7 @@ COST_CONFIG = ("AWS Config charges per configuration item recorded (about $0.003
 CONFIG = Check("config", "AWS Config records resources", Severity.MEDIUM, ("3.3",), ("Config.1",), AUTOMATIC)
 
 
-def read_config(aws: Any, region: str) -> dict[str, Any]:
+def read_config(aws: Any, region: str) -> ConfigState:
     def rows(operation: str, field: str) -> Any:
         answer = aws.try_read("config", operation, region)
         return answer if is_unreadable(answer) else answer.get(field) or []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from steps.audit_logging import data_events
 from steps.audit_logging.alarms import rule_status
 from steps.audit_logging.config_recorder import regions_to_fix
 from steps.audit_logging.info import INFO
@@ -31,6 +32,7 @@ class Decision:
     rules: tuple[tuple[MetricFilterRule, Status, str, dict[str, Any]], ...]  # each CIS alarm rule's status
     alarms_needed: bool  # some alarm rule FAILs
     logs_route: bool  # the trail must start sending its events to CloudWatch Logs
+    s3_data: str | None  # the S3 data events the wizard's trail must add: "All", "WriteOnly", "ReadOnly"
     alarm_email: str | None  # None when the answer is missing or invalid
     answer_errors: Mapping[str, str]
 
@@ -60,6 +62,7 @@ def decide(state: Mapping[str, Any], answers: Mapping[str, str]) -> Decision:
         config_regions=regions_to_fix(state),
         rules=rules, alarms_needed=alarms_needed,
         logs_route=alarms_needed and not state["alarms"].get("log_group") and (create_trail or own_trail),
+        s3_data=data_events.missing(state) if create_trail or own_trail else None,
         alarm_email=None if errors else answers["alarm_email"].strip(),
         answer_errors=errors,
     )

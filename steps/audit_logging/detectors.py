@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from steps.audit_logging.names import CIS_STANDARD
+from steps.audit_logging.state import Detector, SecurityHubState, Unreadable
 from steps.base import Call, Change, Finding, Ref, Severity, is_unreadable, reason_of
 from steps.checks import AUTOMATIC, Check
 
@@ -21,20 +22,18 @@ SECURITY_HUB = Check("securityhub", "Security Hub is enabled with the CIS standa
 # --- reads --------------------------------------------------------------------------------------
 
 
-def read_guardduty(aws: Any, region: str) -> Any:
-    """``[{"DetectorId", "Status"}]`` (a Status may be unreadable), or unreadable."""
+def read_guardduty(aws: Any, region: str) -> list[Detector] | Unreadable:
     detector_ids = aws.try_read("guardduty", "ListDetectors", region, paginate=True)
     if is_unreadable(detector_ids):
         return detector_ids
-    detectors = []
+    detectors: list[Detector] = []
     for detector_id in detector_ids.get("DetectorIds") or []:
         answer = aws.try_read("guardduty", "GetDetector", region, DetectorId=detector_id)
         detectors.append({"DetectorId": detector_id, "Status": answer if is_unreadable(answer) else answer.get("Status")})
     return detectors
 
 
-def read_securityhub(aws: Any, region: str) -> dict[str, Any]:
-    """``{"hub": {"HubArn"} | None | unreadable, "standards": [...] | None | unreadable}``."""
+def read_securityhub(aws: Any, region: str) -> SecurityHubState:
     hub = aws.try_read("securityhub", "DescribeHub", region,
                        missing=("InvalidAccessException", "ResourceNotFoundException"))
     standards: Any = None

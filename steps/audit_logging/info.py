@@ -5,14 +5,15 @@ from __future__ import annotations
 from steps.audit_logging.alarms import ALARM_CHECKS
 from steps.audit_logging.buckets import BUCKET_LOGGING, BUCKET_PUBLIC
 from steps.audit_logging.config_recorder import CONFIG
+from steps.audit_logging.data_events import S3_READ_EVENTS, S3_WRITE_EVENTS
 from steps.audit_logging.detectors import GUARDDUTY, SECURITY_HUB
 from steps.audit_logging.kms_key import READS as KEY_READS, WRITES as KEY_WRITES
 from steps.audit_logging.trail import TRAIL, TRAIL_KMS, VALIDATION
 from steps.base import Input, Severity, StepInfo, validate_email
 
 # every check of the step, each declared in the module that makes it
-CHECKS = (TRAIL, VALIDATION, TRAIL_KMS, BUCKET_PUBLIC, BUCKET_LOGGING, CONFIG, GUARDDUTY, SECURITY_HUB,
-          *ALARM_CHECKS.values())
+CHECKS = (TRAIL, VALIDATION, TRAIL_KMS, BUCKET_PUBLIC, BUCKET_LOGGING, S3_WRITE_EVENTS, S3_READ_EVENTS, CONFIG,
+          GUARDDUTY, SECURITY_HUB, *ALARM_CHECKS.values())
 
 INFO = StepInfo(
     id="audit_logging",
@@ -20,8 +21,9 @@ INFO = StepInfo(
     why=(
         "When something goes wrong you need a record of who did what, and a warning while it is happening. "
         "CloudTrail keeps that record for every region, AWS Config keeps the history of how each resource "
-        "was configured, GuardDuty and Security Hub watch for threats and bad settings, and a few alarms "
-        "tell your security contact at once about root use, refused calls and sign-ins without MFA."
+        "was configured, GuardDuty and Security Hub watch for threats and bad settings, and the CIS alarms "
+        "tell your security contact at once about root use, refused calls, sign-ins without MFA and changes "
+        "to policies, logging, keys and the network."
     ),
     guide_section="Monitoring your environment",
     severity=Severity.HIGH,
@@ -58,7 +60,8 @@ INFO = StepInfo(
     ),
     inputs=(
         Input("alarm_email", "Security alarm email", validate_email,
-              help="Who gets the CIS alarms (root use, refused API calls, sign-in without MFA); "
+              help="Who gets the CIS alarms (root use, refused API calls, sign-in without MFA, policy and network "
+                   "changes); "
                    "usually the security contact's address. AWS sends a confirmation link first."),
     ),
     checks=CHECKS,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from steps.audit_logging.state import TrailKey, Unreadable
 from steps.base import Call, Change, Ref, is_unreadable
 
 TRAIL_KEY_ALIAS = "alias/aws-essentials-trail"
@@ -19,8 +20,8 @@ WRITES = ("kms:CreateAlias", "kms:DeleteAlias")
 COST_KMS = "A customer managed KMS key costs $1 a month, plus $0.03 per 10,000 requests."
 
 
-def read_trail_key(aws: Any, region: str) -> Any:
-    """``{"KeyId", "Arn", "Region", "rotation"}`` of the tool's enabled trail key, None, or unreadable."""
+def read_trail_key(aws: Any, region: str) -> TrailKey | None | Unreadable:
+    """The tool's enabled trail key, None, or unreadable."""
     aliases = aws.try_read("kms", "ListAliases", region, paginate=True)
     if is_unreadable(aliases):
         return aliases

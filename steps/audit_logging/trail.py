@@ -11,9 +11,11 @@ from steps.audit_logging.names import (
     CLOUDTRAIL_LOGS_ROLE, LOG_GROUP, TRAIL_NAME, arn_region, log_group_arn, own,
 )
 from steps.audit_logging.policies import cloudtrail_logs_role_policies, kms_key_policy
+from steps.audit_logging.data_events import COST_DATA_EVENTS
+from steps.audit_logging.state import Trail, Unreadable
 from steps.base import Call, Change, Finding, Ref, Severity, is_unreadable, manual, reason_of
 from steps.checks import AUTOMATIC, Check
-from steps.trail_rules import management_selector_to_add, records_all_management_events
+from steps.trail_rules import MANAGEMENT_CLASSIC, records_all_management_events, selectors_adding
 
 if TYPE_CHECKING:
     from steps.audit_logging.decision import Decision
@@ -37,7 +39,7 @@ OTHER_ACCOUNT = " The trail belongs to another account (organization or Control 
 # --- reads --------------------------------------------------------------------------------------
 
 
-def read_trail(aws: Any, trail: Mapping[str, Any]) -> dict[str, Any]:
+def read_trail(aws: Any, trail: Mapping[str, Any]) -> Trail:
     arn = trail.get("TrailARN", "")
     region = trail.get("HomeRegion") or arn_region(arn)
     status = aws.try_read("cloudtrail", "GetTrailStatus", region, Name=arn)
@@ -47,13 +49,13 @@ def read_trail(aws: Any, trail: Mapping[str, Any]) -> dict[str, Any]:
     if not is_unreadable(selectors):
         selectors = {"EventSelectors": selectors.get("EventSelectors") or [],
                      "AdvancedEventSelectors": selectors.get("AdvancedEventSelectors") or []}
-    row = {k: trail.get(k) for k in TRAIL_KEEP}
+    row: Any = {k: trail.get(k) for k in TRAIL_KEEP}
     row["HomeRegion"] = region
     row["status"], row["selectors"] = status, selectors
     return row
 
 
-def read_trails(aws: Any, home: str) -> Any:
+def read_trails(aws: Any, home: str) -> list[Trail] | Unreadable:
     """Every trail the account sees (its own, an organization or Control Tower trail), each with its
     status and selectors read from the trail's home region; or unreadable."""
     described = aws.try_read("cloudtrail", "DescribeTrails", home, includeShadowTrails=True)
@@ -150,9 +152,32 @@ def setting_findings(state: Mapping[str, Any], trail: Mapping[str, Any] | None) 
 # --- fixes --------------------------------------------------------------------------------------
 
 
-def _reuse_trail(trail: Mapping[str, Any], kms_needed: bool, kms_ref: Any, logs_route: bool, role_arn: Any,
-                 account_id: str) -> list[Change]:
+def _selector_change(trail: Mapping[str, Any], s3_data: str | None) -> list[Change]:
+    """One PutEventSelectors (it replaces all selectors) that adds whatever the trail lacks: all
+    management events (CIS 3.1) and S3 data events on every bucket (CIS 3.8/3.9), keeping the rest."""
     region, name = trail["HomeRegion"], trail["Name"]
+    selectors, custom = trail["selectors"], bool(trail.get("HasCustomEventSelectors"))
+    classic, advanced = selectors["EventSelectors"], selectors["AdvancedEventSelectors"]
+    management = not records_all_management_events(classic, advanced, custom)
+    if not (management or s3_data):
+        return []
+    params = selectors_adding(classic, advanced, custom, management=management, s3=s3_data)
+    old = {"AdvancedEventSelectors": advanced} if advanced else {"EventSelectors": classic}
+    if not any(old.values()) and not custom:  # the default: all management events
+        old = {"EventSelectors": [dict(MANAGEMENT_CLASSIC)]}
+    what = " and ".join(w for w, needed in (("every management event", management),
+                                            (f"S3 object-level events ({s3_data}) in every bucket", s3_data)) if needed)
+    return [Change(
+        f"Add selectors so trail {name} records {what}, keeping its other selectors.",
+        Call("cloudtrail", "PutEventSelectors", {"TrailName": name, **params}, region), before=old, after=params,
+        undo=Call("cloudtrail", "PutEventSelectors", {"TrailName": name, **old}, region) if any(old.values()) else None,
+        undo_note="" if any(old.values()) else "The trail had no selectors to restore.",
+        cost_note=COST_DATA_EVENTS if s3_data else "")]
+
+
+def _reuse_trail(trail: Mapping[str, Any], d: Decision, kms_ref: Any, role_arn: Any) -> list[Change]:
+    region, name = trail["HomeRegion"], trail["Name"]
+    kms_needed, logs_route, account_id = d.kms_needed, d.logs_route, d.account_id
     out = []
     if not trail.get("IsMultiRegionTrail"):
         out.append(Change(
@@ -163,18 +188,7 @@ def _reuse_trail(trail: Mapping[str, Any], kms_needed: bool, kms_ref: Any, logs_
             undo=Call("cloudtrail", "UpdateTrail", {"Name": name, "IsMultiRegionTrail": False,
                                                     "IncludeGlobalServiceEvents": bool(
                                                         trail.get("IncludeGlobalServiceEvents"))}, region)))
-    selectors = trail["selectors"]
-    if not records_all_management_events(selectors["EventSelectors"], selectors["AdvancedEventSelectors"],
-                                         bool(trail.get("HasCustomEventSelectors"))):
-        params = management_selector_to_add(selectors["EventSelectors"], selectors["AdvancedEventSelectors"])
-        old = ({"AdvancedEventSelectors": selectors["AdvancedEventSelectors"]} if selectors["AdvancedEventSelectors"]
-               else {"EventSelectors": selectors["EventSelectors"]})
-        out.append(Change(
-            f"Add a selector so trail {name} records every management event, keeping its other selectors.",
-            Call("cloudtrail", "PutEventSelectors", {"TrailName": name, **params}, region), before=old, after=params,
-            undo=Call("cloudtrail", "PutEventSelectors", {"TrailName": name, **old}, region)
-            if any(old.values()) else None,
-            undo_note="" if any(old.values()) else "The trail had no selectors to restore."))
+    out += _selector_change(trail, d.s3_data)
     if not trail.get("LogFileValidationEnabled"):
         out.append(Change(
             f"Turn on log file validation for trail {name}.",
@@ -257,13 +271,22 @@ def trail_changes(state: Mapping[str, Any], d: Decision) -> tuple[list[Change], 
             undo=Call("cloudtrail", "DeleteTrail", {"Name": TRAIL_NAME}, d.home),
             warning="A role just created can take a few seconds to be usable; if CreateTrail refuses it, apply again."
             if d.logs_route else ""))
+        if d.s3_data:
+            params = selectors_adding([], [], False, s3=d.s3_data)
+            changes.append(Change(
+                "Record S3 object-level events (reads and writes) in every bucket on the new trail, with all "
+                "management events.",
+                Call("cloudtrail", "PutEventSelectors", {"TrailName": TRAIL_NAME, **params}, d.home), after=params,
+                cost_note=COST_DATA_EVENTS,
+                undo=Call("cloudtrail", "PutEventSelectors", {"TrailName": TRAIL_NAME,
+                                                              "EventSelectors": [dict(MANAGEMENT_CLASSIC)]}, d.home)))
         changes.append(Change(
             "Start logging: a trail records nothing until it is started.",
             Call("cloudtrail", "StartLogging", {"Name": Ref("trail", "TrailARN")}, d.home), after={"IsLogging": True},
             undo=Call("cloudtrail", "StopLogging", {"Name": TRAIL_NAME}, d.home)))
         return changes, []
     if d.own_trail:
-        return changes + _reuse_trail(trail, d.kms_needed, kms_ref, d.logs_route, role_arn, d.account_id), []
+        return changes + _reuse_trail(trail, d, kms_ref, role_arn), []
     if trail is not None and (not trail.get("LogFileValidationEnabled") or not trail.get("KmsKeyId")):
         # an organization / Control Tower trail from another account: manual only
         return changes, [manual(

@@ -54,9 +54,10 @@ def test_insecure_account_reuses_its_trail_and_every_fix_verifies(account):
     aws = open_aws(sb)
     before, _ = _statuses(aws)
     failing = {f.check for f in before if f.status is Status.FAIL}
+    # every CIS 4.1-4.15 alarm and S3 object-level logging (3.8, 3.9) gets a verdict, and the fix turns it to PASS
+    new_checks = {f"alarm-{r.key}" for r in METRIC_FILTER_RULES} | {"s3-object-write-logging", "s3-object-read-logging"}
     assert {"cloudtrail", "cloudtrail-log-validation", "cloudtrail-kms", "cloudtrail-bucket-not-public",
-            "cloudtrail-bucket-access-logging", "config", "guardduty", "securityhub",
-            "alarm-root-usage", "alarm-unauthorized-api-calls", "alarm-console-signin-without-mfa"} <= failing
+            "cloudtrail-bucket-access-logging", "config", "guardduty", "securityhub"} | new_checks <= failing
     plan, result = fix(aws, step)
     assert result.ok, result.failed and result.failed.detail
     assert "CreateTrail" not in [c.call.operation for c in plan.automatic], "the existing trail is reused"
@@ -82,8 +83,13 @@ def test_insecure_account_reuses_its_trail_and_every_fix_verifies(account):
     ids = guardduty.list_detectors()["DetectorIds"]
     assert len(ids) == 1 and guardduty.get_detector(DetectorId=ids[0])["Status"] == "ENABLED"
 
+    # the S3 data events went onto the reused trail, its management events kept
+    selectors = cloudtrail.get_event_selectors(TrailName="legacy-trail")
+    assert not selectors.get("EventSelectors") and len(selectors["AdvancedEventSelectors"]) == 2
+
     findings, statuses = _statuses(aws)
     assert statuses == {Status.PASS}, [f for f in findings if f.status is not Status.PASS]
+    assert new_checks <= {f.check for f in findings}
     assert not plan_for(aws, step).automatic
 
 
@@ -112,7 +118,7 @@ def test_alarms_use_the_exact_cis_patterns_and_reach_the_subscriber(account):
     assert sorted(f["filterPattern"] for f in filters) == sorted(r.pattern for r in METRIC_FILTER_RULES)
     alarms = _client(sb, "cloudwatch").describe_alarms()["MetricAlarms"]
     topic = step.topic_arn(aws.account_id, aws.home_region)
-    assert len(alarms) == 3 and all(a["AlarmActions"] == [topic] for a in alarms)
+    assert len(alarms) == len(METRIC_FILTER_RULES) == 15 and all(a["AlarmActions"] == [topic] for a in alarms)
     subs = _client(sb, "sns").list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
     assert [(s["Protocol"], s["Endpoint"]) for s in subs] == [("email", "alerts@example.org")]
 

@@ -3,15 +3,34 @@
 The AWS object logs every API call it sends with its exact parameters and region (per account);
 `repeated_reads()` lists the reads sent more than once. Polls of a state AWS builds in the
 background (the credential report) are counted apart and are not repeats.
+
+The same full check shows that every step's collect result has the top-level keys its ``State``
+TypedDict declares (checked here, on states already read, rather than by collecting again).
 """
 
 from __future__ import annotations
+
+import pickle
+import typing
 
 import pytest
 
 from steps import STEPS
 from tests.helpers import open_aws
 from wizard.assess import assess
+
+
+def _state_type_errors(step, state) -> list[str]:
+    """What differs between ``state`` (from collect) and ``step.State``; audit_logging is typed by its owner."""
+    if step.INFO.id == "audit_logging":
+        return []
+    declared = typing.get_type_hints(step.State)  # resolves every annotation: a typo in one fails here
+    errors = [f"{step.INFO.id}: collect returns {k!r}, which its State lacks" for k in sorted(set(state) - set(declared))]
+    errors += [f"{step.INFO.id}: State requires {k!r}, which collect did not return"
+               for k in sorted(step.State.__required_keys__ - set(state))]
+    if pickle.loads(pickle.dumps(state)) != state:  # plain data: org runs pass it between processes
+        errors.append(f"{step.INFO.id}: the state does not survive pickling")
+    return errors
 
 
 def _describe(repeated):
@@ -26,6 +45,7 @@ def test_full_check_makes_no_identical_read_twice(account, scenario):
     results = assess(aws, STEPS)
     assert [r.id for r in results] == [s.INFO.id for s in STEPS]
     assert not [r.id for r in results if r.error]
+    assert not [e for r in results for e in _state_type_errors(r.step, r.state)]
     regions = aws.regions()
     assert len(regions) >= 17
     repeated = aws.repeated_reads()

@@ -63,7 +63,7 @@ def test_fix_with_trusted_cidr_readds_admin_access_and_passes(account):
     sources = {(r["FromPort"], r.get("CidrIpv4")) for r in rules}
     assert sources == {(22, "203.0.113.0/24"), (443, "10.0.0.0/8")}
     findings = vpc.evaluate(fresh_collect(aws, vpc))
-    regional = {"flow-logs", "default-sg-closed", "sg-admin-ipv4", "sg-admin-ipv6", "nacl-admin-ports"}
+    regional = {"flow-logs", "default-sg-closed", "sg-admin-ipv4", "sg-admin-ipv6", "nacl-admin-ports", "sg-cifs"}
     for region in WORKLOAD:
         assert {f.check for f in findings if f.region == region and f.status is Status.PASS} == regional
     assert not plan_for(aws, vpc, answers).automatic

@@ -44,6 +44,17 @@ def test_the_next_test_sees_the_scenario_as_seeded(account):
     client(sb, "s3").create_bucket(Bucket=PROBE)
 
 
+def test_a_bucket_made_before_a_restore_can_be_made_again(account):
+    """moto keeps a name -> owner registry of buckets beside its backends (S3BackendDict.bucket_accounts);
+    a restore that left it behind sent CreateBucket of the same name into endless recursion (a 500)."""
+    sb = account("insecure")
+    client(sb, "s3").create_bucket(Bucket=PROBE + "-again")
+    sb = account("insecure")  # restored from the snapshot
+    assert PROBE + "-again" not in _account_state(sb)["buckets"]
+    client(sb, "s3").create_bucket(Bucket=PROBE + "-again")
+    assert PROBE + "-again" in _account_state(sb)["buckets"]
+
+
 def test_a_restored_org_keeps_its_members_and_a_restored_key_still_encrypts(account):
     sb = account("org")
     members = list(sb.member_account_ids)

@@ -21,10 +21,9 @@ SIZE = (100, 32)
 def demo_app(account, monkeypatch, tmp_path):
     """The wizard on the insecure sandbox account, with the sandbox-only actions shown."""
     sb = account("insecure")
-    monkeypatch.setenv("AWS_ESSENTIALS_SANDBOX", sb.endpoint_url)
     for name in ("NO_COLOR", "TEXTUAL_THEME", "TEXTUAL_ANIMATIONS"):
         monkeypatch.delenv(name, raising=False)
-    app = make_app(sb, steps=[by_id("root"), by_id("contacts")], report_dir=tmp_path)
+    app = make_app(sb, steps=[by_id("root"), by_id("contacts")], report_dir=tmp_path, sandbox=True)
     app.sandbox = sb
     return app
 

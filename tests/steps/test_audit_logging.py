@@ -26,7 +26,10 @@ def _trail(**kw):
         "LogFileValidationEnabled": True, "KmsKeyId": f"arn:aws:kms:{HOME}:{ACCOUNT}:key/k",
         "CloudWatchLogsLogGroupArn": step.log_group_arn(ACCOUNT, HOME), "IsOrganizationTrail": False,
         "HasCustomEventSelectors": False, "status": {"IsLogging": True},
-        "selectors": {"EventSelectors": [], "AdvancedEventSelectors": []},
+        "selectors": {"EventSelectors": [], "AdvancedEventSelectors": [
+            {"Name": "Management", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]},
+            {"Name": "S3 objects", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]},
+                                                      {"Field": "resources.type", "Equals": ["AWS::S3::Object"]}]}]},
     }
     row.update(kw)
     return row
@@ -117,7 +120,8 @@ def test_empty_account_fails_every_check_and_is_fixable():
     ({"status": {"IsLogging": False}}, "not logging"),
     ({"selectors": {"EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}],
                     "AdvancedEventSelectors": []}}, "management events"),
-    ({"HasCustomEventSelectors": True}, "management events"),
+    ({"HasCustomEventSelectors": True, "selectors": {"EventSelectors": [], "AdvancedEventSelectors": []}},
+     "management events"),
 ])
 def test_trail_shortfalls_fail(change, problem):
     state = secure_state()
@@ -279,7 +283,7 @@ def test_alarms_write_the_exact_cis_patterns_and_route_to_the_topic():
     patterns = [c.call.params["filterPattern"] for c in plan.automatic if c.call.operation == "PutMetricFilter"]
     assert patterns == [r.pattern for r in METRIC_FILTER_RULES]
     alarms = [c for c in plan.automatic if c.call.operation == "PutMetricAlarm"]
-    assert len(alarms) == 3
+    assert len(alarms) == len(METRIC_FILTER_RULES) == 15
     assert all(a.call.params["AlarmActions"] == [Ref("alarm-topic", "TopicArn")] for a in alarms)
     subscribe = next(c for c in plan.automatic if c.call.operation == "Subscribe")
     assert subscribe.call.params["Endpoint"] == "sec@example.com"
@@ -305,7 +309,7 @@ def test_a_pending_subscription_is_manual_and_plans_nothing_automatic():
 
 def test_a_missing_alarm_reuses_the_existing_filter_metric():
     state = secure_state()
-    state["alarms"]["alarms"] = state["alarms"]["alarms"][:2]
+    del state["alarms"]["alarms"][2]
     plan = step.plan(state, ANSWERS)
     assert calls(plan) == ["cloudwatch.PutMetricAlarm"]
     params = plan.automatic[0].call.params

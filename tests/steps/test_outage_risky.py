@@ -141,7 +141,7 @@ def test_block_public_access_is_risky_where_an_exposure_read_failed(field, label
 
 
 def test_account_block_public_access_is_risky_when_a_bucket_or_the_list_could_not_be_read():
-    whole = {"name": "lost-bucket", "region": None, "unreadable": "GetBucketLocation: AccessDenied"}
+    whole = {"name": "lost-bucket", "region": None, **unreadable("GetBucketLocation: AccessDenied")}
     change = account_block(s3_state(s3_data.bucket("fine-bucket"), whole))
     assert change.risky and "lost-bucket" in change.warning and "GetBucketLocation" in change.warning
     state = s3_state()

@@ -40,8 +40,9 @@ def test_root_usage_pattern_is_the_cis_4_3_pattern():
 
 
 def test_each_rule_has_its_own_metric_and_key():
-    assert len({r.key for r in METRIC_FILTER_RULES}) == 3
-    assert len({r.metric_name for r in METRIC_FILTER_RULES}) == 3
+    assert [r.cis for r in METRIC_FILTER_RULES] == [f"4.{n}" for n in range(1, 16)]
+    assert len({r.key for r in METRIC_FILTER_RULES}) == 15
+    assert len({r.metric_name for r in METRIC_FILTER_RULES}) == 15
 
 
 def test_patterns_are_recognised_whatever_the_spacing():

@@ -207,3 +207,48 @@ def test_plan_is_pure_and_deterministic():
     before = copy.deepcopy(st)
     assert vpc.plan(st, CW).fingerprint == vpc.plan(st, CW).fingerprint
     assert st == before
+
+
+# --- CIS 5.1.2: CIFS (445) open to the internet ----------------------------------------------------
+
+
+def _with_rules(*rules):
+    data = compliant_region()
+    data["rules"] = data["rules"] + [{"SecurityGroupRuleId": f"sgr-{i}", "GroupId": "sg-web", "IsEgress": False,
+                                      **rule} for i, rule in enumerate(rules)]
+    return state(**{"us-east-1": data})
+
+
+def test_cifs_open_to_either_internet_fails_cis_5_1_2_per_group():
+    st = _with_rules({"IpProtocol": "tcp", "FromPort": 445, "ToPort": 445, "CidrIpv4": "0.0.0.0/0"},
+                     {"IpProtocol": "6", "FromPort": 440, "ToPort": 450, "CidrIpv6": "::/0"})
+    found = by_check(vpc.evaluate(st))["sg-cifs"]
+    assert [f.status for f in found] == [Status.FAIL]
+    fail = found[0]
+    assert fail.cis == ("5.1.2",) and fail.resource == "sg-web" and fail.region == "us-east-1"
+    assert "sgr-0, sgr-1" in fail.message and "0.0.0.0/0 and ::/0" in fail.message
+    assert not fail.fixable and not vpc.plan(st, CW).changes  # reported, never revoked behind anyone's back
+    # the SSH/RDP checks are not fooled into failing by a CIFS-only rule
+    assert {f.status for f in vpc.evaluate(st) if f.check.startswith("sg-admin")} == {Status.PASS}
+
+
+def test_all_traffic_from_the_internet_opens_cifs_too():
+    st = _with_rules({"IpProtocol": "-1", "FromPort": -1, "ToPort": -1, "CidrIpv4": "0.0.0.0/0"})
+    assert [f.status for f in by_check(vpc.evaluate(st))["sg-cifs"]] == [Status.FAIL]
+
+
+def test_cifs_from_a_private_range_outbound_or_over_udp_passes():
+    st = _with_rules({"IpProtocol": "tcp", "FromPort": 445, "ToPort": 445, "CidrIpv4": "10.0.0.0/8"},
+                     {"IpProtocol": "udp", "FromPort": 445, "ToPort": 445, "CidrIpv4": "0.0.0.0/0"},
+                     {"IpProtocol": "tcp", "FromPort": 446, "ToPort": 3000, "CidrIpv4": "0.0.0.0/0"},
+                     {"IpProtocol": "tcp", "FromPort": 445, "ToPort": 445, "CidrIpv4": "0.0.0.0/0", "IsEgress": True})
+    assert [f.status for f in by_check(vpc.evaluate(st))["sg-cifs"]] == [Status.PASS]
+
+
+def test_cifs_is_unknown_when_the_rules_or_the_region_could_not_be_read():
+    data = compliant_region()
+    data["rules"] = unreadable("ec2:DescribeSecurityGroupRules denied")
+    found = by_check(vpc.evaluate(state(**{"us-east-1": data})))["sg-cifs"]
+    assert [f.status for f in found] == [Status.UNKNOWN] and found[0].cis == ("5.1.2",)
+    whole = by_check(vpc.evaluate(state(**{"us-east-1": unreadable("region denied")})))["sg-cifs"]
+    assert [f.status for f in whole] == [Status.UNKNOWN]

@@ -10,9 +10,9 @@ from textual.widgets import Button, Label, OptionList, Select
 from steps import STEPS, by_id
 from steps.base import Status
 from tests.helpers import DEMO_ANSWERS
-from tests.wizard.tui import apply_current, assessed, fill, make_app, screen_name, wait_for
+from tests.wizard.tui import (apply_current, assessed, button_actions, fill, make_app, screen_name, simulate_actions,
+                               wait_for)
 from wizard.screens.summary import TITLE
-from wizard.widgets.plan import ActionButton
 
 contacts = by_id("contacts")
 
@@ -39,11 +39,10 @@ async def test_welcome_shows_the_caller_and_the_sidebar_fills_in(account):
 
 
 @pytest.mark.timeout(1200)
-async def test_walk_the_whole_demo(account, monkeypatch):
+async def test_walk_the_whole_demo(account):
     """Welcome → every step in order (simulating console steps, applying every fix) → summary."""
     sb = account("insecure")
-    monkeypatch.setenv("AWS_ESSENTIALS_SANDBOX", sb.endpoint_url)  # as `demo` does
-    app = make_app(sb)
+    app = make_app(sb, sandbox=True)  # a sandbox connection, as `demo`'s
     async with app.run_test(size=(100, 32)) as pilot:
         await assessed(pilot, timeout=300)
         account_id = app.identity.account_id
@@ -56,9 +55,7 @@ async def test_walk_the_whole_demo(account, monkeypatch):
             # console-only changes: the sandbox simulates them, then the step is re-checked
             tried: set[str] = set()
             while True:
-                actions = [b.wizard_action.split(":", 1)[1] for b in app.screen.query(ActionButton)
-                           if b.wizard_action.startswith("simulate:")]
-                todo = [a for a in actions if a not in tried]
+                todo = [a for a in simulate_actions(app.screen) if a not in tried]
                 if not todo:
                     break
                 tried.add(todo[0])
@@ -228,21 +225,22 @@ async def test_risky_plans_need_the_account_id_typed():
 
 
 async def test_manual_step_offers_recheck_and_sandbox_simulation(account, monkeypatch):
+    """A sandbox connection offers to simulate the console task, with no environment variable set."""
     root = pytest.importorskip("steps.root")
     sb = account("insecure")
-    monkeypatch.setenv("AWS_ESSENTIALS_SANDBOX", sb.endpoint_url)
-    app = make_app(sb, steps=[root])
+    monkeypatch.delenv("AWS_ESSENTIALS_SANDBOX", raising=False)
+    app = make_app(sb, steps=[root], sandbox=True)
     async with app.run_test(size=(100, 32)) as pilot:
         await assessed(pilot)
         app.go_to_step("root")
         await pilot.pause()
-        actions = [b.wizard_action for b in app.screen.query(ActionButton)]
-        assert "recheck" in actions and "simulate:enable_root_mfa" in actions
-        labels = [str(b.label) for b in app.screen.query(ActionButton)]
-        assert any("sandbox only" in label for label in labels)
+        actions = button_actions(app.screen)
+        assert ("screen.recheck", ()) in actions and ("screen.simulate", ("enable_root_mfa",)) in actions
+        labels = [str(b.label) for b in app.screen.query(Button) if b.action and "simulate" in b.action]
+        assert labels and all("sandbox only" in label for label in labels)
         mfa = next(f for f in app.results["root"].findings if "1.4" in f.cis)
         assert mfa.status is Status.FAIL
-        button = next(b for b in app.screen.query(ActionButton) if b.wizard_action == "simulate:enable_root_mfa")
+        button = next(b for b in app.screen.query(Button) if b.action == "screen.simulate('enable_root_mfa')")
         button.scroll_visible(animate=False)
         await pilot.pause()
         button.press()
@@ -252,17 +250,19 @@ async def test_manual_step_offers_recheck_and_sandbox_simulation(account, monkey
 
 
 async def test_no_simulation_outside_the_sandbox(account, monkeypatch):
+    """A connection that is not the sandbox never offers to simulate, whatever the environment says."""
     root = pytest.importorskip("steps.root")
     sb = account("insecure")
-    monkeypatch.delenv("AWS_ESSENTIALS_SANDBOX", raising=False)
+    monkeypatch.setenv("AWS_ESSENTIALS_SANDBOX", sb.endpoint_url)  # what `demo` used to set: read no more
     app = make_app(sb, steps=[root])
     async with app.run_test(size=(100, 32)) as pilot:
         await assessed(pilot)
         app.go_to_step("root")
         await pilot.pause()
-        actions = [b.wizard_action for b in app.screen.query(ActionButton)]
-        assert "recheck" in actions
-        assert not [a for a in actions if a.startswith("simulate:")]
+        assert ("screen.recheck", ()) in button_actions(app.screen)
+        assert simulate_actions(app.screen) == []
+        app.simulate_console("enable_root_mfa", "root")  # nor does the app do it when asked
+        assert "root" not in app.running and app.changes == 0
 
 
 async def test_summary_skip_and_export(account, tmp_path):

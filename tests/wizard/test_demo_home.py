@@ -17,11 +17,10 @@ import pytest
 
 from steps import by_id
 from tests.helpers import DEMO_ANSWERS
-from tests.wizard.tui import apply_current, assessed, fill, screen_name, wait_for
+from tests.wizard.tui import apply_current, assessed, fill, screen_name, simulate_actions, wait_for
 from wizard import plain
 from wizard.__main__ import main
 from wizard.app import WizardApp
-from wizard.widgets.plan import ActionButton
 
 APPLIED = ("contacts", "sso")
 
@@ -91,8 +90,7 @@ def test_tui_demo_walk_writes_nothing_outside_its_home(user_home, monkeypatch, c
                 app.go_to_step(step_id)
                 await wait_for(pilot, lambda: screen_name(app) == "StepScreen" and step_id not in app.running)
                 for _ in range(3):  # console-only prerequisites (Identity Center): simulated, then re-checked
-                    todo = [b.wizard_action.split(":", 1)[1] for b in app.screen.query(ActionButton)
-                            if b.wizard_action.startswith("simulate:")]
+                    todo = simulate_actions(app.screen)
                     if not todo:
                         break
                     app.simulate_console(todo[0], step_id)

@@ -6,15 +6,35 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from textual.widgets import Input, Select
+from textual.actions import parse
+from textual.widgets import Button, Input, Select
 
 from tests.helpers import open_aws
 from wizard.app import Connection, WizardApp
 
 
-def make_app(sb: Any, steps: Sequence[Any] | None = None, report_dir: Path | None = None) -> WizardApp:
-    """The wizard on the sandbox account the ``account`` fixture prepared."""
-    return WizardApp(lambda: Connection(open_aws(sb), label="sandbox: test"), steps=steps, report_dir=report_dir)
+def make_app(sb: Any, steps: Sequence[Any] | None = None, report_dir: Path | None = None,
+             sandbox: bool = False) -> WizardApp:
+    """The wizard on the sandbox account the ``account`` fixture prepared; ``sandbox``: the connection
+    says it is the sandbox (as `demo`'s does), so console tasks can be simulated."""
+    endpoint = sb.endpoint_url if sandbox else ""
+    return WizardApp(lambda: Connection(open_aws(sb), label="sandbox: test", sandbox_endpoint=endpoint),
+                     steps=steps, report_dir=report_dir)
+
+
+def button_actions(screen: Any) -> list[tuple[str, tuple[Any, ...]]]:
+    """The (action, arguments) of the screen's buttons that run an action, e.g. ("screen.simulate", ("x",))."""
+    actions = []
+    for button in screen.query(Button):
+        if button.action:
+            namespace, name, args = parse(button.action)
+            actions.append((f"{namespace}.{name}" if namespace else name, args))
+    return actions
+
+
+def simulate_actions(screen: Any) -> list[str]:
+    """The console tasks the step screen offers to simulate (sandbox only)."""
+    return [args[0] for action, args in button_actions(screen) if action == "screen.simulate"]
 
 
 async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 90.0, what: str = "") -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from typing import Any, NoReturn
 
 from steps.base import StepError
-from wizard.name_forms import PROFILE_PATTERN, ROLE_ARN_PATTERN
+from steps.validators import (  # noqa: F401  (the one check of each; ROLE_ARN_PATTERN kept for callers)
+    ROLE_ARN_PATTERN, split_list, validate_region, validate_role_arn,
+)
+from wizard.name_forms import PROFILE_PATTERN
 
 PROG = "aws-essentials"
 
@@ -41,14 +43,6 @@ def add_target_options(parser: argparse.ArgumentParser) -> None:
                        help="a customer profile stored with `aws-essentials profiles add`")
 
 
-def split_list(value: str | list[str] | None) -> list[str]:
-    """``a,b c`` → ``[a, b, c]``: lists may be given with commas, spaces or repeated options."""
-    if not value:
-        return []
-    items = value if isinstance(value, list) else [value]
-    return [part for item in items for part in re.split(r"[,\s]+", item) if part]
-
-
 def selected_steps(args: Any) -> list[Any]:
     """The step modules named by ``--steps`` (all when absent); an unknown id is a usage error."""
     from steps import STEPS, by_id
@@ -64,15 +58,13 @@ def selected_steps(args: Any) -> list[Any]:
 
 def selected_regions(args: Any) -> list[str] | None:
     """The regions named by ``--regions``, checked for form (enabled-ness is checked against the account)."""
-    from wizard.aws import REGION_PATTERN
-
     given = getattr(args, "regions", None)
     names = split_list(given)
     if given is not None and not names:
         raise UsageError("--regions needs at least one region name, e.g. --regions us-east-1 eu-west-1")
-    for name in names:
-        if not REGION_PATTERN.match(name):
-            raise UsageError(f"'{name}' is not a region name; regions look like us-east-1 or eu-west-2")
+    error = next(filter(None, map(validate_region, names)), None)
+    if error:
+        raise UsageError(error)
     return names or None
 
 
@@ -91,14 +83,11 @@ def target_from(args: Any) -> Any:
     if profile is not None and not PROFILE_PATTERN.match(profile):
         raise UsageError(f"'{profile[:40]}' is not a valid profile name (letters, digits and _.-+=,@/ only)")
     region = getattr(args, "region", None)
-    if region is not None:
-        from wizard.aws import REGION_PATTERN
-
-        if not REGION_PATTERN.match(region):
-            raise UsageError(f"'{region[:40]}' is not a region name; regions look like us-east-1")
+    error = (region is not None and validate_region(region)) or None
     role_arn = getattr(args, "role_arn", None)
-    if role_arn is not None and not ROLE_ARN_PATTERN.match(role_arn):
-        raise UsageError(f"'{role_arn[:60]}' is not a role ARN; it looks like arn:aws:iam::123456789012:role/Name")
+    error = error or (role_arn is not None and validate_role_arn(role_arn)) or None
+    if error:
+        raise UsageError(error)
     return Target(
         profile=profile,
         region=region,

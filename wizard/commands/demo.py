@@ -39,18 +39,18 @@ def start_sandbox(scenario: str, realism: Any = None) -> Any:
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
         os.environ.pop(name, None)
     os.environ.update(sandbox.env())
-    os.environ["AWS_ESSENTIALS_SANDBOX"] = sandbox.endpoint_url
     return sandbox
 
 
 def connect_sandbox(scenario: str, realism: Any = None) -> Any:
-    """Start the sandbox and open AWS access on it (runs in the wizard's connect worker)."""
-    from wizard.app import Connection
+    """Start the sandbox and open AWS access on it (runs in the wizard's connect worker). The
+    connection says it is the sandbox: the wizard offers to simulate console tasks there only."""
     from wizard.aws import AWS, Target
+    from wizard.connection import Connection
 
     sandbox = start_sandbox(scenario, realism)
     return Connection(AWS(Target(endpoint_url=sandbox.endpoint_url, label="sandbox")), sandbox=sandbox,
-                      label=f"sandbox: {scenario} scenario")
+                      label=f"sandbox: {scenario} scenario", sandbox_endpoint=sandbox.endpoint_url)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -20,10 +20,20 @@ import io
 import pickle
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from .server import Sandbox
+from .state import GapState
+
+
+class Sandbox(Protocol):
+    """What a snapshot reads and restores of a sandbox (``wizard.sandbox.server.Sandbox``, which
+    imports this module: named by its shape here, not imported back)."""
+
+    _gaps: GapState
+    account_id: str
+    member_account_ids: list[str]
+    organization_id: str | None
+
 
 _LOCK = type(threading.Lock())
 _RLOCK = type(threading.RLock())

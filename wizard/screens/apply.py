@@ -19,11 +19,12 @@ from textual.widgets import Button, Label, Log, ProgressBar, Static
 
 from wizard.safe_text import clean
 from wizard.widgets.render import escape
+from wizard.wizard_run import ReachesWizard, StepAssessed
 from steps.base import Plan, StepError
 from steps.executor import ChangeResult, PlanDrifted
 
 
-class ApplyScreen(ModalScreen[None]):
+class ApplyScreen(ReachesWizard, ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "close", "Stop / Close"),
         Binding("q", "close", "Stop / Close", show=False),
@@ -56,9 +57,13 @@ class ApplyScreen(ModalScreen[None]):
             yield Log(id="apply-log", auto_scroll=True)
             yield Label("Applying… Esc, q or Ctrl-C stops after the call in flight.", id="apply-status")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Close", id="close", variant="primary", compact=True, disabled=True)
+                yield Button("Close", id="close", variant="primary", compact=True, disabled=True,
+                             action="screen.close")
 
     def on_mount(self) -> None:
+        run = self.wizard
+        assert run.connection is not None  # the step screen offers apply only once connected
+        self.aws, self.generation = run.connection.aws, run.generation
         if self.indexes:
             self.query_one("#glyph-0", Label).update(Content.from_markup("[$text-accent]⟳[/]"))
         self._log("Checking that the account still matches the plan you confirmed…")
@@ -73,8 +78,7 @@ class ApplyScreen(ModalScreen[None]):
         from wizard.apply import apply_plan
         from wizard.assess import assess_step
 
-        app = self.app
-        aws = app.aws
+        app, aws = self.app, self.aws
         outcome: Any = None
         error: Exception | None = None
         try:
@@ -85,11 +89,11 @@ class ApplyScreen(ModalScreen[None]):
             error = caught
         except Exception as caught:  # noqa: BLE001 - shown in a modal, the app keeps running
             error = StepError(f"{type(caught).__name__}: {caught}", "nothing after the failing change was sent")
-        app.call_from_thread(self._applied, outcome, error)
+        # Waits for the screen to record the apply, so the re-read below counts as after it.
+        changes = app.call_from_thread(self._applied, outcome, error)
         aws.forget()
-        app.seen[self.step.INFO.id] = app.generation
-        result = assess_step(aws, self.step)
-        app.call_from_thread(self._rechecked, result)
+        # Posted to this screen, which has the app keep it before it says "re-checked".
+        self.post_message(StepAssessed(assess_step(aws, self.step), self.generation, changes))
 
     def _position(self, index: int) -> int:
         return self.indexes.index(index) if index in self.indexes else -1
@@ -108,15 +112,11 @@ class ApplyScreen(ModalScreen[None]):
         name = result.change.call.name if result.change.call else "manual"
         self._log(f"{'✔' if result.ok else '✘'} {name}: {'done' if result.ok else result.detail}")
 
-    def _applied(self, outcome: Any, error: Exception | None) -> None:
-        app = self.app
-        step_id = self.step.INFO.id
-        if outcome is not None and outcome.results:
-            app.changed_account()
-        app.running.add(step_id)
-        app.touch()
+    def _applied(self, outcome: Any, error: Exception | None) -> int:
+        """Record and show what was sent; return the run's change count, which now includes it."""
+        run = self.wizard
+        run.record_apply(self.step.INFO.id, outcome.results if outcome is not None else [])
         if outcome is not None:
-            app.applied.setdefault(step_id, []).extend(outcome.results)
             for change in outcome.skipped:
                 if not change.manual:
                     self._log(f"- {change.title}: not sent (an earlier change failed)")
@@ -132,7 +132,7 @@ class ApplyScreen(ModalScreen[None]):
             status.update("Nothing was sent: the account changed since you looked.")
             self._log("Nothing was sent: the account changed since the plan was shown.")
             lines = [f"{n}. {c.title}" for n, c in enumerate(error.new_plan.changes, 1)] or ["(nothing to change now)"]
-            app.show_error("The account changed since you looked",
+            run.show_error("The account changed since you looked",
                            "Nothing was sent. The new plan is on the step screen:\n" + "\n".join(lines),
                            "review the new plan, then apply again")
         elif error is not None:
@@ -140,17 +140,18 @@ class ApplyScreen(ModalScreen[None]):
             hint = error.hint if isinstance(error, StepError) else ""
             status.update("Nothing was sent.")
             self._log(f"✘ {title}")
-            app.show_error("The changes could not be applied", title, hint)
+            run.show_error("The changes could not be applied", title, hint)
         elif outcome is not None and outcome.failed is not None:
             failed = outcome.failed
             status.update(Content.from_markup(f"[$text-error]✘ {escape(failed.change.title)} failed; "
                                               "the changes before it were kept.[/]"))
             title = f"{failed.change.title} failed"
-            app.show_error(title, failed.detail, "the changes before it were made and journalled; "
+            run.show_error(title, failed.detail, "the changes before it were made and journalled; "
                            "fix the cause and apply again (the plan will only contain what is left)")
         else:
             status.update(Content.from_markup("[$text-success]✔ Every change was applied.[/] Re-checking…"))
         self._log("Re-checking the step…")
+        return run.changes
 
     def _mark_not_run(self, changes: list) -> None:
         """Mark the rows of the changes the stop kept from being sent, and list them in the log."""
@@ -161,16 +162,18 @@ class ApplyScreen(ModalScreen[None]):
                 self.query_one(f"#glyph-{position}", Label).update(Content.from_markup("[$text-warning]–[/]"))
             self._log(f"– {change.title}: not sent (you stopped the apply)")
 
-    def _rechecked(self, result: Any) -> None:
-        app = self.app
-        app._step_done(result)
+    def on_step_assessed(self, message: StepAssessed) -> None:
+        """The re-check after the apply: the app records it first, so the screens below show it too."""
+        message.stop()
+        self.wizard.record_assessed(message)
+        result = message.result
         summary = result.summary
         self._log(f"Re-checked: {summary['PASS']} pass, {summary['FAIL']} fail, {summary['MANUAL']} manual, "
                   f"{summary['UNKNOWN']} unknown.")
         self.done = True
         button = self.query_one("#close", Button)
         button.disabled = False
-        if not isinstance(app.screen, ModalScreen) or app.screen is self:
+        if not isinstance(self.app.screen, ModalScreen) or self.app.screen is self:
             button.focus()
         status = self.query_one("#apply-status", Label)
         if self.not_run:
@@ -183,10 +186,6 @@ class ApplyScreen(ModalScreen[None]):
         else:
             status.update(Content.from_markup(f"Re-checked: [$text-error]{summary['FAIL']} still failing[/] "
                                               "(see the step screen)."))
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.action_close()
 
     def action_close(self) -> None:
         if self.done:

@@ -9,9 +9,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from wizard.widgets.sidebar import StepList
+from wizard.wizard_run import ReachesWizard
 
 
-class WizardScreen(Screen):
+class WizardScreen(ReachesWizard, Screen):
     BINDINGS = [
         Binding("n", "app.next", "Next"),
         Binding("b", "app.back", "Back"),

@@ -74,8 +74,8 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Static("", id="confirm-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Apply", variant="error" if self.plan.risky else "success", id="apply", compact=True,
-                             disabled=self.plan.risky)
-                yield Button("Cancel", id="cancel", compact=True)
+                             disabled=self.plan.risky, action="screen.confirm")
+                yield Button("Cancel", id="cancel", compact=True, action="screen.cancel")
 
     def on_mount(self) -> None:
         target = "#confirm-account" if self.plan.risky else "#apply"
@@ -97,9 +97,9 @@ class ConfirmScreen(ModalScreen[bool]):
         self.query_one("#confirm-error", Static).update(Content.from_markup(
             f"[$text-error]{what}: type {escape(self.account_id)} exactly to apply, or press Esc to cancel.[/]"))
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss(event.button.id == "apply")
+    def action_confirm(self) -> None:
+        """The Apply button (enabled only once a risky plan's account id was typed)."""
+        self.dismiss(True)
 
     def action_cancel(self) -> None:
         self.dismiss(False)

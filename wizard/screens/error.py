@@ -30,14 +30,10 @@ class ErrorScreen(ModalScreen[None]):
             if self.hint:
                 yield Static(Content.from_markup(f"[$text-accent]What to do:[/] {escape(self.hint)}"), id="error-hint")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Close", variant="primary", id="close", compact=True)
+                yield Button("Close", variant="primary", id="close", compact=True, action="screen.dismiss_error")
 
     def on_mount(self) -> None:
         self.query_one("#close", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self.dismiss()
 
     def action_dismiss_error(self) -> None:
         self.dismiss()

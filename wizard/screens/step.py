@@ -18,7 +18,7 @@ from textual.widgets import Button, Static
 from wizard.screens.base import WizardScreen
 from wizard.widgets.findings import FindingsTable
 from wizard.widgets.form import InputsForm
-from wizard.widgets.plan import ActionButton, PlanView
+from wizard.widgets.plan import PlanView
 from wizard.widgets.render import escape, glyph
 
 
@@ -49,36 +49,36 @@ class StepScreen(WizardScreen):
             yield FindingsTable(id="findings")
             if info.inputs:
                 yield Static("Your answers", classes="section", id="inputs-title")
-                yield InputsForm(info.inputs, self.app.answers_for(self.step), id="form")
+                yield InputsForm(info.inputs, self.wizard.answers_for(self.step), id="form")
             yield Static("Plan", classes="section")
             yield PlanView(id="plan")
         with Horizontal(classes="actions"):
-            yield Button("Review and apply", id="review", variant="primary", compact=True)
-            yield Button("Re-check", id="recheck", compact=True)
-            yield Button("Skip", id="skip", compact=True)
-            yield Button("Next", id="next", compact=True)
+            yield Button("Review and apply", id="review", variant="primary", compact=True, action="screen.review")
+            yield Button("Re-check", id="recheck", compact=True, action="screen.recheck")
+            yield Button("Skip", id="skip", compact=True, action="app.skip")
+            yield Button("Next", id="next", compact=True, action="app.next")
 
     def on_mount(self) -> None:
         super().on_mount()
-        app = self.app
-        for index, step in enumerate(app.steps):
+        run = self.wizard
+        for index, step in enumerate(run.steps):
             if step is self.step:
-                app.position = index
+                run.position = index
         self.refresh_state()
-        if app.is_stale(self.info.id) and self.info.id not in app.running:
-            app.recheck([self.info.id])  # the wizard changed the account since this step was read
+        if run.is_stale(self.info.id) and self.info.id not in run.running:
+            run.recheck([self.info.id])  # the wizard changed the account since this step was read
 
     def refresh_state(self) -> None:
-        app = self.app
+        run = self.wizard
         step_id = self.info.id
-        state = app.step_state(step_id)
-        ids = sorted({c for f in getattr(app.results.get(step_id), "findings", []) for c in f.cis})
+        state = run.step_state(step_id)
+        ids = sorted({c for f in getattr(run.results.get(step_id), "findings", []) for c in f.cis})
         meta = (f"{glyph(state, word=True)}   [$text-muted]guide:[/] {escape(self.info.guide_section)}   "
                 f"[$text-muted]severity:[/] {escape(self.info.severity.value)}")
         if ids:
             meta += f"   [$text-muted]CIS:[/] {escape(', '.join(ids))}"
         self.query_one("#step-meta", Static).update(Content.from_markup(meta))
-        result = app.results.get(step_id)
+        result = run.results.get(step_id)
         if result is self._shown:
             return
         self._shown = result
@@ -86,16 +86,18 @@ class StepScreen(WizardScreen):
         self._show_plan()
 
     def _show_plan(self) -> None:
-        self.query_one("#plan", PlanView).show(self.app.plan_for(self.info.id))
+        run = self.wizard
+        self.query_one("#plan", PlanView).show(run.plan_for(self.info.id),
+                                               simulate=run.connection is not None and run.connection.is_sandbox)
         self.query_one("#review", Button).disabled = not self._can_review()
 
     def _can_review(self) -> bool:
-        plan = self.app.plan_for(self.info.id)
+        plan = self.wizard.plan_for(self.info.id)
         return plan is not None and (bool(plan.automatic) or bool(plan.needs))
 
     @on(InputsForm.Changed)
     def _answer_changed(self, event: InputsForm.Changed) -> None:
-        self.app.answers_for(self.step)[event.name] = event.value
+        self.wizard.answers_for(self.step)[event.name] = event.value
         self._show_plan()
 
     # --- actions ------------------------------------------------------------------------------
@@ -105,17 +107,21 @@ class StepScreen(WizardScreen):
         self.query_one("#step-scroll").focus()
 
     def action_recheck(self) -> None:
-        self.app.recheck([self.info.id])
+        self.wizard.recheck([self.info.id])
+
+    def action_simulate(self, console_action: str) -> None:
+        """Sandbox only: the plan's simulate button (its console action), then a re-check."""
+        self.wizard.simulate_console(console_action, self.info.id)
 
     def action_review(self) -> None:
         from wizard.screens.apply import ApplyScreen
         from wizard.screens.confirm import ConfirmScreen
 
-        app = self.app
-        if self.info.id in app.running:
+        run = self.wizard
+        if self.info.id in run.running:
             self.notify("This step is being checked; try again in a moment.", severity="warning")
             return
-        plan = app.plan_for(self.info.id)
+        plan = run.plan_for(self.info.id)
         if plan is None:
             self.notify("This step has not been checked yet.", severity="warning")
             return
@@ -129,26 +135,12 @@ class StepScreen(WizardScreen):
             self.notify("Nothing for the wizard to apply here." + (" The console steps are listed in the plan."
                                                                      if plan.manual_changes else ""))
             return
-        answers = dict(app.answers_for(self.step))
-        account_id = app.identity.account_id if app.identity else ""
+        answers = dict(run.answers_for(self.step))
+        account_id = run.identity.account_id if run.identity else ""
+        app = self.app
 
         def confirmed(ok: bool | None) -> None:
             if ok:
                 app.push_screen(ApplyScreen(self.step, plan, answers))
 
         app.push_screen(ConfirmScreen(self.step, plan, account_id), confirmed)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if isinstance(event.button, ActionButton):
-            action = event.button.wizard_action
-            if action == "recheck":
-                self.action_recheck()
-            elif action.startswith("simulate:"):
-                self.app.simulate_console(action.split(":", 1)[1], self.info.id)
-            return
-        handlers = {"review": self.action_review, "recheck": self.action_recheck, "skip": self.app.action_skip,
-                    "next": self.app.action_next}
-        handler = handlers.get(event.button.id or "")
-        if handler:
-            handler()

@@ -49,34 +49,35 @@ class SummaryScreen(WizardScreen):
             yield Static("Since the last check", classes="section")
             yield Static("", id="summary-diff")
         with Horizontal(classes="actions"):
-            yield Button("Export the report (HTML + Markdown)", id="export", variant="primary", compact=True)
-            yield Button("Re-check all", id="recheck-all", compact=True)
+            yield Button("Export the report (HTML + Markdown)", id="export", variant="primary", compact=True,
+                         action="app.export")
+            yield Button("Re-check all", id="recheck-all", compact=True, action="app.recheck_all")
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.app.position = len(self.app.steps)
+        self.wizard.position = len(self.wizard.steps)
         self.refresh_state()
         self.query_one("#export", Button).focus()
 
     def refresh_state(self) -> None:
-        app = self.app
+        run = self.wizard
         rows = [f"[b]{'Step':<{TITLE + 2}} {'Before':<14}  {'After':<14}  Done[/b]"]
         left: list[str] = []
         totals = {"PASS": 0, "FAIL": 0, "MANUAL": 0, "UNKNOWN": 0}
-        for step in app.steps:
+        for step in run.steps:
             step_id = step.INFO.id
-            before, after = app.first.get(step_id), app.results.get(step_id)
-            applied = [r for r in app.applied.get(step_id, []) if r.ok]
+            before, after = run.first.get(step_id), run.results.get(step_id)
+            applied = [r for r in run.applied.get(step_id, []) if r.ok]
             title = step.INFO.title if len(step.INFO.title) <= TITLE else step.INFO.title[:TITLE - 1] + "…"
-            rows.append(f"{glyph(app.step_state(step_id))} {escape(title):<{TITLE}} {bar(*score(before))}  "
+            rows.append(f"{glyph(run.step_state(step_id))} {escape(title):<{TITLE}} {bar(*score(before))}  "
                         f"{bar(*score(after))}  {len(applied) or '-'}")
             if after is None:
                 left.append(f"{glyph('PENDING')} [b]{escape(step.INFO.title)}[/b]: not checked yet")
                 continue
             for key in totals:
                 totals[key] += after.summary[key]
-            skipped = step_id in app.skipped
-            plan = app.plan_for(step_id)
+            skipped = step_id in run.skipped
+            plan = run.plan_for(step_id)
             for finding in after.findings:
                 status = finding.status.value
                 if status == "PASS":
@@ -101,17 +102,10 @@ class SummaryScreen(WizardScreen):
         self.query_one("#summary-table", Static).update(Content.from_markup("\n".join(rows)))
         total = (f"{glyph('PASS')} {totals['PASS']} pass   {glyph('FAIL')} {totals['FAIL']} fail   "
                  f"{glyph('MANUAL')} {totals['MANUAL']} manual   {glyph('UNKNOWN')} {totals['UNKNOWN']} unknown")
-        if app.identity:
-            total = f"Account [b]{escape(app.identity.account_id)}[/b]\n" + total
+        if run.identity:
+            total = f"Account [b]{escape(run.identity.account_id)}[/b]\n" + total
         self.query_one("#summary-total", Static).update(Content.from_markup(total))
         if not left:
             left = ["[$text-success]✔ Nothing: every check passes.[/]"]
         self.query_one("#summary-left", Static).update(Content.from_markup("\n".join(left)))
-        self.query_one("#summary-diff", Static).update(escape(app.since_last_check() or "Not checked yet."))
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "export":
-            self.app.export_report()
-        elif event.button.id == "recheck-all":
-            self.app.action_recheck_all()
+        self.query_one("#summary-diff", Static).update(escape(run.since_last_check() or "Not checked yet."))

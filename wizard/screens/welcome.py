@@ -60,21 +60,21 @@ class WelcomeScreen(WizardScreen):
             yield Static(Content.from_markup(f"[b]The wizard will[/b]\n{will}\n[b]It will not[/b]\n{wont}"),
                          id="promises")
         with Horizontal(classes="actions"):
-            yield Button("Start with the first step", id="start", variant="primary", compact=True)
+            yield Button("Start with the first step", id="start", variant="primary", compact=True, action="app.next")
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.app.position = -1
+        self.wizard.position = -1
         self.refresh_state()
         self.query_one("#start", Button).focus()
 
     def refresh_state(self) -> None:
-        app = self.app
-        identity = app.identity
+        run = self.wizard
+        identity = run.identity
         panel = self.query_one("#identity", Static)
         warning = self.query_one("#root-warning", Static)
-        if app.connect_error is not None:
-            error = app.connect_error
+        if run.connect_error is not None:
+            error = run.connect_error
             panel.update(Content.from_markup(f"[$text-error]✘ {escape(error.title)}[/]\n{escape(error.hint)}"))
             warning.display = False
             return
@@ -103,8 +103,4 @@ class WelcomeScreen(WizardScreen):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "account-picker" and isinstance(event.value, str):
-            self.app.switch_account(event.value)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "start":
-            self.app.action_next()
+            self.wizard.switch_account(event.value)

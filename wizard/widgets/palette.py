@@ -6,17 +6,19 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from wizard.wizard_run import ReachesWizard
 
-class WizardCommands(Provider):
+
+class WizardCommands(ReachesWizard, Provider):
     def _commands(self) -> list[tuple[str, object, str]]:
-        app = self.app
-        commands = [("Go to: Welcome", partial(app.go_to, -1), "account, regions, what the wizard does")]
-        for index, step in enumerate(app.steps):
-            commands.append((f"Go to step: {step.INFO.title}", partial(app.go_to, index), step.INFO.guide_section))
+        run = self.wizard
+        commands = [("Go to: Welcome", partial(run.go_to, -1), "account, regions, what the wizard does")]
+        for index, step in enumerate(run.steps):
+            commands.append((f"Go to step: {step.INFO.title}", partial(run.go_to, index), step.INFO.guide_section))
         commands += [
-            ("Go to: Summary", partial(app.go_to, len(app.steps)), "before and after, what is left"),
-            ("Re-check all steps", app.action_recheck_all, "collect every step again"),
-            ("Export the report (Markdown)", app.action_export, "write the findings to a Markdown file"),
+            ("Go to: Summary", partial(run.go_to, len(run.steps)), "before and after, what is left"),
+            ("Re-check all steps", partial(run.recheck, [s.INFO.id for s in run.steps]), "collect every step again"),
+            ("Export the report (Markdown)", run.export_report, "write the findings to a Markdown file"),
         ]
         return commands
 

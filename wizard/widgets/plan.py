@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Button, Label, Link, Static
@@ -12,18 +10,14 @@ from steps.base import Plan
 from wizard.widgets.render import escape, change_markup, change_title, console_action, manual_markup, manual_title
 
 
-class ActionButton(Button):
-    """A button that carries what it does: ``action`` is "recheck" or "simulate:<console action>"."""
-
-    def __init__(self, label: str, action: str, **kw) -> None:
-        super().__init__(label, compact=True, **kw)
-        self.wizard_action = action
-
-
 class PlanView(Vertical):
-    """Renders a :class:`Plan`; manual changes get a console link, re-check, and (sandbox) simulate."""
+    """Renders a :class:`Plan`; manual changes get a console link, re-check, and (sandbox) simulate.
 
-    def show(self, plan: Plan | None) -> None:
+    The buttons run actions of the screen that shows the plan: ``screen.recheck`` and
+    ``screen.simulate('<console action>')``."""
+
+    def show(self, plan: Plan | None, simulate: bool = False) -> None:
+        """``simulate``: the connection is the sandbox, which can do a manual change's console task."""
         self.remove_children()
         widgets = []
         if plan is None:
@@ -42,17 +36,16 @@ class PlanView(Vertical):
                     Static(Content.from_markup(change_title(change, number)), classes="change-title"),
                     Static(Content.from_markup(change_markup(change)), classes="change-body"),
                     classes="change" + (" -risky" if change.risky else "")))
-            sandbox = bool(os.environ.get("AWS_ESSENTIALS_SANDBOX"))
             for number, change in enumerate(plan.manual_changes, len(automatic) + 1):
                 parts = [Static(Content.from_markup(manual_title(change, number)), classes="change-title"),
                          Static(Content.from_markup(manual_markup(change)), classes="change-body")]
                 if change.console_url:
                     parts.append(Link(change.console_url, url=change.console_url, classes="console-link"))
-                buttons = [ActionButton("Re-check", "recheck", variant="primary")]
+                buttons = [Button("Re-check", variant="primary", compact=True, action="screen.recheck")]
                 action = console_action(change)
-                if sandbox and action:
-                    buttons.append(ActionButton("Simulate doing this in the console (sandbox only)",
-                                                f"simulate:{action}", variant="warning"))
+                if simulate and action:
+                    buttons.append(Button("Simulate doing this in the console (sandbox only)", variant="warning",
+                                          compact=True, action=f"screen.simulate({action!r})"))
                 parts.append(Vertical(*buttons, classes="manual-actions"))
                 widgets.append(Vertical(*parts, classes="change -manual"))
             if not plan.changes and not plan.needs:

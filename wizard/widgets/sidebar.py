@@ -9,9 +9,10 @@ from textual.widgets import Label, OptionList, ProgressBar
 from textual.widgets.option_list import Option
 
 from wizard.widgets.render import escape, glyph
+from wizard.wizard_run import ReachesWizard
 
 
-class StepList(Vertical):
+class StepList(ReachesWizard, Vertical):
     """Welcome, every step, Summary. Selecting an entry goes there."""
 
     def compose(self) -> ComposeResult:
@@ -27,11 +28,11 @@ class StepList(Vertical):
         self.call_after_refresh(self.refresh_steps)
 
     def _prompt(self, index: int, width: int) -> Content:
-        app = self.app
-        step = app.steps[index]
-        state = app.step_state(step.INFO.id)
+        run = self.wizard
+        step = run.steps[index]
+        state = run.step_state(step.INFO.id)
         counts = ""
-        result = app.results.get(step.INFO.id)
+        result = run.results.get(step.INFO.id)
         if result is not None and state != "RUNNING":
             summary = result.summary
             parts = [(summary[s], s) for s in ("FAIL", "MANUAL", "UNKNOWN") if summary[s]] or [(summary["PASS"], "PASS")]
@@ -47,36 +48,36 @@ class StepList(Vertical):
         return Content.from_markup(f"{glyph(state)} {escape(title)}{padding}{counts}")
 
     def refresh_steps(self) -> None:
-        app = self.app
+        run = self.wizard
         options = self.query_one("#step-options", OptionList)
         width = (options.scrollable_content_region.width or 28) - 1
-        prompts = [Content("⌂ Welcome")] + [self._prompt(i, width) for i in range(len(app.steps))] + [Content("∑ Summary")]
+        prompts = [Content("⌂ Welcome")] + [self._prompt(i, width) for i in range(len(run.steps))] + [Content("∑ Summary")]
         if options.option_count != len(prompts):
             options.clear_options()
             options.add_options([Option(p, id=f"pos{n - 1}") for n, p in enumerate(prompts)])
         else:
             for index, prompt in enumerate(prompts):
                 options.replace_option_prompt_at_index(index, prompt)
-        options.highlighted = app.position + 1
-        total = len(app.steps)
+        options.highlighted = run.position + 1
+        total = len(run.steps)
         bar = self.query_one("#assess-progress", ProgressBar)
-        bar.update(total=max(total, 1), progress=app.assessed)
+        bar.update(total=max(total, 1), progress=run.assessed)
         label = self.query_one("#assess-label", Label)
-        if app.connect_error is not None:
+        if run.connect_error is not None:
             label.update(Content.from_markup("[$text-error]not connected[/]"))
-        elif app.identity is None:
+        elif run.identity is None:
             label.update("connecting…")
-        elif app.assessed < total:
-            label.update(f"assessing {app.assessed}/{total}")
+        elif run.assessed < total:
+            label.update(f"assessing {run.assessed}/{total}")
         else:
-            fails = sum(1 for s in app.steps if app.step_state(s.INFO.id) == "FAIL")
+            fails = sum(1 for s in run.steps if run.step_state(s.INFO.id) == "FAIL")
             # Short enough for the narrowest sidebar: "10 of 10 failing".
             label.update(Content.from_markup(f"[$text-error]{fails} of {total} failing[/]" if fails
                                              else f"[$text-success]none of {total} failing[/]"))
-        bar.display = app.identity is not None and app.assessed < total
+        bar.display = run.identity is not None and run.assessed < total
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         position = int(str(event.option.id)[3:])
-        if position != self.app.position:
-            self.app.go_to(position)
+        if position != self.wizard.position:
+            self.wizard.go_to(position)

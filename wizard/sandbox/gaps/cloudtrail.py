@@ -3,10 +3,16 @@
 moto 5.2.5 finds a trail only in its home region for GetEventSelectors, GetTrail and
 GetInsightSelectors (GetTrailStatus and DescribeTrails already see shadow trails). The layer
 forwards those reads to the trail's home region.
+
+moto's PutEventSelectors keeps a trail's advanced selectors when classic ones are put, and takes
+both kinds in one call; AWS replaces all of a trail's selectors with the kind given and takes one
+kind only (API reference, PutEventSelectors: "You can use either AdvancedEventSelectors or
+EventSelectors, but not both").
 """
 
 from __future__ import annotations
 
+from ..protocol import GapError
 from .registry import handles
 
 
@@ -59,4 +65,21 @@ def get_trail(call):
         if arn and "HomeRegion" not in trail:
             trail["HomeRegion"] = arn.split(":")[3]
             resp.body = json.dumps(data).encode()
+    return resp
+
+
+@handles("cloudtrail", "PutEventSelectors")
+def put_event_selectors(call):
+    body = call.json()
+    if body.get("EventSelectors") and body.get("AdvancedEventSelectors"):
+        raise GapError("InvalidEventSelectorsException",
+                       "You can use either AdvancedEventSelectors or EventSelectors, but not both.")
+    resp = call.forward()
+    if resp.status == 200 and body.get("EventSelectors"):
+        from moto.cloudtrail.models import cloudtrail_backends
+
+        name = body.get("TrailName") or ""
+        for trail in cloudtrail_backends[call.info.account_id][call.region].trails.values():
+            if name in (trail.trail_name, trail.arn):
+                trail.advanced_event_selectors = []
     return resp
