@@ -29,7 +29,11 @@ _RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("check", help="assess the account without changing it (exit 3 when a check fails, "
-                                          "4 when an account or step could not be assessed)")
+                                          "4 when an account or step could not be assessed)",
+                            description="Assess without changing anything. Exit codes: 0 nothing fails; 3 a check "
+                                        "fails; 4 the run is incomplete (an account or a step could not be "
+                                        "assessed; 4 wins over 3, see --allow-incomplete); 1 an error; "
+                                        "2 bad usage; 130/143 interrupted.")
     add_target_options(parser)
     parser.add_argument("--format", choices=FORMATS, default="table",
                         help="table (default), json, markdown, html (a report to hand over) or ocsf (Detection Findings)")
