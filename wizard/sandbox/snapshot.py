@@ -6,7 +6,8 @@ restored account is a deep copy: nothing of it is shared with the snapshot or wi
 restore, so writes after one restore are gone after the next.
 
 What the pickle cannot or should not copy is kept by reference (``persistent_id``):
-- moto's ``BackendDict`` objects are module globals its responses look up: restore refills them;
+- moto's ``BackendDict`` objects are module globals its responses look up: restore refills them,
+  and the state some keep beside their items (S3's global bucket-name registry, ``bucket_accounts``);
 - locks cannot be pickled: each copy gets fresh ones (a snapshot is taken while no request runs);
 - keys from ``cryptography`` (KMS, EC2 key pairs) cannot be pickled, are immutable, and
   re-parsing an RSA key costs ~90 ms: the copies share them.
@@ -18,10 +19,19 @@ import io
 import pickle
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from .server import Sandbox
+from .state import GapState
+
+
+class Sandbox(Protocol):
+    """What a snapshot reads and restores of a sandbox (``wizard.sandbox.server.Sandbox``, which
+    imports this module: named by its shape here, not imported back)."""
+
+    _gaps: GapState
+    account_id: str
+    member_account_ids: list[str]
+    organization_id: str | None
 
 _LOCK = type(threading.Lock())
 _RLOCK = type(threading.RLock())
@@ -73,6 +83,13 @@ class _Unpickler(pickle.Unpickler):
         return self.snapshot.shared[value]
 
 
+def _registries(backend_dict: Any) -> dict[str, dict]:
+    """What a service keeps beside its backends, on the BackendDict itself: S3's bucket name ->
+    owner map (``bucket_accounts``). Left behind by a restore, it names buckets no backend holds,
+    and moto's get_bucket then follows it into itself without end."""
+    return {name: value for name, value in vars(backend_dict).items() if isinstance(value, dict)}
+
+
 def take(sandbox: "Sandbox") -> Snapshot:
     """The account as it is now: every moto backend in use, the gap state, the scenario facts."""
     from moto.core.base_backend import BackendDict
@@ -82,7 +99,7 @@ def take(sandbox: "Sandbox") -> Snapshot:
     out = io.BytesIO()
     with sandbox._gaps.lock:
         snapshot.backend_dicts.update((bd._id, bd) for bd in BackendDict._instances)
-        contents = [(bd._id, dict(bd)) for bd in BackendDict._instances]
+        contents = [(bd._id, dict(bd), _registries(bd)) for bd in BackendDict._instances]
         # one pickle for all, so objects that refer to each other across services still do
         _Pickler(out, snapshot, BackendDict).dump((contents, sandbox._gaps.accounts))
     snapshot.data = out.getvalue()
@@ -99,10 +116,13 @@ def restore(sandbox: "Sandbox", snapshot: Snapshot) -> None:
         # Dropped, not reset: moto's reset re-creates every region's backend only to drop it here.
         for bd in BackendDict._instances:
             bd.clear()
+            for name in _registries(bd):  # emptied too: a bucket made after the snapshot kept its name taken
+                setattr(bd, name, {})
         BackendDict._instances.clear()
-        for bd_id, accounts_of_service in contents:
+        for bd_id, accounts_of_service, registries in contents:
             live = snapshot.backend_dicts[bd_id]
             live.update(accounts_of_service)
+            vars(live).update(registries)
             BackendDict._instances.append(live)
     reset_model_data()
     with sandbox._gaps.lock:
