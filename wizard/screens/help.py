@@ -8,12 +8,12 @@ from typing import Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Static
 
 from steps.base import Status
+from wizard.screens.dialog import ReadingDialog
 from wizard.widgets.render import escape, glyph
 
 # What each status a step or finding can have means (the sidebar also shows the step states).
@@ -45,10 +45,9 @@ def binding_rows(screen: object, app: object) -> list[tuple[str, str]]:
     return [(" / ".join(keys), description) for (_, description), keys in rows.items()]
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ReadingDialog):
     BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("question_mark,f1", "close", "Close", show=False),
+        Binding("question_mark,f1", "close", "Close", show=False),  # Esc too, as every reading dialog
     ]
 
     def __init__(self, bindings: Sequence[tuple[str, str]], files: Sequence[tuple[str, Path]]) -> None:
@@ -70,11 +69,4 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Content.from_markup(statuses), id="help-statuses")
                 yield Static("Where the files go", classes="section")
                 yield Static(Content.from_markup(files), id="help-files")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Close", variant="primary", id="close", compact=True, action="screen.close")
-
-    def on_mount(self) -> None:
-        self.query_one("#close", Button).focus()
-
-    def action_close(self) -> None:
-        self.dismiss()
+            yield from self.close_button()

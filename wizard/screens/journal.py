@@ -7,13 +7,12 @@ first; this screen says what that command would reverse, so the person knows bef
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Static
 
 from steps.base import StepError
+from wizard.screens.dialog import ReadingDialog
 from wizard.widgets.render import escape
 
 RECENT = 20  # the history shows this many newest changes; `aws-essentials history` shows them all
@@ -53,9 +52,7 @@ def journal_text(account_id: str, undo: bool) -> tuple[str, str]:
     return "History", f"Journal: {journal.path}\n\n" + "\n".join(entry_line(e) for e in recent) + more
 
 
-class JournalScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "close", "Close")]
-
+class JournalScreen(ReadingDialog):
     def __init__(self, account_id: str, undo: bool = False) -> None:
         super().__init__()
         self.title_text, self.body = journal_text(account_id, undo)
@@ -65,11 +62,4 @@ class JournalScreen(ModalScreen[None]):
             yield Static(Content.from_markup(f"[b]{escape(self.title_text)}[/b]"), classes="dialog-title")
             with VerticalScroll():
                 yield Static(Content.from_markup(escape(self.body)), id="journal-body")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Close", variant="primary", id="close", compact=True, action="screen.close")
-
-    def on_mount(self) -> None:
-        self.query_one("#close", Button).focus()
-
-    def action_close(self) -> None:
-        self.dismiss()
+            yield from self.close_button()
