@@ -108,6 +108,12 @@ class StepInfo:
     inputs: tuple[Input, ...] = ()
     # the step's declared checks (steps.checks.Check): every finding is built from one of them
     checks: tuple[Any, ...] = ()
+    # a few words the sidebar shows whole even at 80 columns (the title is cut there)
+    short: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.short or self.title
 
 
 @dataclass(frozen=True)

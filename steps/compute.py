@@ -42,6 +42,7 @@ CHECKS = (EBS_DEFAULT, IMDS_DEFAULT, IMDS_INSTANCE, SNAPSHOT_BPA, IMAGE_BPA, RDS
 INFO = StepInfo(
     id="compute",
     title="Servers and databases",
+    short="Servers & DBs",
     why=(
         "Servers, disks and databases hold the data an attacker wants. Unencrypted disks and snapshots can "
         "leak when shared or copied; the old instance metadata service (IMDSv1) lets a single web bug hand "

@@ -28,6 +28,7 @@ CHECKS = (*_CHECKS.values(), PRIMARY)
 INFO = StepInfo(
     id="contacts",
     title="Security contacts",
+    short="Contacts",
     why=(
         "When AWS sees something wrong with your account (leaked keys, abuse reports, a compromised "
         "instance) it writes to the account's contacts. Without a security contact those warnings go "

@@ -65,6 +65,7 @@ CHECKS = (USERS_IN_GROUPS, CUSTOM_ADMIN, ADMIN_ATTACHED, SUPPORT, CONSOLE_MFA, A
 INFO = StepInfo(
     id="groups",
     title="Groups, admin policies, support role, console MFA, Access Analyzer",
+    short="Groups",
     why=(
         "Permissions handed out user by user are hard to review and easy to forget when someone "
         "changes role; a few named groups make it obvious who can do what. Custom policies that allow "

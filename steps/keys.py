@@ -63,6 +63,7 @@ CHECKS = (KEY_AGE, UNUSED, ONE_KEY, SETUP_KEYS, PW_LENGTH, PW_REUSE, PW_MAX_AGE)
 INFO = StepInfo(
     id="keys",
     title="Access keys and passwords",
+    short="Access keys",
     why=(
         "An access key is a password that never expires by itself: the longer it lives and the more "
         "places it is copied to, the likelier it leaks. Replacing keys regularly, switching off the ones "

@@ -1,6 +1,6 @@
 """Administrator rights in an identity policy: ``*`` on ``*``, NotAction tricks, and all of IAM.
 
-CIS 1.16 / Security Hub IAM.1 look for "a statement with Effect Allow and Action * over Resource *".
+CIS 1.15 / Security Hub IAM.1 look for "a statement with Effect Allow and Action * over Resource *".
 Two more shapes give the same power and are counted here too (decided for issue 15):
 
 - ``NotAction`` with Allow on every resource allows everything it does not name. It is admin unless

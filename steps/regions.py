@@ -58,6 +58,7 @@ CHECKS = (INVENTORY, OPT_IN, DENY)
 INFO = StepInfo(
     id="regions",
     title="Region control",
+    short="Regions",
     why=(
         "AWS has more than thirty regions and an attacker with stolen keys will happily start machines in "
         "one you never look at. Decide which regions you actually use, switch off the optional ones you do "

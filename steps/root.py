@@ -43,6 +43,7 @@ CHECKS = (MFA, HARDWARE_MFA, KEYS, USAGE, NON_ROOT_ADMIN, CALLER)
 INFO = StepInfo(
     id="root",
     title="Root user",
+    short="Root user",
     why=(
         "The root user is the one identity that can do anything in the account, including closing it, "
         "and no policy can limit it. If its password or keys leak, nothing else you configure will "

@@ -51,6 +51,7 @@ CHECKS = (ACCOUNT_BPA, BUCKETS, BUCKET_READ, BUCKET_BPA, PUBLIC, TLS_ONLY, ENCRY
 INFO = StepInfo(
     id="s3",
     title="S3 and encryption keys",
+    short="S3",
     why=(
         "Most data leaks on AWS are S3 buckets that someone opened to the internet by mistake. "
         "Block Public Access switches that off for the whole account, so a wrong ACL or policy cannot "

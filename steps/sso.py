@@ -65,6 +65,7 @@ CHECKS = (ENABLED, ADMIN_SET_CHECK, READONLY_SET_CHECK, ASSIGNED, CLI)
 INFO = StepInfo(
     id="sso",
     title="Single sign-on with IAM Identity Center",
+    short="Single sign-on",
     why=(
         "Long-lived IAM users mean passwords and access keys that live forever on laptops. With IAM "
         "Identity Center people sign in once, get short-lived credentials for the account and role they "

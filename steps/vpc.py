@@ -65,6 +65,7 @@ CHECKS = (FLOW_LOGS, DEFAULT_SG, SG_ADMIN_IPV4, SG_ADMIN_IPV6, NACL_ADMIN, SG_CI
 INFO = StepInfo(
     id="vpc",
     title="Network security (VPC)",
+    short="Network",
     why=(
         "Your networks decide what on the internet can reach your servers. A security group or network "
         "ACL that lets the whole internet reach SSH or RDP is the most common way machines get broken into, "

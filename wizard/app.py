@@ -48,6 +48,7 @@ class WizardApp(App):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-normal"), (160, "-wide")]
     BINDINGS = [
         Binding("q", "quit", "Quit"),
+        Binding("question_mark,f1", "help", "Help"),
         Binding("ctrl+p", "command_palette", "Commands", show=False),
     ]
 
@@ -136,6 +137,43 @@ class WizardApp(App):
 
     def action_export(self) -> None:
         self.export_report()
+
+    def action_help(self) -> None:
+        """The keys of the screen the person is on (read from the bindings), the statuses, the files."""
+        from wizard.screens.help import HelpScreen, binding_rows
+
+        if type(self.screen).__name__ == "HelpScreen":
+            return
+        self.push_screen(HelpScreen(binding_rows(self.screen, self), self.file_locations()))
+
+    def file_locations(self) -> list[tuple[str, Path]]:
+        from wizard import lastrun
+        from wizard.journal import Journal
+        from wizard.paths import state_dir
+
+        account = self.identity.account_id if self.identity else ""
+        return [
+            ("Change journal (history, undo)", Journal(account).path),
+            ("Last run's findings", lastrun.store_path(account) if account else state_dir() / "lastrun"),
+            ("Reports (Export)", self.report_dir or Path.cwd()),
+            ("Crash log", state_dir() / "crash.log"),
+        ]
+
+    def review_current(self) -> None:
+        """Review & apply the step on screen (the palette's Apply)."""
+        from wizard.screens.step import StepScreen
+
+        if isinstance(self.screen, StepScreen):
+            self.screen.action_review()
+        else:
+            self.notify("Open a step first: Apply reviews the fixes of the step on screen.", severity="warning")
+
+    def show_journal(self, undo: bool = False) -> None:
+        """The journal's recent entries for this account; for undo, what `undo --last` would reverse
+        and the command that does it (undo runs from the command line, where it asks first)."""
+        from wizard.screens.journal import JournalScreen
+
+        self.push_screen(JournalScreen(self.identity.account_id if self.identity else "", undo=undo))
 
     def touch(self) -> None:
         self.version += 1

@@ -33,6 +33,15 @@ class StepResult:
     def summary(self) -> dict[str, int]:
         return summarize(self.findings)
 
+    @property
+    def check_counts(self) -> dict[str, int]:
+        """How many distinct checks have a finding of each status: 19 regions without Access Analyzer
+        are one failing check (the sidebar counts what the owner has to fix, not resource-regions)."""
+        seen: dict[str, set[str]] = {s.value: set() for s in Status}
+        for finding in self.findings:
+            seen[finding.status.value].add(finding.check)
+        return {status: len(checks) for status, checks in seen.items()}
+
     def plan(self, answers: dict[str, str] | None = None) -> Plan:
         if self.state is None:
             return Plan(self.id)

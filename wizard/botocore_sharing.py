@@ -60,6 +60,8 @@ def _loader_parts(loader: Any) -> _LoaderParts:
             parts = _BY_LOADER[loader] = _LoaderParts()
             _BY_PARTITIONS[id(loader.load_data("partitions"))] = parts
         return parts
+
+
 _installed: frozenset[str] | None = None  # the parts in place, once share_client_parts has run
 OFF_SWITCH = "AWS_ESSENTIALS_BOTOCORE_SHARING"  # "off" (or 0, false, no): plain botocore, nothing replaced
 

@@ -123,6 +123,7 @@ class AccountFindings:
 
     items: list[dict[str, Any]]  # findings/v1 items, each with its account id
     summary: dict[str, int]
+    not_assessed: list[dict[str, Any]] = field(default_factory=list)  # steps whose collection failed
 
 
 def account_findings(account_id: str, results: list) -> AccountFindings:
@@ -130,7 +131,7 @@ def account_findings(account_id: str, results: list) -> AccountFindings:
     from wizard.report import findings_document
 
     document = findings_document(account_id, [], results)
-    return AccountFindings(document["findings"], document["summary"])
+    return AccountFindings(document["findings"], document["summary"], document["not_assessed"])
 
 
 def unreachable_finding(run: AccountRun) -> Finding:
@@ -148,22 +149,24 @@ def org_findings_document(management: AWS, runs: list[AccountRun], regions: list
     """
     from wizard.report import findings_document
 
-    findings, accounts = [], []
+    findings, accounts, skipped = [], [], []
     total: Counter[str] = Counter()
     for run in runs:
         if run.error:
             unreachable = unreachable_finding(run)
             found = AccountFindings([{"account_id": run.member.id, "step": "organization", **unreachable.to_dict()}],
-                                    summarize([unreachable]))
+                                    summarize([unreachable]),
+                                    [{"account_id": run.member.id, "step": "", "reason": run.error}])
         elif isinstance(run.result, AccountFindings):
             found = run.result
         else:
             found = account_findings(run.member.id, run.result)
         findings += found.items
+        skipped += found.not_assessed
         total.update(found.summary)
         accounts.append({"account_id": run.member.id, "name": run.member.name, "error": run.error,
                          "summary": found.summary})
     document = findings_document(management.account_id, regions, [], caller_arn=management.caller_arn)
     document.update(summary={status: total[status] for status in document["summary"]}, findings=findings,
-                    accounts=accounts)
+                    accounts=accounts, not_assessed=skipped)
     return document

@@ -23,7 +23,7 @@ from steps.audit_logging.buckets import (
 )
 from steps.audit_logging.config_recorder import CONFIG, COST_CONFIG, config_changes, config_finding, read_config
 from steps.audit_logging.data_events import COST_DATA_EVENTS, data_event_findings
-from steps.audit_logging.decision import Decision, decide
+from steps.audit_logging.decision import Decision
 from steps.audit_logging.detectors import (
     COST_GUARDDUTY, COST_SECURITYHUB, GUARDDUTY, SECURITY_HUB, guardduty_changes, guardduty_finding, read_guardduty,
     read_securityhub, securityhub_changes, securityhub_finding,
@@ -35,6 +35,7 @@ from steps.audit_logging.names import (
     TOPIC_NAME, TRAIL_NAME, access_bucket_name, config_role_arn, log_group_arn, logs_bucket_name, topic_arn,
     trail_arn,
 )
+from steps.audit_logging.plan_decision import decide
 from steps.audit_logging.policies import (
     access_bucket_policy, cloudtrail_logs_role_policies, kms_key_policy, logs_bucket_policy,
 )

@@ -18,6 +18,7 @@ CHECKS = (TRAIL, VALIDATION, TRAIL_KMS, BUCKET_PUBLIC, BUCKET_LOGGING, S3_WRITE_
 INFO = StepInfo(
     id="audit_logging",
     title="Audit logging and threat detection",
+    short="Audit logging",
     why=(
         "When something goes wrong you need a record of who did what, and a warning while it is happening. "
         "CloudTrail keeps that record for every region, AWS Config keeps the history of how each resource "

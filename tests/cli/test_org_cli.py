@@ -57,8 +57,17 @@ def test_unreachable_member_is_unknown_and_the_others_complete(account, capsys):
     for account_id in reached:
         assert not rows[account_id]["error"]
         assert sum(rows[account_id]["summary"].values()) >= 3
-    assert broken in captured.err and code in (0, 3)
+    # an account not assessed makes the run incomplete: exit 4 (over 3), naming the account and why
+    assert code == 4
+    [said] = [line for line in captured.err.splitlines() if broken in line]
+    assert "could not assume" in said
+    assert document["not_assessed"] == [{"account_id": broken, "step": "", "reason": rows[broken]["error"]}]
+    # the user may opt out: then the exit is what a complete run's would be
+    code = main(["check", "--org", "--format", "json", "--allow-incomplete", *SCOPE])
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)
     assert code == (3 if document["summary"]["FAIL"] else 0)
+    assert broken in captured.err  # still said
 
 
 @pytest.mark.parametrize("fmt", ["table", "markdown", "html"])
@@ -73,8 +82,38 @@ def test_every_format_shows_the_per_account_summary(account, capsys, fmt):
     marker = {"table": "Per account", "markdown": "## Accounts", "html": "<h3>Per account</h3>"}[fmt]
     assert marker in out
     assert "could not assume" in out  # the unreachable account's reason
+    if fmt != "table":  # the reports say first, before any count or finding, what was not assessed and why
+        heading = {"markdown": "## Not assessed", "html": "<h2>Not assessed</h2>"}[fmt]
+        first = out.index(heading)
+        assert first < out.index(marker) and first < out.index("Summary" if fmt == "html" else "## " + broken)
+        section = out[first:out.index(marker)]
+        assert broken in section and "could not assume" in section and "whole account" in section
     if fmt == "markdown":
         assert f"## {sb.member_account_ids[1]} contacts" in out  # findings grouped by account and step
+
+
+def test_single_account_step_that_could_not_run_exits_4(account, capsys, monkeypatch):
+    """A step whose collection fails as a whole leaves its checks unmade: exit 4 unless allowed."""
+    from steps import contacts
+    from steps.base import StepError
+
+    account("org")
+
+    def expired(aws):
+        raise StepError("the credentials expired during the run", "sign in again and re-run")
+
+    monkeypatch.setattr(contacts, "collect", expired)
+    code = main(["check", "--format", "markdown", *SCOPE])
+    captured = capsys.readouterr()
+    assert code == 4
+    assert "step contacts: the credentials expired during the run" in captured.err
+    section = captured.out[captured.out.index("## Not assessed"):captured.out.index("## s3")]
+    assert "credentials expired" in section and "contacts" in section.lower()
+    code = main(["check", "--format", "json", "--allow-incomplete", *SCOPE])
+    document = json.loads(capsys.readouterr().out)
+    assert code == (3 if document["summary"]["FAIL"] else 0)
+    [skipped] = document["not_assessed"]
+    assert skipped["step"] == "contacts" and "credentials expired" in skipped["reason"]
 
 
 def test_accounts_and_ou_narrow_the_run(account, capsys):

@@ -44,7 +44,7 @@ def test_insecure_fails_each_check_and_reads_buckets_in_their_regions(account):
     assert one(findings, "tls-only", SHARED).status is Status.FAIL
     assert one(findings, "encryption", RAW).status is Status.FAIL
     assert one(findings, "versioning", RAW).status is Status.FAIL
-    assert one(findings, "mfa-delete", RAW).status is Status.MANUAL
+    assert one(findings, "mfa-delete", RAW).status is Status.FAIL  # CIS 2.1.2 by the letter
     rotation = [f for f in findings if f.check == "kms-rotation"]
     assert sorted(f.region for f in rotation if f.status is Status.FAIL) == ["eu-west-1", "us-east-1"]
 

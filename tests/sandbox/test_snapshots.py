@@ -38,8 +38,22 @@ def test_the_next_test_sees_the_scenario_as_seeded(account):
     assert PROBE not in state["users"] and PROBE not in state["buckets"] and "10.99.0.0/16" not in state["vpcs"]
     assert state["root_mfa"] is False
     assert "dana" in state["users"]  # the scenario's own user
+    client(sb, "s3").create_bucket(Bucket=PROBE)  # its name is free again (moto's global bucket registry restored)
     if SEEDED:  # the first test ran before this one
         assert state == SEEDED
+    # S3 keeps the global bucket namespace beside its accounts: the name is free again
+    client(sb, "s3").create_bucket(Bucket=PROBE)
+
+
+def test_a_bucket_made_before_a_restore_can_be_made_again(account):
+    """moto keeps a name -> owner registry of buckets beside its backends (S3BackendDict.bucket_accounts);
+    a restore that left it behind sent CreateBucket of the same name into endless recursion (a 500)."""
+    sb = account("insecure")
+    client(sb, "s3").create_bucket(Bucket=PROBE + "-again")
+    sb = account("insecure")  # restored from the snapshot
+    assert PROBE + "-again" not in _account_state(sb)["buckets"]
+    client(sb, "s3").create_bucket(Bucket=PROBE + "-again")
+    assert PROBE + "-again" in _account_state(sb)["buckets"]
 
 
 def test_a_restored_org_keeps_its_members_and_a_restored_key_still_encrypts(account):

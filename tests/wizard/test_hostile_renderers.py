@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from hypothesis import HealthCheck, given, settings, strategies as st
 from textual.content import Content
 
-from steps.base import Call, Change, Finding, Plan, Severity, Status
+from steps.base import Call, Change, Finding, Plan, Severity, Status, StepError
 from wizard.plain import PlainWizard
 from wizard.report import findings_document, render_html, render_json, render_markdown, render_ocsf, render_table
 from wizard.safe_text import clean, markdown_code
@@ -48,10 +48,12 @@ def no_control(text: str) -> None:
 def document_with(text: str) -> dict:
     finding = Finding("hostile", text, Status.FAIL, text, Severity.HIGH, region=text, resource=text,
                       cis=("5.3",), fixable=True)
-    result = SimpleNamespace(id="vpc", findings=[finding])
-    document = findings_document("123456789012", ["us-east-1"], [result], caller_arn=text)
+    result = SimpleNamespace(id="vpc", findings=[finding], error=None)
+    failed = SimpleNamespace(id="s3", findings=[], error=StepError(text, text))  # its reason is AWS's text
+    document = findings_document("123456789012", ["us-east-1"], [result, failed], caller_arn=text)
     document["accounts"] = [{"account_id": "210987654321", "name": text, "error": text,
                              "summary": {"PASS": 0, "FAIL": 1, "MANUAL": 0, "UNKNOWN": 0}}]
+    document["not_assessed"].append({"account_id": "210987654321", "step": "", "reason": text})
     return document
 
 
@@ -96,7 +98,7 @@ def test_markdown_cells_keep_their_columns(text):
     assert rows
     for row in rows:
         cells = re.split(r"(?<!\\)\|", row)[1:-1]  # an escaped \| is text inside a cell
-        assert len(cells) in (6, 7), row  # findings (6 columns) and accounts (7)
+        assert len(cells) in (3, 6, 7), row  # not assessed (3 columns), findings (6) and accounts (7)
 
 
 @FAST

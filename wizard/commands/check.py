@@ -1,5 +1,10 @@
 """`aws-essentials check`: assess without changing anything; exit 3 when something FAILs.
 
+A run that could not assess an account (its role could not be assumed) or a step (its collection
+failed as a whole) exits 4, "incomplete", even when something also FAILs: its FAIL count is only a
+lower bound, and a pipeline must not read a partial run as a clean one. ``--allow-incomplete``
+opts out (then 3 or 0 as for a complete run); what was not assessed is still said on stderr.
+
 Each run is kept as the account's last run (wizard/lastrun.py); ``--diff`` shows what was fixed,
 what regressed and what is new since then. A regression exits 3 whatever ``--fail-on`` says.
 """
@@ -17,11 +22,18 @@ from wizard.safe_text import clean
 
 FORMATS = ("table", "json", "markdown", "html", "ocsf")
 FAIL_ON = ("any", "critical", "high", "medium", "low")
+EXIT_FAILED, EXIT_INCOMPLETE = 3, 4
+_SHOWN = 10  # not-assessed items named on stderr; the report lists them all
 _RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
 
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser("check", help="assess the account without changing it (exit 3 when a check fails)")
+    parser = sub.add_parser("check", help="assess the account without changing it (exit 3 when a check fails, "
+                                          "4 when an account or step could not be assessed)",
+                            description="Assess without changing anything. Exit codes: 0 nothing fails; 3 a check "
+                                        "fails; 4 the run is incomplete (an account or a step could not be "
+                                        "assessed; 4 wins over 3, see --allow-incomplete); 1 an error; "
+                                        "2 bad usage; 130/143 interrupted.")
     add_target_options(parser)
     parser.add_argument("--format", choices=FORMATS, default="table",
                         help="table (default), json, markdown, html (a report to hand over) or ocsf (Detection Findings)")
@@ -34,6 +46,9 @@ def register(sub: Any) -> None:
     parser.add_argument("--fail-on", choices=FAIL_ON, default="any",
                         help="exit 3 only for failures of this severity or worse (default: any); "
                              "a regression since the last run always exits 3")
+    parser.add_argument("--allow-incomplete", action="store_true",
+                        help="exit 0 or 3 even when an account or a step could not be assessed "
+                             "(default: exit 4, which wins over 3; what was not assessed is named on stderr)")
     add_org_options(parser)
 
 
@@ -82,7 +97,25 @@ def run(args: argparse.Namespace) -> int:
         # the diff names resources as the account spells them: no control character reaches the terminal
         stream.write(("\n" if stream is sys.stdout and not args.output else "") + clean(diff.render()))
     regressed = bool(diff and diff.regressed)
-    return 3 if fails_at(document, args.fail_on) or regressed else 0
+    return exit_code(document, bool(fails_at(document, args.fail_on) or regressed), args.allow_incomplete)
+
+
+def exit_code(document: dict[str, Any], failed: bool, allow_incomplete: bool) -> int:
+    """4 when something could not be assessed (unless allowed), else 3 when ``failed``, else 0;
+    what was not assessed is named on stderr either way."""
+    from wizard.report import not_assessed
+
+    skipped = not_assessed(document)
+    for item in skipped[:_SHOWN]:
+        what = f"account {item['account_id']}" + (f" step {item['step']}" if item["step"] else "")
+        print(f"{PROG}: warning: could not check {what}: {clean(item['reason'])}", file=sys.stderr)
+    if len(skipped) > _SHOWN:
+        print(f"{PROG}: warning: ...and {len(skipped) - _SHOWN} more (see the report)", file=sys.stderr)
+    if skipped and not allow_incomplete:
+        print(f"{PROG}: the run is incomplete: {len(skipped)} account(s) or step(s) not assessed (exit "
+              f"{EXIT_INCOMPLETE}; --allow-incomplete exits as for a complete run)", file=sys.stderr)
+        return EXIT_INCOMPLETE
+    return EXIT_FAILED if failed else 0
 
 
 def run_organization(args: argparse.Namespace, steps: list, scope: Any) -> int:
@@ -91,7 +124,8 @@ def run_organization(args: argparse.Namespace, steps: list, scope: Any) -> int:
     Member accounts are assessed in worker processes, one per core (wizard/org_workers.py).
 
     An account whose role cannot be assumed is one UNKNOWN finding with the reason; the run goes on.
-    Exit 3 when a finding of any account FAILs (at ``--fail-on``'s severity).
+    Exit 3 when a finding of any account FAILs (at ``--fail-on``'s severity), 4 when an account or
+    a step could not be assessed (see :func:`exit_code`).
     """
     from wizard.org import list_members, org_findings_document
     from wizard.org_workers import assess_organization
@@ -106,8 +140,4 @@ def run_organization(args: argparse.Namespace, steps: list, scope: Any) -> int:
     else:
         text = RENDERERS[args.format](document)
     write_output(args.output, text)
-    unreachable = [run.member.id for run in runs if run.error]
-    if unreachable:
-        print(f"{PROG}: warning: could not check {len(unreachable)} account(s): {', '.join(unreachable)} "
-              "(see their UNKNOWN finding)", file=sys.stderr)
-    return 3 if fails_at(document, args.fail_on) else 0
+    return exit_code(document, bool(fails_at(document, args.fail_on)), args.allow_incomplete)

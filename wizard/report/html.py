@@ -8,7 +8,9 @@ from typing import Any, Iterable, Sequence
 
 from wizard.plan_text import text_of
 from wizard.report.html_style import CSS
-from wizard.report.model import findings_document, fix_for_finding, fixes_for, severity_rank, step_titles
+from wizard.report.model import (
+    findings_document, fix_for_finding, fixes_for, not_assessed_rows, severity_rank, step_titles,
+)
 from wizard.safe_text import html as _e
 
 _STATUS_CLASS = {"PASS": "pass", "FAIL": "fail", "MANUAL": "manual", "UNKNOWN": "unknown"}
@@ -82,6 +84,7 @@ def render_html(document: dict[str, Any], journal_entries: Iterable[Any] = (),
         f"<dt>Checked by</dt><dd>{_e(document.get('caller_arn') or 'unknown caller')}</dd>",
         f"<dt>Regions</dt><dd>{_e(', '.join(document.get('regions') or []) or 'none')}</dd>",
         "</dl></header>",
+        *_not_assessed_html(document),
         "<section><h2>Summary</h2>",
         '<div class="cards">',
         f'<div class="card score"><div class="n">{_e(score)}</div><div class="l">of decided checks pass</div></div>',
@@ -174,6 +177,19 @@ def render_html(document: dict[str, Any], journal_entries: Iterable[Any] = (),
                "controls. Re-run <code>aws-essentials check</code> to verify.</footer>")
     out.append("</main></body></html>")
     return "\n".join(out) + "\n"
+
+
+def _not_assessed_html(document: dict[str, Any]) -> list[str]:
+    """First, before any count: what the run could not assess and why (its counts leave it out)."""
+    rows = not_assessed_rows(document)
+    if not rows:
+        return []
+    body = "".join(f"<tr><td>{_e(account)}</td><td>{_e(what)}</td><td>{_e(why)}</td></tr>" for account, what, why in rows)
+    return ['<section class="incomplete"><h2>Not assessed</h2>',
+            f'<p class="stepnote">This run is incomplete: {len(rows)} account(s) or step(s) could not be assessed, '
+            "so their checks are missing from every count below. Fix the cause and check again.</p>",
+            '<table class="findings"><thead><tr><th>Account</th><th>Not assessed</th><th>Why</th></tr></thead>'
+            f"<tbody>{body}</tbody></table></section>"]
 
 
 def _change_html(change: dict[str, Any]) -> str:

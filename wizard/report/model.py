@@ -18,10 +18,17 @@ SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
 
 def findings_document(account_id: str, regions: Sequence[str], results: Iterable[Any],
                       caller_arn: str = "") -> dict[str, Any]:
-    """The ``aws-essentials/findings/v1`` document for one account."""
+    """The ``aws-essentials/findings/v1`` document for one account.
+
+    ``not_assessed`` lists the steps whose collection failed as a whole (``result.error``), with
+    the reason: their checks were not made, so the run is incomplete (see :func:`not_assessed`).
+    """
     findings = []
     all_findings = []
+    skipped = []
     for result in results:
+        if getattr(result, "error", None) is not None:
+            skipped.append({"account_id": account_id, "step": result.id, "reason": str(result.error)})
         for finding in result.findings:
             all_findings.append(finding)
             findings.append({"account_id": account_id, "step": result.id, **finding.to_dict()})
@@ -33,7 +40,26 @@ def findings_document(account_id: str, regions: Sequence[str], results: Iterable
         "regions": list(regions),
         "summary": summarize(all_findings),
         "findings": findings,
+        "not_assessed": skipped,
     }
+
+
+def not_assessed(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the run could not assess: ``{"account_id", "step", "reason"}`` rows, ``step`` empty
+    when the whole account could not be reached. An incomplete run must never pass for a clean one."""
+    return list(document.get("not_assessed") or [])
+
+
+def not_assessed_rows(document: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The report's "Not assessed" rows: (account, what was not assessed, why), in plain text."""
+    names = {row["account_id"]: row.get("name") or "" for row in document.get("accounts") or []}
+    titles = step_titles()
+    rows = []
+    for item in not_assessed(document):
+        account = item["account_id"] + (f" ({names[item['account_id']]})" if names.get(item["account_id"]) else "")
+        what = titles.get(item["step"], item["step"]) if item["step"] else "the whole account"
+        rows.append((account, what, item["reason"]))
+    return rows
 
 
 def render_json(document: dict[str, Any]) -> str:

@@ -1,4 +1,4 @@
-"""Command palette entries: go to a step, re-check all, export the report, summary."""
+"""Command palette entries: go to a step, apply, skip, undo, history, re-check all, export, help."""
 
 from __future__ import annotations
 
@@ -18,7 +18,12 @@ class WizardCommands(ReachesWizard, Provider):
         commands += [
             ("Go to: Summary", partial(run.go_to, len(run.steps)), "before and after, what is left"),
             ("Re-check all steps", partial(run.recheck, [s.INFO.id for s in run.steps]), "collect every step again"),
-            ("Export the report (Markdown)", run.export_report, "write the findings to a Markdown file"),
+            ("Apply: review this step's fixes", run.review_current, "preview every call, then confirm"),
+            ("Skip this step", run.action_skip, "leave it as it is and go on; the summary lists it"),
+            ("Undo last apply", partial(run.show_journal, undo=True), "what `aws-essentials undo --last` reverses"),
+            ("History: the changes made so far", run.show_journal, "the journal's recent entries"),
+            ("Export the report (HTML and Markdown)", run.export_report, "write the findings to files to keep"),
+            ("Help: keys, statuses, files", run.action_help, "also ? or F1"),
         ]
         return commands
 

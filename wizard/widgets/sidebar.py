@@ -31,21 +31,21 @@ class StepList(ReachesWizard, Vertical):
         run = self.wizard
         step = run.steps[index]
         state = run.step_state(step.INFO.id)
-        counts = ""
+        label = step.INFO.label
+        parts: list[tuple[int, str]] = []
         result = run.results.get(step.INFO.id)
         if result is not None and state != "RUNNING":
-            summary = result.summary
-            parts = [(summary[s], s) for s in ("FAIL", "MANUAL", "UNKNOWN") if summary[s]] or [(summary["PASS"], "PASS")]
-            counts = " ".join(f"{n}{glyph(s)}" for n, s in parts)
-            counts_len = sum(len(str(n)) + 1 for n, _ in parts) + len(parts) - 1
-        else:
-            counts_len = 0
-        title = step.INFO.title
-        room = max(6, width - counts_len - 3)
-        if len(title) > room:
-            title = title[: room - 1] + "…"
-        padding = " " * max(1, width - 2 - len(title) - counts_len)
-        return Content.from_markup(f"{glyph(state)} {escape(title)}{padding}{counts}")
+            counts = result.check_counts  # checks, not resource-regions
+            parts = [(counts[s], s) for s in ("FAIL", "MANUAL", "UNKNOWN") if counts[s]] or [(counts["PASS"], "PASS")]
+        # The label stays whole: the less important counts go first when the row is short of room.
+        while parts and 2 + len(label) + 1 + _counts_len(parts) > width:
+            parts.pop()
+        room = max(6, width - 3 - _counts_len(parts))
+        if len(label) > room:  # only a label longer than any sidebar (a step without a short label)
+            label = label[: room - 1] + "…"
+        counts = " ".join(f"{n}{glyph(s)}" for n, s in parts)
+        padding = " " * max(1, width - 2 - len(label) - _counts_len(parts))
+        return Content.from_markup(f"{glyph(state)} {escape(label)}{padding}{counts}")
 
     def refresh_steps(self) -> None:
         run = self.wizard
@@ -81,3 +81,8 @@ class StepList(ReachesWizard, Vertical):
         position = int(str(event.option.id)[3:])
         if position != self.wizard.position:
             self.wizard.go_to(position)
+
+
+def _counts_len(parts: list[tuple[int, str]]) -> int:
+    """The width of "3✘ 1?": each number and its glyph, a space between."""
+    return sum(len(str(n)) + 1 for n, _ in parts) + max(0, len(parts) - 1)
