@@ -46,7 +46,7 @@ def test_insecure_plan_marks_every_outage_capable_change_risky(account, capsys):
         if reservation["Instances"][0]["State"]["Name"] not in ("stopped", "stopping"):
             assert change["risky"] and "IMDSv1" in change["warning"], call
 
-    private = [c for c in ops(changes, "rds.ModifyDBInstance") if c["call"]["params"]["PubliclyAccessible"] is False]
+    private = [c for c in ops(changes, "rds.ModifyDBInstance") if c["call"]["params"].get("PubliclyAccessible") is False]
     assert private and all(c["risky"] and c["warning"] for c in private)
 
     revokes = ops(changes, "ec2.RevokeSecurityGroupIngress", "ec2.RevokeSecurityGroupEgress")

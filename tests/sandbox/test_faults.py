@@ -20,6 +20,8 @@ from .util import NO_RETRY, client
     ("cloudtrail", lambda c: c.describe_trails(), "ThrottlingException", 400),
     ("account", lambda c: c.list_regions(), "ThrottlingException", 400),
     ("s3", lambda c: c.list_buckets(), "SlowDown", 503),
+    # signed as "elasticfilesystem", modelled as "efs" (rest-json): an XML error is not read as throttling
+    ("efs", lambda c: c.describe_file_systems(), "ThrottlingException", 400),
 ])
 def test_throttle_shape(account, service, call, code, status):
     sb = account("empty")

@@ -45,7 +45,7 @@ def test_imdsv2_on_a_stopped_instance_is_not_risky_but_says_when_it_bites(state_
 
 def test_making_a_database_private_is_risky():
     plan = compute.plan({"regions": {"eu-west-1": compute_data.region_data()}}, {})
-    [rds] = [c for c in plan.automatic if c.call.operation == "ModifyDBInstance"]
+    [rds] = [c for c in plan.automatic if c.call.operation == "ModifyDBInstance" and "PubliclyAccessible" in c.call.params]
     assert rds.call.params["PubliclyAccessible"] is False
     assert rds.risky and "outside the VPC" in rds.warning
 

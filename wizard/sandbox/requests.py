@@ -27,6 +27,7 @@ _MODEL_FOR_SIGNING = {
     "events": "events",
     "execute-api": "apigateway",
     "elasticloadbalancing": "elbv2",
+    "elasticfilesystem": "efs",
 }
 # service model name -> IAM action prefix, where it differs from the signing name
 _IAM_PREFIX = {"cloudwatch": "cloudwatch", "ses": "ses", "s3control": "s3"}
