@@ -148,23 +148,8 @@ def restore(sandbox: "Sandbox", snapshot: Snapshot) -> None:
                     if hasattr(value, "clear"):
                         value.clear()
     reset_model_data()
-    _rebuild_bucket_registry()
     with sandbox._gaps.lock:
         sandbox._gaps.accounts.clear()
         sandbox._gaps.accounts.update(accounts)
     for name, value in snapshot.facts.items():
         setattr(sandbox, name, list(value) if isinstance(value, list) else value)
-
-
-def _rebuild_bucket_registry() -> None:
-    """moto keeps which account owns each bucket name in ``s3_backends.bucket_accounts``, an attribute of
-    the BackendDict that the pickle does not copy: left alone, a bucket made after one restore stays
-    registered after the next, and creating it again recurses in moto's get_bucket until RecursionError."""
-    from moto.s3.models import s3_backends
-
-    registry = s3_backends.bucket_accounts
-    registry.clear()
-    for account_id, partitions in dict.items(s3_backends):
-        for partition, backend in dict.items(partitions):
-            for name in backend.buckets:
-                registry[name] = (partition, account_id)
