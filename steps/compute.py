@@ -7,7 +7,7 @@ from typing import Any, Mapping
 from steps.base import (
     Call, Change, Finding, Plan, Severity, StepInfo, is_unreadable, manual, reason_of, unreadable,
 )
-from steps.checks import AUTOMATIC, NO_FIX, Check
+from steps.checks import AUTOMATIC, NO_FIX, REGION, Check
 from steps import rds
 from steps.compute_collect import State, collect  # noqa: F401  (the step's read and its state)
 from steps.efs import EFS_ENCRYPTED, efs_changes, efs_findings
@@ -18,16 +18,16 @@ RDS_CONSOLE = "https://console.aws.amazon.com/rds/home?region={region}#database:
 
 _EC2, _DATABASES = "EC2 Security", "Database Security"  # the guide sections (the step spans three)
 EBS_DEFAULT = Check("ebs-encryption-default", "EBS encryption by default is on", Severity.MEDIUM, ("5.1.1",),
-                    ("EC2.7",), AUTOMATIC, _EC2)
+                    ("EC2.7",), AUTOMATIC, _EC2, scope=REGION)
 IMDS_DEFAULT = Check("imds-default", "New instances require IMDSv2 (account default)", Severity.MEDIUM, ("5.7",), (),
-                     AUTOMATIC, _EC2)
+                     AUTOMATIC, _EC2, scope=REGION)
 NO_INSTANCES = "No EC2 instances in this region."
 IMDS_INSTANCE = Check("imds-instance", "Running instances require IMDSv2", Severity.HIGH, ("5.7",), ("EC2.8",),
                       AUTOMATIC, _EC2)
 SNAPSHOT_BPA = Check("snapshot-block-public", "EBS snapshots cannot be shared publicly", Severity.MEDIUM, (),
-                     ("EC2.182",), AUTOMATIC, _EC2)
+                     ("EC2.182",), AUTOMATIC, _EC2, scope=REGION)
 IMAGE_BPA = Check("image-block-public", "AMIs cannot be shared publicly", Severity.MEDIUM, fix=AUTOMATIC,
-                  guide_section=_EC2)
+                  guide_section=_EC2, scope=REGION)
 RDS_PUBLIC = Check("rds-public", "RDS instances are not publicly accessible", Severity.CRITICAL, ("2.2.3",),
                    ("RDS.2",), AUTOMATIC, _DATABASES)
 # encryption cannot be switched on in place: the plan only writes out the migration (no fix of its own)

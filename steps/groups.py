@@ -15,7 +15,7 @@ from steps.base import (
     Call, Change, Finding, Input, Plan, Severity, Status, StepInfo, has_control_chars, is_unreadable,
     manual, reason_of, unreadable,
 )
-from steps.checks import AUTOMATIC, NO_FIX, Check
+from steps.checks import ACCOUNT, AUTOMATIC, NO_FIX, REGION, Check
 from steps.cloudshell_access import CLOUDSHELL, cloudshell_changes, cloudshell_findings, without_detached
 from steps.group_migration import plan_migration
 from steps.groups_collect import State, collect  # noqa: F401  (the step's read and its state)
@@ -55,10 +55,10 @@ CUSTOM_ADMIN = Check("no-full-admin-policy", "No custom policy allows *:*", Seve
 ADMIN_ATTACHED = Check("full-admin-attached", "No attached or inline policy grants *:* (AdministratorAccess included)",
                        Severity.HIGH, ("1.15",), (), NO_FIX)
 SUPPORT = Check("support-role", "A support role with AWSSupportAccess exists", Severity.LOW, ("1.16",), ("IAM.18",),
-                AUTOMATIC)
+                AUTOMATIC, scope=ACCOUNT)
 CONSOLE_MFA = Check("console-mfa", "Every console user has MFA", Severity.HIGH, ("1.9",), ("IAM.5",), AUTOMATIC)
 ANALYZER = Check("access-analyzer", "IAM Access Analyzer is active", Severity.MEDIUM, ("1.19",), ("IAM.28",),
-                 AUTOMATIC)
+                 AUTOMATIC, scope=REGION)
 CHECKS = (USERS_IN_GROUPS, CUSTOM_ADMIN, ADMIN_ATTACHED, SUPPORT, CONSOLE_MFA, ANALYZER, EXPIRED_CERTS, CLOUDSHELL)
 
 

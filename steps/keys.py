@@ -20,7 +20,7 @@ from typing import Any, Mapping
 from steps.base import (
     Call, Change, Finding, Input, Plan, Ref, Severity, StepInfo, is_unreadable, manual, reason_of,
 )
-from steps.checks import AUTOMATIC, Check
+from steps.checks import ACCOUNT, AUTOMATIC, Check
 from steps.credentials_file_change import update_credentials_file
 from steps.keys_collect import (  # noqa: F401  (the reads live there; names kept for callers)
     State, _caller_key_id, _credential_report, _user_state, collect,
@@ -52,11 +52,11 @@ ONE_KEY = Check("one-active-key", "Each user has at most one active access key",
 SETUP_KEYS = Check("setup-keys", "No unused access keys made when a console user was created", Severity.LOW,
                    ("1.10",), (), AUTOMATIC)
 PW_LENGTH = Check("password-length", "Password policy requires 14 characters or more", Severity.MEDIUM, ("1.7",),
-                  ("IAM.15",), AUTOMATIC)
+                  ("IAM.15",), AUTOMATIC, scope=ACCOUNT)
 PW_REUSE = Check("password-reuse", "Password policy prevents reusing the last 24", Severity.MEDIUM, ("1.8",),
-                 ("IAM.16",), AUTOMATIC)
+                 ("IAM.16",), AUTOMATIC, scope=ACCOUNT)
 PW_MAX_AGE = Check("password-max-age", "Password policy sets a maximum password age of 90 days", Severity.LOW,
-                   (), ("IAM.7",), AUTOMATIC)
+                   (), ("IAM.7",), AUTOMATIC, scope=ACCOUNT)
 CHECKS = (KEY_AGE, UNUSED, ONE_KEY, SETUP_KEYS, PW_LENGTH, PW_REUSE, PW_MAX_AGE)
 
 

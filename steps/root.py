@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any, Mapping, TypedDict
 
 from steps.base import Finding, OrUnreadable, Plan, Severity, Status, StepInfo, is_unreadable, manual, reason_of
-from steps.checks import CONSOLE, Check
+from steps.checks import ACCOUNT, CONSOLE, LOCAL, Check
 from steps.shared_reads import credential_report, report_time as _parse
 
 ADMIN_POLICY_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
@@ -35,8 +35,9 @@ HARDWARE_MFA = Check("root-hardware-mfa", "Root user MFA is a hardware device", 
                      CONSOLE)
 KEYS = Check("root-access-keys", "Root user has no access keys", Severity.CRITICAL, ("1.3",), ("IAM.4",), CONSOLE)
 USAGE = Check("root-usage", "Root user is not used for daily work", Severity.HIGH, ("1.6",), (), CONSOLE)
-NON_ROOT_ADMIN = Check("non-root-admin", "An administrator other than root exists", Severity.HIGH, (), (), CONSOLE)
-CALLER = Check("wizard-as-root", "The wizard does not run as root", Severity.HIGH, ("1.6",), (), CONSOLE)
+NON_ROOT_ADMIN = Check("non-root-admin", "An administrator other than root exists", Severity.HIGH, (), (), CONSOLE,
+                       scope=ACCOUNT)
+CALLER = Check("wizard-as-root", "The wizard does not run as root", Severity.HIGH, ("1.6",), (), CONSOLE, scope=LOCAL)
 CHECKS = (MFA, HARDWARE_MFA, KEYS, USAGE, NON_ROOT_ADMIN, CALLER)
 
 

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from steps.base import Finding, Severity, Status, StepError, summarize
 from wizard.aws import AWS, ReadFailed
@@ -124,14 +124,17 @@ class AccountFindings:
     items: list[dict[str, Any]]  # findings/v1 items, each with its account id
     summary: dict[str, int]
     not_assessed: list[dict[str, Any]] = field(default_factory=list)  # steps whose collection failed
+    regions_disabled: list[dict[str, str]] = field(default_factory=list)  # regions not assessed, and why
 
 
-def account_findings(account_id: str, results: list) -> AccountFindings:
+def account_findings(account_id: str, results: list,
+                     regions_disabled: Sequence[dict[str, str]] = ()) -> AccountFindings:
     """The report form of ``results`` (``[wizard.assess.StepResult]``) for ``account_id``."""
     from wizard.report import findings_document
 
-    document = findings_document(account_id, [], results)
-    return AccountFindings(document["findings"], document["summary"], document["not_assessed"])
+    document = findings_document(account_id, [], results, regions_disabled=regions_disabled)
+    return AccountFindings(document["findings"], document["summary"], document["not_assessed"],
+                           document["regions_disabled"])
 
 
 def unreachable_finding(run: AccountRun) -> Finding:
@@ -142,10 +145,12 @@ def unreachable_finding(run: AccountRun) -> Finding:
     )
 
 
-def org_findings_document(management: AWS, runs: list[AccountRun], regions: list[str]) -> dict[str, Any]:
+def org_findings_document(management: AWS, runs: list[AccountRun], regions: list[str],
+                          regions_disabled: Sequence[dict[str, str]] = ()) -> dict[str, Any]:
     """One findings/v1 document for the organization, with a per-account summary table.
 
     Each run's ``result`` is the account's :class:`AccountFindings`, or its list of step results.
+    ``regions_disabled`` are the management account's regions not assessed; each account's row has its own.
     """
     from wizard.report import findings_document
 
@@ -160,13 +165,16 @@ def org_findings_document(management: AWS, runs: list[AccountRun], regions: list
         elif isinstance(run.result, AccountFindings):
             found = run.result
         else:
-            found = account_findings(run.member.id, run.result)
+            from wizard.aws_regions import regions_out_of_scope
+
+            found = account_findings(run.member.id, run.result, regions_out_of_scope(run.aws) if run.aws else ())
         findings += found.items
         skipped += found.not_assessed
         total.update(found.summary)
         accounts.append({"account_id": run.member.id, "name": run.member.name, "error": run.error,
-                         "summary": found.summary})
-    document = findings_document(management.account_id, regions, [], caller_arn=management.caller_arn)
+                         "summary": found.summary, "regions_disabled": found.regions_disabled})
+    document = findings_document(management.account_id, regions, [], caller_arn=management.caller_arn,
+                                 regions_disabled=regions_disabled)
     document.update(summary={status: total[status] for status in document["summary"]}, findings=findings,
                     accounts=accounts, not_assessed=skipped)
     return document

@@ -104,9 +104,11 @@ def assess_organization(aws: AWS, members: Sequence[Member], steps: Sequence[Any
 def assess_account(account_aws: AWS, steps: Sequence[Any], close: bool = True) -> AccountFindings:
     """One account's findings; with ``close``, its clients' connections are closed afterwards."""
     from wizard.assess import assess
+    from wizard.aws_regions import regions_out_of_scope
 
     try:
-        return account_findings(account_aws.account_id, assess(account_aws, steps))
+        results = assess(account_aws, steps)
+        return account_findings(account_aws.account_id, results, regions_out_of_scope(account_aws))
     finally:
         if close:
             account_aws.close()

@@ -67,9 +67,12 @@ def run(args: argparse.Namespace) -> int:
     scope = org_scope(args)
     if scope is not None:
         return run_organization(args, steps, scope)
+    from wizard.aws_regions import regions_out_of_scope
+
     aws = open_aws(args)
     results = assess(aws, steps)
-    document = findings_document(aws.account_id, aws.regions(), results, caller_arn=aws.caller_arn)
+    document = findings_document(aws.account_id, aws.regions(), results, caller_arn=aws.caller_arn,
+                                 regions_disabled=regions_out_of_scope(aws))
     if args.format == "html":
         from wizard.journal import Journal
 
@@ -133,7 +136,9 @@ def run_organization(args: argparse.Namespace, steps: list, scope: Any) -> int:
 
     aws = open_aws(args)
     runs, _ = assess_organization(aws, list_members(aws, scope.accounts, scope.ou), steps, scope.role)
-    document = org_findings_document(aws, runs, aws.regions())
+    from wizard.aws_regions import regions_out_of_scope
+
+    document = org_findings_document(aws, runs, aws.regions(), regions_out_of_scope(aws))
     if args.format == "html":
         # Fixes are planned per account; the report lists the failures and the wizard plans each account.
         text = render_html(document, [], {}, title="AWS security essentials organization report")

@@ -9,7 +9,8 @@ from typing import Any, Iterable, Sequence
 from wizard.plan_text import text_of
 from wizard.report.html_style import CSS
 from wizard.report.model import (
-    STATUSES, findings_document, fix_for_finding, fixes_for, not_assessed_rows, severity_rank, step_titles,
+    STATUSES, findings_document, fix_for_finding, fixes_for, not_assessed_rows, regions_disabled_lines, severity_rank,
+    step_titles,
 )
 from wizard.safe_text import html as _e
 
@@ -83,6 +84,7 @@ def render_html(document: dict[str, Any], journal_entries: Iterable[Any] = (),
         f"<dt>Generated</dt><dd>{_e(document.get('generated_at'))}</dd>",
         f"<dt>Checked by</dt><dd>{_e(document.get('caller_arn') or 'unknown caller')}</dd>",
         f"<dt>Regions</dt><dd>{_e(', '.join(document.get('regions') or []) or 'none')}</dd>",
+        *(f"<dt>Regions not assessed</dt><dd>{_e(line)}</dd>" for line in regions_disabled_lines(document)),
         "</dl></header>",
         *_not_assessed_html(document),
         "<section><h2>Summary</h2>",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any, Iterable, Sequence
 
@@ -18,11 +19,17 @@ STATUSES = ("PASS", "FAIL", "MANUAL", "UNKNOWN", "N/A")  # every finding status,
 
 
 def findings_document(account_id: str, regions: Sequence[str], results: Iterable[Any],
-                      caller_arn: str = "") -> dict[str, Any]:
+                      caller_arn: str = "", regions_disabled: Sequence[dict[str, str]] = ()) -> dict[str, Any]:
     """The ``aws-essentials/findings/v1`` document for one account.
 
     ``not_assessed`` lists the steps whose collection failed as a whole (``result.error``), with
     the reason: their checks were not made, so the run is incomplete (see :func:`not_assessed`).
+    ``regions_disabled`` lists the regions not assessed, with why (wizard/aws_regions.py).
+
+    Findings about the operator's machine (``Finding.local``: its AWS CLI config, running as root)
+    are advice for the TUI and plain mode, not facts about the account: they stay out of the document,
+    its counts and so `check`'s exit code. A finding about an account or regional setting names the
+    account as Security Hub does for such controls (``AWS::::Account:<id>``, type AwsAccount).
     """
     findings = []
     all_findings = []
@@ -31,6 +38,10 @@ def findings_document(account_id: str, regions: Sequence[str], results: Iterable
         if getattr(result, "error", None) is not None:
             skipped.append({"account_id": account_id, "step": result.id, "reason": str(result.error)})
         for finding in result.findings:
+            if finding.local:
+                continue
+            if finding.resource is None and finding.scope in ("account", "region"):
+                finding = replace(finding, resource=account_resource(account_id))
             all_findings.append(finding)
             findings.append({"account_id": account_id, "step": result.id, **finding.to_dict()})
     return {
@@ -42,7 +53,14 @@ def findings_document(account_id: str, regions: Sequence[str], results: Iterable
         "summary": summarize(all_findings),
         "findings": findings,
         "not_assessed": skipped,
+        "regions_disabled": [dict(row) for row in regions_disabled],
     }
+
+
+def account_resource(account_id: str) -> str:
+    """The account as the resource of a finding about one of its settings: Security Hub's id for an
+    AwsAccount resource (its findings for account-level controls, e.g. IAM.9 or EC2.7, name this)."""
+    return f"AWS::::Account:{account_id}"
 
 
 def not_assessed(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -69,6 +87,15 @@ def counts_line(summary: dict[str, int]) -> str:
     line = (f"{summary.get('PASS', 0)} passed, {summary.get('FAIL', 0)} failed, {summary.get('MANUAL', 0)} manual, "
             f"{summary.get('UNKNOWN', 0)} unknown")
     return line + (f", {summary['N/A']} not applicable" if summary.get("N/A") else "")
+
+
+def regions_disabled_lines(document: dict[str, Any]) -> list[str]:
+    """One line per reason naming the regions the run did not assess ("not enabled for this account
+    (an opt-in region): ap-east-1, me-central-1"), so a region never goes missing silently."""
+    by_reason: dict[str, list[str]] = {}
+    for row in document.get("regions_disabled") or []:
+        by_reason.setdefault(row["reason"], []).append(row["region"])
+    return [f"{reason}: {', '.join(regions)}" for reason, regions in by_reason.items()]
 
 
 def render_json(document: dict[str, Any]) -> str:
