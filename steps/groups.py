@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any, Mapping
 
 from steps.base import (
@@ -124,7 +125,19 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
     findings += _eval_analyzers(state)
     findings += certificate_findings(state.get("server_certificates", unreadable("not read")))
     findings += cloudshell_findings(state.get("cloudshell", unreadable("not read")))
-    return findings
+    return _with_arns(findings, state.get("arns") or {})
+
+
+def _with_arns(findings: list[Finding], arns: Mapping[str, str]) -> list[Finding]:
+    """Users and groups named by their ARNs (from ListUsers/ListGroups, so a path is kept); the checks
+    about users name them bare. Roles and inline policies keep "role/NAME", "user/NAME/POLICY": the
+    reads that find them (ListEntitiesForPolicy, the inline listings) answer no ARN."""
+    by_user = (USERS_IN_GROUPS.id, CONSOLE_MFA.id)
+    out = []
+    for f in findings:
+        key = f"user/{f.resource}" if f.resource and f.check in by_user else f.resource
+        out.append(replace(f, resource=arns[key]) if key in arns else f)
+    return out
 
 
 def _eval_users_groups(state: Mapping[str, Any]) -> list[Finding]:

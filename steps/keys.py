@@ -15,6 +15,7 @@ use and the old one is not.
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from typing import Any, Mapping
 
 from steps.base import (
@@ -243,7 +244,20 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
     }
     for check in key_checks:
         findings.extend(found[check] or [check.passed(passes[check])])
-    return findings
+    return _canonical(findings, users)
+
+
+def _canonical(findings: list[Finding], users: Any) -> list[Finding]:
+    """Each finding's resource as AWS names it: an access key by its id (keys have no ARN), a user, or
+    their console password (a login profile has no ARN of its own), by the user's ARN from the
+    credential report. Internally they are "USER/KEY", "USER/console-password" and "USER"."""
+    arns = {u["user"]: u["arn"] for u in users if isinstance(u, dict) and u.get("arn")}
+    out = []
+    for f in findings:
+        user, _, rest = (f.resource or "").partition("/")  # IAM user names hold no "/"
+        resource = rest if rest and rest != "console-password" else arns.get(user, f.resource)
+        out.append(replace(f, resource=resource) if f.resource else f)
+    return out
 
 
 def _password_findings(policy: Any) -> list[Finding]:

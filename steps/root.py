@@ -219,6 +219,11 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
         _non_root_admin(state),
         _caller(state),
     ]
+    # the root user's own findings name it by its ARN, arn:<partition>:iam::<account>:root (IAM identifiers)
+    caller, account = state.get("caller_arn"), state.get("account_id")
+    if account and isinstance(caller, str) and caller.startswith("arn:"):
+        root_arn = f"arn:{caller.split(':')[1]}:iam::{account}:root"
+        findings = [replace(f, resource=root_arn) if f.resource == ROOT and not f.local else f for f in findings]
     return findings
 
 
@@ -314,16 +319,16 @@ def admin_paths(admins: Mapping[str, Any]) -> list[str]:
 def _non_root_admin(state: Mapping[str, Any]) -> Finding:
     admins = state["admins"]
     if is_unreadable(admins):
-        return NON_ROOT_ADMIN.unknown(reason_of(admins), resource=ROOT)
+        return NON_ROOT_ADMIN.unknown(reason_of(admins))
     paths = admin_paths(admins)
     if paths:
-        return NON_ROOT_ADMIN.passed("Administrators: " + "; ".join(paths) + ".", resource=ROOT)
+        return NON_ROOT_ADMIN.passed("Administrators: " + "; ".join(paths) + ".")
     unread = [g for g, m in admins.get("groups", {}).items() if is_unreadable(m)]
     if unread:
         return NON_ROOT_ADMIN.unknown(f"could not read the members of group {unread[0]}: "
-                                      f"{reason_of(admins['groups'][unread[0]])}", resource=ROOT)
+                                      f"{reason_of(admins['groups'][unread[0]])}")
     return NON_ROOT_ADMIN.failed("No user, role or Identity Center permission set has AdministratorAccess, so daily "
-                                 "administration can only be done as root.", resource=ROOT)
+                                 "administration can only be done as root.")
 
 
 def _caller(state: Mapping[str, Any]) -> Finding:

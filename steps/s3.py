@@ -113,7 +113,7 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
 
 
 def _account_bpa_finding(state: Mapping[str, Any]) -> Finding:
-    where = {"resource": state.get("account_id")}
+    where: dict[str, Any] = {}  # an account setting: reports name the account (AWS::::Account:<id>)
     config = state.get("account_bpa")
     if is_unreadable(config):
         return ACCOUNT_BPA.unknown(reason_of(config), **where)

@@ -12,6 +12,7 @@ from typing import Any, Mapping
 from steps import netrules
 from steps import vpc_flow_logs as flow_logs
 from steps.base import Change, Finding, Input, Plan, Severity, StepInfo, is_unreadable, reason_of, unreadable
+from steps.arns import with_ec2_arns
 from steps.checks import ACCOUNT, AUTOMATIC, Check
 from steps.netrules import nacl_changes as _nacl_changes
 from steps.propagation import with_retries
@@ -139,7 +140,7 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
         findings += _nacl_findings(region, data)
         findings.append(peering_finding(region, data.get("peering", unreadable("not read"))))
     findings += _info_findings(state)
-    return findings
+    return with_ec2_arns(findings, state.get("partition"), state.get("account_id"))
 
 
 def _flow_log_findings(region: str, data: Mapping[str, Any]) -> list[Finding]:

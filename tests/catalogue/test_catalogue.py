@@ -7,6 +7,7 @@ import pytest
 from steps import STEPS
 from steps.base import Status
 from steps.catalogue import undeclared
+from steps.checks import ACCOUNT, LOCAL, REGION
 from tests.helpers import fix, open_aws, plan_for
 from wizard.apply import fresh_collect
 
@@ -44,6 +45,21 @@ def test_insecure_account_fails_with_ids(account, step):
     for finding in findings:
         if finding.status is Status.FAIL:
             assert finding.message
+    assert not [f for f in findings if f.status is Status.FAIL and not resource_named(f)], \
+        "a failure about a resource names it (issue 17); an account or regional setting is declared so"
+
+
+# Checks whose resources AWS gives no ARN: access keys (their id), roles and inline policies found through
+# ListEntitiesForPolicy and the inline listings ("role/NAME", "user/NAME/POLICY").
+CANONICAL_IDS = {"key-age", "unused-credentials", "setup-keys", "cloudshell-full-access", "full-admin-attached"}
+
+
+def resource_named(finding) -> bool:
+    """A resource-level finding names its resource by ARN (or canonical id where AWS has no ARN); an
+    account or regional setting is declared so in the catalogue (reports then name the account)."""
+    if finding.scope in (ACCOUNT, REGION, LOCAL):
+        return True
+    return bool(finding.resource) and (finding.resource.startswith("arn:") or finding.check in CANONICAL_IDS)
 
 
 @pytest.mark.parametrize("step", STEPS, ids=STEP_IDS)
