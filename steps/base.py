@@ -32,6 +32,9 @@ class Status(str, Enum):
     FAIL = "FAIL"
     MANUAL = "MANUAL"  # a person must look or act
     UNKNOWN = "UNKNOWN"  # could not be checked (access denied, unsupported, throttled out)
+    # not applicable: the check is about a resource that does not exist (the trail's bucket when there
+    # is no trail). Never a failure, and left out of the failing counts (AWS Config's NOT_APPLICABLE).
+    NA = "N/A"
 
 
 class Severity(str, Enum):
@@ -130,6 +133,13 @@ class Finding:
     cis: tuple[str, ...] = ()
     securityhub: tuple[str, ...] = ()
     fixable: bool = False
+    # what the finding is about (steps.checks: "resource", "account", "region" or "local", a fact about the
+    # operator's machine that the TUI and plain mode show as advice and reports leave out)
+    scope: str = "resource"
+
+    @property
+    def local(self) -> bool:
+        return self.scope == "local"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -339,6 +349,7 @@ def unknown_finding(check: str, title: str, reason: str, **kw: Any) -> Finding:
 
 
 def summarize(findings: Sequence[Finding]) -> dict[str, int]:
+    """``{status value: count}`` with every status (N/A included: a report shows it apart from the rest)."""
     counts = {s.value: 0 for s in Status}
     for f in findings:
         counts[f.status.value] += 1

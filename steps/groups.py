@@ -237,8 +237,8 @@ def _eval_mfa(state: Mapping[str, Any]) -> list[Finding]:
                     f"User {name} can sign in to the console with a password alone. Ask them to add an MFA "
                     "device, or remove their console password.", resource=name, fixable=False))
     if not out:
-        out.append(CONSOLE_MFA.passed(f"All {console} console users have an MFA device." if console
-                                      else "No IAM user has a console password."))
+        out.append(CONSOLE_MFA.passed(f"All {console} console users have an MFA device.") if console else
+                   CONSOLE_MFA.not_applicable("No IAM user has a console password."))
     return out
 
 

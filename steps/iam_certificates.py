@@ -62,9 +62,9 @@ def certificate_findings(state: Any) -> list[Finding]:
         f"Server certificate {c['name']} expired on {c['expiration'][:10]}: anything still serving it shows "
         "browsers an error, and it only adds clutter to review.", resource=c["name"]) for c in old]
     total = len(state["certificates"])
-    return out or [EXPIRED_CERTS.passed(
-        f"None of the {total} server certificates in IAM has expired." if total
-        else "No server certificates are stored in IAM.")]
+    if not total:
+        return [EXPIRED_CERTS.not_applicable("No server certificates are stored in IAM.")]
+    return out or [EXPIRED_CERTS.passed(f"None of the {total} server certificates in IAM has expired.")]
 
 
 def certificate_changes(state: Any) -> list[Change]:

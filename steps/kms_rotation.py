@@ -82,8 +82,8 @@ def kms_findings(state: Mapping[str, Any]) -> list[Finding]:
                 out.append(ROTATION.failed("Automatic rotation is off: the same key material is used for ever.",
                                            **where))
     if not checked and not out:
-        out.append(ROTATION.passed("There are no enabled customer-managed symmetric keys (keys AWS manages rotate "
-                                   "by themselves)."))
+        out.append(ROTATION.not_applicable("There are no enabled customer-managed symmetric keys (keys AWS manages "
+                                           "rotate by themselves)."))
     return out
 
 

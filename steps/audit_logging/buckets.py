@@ -50,8 +50,10 @@ def bucket_findings(state: Mapping[str, Any], trail: Mapping[str, Any] | None) -
     for check in (BUCKET_PUBLIC, BUCKET_LOGGING):
         where = {"region": (trail or {}).get("HomeRegion") or state["home_region"],
                  "resource": (trail or {}).get("TrailARN")}
-        if trail is None:
-            out.append(check.failed("There is no trail yet; the fix creates one with this set.", **where))
+        if trail is None:  # no bucket to judge: the trail check is the one that fails
+            out.append(check.not_applicable("This account has no trail of its own, so no trail bucket to judge; the fix "
+                                            "creates both.",
+                                            **where))
             continue
         bucket = state.get("trail_bucket")
         name = trail.get("S3BucketName")

@@ -133,8 +133,10 @@ def setting_findings(state: Mapping[str, Any], trail: Mapping[str, Any] | None) 
     where = {"region": (trail or {}).get("HomeRegion") or state["home_region"],
              "resource": (trail or {}).get("TrailARN")}
     for check in (VALIDATION, TRAIL_KMS):
-        if trail is None:
-            out.append(check.failed("There is no trail yet; the fix creates one with this set.", **where))
+        if trail is None:  # no trail to judge: the trail check (CIS 3.1) is the one that fails
+            out.append(check.not_applicable("This account has no trail of its own to judge; the fix creates one with this "
+                                            "set.",
+                                            **where))
         elif check is VALIDATION and trail.get("LogFileValidationEnabled"):
             out.append(check.passed("Digest files let you prove the logs were not changed.", **where))
         elif check is TRAIL_KMS and trail.get("KmsKeyId"):

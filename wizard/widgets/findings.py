@@ -11,7 +11,7 @@ from textual.widgets import Label
 from steps.base import Finding
 from wizard.widgets.render import escape, glyph, ids_of
 
-ORDER = {"FAIL": 0, "UNKNOWN": 1, "MANUAL": 2, "PASS": 3}
+ORDER = {"FAIL": 0, "UNKNOWN": 1, "MANUAL": 2, "PASS": 3, "N/A": 4}
 
 
 def row_markup(finding: Finding) -> tuple[str, str, str]:
