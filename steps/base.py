@@ -227,6 +227,10 @@ class Change:
     # AWS error codes ("Code" or "Code: message fragment") that mean "not propagated yet": the
     # apply retries them with backoff for a while (wizard/propagation.py)
     retry_on: tuple[str, ...] = ()
+    # The ids of the step's checks (steps/checks.py) this change helps to pass: the report pairs a
+    # finding with the changes that declare its check. PREPARATION (empty) for a change that fixes
+    # nothing by itself; None only when a plan has not declared it (a test refuses that).
+    fixes: tuple[str, ...] | None = None
 
     @property
     def title(self) -> str:
@@ -248,13 +252,20 @@ class Change:
             "console_url": self.console_url,
             "instructions": list(self.instructions),
             "console_action": self.console_action,
+            "fixes": list(self.fixes or ()),
         }
 
 
-def manual(reason: str, console_url: str, *instructions: str, key: str = "", console_action: str = "") -> Change:
+# ``Change.fixes`` of a change that makes no check pass by itself (it only prepares a later change,
+# or tidies up after one): declared explicitly, so a forgotten declaration still stands out.
+PREPARATION: tuple[str, ...] = ()
+
+
+def manual(reason: str, console_url: str, *instructions: str, key: str = "", console_action: str = "",
+           fixes: tuple[str, ...] | None = None) -> Change:
     """A change a person makes in the console; the wizard links to it and re-checks after."""
     return Change(reason=reason, manual=True, console_url=console_url, instructions=instructions, key=key,
-                  console_action=console_action)
+                  console_action=console_action, fixes=fixes)
 
 
 @dataclass(frozen=True)

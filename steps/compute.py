@@ -239,7 +239,8 @@ def _default_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
                    "another).",
             call=Call("ec2", "EnableEbsEncryptionByDefault", {}, region), before=False, after=True,
             undo=Call("ec2", "DisableEbsEncryptionByDefault", {}, region),
-            warning="Instance types that do not support encrypted volumes (a few old generations) fail to launch."))
+            warning="Instance types that do not support encrypted volumes (a few old generations) fail to launch.",
+            fixes=(EBS_DEFAULT.id,)))
     imds = data["imds_default"]
     if not is_unreadable(imds) and imds.get("HttpTokens") != "required":
         before = imds.get("HttpTokens") or "no-preference"
@@ -249,7 +250,7 @@ def _default_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
             before=before, after="required",
             undo=Call("ec2", "ModifyInstanceMetadataDefaults", {"HttpTokens": before}, region),
             warning="New instances whose software only speaks IMDSv1 will not get credentials; existing instances "
-                    "are not touched by this default."))
+                    "are not touched by this default.", fixes=(IMDS_DEFAULT.id,)))
     snap = data["snapshot_bpa"]
     if not is_unreadable(snap) and snap != "block-all-sharing":
         undo = (Call("ec2", "DisableSnapshotBlockPublicAccess", {}, region) if snap == "unblocked"
@@ -258,7 +259,8 @@ def _default_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
             reason=f"Block public sharing of EBS snapshots in {region}, including snapshots already public.",
             call=Call("ec2", "EnableSnapshotBlockPublicAccess", {"State": "block-all-sharing"}, region),
             before=snap, after="block-all-sharing", undo=undo,
-            warning="Snapshots that are public today stop being public; anyone using them loses access."))
+            warning="Snapshots that are public today stop being public; anyone using them loses access.",
+            fixes=(SNAPSHOT_BPA.id,)))
     image = data["image_bpa"]
     if not is_unreadable(image) and image != "block-new-sharing":
         out.append(Change(
@@ -267,7 +269,8 @@ def _default_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
                       region),
             before=image, after="block-new-sharing",
             undo=Call("ec2", "DisableImageBlockPublicAccess", {}, region),
-            warning="AMIs that are already public stay public; make them private individually if they should be."))
+            warning="AMIs that are already public stay public; make them private individually if they should be.",
+            fixes=(IMAGE_BPA.id,)))
     return out
 
 
@@ -304,7 +307,7 @@ def _instance_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
                       {"InstanceId": inst["InstanceId"], "HttpTokens": before, "HttpEndpoint": "enabled"}, region),
             warning=risk or (f"The instance is {inst.get('State')}: software on it that still uses IMDSv1 fails "
                              "when it is next started. " + IMDS_WARNING),
-            risky=bool(risk)))
+            risky=bool(risk), fixes=(IMDS_INSTANCE.id,)))
     return out
 
 
@@ -327,7 +330,7 @@ def _database_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
                 warning="Clients outside the VPC (laptops, other clouds, services reaching it over the internet) can no "
                         "longer connect; they need a VPN, a bastion or Session Manager port forwarding. The change "
                         "applies at once.",
-                risky=True))
+                risky=True, fixes=(RDS_PUBLIC.id,)))
         if not db["StorageEncrypted"]:
             out.append(manual(
                 f"Encrypt database {name} in {region} (it cannot be encrypted in place).",
@@ -343,5 +346,6 @@ def _database_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
                 "5. Point the application at the new endpoint (or rename: give the old instance another name, then "
                 f"give {name}-enc the old name) and test.",
                 f"6. When it works, delete the old instance (keep a final snapshot) and the {name}-plain snapshot.",
+                fixes=(RDS_ENCRYPTED.id,),
             ))
     return out

@@ -75,5 +75,6 @@ def _migration(region: str, fs: Mapping[str, Any]) -> Change:
         "3. Stop the writers, run a last incremental copy, then mount the new file system in their place "
         "(fstab, ECS/EKS volumes, Lambda file system settings) and test.",
         f"4. When all works, delete {fid} and its mount targets (after a final backup).",
+        fixes=(EFS_ENCRYPTED.id,),
     )
 

@@ -82,4 +82,4 @@ def certificate_changes(state: Any) -> list[Change]:
                 "with a valid certificate first.",
         undo_note="IAM never gives a certificate's private key back, so the wizard cannot upload it again; only "
                   "someone holding the key and certificate files can (UploadServerCertificate).",
-        risky=True) for c in expired(state)]
+        risky=True, fixes=(EXPIRED_CERTS.id,)) for c in expired(state)]

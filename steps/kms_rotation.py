@@ -104,5 +104,6 @@ def rotation_changes(state: Mapping[str, Any]) -> list[Change]:
                 undo=Call("kms", "DisableKeyRotation", {"KeyId": key["KeyId"]}, region),
                 cost_note="AWS KMS bills about 1 USD a month for each of the first two rotations of a key's "
                           "material; later rotations are free.",
+                fixes=(ROTATION.id,),
             ))
     return changes

@@ -83,5 +83,5 @@ def rds_changes(region: str, dbs: Sequence[Mapping[str, Any]]) -> list[Change]:
                     "now." + busy,
             # another change to the same database just before (taking it off the internet) leaves it
             # "modifying" for a while: the apply waits and retries instead of failing midway
-            retry_on=("InvalidDBInstanceState",)))
+            retry_on=("InvalidDBInstanceState",), fixes=(MINOR_UPGRADE.id,)))
     return out

@@ -18,6 +18,7 @@ from steps.base import Finding, Input, Plan, Status, StepError, summarize
 from steps.executor import PlanDrifted
 from wizard.plan_summary import summary_lines
 from wizard.plan_text import plan_changes, text_of
+from wizard.prompts import ask
 from wizard.commands.common import PROG
 from wizard.safe_text import clean
 
@@ -102,7 +103,7 @@ class PlainWizard:
         if self.on_prompt:
             self.on_prompt(message)
         try:
-            answer = build(message, **kw, **self.prompt_kwargs).unsafe_ask()
+            answer = ask(build(message, **kw, **self.prompt_kwargs))
         except EOFError:
             raise Quit() from None
         if answer is None:
