@@ -132,6 +132,28 @@ def test_fix_matching_picks_the_declared_change_for_the_findings_region_and_reso
     assert fix_for_finding({**bucket, "check": "tls-only"}, fix) is None  # nothing declares it
 
 
+def test_html_pairs_each_database_finding_with_its_own_fix():
+    """The heuristic once paired "RDS instances are encrypted" with "Take database legacy-db off the
+    internet" (the words "database" and "rds" match both): a finding gets the changes declaring its check."""
+    import re
+
+    from steps import compute
+    from tests.steps.test_compute import region_data
+    from wizard.assess import StepResult
+    from wizard.report import findings_document
+
+    data = region_data()
+    data["databases"][0]["DBInstanceIdentifier"] = "legacy-db"
+    state = {"regions": {"us-east-1": data}}
+    result = StepResult(compute, state, compute.evaluate(state))
+    page = render_html(findings_document("123456789012", ["us-east-1"], [result]), [], fixes_for([result]))
+    how = {title: cell for title, cell in re.findall(r"<td><b>([^<]+)</b>.*?<td class=\"how\">(.*?)</td></tr>", page)}
+    assert "Encrypt database legacy-db in us-east-1" in how["RDS instances are encrypted"]
+    assert "off the internet" not in how["RDS instances are encrypted"]
+    assert "Take database legacy-db in us-east-1 off the internet" in how["RDS instances are not publicly accessible"]
+    assert "minor engine upgrades" in how["RDS instances get minor engine upgrades automatically"]
+
+
 def test_ocsf_maps_statuses_and_global_findings_to_the_home_region():
     document = {"account_id": "123456789012", "caller_arn": "", "generated_at": "2026-01-01T00:00:00+00:00",
                 "regions": ["eu-west-1", "us-east-1"], "findings": [
