@@ -125,16 +125,30 @@ class AccountFindings:
     summary: dict[str, int]
     not_assessed: list[dict[str, Any]] = field(default_factory=list)  # steps whose collection failed
     regions_disabled: list[dict[str, str]] = field(default_factory=list)  # regions not assessed, and why
+    # wizard.report.fixes_for of the account's results: each step planned with no answers, where the
+    # states are (a worker process), so the report shows every finding's real fix in this account
+    fixes: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def account_findings(account_id: str, results: list,
                      regions_disabled: Sequence[dict[str, str]] = ()) -> AccountFindings:
     """The report form of ``results`` (``[wizard.assess.StepResult]``) for ``account_id``."""
-    from wizard.report import findings_document
+    from wizard.report import findings_document, fixes_for
 
     document = findings_document(account_id, [], results, regions_disabled=regions_disabled)
     return AccountFindings(document["findings"], document["summary"], document["not_assessed"],
-                           document["regions_disabled"])
+                           document["regions_disabled"], fixes_for(results))
+
+
+def org_fixes(runs: list[AccountRun]) -> dict[str, dict[str, dict[str, Any]]]:
+    """``{account id: {step id: fix}}`` for the report's "how to fix": each reached account's plans."""
+    from wizard.report import fixes_for
+
+    out = {}
+    for run in runs:
+        if not run.error:
+            out[run.member.id] = run.result.fixes if isinstance(run.result, AccountFindings) else fixes_for(run.result)
+    return out
 
 
 def unreachable_finding(run: AccountRun) -> Finding:

@@ -74,14 +74,7 @@ def run(args: argparse.Namespace) -> int:
     document = findings_document(aws.account_id, aws.regions(), results, caller_arn=aws.caller_arn,
                                  regions_disabled=regions_out_of_scope(aws))
     if args.format == "html":
-        from wizard.journal import Journal
-
-        try:
-            entries = Journal(aws.account_id).entries()
-        except StepError as error:  # a damaged journal must not stop the report
-            print(f"{PROG}: warning: {error.title}; {error.hint}. The report lists no changes.", file=sys.stderr)
-            entries = []
-        text = render_html(document, entries, fixes_for(results))
+        text = render_html(document, journal_entries(aws.account_id), fixes_for(results))
     elif args.format == "markdown":  # with how to fix each step, as the HTML report has
         text = render_markdown(document, fixes_for(results))
     else:
@@ -101,6 +94,18 @@ def run(args: argparse.Namespace) -> int:
         stream.write(("\n" if stream is sys.stdout and not args.output else "") + clean(diff.render()))
     regressed = bool(diff and diff.regressed)
     return exit_code(document, bool(fails_at(document, args.fail_on) or regressed), args.allow_incomplete)
+
+
+def journal_entries(account_id: str, all_accounts: bool = False) -> list:
+    """The journal's entries of ``account_id`` (or of every account) for a report; none, with a warning,
+    when the journal is damaged (it must not stop the report)."""
+    from wizard.journal import Journal
+
+    try:
+        return Journal(account_id).entries(all_accounts=all_accounts)
+    except StepError as error:
+        print(f"{PROG}: warning: {error.title}; {error.hint}. The report lists no changes.", file=sys.stderr)
+        return []
 
 
 def exit_code(document: dict[str, Any], failed: bool, allow_incomplete: bool) -> int:
@@ -130,7 +135,7 @@ def run_organization(args: argparse.Namespace, steps: list, scope: Any) -> int:
     Exit 3 when a finding of any account FAILs (at ``--fail-on``'s severity), 4 when an account or
     a step could not be assessed (see :func:`exit_code`).
     """
-    from wizard.org import list_members, org_findings_document
+    from wizard.org import list_members, org_findings_document, org_fixes
     from wizard.org_workers import assess_organization
     from wizard.report import RENDERERS, render_html
 
@@ -140,8 +145,9 @@ def run_organization(args: argparse.Namespace, steps: list, scope: Any) -> int:
 
     document = org_findings_document(aws, runs, aws.regions(), regions_out_of_scope(aws))
     if args.format == "html":
-        # Fixes are planned per account; the report lists the failures and the wizard plans each account.
-        text = render_html(document, [], {}, title="AWS security essentials organization report")
+        # each account's own plans (made where its states are) and its journalled changes (fix --org)
+        text = render_html(document, journal_entries(aws.account_id, all_accounts=True), org_fixes(runs),
+                           title="AWS security essentials organization report")
     else:
         text = RENDERERS[args.format](document)
     write_output(args.output, text)
