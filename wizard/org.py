@@ -124,14 +124,17 @@ class AccountFindings:
     items: list[dict[str, Any]]  # findings/v1 items, each with its account id
     summary: dict[str, int]
     not_assessed: list[dict[str, Any]] = field(default_factory=list)  # steps whose collection failed
+    regions: list[str] = field(default_factory=list)  # the regions checked in this account (its enabled ones)
+    steps: dict[str, list[str]] = field(default_factory=dict)  # the steps run, with their declared check ids
 
 
-def account_findings(account_id: str, results: list) -> AccountFindings:
+def account_findings(account_id: str, results: list, regions: list[str] | None = None) -> AccountFindings:
     """The report form of ``results`` (``[wizard.assess.StepResult]``) for ``account_id``."""
     from wizard.report import findings_document
 
-    document = findings_document(account_id, [], results)
-    return AccountFindings(document["findings"], document["summary"], document["not_assessed"])
+    document = findings_document(account_id, regions or [], results)
+    return AccountFindings(document["findings"], document["summary"], document["not_assessed"], document["regions"],
+                           document["steps"])
 
 
 def unreachable_finding(run: AccountRun) -> Finding:
@@ -149,7 +152,7 @@ def org_findings_document(management: AWS, runs: list[AccountRun], regions: list
     """
     from wizard.report import findings_document
 
-    findings, accounts, skipped = [], [], []
+    findings, accounts, skipped, steps = [], [], [], {}
     total: Counter[str] = Counter()
     for run in runs:
         if run.error:
@@ -163,10 +166,11 @@ def org_findings_document(management: AWS, runs: list[AccountRun], regions: list
             found = account_findings(run.member.id, run.result)
         findings += found.items
         skipped += found.not_assessed
+        steps.update(found.steps)
         total.update(found.summary)
         accounts.append({"account_id": run.member.id, "name": run.member.name, "error": run.error,
-                         "summary": found.summary})
+                         "summary": found.summary, "regions": found.regions})
     document = findings_document(management.account_id, regions, [], caller_arn=management.caller_arn)
     document.update(summary={status: total[status] for status in document["summary"]}, findings=findings,
-                    accounts=accounts, not_assessed=skipped)
+                    accounts=accounts, not_assessed=skipped, steps=steps)
     return document

@@ -105,8 +105,15 @@ def assess_account(account_aws: AWS, steps: Sequence[Any], close: bool = True) -
     """One account's findings; with ``close``, its clients' connections are closed afterwards."""
     from wizard.assess import assess
 
+    from steps.base import StepError
+
     try:
-        return account_findings(account_aws.account_id, assess(account_aws, steps))
+        results = assess(account_aws, steps)
+        try:  # read once already (cached): the regions this account was checked in, for its last run
+            regions = account_aws.regions()
+        except StepError:
+            regions = []
+        return account_findings(account_aws.account_id, results, regions)
     finally:
         if close:
             account_aws.close()

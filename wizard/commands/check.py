@@ -60,7 +60,7 @@ def fails_at(document: dict[str, Any], threshold: str) -> list[dict[str, Any]]:
 
 def run(args: argparse.Namespace) -> int:
     from wizard.assess import assess
-    from wizard.lastrun import LastRunDamaged, record
+    from wizard.lastrun import LastRunDamaged, store, visit
     from wizard.report import RENDERERS, findings_document, fixes_for, render_html, render_markdown
 
     steps = selected_steps(args)
@@ -70,6 +70,14 @@ def run(args: argparse.Namespace) -> int:
     aws = open_aws(args)
     results = assess(aws, steps)
     document = findings_document(aws.account_id, aws.regions(), results, caller_arn=aws.caller_arn)
+    diff, previous, damaged = None, None, False
+    try:  # compared before this run is kept, so the report carries its "Since last visit"
+        diff, previous = visit(document)
+        document["since_last_visit"] = diff.to_dict()
+    except LastRunDamaged as error:
+        damaged = True
+        print(f"{PROG}: warning: {error.title}; {error.hint}. No comparison with the last run was made.",
+              file=sys.stderr)
     if args.format == "html":
         from wizard.journal import Journal
 
@@ -84,20 +92,21 @@ def run(args: argparse.Namespace) -> int:
     else:
         text = RENDERERS[args.format](document)
     write_output(args.output, text)
-
-    diff = None
-    try:
-        diff = record(document)
-    except LastRunDamaged as error:
-        print(f"{PROG}: warning: {error.title}; {error.hint}. No comparison with the last run was made.",
-              file=sys.stderr)
+    if not damaged:  # kept only once the report is written; a damaged file is never overwritten
+        store(document, previous)
     if args.diff and diff is not None:
-        # stdout when it carries no machine-readable report, so pipes of JSON/OCSF/HTML stay clean
-        stream = sys.stdout if args.format == "table" or args.output else sys.stderr
-        # the diff names resources as the account spells them: no control character reaches the terminal
-        stream.write(("\n" if stream is sys.stdout and not args.output else "") + clean(diff.render()))
+        print_diff(args, diff.to_dict())
     regressed = bool(diff and diff.regressed)
     return exit_code(document, bool(fails_at(document, args.fail_on) or regressed), args.allow_incomplete)
+
+
+def print_diff(args: argparse.Namespace, data: dict[str, Any]) -> None:
+    """``--diff``: on stdout when it carries no machine-readable report, so pipes of JSON/OCSF/HTML stay clean."""
+    from wizard.report.trend import text
+
+    stream = sys.stdout if args.format == "table" or args.output else sys.stderr
+    # the diff names resources as the account spells them: no control character reaches the terminal
+    stream.write(("\n" if stream is sys.stdout and not args.output else "") + clean(text(data)))
 
 
 def exit_code(document: dict[str, Any], failed: bool, allow_incomplete: bool) -> int:
@@ -124,9 +133,12 @@ def run_organization(args: argparse.Namespace, steps: list, scope: Any) -> int:
     Member accounts are assessed in worker processes, one per core (wizard/org_workers.py).
 
     An account whose role cannot be assumed is one UNKNOWN finding with the reason; the run goes on.
-    Exit 3 when a finding of any account FAILs (at ``--fail-on``'s severity), 4 when an account or
-    a step could not be assessed (see :func:`exit_code`).
+    Each assessed account's run is kept as its own last run (wizard/lastrun_org.py); ``--diff``
+    says per account and in total what changed since then. Exit 3 when a finding of any account
+    FAILs (at ``--fail-on``'s severity) or regressed, 4 when an account or a step could not be
+    assessed (see :func:`exit_code`).
     """
+    from wizard.lastrun_org import visit_org
     from wizard.org import list_members, org_findings_document
     from wizard.org_workers import assess_organization
     from wizard.report import RENDERERS, render_html
@@ -134,10 +146,18 @@ def run_organization(args: argparse.Namespace, steps: list, scope: Any) -> int:
     aws = open_aws(args)
     runs, _ = assess_organization(aws, list_members(aws, scope.accounts, scope.ou), steps, scope.role)
     document = org_findings_document(aws, runs, aws.regions())
+    visit = visit_org(document)  # each account against its own last run, before this run is kept
+    document["since_last_visit"] = visit.data
+    for warning in visit.warnings:
+        print(f"{PROG}: warning: {warning}. That account was not compared.", file=sys.stderr)
     if args.format == "html":
         # Fixes are planned per account; the report lists the failures and the wizard plans each account.
         text = render_html(document, [], {}, title="AWS security essentials organization report")
     else:
         text = RENDERERS[args.format](document)
     write_output(args.output, text)
-    return exit_code(document, bool(fails_at(document, args.fail_on)), args.allow_incomplete)
+    visit.keep()
+    if args.diff:
+        print_diff(args, visit.data)
+    failed = bool(fails_at(document, args.fail_on)) or visit.regressed
+    return exit_code(document, failed, args.allow_incomplete)

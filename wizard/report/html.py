@@ -8,6 +8,7 @@ from typing import Any, Iterable, Sequence
 
 from wizard.plan_text import text_of
 from wizard.report.html_style import CSS
+from wizard.report.trend import trend_html
 from wizard.report.model import (
     findings_document, fix_for_finding, fixes_for, not_assessed_rows, severity_rank, step_titles,
 )
@@ -85,6 +86,7 @@ def render_html(document: dict[str, Any], journal_entries: Iterable[Any] = (),
         f"<dt>Regions</dt><dd>{_e(', '.join(document.get('regions') or []) or 'none')}</dd>",
         "</dl></header>",
         *_not_assessed_html(document),
+        *trend_html(document),
         "<section><h2>Summary</h2>",
         '<div class="cards">',
         f'<div class="card score"><div class="n">{_e(score)}</div><div class="l">of decided checks pass</div></div>',

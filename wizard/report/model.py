@@ -22,11 +22,15 @@ def findings_document(account_id: str, regions: Sequence[str], results: Iterable
 
     ``not_assessed`` lists the steps whose collection failed as a whole (``result.error``), with
     the reason: their checks were not made, so the run is incomplete (see :func:`not_assessed`).
+    ``steps`` maps each step run to its declared check ids: the run's scope, which the last-run
+    comparison (wizard/lastrun.py) intersects with the previous run's.
     """
     findings = []
     all_findings = []
     skipped = []
+    steps = {}
     for result in results:
+        steps[result.id] = [check.id for check in result.step.INFO.checks]
         if getattr(result, "error", None) is not None:
             skipped.append({"account_id": account_id, "step": result.id, "reason": str(result.error)})
         for finding in result.findings:
@@ -38,6 +42,7 @@ def findings_document(account_id: str, regions: Sequence[str], results: Iterable
         "caller_arn": caller_arn,
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "regions": list(regions),
+        "steps": steps,
         "summary": summarize(all_findings),
         "findings": findings,
         "not_assessed": skipped,
