@@ -110,3 +110,82 @@ def test_a_regression_in_one_account_exits_3(org_trend):
     assert f"{len(mine['regressed'])} regressed" in out
 
 
+
+
+# --- the organization's baseline, on hand-built documents (no sandbox) ----------------------------------------
+
+MANAGEMENT, MEMBER = "111111111111", "222222222222"
+COUNTS = {"PASS": 0, "FAIL": 0, "MANUAL": 0, "UNKNOWN": 0}  # the reports' counts; not what is tested here
+HOSTILE = "bucket \x1b]2;pwned\x07 <script>x</script> | [a](b)"
+
+
+def org_document(when, management_findings, member_error=""):
+    findings = [{"account_id": MANAGEMENT, "step": "keys", "check": check, "region": None, "resource": resource,
+                 "status": status, "title": f"Check {check}", "severity": "high", "message": "", "cis": [],
+                 "securityhub": []}
+                for check, resource, status in management_findings]
+    if not member_error:
+        findings.append({"account_id": MEMBER, "step": "keys", "check": "policy", "region": None, "resource": None,
+                         "status": "FAIL", "title": "Check policy", "severity": "high", "message": "", "cis": [],
+                         "securityhub": []})
+    return {"account_id": MANAGEMENT, "generated_at": when, "regions": ["us-east-1"], "steps": {"keys": ["policy", "old"]},
+            "findings": findings, "not_assessed": [{"account_id": MEMBER, "step": "", "reason": member_error}]
+            if member_error else [],
+            "summary": dict(COUNTS), "schema": "aws-essentials/findings/v1", "caller_arn": "",
+            "accounts": [{"account_id": MANAGEMENT, "name": "mgmt", "error": "", "regions": ["us-east-1"],
+                          "summary": dict(COUNTS)},
+                         {"account_id": MEMBER, "name": "prod", "error": member_error, "regions": [],
+                          "summary": dict(COUNTS)}]}
+
+
+def test_org_baseline_per_account_with_an_unreachable_member_and_a_regression():
+    from wizard.lastrun import load
+    from wizard.lastrun_org import org_store_path, visit_org
+    from wizard.report import render_html, render_markdown
+
+    first = org_document("2026-01-01T00:00:00+00:00", [("policy", None, "PASS"), ("old", HOSTILE, "FAIL")])
+    visit = visit_org(first)
+    assert visit.data["first_run"] and not visit.regressed
+    visit.keep()
+    assert load(MEMBER)["generated_at"] == first["generated_at"]  # each member's run is its own last run
+
+    later = org_document("2026-01-02T00:00:00+00:00", [("policy", None, "FAIL")], member_error="could not assume")
+    visit = visit_org(later)
+    data = visit.data
+    assert data["previous_time"] == first["generated_at"] and data["current_time"] == later["generated_at"]
+    mine, member = data["accounts"]
+    assert [r["check"] for r in mine["regressed"]] == ["policy"] and [r["check"] for r in mine["fixed"]] == ["old"]
+    assert visit.regressed and data["total"] == {"fixed": 1, "regressed": 1, "new": 0}
+    assert member["not_assessed"] == "could not assume" and member["previous_time"] == first["generated_at"]
+    later["since_last_visit"] = data
+    visit.keep()
+    assert load(MEMBER)["generated_at"] == first["generated_at"]  # not reached: its reference is kept
+    assert json.loads(org_store_path(MANAGEMENT).read_text())["generated_at"] == later["generated_at"]
+
+    markdown = render_markdown(later)
+    section = markdown[markdown.index("## Since last visit"):markdown.index("## Accounts")]
+    assert "Since the last organization run \\(2026-01-01T00:00:00+00:00; this run 2026-01-02" in section
+    assert "1 fixed, 1 regressed, 0 new in total" in section
+    assert f"| {MEMBER} \\(prod\\) | 2026-01-01T00:00:00+00:00 | 0 | 0 | 0 | not assessed this run" in section
+    assert f"### {MANAGEMENT} \\(mgmt\\)" in section and "keys: Check policy \\[global\\] \\(PASS -&gt; FAIL\\)" in section
+    html = render_html(later, [], {})
+    section = html[html.index("<h2>Since last visit</h2>"):]
+    assert "<h3>111111111111 (mgmt)</h3>" in section and f"<h3>{MEMBER}" not in section  # nothing to detail there
+    for text in (markdown, html):  # the account's names are data: no control code, no tag
+        assert "\x1b" not in text and "x1b" in text and "pwned" in text and "<script>x" not in text
+    assert "[a](b)" not in markdown and "\\[a\\]\\(b\\)" in markdown  # no link either
+
+
+def test_a_damaged_member_file_is_said_and_left_alone(capsys):
+    from wizard.lastrun import store_path
+    from wizard.lastrun_org import visit_org
+
+    path = store_path(MEMBER)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{not json")
+    visit = visit_org(org_document("2026-01-01T00:00:00+00:00", [("policy", None, "PASS")]))
+    [warning] = visit.warnings
+    assert MEMBER in warning and "damaged" in warning
+    assert visit.data["accounts"][1]["not_compared"] == "its last-run file is damaged"
+    visit.keep()
+    assert path.read_text() == "{not json"
