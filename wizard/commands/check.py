@@ -5,8 +5,10 @@ failed as a whole) exits 4, "incomplete", even when something also FAILs: its FA
 lower bound, and a pipeline must not read a partial run as a clean one. ``--allow-incomplete``
 opts out (then 3 or 0 as for a complete run); what was not assessed is still said on stderr.
 
-Each run is kept as the account's last run (wizard/lastrun.py); ``--diff`` shows what was fixed,
-what regressed and what is new since then. A regression exits 3 whatever ``--fail-on`` says.
+Each run is kept as the account's last run (wizard/lastrun.py; with ``--org``, every account's,
+wizard/lastrun_org.py); ``--diff`` shows what was fixed, what regressed and what is new since then,
+over what both runs assessed, and the reports carry it as "Since last visit" (compared before the
+run is kept). A regression exits 3 whatever ``--fail-on`` says.
 """
 
 from __future__ import annotations
@@ -41,8 +43,9 @@ def register(sub: Any) -> None:
     parser.add_argument("--steps", nargs="+", metavar="STEP", help="only these steps (ids, comma or space separated)")
     parser.add_argument("--regions", nargs="+", metavar="REGION", help="only these enabled regions")
     parser.add_argument("--diff", action="store_true",
-                        help="also say what was fixed, what regressed and what is new since the last check "
-                             "(on stdout after a table or with --output, else on stderr)")
+                        help="also say what was fixed, what regressed and what is new since the last check, over "
+                             "the steps, regions and checks both runs assessed (with --org: per account and in "
+                             "total); on stdout after a table or with --output, else on stderr")
     parser.add_argument("--fail-on", choices=FAIL_ON, default="any",
                         help="exit 3 only for failures of this severity or worse (default: any); "
                              "a regression since the last run always exits 3")

@@ -62,13 +62,19 @@ def headline(data: dict[str, Any]) -> str:
     if data.get("first_run"):
         return "no earlier run to compare with; this run is now the reference"
     if data.get("nothing_compared"):
-        return (f"nothing compared: the last run ({data.get('previous_time') or 'unknown date'}) assessed none "
-                "of this run's steps, so this run is now their reference")
+        return (f"nothing compared with the last run ({data.get('previous_time') or 'unknown date'}): no step was "
+                "assessed by both runs")
     return f"{counts(data)} (last run {dates(data)})"
 
 
 def where(row: dict[str, Any]) -> str:
     return (row.get("region") or "global") + (f" {row['resource']}" if row.get("resource") else "")
+
+
+def sentence(data: dict[str, Any]) -> str:
+    """:func:`headline` as a sentence of its own."""
+    text = headline(data)
+    return text[:1].upper() + text[1:] + "."
 
 
 def change_line(row: dict[str, Any]) -> str:
@@ -92,7 +98,7 @@ def account_text(data: dict[str, Any], indent: str = "") -> str:
     if indent:
         lines = [f"{indent}{data['account_id']}{_name(data)}: {headline(data)}"]
     elif data.get("nothing_compared"):
-        lines = [f"Nothing compared with the last run: {headline(data).split(': ', 1)[1]}."]
+        lines = [sentence(data)]
     else:
         lines = [f"Since the last run ({dates(data)}): {counts(data)}."]
     pad = indent + ("  " if indent else "")
@@ -151,7 +157,7 @@ def trend_markdown(document: dict[str, Any]) -> list[str]:
             continue
         if data.get("organization"):
             out += ["", f"### {_md(a['account_id'] + _name(a))}", ""]
-        out.append(_md(headline(a)[0].upper() + headline(a)[1:]) + ".")
+        out.append(_md(sentence(a)))
         if _compared(a):
             out += ["", f"Compared: {_md(scope(a))}."] + ([f"Not compared: {_md(left_out(a))}."] if left_out(a) else [])
         for kind in _KINDS:
@@ -185,7 +191,7 @@ def trend_html(document: dict[str, Any]) -> list[str]:
             continue
         if data.get("organization"):
             out.append(f"<h3>{_e(a['account_id'] + _name(a))}</h3>")
-        out.append(f"<p>{_e(headline(a)[0].upper() + headline(a)[1:])}.</p>")
+        out.append(f"<p>{_e(sentence(a))}</p>")
         if _compared(a):
             out.append(f'<p class="note">Compared: {_e(scope(a))}.'
                        + (f" Not compared: {_e(left_out(a))}." if left_out(a) else "") + "</p>")
