@@ -166,7 +166,8 @@ def test_org_baseline_per_account_with_an_unreachable_member_and_a_regression():
     section = markdown[markdown.index("## Since last visit"):markdown.index("## Accounts")]
     assert "Since the last organization run \\(2026-01-01T00:00:00+00:00; this run 2026-01-02" in section
     assert "1 fixed, 1 regressed, 0 new in total" in section
-    assert f"| {MEMBER} \\(prod\\) | 2026-01-01T00:00:00+00:00 | 0 | 0 | 0 | not assessed this run" in section
+    assert f"| {MEMBER} \\(prod\\) | 2026-01-01T00:00:00+00:00 | — | — | — | not assessed this run" in section
+    assert "| **Total** |  | 1 | 1 | 0 |  |" in section
     assert f"### {MANAGEMENT} \\(mgmt\\)" in section and "keys: Check policy \\[global\\] \\(PASS -&gt; FAIL\\)" in section
     html = render_html(later, [], {})
     section = html[html.index("<h2>Since last visit</h2>"):]

@@ -149,9 +149,10 @@ def trend_markdown(document: dict[str, Any]) -> list[str]:
         out.append(_md(org_headline(data)) + ".")
         out += ["", "| Account | Last visit | Fixed | Regressed | New | Note |", "|---|---|---|---|---|---|"]
         for a in accounts:
-            cells = [a["account_id"] + _name(a), a.get("previous_time") or "none",
-                     *(len(a.get(kind) or []) for kind in _KINDS), "" if _compared(a) else headline(a)]
+            cells = [a["account_id"] + _name(a), a.get("previous_time") or "none", *_counts_cells(a),
+                     "" if _compared(a) else headline(a)]
             out.append("| " + " | ".join(_md(c) for c in cells) + " |")
+        out.append("| **Total** |  | " + " | ".join(str(n) for n in totals(data).values()) + " |  |")
     for a in accounts:
         if data.get("organization") and not _has_detail(a):
             continue
@@ -180,7 +181,7 @@ def trend_html(document: dict[str, Any]) -> list[str]:
         out.append(f'<p class="stepnote">{_e(org_headline(data))}.</p>')
         rows = "".join(
             f"<tr><td>{_e(a['account_id'] + _name(a))}</td><td>{_e(a.get('previous_time') or 'none')}</td>"
-            + "".join(f'<td class="num">{len(a.get(kind) or [])}</td>' for kind in _KINDS)
+            + "".join(f'<td class="num">{n}</td>' for n in _counts_cells(a))
             + f"<td>{'' if _compared(a) else _e(headline(a))}</td></tr>" for a in accounts)
         total = "".join(f'<td class="num">{n}</td>' for n in totals(data).values())
         out.append('<table class="findings"><thead><tr><th>Account</th><th>Last visit</th><th class="num">Fixed</th>'
@@ -206,6 +207,11 @@ def trend_html(document: dict[str, Any]) -> list[str]:
                        f"<th>Status</th></tr></thead><tbody>{body}</tbody></table>")
     out.append("</section>")
     return out
+
+
+def _counts_cells(a: dict[str, Any]) -> list[str]:
+    """An account's fixed/regressed/new counts for a table; a dash where nothing was compared."""
+    return [str(len(a.get(kind) or [])) if _compared(a) else "—" for kind in _KINDS]
 
 
 def _compared(a: dict[str, Any]) -> bool:
