@@ -30,7 +30,8 @@ def findings_document(account_id: str, regions: Sequence[str], results: Iterable
     skipped = []
     steps = {}
     for result in results:
-        steps[result.id] = [check.id for check in result.step.INFO.checks]
+        info = getattr(getattr(result, "step", None), "INFO", None)  # None: the scope's checks are not known
+        steps[result.id] = [check.id for check in info.checks] if info else None
         if getattr(result, "error", None) is not None:
             skipped.append({"account_id": account_id, "step": result.id, "reason": str(result.error)})
         for finding in result.findings:
