@@ -10,12 +10,12 @@ from wizard.plan_text import text_of
 from wizard.report.html_style import CSS
 from wizard.report.trend import trend_html
 from wizard.report.model import (
-    findings_document, fix_for_finding, fixes_for, not_assessed_rows, severity_rank, step_titles,
+    STATUSES, findings_document, fix_for_finding, fixes_for, not_assessed_rows, severity_rank, step_titles,
 )
 from wizard.safe_text import html as _e
 
-_STATUS_CLASS = {"PASS": "pass", "FAIL": "fail", "MANUAL": "manual", "UNKNOWN": "unknown"}
-_STATUS_WORD = {"PASS": "Passed", "FAIL": "Failed", "MANUAL": "Manual", "UNKNOWN": "Unknown"}
+_STATUS_CLASS = {"PASS": "pass", "FAIL": "fail", "MANUAL": "manual", "UNKNOWN": "unknown", "N/A": "na"}
+_STATUS_WORD = {"PASS": "Passed", "FAIL": "Failed", "MANUAL": "Manual", "UNKNOWN": "Unknown", "N/A": "Not applicable"}
 
 
 def _entry_value(entry: Any, name: str, default: Any = "") -> Any:
@@ -42,13 +42,13 @@ def _bar(counts: dict[str, int]) -> str:
     spans = "".join(
         f'<span class="{_STATUS_CLASS[s]}" style="width:{100 * counts[s] / total:.2f}%" '
         f'title="{_STATUS_WORD[s]}: {counts[s]}"></span>'
-        for s in ("PASS", "FAIL", "MANUAL", "UNKNOWN") if counts.get(s)
+        for s in STATUSES if counts.get(s)
     )
     return f'<div class="bar" role="img" aria-label="{_e(_counts_text(counts))}">{spans}</div>'
 
 
 def _counts_text(counts: dict[str, int]) -> str:
-    return ", ".join(f"{counts.get(s, 0)} {_STATUS_WORD[s].lower()}" for s in ("PASS", "FAIL", "MANUAL", "UNKNOWN"))
+    return ", ".join(f"{counts.get(s, 0)} {_STATUS_WORD[s].lower()}" for s in STATUSES)
 
 
 def render_html(document: dict[str, Any], journal_entries: Iterable[Any] = (),
@@ -91,33 +91,33 @@ def render_html(document: dict[str, Any], journal_entries: Iterable[Any] = (),
         '<div class="cards">',
         f'<div class="card score"><div class="n">{_e(score)}</div><div class="l">of decided checks pass</div></div>',
     ]
-    for status in ("PASS", "FAIL", "MANUAL", "UNKNOWN"):
-        out.append(f'<div class="card {_STATUS_CLASS[status]}"><div class="n">{summary[status]}</div>'
+    for status in STATUSES:
+        out.append(f'<div class="card {_STATUS_CLASS[status]}"><div class="n">{summary.get(status, 0)}</div>'
                    f'<div class="l">{_STATUS_WORD[status]}</div></div>')
     out.append("</div>")
     out.append('<h3>Per step</h3><p class="legend">' + "".join(
-        f'<i class="{_STATUS_CLASS[s]}"></i>{_STATUS_WORD[s]}' for s in ("PASS", "FAIL", "MANUAL", "UNKNOWN")) + "</p>")
+        f'<i class="{_STATUS_CLASS[s]}"></i>{_STATUS_WORD[s]}' for s in STATUSES) + "</p>")
     out.append('<table class="steps"><thead><tr><th>Step</th><th style="width:45%">Result</th>'
                '<th class="num">Pass</th><th class="num">Fail</th><th class="num">Manual</th>'
-               '<th class="num">Unknown</th></tr></thead><tbody>')
+               '<th class="num">Unknown</th><th class="num">N/A</th></tr></thead><tbody>')
     for step_id, items in steps.items():
-        counts = {s: 0 for s in ("PASS", "FAIL", "MANUAL", "UNKNOWN")}
+        counts = {s: 0 for s in STATUSES}
         for f in items:
             counts[f["status"]] += 1
         out.append(f"<tr><td>{_e(titles.get(step_id, step_id))}</td><td>{_bar(counts)}</td>"
-                   + "".join(f'<td class="num">{counts[s]}</td>' for s in ("PASS", "FAIL", "MANUAL", "UNKNOWN"))
+                   + "".join(f'<td class="num">{counts[s]}</td>' for s in STATUSES)
                    + "</tr>")
     out.append("</tbody></table>")
     if document.get("accounts"):
         out.append('<h3>Per account</h3><table class="steps"><thead><tr><th>Account</th>'
                    '<th style="width:45%">Result</th><th class="num">Pass</th><th class="num">Fail</th>'
-                   '<th class="num">Manual</th><th class="num">Unknown</th></tr></thead><tbody>')
+                   '<th class="num">Manual</th><th class="num">Unknown</th><th class="num">N/A</th></tr></thead><tbody>')
         for row in document["accounts"]:
             name = f" ({row['name']})" if row.get("name") else ""
             note = f'<br><span class="where">{_e(row["error"])}</span>' if row.get("error") else ""
             out.append(f"<tr><td>{_e(row['account_id'] + name)}{note}</td><td>{_bar(row['summary'])}</td>"
-                       + "".join(f'<td class="num">{row["summary"][s]}</td>'
-                                 for s in ("PASS", "FAIL", "MANUAL", "UNKNOWN")) + "</tr>")
+                       + "".join(f'<td class="num">{row["summary"].get(s, 0)}</td>'
+                                 for s in STATUSES) + "</tr>")
         out.append("</tbody></table>")
     out.append("</section>")
 
