@@ -128,16 +128,18 @@ class AccountFindings:
     # wizard.report.fixes_for of the account's results: each step planned with no answers, where the
     # states are (a worker process), so the report shows every finding's real fix in this account
     fixes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    regions: list[str] = field(default_factory=list)  # the regions checked in this account (its enabled ones)
+    steps: dict[str, list[str]] = field(default_factory=dict)  # the steps run, with their declared check ids
 
 
-def account_findings(account_id: str, results: list,
+def account_findings(account_id: str, results: list, regions: list[str] | None = None,
                      regions_disabled: Sequence[dict[str, str]] = ()) -> AccountFindings:
     """The report form of ``results`` (``[wizard.assess.StepResult]``) for ``account_id``."""
     from wizard.report import findings_document, fixes_for
 
-    document = findings_document(account_id, [], results, regions_disabled=regions_disabled)
+    document = findings_document(account_id, regions or [], results, regions_disabled=regions_disabled)
     return AccountFindings(document["findings"], document["summary"], document["not_assessed"],
-                           document["regions_disabled"], fixes_for(results))
+                           document["regions_disabled"], fixes_for(results), document["regions"], document["steps"])
 
 
 def org_fixes(runs: list[AccountRun]) -> dict[str, dict[str, dict[str, Any]]]:
@@ -168,7 +170,7 @@ def org_findings_document(management: AWS, runs: list[AccountRun], regions: list
     """
     from wizard.report import findings_document
 
-    findings, accounts, skipped = [], [], []
+    findings, accounts, skipped, steps = [], [], [], {}
     total: Counter[str] = Counter()
     for run in runs:
         if run.error:
@@ -181,14 +183,17 @@ def org_findings_document(management: AWS, runs: list[AccountRun], regions: list
         else:
             from wizard.aws_regions import regions_out_of_scope
 
-            found = account_findings(run.member.id, run.result, regions_out_of_scope(run.aws) if run.aws else ())
+            found = account_findings(run.member.id, run.result,
+                                     regions_disabled=regions_out_of_scope(run.aws) if run.aws else ())
         findings += found.items
         skipped += found.not_assessed
+        steps.update(found.steps)
         total.update(found.summary)
         accounts.append({"account_id": run.member.id, "name": run.member.name, "error": run.error,
-                         "summary": found.summary, "regions_disabled": found.regions_disabled})
+                         "summary": found.summary, "regions_disabled": found.regions_disabled,
+                         "regions": found.regions})
     document = findings_document(management.account_id, regions, [], caller_arn=management.caller_arn,
                                  regions_disabled=regions_disabled)
     document.update(summary={status: total[status] for status in document["summary"]}, findings=findings,
-                    accounts=accounts, not_assessed=skipped)
+                    accounts=accounts, not_assessed=skipped, steps=steps)
     return document

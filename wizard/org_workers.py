@@ -106,9 +106,15 @@ def assess_account(account_aws: AWS, steps: Sequence[Any], close: bool = True) -
     from wizard.assess import assess
     from wizard.aws_regions import regions_out_of_scope
 
+    from steps.base import StepError
+
     try:
         results = assess(account_aws, steps)
-        return account_findings(account_aws.account_id, results, regions_out_of_scope(account_aws))
+        try:  # read once already (cached): the regions this account was checked in, for its last run
+            regions = account_aws.regions()
+        except StepError:
+            regions = []
+        return account_findings(account_aws.account_id, results, regions, regions_out_of_scope(account_aws))
     finally:
         if close:
             account_aws.close()

@@ -145,7 +145,6 @@ def test_accounts_and_ou_narrow_the_run(account, capsys):
     (["--org", "--accounts", "123456789012", "--ou", "ou-ab12-cd34ef56"], "either --accounts or --ou"),
     (["--accounts", "123456789012"], "--accounts works only with --org"),
     (["--ou", "ou-ab12-cd34ef56"], "--ou works only with --org"),
-    (["--org", "--diff"], "--diff"),
 ])
 def test_bad_org_options_are_one_line_and_exit_2(account, capsys, argv, says):
     account("org")

@@ -8,6 +8,7 @@ from typing import Any, Iterable, Sequence
 
 from wizard.plan_text import text_of
 from wizard.report.html_style import CSS
+from wizard.report.trend import trend_html
 from wizard.report.model import (
     STATUSES, changes_made, entry_value as _entry_value, findings_document, fix_for_finding, fixes_by_account,
     fixes_for, not_assessed_rows, regions_disabled_lines, severity_rank, step_titles, unpaired_reason,
@@ -82,6 +83,7 @@ def render_html(document: dict[str, Any], journal_entries: Iterable[Any] = (),
         *(f"<dt>Regions not assessed</dt><dd>{_e(line)}</dd>" for line in regions_disabled_lines(document)),
         "</dl></header>",
         *_not_assessed_html(document),
+        *trend_html(document),
         "<section><h2>Summary</h2>",
         '<div class="cards">',
         f'<div class="card score"><div class="n">{_e(score)}</div><div class="l">of decided checks pass</div></div>',

@@ -7,6 +7,7 @@ from typing import Any
 
 from wizard.plan_text import Line, text_of
 from wizard.report.model import counts_line, ids_text, not_assessed_rows, regions_disabled_lines
+from wizard.report.trend import trend_markdown
 from wizard.safe_text import markdown as _md, markdown_code as _code
 
 GLYPH = {"PASS": "✔", "FAIL": "✘", "MANUAL": "✋", "UNKNOWN": "?", "N/A": "–"}
@@ -52,6 +53,7 @@ def render_markdown(document: dict[str, Any], fixes: dict[str, dict[str, Any]] |
                   f"This run is incomplete: {len(skipped)} account(s) or step(s) could not be assessed, so their "
                   "checks are missing from the counts above.", "", "| Account | Not assessed | Why |", "|---|---|---|"]
         lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in skipped]
+    lines += trend_markdown(document)
     accounts = document.get("accounts")
     if accounts:  # an organization run: the per-account summary first, then every finding with its account
         lines[0] = f"# AWS security essentials: organization of account {_md(document['account_id'])}"

@@ -30,11 +30,16 @@ def findings_document(account_id: str, regions: Sequence[str], results: Iterable
     are advice for the TUI and plain mode, not facts about the account: they stay out of the document,
     its counts and so `check`'s exit code. A finding about an account or regional setting names the
     account as Security Hub does for such controls (``AWS::::Account:<id>``, type AwsAccount).
+    ``steps`` maps each step run to its declared check ids: the run's scope, which the last-run
+    comparison (wizard/lastrun.py) intersects with the previous run's.
     """
     findings = []
     all_findings = []
     skipped = []
+    steps = {}
     for result in results:
+        info = getattr(getattr(result, "step", None), "INFO", None)  # None: the scope's checks are not known
+        steps[result.id] = [check.id for check in info.checks] if info else None
         if getattr(result, "error", None) is not None:
             skipped.append({"account_id": account_id, "step": result.id, "reason": str(result.error)})
         for finding in result.findings:
@@ -50,6 +55,7 @@ def findings_document(account_id: str, regions: Sequence[str], results: Iterable
         "caller_arn": caller_arn,
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "regions": list(regions),
+        "steps": steps,
         "summary": summarize(all_findings),
         "findings": findings,
         "not_assessed": skipped,
