@@ -39,18 +39,20 @@ def bar(passing: int, total: int) -> str:
     return f"[{colour}]{'━' * filled}[/][dim]{'━' * (BAR - filled)}[/] {f'{passing}/{total}':>7}"
 
 
+def todo_line(number: int, item: Todo) -> tuple[Content, Content]:
+    """A to-do line's number and mark, and its text; a console task's link is a link (and shown, for
+    terminals without links)."""
+    head = f"[b]{escape(item.step)}[/b]: " if item.step else ""
+    text = Content.from_markup(head + escape(item.text))
+    if item.url:
+        text = Content.assemble(text, " ", (clean(item.url), Style(link=item.url, underline=True)))
+    return Content.from_markup(f"{number:>2}. {MARKS.get(item.kind, MARK)}"), text
+
+
 def todo_rows(items: list[Todo]) -> list[Horizontal]:
-    """The to-do list, numbered, each line wrapped under its own text; a console task's link is a link
-    (and shown, for terminals without links)."""
-    rows = []
-    for number, item in enumerate(items, 1):
-        head = f"[b]{escape(item.step)}[/b]: " if item.step else ""
-        text = Content.from_markup(head + escape(item.text))
-        if item.url:
-            text = Content.assemble(text, " ", (clean(item.url), Style(link=item.url, underline=True)))
-        rows.append(Horizontal(Label(Content.from_markup(f"{number:>2}. {MARKS.get(item.kind, MARK)}"),
-                                     classes="todo-mark"), Label(text, classes="todo-text"), classes="todo-row"))
-    return rows
+    """The to-do list, numbered, each line wrapped under its own text."""
+    return [Horizontal(Label(mark, classes="todo-mark"), Label(text, classes="todo-text"), classes="todo-row")
+            for mark, text in (todo_line(number, item) for number, item in enumerate(items, 1))]
 
 
 def why_left(group: FindingGroup, skipped: bool, plan) -> str:
