@@ -10,12 +10,12 @@ from textual.content import Content
 from textual.style import Style
 from textual.widgets import Button, Collapsible, Label, Static
 
+from steps.base import Plan
 from wizard.findings_groups import FindingGroup, group_findings
 from wizard.safe_text import clean
 from wizard.screens.base import WizardScreen
 from wizard.todo import CONSOLE, MORE, RECHECK, StepStanding, Todo, todo_list
-from wizard.widgets.findings import FindingsTable
-from wizard.widgets.render import escape, glyph
+from wizard.widgets.render import WORDS, escape, glyph
 
 BAR = 6  # narrow enough that a row fits beside the sidebar at 100 columns
 TITLE = 18
@@ -72,6 +72,13 @@ def why_left(group: FindingGroup, skipped: bool, plan) -> str:
     return "the wizard cannot fix this automatically"
 
 
+def left_line(group: FindingGroup, why: str) -> str:
+    """A group still not passing, on one line: its step, what, where (a step's screen opens it) and why."""
+    what = (f"{escape(group.title)}: {WORDS[group.status]} in {escape(group.where(3))}" if group.count > 1
+            else f"{escape(group.title)}: {escape(group.findings[0]['message'])}")
+    return f"{glyph(group.status)} [b]{escape(group.step)}[/b]: {what} [$text-muted]({escape(why)})[/]"
+
+
 class SummaryScreen(WizardScreen):
     AUTO_FOCUS = "#export"
     BINDINGS = [
@@ -89,7 +96,7 @@ class SummaryScreen(WizardScreen):
             yield Static("Before and after", classes="section")
             yield Static("", id="summary-table")
             yield Static("What is left, and why", classes="section")
-            yield FindingsTable(id="summary-left")
+            yield Static("", id="summary-left")
             with Collapsible(title="Since the last check", id="summary-diff-box"):
                 yield Static("", id="summary-diff")
         with Horizontal(classes="actions"):
@@ -103,9 +110,9 @@ class SummaryScreen(WizardScreen):
         self.refresh_state()
         self.query_one("#export", Button).focus()
 
-    def standings(self) -> list[StepStanding]:
+    def standings(self, plans: dict[str, Plan | None]) -> list[StepStanding]:
         run = self.wizard
-        return [StepStanding(step.INFO, run.results[step.INFO.id].findings, run.plan_for(step.INFO.id),
+        return [StepStanding(step.INFO, run.results[step.INFO.id].findings, plans.get(step.INFO.id),
                              step.INFO.id in run.skipped)
                 if step.INFO.id in run.results else StepStanding(step.INFO, checked=False)
                 for step in run.steps]
@@ -116,6 +123,7 @@ class SummaryScreen(WizardScreen):
         left: list[FindingGroup] = []
         why: dict[int, str] = {}
         totals = {"PASS": 0, "FAIL": 0, "MANUAL": 0, "UNKNOWN": 0}
+        plans: dict[str, Plan | None] = {}  # each step planned once (the big ones take a while)
         for step in run.steps:
             step_id = step.INFO.id
             before, after = run.first.get(step_id), run.results.get(step_id)
@@ -127,8 +135,8 @@ class SummaryScreen(WizardScreen):
                 continue
             for key in totals:
                 totals[key] += after.summary[key]
-            plan = run.plan_for(step_id)
-            for group in group_findings([dict(f.to_dict(), step=step.INFO.title) for f in after.findings
+            plan = plans[step_id] = run.plan_for(step_id)
+            for group in group_findings([dict(f.to_dict(), step=step.INFO.label) for f in after.findings
                                          if f.status.value != "PASS"]):
                 left.append(group)
                 why[id(group)] = why_left(group, step_id in run.skipped, plan)
@@ -140,10 +148,11 @@ class SummaryScreen(WizardScreen):
         self.query_one("#summary-total", Static).update(Content.from_markup(total))
         todo = self.query_one("#summary-todo", Vertical)
         todo.remove_children()
-        todo.mount_all(todo_rows(todo_list(self.standings())))
-        self.query_one("#summary-left", FindingsTable).show_groups(
-            left, note=lambda g: f"[b]{escape(g.step)}[/b] [$text-muted]({escape(why[id(g)])})[/]\n",
-            empty="✔ Nothing: every check passes.")
+        todo.mount_all(todo_rows(todo_list(self.standings(plans))))
+        # one line per group in one Static: a widget per row made the summary take seconds to lay out
+        lines = [left_line(group, why[id(group)]) for group in left]
+        self.query_one("#summary-left", Static).update(Content.from_markup(
+            "\n".join(lines) or "[$text-success]✔ Nothing: every check passes.[/]"))
         self._show_diff(run.since_last_check())
 
     def _show_diff(self, diff: str) -> None:
