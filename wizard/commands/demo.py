@@ -24,6 +24,8 @@ def register(sub: Any) -> None:
     parser.add_argument("--scenario", default="insecure", help="empty, insecure, secure or org")
     parser.add_argument("--plain", action="store_true", default=argparse.SUPPRESS,
                         help="line-by-line prompts instead of the full-screen wizard (screen readers, SSH)")
+    parser.add_argument("--all", action="store_true", default=argparse.SUPPRESS, dest="show_all",
+                        help="plain mode: list every finding of a group (by default the first 3)")
     from wizard.commands.sandbox import add_realism_options
 
     add_realism_options(parser)
@@ -88,14 +90,14 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_contained(args: argparse.Namespace, realism: Any) -> int:
     if getattr(args, "plain", False):
-        return run_plain_demo(args.scenario, realism)
+        return run_plain_demo(args.scenario, realism, show_all=getattr(args, "show_all", False))
     from wizard.app import WizardApp
 
     WizardApp(lambda: connect_sandbox(args.scenario, realism)).run()
     return 0
 
 
-def run_plain_demo(scenario: str, realism: Any = None) -> int:
+def run_plain_demo(scenario: str, realism: Any = None, show_all: bool = False) -> int:
     """`demo --plain`: the plain walk on the sandbox account (started only when there is a terminal)."""
     from wizard.plain import has_tty, refuse_without_tty, run_plain
 
@@ -113,4 +115,4 @@ def run_plain_demo(scenario: str, realism: Any = None) -> int:
         report_interrupted(aws.account_id)
         return aws
 
-    return run_plain(connect, label=f"sandbox: {scenario} scenario", close=sandbox.stop)
+    return run_plain(connect, label=f"sandbox: {scenario} scenario", close=sandbox.stop, show_all=show_all)

@@ -125,9 +125,10 @@ class FindingsTable(Vertical):
                     empty: str = "No findings yet.") -> None:
         """``note(group)`` is markup put before a row's message (the summary names the step and why)."""
         self.remove_children()
+        hint = "; Enter opens a group" if any(group.count > 1 for group in groups) else ""
         rows: list[Widget] = [Horizontal(
             Label("Status", classes="col-status"), Label("Region / resource", classes="col-where"),
-            Label("Finding  [$text-muted](CIS, Security Hub; Enter opens a group)[/]", classes="col-message"),
+            Label(f"Finding  [$text-muted](CIS, Security Hub{hint})[/]", classes="col-message"),
             classes="finding-row finding-header",
         )]
         for group in groups:
