@@ -209,10 +209,11 @@ class WizardApp(App):
         return result.plan(self.answers_for(result.step))
 
     def answers_for(self, step: ModuleType) -> dict[str, str]:
+        from wizard.answer_defaults import default_answers
+
         stored = self.answers.setdefault(step.INFO.id, {})
-        for item in step.INFO.inputs:
-            if item.default and item.name not in stored:
-                stored[item.name] = item.default
+        for name, value in default_answers(step, self.results, self.answers).items():
+            stored.setdefault(name, value)
         return stored
 
     # --- workers: AWS work never runs on the UI thread ------------------------------------------
