@@ -5,7 +5,7 @@ from __future__ import annotations
 import boto3
 
 import pytest
-from textual.widgets import Button, Label, OptionList, Select
+from textual.widgets import Button, Input, Label, OptionList, Select
 
 from steps import STEPS, by_id
 from steps.base import Status
@@ -111,6 +111,12 @@ async def test_inputs_are_validated_inline_and_block_review(account):
         await pilot.pause()
         assert screen_name(app) == "StepScreen"
         assert app.screen.query_one("#hint-name", Label).has_class("-invalid")
+        said = [n.message for n in app._notifications]  # noqa: SLF001
+        assert any(m.startswith("Fill in: Contact name, Contact title, Contact email") for m in said), said
+        # the fields are shown, not focused: a second `a` reviews again instead of typing "a" (on Audit,
+        # "security@example.com" became "security@example.coma")
+        await pilot.press("a")
+        assert not isinstance(app.screen.focused, Input) and app.screen.query_one("#input-name", Input).value == ""
         await fill(pilot, DEMO_ANSWERS["contacts"])
         assert not app.screen.query_one("#hint-email", Label).has_class("-invalid")
         plan = app.plan_for("contacts")
