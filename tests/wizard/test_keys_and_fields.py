@@ -88,3 +88,28 @@ async def test_enter_goes_to_the_next_field_and_leaves_the_form_after_the_last()
         assert app.screen.focused is app.screen.query_one("#home")
         await pilot.press("n")
         assert app.moved == ["next"]
+
+
+async def test_the_confirmation_has_its_own_footer_and_takes_the_id_as_the_console_shows_it():
+    """The footer behind a modal offered n, b, a, s, which did nothing there (or typed into the id)."""
+    from steps.base import Call, Change, Plan
+    from wizard.screens.confirm import ConfirmScreen
+
+    plan = Plan("regions", (Change("Deny", Call("account", "DisableRegion", {"RegionName": "me-south-1"}),
+                                   risky=True),))
+    results = []
+
+    class Modal(App):
+        def on_mount(self) -> None:
+            self.push_screen(ConfirmScreen(by_id("regions"), plan, "123456789012"), results.append)
+
+    app = Modal()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query(Footer) and isinstance(screen.focused, Input)
+        shown = {key: active.binding.description for key, active in screen.active_bindings.items()
+                 if active.binding.show}
+        assert shown == {"escape": "Cancel"}, shown
+        await pilot.press(*"1234-5678-9012", "enter")
+    assert results == [True]

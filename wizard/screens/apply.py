@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Log, ProgressBar, Static
+from textual.widgets import Button, Footer, Label, Log, ProgressBar, Static
 
 from wizard.safe_text import clean
 from wizard.widgets.render import escape
@@ -59,6 +59,7 @@ class ApplyScreen(ReachesWizard, ModalScreen[None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close", id="close", variant="primary", compact=True, disabled=True,
                              action="screen.close")
+        yield Footer()  # its own keys, over the footer of the screen behind, whose keys do not work here
 
     def on_mount(self) -> None:
         run = self.wizard

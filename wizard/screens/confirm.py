@@ -11,13 +11,18 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 
 from steps.base import Plan
 from wizard.plan_summary import summary_lines
 from wizard.widgets.render import escape, call_title, params_markup
 
 STYLE = {"head": "[b]{}[/b]", "item": "{}", "warn": "[$text-warning]{}[/]", "ok": "[$text-success]{}[/]"}
+
+
+def typed_id(value: str) -> str:
+    """The account id as typed, without the spaces and dashes of the console's "1234-5678-9012"."""
+    return "".join(value.split()).replace("-", "")
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -76,6 +81,7 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Button("Apply", variant="error" if self.plan.risky else "success", id="apply", compact=True,
                              disabled=self.plan.risky, action="screen.confirm")
                 yield Button("Cancel", id="cancel", compact=True, action="screen.cancel")
+        yield Footer()  # its own keys, over the footer of the screen behind, whose keys do not work here
 
     def on_mount(self) -> None:
         target = "#confirm-account" if self.plan.risky else "#apply"
@@ -86,11 +92,11 @@ class ConfirmScreen(ModalScreen[bool]):
         getattr(calls, f"scroll_{how}")(animate=False)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.query_one("#apply", Button).disabled = event.value.strip() != self.account_id
+        self.query_one("#apply", Button).disabled = typed_id(event.value) != self.account_id
         self.query_one("#confirm-error", Static).update("")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip() == self.account_id:
+        if typed_id(event.value) == self.account_id:
             self.dismiss(True)
             return
         what = "Nothing was typed" if not event.value.strip() else "That is not this account's id"
