@@ -19,6 +19,7 @@ from textual.widgets import Button, Footer, Label, Log, ProgressBar, Static
 
 from wizard.safe_text import clean
 from wizard.widgets.render import escape
+from wizard.widgets.wrap import breakable
 from wizard.wizard_run import ReachesWizard, StepAssessed
 from steps.base import Plan, StepError
 from steps.executor import ChangeResult, PlanDrifted
@@ -51,8 +52,8 @@ class ApplyScreen(ReachesWizard, ModalScreen[None]):
                     change = self.plan.changes[index]
                     with Horizontal(classes="apply-row", id=f"row-{position}"):
                         yield Label("·", classes="apply-glyph", id=f"glyph-{position}")
-                        yield Label(Content.from_markup(f"{escape(change.call.name)}  [$text-muted]{escape(change.reason)}[/]"),
-                                    classes="apply-name")
+                        yield Label(breakable(Content.from_markup(
+                            f"{escape(change.call.name)}  [$text-muted]{escape(change.reason)}[/]")), classes="apply-name")
                         yield ProgressBar(total=1, show_eta=False, show_percentage=False, id=f"bar-{position}")
             yield Log(id="apply-log", auto_scroll=True)
             yield Label("Applying… Esc, q or Ctrl-C stops after the call in flight.", id="apply-status")

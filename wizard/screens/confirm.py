@@ -16,6 +16,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from steps.base import Plan
 from wizard.plan_summary import summary_lines
 from wizard.widgets.render import escape, call_title, params_markup
+from wizard.widgets.wrap import breakable
 
 STYLE = {"head": "[b]{}[/b]", "item": "{}", "warn": "[$text-warning]{}[/]", "ok": "[$text-success]{}[/]"}
 
@@ -52,7 +53,7 @@ class ConfirmScreen(ModalScreen[bool]):
                                              f"{count} to account {escape(self.account_id)}"), classes="dialog-title")
             with VerticalScroll(id="confirm-calls"):
                 summary = [STYLE[kind].format(escape(text)) for kind, text in summary_lines(self.plan, automatic)]
-                yield Static(Content.from_markup("\n".join(summary)), id="confirm-summary")
+                yield Static(breakable(Content.from_markup("\n".join(summary))), id="confirm-summary")
                 yield Label(Content.from_markup(f"[b]Every call, in the order it is sent ({count}):[/b]"),
                             classes="confirm-lead")
                 for number, change in enumerate(automatic, 1):
@@ -66,7 +67,7 @@ class ConfirmScreen(ModalScreen[bool]):
                     if change.undo is None:
                         lines.append(f"    [$text-warning]cannot be undone: "
                                      f"{escape(change.undo_note or 'no undo call is known for this change')}[/]")
-                    yield Static(Content.from_markup("\n".join(lines)), classes="confirm-call")
+                    yield Static(breakable(Content.from_markup("\n".join(lines))), classes="confirm-call")
                 manual = len(self.plan.manual_changes)
                 if manual:
                     yield Label(f"{manual} console step{'s stay' if manual != 1 else ' stays'} for you to do; "

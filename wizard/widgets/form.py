@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, Select
 
 from steps.base import Input as StepInput
 from wizard.safe_text import clean
+from wizard.widgets.wrap import breakable
 
 
 class InputsForm(Vertical):
@@ -47,8 +48,8 @@ class InputsForm(Vertical):
         if item.name in self.touched:
             error = item.check(value)
             if error:
-                return Content(clean("✘ " + error))
-        return Content(clean(item.help))
+                return breakable(clean("✘ " + error))
+        return breakable(clean(item.help))
 
     def _update(self, name: str, value: str) -> None:
         item = next(i for i in self.inputs if i.name == name)
