@@ -5,7 +5,7 @@ from __future__ import annotations
 import boto3
 
 import pytest
-from textual.widgets import Button, Label, OptionList, Select
+from textual.widgets import Button, Input, Label, OptionList, Select
 
 from steps import STEPS, by_id
 from steps.base import Status
@@ -111,6 +111,12 @@ async def test_inputs_are_validated_inline_and_block_review(account):
         await pilot.pause()
         assert screen_name(app) == "StepScreen"
         assert app.screen.query_one("#hint-name", Label).has_class("-invalid")
+        said = [n.message for n in app._notifications]  # noqa: SLF001
+        assert any(m.startswith("Fill in: Contact name, Contact title, Contact email") for m in said), said
+        # the fields are shown, not focused: a second `a` reviews again instead of typing "a" (on Audit,
+        # "security@example.com" became "security@example.coma")
+        await pilot.press("a")
+        assert not isinstance(app.screen.focused, Input) and app.screen.query_one("#input-name", Input).value == ""
         await fill(pilot, DEMO_ANSWERS["contacts"])
         assert not app.screen.query_one("#hint-email", Label).has_class("-invalid")
         plan = app.plan_for("contacts")
@@ -274,7 +280,8 @@ async def test_summary_skip_and_export(account, tmp_path):
     boto3.client("account", endpoint_url=sb.endpoint_url, region_name="us-east-1").put_alternate_contact(
         AlternateContactType="BILLING", Name="Billing", Title="CFO", EmailAddress="billing@example.com",
         PhoneNumber="+1 206 555 0101")
-    app = make_app(sb, steps=[contacts], report_dir=tmp_path)
+    folder = tmp_path / "reports [b]x"  # not made yet; a name that would be markup
+    app = make_app(sb, steps=[contacts], report_dir=folder)
     async with app.run_test(size=(100, 32)) as pilot:
         await assessed(pilot)
         await pilot.press("n")
@@ -285,14 +292,28 @@ async def test_summary_skip_and_export(account, tmp_path):
         assert "skipped by you" in left and "Security alternate contact is set" in left
         diff = str(app.screen.query_one("#summary-diff").render())
         assert "1 fixed, 0 regressed, 0 new" in diff and "Billing alternate contact" in diff
-        await pilot.press("e")
+        await pilot.press("e")  # Export asks where, offering the reports folder
+        await wait_for(pilot, lambda: screen_name(app) == "ExportScreen", what="the export dialog")
+        field = app.screen.query_one("#export-folder", Input)
+        assert field.value == str(folder) and app.screen.focused is field
+        await pilot.press("enter")
         await pilot.pause()
-        report = tmp_path / f"aws-essentials-report-{sb_account}.md"
+        report = folder / f"aws-essentials-report-{sb_account}.md"
+        # the dialog shows the full paths afterwards, not only a toast
+        shown = str(app.screen.query_one("#export-result").render())
+        assert str(report.with_suffix(".html")) in shown and str(report) in shown
+        said = [(n.message, n.markup) for n in app._notifications]  # noqa: SLF001
+        assert (f"Report written to {report.with_suffix('.html')} (and .md beside it)", False) in said
         text = report.read_text()
         assert text.startswith("# AWS security essentials") and "Security alternate contact is set" in text
+        assert "## How to fix" in text  # the same Markdown as `check --format markdown`
         assert oct(report.stat().st_mode & 0o777) == "0o600"
-        html = (tmp_path / f"aws-essentials-report-{sb_account}.html").read_text()
+        html = (folder / f"aws-essentials-report-{sb_account}.html").read_text()
         assert sb_account in html and "Security alternate contact is set" in html
+        await pilot.press("enter")  # Close
+        await pilot.pause()
+        assert screen_name(app) == "SummaryScreen"
+        assert ("Reports (Export)", folder) in app.file_locations()
 
 
 async def test_command_palette_goes_to_a_step_and_back_navigation(account):
