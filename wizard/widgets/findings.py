@@ -60,12 +60,17 @@ def _row(cells: tuple[str, str, str], note: str = "") -> list[Widget]:
             Label(Content.from_markup(note + message), classes="col-message")]
 
 
+def _status_class(status: str) -> str:
+    """"-fail", "-pass", ...; N/A's "/" is not allowed in a class name, so "-na"."""
+    return "-" + status.lower().replace("/", "")
+
+
 class FindingRow(Horizontal):
     """One finding, or a group of one."""
 
     def __init__(self, cells: tuple[str, str, str], status: str, note: str = "", member: bool = False) -> None:
-        super().__init__(*_row(cells, note), classes=f"finding-row -{status.lower()}" + (" -member" if member
-                                                                                           else ""))
+        super().__init__(*_row(cells, note), classes=f"finding-row {_status_class(status)}" + (" -member" if member
+                                                                                                else ""))
 
 
 class GroupRow(Horizontal, can_focus=True):
@@ -76,7 +81,7 @@ class GroupRow(Horizontal, can_focus=True):
     def __init__(self, group: FindingGroup, note: str = "") -> None:
         self.group, self.note = group, note
         super().__init__(*_row(group_markup(group), note),
-                         classes=f"finding-row finding-group -{group.status.lower()}")
+                         classes=f"finding-row finding-group {_status_class(group.status)}")
 
     def action_toggle(self) -> None:
         parent = self.parent
