@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from steps.arns import ACCOUNT_PREFIX
 from steps.base import StepError
 from wizard.paths import state_dir, write_private
 
@@ -54,7 +55,7 @@ class Change:
         f = self.finding
         step, check, region, resource = self.key
         where = region or "global"
-        if resource:
+        if resource and not resource.startswith(ACCOUNT_PREFIX):  # the account's own settings: it is this account
             where += f" {resource}"
         was = self.before["status"] if self.before else "not seen"
         now = self.after["status"] if self.after else "no longer reported"
