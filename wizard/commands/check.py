@@ -152,7 +152,7 @@ def run_organization(args: argparse.Namespace, steps: list, scope: Any) -> int:
     from wizard.lastrun_org import visit_org
     from wizard.org import list_members, org_findings_document, org_fixes
     from wizard.org_workers import assess_organization
-    from wizard.report import RENDERERS, render_html
+    from wizard.report import RENDERERS, render_html, render_markdown
 
     aws = open_aws(args)
     runs, _ = assess_organization(aws, list_members(aws, scope.accounts, scope.ou), steps, scope.role)
@@ -167,6 +167,8 @@ def run_organization(args: argparse.Namespace, steps: list, scope: Any) -> int:
         # each account's own plans (made where its states are) and its journalled changes (fix --org)
         text = render_html(document, journal_entries(aws.account_id, all_accounts=True), org_fixes(runs),
                            title="AWS security essentials organization report")
+    elif args.format == "markdown":
+        text = render_markdown(document, org_fixes(runs))
     else:
         text = RENDERERS[args.format](document)
     write_output(args.output, text)

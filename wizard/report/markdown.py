@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from wizard.plan_text import Line, text_of
-from wizard.report.model import counts_line, ids_text, not_assessed_rows, regions_disabled_lines
+from wizard.report.model import counts_line, fixes_by_account, ids_text, not_assessed_rows, regions_disabled_lines
 from wizard.report.trend import trend_markdown
 from wizard.safe_text import markdown as _md, markdown_code as _code
 
@@ -73,19 +73,22 @@ def render_markdown(document: dict[str, Any], fixes: dict[str, dict[str, Any]] |
         cells = [f"{GLYPH[f['status']]} {f['status']}", f["title"], f["region"] or "global", f["resource"] or "",
                  f["message"], ids_text(f)]
         lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
-    if fixes and not accounts:  # an organization's fixes are planned per account, in the wizard
-        lines += _fixes_markdown(document["findings"], fixes)
+    out = []  # an organization's: per account, each planned where it was read
+    for account, plans in fixes_by_account(document, fixes).items():
+        mine = [f for f in document["findings"] if f["account_id"] == account]
+        out += _fixes_markdown(mine, plans, f"{account} " if accounts else "")
+    lines += ["", "## How to fix"] + out if out else []
     return "\n".join(lines) + "\n"
 
 
-def _fixes_markdown(findings: list[dict[str, Any]], fixes: dict[str, dict[str, Any]]) -> list[str]:
+def _fixes_markdown(findings: list[dict[str, Any]], fixes: dict[str, dict[str, Any]], account: str = "") -> list[str]:
     """For each step with a FAIL, its planned changes (planned with no answers) or what it needs first."""
     out: list[str] = []
     for step_id in dict.fromkeys(f["step"] for f in findings if f["status"] == "FAIL"):
         fix = fixes.get(step_id)
         if not fix or not (fix["changes"] or fix["needs"] or fix["notes"]):
             continue
-        out += ["", f"### {_md(step_id)}", ""]
+        out += ["", f"### {_md(account + step_id)}", ""]
         if fix["needs"]:
             command = f"aws-essentials fix --steps {step_id} --yes --set {step_id}.INPUT=VALUE"
             out.append(f"Needs your answers first ({_md(', '.join(fix['needs']))}): run the wizard on this step, "
@@ -93,4 +96,4 @@ def _fixes_markdown(findings: list[dict[str, Any]], fixes: dict[str, dict[str, A
         out += [f"> {_md(note)}" for note in fix["notes"]]
         for number, change in enumerate(fix["changes"], 1):
             out += change_markdown(number, change["lines"])
-    return ["", "## How to fix"] + out if out else []
+    return out
