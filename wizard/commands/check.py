@@ -70,9 +70,12 @@ def run(args: argparse.Namespace) -> int:
     scope = org_scope(args)
     if scope is not None:
         return run_organization(args, steps, scope)
+    from wizard.aws_regions import regions_out_of_scope
+
     aws = open_aws(args)
     results = assess(aws, steps)
-    document = findings_document(aws.account_id, aws.regions(), results, caller_arn=aws.caller_arn)
+    document = findings_document(aws.account_id, aws.regions(), results, caller_arn=aws.caller_arn,
+                                 regions_disabled=regions_out_of_scope(aws))
     diff, previous, damaged = None, None, False
     try:  # compared before this run is kept, so the report carries its "Since last visit"
         diff, previous = visit(document)
@@ -82,14 +85,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{PROG}: warning: {error.title}; {error.hint}. No comparison with the last run was made.",
               file=sys.stderr)
     if args.format == "html":
-        from wizard.journal import Journal
-
-        try:
-            entries = Journal(aws.account_id).entries()
-        except StepError as error:  # a damaged journal must not stop the report
-            print(f"{PROG}: warning: {error.title}; {error.hint}. The report lists no changes.", file=sys.stderr)
-            entries = []
-        text = render_html(document, entries, fixes_for(results))
+        text = render_html(document, journal_entries(aws.account_id), fixes_for(results))
     elif args.format == "markdown":  # with how to fix each step, as the HTML report has
         text = render_markdown(document, fixes_for(results))
     else:
@@ -101,6 +97,18 @@ def run(args: argparse.Namespace) -> int:
         print_diff(args, diff.to_dict())
     regressed = bool(diff and diff.regressed)
     return exit_code(document, bool(fails_at(document, args.fail_on) or regressed), args.allow_incomplete)
+
+
+def journal_entries(account_id: str, all_accounts: bool = False) -> list:
+    """The journal's entries of ``account_id`` (or of every account) for a report; none, with a warning,
+    when the journal is damaged (it must not stop the report)."""
+    from wizard.journal import Journal
+
+    try:
+        return Journal(account_id).entries(all_accounts=all_accounts)
+    except StepError as error:
+        print(f"{PROG}: warning: {error.title}; {error.hint}. The report lists no changes.", file=sys.stderr)
+        return []
 
 
 def print_diff(args: argparse.Namespace, data: dict[str, Any]) -> None:
@@ -142,20 +150,23 @@ def run_organization(args: argparse.Namespace, steps: list, scope: Any) -> int:
     assessed (see :func:`exit_code`).
     """
     from wizard.lastrun_org import visit_org
-    from wizard.org import list_members, org_findings_document
+    from wizard.org import list_members, org_findings_document, org_fixes
     from wizard.org_workers import assess_organization
     from wizard.report import RENDERERS, render_html
 
     aws = open_aws(args)
     runs, _ = assess_organization(aws, list_members(aws, scope.accounts, scope.ou), steps, scope.role)
-    document = org_findings_document(aws, runs, aws.regions())
+    from wizard.aws_regions import regions_out_of_scope
+
+    document = org_findings_document(aws, runs, aws.regions(), regions_out_of_scope(aws))
     visit = visit_org(document)  # each account against its own last run, before this run is kept
     document["since_last_visit"] = visit.data
     for warning in visit.warnings:
         print(f"{PROG}: warning: {warning}. That account was not compared.", file=sys.stderr)
     if args.format == "html":
-        # Fixes are planned per account; the report lists the failures and the wizard plans each account.
-        text = render_html(document, [], {}, title="AWS security essentials organization report")
+        # each account's own plans (made where its states are) and its journalled changes (fix --org)
+        text = render_html(document, journal_entries(aws.account_id, all_accounts=True), org_fixes(runs),
+                           title="AWS security essentials organization report")
     else:
         text = RENDERERS[args.format](document)
     write_output(args.output, text)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from wizard.plan_text import Line, text_of
-from wizard.report.model import counts_line, ids_text, not_assessed_rows
+from wizard.report.model import counts_line, ids_text, not_assessed_rows, regions_disabled_lines
 from wizard.report.trend import trend_markdown
 from wizard.safe_text import markdown as _md, markdown_code as _code
 
@@ -46,6 +46,7 @@ def render_markdown(document: dict[str, Any], fixes: dict[str, dict[str, Any]] |
         "",
         f"**{counts_line(s)}.**",
     ]
+    lines[3:3] = [f"Regions not assessed, {_md(line)}.  " for line in regions_disabled_lines(document)]
     skipped = not_assessed_rows(document)
     if skipped:  # first, before any table: an incomplete run must not read as a clean one
         lines += ["", "## Not assessed", "",
