@@ -159,3 +159,13 @@ def test_a_step_not_assessed_keeps_its_reference_and_is_not_compared():
     assert [c.key[1] for c in diff.fixed] == ["old-key"]
     assert diff.previous_times == ["2026-01-01T00:00:00+00:00", "2026-01-03T00:00:00+00:00"]
     assert "(2026-01-01T00:00:00+00:00 to 2026-01-03T00:00:00+00:00, each step against its own" in diff.render()
+
+
+def test_an_account_setting_is_the_same_finding_before_and_after_it_was_named():
+    """Findings about an account setting now name the account (AWS::::Account:<id>); a run kept before
+    named nothing. Compared, they are one finding, not one fixed and one new."""
+    record(doc([("keys", "password-policy", None, "FAIL", "medium")]))
+    now = doc([("keys", "password-policy", None, "FAIL", "medium")], when="2026-01-02T00:00:00+00:00")
+    now["findings"][0]["resource"] = "AWS::::Account:123456789012"
+    diff = compare(load("123456789012"), now)
+    assert diff.empty, diff.to_dict()
