@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-STATUS_ORDER = {"FAIL": 0, "UNKNOWN": 1, "MANUAL": 2, "PASS": 3}
+STATUS_ORDER = {"FAIL": 0, "UNKNOWN": 1, "MANUAL": 2, "PASS": 3, "N/A": 4}
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
 GLOBAL = "global"  # a finding without a region (IAM, the account) is global
 

@@ -16,8 +16,10 @@ from typing import Any, Callable, Sequence
 
 from steps.base import Finding, Input, Plan, StepError, summarize
 from steps.executor import PlanDrifted
+from wizard.answer_defaults import default_answers
 from wizard.plan_summary import summary_lines
 from wizard.plan_text import plan_changes, text_of
+from wizard.prompts import ask
 from wizard.commands.common import PROG
 from wizard.findings_groups import group_findings
 from wizard.safe_text import clean
@@ -27,9 +29,14 @@ WIDTH = 88
 _LABELS = {"reason": "Why: {}", "no-params": "Parameters: {}", "before": "Before: {}", "after": "After: {}",
            "warning": "Warning: {}", "cost": "Cost: {}", "undo": "Undo: {}", "no-undo": "Cannot be undone: {}",
            "console": "Open: {}"}
-GLYPH = {"PASS": "ok", "FAIL": "FAIL", "MANUAL": "look", "UNKNOWN": "??"}
+GLYPH = {"PASS": "ok", "FAIL": "FAIL", "MANUAL": "look", "UNKNOWN": "??", "N/A": "n/a"}
 QUIT, SKIP, ANSWER = "quit", "skip", "answer"
 ROWS = 3  # findings shown under a group's line (plain mode's --all shows them all)
+
+
+def _not_applicable(counts: dict[str, int]) -> str:
+    """", 3 not applicable" when some checks had nothing to judge (said only then)."""
+    return f", {counts['N/A']} not applicable" if counts.get("N/A") else ""
 
 
 class Quit(Exception):
@@ -102,7 +109,7 @@ class PlainWizard:
         if self.on_prompt:
             self.on_prompt(message)
         try:
-            answer = build(message, **kw, **self.prompt_kwargs).unsafe_ask()
+            answer = ask(build(message, **kw, **self.prompt_kwargs))
         except EOFError:
             raise Quit() from None
         if answer is None:
@@ -116,21 +123,32 @@ class PlainWizard:
         items = [questionary.Choice(label, value=value) for value, label in choices]
         return self._ask(message, questionary.select, choices=items, use_shortcuts=True)
 
+    def ask_text(self, message: str, check: Callable[[str], str | None], default: str = "",
+                 secret: bool = False) -> str:
+        """A text prompt checked once Enter is pressed: what is wrong is said in one line and asked again
+        in an empty field. (Checked while typing, prompt_toolkit kept the bad text and the retyped answer
+        was appended to it.)"""
+        import questionary
+
+        build = questionary.password if secret else questionary.text
+        while True:
+            answer = self._ask(message, build, default=default).strip()
+            error = check(answer)
+            if not error:
+                return answer
+            self.say(f"✘ {error}; type it again.", indent=2)
+            default = ""
+
     def ask_input(self, item: Input, current: str) -> str:
         import questionary
 
-        def validate(value: str) -> bool | str:
-            return item.check(value) or True
-
-        label = item.label + ("" if item.required else " (optional)")
         if item.help:
-            self.say(f"{item.label}: {item.help}", indent=2)
+            self.say(f"{item.prompt}: {item.help}", indent=2)
         if item.choices:
             default = current if current in item.choices else (item.default or item.choices[0])
             items = [questionary.Choice(c, value=c) for c in item.choices]
-            return self._ask(label, questionary.select, choices=items, default=default, use_shortcuts=True)
-        build = questionary.password if item.secret else questionary.text
-        return self._ask(label, build, default=current or item.default, validate=validate).strip()
+            return self._ask(item.prompt, questionary.select, choices=items, default=default, use_shortcuts=True)
+        return self.ask_text(item.prompt, item.check, default=current or item.default, secret=item.secret)
 
     # --- the walk -----------------------------------------------------------------------------
 
@@ -230,8 +248,9 @@ class PlainWizard:
     def ask_inputs(self, result: Any, answers: dict[str, str]) -> tuple[Plan, dict[str, str]]:
         """Ask every input of the step (pre-filled), each validated as it is typed; return the new plan."""
         info = result.step.INFO
+        known = default_answers(result.step, {r.id: r for r in self.results}, self.answers)
         for item in info.inputs:
-            answers[item.name] = self.ask_input(item, answers.get(item.name, ""))
+            answers[item.name] = self.ask_input(item, answers.get(item.name) or known.get(item.name, ""))
         self.answers[info.id] = answers
         return result.plan(answers), answers
 
@@ -260,17 +279,14 @@ class PlainWizard:
             raise Quit()
         if choice != "apply" or not plan.risky:
             return choice
-        import questionary
-
         self.say(f"Some of these changes are risky: type the account id {account} to apply the {calls}, "
                  "or leave it empty to skip this step.", indent=2)
 
-        def validate(value: str) -> bool | str:
-            value = value.strip()
-            return True if value in ("", account) else f"that is not this account's id; type {account} or nothing"
+        def check(value: str) -> str | None:
+            return None if value in ("", account) else f"'{value[:40]}' is not this account's id ({account})"
 
-        typed = self._ask(f"Account id to confirm ({calls})", questionary.text, validate=validate)
-        return "apply" if typed.strip() == account else SKIP
+        typed = self.ask_text(f"Account id to confirm ({calls})", check)
+        return "apply" if typed == account else SKIP
 
     def apply(self, step: ModuleType, plan: Plan, answers: dict[str, str]) -> Any:
         from wizard.apply import apply_plan
@@ -332,7 +348,7 @@ class PlainWizard:
         """One line per check and status (wizard/findings_groups.py), then at most ROWS of its findings."""
         counts = summarize(findings)
         self.say(f"Findings: {counts['PASS']} passed, {counts['FAIL']} failed, {counts['MANUAL']} to look at, "
-                 f"{counts['UNKNOWN']} unknown.", indent=2)
+                 f"{counts['UNKNOWN']} unknown{_not_applicable(counts)}.", indent=2)
         for group in group_findings([f.to_dict() for f in findings]):
             ids = f" [{', '.join(group.ids)}]" if group.ids else ""
             mark = f"{GLYPH[group.status]:>4}  {group.title}"
@@ -409,7 +425,7 @@ class PlainWizard:
         for result in self.results:
             counts = result.summary
             self.say(f"{result.step.INFO.title}: {counts['PASS']} passed, {counts['FAIL']} failed, "
-                     f"{counts['MANUAL']} to look at, {counts['UNKNOWN']} unknown", indent=4)
+                     f"{counts['MANUAL']} to look at, {counts['UNKNOWN']} unknown{_not_applicable(counts)}", indent=4)
         since = self.since_last_check()
         if since:
             self.say(since, indent=2)

@@ -122,7 +122,7 @@ class SummaryScreen(WizardScreen):
         rows = [f"[b]{'Step':<{TITLE + 2}} {'Before':<14}  {'After':<14}  Done[/b]"]
         left: list[FindingGroup] = []
         why: dict[int, str] = {}
-        totals = {"PASS": 0, "FAIL": 0, "MANUAL": 0, "UNKNOWN": 0}
+        totals = {"PASS": 0, "FAIL": 0, "MANUAL": 0, "UNKNOWN": 0, "N/A": 0}
         plans: dict[str, Plan | None] = {}  # each step planned once (the big ones take a while)
         for step in run.steps:
             step_id = step.INFO.id
@@ -137,12 +137,13 @@ class SummaryScreen(WizardScreen):
                 totals[key] += after.summary[key]
             plan = plans[step_id] = run.plan_for(step_id)
             for group in group_findings([dict(f.to_dict(), step=step.INFO.label) for f in after.findings
-                                         if f.status.value != "PASS"]):
+                                         if f.status.value not in ("PASS", "N/A")]):
                 left.append(group)
                 why[id(group)] = why_left(group, step_id in run.skipped, plan)
         self.query_one("#summary-table", Static).update(Content.from_markup("\n".join(rows)))
         total = (f"{glyph('PASS')} {totals['PASS']} pass   {glyph('FAIL')} {totals['FAIL']} fail   "
-                 f"{glyph('MANUAL')} {totals['MANUAL']} manual   {glyph('UNKNOWN')} {totals['UNKNOWN']} unknown")
+                 f"{glyph('MANUAL')} {totals['MANUAL']} manual   {glyph('UNKNOWN')} {totals['UNKNOWN']} unknown"
+                 + (f"   {glyph('N/A')} {totals['N/A']} n/a" if totals["N/A"] else ""))
         if run.identity:
             total = f"Account [b]{escape(run.identity.account_id)}[/b]\n" + total
         self.query_one("#summary-total", Static).update(Content.from_markup(total))
