@@ -29,9 +29,9 @@ def test_one_group_per_check_and_status_most_severe_then_biggest_first():
         *_analyzer(),
         *_analyzer(Status.PASS, ["eu-west-1", "us-east-1"]),
         Finding("console-mfa", "Every console user has MFA", Status.FAIL, "alice has none", Severity.HIGH,
-                resource="alice"),
+                resource="arn:aws:iam::123456789012:user/alice"),
         Finding("console-mfa", "Every console user has MFA", Status.FAIL, "bob has none", Severity.HIGH,
-                resource="bob"),
+                resource="arn:aws:iam::123456789012:user/bob"),
         Finding("support-role", "A support role exists", Status.FAIL, "none", Severity.LOW),
         Finding("users-in-groups", "Users get permissions through groups", Status.FAIL, "x", Severity.MEDIUM,
                 resource="dana"),
@@ -49,7 +49,18 @@ def test_one_group_per_check_and_status_most_severe_then_biggest_first():
     analyzer = groups[1]
     assert analyzer.where() == "19 regions: region-00, region-01, region-02, region-03, ..."
     assert analyzer.ids == ("CIS 1.19", "IAM.28") and len(analyzer.findings) == 19
-    assert groups[0].where() == "2 resources: alice, bob"  # IAM users: no region to name
+    assert groups[0].where() == "2 resources: alice, bob"  # IAM users by name (not ARN); no region to name
+
+
+def test_resources_are_named_by_the_end_of_their_arn_once():
+    arns = ["arn:aws:rds:eu-west-1:123456789012:db:legacy-db", "arn:aws:rds:us-east-1:123456789012:db:legacy-db"]
+    rows = [Finding("rds-encrypted", "RDS instances are encrypted", Status.FAIL, "m", region=arn.split(":")[3],
+                    resource=arn) for arn in arns]
+    rows.append(Finding("rds-encrypted", "RDS instances are encrypted", Status.FAIL, "m", region="eu-west-1",
+                        resource="arn:aws:elasticfilesystem:eu-west-1:1:file-system/fs-93e6adb7"))
+    (group,) = group_findings(_rows(rows))
+    assert group.where() == "3 resources in 2 regions: legacy-db, fs-93e6adb7"
+    assert group.resources == (*arns, rows[2].resource)  # the rows keep the whole ARN
 
 
 def test_the_same_check_in_two_steps_or_accounts_stays_apart_by_step():
