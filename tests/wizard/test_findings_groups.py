@@ -116,3 +116,29 @@ async def test_on_the_insecure_demo_access_analyzer_is_one_row_at_120x40(account
         assert len(rows) == 1
         drawn = str(rows[0].query(".col-message").last().render())
         assert "fail in 19 regions: af-south-1" in drawn and rows[0].region.height <= 4
+
+
+def _plain_findings(show_all: bool) -> list[str]:
+    import io
+    from types import SimpleNamespace
+
+    from wizard.plain import PlainWizard
+
+    out = io.StringIO()
+    wizard = PlainWizard(SimpleNamespace(account_id="123456789012"), steps=[], out=out, show_all=show_all)
+    wizard.show_findings(_analyzer() + _analyzer(Status.PASS, ["eu-west-1", "us-east-1"]))
+    return out.getvalue().splitlines()
+
+
+def test_plain_mode_shows_the_group_line_then_three_rows_and_says_how_to_see_all():
+    lines = _plain_findings(show_all=False)
+    group = [n for n, line in enumerate(lines) if "IAM Access Analyzer is active: fail in 19 regions" in line]
+    assert len(group) == 1
+    rows = [line.strip() for line in lines if line.strip().startswith("- region-")]
+    assert rows == ["- region-00: off in region-00", "- region-01: off in region-01", "- region-02: off in region-02"]
+    assert any("... and 16 more (--plain --all lists every one)" in line for line in lines)
+    assert any("ok  IAM Access Analyzer is active: pass in 2 regions" in line for line in lines)  # no rows
+    assert not any("eu-west-1: off" in line for line in lines)
+    every = _plain_findings(show_all=True)
+    assert sum(1 for line in every if line.strip().startswith("- region-")) == 19
+    assert not any("more (--plain --all" in line for line in every)
