@@ -20,7 +20,10 @@ from wizard.plain import PlainWizard
 from wizard.report import findings_document, render_html, render_json, render_markdown, render_ocsf, render_table
 from wizard.safe_text import clean, markdown_code
 from wizard.screens.welcome import picker_options
-from wizard.widgets.findings import row_markup
+from wizard.findings_groups import group_findings
+from wizard.screens.summary import todo_line
+from wizard.todo import Todo
+from wizard.widgets.findings import group_markup, row_markup
 from wizard.widgets.render import change_markup, change_title, escape, manual_markup, manual_title
 
 FRAGMENTS = ["[", "]", "[/", "[/]", "[bold]", "[b]x[/b]", "[$text-muted]", "\\", "\x1b", "\x1b]2;pwned\x07",
@@ -54,6 +57,13 @@ def document_with(text: str) -> dict:
     document["accounts"] = [{"account_id": "210987654321", "name": text, "error": text,
                              "summary": {"PASS": 0, "FAIL": 1, "MANUAL": 0, "UNKNOWN": 0}}]
     document["not_assessed"].append({"account_id": "210987654321", "step": "", "reason": text})
+    # "Since last visit" (wizard/report/trend.py): every name and date in it came from a stored run or the account
+    row = {"step": text, "check": text, "region": text, "resource": text, "title": text, "before": "PASS", "after": text}
+    document["since_last_visit"] = {"organization": True, "previous_time": text, "current_time": text, "accounts": [
+        {"account_id": "210987654321", "name": text, "previous_time": text, "current_time": text,
+         "compared": {"steps": [text], "regions": [text]}, "fixed": [row], "regressed": [row], "new": [row],
+         "left_out": [{"kind": "step", "why": "not checked in the last run", "names": [text]}]},
+        {"account_id": "123456789012", "name": text, "not_assessed": text, "previous_time": text}]}
     return document
 
 
@@ -107,6 +117,9 @@ def test_plain_mode(text):
     out = io.StringIO()
     wizard = PlainWizard(SimpleNamespace(account_id="123456789012"), steps=[], out=out)
     wizard.show_findings([Finding("hostile", text, Status.FAIL, text, region=text, resource=text)])
+    # a group (two findings of one check): its line names the regions and resources
+    wizard.show_findings([Finding("hostile", text, Status.FAIL, text, region=text + str(n), resource=text + str(n))
+                          for n in range(5)])
     wizard.show_plan(Plan("vpc", (change_with(text), Change(text, manual=True, console_url=text, instructions=(text,))),
                           notes=(text,)))
     no_control(out.getvalue())
@@ -117,6 +130,10 @@ def test_plain_mode(text):
 def test_tui_widgets(text):
     finding = Finding("hostile", text, Status.FAIL, text, region=text, resource=text)
     status, where, message = row_markup(finding)
+    group = group_findings([dict(Finding("hostile", text, Status.FAIL, text, region=text + str(n),
+                                         resource=text + str(n)).to_dict(), step=text) for n in range(5)])[0]
+    grouped = group_markup(group)
+    todo = todo_line(1, Todo("console", text, text, url=text))
     change = change_with(text)
     manual = Change(text, manual=True, instructions=(text,), warning=text)
     drawn = [shown(status), shown(where), shown(message), shown(change_title(change, 1)), shown(change_markup(change)),
@@ -124,6 +141,8 @@ def test_tui_widgets(text):
     for prompt, _ in picker_options([("210987654321", text)]):  # a str prompt is markup to a Select
         drawn.append("".join(s.text for s in (Content.from_markup(prompt) if isinstance(prompt, str)
                                                else prompt).render_segments()))
+    drawn += [shown(cell) for cell in grouped]
+    drawn += ["".join(s.text for s in part.render_segments()) for part in todo]
     for text_drawn in drawn:
         no_control(text_drawn)
     visible = clean(text)

@@ -26,6 +26,8 @@ def register(sub: Any) -> None:
     parser.add_argument("--scenario", default="insecure", help="empty, insecure, secure or org")
     parser.add_argument("--plain", action="store_true", default=argparse.SUPPRESS,
                         help="line-by-line prompts instead of the full-screen wizard (screen readers, SSH)")
+    parser.add_argument("--all", action="store_true", default=argparse.SUPPRESS, dest="show_all",
+                        help="plain mode: list every finding of a group (by default the first 3)")
     from wizard.commands.sandbox import add_realism_options
 
     add_realism_options(parser)
@@ -96,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_contained(args: argparse.Namespace, realism: Any, reports: Path, report: list[Path]) -> int:
     if getattr(args, "plain", False):
-        return run_plain_demo(args.scenario, realism)
+        return run_plain_demo(args.scenario, realism, show_all=getattr(args, "show_all", False))
     from wizard.app import WizardApp
 
     app = WizardApp(lambda: connect_sandbox(args.scenario, realism), report_dir=reports)
@@ -106,7 +108,7 @@ def _run_contained(args: argparse.Namespace, realism: Any, reports: Path, report
     return 0
 
 
-def run_plain_demo(scenario: str, realism: Any = None) -> int:
+def run_plain_demo(scenario: str, realism: Any = None, show_all: bool = False) -> int:
     """`demo --plain`: the plain walk on the sandbox account (started only when there is a terminal)."""
     from wizard.plain import has_tty, refuse_without_tty, run_plain
 
@@ -124,4 +126,4 @@ def run_plain_demo(scenario: str, realism: Any = None) -> int:
         report_interrupted(aws.account_id)
         return aws
 
-    return run_plain(connect, label=f"sandbox: {scenario} scenario", close=sandbox.stop)
+    return run_plain(connect, label=f"sandbox: {scenario} scenario", close=sandbox.stop, show_all=show_all)

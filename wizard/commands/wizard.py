@@ -15,7 +15,7 @@ def run(args: argparse.Namespace) -> int:
         from wizard.commands.common import open_aws
         from wizard.plain import run_plain
 
-        return run_plain(lambda: open_aws(args))
+        return run_plain(lambda: open_aws(args), show_all=getattr(args, "show_all", False))
     from wizard.app import Connection, WizardApp
     from wizard.commands.common import open_aws, selected_regions, target_from
     from wizard.safe_text import clean

@@ -8,19 +8,15 @@ from typing import Any, Iterable, Sequence
 
 from wizard.plan_text import text_of
 from wizard.report.html_style import CSS
+from wizard.report.trend import trend_html
 from wizard.report.model import (
-    findings_document, fix_for_finding, fixes_for, not_assessed_rows, severity_rank, step_titles,
+    STATUSES, changes_made, entry_value as _entry_value, findings_document, fix_for_finding, fixes_by_account,
+    fixes_for, not_assessed_rows, regions_disabled_lines, severity_rank, step_titles, unpaired_reason,
 )
 from wizard.safe_text import html as _e
 
-_STATUS_CLASS = {"PASS": "pass", "FAIL": "fail", "MANUAL": "manual", "UNKNOWN": "unknown"}
-_STATUS_WORD = {"PASS": "Passed", "FAIL": "Failed", "MANUAL": "Manual", "UNKNOWN": "Unknown"}
-
-
-def _entry_value(entry: Any, name: str, default: Any = "") -> Any:
-    if isinstance(entry, dict):
-        return entry.get(name, default)
-    return getattr(entry, name, default)
+_STATUS_CLASS = {"PASS": "pass", "FAIL": "fail", "MANUAL": "manual", "UNKNOWN": "unknown", "N/A": "na"}
+_STATUS_WORD = {"PASS": "Passed", "FAIL": "Failed", "MANUAL": "Manual", "UNKNOWN": "Unknown", "N/A": "Not applicable"}
 
 
 def _ids_html(finding: dict[str, Any]) -> str:
@@ -41,13 +37,13 @@ def _bar(counts: dict[str, int]) -> str:
     spans = "".join(
         f'<span class="{_STATUS_CLASS[s]}" style="width:{100 * counts[s] / total:.2f}%" '
         f'title="{_STATUS_WORD[s]}: {counts[s]}"></span>'
-        for s in ("PASS", "FAIL", "MANUAL", "UNKNOWN") if counts.get(s)
+        for s in STATUSES if counts.get(s)
     )
     return f'<div class="bar" role="img" aria-label="{_e(_counts_text(counts))}">{spans}</div>'
 
 
 def _counts_text(counts: dict[str, int]) -> str:
-    return ", ".join(f"{counts.get(s, 0)} {_STATUS_WORD[s].lower()}" for s in ("PASS", "FAIL", "MANUAL", "UNKNOWN"))
+    return ", ".join(f"{counts.get(s, 0)} {_STATUS_WORD[s].lower()}" for s in STATUSES)
 
 
 def render_html(document: dict[str, Any], journal_entries: Iterable[Any] = (),
@@ -56,10 +52,11 @@ def render_html(document: dict[str, Any], journal_entries: Iterable[Any] = (),
     """A self-contained HTML report (no scripts, no external assets, printable).
 
     ``document``: a :func:`findings_document`. ``journal_entries``: :class:`wizard.journal.Entry`
-    objects (or dicts with the same fields) of this account; they are shown newest first.
-    ``fixes``: :func:`fixes_for` of the same results, for the "how to fix" of every remaining FAIL.
+    objects (or dicts with the same fields); those of the document's accounts are shown newest first,
+    per account for an organization. ``fixes``: :func:`fixes_for` of the same results (an
+    organization's: ``{account id: fixes}``), for the "how to fix" of every remaining FAIL.
     """
-    fixes = fixes or {}
+    plans = fixes_by_account(document, fixes)
     titles = step_titles()
     findings = document["findings"]
     summary = document["summary"]
@@ -83,39 +80,41 @@ def render_html(document: dict[str, Any], journal_entries: Iterable[Any] = (),
         f"<dt>Generated</dt><dd>{_e(document.get('generated_at'))}</dd>",
         f"<dt>Checked by</dt><dd>{_e(document.get('caller_arn') or 'unknown caller')}</dd>",
         f"<dt>Regions</dt><dd>{_e(', '.join(document.get('regions') or []) or 'none')}</dd>",
+        *(f"<dt>Regions not assessed</dt><dd>{_e(line)}</dd>" for line in regions_disabled_lines(document)),
         "</dl></header>",
         *_not_assessed_html(document),
+        *trend_html(document),
         "<section><h2>Summary</h2>",
         '<div class="cards">',
         f'<div class="card score"><div class="n">{_e(score)}</div><div class="l">of decided checks pass</div></div>',
     ]
-    for status in ("PASS", "FAIL", "MANUAL", "UNKNOWN"):
-        out.append(f'<div class="card {_STATUS_CLASS[status]}"><div class="n">{summary[status]}</div>'
+    for status in STATUSES:
+        out.append(f'<div class="card {_STATUS_CLASS[status]}"><div class="n">{summary.get(status, 0)}</div>'
                    f'<div class="l">{_STATUS_WORD[status]}</div></div>')
     out.append("</div>")
     out.append('<h3>Per step</h3><p class="legend">' + "".join(
-        f'<i class="{_STATUS_CLASS[s]}"></i>{_STATUS_WORD[s]}' for s in ("PASS", "FAIL", "MANUAL", "UNKNOWN")) + "</p>")
+        f'<i class="{_STATUS_CLASS[s]}"></i>{_STATUS_WORD[s]}' for s in STATUSES) + "</p>")
     out.append('<table class="steps"><thead><tr><th>Step</th><th style="width:45%">Result</th>'
                '<th class="num">Pass</th><th class="num">Fail</th><th class="num">Manual</th>'
-               '<th class="num">Unknown</th></tr></thead><tbody>')
+               '<th class="num">Unknown</th><th class="num">N/A</th></tr></thead><tbody>')
     for step_id, items in steps.items():
-        counts = {s: 0 for s in ("PASS", "FAIL", "MANUAL", "UNKNOWN")}
+        counts = {s: 0 for s in STATUSES}
         for f in items:
             counts[f["status"]] += 1
         out.append(f"<tr><td>{_e(titles.get(step_id, step_id))}</td><td>{_bar(counts)}</td>"
-                   + "".join(f'<td class="num">{counts[s]}</td>' for s in ("PASS", "FAIL", "MANUAL", "UNKNOWN"))
+                   + "".join(f'<td class="num">{counts[s]}</td>' for s in STATUSES)
                    + "</tr>")
     out.append("</tbody></table>")
     if document.get("accounts"):
         out.append('<h3>Per account</h3><table class="steps"><thead><tr><th>Account</th>'
                    '<th style="width:45%">Result</th><th class="num">Pass</th><th class="num">Fail</th>'
-                   '<th class="num">Manual</th><th class="num">Unknown</th></tr></thead><tbody>')
+                   '<th class="num">Manual</th><th class="num">Unknown</th><th class="num">N/A</th></tr></thead><tbody>')
         for row in document["accounts"]:
             name = f" ({row['name']})" if row.get("name") else ""
             note = f'<br><span class="where">{_e(row["error"])}</span>' if row.get("error") else ""
             out.append(f"<tr><td>{_e(row['account_id'] + name)}{note}</td><td>{_bar(row['summary'])}</td>"
-                       + "".join(f'<td class="num">{row["summary"][s]}</td>'
-                                 for s in ("PASS", "FAIL", "MANUAL", "UNKNOWN")) + "</tr>")
+                       + "".join(f'<td class="num">{row["summary"].get(s, 0)}</td>'
+                                 for s in STATUSES) + "</tr>")
         out.append("</tbody></table>")
     out.append("</section>")
 
@@ -127,35 +126,19 @@ def render_html(document: dict[str, Any], journal_entries: Iterable[Any] = (),
     for step_id, items in steps.items():
         failing = sorted((f for f in items if f["status"] == "FAIL"), key=severity_rank)
         if failing:
-            out.append(_remaining_step(step_id, failing, fixes.get(step_id), titles,
-                                       with_account=bool(document.get("accounts"))))
+            out.append(_remaining_step(step_id, failing, items, plans, titles, bool(document.get("accounts"))))
     out.append("</section>")
 
-    # What was changed (journal), newest first.
-    entries = sorted((e for e in journal_entries if _entry_value(e, "account_id", account) == account),
-                     key=lambda e: str(_entry_value(e, "time")), reverse=True)
-    out.append(f"<section><h2>Changes made with aws-essentials ({len(entries)})</h2>")
-    if not entries:
-        out.append('<p class="empty">No changes have been made to this account with aws-essentials.</p>')
-    else:
-        out.append('<table class="journal"><thead><tr><th>When (UTC)</th><th>Step</th><th>Change</th>'
-                   "<th>Result</th></tr></thead><tbody>")
-        for entry in entries[:max_changes]:
-            change = _entry_value(entry, "change", {}) or {}
-            call = change.get("call") or {}
-            call_name = f"{call.get('service')}.{call.get('operation')}" if call else "manual"
-            region = call.get("region") or ""
-            result = _entry_value(entry, "result", "")
-            step = _entry_value(entry, "step")
-            where = f' <span class="where">{_e(region)}</span>' if region else ""
-            out.append(f'<tr><td class="where">{_e(_entry_value(entry, "time"))}</td>'
-                       f"<td>{_e(titles.get(step, step))}</td>"
-                       f"<td><code>{_e(call_name)}</code>{where}<br>{_e(change.get('reason', ''))}</td>"
-                       f"<td>{_e(result)}</td></tr>")
-        out.append("</tbody></table>")
-        if len(entries) > max_changes:
-            out.append(f'<p class="empty">…and {len(entries) - max_changes} earlier changes (see '
-                       "<code>aws-essentials history</code>).</p>")
+    # What was changed (journal), newest first, per account.
+    groups = changes_made(document, journal_entries)
+    out.append(f"<section><h2>Changes made with aws-essentials ({sum(len(e) for _, e in groups)})</h2>")
+    for group_account, entries in groups:
+        if document.get("accounts"):
+            out.append(f"<h3>Account {_e(group_account)} ({len(entries)})</h3>")
+        out += _journal_html(entries, titles, max_changes)
+    if not any(entries for _, entries in groups):
+        which = "these accounts" if document.get("accounts") else "this account"
+        out.append(f'<p class="empty">No changes have been made to {which} with aws-essentials.</p>')
     out.append("</section>")
 
     # Every finding, per step.
@@ -177,6 +160,31 @@ def render_html(document: dict[str, Any], journal_entries: Iterable[Any] = (),
                "controls. Re-run <code>aws-essentials check</code> to verify.</footer>")
     out.append("</main></body></html>")
     return "\n".join(out) + "\n"
+
+
+def _journal_html(entries: list[Any], titles: dict[str, str], max_changes: int) -> list[str]:
+    """One account's journal entries (newest first) as a table, at most ``max_changes`` rows."""
+    if not entries:
+        return []
+    out = ['<table class="journal"><thead><tr><th>When (UTC)</th><th>Step</th><th>Change</th>'
+           "<th>Result</th></tr></thead><tbody>"]
+    for entry in entries[:max_changes]:
+        change = _entry_value(entry, "change", {}) or {}
+        call = change.get("call") or {}
+        call_name = f"{call.get('service')}.{call.get('operation')}" if call else "manual"
+        region = call.get("region") or ""
+        result = _entry_value(entry, "result", "")
+        step = _entry_value(entry, "step")
+        where = f' <span class="where">{_e(region)}</span>' if region else ""
+        out.append(f'<tr><td class="where">{_e(_entry_value(entry, "time"))}</td>'
+                   f"<td>{_e(titles.get(step, step))}</td>"
+                   f"<td><code>{_e(call_name)}</code>{where}<br>{_e(change.get('reason', ''))}</td>"
+                   f"<td>{_e(result)}</td></tr>")
+    out.append("</tbody></table>")
+    if len(entries) > max_changes:
+        out.append(f'<p class="empty">…and {len(entries) - max_changes} earlier changes (see '
+                   "<code>aws-essentials history</code>).</p>")
+    return out
 
 
 def _not_assessed_html(document: dict[str, Any]) -> list[str]:
@@ -212,37 +220,35 @@ _EXTRA = {"risky": " <b>({})</b>", "warning": '<br><span class="note">Warning: {
           "cost": '<br><span class="note">Cost: {}</span>'}
 
 
-def _remaining_step(step_id: str, failing: list[dict[str, Any]], fix: dict[str, Any] | None,
-                    titles: dict[str, str], with_account: bool = False) -> str:
-    """One step's remaining FAILs: a table whose last column says how to fix each one."""
+def _remaining_step(step_id: str, failing: list[dict[str, Any]], items: list[dict[str, Any]],
+                    plans: dict[str, dict[str, Any]], titles: dict[str, str], with_account: bool = False) -> str:
+    """One step's remaining FAILs: a table whose last column says how to fix each one, from the plan of
+    the step in the finding's account (``plans``: :func:`fixes_by_account`; ``items``: all the step's
+    findings, which tell one resource's change from another's)."""
     title = titles.get(step_id, step_id)
     parts = [f'<div class="remain"><h3>{_e(title)} <span class="count">{len(failing)} failing</span></h3>']
+    fixes = [plans[a][step_id] for a in dict.fromkeys(f["account_id"] for f in failing)
+             if step_id in plans.get(a, {})]
+    needs = list(dict.fromkeys(label for fix in fixes for label in fix["needs"]))
     notes = []
-    if fix and fix["needs"]:
-        notes.append(f"The fix needs your answers first ({_e(', '.join(fix['needs']))}): run the wizard on this "
+    if needs:
+        notes.append(f"The fix needs your answers first ({_e(', '.join(needs))}): run the wizard on this "
                      f"step, or <code>aws-essentials fix --steps {_e(step_id)} --yes --set "
                      f"{_e(step_id)}.INPUT=VALUE</code>.")
-    notes += [_e(n) for n in (fix or {}).get("notes", [])]
+    notes += [_e(n) for n in dict.fromkeys(n for fix in fixes for n in fix["notes"])]
     if notes:
         parts.append('<p class="stepnote">' + "<br>".join(notes) + "</p>")
     parts.append('<table class="remaining"><thead><tr><th style="width:8%">Severity</th><th style="width:40%">Finding</th>'
                  '<th style="width:14%">Ids</th><th>How to fix</th></tr></thead><tbody>')
-    total = len((fix or {}).get("changes", []))
     for f in failing:
-        matched = fix_for_finding(f, fix)
+        fix = plans.get(f["account_id"], {}).get(step_id)
+        matched = fix_for_finding(f, fix, [o for o in items if o["account_id"] == f["account_id"]])
         if matched:
             how = "<ul>" + "".join(f"<li>{_change_html(c)}</li>" for c in matched[:4]) + "</ul>"
             if len(matched) > 4:
                 how += f'<span class="note">…and {len(matched) - 4} more changes of this step.</span>'
-        elif total and total <= 3:
-            how = "<ul>" + "".join(f"<li>{_change_html(c)}</li>" for c in fix["changes"]) + "</ul>"
-        elif total:
-            how = (f"Part of this step's {total} planned changes: see them with "
-                   f"<code>aws-essentials plan --steps {_e(step_id)}</code>.")
-        elif fix and fix["needs"]:
-            how = f"Give the step's answers ({_e(', '.join(fix['needs']))}); the wizard then plans the fix."
         else:
-            how = "Open this step in the wizard for the console route."
+            how = _e(unpaired_reason(f, fix))
         parts.append(f'<tr><td><span class="sev {_e(f["severity"])}">{_e(f["severity"])}</span></td>'
                      f'<td><b>{_e(f["title"])}</b><br><span class="where">{_e(_where(f, with_account))}</span><br>'
                      f'{_e(f["message"])}</td><td class="ids">{_ids_html(f)}</td><td class="how">{how}</td></tr>')

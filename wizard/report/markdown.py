@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from wizard.plan_text import Line, text_of
-from wizard.report.model import ids_text, not_assessed_rows
+from wizard.report.model import counts_line, ids_text, not_assessed_rows, regions_disabled_lines
+from wizard.report.trend import trend_markdown
 from wizard.safe_text import markdown as _md, markdown_code as _code
 
-GLYPH = {"PASS": "✔", "FAIL": "✘", "MANUAL": "✋", "UNKNOWN": "?"}
+GLYPH = {"PASS": "✔", "FAIL": "✘", "MANUAL": "✋", "UNKNOWN": "?", "N/A": "–"}
 # How each kind of a change's lines is written under its heading (the heading holds its call,
 # region, risk and reason); parameters, values and calls are code spans, shown verbatim.
 _ITEMS = {"param": "{code}", "no-params": "{text}", "before": "before: {code}", "after": "after: {code}",
@@ -43,14 +44,16 @@ def render_markdown(document: dict[str, Any], fixes: dict[str, dict[str, Any]] |
         "",
         f"Generated {document['generated_at']} over {len(document['regions'])} regions.",
         "",
-        f"**{s['PASS']} passed, {s['FAIL']} failed, {s['MANUAL']} manual, {s['UNKNOWN']} unknown.**",
+        f"**{counts_line(s)}.**",
     ]
+    lines[3:3] = [f"Regions not assessed, {_md(line)}.  " for line in regions_disabled_lines(document)]
     skipped = not_assessed_rows(document)
     if skipped:  # first, before any table: an incomplete run must not read as a clean one
         lines += ["", "## Not assessed", "",
                   f"This run is incomplete: {len(skipped)} account(s) or step(s) could not be assessed, so their "
                   "checks are missing from the counts above.", "", "| Account | Not assessed | Why |", "|---|---|---|"]
         lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in skipped]
+    lines += trend_markdown(document)
     accounts = document.get("accounts")
     if accounts:  # an organization run: the per-account summary first, then every finding with its account
         lines[0] = f"# AWS security essentials: organization of account {_md(document['account_id'])}"

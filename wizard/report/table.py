@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wizard.report.model import ids_text
+from wizard.report.model import counts_line, ids_text, regions_disabled_lines
 from wizard.safe_text import rich_text as _t
 
 
@@ -15,7 +15,7 @@ def render_table(document: dict[str, Any], width: int = 120) -> str:
     from rich.console import Console
     from rich.table import Table
 
-    style = {"PASS": "green", "FAIL": "red", "MANUAL": "yellow", "UNKNOWN": "magenta"}
+    style = {"PASS": "green", "FAIL": "red", "MANUAL": "yellow", "UNKNOWN": "magenta", "N/A": "dim"}
     accounts = document.get("accounts")
     title = f"Organization of account {document['account_id']}" if accounts else f"Account {document['account_id']}"
     table = Table(title=_t(title), expand=False)  # account text as Text, never parsed as markup
@@ -38,5 +38,7 @@ def render_table(document: dict[str, Any], width: int = 120) -> str:
                                 *(str(row["summary"][k]) for k in ("PASS", "FAIL", "MANUAL", "UNKNOWN")),
                                 _t(row.get("error") or ""))
         console.print(per_account)
-    console.print(f"{s['PASS']} passed, {s['FAIL']} failed, {s['MANUAL']} manual, {s['UNKNOWN']} unknown")
+    console.print(counts_line(s))
+    for line in regions_disabled_lines(document):
+        console.print(_t(f"Regions not assessed, {line}"))
     return buffer.getvalue()
