@@ -18,6 +18,7 @@ from typing import Any
 from steps.base import StepError
 from wizard.commands.common import PROG, add_target_options, open_aws, selected_steps, write_output
 from wizard.commands.org_options import add_org_options, org_scope
+from wizard.commands.report_options import add_report_options, check_report_options, engagement_of
 from wizard.safe_text import clean
 
 FORMATS = ("table", "json", "markdown", "html", "ocsf")
@@ -50,6 +51,7 @@ def register(sub: Any) -> None:
                         help="exit 0 or 3 even when an account or a step could not be assessed "
                              "(default: exit 4, which wins over 3; what was not assessed is named on stderr)")
     add_org_options(parser)
+    add_report_options(parser)
 
 
 def fails_at(document: dict[str, Any], threshold: str) -> list[dict[str, Any]]:
@@ -65,22 +67,16 @@ def run(args: argparse.Namespace) -> int:
 
     steps = selected_steps(args)
     scope = org_scope(args)
+    check_report_options(args)
     if scope is not None:
         return run_organization(args, steps, scope)
     aws = open_aws(args)
     results = assess(aws, steps)
     document = findings_document(aws.account_id, aws.regions(), results, caller_arn=aws.caller_arn)
-    if args.format == "html":
-        from wizard.journal import Journal
-
-        try:
-            entries = Journal(aws.account_id).entries()
-        except StepError as error:  # a damaged journal must not stop the report
-            print(f"{PROG}: warning: {error.title}; {error.hint}. The report lists no changes.", file=sys.stderr)
-            entries = []
-        text = render_html(document, entries, fixes_for(results))
-    elif args.format == "markdown":  # with how to fix each step, as the HTML report has
-        text = render_markdown(document, fixes_for(results))
+    if args.format in ("html", "markdown"):  # the same sections, with how to fix each step
+        render = render_html if args.format == "html" else render_markdown
+        text = render(document, journal_entries=_journal(aws.account_id), fixes=fixes_for(results),
+                      engagement=engagement_of(args, aws, document, steps))
     else:
         text = RENDERERS[args.format](document)
     write_output(args.output, text)
@@ -98,6 +94,17 @@ def run(args: argparse.Namespace) -> int:
         stream.write(("\n" if stream is sys.stdout and not args.output else "") + clean(diff.render()))
     regressed = bool(diff and diff.regressed)
     return exit_code(document, bool(fails_at(document, args.fail_on) or regressed), args.allow_incomplete)
+
+
+def _journal(account_id: str) -> list[Any]:
+    """The account's journal entries, for the reports' "Changes made"; none when it is damaged."""
+    from wizard.journal import Journal
+
+    try:
+        return Journal(account_id).entries()
+    except StepError as error:  # a damaged journal must not stop the report
+        print(f"{PROG}: warning: {error.title}; {error.hint}. The report lists no changes.", file=sys.stderr)
+        return []
 
 
 def exit_code(document: dict[str, Any], failed: bool, allow_incomplete: bool) -> int:
@@ -129,14 +136,16 @@ def run_organization(args: argparse.Namespace, steps: list, scope: Any) -> int:
     """
     from wizard.org import list_members, org_findings_document
     from wizard.org_workers import assess_organization
-    from wizard.report import RENDERERS, render_html
+    from wizard.report import RENDERERS, render_html, render_markdown
 
     aws = open_aws(args)
     runs, _ = assess_organization(aws, list_members(aws, scope.accounts, scope.ou), steps, scope.role)
     document = org_findings_document(aws, runs, aws.regions())
-    if args.format == "html":
+    if args.format in ("html", "markdown"):
         # Fixes are planned per account; the report lists the failures and the wizard plans each account.
-        text = render_html(document, [], {}, title="AWS security essentials organization report")
+        render = render_html if args.format == "html" else render_markdown
+        organization = [(m.id, m.name) for m in list_members(aws)] if scope.accounts or scope.ou else []
+        text = render(document, fixes={}, engagement=engagement_of(args, aws, document, steps, organization))
     else:
         text = RENDERERS[args.format](document)
     write_output(args.output, text)

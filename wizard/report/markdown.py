@@ -1,15 +1,23 @@
-"""The Markdown report (summary, then one table per step, then how to fix each step), and the
-Markdown of a planned change, which `aws-essentials plan` prints too."""
+"""The Markdown report (the HTML report's sections, markdown_sections.py for the framing ones), and
+the Markdown of a planned change, which `aws-essentials plan` prints too."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable, Sequence
 
 from wizard.plan_text import Line, text_of
-from wizard.report.model import ids_text, not_assessed_rows
+from wizard.report.changes import changes_made
+from wizard.report.engagement import Engagement, engagement_for
+from wizard.report.executive import cis_rollup
+from wizard.report.grouping import FindingGroup, by_step, changes_for_group, group_findings, plural
+from wizard.report.markdown_sections import (
+    cis_markdown, executive_markdown, methodology_markdown, scope_markdown, signoff_markdown,
+)
+from wizard.report.model import ids_text, not_assessed_rows, step_titles
 from wizard.safe_text import markdown as _md, markdown_code as _code
 
 GLYPH = {"PASS": "✔", "FAIL": "✘", "MANUAL": "✋", "UNKNOWN": "?"}
+_STATUSES = ("PASS", "FAIL", "MANUAL", "UNKNOWN")
 # How each kind of a change's lines is written under its heading (the heading holds its call,
 # region, risk and reason); parameters, values and calls are code spans, shown verbatim.
 _ITEMS = {"param": "{code}", "no-params": "{text}", "before": "before: {code}", "after": "after: {code}",
@@ -34,55 +42,132 @@ def change_markdown(number: int, lines: list[Line]) -> list[str]:
     return out
 
 
-def render_markdown(document: dict[str, Any], fixes: dict[str, dict[str, Any]] | None = None) -> str:
-    """A Markdown report: summary, then one table per step; with ``fixes`` (model.fixes_for), each
-    step with a FAIL is followed by the changes that fix it."""
-    s = document["summary"]
-    lines = [
-        f"# AWS security essentials: account {_md(document['account_id'])}",
-        "",
-        f"Generated {document['generated_at']} over {len(document['regions'])} regions.",
-        "",
-        f"**{s['PASS']} passed, {s['FAIL']} failed, {s['MANUAL']} manual, {s['UNKNOWN']} unknown.**",
-    ]
+def _row(cells: Sequence[Any]) -> str:
+    return "| " + " | ".join(_md(c) for c in cells) + " |"
+
+
+def _table(head: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
+    return ["", "| " + " | ".join(head) + " |", "|" + "---|" * len(head), *(_row(r) for r in rows)]
+
+
+def render_markdown(document: dict[str, Any], fixes: dict[str, dict[str, Any]] | None = None, *,
+                    journal_entries: Iterable[Any] = (), engagement: Engagement | None = None) -> str:
+    """The Markdown report, with the HTML report's sections: what was not assessed, the executive
+    summary, the scope, the summary, every failing check once with its fix (and the full plans),
+    the changes made, the CIS v5.0 roll-up, every check grouped, the methodology, the sign-off,
+    and an appendix with every finding. Headings are the steps' titles."""
+    engagement = engagement or engagement_for(document)
+    titles = step_titles()
+    org = bool(document.get("accounts"))
+    groups = group_findings(document["findings"])
+    changes = changes_made(journal_entries, {a for a, _ in engagement.accounts} | {document["account_id"]})
+    controls = cis_rollup(document["findings"], [a for a, _ in engagement.accounts] if org else ())
+    lines = [f"# {_md(engagement.title)}: {_md(engagement.customer)}", "",
+             "AWS security essentials · " + " · ".join(_md(p) for p in (
+                 f"prepared by {engagement.prepared_by}" if engagement.prepared_by else "", engagement.date) if p)]
     skipped = not_assessed_rows(document)
-    if skipped:  # first, before any table: an incomplete run must not read as a clean one
+    if skipped:  # first, before any count: an incomplete run must not read as a clean one
         lines += ["", "## Not assessed", "",
                   f"This run is incomplete: {len(skipped)} account(s) or step(s) could not be assessed, so their "
-                  "checks are missing from the counts above.", "", "| Account | Not assessed | Why |", "|---|---|---|"]
-        lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in skipped]
-    accounts = document.get("accounts")
-    if accounts:  # an organization run: the per-account summary first, then every finding with its account
-        lines[0] = f"# AWS security essentials: organization of account {_md(document['account_id'])}"
-        lines += ["", "## Accounts", "", "| Account | Name | Pass | Fail | Manual | Unknown | Note |",
-                  "|---|---|---|---|---|---|---|"]
-        for row in accounts:
-            cells = [row["account_id"], row.get("name") or "", *(row["summary"][k] for k in
-                     ("PASS", "FAIL", "MANUAL", "UNKNOWN")), row.get("error") or ""]
-            lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
-    step = None
-    for f in document["findings"]:
-        section = f"{f['account_id']} {f['step']}" if accounts else f["step"]
-        if section != step:
-            step = section
-            lines += ["", f"## {step}", "", "| Status | Check | Region | Resource | Message | Ids |",
-                      "|---|---|---|---|---|---|"]
-        cells = [f"{GLYPH[f['status']]} {f['status']}", f["title"], f["region"] or "global", f["resource"] or "",
-                 f["message"], ids_text(f)]
-        lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
-    if fixes and not accounts:  # an organization's fixes are planned per account, in the wizard
-        lines += _fixes_markdown(document["findings"], fixes)
+                  "checks are missing from every count below."]
+        lines += _table(["Account", "Not assessed", "Why"], skipped)
+    lines += executive_markdown(document, groups, engagement, len(changes), controls)
+    lines += scope_markdown(engagement)
+    lines += _summary_markdown(document, titles)
+    lines += _remaining_markdown(groups, fixes or {}, titles, org)
+    if fixes and not org:  # an organization's fixes are planned per account, in the wizard
+        lines += _fixes_markdown(document["findings"], fixes, titles)
+    lines += ["", f"## Changes made with aws-essentials ({len(changes)})"]
+    if changes:
+        lines += _table(["When (UTC)", *(["Account"] if org else []), "Step", "Change", "Region", "Result"],
+                        ([c.time, *([c.account_id] if org else []), titles.get(c.step, c.step), f"{c.call}: {c.reason}",
+                          c.region or "global", c.result] for c in changes))
+    else:
+        lines += ["", "No changes have been made with aws-essentials."]
+    lines += cis_markdown(controls, engagement.accounts)
+    lines += _grouped_markdown(groups, titles, org)
+    lines += methodology_markdown() + signoff_markdown(engagement)
+    lines += _appendix_markdown(document["findings"], titles, org)
     return "\n".join(lines) + "\n"
 
 
-def _fixes_markdown(findings: list[dict[str, Any]], fixes: dict[str, dict[str, Any]]) -> list[str]:
+def _summary_markdown(document: dict[str, Any], titles: dict[str, str]) -> list[str]:
+    counts: dict[str, dict[str, int]] = {}
+    for f in document["findings"]:
+        counts.setdefault(f["step"], dict.fromkeys(_STATUSES, 0))[f["status"]] += 1
+    out = ["", "## Summary", "", "Findings are counted one per account, region and resource."]
+    out += _table(["Step", "Pass", "Fail", "Manual", "Unknown"],
+                  ([titles.get(step, step), *c.values()] for step, c in counts.items()))
+    accounts = document.get("accounts")
+    if accounts:  # an organization run: the per-account summary
+        out += ["", "## Accounts"]
+        out += _table(["Account", "Name", "Pass", "Fail", "Manual", "Unknown", "Note"],
+                      ([row["account_id"], row.get("name") or "", *(row["summary"][k] for k in _STATUSES),
+                        row.get("error") or ""] for row in accounts))
+    return out
+
+
+def _how(group: FindingGroup, fix: dict[str, Any] | None) -> str:
+    """The fix of a failing check in one table cell: the changes paired with its findings."""
+    matched = changes_for_group(group, fix)
+    if matched:
+        text = "; ".join(f"{c['reason']} ({c['call'] or 'console'}{', ' + c['region'] if c['region'] else ''})"
+                         for c in matched[:3])
+        return text + (f"; and {len(matched) - 3} more (see How to fix)" if len(matched) > 3 else "")
+    if fix and fix["changes"]:
+        return f"Part of this step's {len(fix['changes'])} planned changes (see How to fix)"
+    if fix and fix["needs"]:
+        return f"Give the step's answers ({', '.join(fix['needs'])}); the wizard then plans the fix"
+    return "Open this step in the wizard for the console route"
+
+
+def _remaining_markdown(groups: Sequence[FindingGroup], fixes: dict[str, dict[str, Any]], titles: dict[str, str],
+                        org: bool) -> list[str]:
+    failing = [g for g in groups if g.status == "FAIL"]
+    out = ["", f"## What remains to fix ({plural(len(failing), 'check')}, {plural(sum(g.count for g in failing), 'finding')})"]
+    if not failing:
+        return out + ["", "Nothing fails."]
+    for step_id, items in by_step(failing).items():
+        out += ["", f"### {_md(titles.get(step_id, step_id))}"]
+        out += _table(["Severity", "Finding", "Where", "Ids", "How to fix"],
+                      ([g.severity, g.title, g.where(with_accounts=org), ids_text(g.findings[0]),
+                        _how(g, fixes.get(step_id))] for g in items))
+    return out
+
+
+def _grouped_markdown(groups: Sequence[FindingGroup], titles: dict[str, str], org: bool) -> list[str]:
+    out = ["", "## All findings, grouped", "", "One row per check and result; every finding is in the appendix."]
+    for step_id, items in by_step(groups).items():
+        out += ["", f"### {_md(titles.get(step_id, step_id))}"]
+        out += _table(["Status", "Severity", "Check", "Where", "Ids"],
+                      ([f"{GLYPH.get(g.status, '')} {g.status}", g.severity, g.title, g.where(with_accounts=org),
+                        ids_text(g.findings[0])] for g in items))
+    return out
+
+
+def _appendix_markdown(findings: Sequence[dict[str, Any]], titles: dict[str, str], org: bool) -> list[str]:
+    """Every finding, per step: the per-region and per-resource detail the grouped rows summarize."""
+    out = ["", "## Appendix: every finding"]
+    steps: dict[str, list[dict[str, Any]]] = {}
+    for f in findings:
+        steps.setdefault(f["step"], []).append(f)
+    for step_id, items in steps.items():
+        out += ["", f"### {_md(titles.get(step_id, step_id))}"]
+        out += _table(["Status", "Check", *(["Account"] if org else []), "Region", "Resource", "Message"],
+                      ([f"{GLYPH.get(f['status'], '')} {f['status']}", f["title"], *([f["account_id"]] if org else []),
+                        f["region"] or "global", f["resource"] or "", f["message"]] for f in items))
+    return out
+
+
+def _fixes_markdown(findings: list[dict[str, Any]], fixes: dict[str, dict[str, Any]],
+                    titles: dict[str, str]) -> list[str]:
     """For each step with a FAIL, its planned changes (planned with no answers) or what it needs first."""
     out: list[str] = []
     for step_id in dict.fromkeys(f["step"] for f in findings if f["status"] == "FAIL"):
         fix = fixes.get(step_id)
         if not fix or not (fix["changes"] or fix["needs"] or fix["notes"]):
             continue
-        out += ["", f"### {_md(step_id)}", ""]
+        out += ["", f"### {_md(titles.get(step_id, step_id))}", ""]
         if fix["needs"]:
             command = f"aws-essentials fix --steps {step_id} --yes --set {step_id}.INPUT=VALUE"
             out.append(f"Needs your answers first ({_md(', '.join(fix['needs']))}): run the wizard on this step, "
@@ -90,4 +175,5 @@ def _fixes_markdown(findings: list[dict[str, Any]], fixes: dict[str, dict[str, A
         out += [f"> {_md(note)}" for note in fix["notes"]]
         for number, change in enumerate(fix["changes"], 1):
             out += change_markdown(number, change["lines"])
-    return ["", "## How to fix"] + out if out else []
+    return ["", "## How to fix", "", "Every change the wizard plans for each step (planned with no answers)."] + out \
+        if out else []

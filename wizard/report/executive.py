@@ -1,0 +1,81 @@
+"""What the executive page says, computed from a findings document: severity counts, the top risks,
+and the CIS AWS Foundations v5.0 roll-up per control (and per account for an organization).
+
+Pure: the renderings (html_sections.py, markdown.py) only lay it out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from wizard.report.grouping import STATUS_ORDER, FindingGroup, status_rank
+from wizard.report.model import SEVERITY_ORDER
+
+NOT_RUN = "NOT RUN"  # the run made no check of this control (steps narrowed, or the account not reached)
+NOT_COVERED = "NOT COVERED"  # no check of aws-essentials carries this control: a person must assess it
+ROLLUP_ORDER = (*STATUS_ORDER, NOT_RUN, NOT_COVERED)
+
+
+def failing_by_severity(findings: Iterable[dict[str, Any]]) -> dict[str, int]:
+    """FAIL findings per severity, every severity present (zero when none)."""
+    counts = Counter(f["severity"] for f in findings if f["status"] == "FAIL")
+    return {severity: counts.get(severity, 0) for severity in SEVERITY_ORDER}
+
+
+def failing_groups_by_severity(groups: Iterable[FindingGroup]) -> dict[str, int]:
+    """Failing checks (groups) per severity: what a reader has to act on, not resource-regions."""
+    counts = Counter(g.severity for g in groups if g.status == "FAIL")
+    return {severity: counts.get(severity, 0) for severity in SEVERITY_ORDER}
+
+
+@dataclass(frozen=True)
+class Control:
+    """One CIS v5.0 recommendation and what this run found for it."""
+
+    id: str
+    title: str
+    section: str
+    status: str  # the worst over every account: one of ROLLUP_ORDER
+    per_account: dict[str, str]  # account id -> status (org reports); the same roll-up per account
+    checks: tuple[str, ...]  # the checks (step.check) that carry this id
+
+
+def _worst(statuses: Iterable[str]) -> str | None:
+    found = set(statuses)
+    return min(found, key=status_rank) if found else None
+
+
+def cis_rollup(findings: Iterable[dict[str, Any]], accounts: Iterable[str] = (),
+               recommendations: Iterable[dict[str, Any]] | None = None,
+               coverage: dict[str, tuple[str, ...]] | None = None) -> list[Control]:
+    """Every CIS v5.0 recommendation with its status: FAIL when any finding carrying its id fails,
+    else UNKNOWN, MANUAL, PASS in that order; NOT RUN when a check covers it but none ran;
+    NOT COVERED when no check of ours carries it. ``accounts`` adds a per-account status."""
+    if recommendations is None or coverage is None:
+        from steps.catalogue import cis_coverage, entries
+
+        rows = cis_coverage(entries())
+        recommendations = rows if recommendations is None else recommendations
+        coverage = {row["id"]: tuple(row["checks"]) for row in rows} if coverage is None else coverage
+    statuses: dict[str, dict[str, list[str]]] = {}
+    for f in findings:
+        for cis_id in f.get("cis") or ():
+            statuses.setdefault(cis_id, {}).setdefault(f.get("account_id", ""), []).append(f["status"])
+    accounts = list(accounts)
+    controls = []
+    for rec in recommendations:
+        by_account = statuses.get(rec["id"], {})
+        covered = bool(coverage.get(rec["id"]))
+        absent = NOT_RUN if covered else NOT_COVERED
+        overall = _worst(s for found in by_account.values() for s in found) or absent
+        per_account = {a: _worst(by_account.get(a, ())) or absent for a in accounts}
+        controls.append(Control(rec["id"], rec["title"], rec.get("section", ""), overall, per_account,
+                                tuple(coverage.get(rec["id"], ()))))
+    return controls
+
+
+def rollup_counts(controls: Iterable[Control]) -> dict[str, int]:
+    counts = Counter(c.status for c in controls)
+    return {status: counts.get(status, 0) for status in ROLLUP_ORDER}
