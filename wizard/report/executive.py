@@ -79,3 +79,23 @@ def cis_rollup(findings: Iterable[dict[str, Any]], accounts: Iterable[str] = (),
 def rollup_counts(controls: Iterable[Control]) -> dict[str, int]:
     counts = Counter(c.status for c in controls)
     return {status: counts.get(status, 0) for status in ROLLUP_ORDER}
+
+
+def per_account_results(control: Control, names: dict[str, str], limit: int = 6) -> list[tuple[str, str]]:
+    """``(status, accounts)`` for one control: the accounts named for fail, unknown and manual (up to
+    ``limit``), counted for pass and not run, so 20 accounts stay a line or two. Empty when the
+    control was not run or is not covered at all."""
+    if control.status in (NOT_RUN, NOT_COVERED):
+        return []
+    by_status: dict[str, list[str]] = {}
+    for account, status in control.per_account.items():
+        by_status.setdefault(status, []).append(names.get(account) or account)
+    out = []
+    for status in (s for s in ROLLUP_ORDER if s in by_status):
+        accounts = by_status[status]
+        if status in ("FAIL", "UNKNOWN", "MANUAL"):
+            text = ", ".join(accounts[:limit]) + (f", … ({len(accounts) - limit} more)" if len(accounts) > limit else "")
+        else:
+            text = f"{len(accounts)} account{'' if len(accounts) == 1 else 's'}"
+        out.append((status, text))
+    return out

@@ -44,13 +44,14 @@ class FindingGroup:
                                for part in (self.step, self.check, self.status.lower()))
 
     def where(self, limit: int = 8, with_accounts: bool = True) -> str:
-        """"3 accounts · 19 regions: af-south-1, ... · 4 resources", naming up to ``limit`` of each."""
+        """"3 accounts · 19 regions: af-south-1, ... · 4 resources", naming up to ``limit`` of each
+        (of resources, whose ARNs run long, half as many)."""
         parts = []
         if with_accounts and self.accounts:
             parts.append(_named(self.accounts, "account", limit))
         parts.append(_named(self.regions, "region", limit) if self.regions != (GLOBAL,) else GLOBAL)
         if self.resources:
-            parts.append(_named(self.resources, "resource", limit))
+            parts.append(_named(self.resources, "resource", max(1, limit // 2)))
         return " · ".join(parts)
 
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from wizard.report.engagement import LIMITATIONS, METHODOLOGY, Engagement
-from wizard.report.executive import NOT_COVERED, NOT_RUN, ROLLUP_ORDER, Control, failing_by_severity, rollup_counts
+from wizard.report.executive import (
+    NOT_COVERED, NOT_RUN, ROLLUP_ORDER, Control, failing_by_severity, per_account_results, rollup_counts,
+)
 from wizard.report.grouping import FindingGroup, plural, top_risks
 from wizard.report.model import SEVERITY_ORDER
 from wizard.safe_text import html as _e
 
-EXECUTIVE_NOT_ASSESSED = 4  # rows the first page names; the rest are in the "Not assessed" section
+EXECUTIVE_NOT_ASSESSED = 3  # rows the first page names; the rest are in the "Not assessed" section
 EXECUTIVE_RISKS = 6
 ROLLUP_CLASS = {"PASS": "pass", "FAIL": "fail", "MANUAL": "manual", "UNKNOWN": "unknown", NOT_RUN: "notrun",
                 NOT_COVERED: "notcovered"}
@@ -140,20 +142,18 @@ def cis_html(controls: Sequence[Control], accounts: Sequence[tuple[str, str]]) -
            '<th style="width:11%">Result</th>' + ('<th style="width:34%">Per account</th>' if org else "")
            + "</tr></thead><tbody>"]
     for c in controls:
-        cell = ""
-        if org:
-            by_status: dict[str, list[str]] = {}
-            for account, status in c.per_account.items():
-                by_status.setdefault(status, []).append(account)
-            cell = "<td>" + "<br>".join(
-                f'<span class="badge {ROLLUP_CLASS[s]}">{_e(ROLLUP_WORD[s])}</span> '
-                f'<span class="where">{_e(", ".join(names.get(a) or a for a in by_status[s]))}</span>'
-                for s in ROLLUP_ORDER if s in by_status) + "</td>"
+        cell = f"<td>{per_account_html(c, names)}</td>" if org else ""
         out.append(f"<tr><td>{_e(c.id)}</td><td>{_e(c.title)}</td>"
                    f'<td><span class="badge {ROLLUP_CLASS[c.status]}">{_e(ROLLUP_WORD[c.status])}</span></td>'
                    f"{cell}</tr>")
     out.append("</tbody></table></section>")
     return "\n".join(out)
+
+
+def per_account_html(control: Control, names: dict[str, str]) -> str:
+    return "<br>".join(f'<span class="badge {ROLLUP_CLASS[status]}">{_e(ROLLUP_WORD[status])}</span> '
+                       f'<span class="where">{_e(text)}</span>'
+                       for status, text in per_account_results(control, names)) or "—"
 
 
 def methodology_html() -> str:

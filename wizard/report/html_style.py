@@ -76,8 +76,13 @@ a { color:var(--accent); }
 .chip.pass { background:var(--pass); } .chip.fail { background:var(--fail); } .chip.manual { background:var(--manual); }
 .chip.unknown { background:var(--unknown); } .chip.notrun, .chip.notcovered { color:var(--ink); }
 .twocol { display:flex; gap:24px; } .twocol > div { flex:1; } .twocol p { margin:0; }
-.executive h2.exec { margin-top:14px; }
-.executive h3 { margin:12px 0 4px; }
+.executive h2 { margin:12px 0 6px; font-size:17px; }
+.executive h3 { margin:10px 0 4px; }
+.executive header.report { padding-bottom:8px; margin-bottom:8px; }
+.executive dl.meta { font-size:12px; gap:1px 16px; }
+.executive td, .executive th { padding:3px 6px; }
+.executive .card .n { font-size:22px; }
+.executive .stepnote { margin:2px 0 4px; }
 table { table-layout:fixed; }
 td, dd, li { overflow-wrap:anywhere; }
 th { letter-spacing:.02em; }
@@ -97,7 +102,7 @@ table.sign td.line { height:48px; border-bottom:1px solid var(--ink); }
   h3 { break-after:avoid; }
   tr, .card, .chip, .signoff { break-inside:avoid; }
   section.executive { break-after:page; }
-  section.executive h1 { font-size:22px; }
+  section.executive h1 { font-size:20px; margin:2px 0 6px; }
   a { color:inherit; text-decoration:none; }
   details:not([open]) > *:not(summary) { display:none; }
   details summary { color:var(--muted); }

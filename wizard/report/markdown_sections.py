@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from wizard.report.engagement import LIMITATIONS, METHODOLOGY, Engagement
-from wizard.report.executive import ROLLUP_ORDER, Control, failing_by_severity, rollup_counts
+from wizard.report.executive import ROLLUP_ORDER, Control, failing_by_severity, per_account_results, rollup_counts
 from wizard.report.grouping import FindingGroup, top_risks
 from wizard.report.model import SEVERITY_ORDER
 from wizard.safe_text import markdown as _md
@@ -79,10 +79,7 @@ def cis_markdown(controls: Sequence[Control], accounts: Sequence[tuple[str, str]
     for c in controls:
         cells = [c.id, c.title, WORD[c.status]]
         if org:
-            by_status: dict[str, list[str]] = {}
-            for account, status in c.per_account.items():
-                by_status.setdefault(status, []).append(names.get(account) or account)
-            cells.append("; ".join(f"{WORD[s]}: {', '.join(by_status[s])}" for s in ROLLUP_ORDER if s in by_status))
+            cells.append("; ".join(f"{WORD[s]}: {text}" for s, text in per_account_results(c, names)) or "-")
         out.append(_row(cells))
     return out
 
