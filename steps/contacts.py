@@ -96,7 +96,8 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
     console = ()
     if not state.get("primary"):
         console = (manual("Set the account's primary contact information.", CONSOLE_URL,
-                          "Sign in as an administrator, open Account, and edit Contact information."),)
+                          "Sign in as an administrator, open Account, and edit Contact information.",
+                          fixes=(PRIMARY.id,)),)
     if not missing:
         return Plan(INFO.id, changes=console)
     errors = check_answers(INFO.inputs, answers)
@@ -115,6 +116,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             before=None,
             after=contact,
             undo=Call("account", "DeleteAlternateContact", {"AlternateContactType": kind}),
+            fixes=(_CHECKS[kind].id,),
         )
         for kind in missing
     )

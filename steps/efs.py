@@ -48,8 +48,9 @@ def efs_findings(region: str, systems: Any) -> list[Finding]:
         f"File system {_label(fs)} stores its files unencrypted. Encryption cannot be switched on in place; the "
         "plan writes out the migration to a new, encrypted file system.", region=region, resource=fs["FileSystemId"])
         for fs in plain]
-    return out or [EFS_ENCRYPTED.passed(
-        f"All {len(systems)} file systems are encrypted." if systems else "No EFS file systems.", region=region)]
+    if not systems:
+        return [EFS_ENCRYPTED.not_applicable("No EFS file systems in this region.", region=region)]
+    return out or [EFS_ENCRYPTED.passed(f"All {len(systems)} file systems are encrypted.", region=region)]
 
 
 def efs_changes(region: str, systems: Any) -> list[Change]:
@@ -71,5 +72,6 @@ def _migration(region: str, fs: Mapping[str, Any]) -> Change:
         "3. Stop the writers, run a last incremental copy, then mount the new file system in their place "
         "(fstab, ECS/EKS volumes, Lambda file system settings) and test.",
         f"4. When all works, delete {fid} and its mount targets (after a final backup).",
+        fixes=(EFS_ENCRYPTED.id,),
     )
 

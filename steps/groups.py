@@ -237,8 +237,8 @@ def _eval_mfa(state: Mapping[str, Any]) -> list[Finding]:
                     f"User {name} can sign in to the console with a password alone. Ask them to add an MFA "
                     "device, or remove their console password.", resource=name, fixable=False))
     if not out:
-        out.append(CONSOLE_MFA.passed(f"All {console} console users have an MFA device." if console
-                                      else "No IAM user has a console password."))
+        out.append(CONSOLE_MFA.passed(f"All {console} console users have an MFA device.") if console else
+                   CONSOLE_MFA.not_applicable("No IAM user has a console password."))
     return out
 
 
@@ -310,11 +310,12 @@ def _plan_support(state: Mapping[str, Any]) -> list[Change]:
                 "RoleName": SUPPORT_ROLE, "AssumeRolePolicyDocument": json.dumps(trust),
                 "Description": "Open and manage AWS Support cases (created by aws-essentials)"}),
             after={"RoleName": SUPPORT_ROLE, "trust": trust},
-            undo=Call("iam", "DeleteRole", {"RoleName": SUPPORT_ROLE})))
+            undo=Call("iam", "DeleteRole", {"RoleName": SUPPORT_ROLE}), fixes=(SUPPORT.id,)))
     changes.append(Change(
         reason=f"Give {SUPPORT_ROLE} the AWSSupportAccess managed policy.",
         call=Call("iam", "AttachRolePolicy", {"RoleName": SUPPORT_ROLE, "PolicyArn": SUPPORT_POLICY}),
-        after=SUPPORT_POLICY, undo=Call("iam", "DetachRolePolicy", {"RoleName": SUPPORT_ROLE, "PolicyArn": SUPPORT_POLICY})))
+        after=SUPPORT_POLICY, fixes=(SUPPORT.id,),
+        undo=Call("iam", "DetachRolePolicy", {"RoleName": SUPPORT_ROLE, "PolicyArn": SUPPORT_POLICY})))
     return changes
 
 
@@ -334,7 +335,7 @@ def _plan_analyzers(state: Mapping[str, Any]) -> list[Change]:
             after={"analyzerName": name, "type": "ACCOUNT"},
             undo=Call("accessanalyzer", "DeleteAnalyzer", {"analyzerName": name}, region),
             cost_note="The external access analyzer (type ACCOUNT) is free; the unused-access analyzer, "
-                      "which this does not create, is billed."))
+                      "which this does not create, is billed.", fixes=(ANALYZER.id,)))
     return changes
 
 
@@ -350,7 +351,7 @@ def _plan_mfa(state: Mapping[str, Any], remove_passwords: bool) -> list[Change]:
         "Ask each of them to sign in and add an MFA device (My security credentials > Assign MFA device); "
         "a passkey or security key is best, an authenticator app is fine.",
         "Or, for users who do not need the console, remove their console password (the option below).",
-        "Then re-check this step.")]
+        "Then re-check this step.", fixes=(CONSOLE_MFA.id,))]
     if remove_passwords:
         me = caller_user(state)
         for name in without:
@@ -362,7 +363,7 @@ def _plan_mfa(state: Mapping[str, Any], remove_passwords: bool) -> list[Change]:
                           "(iam CreateLoginProfile) and hand it to the user.",
                 warning=f"{name} can no longer sign in to the console; their access keys keep working."
                         + (" This is you: you will need another way into the console." if name == me else ""),
-                risky=True))
+                risky=True, fixes=(CONSOLE_MFA.id,)))
     return changes
 
 
@@ -376,4 +377,5 @@ def _plan_full_admin(state: Mapping[str, Any]) -> list[Change]:
         "For each one, decide what its holders really need and narrow its actions and resources.",
         "Where someone must be a full administrator, put them in an admin group with the AWS managed "
         "AdministratorAccess policy instead, so admins are visible in one place.",
-        "Then detach and delete the *:* policy, and re-check this step.")]
+        "Then detach and delete the *:* policy, and re-check this step.",
+        fixes=tuple(sorted({f.check for f in admin})))]

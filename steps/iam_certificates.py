@@ -62,9 +62,9 @@ def certificate_findings(state: Any) -> list[Finding]:
         f"Server certificate {c['name']} expired on {c['expiration'][:10]}: anything still serving it shows "
         "browsers an error, and it only adds clutter to review.", resource=c["name"]) for c in old]
     total = len(state["certificates"])
-    return out or [EXPIRED_CERTS.passed(
-        f"None of the {total} server certificates in IAM has expired." if total
-        else "No server certificates are stored in IAM.")]
+    if not total:
+        return [EXPIRED_CERTS.not_applicable("No server certificates are stored in IAM.")]
+    return out or [EXPIRED_CERTS.passed(f"None of the {total} server certificates in IAM has expired.")]
 
 
 def certificate_changes(state: Any) -> list[Change]:
@@ -81,4 +81,4 @@ def certificate_changes(state: Any) -> list[Change]:
                 "with a valid certificate first.",
         undo_note="IAM never gives a certificate's private key back, so the wizard cannot upload it again; only "
                   "someone holding the key and certificate files can (UploadServerCertificate).",
-        risky=True) for c in expired(state)]
+        risky=True, fixes=(EXPIRED_CERTS.id,)) for c in expired(state)]

@@ -356,6 +356,7 @@ def _disable_changes(state: Mapping[str, Any], allowed: list[str], used: Mapping
         if here:
             warning = f"WARNING: {region} has workloads: {', '.join(here)}. " + warning
         yield Change(
+            fixes=(OPT_IN.id,),
             reason=f"Disable the unused opt-in region {region}.",
             call=Call("account", "DisableRegion", {"RegionName": region}),
             before="ENABLED", after="DISABLED",

@@ -353,7 +353,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             f"Or: open IAM > Users > Create user ({CREATE_USER_URL}), add the user to a group with the "
             "AdministratorAccess policy, and give it a password and MFA.",
             "Sign out of root and sign in as that administrator.",
-            key="non-root-admin",
+            key="non-root-admin", fixes=("non-root-admin",),
         ))
     if "root-mfa" in failing or "root-hardware-mfa" in failing:
         hardware_only = "root-mfa" not in failing
@@ -367,6 +367,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             "Pick Passkey or security key (hardware) or, if you have none yet, Authenticator app; "
             "follow the prompts and store the recovery details in a safe place.",
             key="root-hardware-mfa" if hardware_only else "root-mfa",
+            fixes=("root-hardware-mfa",) if hardware_only else ("root-mfa", "root-hardware-mfa"),
         ))
     if "root-access-keys" in failing or ("root-usage" in failing and "root-access-keys" not in failing):
         changes.append(manual(
@@ -374,14 +375,14 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             "First move anything that uses them (scripts, CI, tools) to an IAM role or Identity Center user.",
             "Sign in as root, open the account menu > Security credentials > Access keys.",
             "For each key: Actions > Deactivate, check nothing breaks, then Actions > Delete.",
-            key="root-access-keys",
+            key="root-access-keys", fixes=("root-access-keys", "root-usage"),
         ))
     if "wizard-as-root" in failing:
         changes.append(manual(
             "Stop running this wizard as root.", IDENTITY_CENTER_URL,
             "Set up a non-root administrator (see above) and configure the CLI with `aws configure sso`.",
             "Run the wizard again with --profile <that profile>.",
-            key="wizard-as-root",
+            key="wizard-as-root", fixes=("wizard-as-root",),
         ))
     changes = [replace(c, console_action=SANDBOX_CONSOLE_ACTIONS.get(c.key, "")) for c in changes]
     return Plan(INFO.id, changes=tuple(changes), notes=tuple(notes))

@@ -275,6 +275,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
                       else Call("s3", "DeleteBucketPolicy", {"Bucket": name}, region)),
                 warning=warning,
                 risky=bucket.get("website") is True,
+                fixes=(TLS_ONLY.id,),
             ))
         rules = bucket.get("encryption")
         if not is_unreadable(rules) and not encryption_kind(rules):
@@ -287,6 +288,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
                 before=None,
                 after=config,
                 undo=Call("s3", "DeleteBucketEncryption", {"Bucket": name}, region),
+                fixes=(ENCRYPTION.id,),
             ))
         versioning = bucket.get("versioning")
         if not is_unreadable(versioning):
@@ -302,6 +304,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
                     undo_note="Versioning can only be suspended, never switched off; versions already kept remain.",
                     cost_note="Old versions are stored and billed like any object; add a lifecycle rule that "
                               "expires noncurrent versions after some days to cap the cost.",
+                    fixes=(VERSIONING.id,),
                 ))
             if versioning.get("MFADelete") != "Enabled":
                 mfa_missing.append(name)
@@ -323,6 +326,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
                   if account_bpa else Call("s3control", "DeletePublicAccessBlock", {"AccountId": account_id})),
             warning=warning,
             risky=bool(warning),
+            fixes=(ACCOUNT_BPA.id, PUBLIC.id),  # account BPA overrides every bucket's public ACL and policy
         ))
 
     # Bucket-level Block Public Access.
@@ -342,6 +346,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
                        region) if bpa else Call("s3", "DeletePublicAccessBlock", {"Bucket": name}, region)),
             warning=warning,
             risky=bool(warning),
+            fixes=(BUCKET_BPA.id, PUBLIC.id),
         ))
 
     changes.extend(rotation_changes(state))
@@ -357,6 +362,6 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             "Run: aws s3api put-bucket-versioning --bucket BUCKET --versioning-configuration "
             f"Status=Enabled,MFADelete=Enabled --mfa 'arn:aws:iam::{account_id}:mfa/root-account-mfa-device CODE'",
             "Delete the root access keys again, then re-check here.",
-            key="mfa-delete", console_action="enable_mfa_delete",
+            key="mfa-delete", console_action="enable_mfa_delete", fixes=(MFA_DELETE.id,),
         ))
     return Plan(INFO.id, changes=tuple(changes), notes=tuple(notes))

@@ -153,8 +153,8 @@ def _flow_log_findings(region: str, data: Mapping[str, Any]) -> list[Finding]:
                                fixable=False) for vpc, why in failing.items()]
     if not missing and not broken:
         count = len(data["vpcs"])
-        return [FLOW_LOGS.passed(f"All {count} VPCs record flow logs." if count else "No VPCs in this region.",
-                                 region=region)]
+        return [FLOW_LOGS.passed(f"All {count} VPCs record flow logs.", region=region) if count else
+                FLOW_LOGS.not_applicable("No VPCs in this region.", region=region)]
     return broken + [FLOW_LOGS.failed(
         f"VPC {v['VpcId']}{' (default VPC)' if v['IsDefault'] else ''} records no flow logs: there would be no "
         "record of its traffic to investigate.", region=region, resource=v["VpcId"]) for v in missing]

@@ -69,7 +69,7 @@ def peering_finding(region: str, data: Any) -> Finding:
     if is_unreadable(connections):
         return PEERING_ROUTES.unknown(reason_of(connections), region=region)
     if not connections:
-        return PEERING_ROUTES.passed("No VPC peering connections.", region=region)
+        return PEERING_ROUTES.not_applicable("No VPC peering connections in this region.", region=region)
     listed = "; ".join(f"{c['id']} ({c['status']}): {c['requester']} <-> {c['accepter']}" for c in connections)
     if is_unreadable(routes):
         seen = f"The route tables could not be read ({reason_of(routes)})."

@@ -144,11 +144,13 @@ def compare(previous: dict[str, Any] | None, document: dict[str, Any]) -> Diff:
         for key, after in new.items():
             was = old.get(key)
             if after["status"] == "FAIL":
-                if was is None or was["status"] == "UNKNOWN":
+                # N/A before: the thing did not exist then (a database made since), so its failure is new
+                if was is None or was["status"] in ("UNKNOWN", "N/A"):
                     diff.new.append(Change(key, was, after))
                 elif was["status"] in ("PASS", "MANUAL"):
                     diff.regressed.append(Change(key, was, after))
-            elif after["status"] == "PASS" and was is not None and was["status"] == "FAIL":
+            # N/A now: the failing thing is gone, as when a failing resource's finding disappears
+            elif after["status"] in ("PASS", "N/A") and was is not None and was["status"] == "FAIL":
                 diff.fixed.append(Change(key, was, after))
         for key, was in old.items():
             if key not in new and was["status"] == "FAIL":

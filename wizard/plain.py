@@ -18,6 +18,7 @@ from steps.base import Finding, Input, Plan, Status, StepError, summarize
 from steps.executor import PlanDrifted
 from wizard.plan_summary import summary_lines
 from wizard.plan_text import plan_changes, text_of
+from wizard.prompts import ask
 from wizard.commands.common import PROG
 from wizard.safe_text import clean
 
@@ -26,8 +27,13 @@ WIDTH = 88
 _LABELS = {"reason": "Why: {}", "no-params": "Parameters: {}", "before": "Before: {}", "after": "After: {}",
            "warning": "Warning: {}", "cost": "Cost: {}", "undo": "Undo: {}", "no-undo": "Cannot be undone: {}",
            "console": "Open: {}"}
-GLYPH = {"PASS": "ok", "FAIL": "FAIL", "MANUAL": "look", "UNKNOWN": "??"}
+GLYPH = {"PASS": "ok", "FAIL": "FAIL", "MANUAL": "look", "UNKNOWN": "??", "N/A": "n/a"}
 QUIT, SKIP, ANSWER = "quit", "skip", "answer"
+
+
+def _not_applicable(counts: dict[str, int]) -> str:
+    """", 3 not applicable" when some checks had nothing to judge (said only then)."""
+    return f", {counts['N/A']} not applicable" if counts.get("N/A") else ""
 
 
 class Quit(Exception):
@@ -97,7 +103,7 @@ class PlainWizard:
         if self.on_prompt:
             self.on_prompt(message)
         try:
-            answer = build(message, **kw, **self.prompt_kwargs).unsafe_ask()
+            answer = ask(build(message, **kw, **self.prompt_kwargs))
         except EOFError:
             raise Quit() from None
         if answer is None:
@@ -322,8 +328,8 @@ class PlainWizard:
     def show_findings(self, findings: Sequence[Finding]) -> None:
         counts = summarize(findings)
         self.say(f"Findings: {counts['PASS']} passed, {counts['FAIL']} failed, {counts['MANUAL']} to look at, "
-                 f"{counts['UNKNOWN']} unknown.", indent=2)
-        order = {Status.FAIL: 0, Status.MANUAL: 1, Status.UNKNOWN: 2, Status.PASS: 3}
+                 f"{counts['UNKNOWN']} unknown{_not_applicable(counts)}.", indent=2)
+        order = {Status.FAIL: 0, Status.MANUAL: 1, Status.UNKNOWN: 2, Status.PASS: 3, Status.NA: 4}
         for f in sorted(findings, key=lambda f: order[f.status]):
             where = f.region or "global"
             if f.resource:
@@ -380,7 +386,7 @@ class PlainWizard:
         for result in self.results:
             counts = result.summary
             self.say(f"{result.step.INFO.title}: {counts['PASS']} passed, {counts['FAIL']} failed, "
-                     f"{counts['MANUAL']} to look at, {counts['UNKNOWN']} unknown", indent=2)
+                     f"{counts['MANUAL']} to look at, {counts['UNKNOWN']} unknown{_not_applicable(counts)}", indent=2)
         self.say(f"Re-run `{PROG} check` at any time to verify; `{PROG} history` lists what was changed.")
 
 

@@ -36,6 +36,12 @@ def _covering(trails: list[Mapping[str, Any]], index: int) -> list[Mapping[str, 
     return out
 
 
+def fixed_by(s3_data: str | None) -> tuple[str, ...]:
+    """The checks a selector adding ``s3_data`` ("All", "WriteOnly", "ReadOnly") makes pass."""
+    return tuple(check.id for check, kind in ((S3_WRITE_EVENTS, "WriteOnly"), (S3_READ_EVENTS, "ReadOnly"))
+                 if s3_data in ("All", kind))
+
+
 def missing(state: Mapping[str, Any]) -> str | None:
     """What the wizard's trail must add: "All", "WriteOnly", "ReadOnly", or None (covered, or not known)."""
     trails = state["trails"]

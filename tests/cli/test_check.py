@@ -98,6 +98,15 @@ def test_bad_input_gets_one_clear_line(account, capsys, argv, code, words):
     assert words in one_line_error(capsys)
 
 
+def test_a_missing_profile_named_by_aws_profile_is_named(monkeypatch, capsys):
+    """AWS_PROFILE=custmer-a once said "the AWS profile 'None' does not exist"."""
+    monkeypatch.setenv("AWS_PROFILE", "custmer-a")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing listens: must not reach AWS
+    assert main(["check", "--steps", "contacts"]) == 1
+    err = one_line_error(capsys)
+    assert "the AWS profile 'custmer-a' (set by AWS_PROFILE) does not exist" in err
+
+
 def test_no_credentials_says_what_to_do(monkeypatch, capsys, tmp_path):
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing listens: must not reach AWS
     assert main(["check", "--steps", "contacts"]) == 1

@@ -17,12 +17,12 @@ from wizard.report.html_sections import (
     cis_html, contents_html, executive_html, methodology_html, scope_html, signoff_html,
 )
 from wizard.report.html_style import CSS, print_css
-from wizard.report.model import findings_document, fixes_for, not_assessed_rows, step_titles
+from wizard.report.model import STATUSES, findings_document, fixes_for, not_assessed_rows, step_titles
 from wizard.safe_text import html as _e
 
-_STATUS_CLASS = {"PASS": "pass", "FAIL": "fail", "MANUAL": "manual", "UNKNOWN": "unknown"}
-_STATUS_WORD = {"PASS": "Passed", "FAIL": "Failed", "MANUAL": "Manual", "UNKNOWN": "Unknown"}
-_STATUSES = ("PASS", "FAIL", "MANUAL", "UNKNOWN")
+_STATUS_CLASS = {"PASS": "pass", "FAIL": "fail", "MANUAL": "manual", "UNKNOWN": "unknown", "N/A": "na"}
+_STATUS_WORD = {"PASS": "Passed", "FAIL": "Failed", "MANUAL": "Manual", "UNKNOWN": "Unknown", "N/A": "Not applicable"}
+_STATUS_HEAD = {"PASS": "Pass", "FAIL": "Fail", "MANUAL": "Manual", "UNKNOWN": "Unknown"}  # narrow columns
 
 
 def _ids_html(finding: dict[str, Any]) -> str:
@@ -43,13 +43,13 @@ def _bar(counts: dict[str, int]) -> str:
     spans = "".join(
         f'<span class="{_STATUS_CLASS[s]}" style="width:{100 * counts[s] / total:.2f}%" '
         f'title="{_STATUS_WORD[s]}: {counts[s]}"></span>'
-        for s in ("PASS", "FAIL", "MANUAL", "UNKNOWN") if counts.get(s)
+        for s in STATUSES if counts.get(s)
     )
     return f'<div class="bar" role="img" aria-label="{_e(_counts_text(counts))}">{spans}</div>'
 
 
 def _counts_text(counts: dict[str, int]) -> str:
-    return ", ".join(f"{counts.get(s, 0)} {_STATUS_WORD[s].lower()}" for s in ("PASS", "FAIL", "MANUAL", "UNKNOWN"))
+    return ", ".join(f"{counts.get(s, 0)} {_STATUS_WORD[s].lower()}" for s in STATUSES)
 
 
 def render_html(document: dict[str, Any], journal_entries: Iterable[Any] = (),
@@ -105,17 +105,17 @@ def _summary_html(document: dict[str, Any], titles: dict[str, str]) -> list[str]
     summary = document["summary"]
     steps: dict[str, dict[str, int]] = {}
     for f in document["findings"]:
-        steps.setdefault(f["step"], {s: 0 for s in _STATUSES})[f["status"]] += 1
-    head = ('<th style="width:38%">Result</th>' + "".join(f'<th class="num">{_STATUS_WORD[s]}</th>' for s in _STATUSES)
+        steps.setdefault(f["step"], dict.fromkeys(STATUSES, 0))[f["status"]] += 1
+    head = ('<th style="width:34%">Result</th>' + "".join(f'<th class="num">{_STATUS_HEAD.get(s, s)}</th>' for s in STATUSES)
             + "</tr></thead><tbody>")
     out = ['<section id="summary"><h2>Summary</h2>',
            f'<p>{_e(_counts_text(summary))} findings (one per account, region and resource).</p>',
            '<h3>Per step</h3><p class="legend">' + "".join(
-               f'<i class="{_STATUS_CLASS[s]}"></i>{_STATUS_WORD[s]}' for s in _STATUSES) + "</p>",
+               f'<i class="{_STATUS_CLASS[s]}"></i>{_STATUS_WORD[s]}' for s in STATUSES) + "</p>",
            '<table class="steps"><thead><tr><th style="width:24%">Step</th>' + head]
     for step_id, counts in steps.items():
         out.append(f"<tr><td>{_e(titles.get(step_id, step_id))}</td><td>{_bar(counts)}</td>"
-                   + "".join(f'<td class="num">{counts[s]}</td>' for s in _STATUSES) + "</tr>")
+                   + "".join(f'<td class="num">{counts[s]}</td>' for s in STATUSES) + "</tr>")
     out.append("</tbody></table>")
     if document.get("accounts"):
         out.append('<h3>Per account</h3><table class="steps"><thead><tr><th style="width:24%">Account</th>' + head)
@@ -123,7 +123,7 @@ def _summary_html(document: dict[str, Any], titles: dict[str, str]) -> list[str]
             name = f" ({row['name']})" if row.get("name") else ""
             note = f'<br><span class="where">{_e(row["error"])}</span>' if row.get("error") else ""
             out.append(f"<tr><td>{_e(row['account_id'] + name)}{note}</td><td>{_bar(row['summary'])}</td>"
-                       + "".join(f'<td class="num">{row["summary"][s]}</td>' for s in _STATUSES) + "</tr>")
+                       + "".join(f'<td class="num">{row["summary"].get(s, 0)}</td>' for s in STATUSES) + "</tr>")
         out.append("</tbody></table>")
     out.append("</section>")
     return out
@@ -186,7 +186,7 @@ def _all_findings_html(groups: Sequence[FindingGroup], titles: dict[str, str], o
             cls = _STATUS_CLASS.get(g.status, "unknown")
             out.append(f'<tr><td><span class="badge {cls}">{_e(g.status)}</span></td>'
                        f'<td><span class="sev {_e(g.severity)}">{_e(g.severity)}</span></td>'
-                       f'<td><b>{_e(g.title)}</b><br><span class="where">{_e(g.where(with_accounts=org))}</span>'
+                       f'<td><b>{_e(g.title)}</b><br><span class="where">{_e(g.spread(with_accounts=org))}</span>'
                        f"{_members_html(g, org)}</td><td class=\"ids\">{_ids_html(g.findings[0])}</td></tr>")
         out.append("</tbody></table>")
     out.append("</section>")
@@ -245,7 +245,7 @@ def _remaining_step(step_id: str, failing: list[FindingGroup], fix: dict[str, An
                  '</th><th style="width:12%">Ids</th><th>How to fix</th></tr></thead><tbody>')
     for g in failing:
         parts.append(f'<tr id="{g.anchor}"><td><span class="sev {_e(g.severity)}">{_e(g.severity)}</span></td>'
-                     f'<td><b>{_e(g.title)}</b><br><span class="where">{_e(g.where(with_accounts=org))}</span>'
+                     f'<td><b>{_e(g.title)}</b><br><span class="where">{_e(g.spread(with_accounts=org))}</span>'
                      f'{_members_html(g, org)}</td><td class="ids">{_ids_html(g.findings[0])}</td>'
                      f'<td class="how">{_how_html(g, step_id, fix)}</td></tr>')
     parts.append("</tbody></table></div>")

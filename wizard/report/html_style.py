@@ -9,7 +9,7 @@ the two. The executive page is one printed page; long ARNs break anywhere rather
 from wizard.safe_text import css_string
 
 CSS = """
-:root { --pass:#1e7f4f; --fail:#c0392b; --manual:#b7791f; --unknown:#6b7280; --ink:#1f2933; --muted:#5f6b7a;
+:root { --pass:#1e7f4f; --fail:#c0392b; --manual:#b7791f; --unknown:#6b7280; --na:#aab2bd; --ink:#1f2933; --muted:#5f6b7a;
   --line:#e3e7ec; --soft:#f5f7fa; --accent:#1d4e89; }
 * { box-sizing:border-box; }
 body { margin:0; font:14px/1.5 -apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif; color:var(--ink);
@@ -31,7 +31,7 @@ dl.scope dd { font-family:inherit; font-size:inherit; }
 .card .n { font-size:28px; font-weight:700; line-height:1.1; }
 .card .l { color:var(--muted); font-size:12px; text-transform:uppercase; letter-spacing:.06em; }
 .card.pass .n { color:var(--pass); } .card.fail .n { color:var(--fail); }
-.card.manual .n { color:var(--manual); } .card.unknown .n { color:var(--unknown); }
+.card.manual .n { color:var(--manual); } .card.unknown .n { color:var(--unknown); } .card.na .n { color:var(--na); }
 .card.score .n { color:var(--accent); }
 table { width:100%; border-collapse:collapse; margin:4px 0 8px; }
 th, td { text-align:left; vertical-align:top; padding:6px 8px; border-bottom:1px solid var(--line); }
@@ -41,12 +41,14 @@ td.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap
 .bar span { display:block; height:100%; }
 .bar .pass, .legend .pass { background:var(--pass); } .bar .fail, .legend .fail { background:var(--fail); }
 .bar .manual, .legend .manual { background:var(--manual); } .bar .unknown, .legend .unknown { background:var(--unknown); }
+.bar .na, .legend .na { background:var(--na); }
 .legend { color:var(--muted); font-size:12px; margin:0 0 8px; }
 .legend i { display:inline-block; width:10px; height:10px; border-radius:2px; margin:0 4px 0 12px; vertical-align:-1px; }
 .badge { display:inline-block; padding:1px 7px; border-radius:10px; font-size:11px; font-weight:700;
   letter-spacing:.03em; color:#fff; white-space:nowrap; }
 .badge.pass { background:var(--pass); } .badge.fail { background:var(--fail); }
 .badge.manual { background:var(--manual); } .badge.unknown { background:var(--unknown); }
+.badge.na { background:var(--na); }
 .sev { display:inline-block; padding:0 6px; border-radius:3px; font-size:11px; border:1px solid currentColor;
   text-transform:uppercase; white-space:nowrap; }
 .sev.critical { color:#8e1b10; } .sev.high { color:var(--fail); } .sev.medium { color:var(--manual); }

@@ -13,11 +13,10 @@ from wizard.report.grouping import FindingGroup, by_step, changes_for_group, gro
 from wizard.report.markdown_sections import (
     cis_markdown, executive_markdown, methodology_markdown, scope_markdown, signoff_markdown,
 )
-from wizard.report.model import ids_text, not_assessed_rows, step_titles
+from wizard.report.model import STATUSES, ids_text, not_assessed_rows, step_titles
 from wizard.safe_text import markdown as _md, markdown_code as _code
 
-GLYPH = {"PASS": "✔", "FAIL": "✘", "MANUAL": "✋", "UNKNOWN": "?"}
-_STATUSES = ("PASS", "FAIL", "MANUAL", "UNKNOWN")
+GLYPH = {"PASS": "✔", "FAIL": "✘", "MANUAL": "✋", "UNKNOWN": "?", "N/A": "–"}
 # How each kind of a change's lines is written under its heading (the heading holds its call,
 # region, risk and reason); parameters, values and calls are code spans, shown verbatim.
 _ITEMS = {"param": "{code}", "no-params": "{text}", "before": "before: {code}", "after": "after: {code}",
@@ -94,15 +93,15 @@ def render_markdown(document: dict[str, Any], fixes: dict[str, dict[str, Any]] |
 def _summary_markdown(document: dict[str, Any], titles: dict[str, str]) -> list[str]:
     counts: dict[str, dict[str, int]] = {}
     for f in document["findings"]:
-        counts.setdefault(f["step"], dict.fromkeys(_STATUSES, 0))[f["status"]] += 1
+        counts.setdefault(f["step"], dict.fromkeys(STATUSES, 0))[f["status"]] += 1
     out = ["", "## Summary", "", "Findings are counted one per account, region and resource."]
-    out += _table(["Step", "Pass", "Fail", "Manual", "Unknown"],
+    out += _table(["Step", "Pass", "Fail", "Manual", "Unknown", "N/A"],
                   ([titles.get(step, step), *c.values()] for step, c in counts.items()))
     accounts = document.get("accounts")
     if accounts:  # an organization run: the per-account summary
         out += ["", "## Accounts"]
-        out += _table(["Account", "Name", "Pass", "Fail", "Manual", "Unknown", "Note"],
-                      ([row["account_id"], row.get("name") or "", *(row["summary"][k] for k in _STATUSES),
+        out += _table(["Account", "Name", "Pass", "Fail", "Manual", "Unknown", "N/A", "Note"],
+                      ([row["account_id"], row.get("name") or "", *(row["summary"].get(k, 0) for k in STATUSES),
                         row.get("error") or ""] for row in accounts))
     return out
 
@@ -130,7 +129,7 @@ def _remaining_markdown(groups: Sequence[FindingGroup], fixes: dict[str, dict[st
     for step_id, items in by_step(failing).items():
         out += ["", f"### {_md(titles.get(step_id, step_id))}"]
         out += _table(["Severity", "Finding", "Where", "Ids", "How to fix"],
-                      ([g.severity, g.title, g.where(with_accounts=org), ids_text(g.findings[0]),
+                      ([g.severity, g.title, g.spread(with_accounts=org), ids_text(g.findings[0]),
                         _how(g, fixes.get(step_id))] for g in items))
     return out
 
@@ -140,7 +139,7 @@ def _grouped_markdown(groups: Sequence[FindingGroup], titles: dict[str, str], or
     for step_id, items in by_step(groups).items():
         out += ["", f"### {_md(titles.get(step_id, step_id))}"]
         out += _table(["Status", "Severity", "Check", "Where", "Ids"],
-                      ([f"{GLYPH.get(g.status, '')} {g.status}", g.severity, g.title, g.where(with_accounts=org),
+                      ([f"{GLYPH.get(g.status, '')} {g.status}", g.severity, g.title, g.spread(with_accounts=org),
                         ids_text(g.findings[0])] for g in items))
     return out
 

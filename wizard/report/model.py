@@ -14,6 +14,7 @@ from wizard.plan_text import change_lines
 
 SCHEMA = "aws-essentials/findings/v1"
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
+STATUSES = ("PASS", "FAIL", "MANUAL", "UNKNOWN", "N/A")  # every finding status, in the reports' order
 
 
 def findings_document(account_id: str, regions: Sequence[str], results: Iterable[Any],
@@ -60,6 +61,14 @@ def not_assessed_rows(document: dict[str, Any]) -> list[tuple[str, str, str]]:
         what = titles.get(item["step"], item["step"]) if item["step"] else "the whole account"
         rows.append((account, what, item["reason"]))
     return rows
+
+
+def counts_line(summary: dict[str, int]) -> str:
+    """"3 passed, 2 failed, 1 manual, 0 unknown" and ", 4 not applicable" when there are any (N/A is no
+    failure: a check about something the account does not have)."""
+    line = (f"{summary.get('PASS', 0)} passed, {summary.get('FAIL', 0)} failed, {summary.get('MANUAL', 0)} manual, "
+            f"{summary.get('UNKNOWN', 0)} unknown")
+    return line + (f", {summary['N/A']} not applicable" if summary.get("N/A") else "")
 
 
 def render_json(document: dict[str, Any]) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from wizard.report.grouping import group_findings
-from wizard.report.model import ids_text, step_titles
+from wizard.report.model import counts_line, ids_text, step_titles
 from wizard.safe_text import rich_text as _t
 
 
@@ -17,7 +17,7 @@ def render_table(document: dict[str, Any], width: int = 120) -> str:
     from rich.console import Console
     from rich.table import Table
 
-    style = {"PASS": "green", "FAIL": "red", "MANUAL": "yellow", "UNKNOWN": "magenta"}
+    style = {"PASS": "green", "FAIL": "red", "MANUAL": "yellow", "UNKNOWN": "magenta", "N/A": "dim"}
     accounts = document.get("accounts")
     title = f"Organization of account {document['account_id']}" if accounts else f"Account {document['account_id']}"
     table = Table(title=_t(title), expand=False)  # account text as Text, never parsed as markup
@@ -28,7 +28,7 @@ def render_table(document: dict[str, Any], width: int = 120) -> str:
         # one finding: its own message; more: the first one's, with how many there are
         message = g.findings[0]["message"] + (f" (and {g.count - 1} more)" if g.count > 1 else "")
         table.add_row(_t(titles.get(g.step, g.step)), f"[{style.get(g.status, 'white')}]{g.status}[/]", _t(g.severity),
-                      *map(_t, (g.title, g.where(limit=4, with_accounts=bool(accounts)), message, ids_text(g.findings[0]))))
+                      *map(_t, (g.title, g.spread(limit=4, with_accounts=bool(accounts)), message, ids_text(g.findings[0]))))
     s = document["summary"]
     buffer = StringIO()
     console = Console(file=buffer, width=width, force_terminal=False, color_system=None)
@@ -42,5 +42,5 @@ def render_table(document: dict[str, Any], width: int = 120) -> str:
                                 *(str(row["summary"][k]) for k in ("PASS", "FAIL", "MANUAL", "UNKNOWN")),
                                 _t(row.get("error") or ""))
         console.print(per_account)
-    console.print(f"{s['PASS']} passed, {s['FAIL']} failed, {s['MANUAL']} manual, {s['UNKNOWN']} unknown")
+    console.print(counts_line(s))
     return buffer.getvalue()

@@ -168,8 +168,9 @@ class ApplyScreen(ReachesWizard, ModalScreen[None]):
         self.wizard.record_assessed(message)
         result = message.result
         summary = result.summary
+        not_applicable = f", {summary['N/A']} n/a" if summary.get("N/A") else ""
         self._log(f"Re-checked: {summary['PASS']} pass, {summary['FAIL']} fail, {summary['MANUAL']} manual, "
-                  f"{summary['UNKNOWN']} unknown.")
+                  f"{summary['UNKNOWN']} unknown{not_applicable}.")
         self.done = True
         button = self.query_one("#close", Button)
         button.disabled = False

@@ -63,7 +63,7 @@ class SummaryScreen(WizardScreen):
         run = self.wizard
         rows = [f"[b]{'Step':<{TITLE + 2}} {'Before':<14}  {'After':<14}  Done[/b]"]
         left: list[str] = []
-        totals = {"PASS": 0, "FAIL": 0, "MANUAL": 0, "UNKNOWN": 0}
+        totals = {"PASS": 0, "FAIL": 0, "MANUAL": 0, "UNKNOWN": 0, "N/A": 0}
         for step in run.steps:
             step_id = step.INFO.id
             before, after = run.first.get(step_id), run.results.get(step_id)
@@ -80,7 +80,7 @@ class SummaryScreen(WizardScreen):
             plan = run.plan_for(step_id)
             for finding in after.findings:
                 status = finding.status.value
-                if status == "PASS":
+                if status in ("PASS", "N/A"):  # N/A: nothing to fix, nothing left
                     continue
                 if status == "FAIL":
                     if skipped:
@@ -101,7 +101,8 @@ class SummaryScreen(WizardScreen):
                             f"[$text-muted]({why})[/]\n    {escape(finding.message)}")
         self.query_one("#summary-table", Static).update(Content.from_markup("\n".join(rows)))
         total = (f"{glyph('PASS')} {totals['PASS']} pass   {glyph('FAIL')} {totals['FAIL']} fail   "
-                 f"{glyph('MANUAL')} {totals['MANUAL']} manual   {glyph('UNKNOWN')} {totals['UNKNOWN']} unknown")
+                 f"{glyph('MANUAL')} {totals['MANUAL']} manual   {glyph('UNKNOWN')} {totals['UNKNOWN']} unknown"
+                 + (f"   {glyph('N/A')} {totals['N/A']} n/a" if totals["N/A"] else ""))
         if run.identity:
             total = f"Account [b]{escape(run.identity.account_id)}[/b]\n" + total
         self.query_one("#summary-total", Static).update(Content.from_markup(total))

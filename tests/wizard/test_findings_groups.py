@@ -1,0 +1,107 @@
+"""Findings on screen grouped by check and status (issue 16): the pure grouping, the step screen's rows
+that open with Enter/Space, and the done-when test on the insecure demo's groups step at 120x40."""
+
+from __future__ import annotations
+
+from steps import by_id
+from steps.base import Finding, Severity, Status, StepError
+from tests.wizard.tui import assessed, make_app, screen_name, wait_for
+from wizard.app import WizardApp
+from wizard.assess import StepResult
+from wizard.findings_groups import group_findings
+from wizard.widgets.findings import FindingRow, FindingsGroup, GroupRow
+from wizard.wizard_run import StepAssessed
+
+REGIONS = [f"region-{n:02}" for n in range(19)]
+
+
+def _rows(findings, step="groups"):
+    return [dict(f.to_dict(), step=step) for f in findings]
+
+
+def _analyzer(status=Status.FAIL, regions=REGIONS):
+    return [Finding("access-analyzer", "IAM Access Analyzer is active", status, f"off in {r}", Severity.MEDIUM,
+                    region=r, cis=("1.19",), securityhub=("IAM.28",)) for r in regions]
+
+
+def test_one_group_per_check_and_status_most_severe_then_biggest_first():
+    findings = [
+        *_analyzer(),
+        *_analyzer(Status.PASS, ["eu-west-1", "us-east-1"]),
+        Finding("console-mfa", "Every console user has MFA", Status.FAIL, "alice has none", Severity.HIGH,
+                resource="alice"),
+        Finding("console-mfa", "Every console user has MFA", Status.FAIL, "bob has none", Severity.HIGH,
+                resource="bob"),
+        Finding("support-role", "A support role exists", Status.FAIL, "none", Severity.LOW),
+        Finding("users-in-groups", "Users get permissions through groups", Status.FAIL, "x", Severity.MEDIUM,
+                resource="dana"),
+        Finding("region-deny", "Region deny", Status.MANUAL, "look", Severity.CRITICAL),
+    ]
+    groups = group_findings(_rows(findings))
+    assert [(g.check, g.status, g.count) for g in groups] == [
+        ("console-mfa", "FAIL", 2),  # high before medium, whatever the counts
+        ("access-analyzer", "FAIL", 19),  # medium: the bigger group first
+        ("users-in-groups", "FAIL", 1),
+        ("support-role", "FAIL", 1),
+        ("region-deny", "MANUAL", 1),  # a failing check before anything to look at, however severe
+        ("access-analyzer", "PASS", 2),
+    ]
+    analyzer = groups[1]
+    assert analyzer.where() == "19 regions: region-00, region-01, region-02, region-03, ..."
+    assert analyzer.ids == ("CIS 1.19", "IAM.28") and len(analyzer.findings) == 19
+    assert groups[0].where() == "2 resources: alice, bob"  # IAM users: no region to name
+
+
+def test_the_same_check_in_two_steps_or_accounts_stays_apart_by_step():
+    rows = _rows(_analyzer(regions=["a", "b"]), "groups") + _rows(_analyzer(regions=["a"]), "other")
+    for row, account in zip(rows, ["111", "222", "111"]):
+        row["account_id"] = account
+    groups = group_findings(rows)
+    assert [(g.step, g.count, g.accounts) for g in groups] == [("groups", 2, ("111", "222")), ("other", 1, ("111",))]
+
+
+def _unreachable() -> None:
+    raise StepError("no AWS credentials were found", "run `aws configure`")
+
+
+async def test_a_group_opens_and_closes_with_enter_and_space_and_its_rows_come_when_opened():
+    step = by_id("groups")
+    app = WizardApp(_unreachable, steps=[step])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: screen_name(app) == "ErrorScreen", what="the connection error")
+        await pilot.press("escape")
+        findings = _analyzer() + [Finding("support-role", "A support role exists", Status.FAIL, "none")]
+        app.record_assessed(StepAssessed(StepResult(step, None, findings), app.generation, 0))
+        app.go_to(0)
+        await pilot.pause()
+        table = app.screen.query_one("#findings")
+        (group,) = table.query(FindingsGroup)
+        assert len(table.query(FindingRow)) == 1  # the support role alone; the 19 are not mounted yet
+        row = group.query_one(GroupRow)
+        row.focus()  # Tab reaches it: it is focusable
+        await pilot.pause()
+        assert app.focused is row
+        await pilot.press("enter")
+        await pilot.pause()
+        members = group.query(FindingRow)
+        assert len(members) == 19 and all(m.display for m in members.results()) and group.opened
+        assert "▾" in str(row.query(".col-message").last().render())
+        await pilot.press("space")
+        await pilot.pause()
+        assert not group.opened and not group.query_one(".group-members").display
+        assert screen_name(app) == "StepScreen"  # the keys went to the row, not to the screen's bindings
+
+
+async def test_on_the_insecure_demo_access_analyzer_is_one_row_at_120x40(account, tmp_path):
+    sb = account("insecure")
+    app = make_app(sb, steps=[by_id("groups")], report_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await assessed(pilot)
+        app.go_to_step("groups")
+        await wait_for(pilot, lambda: screen_name(app) == "StepScreen" and app.screen.query(FindingsGroup),
+                       what="the groups step's findings")
+        rows = [r for r in app.screen.query(".finding-row")
+                if "IAM Access Analyzer is active" in str(r.query(".col-message").last().render())]
+        assert len(rows) == 1
+        drawn = str(rows[0].query(".col-message").last().render())
+        assert "fail in 19 regions: af-south-1" in drawn and rows[0].region.height <= 4

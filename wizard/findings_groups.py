@@ -1,0 +1,84 @@
+"""Findings grouped for people: one row per (step, check, status) instead of one per region and resource.
+
+The insecure demo has 19 identical "IAM Access Analyzer is active" failures, one per region; on
+screen they are one row ("fail in 19 regions: af-south-1, ...") that opens to the 19. Pure, on
+findings/v1 rows (``Finding.to_dict()``, plus ``step`` and ``account_id`` when known), so the
+screens, plain mode and the reports can share it; `check --format json`/`ocsf` stay one finding per
+resource (machines want that).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+STATUS_ORDER = {"FAIL": 0, "UNKNOWN": 1, "MANUAL": 2, "PASS": 3, "N/A": 4}
+SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+GLOBAL = "global"  # a finding without a region (IAM, the account) is global
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    """The findings of one check with one status: ``findings`` are the member rows, in their order."""
+
+    step: str
+    check: str
+    title: str
+    status: str
+    severity: str
+    findings: tuple[Mapping[str, Any], ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.findings)
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        return _unique(f.get("region") or GLOBAL for f in self.findings)
+
+    @property
+    def resources(self) -> tuple[str, ...]:
+        return _unique(f.get("resource") for f in self.findings if f.get("resource"))
+
+    @property
+    def accounts(self) -> tuple[str, ...]:
+        return _unique(f.get("account_id") for f in self.findings if f.get("account_id"))
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """CIS and Security Hub ids (the same for every member: they come from the check's declaration)."""
+        first = self.findings[0]
+        return tuple([f"CIS {c}" for c in first.get("cis") or ()] + list(first.get("securityhub") or ()))
+
+    def where(self, shown: int = 4) -> str:
+        """Where the members are, e.g. "19 regions: af-south-1, ap-east-1, ap-northeast-1, ap-south-1, ..."."""
+        regions, resources = self.regions, self.resources
+        if len(resources) > 1:
+            inside = "" if regions == (GLOBAL,) else (f" in {regions[0]}" if len(regions) == 1
+                                                      else f" in {_counted(regions, 'region')}")
+            return f"{_counted(resources, 'resource')}{inside}: {_first(resources, shown)}"
+        return f"{_counted(regions, 'region')}: {_first(regions, shown)}"
+
+def _unique(values: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def _counted(values: tuple[str, ...], word: str) -> str:
+    return f"{len(values)} {word}{'' if len(values) == 1 else 's'}"
+
+
+def _first(values: tuple[str, ...], shown: int) -> str:
+    return ", ".join(values[:shown]) + (", ..." if len(values) > shown else "")
+
+
+def group_findings(findings: Iterable[Mapping[str, Any]]) -> list[FindingGroup]:
+    """Group findings/v1 rows by (step, check, status): failing first, then UNKNOWN, MANUAL and PASS;
+    within a status the most severe first, then the group with the most findings, then the title."""
+    members: dict[tuple[str, str, str], list[Mapping[str, Any]]] = {}
+    for finding in findings:
+        key = (finding.get("step") or "", finding["check"], finding["status"])
+        members.setdefault(key, []).append(finding)
+    groups = [FindingGroup(step, check, rows[0]["title"], status, rows[0].get("severity") or "medium", tuple(rows))
+              for (step, check, status), rows in members.items()]
+    return sorted(groups, key=lambda g: (STATUS_ORDER.get(g.status, 9), SEVERITY_ORDER.get(g.severity, 9),
+                                         -g.count, g.title))
