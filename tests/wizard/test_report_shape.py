@@ -34,7 +34,7 @@ def test_identical_findings_of_an_organization_become_one_row_naming_accounts_re
         ("FAIL", "critical", "root-keys"), ("FAIL", "high", "public-bucket"), ("FAIL", "medium", "ebs-encryption-default"),
         ("FAIL", "medium", "access-analyzer")]
     assert groups[2].count == groups[3].count + len(REGIONS)  # EBS fails in the management account too
-    assert analyzer[0].where(limit=2) == (f"5 accounts: {analyzer[0].accounts[0]}, {analyzer[0].accounts[1]}, … (3 more)"
+    assert analyzer[0].spread(limit=2) == (f"5 accounts: {analyzer[0].accounts[0]}, {analyzer[0].accounts[1]}, … (3 more)"
                                           f" · {len(REGIONS)} regions: ap-northeast-1, ap-south-1, … "
                                           f"({len(REGIONS) - 2} more)")
 

@@ -11,15 +11,15 @@ from wizard.report.executive import (
     NOT_COVERED, NOT_RUN, ROLLUP_ORDER, Control, failing_by_severity, per_account_results, rollup_counts,
 )
 from wizard.report.grouping import FindingGroup, plural, top_risks
-from wizard.report.model import SEVERITY_ORDER
+from wizard.report.model import SEVERITY_ORDER, counts_line
 from wizard.safe_text import html as _e
 
 EXECUTIVE_NOT_ASSESSED = 3  # rows the first page names; the rest are in the "Not assessed" section
 EXECUTIVE_RISKS = 6
-ROLLUP_CLASS = {"PASS": "pass", "FAIL": "fail", "MANUAL": "manual", "UNKNOWN": "unknown", NOT_RUN: "notrun",
-                NOT_COVERED: "notcovered"}
-ROLLUP_WORD = {"PASS": "pass", "FAIL": "fail", "MANUAL": "manual", "UNKNOWN": "unknown", NOT_RUN: "not run",
-               NOT_COVERED: "not covered"}
+ROLLUP_CLASS = {"PASS": "pass", "FAIL": "fail", "MANUAL": "manual", "UNKNOWN": "unknown", "N/A": "na",
+                NOT_RUN: "notrun", NOT_COVERED: "notcovered"}
+ROLLUP_WORD = {"PASS": "pass", "FAIL": "fail", "MANUAL": "manual", "UNKNOWN": "unknown", "N/A": "not applicable",
+               NOT_RUN: "not run", NOT_COVERED: "not covered"}
 
 
 def _md_code(text: str) -> str:
@@ -70,8 +70,8 @@ def executive_html(document: dict[str, Any], groups: Sequence[FindingGroup], eng
               for s in SEVERITY_ORDER if s != "info" or severities[s]),
             f'<div class="card score"><div class="n">{_e(score)}</div><div class="l">pass</div>'
             f'<div class="s">of {decided} decided</div></div></div>',
-            f'<p class="legend">Failing findings by severity{" across the organization" if org else ""}; '
-            f'{summary["MANUAL"]} manual, {summary["UNKNOWN"]} unknown.</p>']
+            f'<p class="legend">Failing findings by severity{" across the organization" if org else ""}; in all '
+            f"{_e(counts_line(summary))}.</p>"]
     risks = top_risks(groups, EXECUTIVE_RISKS)
     out.append("<h3>Top risks</h3>")
     if risks:

@@ -76,7 +76,7 @@ a { color:var(--accent); }
 .chip { display:inline-block; width:38px; text-align:center; font-size:10px; font-weight:600; border-radius:3px;
   padding:1px 0; color:#fff; }
 .chip.pass { background:var(--pass); } .chip.fail { background:var(--fail); } .chip.manual { background:var(--manual); }
-.chip.unknown { background:var(--unknown); } .chip.notrun, .chip.notcovered { color:var(--ink); }
+.chip.unknown { background:var(--unknown); } .chip.na { background:var(--na); } .chip.notrun, .chip.notcovered { color:var(--ink); }
 .twocol { display:flex; gap:24px; } .twocol > div { flex:1; } .twocol p { margin:0; }
 .executive h2 { margin:12px 0 6px; font-size:17px; }
 .executive h3 { margin:10px 0 4px; }

@@ -9,11 +9,11 @@ from typing import Any, Sequence
 from wizard.report.engagement import LIMITATIONS, METHODOLOGY, Engagement
 from wizard.report.executive import ROLLUP_ORDER, Control, failing_by_severity, per_account_results, rollup_counts
 from wizard.report.grouping import FindingGroup, top_risks
-from wizard.report.model import SEVERITY_ORDER
+from wizard.report.model import SEVERITY_ORDER, counts_line
 from wizard.safe_text import markdown as _md
 
-WORD = {"PASS": "pass", "FAIL": "fail", "MANUAL": "manual", "UNKNOWN": "unknown", "NOT RUN": "not run",
-        "NOT COVERED": "not covered"}
+WORD = {"PASS": "pass", "FAIL": "fail", "MANUAL": "manual", "UNKNOWN": "unknown", "N/A": "not applicable",
+        "NOT RUN": "not run", "NOT COVERED": "not covered"}
 
 
 def _row(cells: Sequence[Any]) -> str:
@@ -29,8 +29,7 @@ def executive_markdown(document: dict[str, Any], groups: Sequence[FindingGroup],
     out = ["", "## Executive summary", "",
            f"{len(engagement.accounts)} account(s), {len(engagement.regions)} region(s)"
            + (f" ({len(engagement.regions_disabled)} disabled)" if engagement.regions_disabled else "")
-           + f"; {summary['PASS']} passed, {summary['FAIL']} failed, {summary['MANUAL']} manual, "
-             f"{summary['UNKNOWN']} unknown.", "",
+           + ".", "", f"**{counts_line(summary)}.**", "",
            "| Severity | Failing findings | Failing checks |", "|---|---|---|"]
     out += [_row([s, severities[s], sum(g.severity == s for g in failing)]) for s in SEVERITY_ORDER]
     out += ["", "### Top risks", ""]

@@ -6,8 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from wizard.report.grouping import group_findings
-from wizard.report.model import counts_line, ids_text, step_titles
-from wizard.safe_text import rich_text as _t
+from wizard.report.model import counts_line, ids_text
+from wizard.safe_text import clean, rich_text as _t
+
+
+def step_labels() -> dict[str, str]:
+    """The steps' short labels (whole at 80 columns), for the table's narrow Step column."""
+    from steps import STEPS
+
+    return {s.INFO.id: s.INFO.label for s in STEPS}
 
 
 def render_table(document: dict[str, Any], width: int = 120) -> str:
@@ -21,14 +28,16 @@ def render_table(document: dict[str, Any], width: int = 120) -> str:
     accounts = document.get("accounts")
     title = f"Organization of account {document['account_id']}" if accounts else f"Account {document['account_id']}"
     table = Table(title=_t(title), expand=False)  # account text as Text, never parsed as markup
-    for column in ("Step", "Status", "Severity", "Check", "Where", "Message", "Ids"):
-        table.add_column(column, overflow="fold")
-    titles = step_titles()
+    for column in ("Step", "Status", "Check, and where", "Message", "Ids"):
+        table.add_column(column, overflow="fold", max_width={"Message": 34, "Ids": 16}.get(column))
+    labels = step_labels()
     for g in group_findings(document["findings"]):
         # one finding: its own message; more: the first one's, with how many there are
         message = g.findings[0]["message"] + (f" (and {g.count - 1} more)" if g.count > 1 else "")
-        table.add_row(_t(titles.get(g.step, g.step)), f"[{style.get(g.status, 'white')}]{g.status}[/]", _t(g.severity),
-                      *map(_t, (g.title, g.spread(limit=4, with_accounts=bool(accounts)), message, ids_text(g.findings[0]))))
+        check = _t(g.title)
+        check.append("\n" + clean(g.spread(limit=4, with_accounts=bool(accounts))), style="dim")
+        table.add_row(_t(labels.get(g.step, g.step)), f"[{style.get(g.status, 'white')}]{g.status}[/]\n{g.severity}",
+                      check, _t(message), _t(ids_text(g.findings[0])))
     s = document["summary"]
     buffer = StringIO()
     console = Console(file=buffer, width=width, force_terminal=False, color_system=None)
