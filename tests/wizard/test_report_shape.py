@@ -140,7 +140,7 @@ def test_markdown_has_the_html_sections_with_step_titles_as_headings():
     assert headings == ["## Not assessed", "## Executive summary", "## Engagement and scope", "## Summary",
                         "## Accounts", "## What remains to fix (4 checks, 69 findings)",
                         "## Changes made with aws-essentials (0)", "## CIS AWS Foundations Benchmark v5.0 roll-up",
-                        "## All findings, grouped", "## Methodology and limitations", "## Sign-off",
+                        "## Other results, grouped", "## Methodology and limitations", "## Sign-off",
                         "## Appendix: every finding"]
     remaining = text[text.index("## What remains"):text.index("## Changes made")]
     assert "### Groups, admin policies, support role, console MFA, Access Analyzer" in remaining

@@ -73,7 +73,7 @@ def render_html(document: dict[str, Any], journal_entries: Iterable[Any] = (),
     sections = [("scope", "Engagement and scope"), *([("not-assessed", "Not assessed")] if skipped else []),
                 ("summary", "Summary per step" + (" and account" if org else "")),
                 ("remaining", "What remains to fix"), ("changes", "Changes made with aws-essentials"),
-                ("cis", "CIS v5.0 roll-up"), ("findings", "All findings, grouped"),
+                ("cis", "CIS v5.0 roll-up"), ("findings", "Other results, grouped"),
                 ("methodology", "Methodology and limitations"), ("signoff", "Sign-off")]
     out = [
         "<!DOCTYPE html>",
@@ -106,7 +106,7 @@ def _summary_html(document: dict[str, Any], titles: dict[str, str]) -> list[str]
     steps: dict[str, dict[str, int]] = {}
     for f in document["findings"]:
         steps.setdefault(f["step"], dict.fromkeys(STATUSES, 0))[f["status"]] += 1
-    head = ('<th style="width:34%">Result</th>' + "".join(f'<th class="num">{_STATUS_HEAD.get(s, s)}</th>' for s in STATUSES)
+    head = ('<th style="width:30%">Result</th>' + "".join(f'<th class="num">{_STATUS_HEAD.get(s, s)}</th>' for s in STATUSES)
             + "</tr></thead><tbody>")
     out = ['<section id="summary"><h2>Summary</h2>',
            f'<p>{_e(_counts_text(summary))} findings (one per account, region and resource).</p>',
@@ -175,13 +175,15 @@ def _changes_html(entries: Sequence[ChangeMade], titles: dict[str, str], max_cha
 
 
 def _all_findings_html(groups: Sequence[FindingGroup], titles: dict[str, str], org: bool) -> list[str]:
-    """Every check's result, one row per check and status, per step; each row opens to its findings."""
-    out = ['<section id="findings"><h2>All findings, grouped</h2>',
-           '<p class="legend">One row per check and result; open a row for every account, region and resource.</p>']
-    for step_id, items in by_step(groups).items():
+    """Every result but the failures (which "What remains" lists), one row per check and status, per
+    step; each row opens to its findings."""
+    out = ['<section id="findings"><h2>Other results, grouped</h2>',
+           '<p class="legend">Every check that does not fail (failures are in <a href="#remaining">What remains to '
+           "fix</a>): one row per check and result; open a row for every account, region and resource.</p>"]
+    for step_id, items in by_step(g for g in groups if g.status != "FAIL").items():
         out.append(f"<h3>{_e(titles.get(step_id, step_id))}</h3>")
         out.append('<table class="findings"><thead><tr><th style="width:10%">Status</th><th style="width:11%">Severity'
-                   '</th><th>Check</th><th style="width:16%">Ids</th></tr></thead><tbody>')
+                   '</th><th>Check</th><th style="width:17%">Ids</th></tr></thead><tbody>')
         for g in items:
             cls = _STATUS_CLASS.get(g.status, "unknown")
             out.append(f'<tr><td><span class="badge {cls}">{_e(g.status)}</span></td>'
@@ -241,8 +243,8 @@ def _remaining_step(step_id: str, failing: list[FindingGroup], fix: dict[str, An
     notes += [_e(n) for n in (fix or {}).get("notes", [])]
     if notes:
         parts.append('<p class="stepnote">' + "<br>".join(notes) + "</p>")
-    parts.append('<table class="remaining"><thead><tr><th style="width:11%">Severity</th><th style="width:44%">Finding'
-                 '</th><th style="width:12%">Ids</th><th>How to fix</th></tr></thead><tbody>')
+    parts.append('<table class="remaining"><thead><tr><th style="width:11%">Severity</th><th style="width:41%">Finding'
+                 '</th><th style="width:16%">Ids</th><th>How to fix</th></tr></thead><tbody>')
     for g in failing:
         parts.append(f'<tr id="{g.anchor}"><td><span class="sev {_e(g.severity)}">{_e(g.severity)}</span></td>'
                      f'<td><b>{_e(g.title)}</b><br><span class="where">{_e(g.spread(with_accounts=org))}</span>'

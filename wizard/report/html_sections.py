@@ -18,7 +18,7 @@ EXECUTIVE_NOT_ASSESSED = 3  # rows the first page names; the rest are in the "No
 EXECUTIVE_RISKS = 6
 ROLLUP_CLASS = {"PASS": "pass", "FAIL": "fail", "MANUAL": "manual", "UNKNOWN": "unknown", "N/A": "na",
                 NOT_RUN: "notrun", NOT_COVERED: "notcovered"}
-ROLLUP_WORD = {"PASS": "pass", "FAIL": "fail", "MANUAL": "manual", "UNKNOWN": "unknown", "N/A": "not applicable",
+ROLLUP_WORD = {"PASS": "pass", "FAIL": "fail", "MANUAL": "manual", "UNKNOWN": "unknown", "N/A": "n/a",
                NOT_RUN: "not run", NOT_COVERED: "not covered"}
 
 
@@ -136,7 +136,8 @@ def cis_html(controls: Sequence[Control], accounts: Sequence[tuple[str, str]]) -
     names = dict(accounts)
     out = ['<section id="cis"><h2>CIS AWS Foundations Benchmark v5.0 roll-up</h2>',
            '<p class="legend">The worst result over every finding that carries the recommendation\'s id: fail, '
-           "then unknown, manual, pass. Not run: its checks did not run here. Not covered: no check of "
+           "then unknown, manual, pass, n/a (not applicable: what it checks does not exist). Not run: its "
+           "checks did not run here. Not covered: no check of "
            "aws-essentials carries it; a person must assess it.</p>",
            '<table class="cis"><thead><tr><th style="width:7%">Id</th><th>Recommendation</th>'
            '<th style="width:11%">Result</th>' + ('<th style="width:34%">Per account</th>' if org else "")

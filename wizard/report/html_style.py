@@ -88,6 +88,7 @@ a { color:var(--accent); }
 table { table-layout:fixed; }
 td, dd, li { overflow-wrap:anywhere; }
 th { letter-spacing:.02em; }
+th.num { letter-spacing:0; font-size:10px; }
 table.compact td { padding:3px 6px; }
 nav.contents ol { columns:2; margin:0; }
 details summary { color:var(--accent); font-size:12px; cursor:pointer; }

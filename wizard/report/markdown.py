@@ -135,8 +135,9 @@ def _remaining_markdown(groups: Sequence[FindingGroup], fixes: dict[str, dict[st
 
 
 def _grouped_markdown(groups: Sequence[FindingGroup], titles: dict[str, str], org: bool) -> list[str]:
-    out = ["", "## All findings, grouped", "", "One row per check and result; every finding is in the appendix."]
-    for step_id, items in by_step(groups).items():
+    out = ["", "## Other results, grouped", "", "Every check that does not fail (failures are in What remains to "
+           "fix), one row per check and result; every finding is in the appendix."]
+    for step_id, items in by_step(g for g in groups if g.status != "FAIL").items():
         out += ["", f"### {_md(titles.get(step_id, step_id))}"]
         out += _table(["Status", "Severity", "Check", "Where", "Ids"],
                       ([f"{GLYPH.get(g.status, '')} {g.status}", g.severity, g.title, g.spread(with_accounts=org),
