@@ -80,6 +80,21 @@ class Engagement:
     steps_not_run: tuple[str, ...] = ()  # step titles (--steps narrowed)
     checks_not_run: tuple[str, ...] = field(default=())  # their checks' titles
 
+    def rows(self) -> list[tuple[str, str]]:
+        """The "Engagement and scope" section as (label, value) rows, the same in every rendering."""
+        def accounts(pairs: tuple[tuple[str, str], ...]) -> str:
+            return ", ".join(f"{a} ({n})" if n else a for a, n in pairs) or "none"
+
+        return [("Report", self.title), ("Customer", self.customer),
+                ("Prepared by", self.prepared_by or "not given (--prepared-by)"), ("Date", self.date),
+                ("Accounts in scope", accounts(self.accounts)), ("Accounts out of scope", accounts(self.accounts_out)),
+                ("Regions in scope", ", ".join(self.regions) or "none"),
+                ("Regions enabled, not in scope", ", ".join(self.regions_out) or "none"),
+                ("Regions disabled (not checked)", ", ".join(self.regions_disabled) or "none"),
+                ("Steps not run", ", ".join(self.steps_not_run) or "none: every step ran"),
+                ("Checks not run", f"{len(self.checks_not_run)}: " + "; ".join(self.checks_not_run)
+                 if self.checks_not_run else "none")]
+
     @property
     def header(self) -> str:
         """The running header of every printed page."""

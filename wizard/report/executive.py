@@ -1,17 +1,20 @@
 """What the executive page says, computed from a findings document: severity counts, the top risks,
-and the CIS AWS Foundations v5.0 roll-up per control (and per account for an organization).
+and the CIS AWS Foundations v5.0 roll-up per control (and per account for an organization); and
+``report_parts``, everything the HTML and Markdown reports compute before they lay it out.
 
-Pure: the renderings (html_sections.py, markdown.py) only lay it out.
+Pure: the renderings (html*.py, markdown*.py) only lay it out.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
-from wizard.report.grouping import STATUS_ORDER, FindingGroup, status_rank
-from wizard.report.model import SEVERITY_ORDER
+from wizard.report.changes import ChangeMade, changes_made
+from wizard.report.engagement import Engagement, engagement_for
+from wizard.report.grouping import STATUS_ORDER, FindingGroup, group_findings, status_rank
+from wizard.report.model import SEVERITY_ORDER, not_assessed_rows, step_titles
 
 NOT_RUN = "NOT RUN"  # the run made no check of this control (steps narrowed, or the account not reached)
 NOT_COVERED = "NOT COVERED"  # no check of aws-essentials carries this control: a person must assess it
@@ -99,3 +102,28 @@ def per_account_results(control: Control, names: dict[str, str], limit: int = 6)
             text = f"{len(accounts)} account{'' if len(accounts) == 1 else 's'}"
         out.append((status, text))
     return out
+
+
+@dataclass(frozen=True)
+class ReportParts:
+    """What the HTML and the Markdown report both show, computed once from the document."""
+
+    engagement: Engagement
+    titles: dict[str, str]  # step id -> the step's title
+    org: bool
+    groups: list[FindingGroup]
+    changes: list[ChangeMade]  # newest first, the report's accounts only
+    controls: list[Control]
+    not_assessed: list[tuple[str, str, str]]  # (account, what, why)
+
+
+def report_parts(document: dict[str, Any], journal_entries: Iterable[Any] = (),
+                 engagement: Engagement | None = None) -> ReportParts:
+    engagement = engagement or engagement_for(document)
+    org = bool(document.get("accounts"))
+    accounts: Sequence[str] = [a for a, _ in engagement.accounts]
+    return ReportParts(
+        engagement=engagement, titles=step_titles(), org=org, groups=group_findings(document["findings"]),
+        changes=changes_made(journal_entries, {*accounts, document["account_id"]}),
+        controls=cis_rollup(document["findings"], accounts if org else ()),
+        not_assessed=not_assessed_rows(document))

@@ -9,15 +9,15 @@ from __future__ import annotations
 from typing import Any, Iterable, Sequence
 
 from wizard.plan_text import text_of
-from wizard.report.changes import ChangeMade, changes_made
-from wizard.report.engagement import Engagement, engagement_for
-from wizard.report.executive import cis_rollup
-from wizard.report.grouping import FindingGroup, by_step, changes_for_group, group_findings, plural
+from wizard.report.changes import ChangeMade
+from wizard.report.engagement import Engagement
+from wizard.report.executive import report_parts
+from wizard.report.grouping import FindingGroup, by_step, changes_for_group, plural
 from wizard.report.html_sections import (
     cis_html, contents_html, executive_html, methodology_html, scope_html, signoff_html,
 )
 from wizard.report.html_style import CSS, print_css
-from wizard.report.model import STATUSES, findings_document, fixes_for, not_assessed_rows, step_titles
+from wizard.report.model import STATUSES, findings_document, fixes_for, not_assessed_rows
 from wizard.safe_text import html as _e
 
 _STATUS_CLASS = {"PASS": "pass", "FAIL": "fail", "MANUAL": "manual", "UNKNOWN": "unknown", "N/A": "na"}
@@ -63,13 +63,9 @@ def render_html(document: dict[str, Any], journal_entries: Iterable[Any] = (),
     ``engagement``: who it is for and by whom, and the scope (engagement.py); else from the document.
     """
     fixes = fixes or {}
-    engagement = engagement or engagement_for(document)
-    titles = step_titles()
-    org = bool(document.get("accounts"))
-    groups = group_findings(document["findings"])
-    entries = changes_made(journal_entries, {a for a, _ in engagement.accounts} | {document["account_id"]})
-    controls = cis_rollup(document["findings"], [a for a, _ in engagement.accounts] if org else ())
-    skipped = not_assessed_rows(document)
+    parts = report_parts(document, journal_entries, engagement)
+    engagement, titles, org, groups = parts.engagement, parts.titles, parts.org, parts.groups
+    skipped = parts.not_assessed
     sections = [("scope", "Engagement and scope"), *([("not-assessed", "Not assessed")] if skipped else []),
                 ("summary", "Summary per step" + (" and account" if org else "")),
                 ("remaining", "What remains to fix"), ("changes", "Changes made with aws-essentials"),
@@ -81,14 +77,14 @@ def render_html(document: dict[str, Any], journal_entries: Iterable[Any] = (),
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(engagement.title)}: {_e(engagement.customer)}</title>",
         f"<style>{CSS}{print_css(engagement.header)}</style></head><body><main>",
-        executive_html(document, groups, engagement, len(entries), controls, skipped),
+        executive_html(document, groups, engagement, len(parts.changes), parts.controls, skipped),
         contents_html(sections),
         scope_html(engagement),
         *_not_assessed_html(document),
         *_summary_html(document, titles),
         *_remaining_html(groups, fixes, titles, org),
-        *_changes_html(entries, titles, max_changes, org),
-        cis_html(controls, engagement.accounts),
+        *_changes_html(parts.changes, titles, max_changes, org),
+        cis_html(parts.controls, engagement.accounts),
         *_all_findings_html(groups, titles, org),
         methodology_html(),
         signoff_html(engagement),

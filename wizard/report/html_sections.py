@@ -111,22 +111,8 @@ def contents_html(entries: Sequence[tuple[str, str]]) -> str:
     return f'<nav id="contents" class="contents"><h2>Contents</h2><ol>{items}</ol></nav>'
 
 
-def _accounts_text(accounts: Sequence[tuple[str, str]]) -> str:
-    return ", ".join(f"{a} ({n})" if n else a for a, n in accounts) or "none"
-
-
 def scope_html(engagement: Engagement) -> str:
-    rows = [("Report", engagement.title), ("Customer", engagement.customer),
-            ("Prepared by", engagement.prepared_by or "not given (--prepared-by)"), ("Date", engagement.date),
-            ("Accounts in scope", _accounts_text(engagement.accounts)),
-            ("Accounts out of scope", _accounts_text(engagement.accounts_out)),
-            ("Regions in scope", ", ".join(engagement.regions) or "none"),
-            ("Regions enabled, not in scope", ", ".join(engagement.regions_out) or "none"),
-            ("Regions disabled (not checked)", ", ".join(engagement.regions_disabled) or "none"),
-            ("Steps not run", ", ".join(engagement.steps_not_run) or "none: every step ran"),
-            ("Checks not run", f"{len(engagement.checks_not_run)}: " + "; ".join(engagement.checks_not_run)
-             if engagement.checks_not_run else "none")]
-    body = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in rows)
+    body = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in engagement.rows())
     return f'<section id="scope"><h2>Engagement and scope</h2><dl class="meta scope">{body}</dl></section>'
 
 

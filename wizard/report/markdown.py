@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import Any, Iterable, Sequence
 
 from wizard.plan_text import Line, text_of
-from wizard.report.changes import changes_made
-from wizard.report.engagement import Engagement, engagement_for
-from wizard.report.executive import cis_rollup
-from wizard.report.grouping import FindingGroup, by_step, changes_for_group, group_findings, plural
+from wizard.report.engagement import Engagement
+from wizard.report.executive import report_parts
+from wizard.report.grouping import FindingGroup, by_step, changes_for_group, plural
 from wizard.report.markdown_sections import (
     cis_markdown, executive_markdown, methodology_markdown, scope_markdown, signoff_markdown,
 )
-from wizard.report.model import STATUSES, ids_text, not_assessed_rows, step_titles
+from wizard.report.model import STATUSES, ids_text
 from wizard.safe_text import markdown as _md, markdown_code as _code
 
 GLYPH = {"PASS": "✔", "FAIL": "✘", "MANUAL": "✋", "UNKNOWN": "?", "N/A": "–"}
@@ -55,22 +54,18 @@ def render_markdown(document: dict[str, Any], fixes: dict[str, dict[str, Any]] |
     summary, the scope, the summary, every failing check once with its fix (and the full plans),
     the changes made, the CIS v5.0 roll-up, every check grouped, the methodology, the sign-off,
     and an appendix with every finding. Headings are the steps' titles."""
-    engagement = engagement or engagement_for(document)
-    titles = step_titles()
-    org = bool(document.get("accounts"))
-    groups = group_findings(document["findings"])
-    changes = changes_made(journal_entries, {a for a, _ in engagement.accounts} | {document["account_id"]})
-    controls = cis_rollup(document["findings"], [a for a, _ in engagement.accounts] if org else ())
+    parts = report_parts(document, journal_entries, engagement)
+    engagement, titles, org, groups, changes = parts.engagement, parts.titles, parts.org, parts.groups, parts.changes
     lines = [f"# {_md(engagement.title)}: {_md(engagement.customer)}", "",
              "AWS security essentials · " + " · ".join(_md(p) for p in (
                  f"prepared by {engagement.prepared_by}" if engagement.prepared_by else "", engagement.date) if p)]
-    skipped = not_assessed_rows(document)
+    skipped = parts.not_assessed
     if skipped:  # first, before any count: an incomplete run must not read as a clean one
         lines += ["", "## Not assessed", "",
                   f"This run is incomplete: {len(skipped)} account(s) or step(s) could not be assessed, so their "
                   "checks are missing from every count below."]
         lines += _table(["Account", "Not assessed", "Why"], skipped)
-    lines += executive_markdown(document, groups, engagement, len(changes), controls)
+    lines += executive_markdown(document, groups, engagement, len(changes), parts.controls)
     lines += scope_markdown(engagement)
     lines += _summary_markdown(document, titles)
     lines += _remaining_markdown(groups, fixes or {}, titles, org)
@@ -83,7 +78,7 @@ def render_markdown(document: dict[str, Any], fixes: dict[str, dict[str, Any]] |
                           c.region or "global", c.result] for c in changes))
     else:
         lines += ["", "No changes have been made with aws-essentials."]
-    lines += cis_markdown(controls, engagement.accounts)
+    lines += cis_markdown(parts.controls, engagement.accounts)
     lines += _grouped_markdown(groups, titles, org)
     lines += methodology_markdown() + signoff_markdown(engagement)
     lines += _appendix_markdown(document["findings"], titles, org)

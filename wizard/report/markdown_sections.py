@@ -50,21 +50,8 @@ def executive_markdown(document: dict[str, Any], groups: Sequence[FindingGroup],
     return out
 
 
-def _accounts(accounts: Sequence[tuple[str, str]]) -> str:
-    return ", ".join(f"{a} ({n})" if n else a for a, n in accounts) or "none"
-
-
 def scope_markdown(engagement: Engagement) -> list[str]:
-    rows = [("Report", engagement.title), ("Customer", engagement.customer),
-            ("Prepared by", engagement.prepared_by or "not given (--prepared-by)"), ("Date", engagement.date),
-            ("Accounts in scope", _accounts(engagement.accounts)),
-            ("Accounts out of scope", _accounts(engagement.accounts_out)),
-            ("Regions in scope", ", ".join(engagement.regions) or "none"),
-            ("Regions enabled, not in scope", ", ".join(engagement.regions_out) or "none"),
-            ("Regions disabled (not checked)", ", ".join(engagement.regions_disabled) or "none"),
-            ("Steps not run", ", ".join(engagement.steps_not_run) or "none: every step ran"),
-            ("Checks not run", "; ".join(engagement.checks_not_run) or "none")]
-    return ["", "## Engagement and scope", "", "| Item | Value |", "|---|---|", *(_row(r) for r in rows)]
+    return ["", "## Engagement and scope", "", "| Item | Value |", "|---|---|", *(_row(r) for r in engagement.rows())]
 
 
 def cis_markdown(controls: Sequence[Control], accounts: Sequence[tuple[str, str]]) -> list[str]:
