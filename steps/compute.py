@@ -7,7 +7,7 @@ from typing import Any, Mapping
 from steps.base import (
     Call, Change, Finding, Plan, Severity, StepInfo, is_unreadable, manual, reason_of, unreadable,
 )
-from steps.checks import AUTOMATIC, NO_FIX, Check
+from steps.checks import AUTOMATIC, NO_FIX, REGION, Check
 from steps import rds
 from steps.compute_collect import State, collect  # noqa: F401  (the step's read and its state)
 from steps.efs import EFS_ENCRYPTED, efs_changes, efs_findings
@@ -18,16 +18,16 @@ RDS_CONSOLE = "https://console.aws.amazon.com/rds/home?region={region}#database:
 
 _EC2, _DATABASES = "EC2 Security", "Database Security"  # the guide sections (the step spans three)
 EBS_DEFAULT = Check("ebs-encryption-default", "EBS encryption by default is on", Severity.MEDIUM, ("5.1.1",),
-                    ("EC2.7",), AUTOMATIC, _EC2)
+                    ("EC2.7",), AUTOMATIC, _EC2, scope=REGION)
 IMDS_DEFAULT = Check("imds-default", "New instances require IMDSv2 (account default)", Severity.MEDIUM, ("5.7",), (),
-                     AUTOMATIC, _EC2)
+                     AUTOMATIC, _EC2, scope=REGION)
 NO_INSTANCES = "No EC2 instances in this region."
 IMDS_INSTANCE = Check("imds-instance", "Running instances require IMDSv2", Severity.HIGH, ("5.7",), ("EC2.8",),
                       AUTOMATIC, _EC2)
 SNAPSHOT_BPA = Check("snapshot-block-public", "EBS snapshots cannot be shared publicly", Severity.MEDIUM, (),
-                     ("EC2.182",), AUTOMATIC, _EC2)
+                     ("EC2.182",), AUTOMATIC, _EC2, scope=REGION)
 IMAGE_BPA = Check("image-block-public", "AMIs cannot be shared publicly", Severity.MEDIUM, fix=AUTOMATIC,
-                  guide_section=_EC2)
+                  guide_section=_EC2, scope=REGION)
 RDS_PUBLIC = Check("rds-public", "RDS instances are not publicly accessible", Severity.CRITICAL, ("2.2.3",),
                    ("RDS.2",), AUTOMATIC, _DATABASES)
 # encryption cannot be switched on in place: the plan only writes out the migration (no fix of its own)
@@ -139,7 +139,7 @@ def _instances(region: str, data: Mapping[str, Any]) -> list[Finding]:
         if inst.get("HttpTokens") != "required" and inst.get("HttpEndpoint") != "disabled":
             out.append(IMDS_INSTANCE.failed(
                 f"Instance {_label(inst)} accepts IMDSv1: a request-forgery bug in anything it runs can read its "
-                "role credentials.", region=region, resource=inst["InstanceId"]))
+                "role credentials.", region=region, resource=inst.get("Arn") or inst["InstanceId"]))
     if not instances:  # a check of instances where there are none is not applicable (AWS Config: NOT_APPLICABLE)
         return [check.not_applicable(NO_INSTANCES, region=region) for check in (IMDS_INSTANCE, INSTANCE_PROFILE)]
     if not out:
@@ -149,7 +149,7 @@ def _instances(region: str, data: Mapping[str, Any]) -> list[Finding]:
         out.append(INSTANCE_PROFILE.manual(
             f"Instance {_label(inst)} has no IAM role. If software on it calls AWS, it must be using stored access "
             "keys; give it an instance profile instead and remove the keys.", region=region,
-            resource=inst["InstanceId"]))
+            resource=inst.get("Arn") or inst["InstanceId"]))
     if not without:
         out.append(INSTANCE_PROFILE.passed("Every instance has an IAM role.", region=region))
     return out
@@ -173,14 +173,14 @@ def _databases(region: str, data: Mapping[str, Any]) -> list[Finding]:
         out.append(RDS_PUBLIC.failed(
             f"Database {db['DBInstanceIdentifier']} ({db.get('Engine')}) is publicly accessible: it has a public "
             "address, and only its security group stands between it and the internet.", region=region,
-            resource=db["DBInstanceIdentifier"]))
+            resource=db.get("DBInstanceArn") or db["DBInstanceIdentifier"]))
     if not public:
         out.append(RDS_PUBLIC.passed(f"None of the {len(dbs)} databases is public.", region=region))
     for db in plain:
         out.append(RDS_ENCRYPTED.failed(
             f"Database {db['DBInstanceIdentifier']} stores its data, backups and snapshots unencrypted. Encryption "
             "cannot be switched on in place; the plan writes out the migration steps.", region=region,
-            resource=db["DBInstanceIdentifier"]))
+            resource=db.get("DBInstanceArn") or db["DBInstanceIdentifier"]))
     if not plain:
         out.append(RDS_ENCRYPTED.passed(f"All {len(dbs)} databases are encrypted.", region=region))
     return out + rds.rds_findings(region, dbs)
@@ -204,7 +204,7 @@ def _functions(region: str, data: Mapping[str, Any]) -> list[Finding]:
                 f"Function {fn['FunctionName']} has a resource policy that lets anyone invoke it "
                 f"({'; '.join(map(str, open_to_all))}). That is right only for a deliberately public endpoint; "
                 "otherwise limit it with aws:SourceArn or aws:SourceAccount, or remove the statement.",
-                region=region, resource=fn["FunctionName"]))
+                region=region, resource=fn.get("FunctionArn") or fn["FunctionName"]))
     if not out:
         out.append(LAMBDA_PUBLIC.passed(f"None of the {len(functions)} functions is public.", region=region))
     return out

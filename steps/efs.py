@@ -18,6 +18,7 @@ EFS_ENCRYPTED = Check("efs-encrypted", "EFS file systems are encrypted at rest",
 
 class FileSystem(TypedDict):
     FileSystemId: str
+    FileSystemArn: str
     Name: str
     Encrypted: bool
     LifeCycleState: str | None
@@ -31,7 +32,8 @@ def read_file_systems(aws: Any, region: str) -> OrUnreadable[list[FileSystem]]:
     answer = aws.try_read("efs", "DescribeFileSystems", region, paginate=True)
     if is_unreadable(answer):
         return answer
-    return [{"FileSystemId": f["FileSystemId"], "Name": f.get("Name") or "", "Encrypted": bool(f.get("Encrypted")),
+    return [{"FileSystemId": f["FileSystemId"], "FileSystemArn": f.get("FileSystemArn") or "",
+             "Name": f.get("Name") or "", "Encrypted": bool(f.get("Encrypted")),
              "LifeCycleState": f.get("LifeCycleState")}
             for f in answer.get("FileSystems", []) if f.get("LifeCycleState") not in ("deleting", "deleted")]
 
@@ -46,7 +48,8 @@ def efs_findings(region: str, systems: Any) -> list[Finding]:
     plain = [f for f in systems if not f["Encrypted"]]
     out = [EFS_ENCRYPTED.failed(
         f"File system {_label(fs)} stores its files unencrypted. Encryption cannot be switched on in place; the "
-        "plan writes out the migration to a new, encrypted file system.", region=region, resource=fs["FileSystemId"])
+        "plan writes out the migration to a new, encrypted file system.", region=region,
+        resource=fs.get("FileSystemArn") or fs["FileSystemId"])
         for fs in plain]
     if not systems:
         return [EFS_ENCRYPTED.not_applicable("No EFS file systems in this region.", region=region)]

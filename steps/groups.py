@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any, Mapping
 
 from steps.base import (
     Call, Change, Finding, Input, Plan, Severity, Status, StepInfo, has_control_chars, is_unreadable,
     manual, reason_of, unreadable,
 )
-from steps.checks import AUTOMATIC, NO_FIX, Check
+from steps.checks import ACCOUNT, AUTOMATIC, NO_FIX, REGION, Check
 from steps.cloudshell_access import CLOUDSHELL, cloudshell_changes, cloudshell_findings, without_detached
 from steps.group_migration import plan_migration
 from steps.groups_collect import State, collect  # noqa: F401  (the step's read and its state)
@@ -55,10 +56,10 @@ CUSTOM_ADMIN = Check("no-full-admin-policy", "No custom policy allows *:*", Seve
 ADMIN_ATTACHED = Check("full-admin-attached", "No attached or inline policy grants *:* (AdministratorAccess included)",
                        Severity.HIGH, ("1.15",), (), NO_FIX)
 SUPPORT = Check("support-role", "A support role with AWSSupportAccess exists", Severity.LOW, ("1.16",), ("IAM.18",),
-                AUTOMATIC)
+                AUTOMATIC, scope=ACCOUNT)
 CONSOLE_MFA = Check("console-mfa", "Every console user has MFA", Severity.HIGH, ("1.9",), ("IAM.5",), AUTOMATIC)
 ANALYZER = Check("access-analyzer", "IAM Access Analyzer is active", Severity.MEDIUM, ("1.19",), ("IAM.28",),
-                 AUTOMATIC)
+                 AUTOMATIC, scope=REGION)
 CHECKS = (USERS_IN_GROUPS, CUSTOM_ADMIN, ADMIN_ATTACHED, SUPPORT, CONSOLE_MFA, ANALYZER, EXPIRED_CERTS, CLOUDSHELL)
 
 
@@ -124,7 +125,19 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
     findings += _eval_analyzers(state)
     findings += certificate_findings(state.get("server_certificates", unreadable("not read")))
     findings += cloudshell_findings(state.get("cloudshell", unreadable("not read")))
-    return findings
+    return _with_arns(findings, state.get("arns") or {})
+
+
+def _with_arns(findings: list[Finding], arns: Mapping[str, str]) -> list[Finding]:
+    """Users and groups named by their ARNs (from ListUsers/ListGroups, so a path is kept); the checks
+    about users name them bare. Roles and inline policies keep "role/NAME", "user/NAME/POLICY": the
+    reads that find them (ListEntitiesForPolicy, the inline listings) answer no ARN."""
+    by_user = (USERS_IN_GROUPS.id, CONSOLE_MFA.id)
+    out = []
+    for f in findings:
+        key = f"user/{f.resource}" if f.resource and f.check in by_user else f.resource
+        out.append(replace(f, resource=arns[key]) if key in arns else f)
+    return out
 
 
 def _eval_users_groups(state: Mapping[str, Any]) -> list[Finding]:

@@ -18,6 +18,7 @@ EXPIRED_CERTS = Check("expired-server-certificates", "No expired server certific
 
 class ServerCertificate(TypedDict):
     name: str
+    arn: str  # ServerCertificateMetadata.Arn
     expiration: str | None  # ISO 8601, as IAM gives it
 
 
@@ -29,7 +30,7 @@ class CertificateState(TypedDict):
 def read_certificates(aws: Any) -> CertificateState:
     found = aws.try_read("iam", "ListServerCertificates", paginate=True)
     certificates: Any = found if is_unreadable(found) else [
-        {"name": c["ServerCertificateName"], "expiration": _iso(c.get("Expiration"))}
+        {"name": c["ServerCertificateName"], "arn": c.get("Arn") or "", "expiration": _iso(c.get("Expiration"))}
         for c in found.get("ServerCertificateMetadataList", [])]
     return {"read_at": datetime.now(timezone.utc).isoformat(), "certificates": certificates}
 
@@ -60,7 +61,7 @@ def certificate_findings(state: Any) -> list[Finding]:
     old = expired(state)
     out = [EXPIRED_CERTS.failed(
         f"Server certificate {c['name']} expired on {c['expiration'][:10]}: anything still serving it shows "
-        "browsers an error, and it only adds clutter to review.", resource=c["name"]) for c in old]
+        "browsers an error, and it only adds clutter to review.", resource=c.get("arn") or c["name"]) for c in old]
     total = len(state["certificates"])
     if not total:
         return [EXPIRED_CERTS.not_applicable("No server certificates are stored in IAM.")]

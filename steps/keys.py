@@ -15,12 +15,13 @@ use and the old one is not.
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from typing import Any, Mapping
 
 from steps.base import (
     PREPARATION, Call, Change, Finding, Input, Plan, Ref, Severity, Status, StepInfo, is_unreadable, manual, reason_of,
 )
-from steps.checks import AUTOMATIC, Check
+from steps.checks import ACCOUNT, AUTOMATIC, Check
 from steps.credentials_file_change import update_credentials_file
 from steps.keys_collect import (  # noqa: F401  (the reads live there; names kept for callers)
     State, _caller_key_id, _credential_report, _user_state, collect,
@@ -52,11 +53,11 @@ ONE_KEY = Check("one-active-key", "Each user has at most one active access key",
 SETUP_KEYS = Check("setup-keys", "No unused access keys made when a console user was created", Severity.LOW,
                    ("1.10",), (), AUTOMATIC)
 PW_LENGTH = Check("password-length", "Password policy requires 14 characters or more", Severity.MEDIUM, ("1.7",),
-                  ("IAM.15",), AUTOMATIC)
+                  ("IAM.15",), AUTOMATIC, scope=ACCOUNT)
 PW_REUSE = Check("password-reuse", "Password policy prevents reusing the last 24", Severity.MEDIUM, ("1.8",),
-                 ("IAM.16",), AUTOMATIC)
+                 ("IAM.16",), AUTOMATIC, scope=ACCOUNT)
 PW_MAX_AGE = Check("password-max-age", "Password policy sets a maximum password age of 90 days", Severity.LOW,
-                   (), ("IAM.7",), AUTOMATIC)
+                   (), ("IAM.7",), AUTOMATIC, scope=ACCOUNT)
 CHECKS = (KEY_AGE, UNUSED, ONE_KEY, SETUP_KEYS, PW_LENGTH, PW_REUSE, PW_MAX_AGE)
 
 
@@ -243,7 +244,20 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
     }
     for check in key_checks:
         findings.extend(found[check] or [check.passed(passes[check])])
-    return findings
+    return _canonical(findings, users)
+
+
+def _canonical(findings: list[Finding], users: Any) -> list[Finding]:
+    """Each finding's resource as AWS names it: an access key by its id (keys have no ARN), a user, or
+    their console password (a login profile has no ARN of its own), by the user's ARN from the
+    credential report. Internally they are "USER/KEY", "USER/console-password" and "USER"."""
+    arns = {u["user"]: u["arn"] for u in users if isinstance(u, dict) and u.get("arn")}
+    out = []
+    for f in findings:
+        user, _, rest = (f.resource or "").partition("/")  # IAM user names hold no "/"
+        resource = rest if rest and rest != "console-password" else arns.get(user, f.resource)
+        out.append(replace(f, resource=resource) if f.resource else f)
+    return out
 
 
 def _password_findings(policy: Any) -> list[Finding]:

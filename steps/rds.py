@@ -29,7 +29,7 @@ def rds_findings(region: str, dbs: Sequence[Mapping[str, Any]]) -> list[Finding]
         out.append(MINOR_UPGRADE.failed(
             f"Database {db['DBInstanceIdentifier']} ({db.get('Engine')}) does not take minor engine versions "
             "automatically: security patches for its engine wait until someone upgrades it by hand.",
-            region=region, resource=db["DBInstanceIdentifier"]))
+            region=region, resource=db.get("DBInstanceArn") or db["DBInstanceIdentifier"]))
     if not manual_upgrades:
         out.append(MINOR_UPGRADE.passed(f"All {len(dbs)} databases take minor upgrades automatically.",
                                         region=region))

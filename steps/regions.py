@@ -16,7 +16,7 @@ from steps import region_deny_policy as deny
 from steps.base import (
     Call, Change, Finding, Input, Plan, Severity, StepInfo, check_answers, is_unreadable, reason_of,
 )
-from steps.checks import AUTOMATIC, Check
+from steps.checks import ACCOUNT, AUTOMATIC, REGION, Check
 from steps.region_deny_plan import (  # noqa: F401  (names kept for callers)
     IAM_POLICY_MAX_CHARS, POLICY_DESCRIPTION, SCP_MAX_CHARS, workload_text, scp_changes, standalone_changes,
 )
@@ -48,10 +48,11 @@ INPUTS = (
           help="yes makes this account the management account of a new organization, so an SCP can be used."),
 )
 
-INVENTORY = Check("regions-in-use", "Regions where workloads run", Severity.INFO)
-OPT_IN = Check("unused-opt-in-region", "Opt-in regions that are enabled are in use", Severity.MEDIUM, fix=AUTOMATIC)
+INVENTORY = Check("regions-in-use", "Regions where workloads run", Severity.INFO, scope=ACCOUNT)
+OPT_IN = Check("unused-opt-in-region", "Opt-in regions that are enabled are in use", Severity.MEDIUM, fix=AUTOMATIC,
+               scope=REGION)
 DENY = Check("region-deny-policy", "A region-deny policy limits where work can happen", Severity.MEDIUM,
-             fix=AUTOMATIC)
+             fix=AUTOMATIC, scope=ACCOUNT)
 CHECKS = (INVENTORY, OPT_IN, DENY)
 
 

@@ -14,7 +14,7 @@ import json
 from typing import Any, Mapping
 
 from steps.base import Call, Change, Finding, Plan, Severity, StepInfo, is_unreadable, manual, reason_of, unreadable
-from steps.checks import AUTOMATIC, CONSOLE, NO_FIX, Check
+from steps.checks import ACCOUNT, AUTOMATIC, CONSOLE, NO_FIX, Check
 from steps.kms_rotation import KMS_CONSOLE, ROTATION, kms_findings, rotation_changes  # noqa: F401
 from steps.macie import MACIE, macie_finding
 from steps.s3_block_risk import account_block_warning, bucket_block_warning
@@ -27,8 +27,8 @@ from steps.s3_policy import (  # noqa: F401  (the analysis lives there; names ke
 S3_CONSOLE = "https://console.aws.amazon.com/s3/home"
 _S3 = "S3 Security"  # the guide section of the bucket checks
 ACCOUNT_BPA = Check("account-bpa", "Block Public Access is on for the whole account", Severity.HIGH, ("2.1.4",),
-                    ("S3.1",), AUTOMATIC, _S3)
-BUCKETS = Check("buckets", "S3 buckets can be listed", Severity.HIGH, guide_section=_S3)
+                    ("S3.1",), AUTOMATIC, _S3, scope=ACCOUNT)
+BUCKETS = Check("buckets", "S3 buckets can be listed", Severity.HIGH, guide_section=_S3, scope=ACCOUNT)
 BUCKET_READ = Check("bucket", "Bucket {name} can be read", Severity.HIGH, guide_section=_S3)
 BUCKET_BPA = Check("bucket-bpa", "Bucket {name} blocks public access", Severity.HIGH, ("2.1.4",), ("S3.8",),
                    AUTOMATIC, _S3)
@@ -44,7 +44,7 @@ VERSIONING = Check("versioning", "Bucket {name} keeps object versions", Severity
 MFA_DELETE = Check("mfa-delete", "Bucket {name} requires MFA to delete versions", Severity.LOW, ("2.1.2",),
                    ("S3.20",), CONSOLE, _S3)
 CONNECTIVITY = Check("private-connectivity", "Private connectivity (site-to-site VPN, client VPN, PrivateLink)",
-                     Severity.INFO, fix=NO_FIX, guide_section="Virtual Private Networks (VPN)")
+                     Severity.INFO, fix=NO_FIX, guide_section="Virtual Private Networks (VPN)", scope=ACCOUNT)
 CHECKS = (ACCOUNT_BPA, BUCKETS, BUCKET_READ, BUCKET_BPA, PUBLIC, TLS_ONLY, ENCRYPTION, VERSIONING, MFA_DELETE,
           ROTATION, CONNECTIVITY, MACIE)
 
@@ -113,7 +113,7 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
 
 
 def _account_bpa_finding(state: Mapping[str, Any]) -> Finding:
-    where = {"resource": state.get("account_id")}
+    where: dict[str, Any] = {}  # an account setting: reports name the account (AWS::::Account:<id>)
     config = state.get("account_bpa")
     if is_unreadable(config):
         return ACCOUNT_BPA.unknown(reason_of(config), **where)

@@ -23,7 +23,7 @@ from steps.base import (
     PREPARATION, Call, Change, Finding, Input, Plan, Ref, Severity, Status, StepInfo, has_control_chars, is_unreadable,
     manual, reason_of, validate_email, validate_text,
 )
-from steps.checks import AUTOMATIC, CONSOLE, Check
+from steps.checks import ACCOUNT, AUTOMATIC, CONSOLE, LOCAL, Check
 from steps.sso_collect import ADMIN_GROUP, ADMIN_POLICY, State, collect  # noqa: F401  (the reads and their state)
 
 READONLY_POLICIES = ("arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/ViewOnlyAccess")
@@ -51,14 +51,15 @@ def _validate_user_name(value: str) -> str | None:
 # CIS 1.20 asks that people be managed centrally (identity federation or Organizations) rather than
 # as IAM users in each account: Identity Center is how this wizard does that, so its absence FAILs 1.20.
 ENABLED = Check("identity-center", "IAM Identity Center is enabled for this account", Severity.HIGH, ("1.20",),
-                fix=CONSOLE)
+                fix=CONSOLE, scope=ACCOUNT)
 ADMIN_SET_CHECK = Check("admin-permission-set", "An administrator permission set exists", Severity.HIGH,
-                        fix=AUTOMATIC)
+                        fix=AUTOMATIC, scope=ACCOUNT)
 READONLY_SET_CHECK = Check("readonly-permission-set", "A read-only permission set exists", Severity.MEDIUM,
-                           fix=AUTOMATIC)
-ASSIGNED = Check("admin-group-assigned", "An admin group is assigned to this account", Severity.HIGH, fix=AUTOMATIC)
+                           fix=AUTOMATIC, scope=ACCOUNT)
+ASSIGNED = Check("admin-group-assigned", "An admin group is assigned to this account", Severity.HIGH, fix=AUTOMATIC,
+                 scope=ACCOUNT)
 # About this computer, not the account: no CIS recommendation covers it.
-CLI = Check("cli-profile", "The AWS CLI signs in through Identity Center", Severity.LOW, fix=AUTOMATIC)
+CLI = Check("cli-profile", "The AWS CLI signs in through Identity Center", Severity.LOW, fix=AUTOMATIC, scope=LOCAL)
 CHECKS = (ENABLED, ADMIN_SET_CHECK, READONLY_SET_CHECK, ASSIGNED, CLI)
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any, Mapping, TypedDict
 
 from steps.base import Finding, OrUnreadable, Severity, is_unreadable, reason_of
-from steps.checks import NO_FIX, Check
+from steps.checks import NO_FIX, REGION, Check
 
 PEERING_CONSOLE = "https://console.aws.amazon.com/vpcconsole/home?region={region}#PeeringConnections:"
 PEERING_ROUTES = Check("peering-routes", "Routes to VPC peering connections are least access", Severity.LOW, ("5.6",),
-                       (), NO_FIX, "VPC Security")
+                       (), NO_FIX, "VPC Security", scope=REGION)
 # DescribeVpcPeeringConnections (EC2 API reference) keeps rejected, failed, expired and deleted
 # connections listed for a while; they carry no traffic.
 _GONE = ("deleted", "deleting", "rejected", "failed", "expired")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pytest
 
@@ -18,6 +19,14 @@ _REAL_AWS_ENV = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS
 @pytest.fixture(autouse=True)
 def _isolated_state(tmp_path, monkeypatch):
     """An in-memory keyring and a throwaway HOME/XDG/state dir for every test."""
+    with isolated(monkeypatch, tmp_path):
+        yield
+
+
+@contextmanager
+def isolated(monkeypatch, tmp_path):
+    """An in-memory keyring and a throwaway HOME/XDG/state dir under ``tmp_path``, no real AWS variable
+    (also for a module-scoped fixture, with its own ``pytest.MonkeyPatch``)."""
     import keyring
 
     from wizard.sandbox.keyring_memory import MemoryKeyring
@@ -36,8 +45,10 @@ def _isolated_state(tmp_path, monkeypatch):
     monkeypatch.setenv("AWS_CONFIG_FILE", str(home / ".aws" / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / ".aws" / "credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    yield
-    keyring.set_keyring(previous)
+    try:
+        yield
+    finally:
+        keyring.set_keyring(previous)
 
 
 # End-to-end tests: they drive the installed program (tmux, subprocesses) or every step at once.

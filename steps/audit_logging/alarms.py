@@ -12,7 +12,7 @@ from steps.audit_logging.state import AlarmsState
 from steps.base import (
     PREPARATION, Call, Change, Finding, Ref, Severity, Status, is_unreadable, manual, reason_of,
 )
-from steps.checks import AUTOMATIC, Check
+from steps.checks import ACCOUNT, AUTOMATIC, Check
 from steps.trail_rules import METRIC_FILTER_RULES, METRIC_NAMESPACE, MetricFilterRule, matching_filters
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ def rule_status(state: Mapping[str, Any], rule: MetricFilterRule) -> tuple[Statu
 def alarm_check(rule: MetricFilterRule) -> Check:
     """The check of one CIS metric filter rule, declared from the rule itself."""
     return Check(f"alarm-{rule.key}", rule.title, Severity.MEDIUM, (rule.cis,),
-                 (rule.securityhub,) if rule.securityhub else (), AUTOMATIC)
+                 (rule.securityhub,) if rule.securityhub else (), AUTOMATIC, scope=ACCOUNT)
 
 
 ALARM_CHECKS = {rule.key: alarm_check(rule) for rule in METRIC_FILTER_RULES}

@@ -82,9 +82,10 @@ def bucket_findings(state: Mapping[str, Any], trail: Mapping[str, Any] | None) -
 
 
 def bucket_changes(name: str, region: str, policy: dict[str, Any], exists: bool, old_policy: Any,
-                   purpose: str) -> list[Change]:
+                   purpose: str, private_fixes: tuple[str, ...] = PREPARATION) -> list[Change]:
     """Create (when missing) a private, encrypted, versioned bucket with ``policy``: PREPARATION, a place the
-    logs of the changes that fix the checks (the trail, Config, access logging) go to."""
+    logs of the changes that fix the checks (the trail, Config, access logging) go to; ``private_fixes``:
+    what blocking its public access fixes (for the new trail's bucket: that it is not public)."""
     out = []
     if not exists:
         params: dict[str, Any] = {"Bucket": name}
@@ -96,7 +97,7 @@ def bucket_changes(name: str, region: str, policy: dict[str, Any], exists: bool,
             Change(f"Block all public access to {name}.",
                    Call("s3", "PutPublicAccessBlock", {"Bucket": name, "PublicAccessBlockConfiguration": BPA_ALL},
                         region), after=BPA_ALL, undo=Call("s3", "DeletePublicAccessBlock", {"Bucket": name}, region),
-                   fixes=PREPARATION),
+                   fixes=private_fixes),
             Change(f"Encrypt new objects in {name} by default (SSE-S3).",
                    Call("s3", "PutBucketEncryption", {"Bucket": name, "ServerSideEncryptionConfiguration": {
                        "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}}, region),
@@ -129,7 +130,7 @@ def log_bucket_changes(state: Mapping[str, Any], d: Decision) -> list[Change]:
         return []
     policy = logs_bucket_policy(d.logs_bucket, d.account_id, d.home, existing)
     return bucket_changes(d.logs_bucket, d.home, policy, d.logs_bucket in d.buckets, existing,
-                          "CloudTrail and AWS Config log files")
+                          "CloudTrail and AWS Config log files", (BUCKET_PUBLIC.id,) if d.create_trail else PREPARATION)
 
 
 def access_logging_changes(state: Mapping[str, Any], d: Decision) -> list[Change]:

@@ -7,11 +7,12 @@ from typing import Any, Mapping
 from steps.audit_logging.names import CHANNEL_NAME, CONFIG_ROLE, RECORDER_NAME, config_role_arn
 from steps.audit_logging.state import ConfigState
 from steps.base import PREPARATION, Call, Change, Finding, Severity, is_unreadable, reason_of
-from steps.checks import AUTOMATIC, Check
+from steps.checks import AUTOMATIC, REGION, Check
 
 COST_CONFIG = ("AWS Config charges per configuration item recorded (about $0.003 each) and per rule "
                "evaluation; a quiet account usually costs a few dollars a month per region.")
-CONFIG = Check("config", "AWS Config records resources", Severity.MEDIUM, ("3.3",), ("Config.1",), AUTOMATIC)
+CONFIG = Check("config", "AWS Config records resources", Severity.MEDIUM, ("3.3",), ("Config.1",), AUTOMATIC,
+               scope=REGION)
 
 
 def read_config(aws: Any, region: str) -> ConfigState:

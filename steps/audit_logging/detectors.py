@@ -8,15 +8,15 @@ from typing import Any, Mapping, Sequence
 from steps.audit_logging.names import CIS_STANDARD
 from steps.audit_logging.state import Detector, SecurityHubState, Unreadable
 from steps.base import Call, Change, Finding, Ref, Severity, is_unreadable, reason_of
-from steps.checks import AUTOMATIC, Check
+from steps.checks import AUTOMATIC, REGION, Check
 
 COST_GUARDDUTY = ("GuardDuty has a 30-day free trial, then charges by the volume of CloudTrail events, "
                   "VPC flow logs and DNS logs it analyses; small accounts typically pay a few dollars a month.")
 COST_SECURITYHUB = ("Security Hub has a 30-day free trial, then charges per security check and finding "
                     "ingested (about $0.001 per check); it also needs AWS Config recording.")
-GUARDDUTY = Check("guardduty", "GuardDuty is enabled", Severity.HIGH, (), ("GuardDuty.1",), AUTOMATIC)
+GUARDDUTY = Check("guardduty", "GuardDuty is enabled", Severity.HIGH, (), ("GuardDuty.1",), AUTOMATIC, scope=REGION)
 SECURITY_HUB = Check("securityhub", "Security Hub is enabled with the CIS standard", Severity.MEDIUM, ("4.16",), (),
-                     AUTOMATIC)
+                     AUTOMATIC, scope=REGION)
 
 
 # --- reads --------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from steps.audit_logging.policies import cloudtrail_logs_role_policies, kms_key_
 from steps.audit_logging.data_events import COST_DATA_EVENTS, fixed_by
 from steps.audit_logging.state import Trail, Unreadable
 from steps.base import PREPARATION, Call, Change, Finding, Ref, Severity, is_unreadable, manual, reason_of
-from steps.checks import AUTOMATIC, Check
+from steps.checks import ACCOUNT, AUTOMATIC, Check
 from steps.trail_rules import MANAGEMENT_CLASSIC, records_all_management_events, selectors_adding
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ COST_TRAIL = ("The first copy of management events in a trail is free; S3 storag
 COST_LOGS = ("CloudWatch Logs charges about $0.50 per GB ingested and $0.03 per GB stored; alarms cost "
              "$0.10 a month each.")
 TRAIL = Check("cloudtrail", "A multi-region CloudTrail trail records all management events", Severity.CRITICAL,
-              ("3.1",), ("CloudTrail.1",), AUTOMATIC)
+              ("3.1",), ("CloudTrail.1",), AUTOMATIC, scope=ACCOUNT)
 VALIDATION = Check("cloudtrail-log-validation", "CloudTrail log file validation is on", Severity.MEDIUM, ("3.2",),
                    ("CloudTrail.4",), AUTOMATIC)
 TRAIL_KMS = Check("cloudtrail-kms", "CloudTrail logs are encrypted with a KMS key", Severity.MEDIUM, ("3.5",),

@@ -87,3 +87,65 @@ def test_fail_on_threshold():
     assert len(fails_at(document, "low")) == 2
     assert len(fails_at(document, "medium")) == 1
     assert fails_at(document, "high") == [] and fails_at(document, "critical") == []
+
+
+def test_diff_against_a_contacts_only_run_says_what_it_compared(account, capsys):
+    """Issue 17: after a `--steps contacts` run, a wider `--diff` printed a bare "0 fixed, 0 regressed"
+    although it had compared contacts alone; it names what it compared and what it left out."""
+    account("insecure")
+    assert main(["check", "--steps", "contacts", "--format", "json"]) == 3
+    capsys.readouterr()
+    main(["check", "--steps", "contacts", "s3", "--regions", "us-east-1", "--diff"])
+    out = capsys.readouterr().out
+    said = out[out.index("Since the last run"):]
+    assert "0 fixed, 0 regressed, 0 new" in said
+    assert "Compared: steps contacts;" in said
+    [left_out] = [line for line in said.splitlines() if line.startswith("Not compared: ")]
+    assert "step s3 (not checked in the last run)" in left_out
+    assert "regions af-south-1" in left_out and "(not checked this run)" in left_out  # the first run's other regions
+    assert said.startswith("Since the last run (20") and "; this run 20" in said  # the dates of both runs
+    # s3's FAILs were not in the last run: they are not "new since the last visit"
+    assert "New:" not in said
+
+
+def test_runs_that_share_no_step_say_nothing_was_compared():
+    record(doc([("contacts", "security-contact", None, "FAIL", "medium")]))
+    diff = compare(load("123456789012"), doc([("s3", "bpa", None, "FAIL", "high")], when="2026-01-02T00:00:00+00:00"))
+    assert diff.nothing_compared and diff.empty
+    text = diff.render()
+    assert text.startswith("Nothing compared with the last run") and "0 fixed" not in text
+    assert "step contacts (not checked this run)" in text and "step s3 (not checked in the last run)" in text
+
+
+def test_only_checks_both_runs_made_are_compared():
+    """A check this version added is not "new since the last visit": it was not checked then."""
+    first = doc([("s3", "bpa", None, "PASS", "high")])
+    first["steps"] = {"s3": ["bpa"]}
+    record(first)
+    later = doc([("s3", "bpa", None, "FAIL", "high"), ("s3", "added", None, "FAIL", "high")],
+                when="2026-01-02T00:00:00+00:00")
+    later["steps"] = {"s3": ["bpa", "added"]}
+    diff = compare(load("123456789012"), later)
+    assert [c.key[1] for c in diff.regressed] == ["bpa"] and diff.new == []
+    assert diff.to_dict()["left_out"] == [{"kind": "check", "why": "not checked in the last run", "names": ["s3/added"]}]
+    assert diff.to_dict()["compared"] == {"steps": ["s3"], "regions": ["eu-west-1", "us-east-1"]}
+
+
+def test_a_step_not_assessed_keeps_its_reference_and_is_not_compared():
+    record(doc([("keys", "old-key", None, "FAIL", "high"), ("root", "mfa", None, "PASS", "critical")]))
+    broken = doc([("keys", "collect", None, "UNKNOWN", "info"), ("root", "mfa", None, "PASS", "critical")],
+                 when="2026-01-03T00:00:00+00:00")
+    broken["not_assessed"] = [{"account_id": "123456789012", "step": "keys", "reason": "expired"}]
+    diff = record(broken)
+    assert diff.empty and diff.compared_steps == ["root"]
+    assert "step keys (could not be assessed this run)" in diff.render()
+    kept = load("123456789012")["steps"]
+    assert kept["keys"]["findings"][0]["check"] == "old-key"  # the earlier findings stay the reference
+    assert kept["keys"]["generated_at"] == "2026-01-01T00:00:00+00:00" and kept["root"]["generated_at"] == broken["generated_at"]
+    # the next full run compares keys with its own last check, and says both dates
+    again = doc([("keys", "old-key", None, "PASS", "high"), ("root", "mfa", None, "PASS", "critical")],
+                when="2026-01-04T00:00:00+00:00")
+    diff = compare(load("123456789012"), again)
+    assert [c.key[1] for c in diff.fixed] == ["old-key"]
+    assert diff.previous_times == ["2026-01-01T00:00:00+00:00", "2026-01-03T00:00:00+00:00"]
+    assert "(2026-01-01T00:00:00+00:00 to 2026-01-03T00:00:00+00:00, each step against its own" in diff.render()

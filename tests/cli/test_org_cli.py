@@ -31,7 +31,12 @@ def test_check_org_reports_every_account_with_a_summary(account, capsys):
         assert not row["error"]
         mine = [f for f in document["findings"] if f["account_id"] == row["account_id"]]
         assert {f["step"] for f in mine} == {"contacts", "s3"}
-        assert row["summary"] == {s: sum(f["status"] == s for f in mine) for s in ("PASS", "FAIL", "MANUAL", "UNKNOWN")}
+        assert row["summary"] == {s: sum(f["status"] == s for f in mine)
+                                  for s in ("PASS", "FAIL", "MANUAL", "UNKNOWN", "N/A")}
+        # the regions --regions left out are named, per account (issue 17: never silently missing)
+        assert {"region": "us-west-2", "reason": "left out of this run (--regions)"} in row["regions_disabled"]
+        assert not {r["region"] for r in row["regions_disabled"]} & {"us-east-1", "eu-west-1"}
+    assert document["regions_disabled"] == document["accounts"][0]["regions_disabled"]  # the management account's
     assert sum(row["summary"]["FAIL"] for row in document["accounts"]) == document["summary"]["FAIL"]
     assert code == (3 if document["summary"]["FAIL"] else 0)
     # each member was read through its own role: the security contact a member's seed set is its own
@@ -142,7 +147,6 @@ def test_accounts_and_ou_narrow_the_run(account, capsys):
     (["--org", "--accounts", "123456789012", "--ou", "ou-ab12-cd34ef56"], "either --accounts or --ou"),
     (["--accounts", "123456789012"], "--accounts works only with --org"),
     (["--ou", "ou-ab12-cd34ef56"], "--ou works only with --org"),
-    (["--org", "--diff"], "--diff"),
 ])
 def test_bad_org_options_are_one_line_and_exit_2(account, capsys, argv, says):
     account("org")

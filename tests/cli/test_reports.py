@@ -67,7 +67,8 @@ def test_html_escapes_everything_and_lists_changes_newest_first():
                       "cis": ["2.1.1"], "securityhub": ["S3.5"], "fixable": True}],
     }
     fixes = {"s3": {"changes": [fix_change(Change("Deny <plain> HTTP", Call("s3", "PutBucketPolicy",
-                                                                         {"Bucket": "b<script>"}, "us-east-1")))],
+                                                                         {"Bucket": "b<script>"}, "us-east-1"),
+                                                  fixes=("tls-only",)))],
                     "notes": [], "needs": []}}
     journal = [
         {"account_id": "123456789012", "time": "2026-01-01T00:00:01+00:00", "step": "s3", "result": "ok",
@@ -108,21 +109,51 @@ def test_ocsf_detection_findings_have_the_required_fields(account, capsys):
     assert "CIS AWS Foundations Benchmark v5.0.0" in security["compliance"]["standards"]
 
 
-def test_fix_matching_picks_the_change_for_the_findings_region_and_resource():
+def test_fix_matching_picks_the_declared_change_for_the_findings_region_and_resource():
+    def change(reason, call, region, params, fixes, manual=False):
+        return {"reason": reason, "call": call, "region": region, "params": params, "manual": manual,
+                "fixes": fixes, "console_url": "", "instructions": []}
+
     fix = {"changes": [
-        {"reason": "Turn on EBS encryption by default", "call": "ec2.EnableEbsEncryptionByDefault", "region": r,
-         "params": {}, "manual": False} for r in ("us-east-1", "eu-west-1")] + [
-        {"reason": "Require IMDSv2 by default", "call": "ec2.ModifyInstanceMetadataDefaults", "region": "eu-west-1",
-         "params": {"HttpTokens": "required"}, "manual": False},
-        {"reason": "Encrypt bucket bkt1", "call": "s3.PutBucketEncryption", "region": "eu-west-1",
-         "params": {"Bucket": "bkt1"}, "manual": False}], "notes": [], "needs": []}
+        change("Turn on EBS encryption by default", "ec2.EnableEbsEncryptionByDefault", r, {},
+               ["ebs-encryption-default"]) for r in ("us-east-1", "eu-west-1")] + [
+        change("Require IMDSv2 by default", "ec2.ModifyInstanceMetadataDefaults", "eu-west-1",
+               {"HttpTokens": "required"}, ["imds-default"]),
+        change("Encrypt bucket bkt1", "s3.PutBucketEncryption", "eu-west-1", {"Bucket": "bkt1"}, ["encryption"]),
+        # shares every word with the encryption check, and fixes another one: never paired with it
+        change("Encrypt bucket encryption by default", "s3.PutBucketVersioning", "eu-west-1", {"Bucket": "bkt1"},
+               ["versioning"])], "notes": [], "needs": []}
     ebs = {"check": "ebs-encryption-default", "title": "EBS encryption by default", "region": "eu-west-1",
            "resource": None}
     assert [(c["call"], c["region"]) for c in fix_for_finding(ebs, fix)] == [
         ("ec2.EnableEbsEncryptionByDefault", "eu-west-1")]
     bucket = {"check": "encryption", "title": "Bucket encrypts", "region": "eu-west-1", "resource": "arn:aws:s3:::bkt1"}
-    assert [c["call"] for c in fix_for_finding(bucket, fix)] == ["s3.PutBucketEncryption"]
-    assert fix_for_finding({**bucket, "resource": "arn:aws:s3:::other"}, fix) is None
+    other = {**bucket, "resource": "arn:aws:s3:::other"}
+    assert [c["call"] for c in fix_for_finding(bucket, fix, [bucket, other])] == ["s3.PutBucketEncryption"]
+    assert fix_for_finding(other, fix, [bucket, other]) is None  # bkt1's change is bkt1's
+    assert fix_for_finding({**bucket, "check": "tls-only"}, fix) is None  # nothing declares it
+
+
+def test_html_pairs_each_database_finding_with_its_own_fix():
+    """The heuristic once paired "RDS instances are encrypted" with "Take database legacy-db off the
+    internet" (the words "database" and "rds" match both): a finding gets the changes declaring its check."""
+    import re
+
+    from steps import compute
+    from tests.steps.test_compute import region_data
+    from wizard.assess import StepResult
+    from wizard.report import findings_document
+
+    data = region_data()
+    data["databases"][0]["DBInstanceIdentifier"] = "legacy-db"
+    state = {"regions": {"us-east-1": data}}
+    result = StepResult(compute, state, compute.evaluate(state))
+    page = render_html(findings_document("123456789012", ["us-east-1"], [result]), [], fixes_for([result]))
+    how = {title: cell for title, cell in re.findall(r"<td><b>([^<]+)</b>.*?<td class=\"how\">(.*?)</td></tr>", page)}
+    assert "Encrypt database legacy-db in us-east-1" in how["RDS instances are encrypted"]
+    assert "off the internet" not in how["RDS instances are encrypted"]
+    assert "Take database legacy-db in us-east-1 off the internet" in how["RDS instances are not publicly accessible"]
+    assert "minor engine upgrades" in how["RDS instances get minor engine upgrades automatically"]
 
 
 def test_ocsf_maps_statuses_and_global_findings_to_the_home_region():

@@ -55,6 +55,13 @@ def document_with(text: str) -> dict:
     document["accounts"] = [{"account_id": "210987654321", "name": text, "error": text,
                              "summary": {"PASS": 0, "FAIL": 1, "MANUAL": 0, "UNKNOWN": 0}}]
     document["not_assessed"].append({"account_id": "210987654321", "step": "", "reason": text})
+    # "Since last visit" (wizard/report/trend.py): every name and date in it came from a stored run or the account
+    row = {"step": text, "check": text, "region": text, "resource": text, "title": text, "before": "PASS", "after": text}
+    document["since_last_visit"] = {"organization": True, "previous_time": text, "current_time": text, "accounts": [
+        {"account_id": "210987654321", "name": text, "previous_time": text, "current_time": text,
+         "compared": {"steps": [text], "regions": [text]}, "fixed": [row], "regressed": [row], "new": [row],
+         "left_out": [{"kind": "step", "why": "not checked in the last run", "names": [text]}]},
+        {"account_id": "123456789012", "name": text, "not_assessed": text, "previous_time": text}]}
     return document
 
 

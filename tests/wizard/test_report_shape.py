@@ -10,6 +10,7 @@ from datetime import timedelta, timezone
 import pytest
 
 from tests.wizard.report_documents import MANAGEMENT, REGIONS, finding, organization
+from wizard.aws_regions import NOT_ENABLED, NOT_SELECTED
 from wizard.report import render_html, render_markdown, render_table
 from wizard.report.engagement import engagement_for, validate_party_name, zoned_time
 from wizard.report.executive import NOT_COVERED, NOT_RUN, cis_rollup
@@ -80,8 +81,9 @@ def test_the_date_carries_its_time_zone():
 def test_scope_names_what_was_left_out():
     document = organization(accounts=3)
     every = [(a["account_id"], a["name"]) for a in document["accounts"]] + [("999999999999", "left-out")]
+    document["regions_disabled"] = [{"region": "af-south-1", "reason": NOT_ENABLED},
+                                    {"region": "eu-south-1", "reason": NOT_SELECTED}]
     engagement = engagement_for(document, customer="Example Ltd", prepared_by="A. Consultant", steps_run=["s3"],
-                                regions_enabled=[*REGIONS, "eu-south-1"], regions_all=[*REGIONS, "eu-south-1", "af-south-1"],
                                 accounts_all=every)
     assert engagement.title == "Organization report" and engagement.accounts_out == (("999999999999", "left-out"),)
     assert engagement.regions_out == ("eu-south-1",) and engagement.regions_disabled == ("af-south-1",)

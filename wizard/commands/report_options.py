@@ -1,5 +1,5 @@
-"""`check --customer-name NAME --prepared-by NAME`: the engagement a report belongs to, and the
-reads that say what was in scope and what was not (wizard/report/engagement.py renders it)."""
+"""`check --customer-name NAME --prepared-by NAME`: the engagement a report belongs to (who, by
+whom, what was in scope and what was not); wizard/report/engagement.py renders it."""
 
 from __future__ import annotations
 
@@ -34,27 +34,13 @@ def _alias(aws: Any) -> str:
     return aliases[0] if aliases else ""
 
 
-def _all_regions(aws: Any) -> list[str] | None:
-    """Every region of the partition, enabled or not, or None when it cannot be read.
-
-    DescribeRegions with AllRegions=True lists the regions disabled for the account too (each with
-    its OptInStatus); "the order of the elements in the response might vary", so it is sorted
-    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeRegions.html).
-    """
-    answer = aws.try_read("ec2", "DescribeRegions", AllRegions=True)
-    if not isinstance(answer, dict) or "Regions" not in answer:
-        return None
-    return sorted(r["RegionName"] for r in answer["Regions"])
-
-
 def engagement_of(args: Any, aws: Any, document: dict[str, Any], steps: Sequence[Any],
                   organization: Sequence[tuple[str, str]] = ()) -> Any:
     """The report's engagement for this run: the names given, the customer by default from the
-    profile, the alias or the id; the regions disabled or left out; the steps not run; and, for
-    an organization, its accounts left out (``organization``: every active account, id and name)."""
+    profile, the alias or the id; the steps not run; and, for an organization, its accounts left
+    out (``organization``: every active account, id and name)."""
     from wizard.report.engagement import engagement_for
 
     customer = getattr(args, "customer_name", None) or getattr(args, "customer", None) or _alias(aws) or None
     return engagement_for(document, customer=customer, prepared_by=getattr(args, "prepared_by", None),
-                          steps_run=[s.INFO.id for s in steps], regions_enabled=aws.enabled_regions(),
-                          regions_all=_all_regions(aws), accounts_all=organization)
+                          steps_run=[s.INFO.id for s in steps], accounts_all=organization)

@@ -102,17 +102,19 @@ class Engagement:
 
 
 def engagement_for(document: dict[str, Any], *, customer: str | None = None, prepared_by: str | None = None,
-                   steps_run: Iterable[str] | None = None, regions_enabled: Iterable[str] | None = None,
-                   regions_all: Iterable[str] | None = None, accounts_all: Iterable[tuple[str, str]] = (),
+                   steps_run: Iterable[str] | None = None, accounts_all: Iterable[tuple[str, str]] = (),
                    zone: Any = None) -> Engagement:
-    """The engagement of ``document``; what is not given is left out or taken from the document
-    (the customer defaults to the account id)."""
+    """The engagement of ``document``; what is not given is left out or taken from the document (the
+    customer defaults to the account id; the regions not assessed are the document's
+    ``regions_disabled``, wizard/aws_regions.py)."""
+    from wizard.aws_regions import NOT_ENABLED
+
     org = bool(document.get("accounts"))
     accounts = tuple((row["account_id"], row.get("name") or "") for row in document.get("accounts") or ()) or (
         (document["account_id"], ""),)
     chosen = {a for a, _ in accounts}
     regions = tuple(document.get("regions") or ())
-    enabled = set(regions_enabled or regions)
+    left_out = document.get("regions_disabled") or ()
     steps_not_run: tuple[str, ...] = ()
     checks_not_run: tuple[str, ...] = ()
     if steps_run is not None:
@@ -130,8 +132,8 @@ def engagement_for(document: dict[str, Any], *, customer: str | None = None, pre
         accounts=accounts,
         accounts_out=tuple((a, n) for a, n in accounts_all if a not in chosen),
         regions=regions,
-        regions_out=tuple(sorted(enabled - set(regions))),
-        regions_disabled=tuple(sorted(set(regions_all or ()) - enabled)),
+        regions_out=tuple(sorted(r["region"] for r in left_out if r["reason"] != NOT_ENABLED)),
+        regions_disabled=tuple(sorted(r["region"] for r in left_out if r["reason"] == NOT_ENABLED)),
         steps_not_run=steps_not_run,
         checks_not_run=checks_not_run,
     )

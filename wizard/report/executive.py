@@ -11,10 +11,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
-from wizard.report.changes import ChangeMade, changes_made
 from wizard.report.engagement import Engagement, engagement_for
-from wizard.report.grouping import STATUS_ORDER, FindingGroup, group_findings, status_rank
-from wizard.report.model import SEVERITY_ORDER, not_assessed_rows, step_titles
+from wizard.report.grouping import STATUS_ORDER, FindingGroup, group_findings, status_rank, step_findings
+from wizard.report.model import SEVERITY_ORDER, changes_made, fixes_by_account, not_assessed_rows, step_titles
 
 NOT_RUN = "NOT RUN"  # the run made no check of this control (steps narrowed, or the account not reached)
 NOT_COVERED = "NOT COVERED"  # no check of aws-essentials carries this control: a person must assess it
@@ -112,18 +111,35 @@ class ReportParts:
     titles: dict[str, str]  # step id -> the step's title
     org: bool
     groups: list[FindingGroup]
-    changes: list[ChangeMade]  # newest first, the report's accounts only
+    changes: list[tuple[str, list[Any]]]  # model.changes_made: (account id, its journal entries newest first)
     controls: list[Control]
     not_assessed: list[tuple[str, str, str]]  # (account, what, why)
+    plans: dict[str, dict[str, Any]]  # model.fixes_by_account: {account id: {step id: fix}}
+    others: dict[tuple[str, str], list[dict[str, Any]]]  # grouping.step_findings, for the pairing
+
+    @property
+    def changes_count(self) -> int:
+        return sum(len(entries) for _, entries in self.changes)
 
 
-def report_parts(document: dict[str, Any], journal_entries: Iterable[Any] = (),
-                 engagement: Engagement | None = None) -> ReportParts:
+def report_parts(document: dict[str, Any], journal_entries: Iterable[Any] = (), engagement: Engagement | None = None,
+                 fixes: dict[str, Any] | None = None) -> ReportParts:
     engagement = engagement or engagement_for(document)
     org = bool(document.get("accounts"))
     accounts: Sequence[str] = [a for a, _ in engagement.accounts]
     return ReportParts(
         engagement=engagement, titles=step_titles(), org=org, groups=group_findings(document["findings"]),
-        changes=changes_made(journal_entries, {*accounts, document["account_id"]}),
+        changes=changes_made(document, journal_entries),
         controls=cis_rollup(document["findings"], accounts if org else ()),
-        not_assessed=not_assessed_rows(document))
+        not_assessed=not_assessed_rows(document), plans=fixes_by_account(document, fixes),
+        others=step_findings(document["findings"]))
+
+
+def since_last_visit(document: dict[str, Any]) -> str:
+    """The "Since last visit" comparison (wizard/report/trend.py) in one sentence, "" without one."""
+    from wizard.report.trend import headline, org_headline
+
+    data = document.get("since_last_visit")
+    if not data:
+        return ""
+    return org_headline(data) if data.get("organization") else "Since the last visit: " + headline(data)

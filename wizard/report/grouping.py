@@ -10,8 +10,8 @@ from typing import Any, Iterable
 from wizard.findings_groups import GLOBAL, STATUS_ORDER, FindingGroup, group_findings
 from wizard.report.model import SEVERITY_ORDER
 
-__all__ = ["GLOBAL", "STATUS_ORDER", "FindingGroup", "by_step", "changes_for_group", "group_findings", "plural",
-           "severity_rank", "status_rank", "top_risks"]
+__all__ = ["GLOBAL", "STATUS_ORDER", "FindingGroup", "by_step", "changes_for_group", "group_findings", "group_fixes",
+           "plural", "severity_rank", "status_rank", "step_findings", "top_risks"]
 
 
 def plural(n: int, word: str) -> str:
@@ -44,12 +44,37 @@ def by_step(groups: Iterable[FindingGroup]) -> dict[str, list[FindingGroup]]:
     return dict(sorted(steps.items(), key=lambda item: order.get(item[0], len(order))))
 
 
-def changes_for_group(group: FindingGroup, fix: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """The planned changes (model.fix_change rows) of the step's ``fix`` that address the group's
-    findings, each once, in the plan's order (model.fix_for_finding pairs each finding)."""
+def step_findings(findings: Iterable[dict[str, Any]]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """``{(account id, step id): findings}``: what the pairing compares a finding with (the step's other
+    findings in the same account tell one resource's change from another's)."""
+    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for f in findings:
+        out.setdefault((f.get("account_id", ""), f.get("step", "")), []).append(f)
+    return out
+
+
+def changes_for_group(group: FindingGroup, plans: dict[str, dict[str, Any]],
+                      others: dict[tuple[str, str], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The planned changes (model.fix_change rows) that fix the group's findings, each planned in the
+    finding's own account (``plans``: model.fixes_by_account) and paired by model.fix_for_finding;
+    a change the same in several accounts (same lines) is listed once."""
     from wizard.report.model import fix_for_finding
 
-    chosen: set[int] = set()
+    chosen: dict[tuple, dict[str, Any]] = {}
     for finding in group.findings:
-        chosen.update(id(change) for change in fix_for_finding(dict(finding), fix) or ())
-    return [c for c in (fix or {}).get("changes", ()) if id(c) in chosen]
+        account = finding.get("account_id") or next(iter(plans), "")
+        fix = plans.get(account, {}).get(group.step)
+        for change in fix_for_finding(dict(finding), fix, others.get((account, group.step), ())) or ():
+            chosen.setdefault(tuple(map(tuple, change["lines"])), change)
+    return list(chosen.values())
+
+
+def group_fixes(groups: Iterable[FindingGroup], plans: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The step fixes (model.fixes_for rows) of the accounts the groups' findings are in."""
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
+    for g in groups:
+        for account in g.accounts or tuple(plans)[:1]:
+            fix = plans.get(account, {}).get(g.step)
+            if fix is not None:
+                seen.setdefault((account, g.step), fix)
+    return list(seen.values())

@@ -9,15 +9,17 @@ from __future__ import annotations
 from typing import Any, Iterable, Sequence
 
 from wizard.plan_text import text_of
-from wizard.report.changes import ChangeMade
 from wizard.report.engagement import Engagement
-from wizard.report.executive import report_parts
-from wizard.report.grouping import FindingGroup, by_step, changes_for_group, plural
+from wizard.report.executive import ReportParts, report_parts
+from wizard.report.grouping import FindingGroup, by_step, changes_for_group, group_fixes, plural
 from wizard.report.html_sections import (
     cis_html, contents_html, executive_html, methodology_html, scope_html, signoff_html,
 )
 from wizard.report.html_style import CSS, print_css
-from wizard.report.model import STATUSES, findings_document, fixes_for, not_assessed_rows
+from wizard.report.model import (
+    STATUSES, entry_value, findings_document, fixes_for, not_assessed_rows, unpaired_reason,
+)
+from wizard.report.trend import trend_html
 from wizard.safe_text import html as _e
 
 _STATUS_CLASS = {"PASS": "pass", "FAIL": "fail", "MANUAL": "manual", "UNKNOWN": "unknown", "N/A": "na"}
@@ -58,15 +60,17 @@ def render_html(document: dict[str, Any], journal_entries: Iterable[Any] = (),
     """A self-contained HTML report (no scripts, no external assets, printable on A4 and Letter).
 
     ``document``: a :func:`findings_document`. ``journal_entries``: :class:`wizard.journal.Entry`
-    objects (or dicts with the same fields) of the report's accounts; they are shown newest first.
-    ``fixes``: :func:`fixes_for` of the same results, for the "how to fix" of every remaining FAIL.
+    objects (or dicts with the same fields); those of the document's accounts are shown newest first,
+    per account for an organization. ``fixes``: :func:`fixes_for` of the same results (an
+    organization's: ``{account id: fixes}``), for the "how to fix" of every remaining FAIL.
     ``engagement``: who it is for and by whom, and the scope (engagement.py); else from the document.
     """
-    fixes = fixes or {}
-    parts = report_parts(document, journal_entries, engagement)
+    parts = report_parts(document, journal_entries, engagement, fixes)
     engagement, titles, org, groups = parts.engagement, parts.titles, parts.org, parts.groups
     skipped = parts.not_assessed
+    trend = trend_html(document)
     sections = [("scope", "Engagement and scope"), *([("not-assessed", "Not assessed")] if skipped else []),
+                *([("trend", "Since last visit")] if trend else []),
                 ("summary", "Summary per step" + (" and account" if org else "")),
                 ("remaining", "What remains to fix"), ("changes", "Changes made with aws-essentials"),
                 ("cis", "CIS v5.0 roll-up"), ("findings", "Other results, grouped"),
@@ -77,12 +81,13 @@ def render_html(document: dict[str, Any], journal_entries: Iterable[Any] = (),
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{_e(engagement.title)}: {_e(engagement.customer)}</title>",
         f"<style>{CSS}{print_css(engagement.header)}</style></head><body><main>",
-        executive_html(document, groups, engagement, len(parts.changes), parts.controls, skipped),
+        executive_html(document, groups, engagement, parts.changes_count, parts.controls, skipped),
         contents_html(sections),
         scope_html(engagement),
         *_not_assessed_html(document),
+        *(['<div id="trend">', *trend, "</div>"] if trend else []),
         *_summary_html(document, titles),
-        *_remaining_html(groups, fixes, titles, org),
+        *_remaining_html(parts),
         *_changes_html(parts.changes, titles, max_changes, org),
         cis_html(parts.controls, engagement.accounts),
         *_all_findings_html(groups, titles, org),
@@ -132,40 +137,32 @@ def _members_html(group: FindingGroup, org: bool) -> str:
             f"</summary><ul class=\"members\">{rows}</ul></details>")
 
 
-def _remaining_html(groups: Sequence[FindingGroup], fixes: dict[str, dict[str, Any]], titles: dict[str, str],
-                    org: bool) -> list[str]:
+def _remaining_html(parts: ReportParts) -> list[str]:
     """Every failing check once, per step, most severe first, with where it fails and how to fix it."""
-    failing = [g for g in groups if g.status == "FAIL"]
+    failing = [g for g in parts.groups if g.status == "FAIL"]
     count = sum(g.count for g in failing)
     out = [f'<section id="remaining"><h2>What remains to fix ({plural(len(failing), "check")}, '
            f'{plural(count, "finding")})</h2>']
     if not failing:
         out.append('<p class="empty">Nothing fails. Keep an eye on the manual items in the findings below.</p>')
     for step_id, items in by_step(failing).items():
-        out.append(_remaining_step(step_id, items, fixes.get(step_id), titles, org))
+        out.append(_remaining_step(step_id, items, parts))
     out.append("</section>")
     return out
 
 
-def _changes_html(entries: Sequence[ChangeMade], titles: dict[str, str], max_changes: int, org: bool) -> list[str]:
-    """The journal of changes made, newest first."""
-    out = [f'<section id="changes"><h2>Changes made with aws-essentials ({len(entries)})</h2>']
-    if not entries:
-        out.append('<p class="empty">No changes have been made with aws-essentials.</p></section>')
-        return out
-    out.append('<table class="journal"><thead><tr><th style="width:18%">When (UTC)</th>'
-               + ('<th style="width:14%">Account</th>' if org else "")
-               + '<th style="width:18%">Step</th><th>Change</th><th style="width:10%">Result</th></tr></thead><tbody>')
-    for row in entries[:max_changes]:
-        where = f' <span class="where">{_e(row.region)}</span>' if row.region else ""
-        out.append(f'<tr><td class="where">{_e(row.time)}</td>'
-                   + (f'<td class="where">{_e(row.account_id)}</td>' if org else "")
-                   + f"<td>{_e(titles.get(row.step, row.step))}</td>"
-                   f"<td><code>{_e(row.call)}</code>{where}<br>{_e(row.reason)}</td><td>{_e(row.result)}</td></tr>")
-    out.append("</tbody></table>")
-    if len(entries) > max_changes:
-        out.append(f'<p class="empty">…and {len(entries) - max_changes} earlier changes (see '
-                   "<code>aws-essentials history</code>).</p>")
+def _changes_html(groups: list[tuple[str, list[Any]]], titles: dict[str, str], max_changes: int,
+                  org: bool) -> list[str]:
+    """The journal of changes made (model.changes_made), newest first, per account for an organization."""
+    total = sum(len(entries) for _, entries in groups)
+    out = [f'<section id="changes"><h2>Changes made with aws-essentials ({total})</h2>']
+    for account, entries in groups:
+        if org and entries:
+            out.append(f"<h3>Account {_e(account)} ({len(entries)})</h3>")
+        out += _journal_html(entries, titles, max_changes)
+    if not total:
+        which = "these accounts" if org else "this account"
+        out.append(f'<p class="empty">No changes have been made to {which} with aws-essentials.</p>')
     out.append("</section>")
     return out
 
@@ -188,6 +185,31 @@ def _all_findings_html(groups: Sequence[FindingGroup], titles: dict[str, str], o
                        f"{_members_html(g, org)}</td><td class=\"ids\">{_ids_html(g.findings[0])}</td></tr>")
         out.append("</tbody></table>")
     out.append("</section>")
+    return out
+
+
+def _journal_html(entries: list[Any], titles: dict[str, str], max_changes: int) -> list[str]:
+    """One account's journal entries (newest first) as a table, at most ``max_changes`` rows."""
+    if not entries:
+        return []
+    out = ['<table class="journal"><thead><tr><th style="width:20%">When (UTC)</th><th style="width:20%">Step</th>'
+           '<th>Change</th><th style="width:12%">Result</th></tr></thead><tbody>']
+    for entry in entries[:max_changes]:
+        change = entry_value(entry, "change", {}) or {}
+        call = change.get("call") or {}
+        call_name = f"{call.get('service')}.{call.get('operation')}" if call else "manual"
+        region = call.get("region") or ""
+        result = entry_value(entry, "result", "")
+        step = entry_value(entry, "step")
+        where = f' <span class="where">{_e(region)}</span>' if region else ""
+        out.append(f'<tr><td class="where">{_e(entry_value(entry, "time"))}</td>'
+                   f"<td>{_e(titles.get(step, step))}</td>"
+                   f"<td><code>{_e(call_name)}</code>{where}<br>{_e(change.get('reason', ''))}</td>"
+                   f"<td>{_e(result)}</td></tr>")
+    out.append("</tbody></table>")
+    if len(entries) > max_changes:
+        out.append(f'<p class="empty">…and {len(entries) - max_changes} earlier changes (see '
+                   "<code>aws-essentials history</code>).</p>")
     return out
 
 
@@ -224,50 +246,45 @@ _EXTRA = {"risky": " <b>({})</b>", "warning": '<br><span class="note">Warning: {
           "cost": '<br><span class="note">Cost: {}</span>'}
 
 
-def _remaining_step(step_id: str, failing: list[FindingGroup], fix: dict[str, Any] | None,
-                    titles: dict[str, str], org: bool = False) -> str:
-    """One step's failing checks: a row per check, its last column says how to fix it."""
-    title = titles.get(step_id, step_id)
+def _remaining_step(step_id: str, failing: list[FindingGroup], parts: ReportParts) -> str:
+    """One step's failing checks: a row per check, its last column says how to fix it, from the plan of
+    the step in each finding's own account."""
     count = sum(g.count for g in failing)
-    parts = [f'<div class="remain"><h3>{_e(title)} <span class="count">{plural(len(failing), "check")}, '
-             f"{count} failing</span></h3>"]
+    parts_html = [f'<div class="remain"><h3>{_e(parts.titles.get(step_id, step_id))} <span class="count">'
+                  f'{plural(len(failing), "check")}, {count} failing</span></h3>']
+    fixes = group_fixes(failing, parts.plans)
+    needs = list(dict.fromkeys(label for fix in fixes for label in fix["needs"]))
     notes = []
-    if fix and fix["needs"]:
-        notes.append(f"The fix needs your answers first ({_e(', '.join(fix['needs']))}): run the wizard on this "
+    if needs:
+        notes.append(f"The fix needs your answers first ({_e(', '.join(needs))}): run the wizard on this "
                      f"step, or <code>aws-essentials fix --steps {_e(step_id)} --yes --set "
                      f"{_e(step_id)}.INPUT=VALUE</code>.")
-    notes += [_e(n) for n in (fix or {}).get("notes", [])]
+    notes += [_e(n) for n in dict.fromkeys(n for fix in fixes for n in fix["notes"])]
     if notes:
-        parts.append('<p class="stepnote">' + "<br>".join(notes) + "</p>")
-    parts.append('<table class="remaining"><thead><tr><th style="width:11%">Severity</th><th style="width:41%">Finding'
-                 '</th><th style="width:16%">Ids</th><th>How to fix</th></tr></thead><tbody>')
+        parts_html.append('<p class="stepnote">' + "<br>".join(notes) + "</p>")
+    parts_html.append('<table class="remaining"><thead><tr><th style="width:11%">Severity</th><th style="width:41%">'
+                      'Finding</th><th style="width:16%">Ids</th><th>How to fix</th></tr></thead><tbody>')
     for g in failing:
-        parts.append(f'<tr id="{g.anchor}"><td><span class="sev {_e(g.severity)}">{_e(g.severity)}</span></td>'
-                     f'<td><b>{_e(g.title)}</b><br><span class="where">{_e(g.spread(with_accounts=org))}</span>'
-                     f'{_members_html(g, org)}</td><td class="ids">{_ids_html(g.findings[0])}</td>'
-                     f'<td class="how">{_how_html(g, step_id, fix)}</td></tr>')
-    parts.append("</tbody></table></div>")
-    return "".join(parts)
+        parts_html.append(f'<tr id="{g.anchor}"><td><span class="sev {_e(g.severity)}">{_e(g.severity)}</span></td>'
+                          f'<td><b>{_e(g.title)}</b><br><span class="where">{_e(g.spread(with_accounts=parts.org))}'
+                          f'</span>{_members_html(g, parts.org)}</td><td class="ids">{_ids_html(g.findings[0])}</td>'
+                          f'<td class="how">{_how_html(g, step_id, parts)}</td></tr>')
+    parts_html.append("</tbody></table></div>")
+    return "".join(parts_html)
 
 
-def _how_html(group: FindingGroup, step_id: str, fix: dict[str, Any] | None) -> str:
-    """How to fix a failing check: the planned changes paired with its findings, else what to do."""
-    matched = changes_for_group(group, fix)
-    total = len((fix or {}).get("changes", []))
-    if matched:
-        how = "<ul>" + "".join(f"<li>{_change_html(c)}</li>" for c in matched[:4]) + "</ul>"
-        if len(matched) > 4:
-            how += (f'<span class="note">…and {len(matched) - 4} more changes: '
-                    f"<code>aws-essentials plan --steps {_e(step_id)}</code>.</span>")
-        return how
-    if total and total <= 3:
-        return "<ul>" + "".join(f"<li>{_change_html(c)}</li>" for c in fix["changes"]) + "</ul>"
-    if total:
-        return (f"Part of this step's {total} planned changes: see them with "
-                f"<code>aws-essentials plan --steps {_e(step_id)}</code>.")
-    if fix and fix["needs"]:
-        return f"Give the step's answers ({_e(', '.join(fix['needs']))}); the wizard then plans the fix."
-    return "Open this step in the wizard for the console route."
+def _how_html(group: FindingGroup, step_id: str, parts: ReportParts) -> str:
+    """How to fix a failing check: the planned changes that declare its check, else why there are none."""
+    matched = changes_for_group(group, parts.plans, parts.others)
+    if not matched:
+        first = group.findings[0]
+        account = first.get("account_id") or next(iter(parts.plans), "")
+        return _e(unpaired_reason(first, parts.plans.get(account, {}).get(step_id)))
+    how = "<ul>" + "".join(f"<li>{_change_html(c)}</li>" for c in matched[:4]) + "</ul>"
+    if len(matched) > 4:
+        how += (f'<span class="note">…and {len(matched) - 4} more changes: '
+                f"<code>aws-essentials plan --steps {_e(step_id)}</code>.</span>")
+    return how
 
 
 def html_report(account_id: str, regions: Sequence[str], results: Sequence[Any], caller_arn: str = "",

@@ -9,6 +9,7 @@ from typing import Any, Sequence
 from wizard.report.engagement import LIMITATIONS, METHODOLOGY, Engagement
 from wizard.report.executive import (
     NOT_COVERED, NOT_RUN, ROLLUP_ORDER, Control, failing_by_severity, per_account_results, rollup_counts,
+    since_last_visit,
 )
 from wizard.report.grouping import FindingGroup, plural, top_risks
 from wizard.report.model import SEVERITY_ORDER, counts_line
@@ -89,7 +90,9 @@ def executive_html(document: dict[str, Any], groups: Sequence[FindingGroup], eng
     fixable = sum(1 for g in failing if any(f.get("fixable") for f in g.findings))
     out += ['<div class="twocol"><div><h3>What changed</h3>',
             f'<p><b>{changes}</b> {"change" if changes == 1 else "changes"} made with aws-essentials '
-            '(<a href="#changes">list</a>).</p></div>',
+            '(<a href="#changes">list</a>).'
+            + (f' {_e(since_last_visit(document))} (<a href="#trend">details</a>).' if since_last_visit(document) else "")
+            + "</p></div>",
             '<div><h3>What remains</h3>',
             f'<p><b>{summary["FAIL"]}</b> failing {"finding" if summary["FAIL"] == 1 else "findings"} in '
             f'{plural(len(failing), "check")}; {fixable} with a fix the wizard plans (<a href="#remaining">list</a>).'

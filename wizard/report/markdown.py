@@ -7,12 +7,13 @@ from typing import Any, Iterable, Sequence
 
 from wizard.plan_text import Line, text_of
 from wizard.report.engagement import Engagement
-from wizard.report.executive import report_parts
+from wizard.report.executive import ReportParts, report_parts
 from wizard.report.grouping import FindingGroup, by_step, changes_for_group, plural
 from wizard.report.markdown_sections import (
     cis_markdown, executive_markdown, methodology_markdown, scope_markdown, signoff_markdown,
 )
-from wizard.report.model import STATUSES, ids_text
+from wizard.report.model import STATUSES, entry_value, ids_text, unpaired_reason
+from wizard.report.trend import trend_markdown
 from wizard.safe_text import markdown as _md, markdown_code as _code
 
 GLYPH = {"PASS": "✔", "FAIL": "✘", "MANUAL": "✋", "UNKNOWN": "?", "N/A": "–"}
@@ -54,8 +55,8 @@ def render_markdown(document: dict[str, Any], fixes: dict[str, dict[str, Any]] |
     summary, the scope, the summary, every failing check once with its fix (and the full plans),
     the changes made, the CIS v5.0 roll-up, every check grouped, the methodology, the sign-off,
     and an appendix with every finding. Headings are the steps' titles."""
-    parts = report_parts(document, journal_entries, engagement)
-    engagement, titles, org, groups, changes = parts.engagement, parts.titles, parts.org, parts.groups, parts.changes
+    parts = report_parts(document, journal_entries, engagement, fixes)
+    engagement, titles, org, groups = parts.engagement, parts.titles, parts.org, parts.groups
     lines = [f"# {_md(engagement.title)}: {_md(engagement.customer)}", "",
              "AWS security essentials · " + " · ".join(_md(p) for p in (
                  f"prepared by {engagement.prepared_by}" if engagement.prepared_by else "", engagement.date) if p)]
@@ -65,19 +66,15 @@ def render_markdown(document: dict[str, Any], fixes: dict[str, dict[str, Any]] |
                   f"This run is incomplete: {len(skipped)} account(s) or step(s) could not be assessed, so their "
                   "checks are missing from every count below."]
         lines += _table(["Account", "Not assessed", "Why"], skipped)
-    lines += executive_markdown(document, groups, engagement, len(changes), parts.controls)
+    lines += executive_markdown(document, groups, engagement, parts.changes_count, parts.controls)
+    lines += trend_markdown(document)
     lines += scope_markdown(engagement)
     lines += _summary_markdown(document, titles)
-    lines += _remaining_markdown(groups, fixes or {}, titles, org)
-    if fixes and not org:  # an organization's fixes are planned per account, in the wizard
-        lines += _fixes_markdown(document["findings"], fixes, titles)
-    lines += ["", f"## Changes made with aws-essentials ({len(changes)})"]
-    if changes:
-        lines += _table(["When (UTC)", *(["Account"] if org else []), "Step", "Change", "Region", "Result"],
-                        ([c.time, *([c.account_id] if org else []), titles.get(c.step, c.step), f"{c.call}: {c.reason}",
-                          c.region or "global", c.result] for c in changes))
-    else:
-        lines += ["", "No changes have been made with aws-essentials."]
+    lines += _remaining_markdown(parts)
+    own = parts.plans.get(document["account_id"])
+    if own and not org:  # an organization's plans are each account's; its rows above carry them
+        lines += _fixes_markdown(document["findings"], own, titles)
+    lines += _changes_markdown(parts)
     lines += cis_markdown(parts.controls, engagement.accounts)
     lines += _grouped_markdown(groups, titles, org)
     lines += methodology_markdown() + signoff_markdown(engagement)
@@ -101,32 +98,48 @@ def _summary_markdown(document: dict[str, Any], titles: dict[str, str]) -> list[
     return out
 
 
-def _how(group: FindingGroup, fix: dict[str, Any] | None) -> str:
-    """The fix of a failing check in one table cell: the changes paired with its findings."""
-    matched = changes_for_group(group, fix)
+def _how(group: FindingGroup, parts: ReportParts) -> str:
+    """The fix of a failing check in one table cell: the changes that declare its check, else why none."""
+    matched = changes_for_group(group, parts.plans, parts.others)
     if matched:
         text = "; ".join(f"{c['reason']} ({c['call'] or 'console'}{', ' + c['region'] if c['region'] else ''})"
                          for c in matched[:3])
         return text + (f"; and {len(matched) - 3} more (see How to fix)" if len(matched) > 3 else "")
-    if fix and fix["changes"]:
-        return f"Part of this step's {len(fix['changes'])} planned changes (see How to fix)"
-    if fix and fix["needs"]:
-        return f"Give the step's answers ({', '.join(fix['needs'])}); the wizard then plans the fix"
-    return "Open this step in the wizard for the console route"
+    first = group.findings[0]
+    account = first.get("account_id") or next(iter(parts.plans), "")
+    return unpaired_reason(first, parts.plans.get(account, {}).get(group.step))
 
 
-def _remaining_markdown(groups: Sequence[FindingGroup], fixes: dict[str, dict[str, Any]], titles: dict[str, str],
-                        org: bool) -> list[str]:
-    failing = [g for g in groups if g.status == "FAIL"]
-    out = ["", f"## What remains to fix ({plural(len(failing), 'check')}, {plural(sum(g.count for g in failing), 'finding')})"]
+def _remaining_markdown(parts: ReportParts) -> list[str]:
+    failing = [g for g in parts.groups if g.status == "FAIL"]
+    out = ["", f"## What remains to fix ({plural(len(failing), 'check')}, "
+               f"{plural(sum(g.count for g in failing), 'finding')})"]
     if not failing:
         return out + ["", "Nothing fails."]
     for step_id, items in by_step(failing).items():
-        out += ["", f"### {_md(titles.get(step_id, step_id))}"]
+        out += ["", f"### {_md(parts.titles.get(step_id, step_id))}"]
         out += _table(["Severity", "Finding", "Where", "Ids", "How to fix"],
-                      ([g.severity, g.title, g.spread(with_accounts=org), ids_text(g.findings[0]),
-                        _how(g, fixes.get(step_id))] for g in items))
+                      ([g.severity, g.title, g.spread(with_accounts=parts.org), ids_text(g.findings[0]), _how(g, parts)]
+                       for g in items))
     return out
+
+
+def _changes_markdown(parts: ReportParts) -> list[str]:
+    """The journal of changes made, newest first (with the account for an organization)."""
+    out = ["", f"## Changes made with aws-essentials ({parts.changes_count})"]
+    rows = []
+    for account, entries in parts.changes:
+        for entry in entries:
+            change = entry_value(entry, "change", {}) or {}
+            call = change.get("call") or {}
+            step = entry_value(entry, "step")
+            rows.append([entry_value(entry, "time"), *([account] if parts.org else []), parts.titles.get(step, step),
+                         (f"{call.get('service')}.{call.get('operation')}" if call else "manual")
+                         + f": {change.get('reason', '')}", call.get("region") or "global",
+                         entry_value(entry, "result")])
+    if not rows:
+        return out + ["", "No changes have been made with aws-essentials."]
+    return out + _table(["When (UTC)", *(["Account"] if parts.org else []), "Step", "Change", "Region", "Result"], rows)
 
 
 def _grouped_markdown(groups: Sequence[FindingGroup], titles: dict[str, str], org: bool) -> list[str]:

@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from wizard.report.engagement import LIMITATIONS, METHODOLOGY, Engagement
-from wizard.report.executive import ROLLUP_ORDER, Control, failing_by_severity, per_account_results, rollup_counts
+from wizard.report.executive import (
+    ROLLUP_ORDER, Control, failing_by_severity, per_account_results, rollup_counts, since_last_visit,
+)
 from wizard.report.grouping import FindingGroup, top_risks
 from wizard.report.model import SEVERITY_ORDER, counts_line
 from wizard.safe_text import markdown as _md
@@ -39,7 +41,9 @@ def executive_markdown(document: dict[str, Any], groups: Sequence[FindingGroup],
             for n, g in enumerate(risks, 1)] or ["Nothing fails."]
     fixable = sum(1 for g in failing if any(f.get("fixable") for f in g.findings))
     counts = rollup_counts(controls)
-    out += ["", "### What changed", "", f"{changes} change(s) made with aws-essentials (see Changes made).",
+    trend = since_last_visit(document)
+    out += ["", "### What changed", "", f"{changes} change(s) made with aws-essentials (see Changes made)."
+            + (f" {_md(trend)} (see Since last visit)." if trend else ""),
             "", "### What remains", "",
             f"{summary['FAIL']} failing finding(s) in {len(failing)} check(s); {fixable} with a fix the wizard plans "
             "(see What remains to fix).", "", "### CIS AWS Foundations Benchmark v5.0", "",

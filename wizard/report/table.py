@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from wizard.report.grouping import group_findings
-from wizard.report.model import counts_line, ids_text
+from wizard.report.model import counts_line, ids_text, regions_disabled_lines
 from wizard.safe_text import clean, rich_text as _t
 
 
@@ -52,4 +52,6 @@ def render_table(document: dict[str, Any], width: int = 120) -> str:
                                 _t(row.get("error") or ""))
         console.print(per_account)
     console.print(counts_line(s))
+    for line in regions_disabled_lines(document):
+        console.print(_t(f"Regions not assessed, {line}"))
     return buffer.getvalue()
