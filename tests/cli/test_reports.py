@@ -38,7 +38,7 @@ def test_html_report_renders_in_chromium_with_failures_and_fixes(account, tmp_pa
     sb = account("insecure")
     report = tmp_path / "report.html"
     assert main(["check", "--steps", "contacts", "s3", "--regions", "us-east-1", "--format", "html",
-                 "--output", str(report)]) == 3
+                 "--customer-name", "Example Ltd", "--prepared-by", "A. Consultant", "--output", str(report)]) == 3
     assert report.stat().st_mode & 0o777 == 0o600
     text = report.read_text()
     assert "<script" not in text and "http://" not in text.split("</style>")[0]  # self-contained, no JS
@@ -49,7 +49,9 @@ def test_html_report_renders_in_chromium_with_failures_and_fixes(account, tmp_pa
     fix_reason = fix_for_finding(failing, fixes_for([result])["s3"])[0]["reason"]
 
     dom = chromium_dom(report, tmp_path / "chromium")
-    assert f"Security report for account {sb.account_id}" in dom
+    assert "<h1>Account report</h1>" in dom and "Example Ltd" in dom and "A. Consultant" in dom
+    scope = dom[dom.index('id="scope"'):dom.index("</section>", dom.index('id="scope"'))]
+    assert "Root user" in scope and "us-west-2" in scope  # steps not run; an enabled region left out
     assert "Block Public Access is on for the whole account" in dom and "CIS 2.1.4, Security Hub S3.1" in dom
     assert fix_reason in dom
     assert "Security alternate contact is set" in dom and "needs your answers first" in dom
