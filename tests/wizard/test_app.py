@@ -236,8 +236,9 @@ async def test_summary_skip_and_export(account, tmp_path):
         await wait_for(pilot, lambda: screen_name(app) == "SummaryScreen")
         left = str(app.screen.query_one("#summary-left").render())
         assert "skipped by you" in left and "Security alternate contact is set" in left
+        box = app.screen.query_one("#summary-diff-box")  # collapsed to its counts; it opens to the list
         diff = str(app.screen.query_one("#summary-diff").render())
-        assert "1 fixed, 0 regressed, 0 new" in diff and "Billing alternate contact" in diff
+        assert box.collapsed and "1 fixed, 0 regressed, 0 new" in str(box.title) and "Billing alternate contact" in diff
         await pilot.press("e")  # Export asks where, offering the reports folder
         await wait_for(pilot, lambda: screen_name(app) == "ExportScreen", what="the export dialog")
         field = app.screen.query_one("#export-folder", Input)

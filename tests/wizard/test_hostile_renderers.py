@@ -18,6 +18,7 @@ from textual.content import Content
 from steps.base import Call, Change, Finding, Plan, Severity, Status, StepError
 from wizard.plain import PlainWizard
 from wizard.report import findings_document, render_html, render_json, render_markdown, render_ocsf, render_table
+from wizard.report.engagement import engagement_for
 from wizard.safe_text import clean, markdown_code
 from wizard.screens.welcome import picker_options
 from wizard.findings_groups import group_findings
@@ -39,7 +40,7 @@ CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # the tags the HTML report's own template uses; anything else came from the data
 HTML_TAGS = {"!DOCTYPE", "html", "head", "meta", "title", "style", "body", "main", "header", "div", "h1", "h2", "h3",
              "dl", "dt", "dd", "section", "p", "i", "table", "thead", "tbody", "tr", "th", "td", "span", "br", "b",
-             "code", "ul", "ol", "li", "footer"}
+             "code", "ul", "ol", "li", "footer", "nav", "a", "details", "summary"}
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -103,12 +104,33 @@ def test_reports(text):
 @FAST
 @given(HOSTILE)
 def test_markdown_cells_keep_their_columns(text):
-    markdown = render_markdown(document_with(text))
-    rows = [line for line in markdown.splitlines() if line.startswith("| ")]
-    assert rows
-    for row in rows:
-        cells = re.split(r"(?<!\\)\|", row)[1:-1]  # an escaped \| is text inside a cell
-        assert len(cells) in (3, 6, 7), row  # not assessed (3 columns), findings (6) and accounts (7)
+    engagement = engagement_for(document_with(text), customer=text, prepared_by=text, steps_run=["vpc"])
+    markdown = render_markdown(document_with(text), engagement=engagement)
+    tables = 0
+    columns = None
+    for line in markdown.splitlines():
+        if not line.startswith("|"):
+            columns = None
+            continue
+        cells = re.split(r"(?<!\\)\|", line)[1:-1]  # an escaped \| is text inside a cell
+        if columns is None:  # a table's header row sets its number of columns
+            columns, tables = len(cells), tables + 1
+        assert len(cells) == columns, line
+    assert tables >= 8  # not assessed, severities, scope, summary, accounts, remaining, CIS, grouped, appendix
+
+
+@FAST
+@given(HOSTILE)
+def test_engagement_text_stays_data_in_the_printed_header(text):
+    """The customer and consultant names reach the page, and the running header inside <style>."""
+    document = document_with(text)
+    page = render_html(document, engagement=engagement_for(document, customer=text, prepared_by=text))
+    no_control(page)
+    style = page[page.index("<style>"):page.index("</style>") + len("</style>")]
+    assert style.count("</style") == 1 and "<" not in style[len("<style>"):-len("</style>")]
+    header = re.search(r"@top-left \{ content:(\"[^\"]*\");", style)
+    assert header and all(c.isalnum() or c in ' "\\' for c in header.group(1))  # every other character escaped
+    assert {tag for tag in re.findall(r"<(?:/)?([!A-Za-z0-9]+)", page)} <= HTML_TAGS
 
 
 @FAST

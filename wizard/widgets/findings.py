@@ -18,7 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Label
 
 from steps.base import Finding
-from wizard.findings_groups import FindingGroup, group_findings
+from wizard.findings_groups import FindingGroup, group_findings, short_name
 from wizard.widgets.render import WORDS, escape, glyph
 
 CLOSED, OPEN = "▸", "▾"
@@ -45,7 +45,7 @@ def group_markup(group: FindingGroup, opened: bool = False) -> tuple[str, str, s
     regions, resources = group.regions, group.resources
     where = escape(f"{len(regions)} regions" if len(regions) > 1 else regions[0])
     where += "\n[$text-muted]" + escape(f"{len(resources)} resources" if len(resources) > 1
-                                        else (resources[0] if resources else "account")) + "[/]"
+                                        else (short_name(resources[0]) if resources else "account")) + "[/]"
     message = (f"{OPEN if opened else CLOSED} [b]{escape(group.title)}[/b]: {WORDS[group.status]} in "
                f"{escape(group.where())}")
     if group.ids:

@@ -47,13 +47,19 @@ class BreakableContent(Content):
     """Content whose lines end where :func:`break_offsets` says (then laid out as any Content)."""
 
     def _broken(self, width: int) -> Content:
-        if width <= 0:
-            return Content(self.plain, list(self.spans))
-        lines = []
-        for line in Content(self.plain, list(self.spans)).split(allow_blank=True):
-            parts = line.divide(break_offsets(line.plain, width)) if line.plain else [line]
-            lines.extend(part.rstrip() for part in parts)
-        return Content("\n").join(lines)
+        """The text with its lines ended for ``width``; made once per width (layout asks often)."""
+        cache: dict[int, Content] = self.__dict__.setdefault("_broken_cache", {})
+        if width not in cache:
+            plain = Content(self.plain, list(self.spans))
+            if width <= 0:
+                cache[width] = plain
+            else:
+                lines = []
+                for line in plain.split(allow_blank=True):
+                    parts = line.divide(break_offsets(line.plain, width)) if line.plain else [line]
+                    lines.extend(part.rstrip() for part in parts)
+                cache[width] = Content("\n").join(lines)
+        return cache[width]
 
     def get_height(self, rules: Any, width: int) -> int:
         pad = rules.get("line_pad", 0) * 2
