@@ -144,20 +144,22 @@ def _changes_markdown(parts: ReportParts) -> list[str]:
 
 def _grouped_markdown(groups: Sequence[FindingGroup], titles: dict[str, str], org: bool) -> list[str]:
     out = ["", "## Other results, grouped", "", "Every check that does not fail (failures are in What remains to "
-           "fix), one row per check and result; every finding is in the appendix."]
+           "fix), one row per check and result; the appendix lists each finding to act on."]
     for step_id, items in by_step(g for g in groups if g.status != "FAIL").items():
         out += ["", f"### {_md(titles.get(step_id, step_id))}"]
-        out += _table(["Status", "Severity", "Check", "Where", "Ids"],
-                      ([f"{GLYPH.get(g.status, '')} {g.status}", g.severity, g.title, g.spread(with_accounts=org),
+        out += _table(["Status", "Check", "Severity", "Where", "Ids"],
+                      ([f"{GLYPH.get(g.status, '')} {g.status}", g.title, g.severity, g.spread(with_accounts=org),
                         ids_text(g.findings[0])] for g in items))
     return out
 
 
 def _appendix_markdown(findings: Sequence[dict[str, Any]], titles: dict[str, str], org: bool) -> list[str]:
-    """Every finding, per step: the per-region and per-resource detail the grouped rows summarize."""
-    out = ["", "## Appendix: every finding"]
+    """Every finding to act on (FAIL, MANUAL, UNKNOWN), per step: the per-region and per-resource
+    detail the grouped rows summarize (passes and N/A stay grouped: nothing to do there)."""
+    out = ["", "## Appendix: every finding to act on", "",
+           "Each failing, manual and unknown finding by account, region and resource."]
     steps: dict[str, list[dict[str, Any]]] = {}
-    for f in findings:
+    for f in (f for f in findings if f["status"] in ("FAIL", "MANUAL", "UNKNOWN")):
         steps.setdefault(f["step"], []).append(f)
     for step_id, items in steps.items():
         out += ["", f"### {_md(titles.get(step_id, step_id))}"]
