@@ -10,6 +10,7 @@ groups, naming the accounts too (``spread``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
@@ -60,11 +61,11 @@ class FindingGroup:
 
     def where(self, shown: int = 4) -> str:
         """Where the members are, e.g. "19 regions: af-south-1, ap-east-1, ap-northeast-1, ap-south-1, ..."."""
-        regions, resources = self.regions, self.resources
-        if len(resources) > 1:
+        regions, resources = self.regions, _unique(short_name(r) for r in self.resources)
+        if len(self.resources) > 1:
             inside = "" if regions == (GLOBAL,) else (f" in {regions[0]}" if len(regions) == 1
                                                       else f" in {_counted(regions, 'region')}")
-            return f"{_counted(resources, 'resource')}{inside}: {_first(resources, shown)}"
+            return f"{_counted(self.resources, 'resource')}{inside}: {_first(resources, shown)}"
         return f"{_counted(regions, 'region')}: {_first(regions, shown)}"
 
     def spread(self, limit: int = 8, with_accounts: bool = True) -> str:
@@ -80,6 +81,14 @@ class FindingGroup:
 def _named(values: tuple[str, ...], word: str, limit: int) -> str:
     shown = ", ".join(values[:limit]) + (f", … ({len(values) - limit} more)" if len(values) > limit else "")
     return f"{_counted(values, word)}: {shown}"
+
+
+def short_name(resource: str) -> str:
+    """A resource's name as people say it: the end of an ARN ("arn:aws:iam::1:user/alice" -> "alice",
+    "arn:aws:rds:eu-west-1:1:db:legacy-db" -> "legacy-db"); anything else as it is."""
+    if not resource.startswith("arn:") or resource.count(":") < 5:
+        return resource
+    return re.split(r"[/:]", resource.split(":", 5)[5])[-1] or resource
 
 
 def _unique(values: Iterable[Any]) -> tuple[Any, ...]:

@@ -38,7 +38,12 @@ def store_path(account_id: str) -> Path:
 
 
 def key_of(finding: dict[str, Any]) -> Key:
-    return (finding["step"], finding["check"], finding.get("region") or "", finding.get("resource") or "")
+    resource = finding.get("resource") or ""
+    # A finding about an account setting names the account (wizard/report/model.py::account_resource);
+    # runs kept before that named nothing. One key for both, or an upgrade reads as "1 fixed, 1 new".
+    if resource.startswith("AWS::::Account:"):
+        resource = ""
+    return (finding["step"], finding["check"], finding.get("region") or "", resource)
 
 
 @dataclass

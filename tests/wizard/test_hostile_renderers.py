@@ -21,7 +21,10 @@ from wizard.report import findings_document, render_html, render_json, render_ma
 from wizard.report.engagement import engagement_for
 from wizard.safe_text import clean, markdown_code
 from wizard.screens.welcome import picker_options
-from wizard.widgets.findings import row_markup
+from wizard.findings_groups import group_findings
+from wizard.screens.summary import todo_line
+from wizard.todo import Todo
+from wizard.widgets.findings import group_markup, row_markup
 from wizard.widgets.render import change_markup, change_title, escape, manual_markup, manual_title
 
 FRAGMENTS = ["[", "]", "[/", "[/]", "[bold]", "[b]x[/b]", "[$text-muted]", "\\", "\x1b", "\x1b]2;pwned\x07",
@@ -136,6 +139,9 @@ def test_plain_mode(text):
     out = io.StringIO()
     wizard = PlainWizard(SimpleNamespace(account_id="123456789012"), steps=[], out=out)
     wizard.show_findings([Finding("hostile", text, Status.FAIL, text, region=text, resource=text)])
+    # a group (two findings of one check): its line names the regions and resources
+    wizard.show_findings([Finding("hostile", text, Status.FAIL, text, region=text + str(n), resource=text + str(n))
+                          for n in range(5)])
     wizard.show_plan(Plan("vpc", (change_with(text), Change(text, manual=True, console_url=text, instructions=(text,))),
                           notes=(text,)))
     no_control(out.getvalue())
@@ -146,6 +152,10 @@ def test_plain_mode(text):
 def test_tui_widgets(text):
     finding = Finding("hostile", text, Status.FAIL, text, region=text, resource=text)
     status, where, message = row_markup(finding)
+    group = group_findings([dict(Finding("hostile", text, Status.FAIL, text, region=text + str(n),
+                                         resource=text + str(n)).to_dict(), step=text) for n in range(5)])[0]
+    grouped = group_markup(group)
+    todo = todo_line(1, Todo("console", text, text, url=text))
     change = change_with(text)
     manual = Change(text, manual=True, instructions=(text,), warning=text)
     drawn = [shown(status), shown(where), shown(message), shown(change_title(change, 1)), shown(change_markup(change)),
@@ -153,6 +163,8 @@ def test_tui_widgets(text):
     for prompt, _ in picker_options([("210987654321", text)]):  # a str prompt is markup to a Select
         drawn.append("".join(s.text for s in (Content.from_markup(prompt) if isinstance(prompt, str)
                                                else prompt).render_segments()))
+    drawn += [shown(cell) for cell in grouped]
+    drawn += ["".join(s.text for s in part.render_segments()) for part in todo]
     for text_drawn in drawn:
         no_control(text_drawn)
     visible = clean(text)

@@ -34,7 +34,7 @@ def register(sub: Any) -> None:
     parser = sub.add_parser("check", help="assess the account without changing it (exit 3 when a check fails, "
                                           "4 when an account or step could not be assessed)",
                             description="Assess without changing anything. Exit codes: 0 nothing fails; 3 a check "
-                                        "fails; 4 the run is incomplete (an account or a step could not be "
+                                        "fails or regressed since the last run; 4 the run is incomplete (an account or a step could not be "
                                         "assessed; 4 wins over 3, see --allow-incomplete); 1 an error; "
                                         "2 bad usage; 130/143 interrupted.")
     add_target_options(parser)
