@@ -105,3 +105,10 @@ async def test_on_the_insecure_demo_access_analyzer_is_one_row_at_120x40(account
         assert len(rows) == 1
         drawn = str(rows[0].query(".col-message").last().render())
         assert "fail in 19 regions: af-south-1" in drawn and rows[0].region.height <= 4
+
+
+def test_not_applicable_rows_and_groups_can_be_built():
+    """'N/A' made the class '-n/a', which Textual refuses: the whole step screen failed to show (issue 17)."""
+    group = group_findings(_rows(_analyzer(Status.NA, ["eu-west-1", "us-east-1"])))[0]
+    assert GroupRow(group).has_class("-na")
+    assert FindingRow(("–", "eu-west-1", "n/a"), "N/A").has_class("-na")
