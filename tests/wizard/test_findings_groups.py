@@ -142,3 +142,10 @@ def test_plain_mode_shows_the_group_line_then_three_rows_and_says_how_to_see_all
     every = _plain_findings(show_all=True)
     assert sum(1 for line in every if line.strip().startswith("- region-")) == 19
     assert not any("more (--plain --all" in line for line in every)
+
+
+def test_not_applicable_rows_and_groups_can_be_built():
+    """'N/A' made the class '-n/a', which Textual refuses: the whole step screen failed to show (issue 17)."""
+    group = group_findings(_rows(_analyzer(Status.NA, ["eu-west-1", "us-east-1"])))[0]
+    assert GroupRow(group).has_class("-na")
+    assert FindingRow(("–", "eu-west-1", "n/a"), "N/A").has_class("-na")
