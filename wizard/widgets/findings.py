@@ -20,6 +20,7 @@ from textual.widgets import Label
 from steps.base import Finding
 from wizard.findings_groups import FindingGroup, group_findings, short_name
 from wizard.widgets.render import WORDS, escape, glyph
+from wizard.widgets.wrap import breakable
 
 CLOSED, OPEN = "▸", "▾"
 
@@ -56,8 +57,8 @@ def group_markup(group: FindingGroup, opened: bool = False) -> tuple[str, str, s
 def _row(cells: tuple[str, str, str], note: str = "") -> list[Widget]:
     status, where, message = cells
     return [Label(Content.from_markup(status), classes="col-status"),
-            Label(Content.from_markup(where), classes="col-where"),
-            Label(Content.from_markup(note + message), classes="col-message")]
+            Label(breakable(Content.from_markup(where)), classes="col-where"),  # an ARN breaks at : and /
+            Label(breakable(Content.from_markup(note + message)), classes="col-message")]
 
 
 class FindingRow(Horizontal):
@@ -89,7 +90,7 @@ class GroupRow(Horizontal, can_focus=True):
 
     def show_state(self, opened: bool) -> None:
         message = self.query(".col-message").last(Label)
-        message.update(Content.from_markup(self.note + group_markup(self.group, opened)[2]))
+        message.update(breakable(Content.from_markup(self.note + group_markup(self.group, opened)[2])))
 
 
 class FindingsGroup(Vertical):
