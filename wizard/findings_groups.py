@@ -9,6 +9,7 @@ resource (machines want that).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
@@ -68,6 +69,22 @@ def short_name(resource: str) -> str:
     return re.split(r"[/:]", resource.split(":", 5)[5])[-1] or resource
 
 
+def common_title(titles: list[str]) -> str:
+    """One title for a group whose findings name their resource in it ("Bucket {name} blocks public
+    access", steps/checks.py): the words they share around what differs, "Bucket … blocks public access"."""
+    distinct = list(dict.fromkeys(titles))
+    if len(distinct) == 1:
+        return distinct[0]
+    head = os.path.commonprefix(distinct)
+    tail = os.path.commonprefix([t[::-1] for t in distinct])[::-1]
+    head = head[:head.rfind(" ") + 1]  # whole words only
+    tail = tail[tail.find(" "):] if " " in tail else ""
+    shortest = min(len(t) for t in distinct)
+    if len(head) + len(tail) > shortest or not head:
+        return distinct[0]  # nothing in common around a name: the first title says what the check is
+    return f"{head}…{tail}"
+
+
 def _unique(values: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(dict.fromkeys(values))
 
@@ -87,7 +104,8 @@ def group_findings(findings: Iterable[Mapping[str, Any]]) -> list[FindingGroup]:
     for finding in findings:
         key = (finding.get("step") or "", finding["check"], finding["status"])
         members.setdefault(key, []).append(finding)
-    groups = [FindingGroup(step, check, rows[0]["title"], status, rows[0].get("severity") or "medium", tuple(rows))
+    groups = [FindingGroup(step, check, common_title([row["title"] for row in rows]), status,
+                           rows[0].get("severity") or "medium", tuple(rows))
               for (step, check, status), rows in members.items()]
     return sorted(groups, key=lambda g: (STATUS_ORDER.get(g.status, 9), SEVERITY_ORDER.get(g.severity, 9),
                                          -g.count, g.title))

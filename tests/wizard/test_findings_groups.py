@@ -142,3 +142,13 @@ def test_plain_mode_shows_the_group_line_then_three_rows_and_says_how_to_see_all
     every = _plain_findings(show_all=True)
     assert sum(1 for line in every if line.strip().startswith("- region-")) == 19
     assert not any("more (--plain --all" in line for line in every)
+
+
+def test_a_check_whose_title_names_its_resource_gets_one_title_for_the_group():
+    buckets = ["website-1", "raw-uploads-1", "legacy-logs-1"]
+    rows = [Finding("bucket-bpa", f"Bucket {b} blocks public access", Status.FAIL, "m", resource=f"arn:aws:s3:::{b}")
+            for b in buckets]
+    (group,) = group_findings(_rows(rows, "s3"))
+    assert group.title == "Bucket … blocks public access"  # not the first bucket's name for all three
+    assert group.where() == "3 resources: website-1, raw-uploads-1, legacy-logs-1"
+    assert [r["title"] for r in group.findings] == [f.title for f in rows]  # each row keeps its own
