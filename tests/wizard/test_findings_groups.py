@@ -152,3 +152,12 @@ def test_a_check_whose_title_names_its_resource_gets_one_title_for_the_group():
     assert group.title == "Bucket … blocks public access"  # not the first bucket's name for all three
     assert group.where() == "3 resources: website-1, raw-uploads-1, legacy-logs-1"
     assert [r["title"] for r in group.findings] == [f.title for f in rows]  # each row keeps its own
+
+
+def test_all_is_an_option_of_plain_mode_and_of_the_plain_demo():
+    from wizard.__main__ import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["--plain", "--all"]).show_all is True
+    assert parser.parse_args(["demo", "--plain", "--all"]).show_all is True
+    assert not hasattr(parser.parse_args(["--plain"]), "show_all")  # off unless asked (read with getattr)
