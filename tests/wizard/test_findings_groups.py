@@ -82,12 +82,16 @@ async def test_a_group_opens_and_closes_with_enter_and_space_and_its_rows_come_w
         await wait_for(pilot, lambda: screen_name(app) == "ErrorScreen", what="the connection error")
         await pilot.press("escape")
         findings = _analyzer() + [Finding("support-role", "A support role exists", Status.FAIL, "none")]
+        # not applicable: alone and as a group (a status whose CSS class cannot be its name)
+        findings += [Finding("trail-bucket", "The trail's bucket is private", Status.NA, "no trail")]
+        findings += _analyzer(Status.NA, ["eu-west-1", "us-east-1"])
         app.record_assessed(StepAssessed(StepResult(step, None, findings), app.generation, 0))
         app.go_to(0)
         await pilot.pause()
         table = app.screen.query_one("#findings")
-        (group,) = table.query(FindingsGroup)
-        assert len(table.query(FindingRow)) == 1  # the support role alone; the 19 are not mounted yet
+        group, not_applicable = table.query(FindingsGroup)
+        assert len(table.query(FindingRow)) == 2  # the support role and the bucket; the 19 are not mounted yet
+        assert not_applicable.group.status == "N/A" and not_applicable.query_one(GroupRow).has_class("-na")
         row = group.query_one(GroupRow)
         row.focus()  # Tab reaches it: it is focusable
         await pilot.pause()

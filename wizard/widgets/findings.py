@@ -54,6 +54,11 @@ def group_markup(group: FindingGroup, opened: bool = False) -> tuple[str, str, s
     return glyph(group.status, word=True), where, message
 
 
+def status_class(status: str) -> str:
+    """The CSS class of a status ("-fail"; N/A is "-na": a class name cannot hold a slash)."""
+    return "-" + status.lower().replace("/", "")
+
+
 def _row(cells: tuple[str, str, str], note: str = "") -> list[Widget]:
     status, where, message = cells
     return [Label(Content.from_markup(status), classes="col-status"),
@@ -65,8 +70,8 @@ class FindingRow(Horizontal):
     """One finding, or a group of one."""
 
     def __init__(self, cells: tuple[str, str, str], status: str, note: str = "", member: bool = False) -> None:
-        super().__init__(*_row(cells, note), classes=f"finding-row -{status.lower()}" + (" -member" if member
-                                                                                           else ""))
+        super().__init__(*_row(cells, note), classes=f"finding-row {status_class(status)}" + (" -member" if member
+                                                                                               else ""))
 
 
 class GroupRow(Horizontal, can_focus=True):
@@ -77,7 +82,7 @@ class GroupRow(Horizontal, can_focus=True):
     def __init__(self, group: FindingGroup, note: str = "") -> None:
         self.group, self.note = group, note
         super().__init__(*_row(group_markup(group), note),
-                         classes=f"finding-row finding-group -{group.status.lower()}")
+                         classes=f"finding-row finding-group {status_class(group.status)}")
 
     def action_toggle(self) -> None:
         parent = self.parent
