@@ -190,3 +190,22 @@ def test_a_damaged_member_file_is_said_and_left_alone(capsys):
     assert visit.data["accounts"][1]["not_compared"] == "its last-run file is damaged"
     visit.keep()
     assert path.read_text() == "{not json"
+
+
+def test_accounts_checked_alone_before_are_compared_in_the_first_org_run():
+    """The organization's first run still compares each account that has a last run of its own (a
+    single-account `check`), and its total says so rather than "no earlier run"."""
+    from wizard.lastrun import store
+    from wizard.lastrun_org import visit_org
+    from wizard.report.trend import org_text
+
+    alone = org_document("2026-01-01T00:00:00+00:00", [("policy", None, "FAIL")])
+    store({**alone, "findings": [f for f in alone["findings"] if f["account_id"] == MANAGEMENT],
+           "accounts": None})
+    data = visit_org(org_document("2026-01-02T00:00:00+00:00", [("policy", None, "PASS")])).data
+    assert data["first_run"]
+    mine, member = data["accounts"]
+    assert [r["check"] for r in mine["fixed"]] == ["policy"] and member["first_run"]
+    text = org_text(data)
+    assert text.startswith("No earlier organization run; each account against its own last run: 1 fixed, 0 regressed")
+    assert f"{MEMBER} (prod): no earlier run to compare with" in text

@@ -117,7 +117,10 @@ def account_text(data: dict[str, Any], indent: str = "") -> str:
 def org_headline(data: dict[str, Any]) -> str:
     """The organization's total since its last run, in one sentence (no full stop)."""
     if data.get("first_run"):
-        return "No earlier organization run to compare with; this run is now the reference for every account"
+        if not any(_compared(a) for a in data.get("accounts") or []):
+            return "No earlier run to compare with; this run is now the reference for every account"
+        # accounts checked on their own before: each is compared with its own last run
+        return f"No earlier organization run; each account against its own last run: {counts(totals(data))} in total"
     return (f"Since the last organization run ({data.get('previous_time') or 'unknown date'}; this run "
             f"{data.get('current_time')}): {counts(totals(data))} in total")
 
