@@ -36,7 +36,7 @@ CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # the tags the HTML report's own template uses; anything else came from the data
 HTML_TAGS = {"!DOCTYPE", "html", "head", "meta", "title", "style", "body", "main", "header", "div", "h1", "h2", "h3",
              "dl", "dt", "dd", "section", "p", "i", "table", "thead", "tbody", "tr", "th", "td", "span", "br", "b",
-             "code", "ul", "ol", "li", "footer"}
+             "code", "ul", "ol", "li", "footer", "details", "summary"}
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
