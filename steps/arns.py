@@ -33,6 +33,11 @@ def with_ec2_arns(findings: Iterable[Finding], partition: str | None, account: s
     return out
 
 
-def iam_arn(partition: str, account: str, kind: str, name: str, path: str = "/") -> str:
-    """``arn:<partition>:iam::<account>:<kind><path><name>`` (kind: user, role, group, policy, server-certificate)."""
-    return f"arn:{partition}:iam::{account}:{kind}{path or '/'}{name}"
+ACCOUNT_PREFIX = "AWS::::Account:"
+
+
+def account_resource(account_id: str) -> str:
+    """The account as the resource of a finding about one of its settings: Security Hub's id for an
+    AwsAccount resource (its findings for account-level controls, e.g. IAM.9 or EC2.7, name this)."""
+    return f"{ACCOUNT_PREFIX}{account_id}"
+

@@ -73,6 +73,12 @@ class Input:
     secret: bool = False
     choices: tuple[str, ...] = ()
 
+    @property
+    def prompt(self) -> str:
+        """The label as every interface shows it beside the field: "(optional)" once when it may stay empty."""
+        optional = not self.required and "(optional)" not in self.label
+        return f"{self.label} (optional)" if optional else self.label
+
     def check(self, value: str | None) -> str | None:
         """Return one line saying what is wrong with ``value``, or None when it is acceptable."""
         value = (value or "").strip()

@@ -122,3 +122,11 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
         for kind in missing
     )
     return Plan(INFO.id, changes=changes + console)
+
+
+def security_email(state: Mapping[str, Any] | None) -> str:
+    """The registered security contact's email address, or "" (none, or unreadable)."""
+    contact = (state or {}).get("alternate", {}).get("SECURITY")
+    if not isinstance(contact, dict) or is_unreadable(contact):
+        return ""
+    return str(contact.get("EmailAddress") or "")

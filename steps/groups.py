@@ -63,6 +63,8 @@ ANALYZER = Check("access-analyzer", "IAM Access Analyzer is active", Severity.ME
 CHECKS = (USERS_IN_GROUPS, CUSTOM_ADMIN, ADMIN_ATTACHED, SUPPORT, CONSOLE_MFA, ANALYZER, EXPIRED_CERTS, CLOUDSHELL)
 
 
+REMOVE_PASSWORDS = "Remove console passwords of users without MFA"  # the input, named where the plan points at it
+
 INFO = StepInfo(
     id="groups",
     title="Groups, admin policies, support role, console MFA, Access Analyzer",
@@ -97,7 +99,7 @@ INFO = StepInfo(
     inputs=(
         Input("group_names", "Group names", _validate_group_names, required=False,
               help="Rename the groups the plan proposes: ProposedName=NewName, separated by commas"),
-        Input("remove_console_passwords", "Remove console passwords of users without MFA",
+        Input("remove_console_passwords", REMOVE_PASSWORDS,
               validate_yes_no, required=False, default="no", choices=YES_NO,
               help="yes removes their console sign-in (their access keys keep working); "
                    "you must type the account id to confirm"),
@@ -363,7 +365,8 @@ def _plan_mfa(state: Mapping[str, Any], remove_passwords: bool) -> list[Change]:
         f"Console users without MFA: {', '.join(without)}.", IAM_CONSOLE,
         "Ask each of them to sign in and add an MFA device (My security credentials > Assign MFA device); "
         "a passkey or security key is best, an authenticator app is fine.",
-        "Or, for users who do not need the console, remove their console password (the option below).",
+        "Or, for users who do not need the console, remove their console password: answer yes to "
+        f"\"{REMOVE_PASSWORDS}\" in this step's answers.",
         "Then re-check this step.", fixes=(CONSOLE_MFA.id,))]
     if remove_passwords:
         me = caller_user(state)

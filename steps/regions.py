@@ -39,7 +39,7 @@ INPUTS = (
           help="Comma-separated region names. Empty: the regions in use plus the wizard's own region."),
     Input("scp_target", "Attach the region-deny SCP to", validate_target, required=False, default="root",
           help="Organizations only: 'root' (every account), an OU id (ou-...) or a member account id."),
-    Input("break_glass_role_arn", "Break-glass role (optional)", validate_role_arn, required=False,
+    Input("break_glass_role_arn", "Break-glass role", validate_role_arn, required=False,
           help="An IAM role ARN the region deny never applies to, for emergencies."),
     Input("iam_policy_groups", "IAM groups for the region-deny policy (standalone account)", validate_groups,
           required=False, help="Without an organization: attach the same deny as an IAM policy to these groups."),

@@ -14,6 +14,7 @@ import json
 from typing import Any, Mapping
 
 from steps.base import Call, Change, Finding, Plan, Severity, StepInfo, is_unreadable, manual, reason_of, unreadable
+from steps.arns import account_resource
 from steps.checks import ACCOUNT, AUTOMATIC, CONSOLE, NO_FIX, Check
 from steps.kms_rotation import KMS_CONSOLE, ROTATION, kms_findings, rotation_changes  # noqa: F401
 from steps.macie import MACIE, macie_finding
@@ -113,7 +114,8 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
 
 
 def _account_bpa_finding(state: Mapping[str, Any]) -> Finding:
-    where: dict[str, Any] = {}  # an account setting: reports name the account (AWS::::Account:<id>)
+    # an account setting: named as Security Hub names the account (AWS::::Account:<id>)
+    where = {"resource": account_resource(state["account_id"])} if state.get("account_id") else {}
     config = state.get("account_bpa")
     if is_unreadable(config):
         return ACCOUNT_BPA.unknown(reason_of(config), **where)

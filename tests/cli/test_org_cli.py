@@ -90,11 +90,13 @@ def test_every_format_shows_the_per_account_summary(account, capsys, fmt):
     if fmt != "table":  # the reports say first, before any count or finding, what was not assessed and why
         heading = {"markdown": "## Not assessed", "html": "<h2>Not assessed</h2>"}[fmt]
         first = out.index(heading)
-        assert first < out.index(marker) and first < out.index("Summary" if fmt == "html" else "## " + broken)
+        assert first < out.index(marker) and first < out.index("Executive summary")
         section = out[first:out.index(marker)]
         assert broken in section and "could not assume" in section and "whole account" in section
-    if fmt == "markdown":
-        assert f"## {sb.member_account_ids[1]} contacts" in out  # findings grouped by account and step
+    if fmt == "markdown":  # one row per check and status, naming the accounts; every finding in the appendix
+        remaining = out[out.index("## What remains to fix"):out.index("## Changes made")]
+        assert "### S3 and encryption keys" in remaining and sb.member_account_ids[1] in remaining
+        assert "## Appendix: every finding" in out
 
 
 def test_single_account_step_that_could_not_run_exits_4(account, capsys, monkeypatch):
@@ -112,7 +114,7 @@ def test_single_account_step_that_could_not_run_exits_4(account, capsys, monkeyp
     captured = capsys.readouterr()
     assert code == 4
     assert "step contacts: the credentials expired during the run" in captured.err
-    section = captured.out[captured.out.index("## Not assessed"):captured.out.index("## s3")]
+    section = captured.out[captured.out.index("## Not assessed"):captured.out.index("## Executive summary")]
     assert "credentials expired" in section and "contacts" in section.lower()
     code = main(["check", "--format", "json", "--allow-incomplete", *SCOPE])
     document = json.loads(capsys.readouterr().out)

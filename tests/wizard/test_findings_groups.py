@@ -29,9 +29,9 @@ def test_one_group_per_check_and_status_most_severe_then_biggest_first():
         *_analyzer(),
         *_analyzer(Status.PASS, ["eu-west-1", "us-east-1"]),
         Finding("console-mfa", "Every console user has MFA", Status.FAIL, "alice has none", Severity.HIGH,
-                resource="alice"),
+                resource="arn:aws:iam::123456789012:user/alice"),
         Finding("console-mfa", "Every console user has MFA", Status.FAIL, "bob has none", Severity.HIGH,
-                resource="bob"),
+                resource="arn:aws:iam::123456789012:user/bob"),
         Finding("support-role", "A support role exists", Status.FAIL, "none", Severity.LOW),
         Finding("users-in-groups", "Users get permissions through groups", Status.FAIL, "x", Severity.MEDIUM,
                 resource="dana"),
@@ -49,7 +49,18 @@ def test_one_group_per_check_and_status_most_severe_then_biggest_first():
     analyzer = groups[1]
     assert analyzer.where() == "19 regions: region-00, region-01, region-02, region-03, ..."
     assert analyzer.ids == ("CIS 1.19", "IAM.28") and len(analyzer.findings) == 19
-    assert groups[0].where() == "2 resources: alice, bob"  # IAM users: no region to name
+    assert groups[0].where() == "2 resources: alice, bob"  # IAM users by name (not ARN); no region to name
+
+
+def test_resources_are_named_by_the_end_of_their_arn_once():
+    arns = ["arn:aws:rds:eu-west-1:123456789012:db:legacy-db", "arn:aws:rds:us-east-1:123456789012:db:legacy-db"]
+    rows = [Finding("rds-encrypted", "RDS instances are encrypted", Status.FAIL, "m", region=arn.split(":")[3],
+                    resource=arn) for arn in arns]
+    rows.append(Finding("rds-encrypted", "RDS instances are encrypted", Status.FAIL, "m", region="eu-west-1",
+                        resource="arn:aws:elasticfilesystem:eu-west-1:1:file-system/fs-93e6adb7"))
+    (group,) = group_findings(_rows(rows))
+    assert group.where() == "3 resources in 2 regions: legacy-db, fs-93e6adb7"
+    assert group.resources == (*arns, rows[2].resource)  # the rows keep the whole ARN
 
 
 def test_the_same_check_in_two_steps_or_accounts_stays_apart_by_step():
@@ -105,3 +116,29 @@ async def test_on_the_insecure_demo_access_analyzer_is_one_row_at_120x40(account
         assert len(rows) == 1
         drawn = str(rows[0].query(".col-message").last().render())
         assert "fail in 19 regions: af-south-1" in drawn and rows[0].region.height <= 4
+
+
+def _plain_findings(show_all: bool) -> list[str]:
+    import io
+    from types import SimpleNamespace
+
+    from wizard.plain import PlainWizard
+
+    out = io.StringIO()
+    wizard = PlainWizard(SimpleNamespace(account_id="123456789012"), steps=[], out=out, show_all=show_all)
+    wizard.show_findings(_analyzer() + _analyzer(Status.PASS, ["eu-west-1", "us-east-1"]))
+    return out.getvalue().splitlines()
+
+
+def test_plain_mode_shows_the_group_line_then_three_rows_and_says_how_to_see_all():
+    lines = _plain_findings(show_all=False)
+    group = [n for n, line in enumerate(lines) if "IAM Access Analyzer is active: fail in 19 regions" in line]
+    assert len(group) == 1
+    rows = [line.strip() for line in lines if line.strip().startswith("- region-")]
+    assert rows == ["- region-00: off in region-00", "- region-01: off in region-01", "- region-02: off in region-02"]
+    assert any("... and 16 more (--plain --all lists every one)" in line for line in lines)
+    assert any("ok  IAM Access Analyzer is active: pass in 2 regions" in line for line in lines)  # no rows
+    assert not any("eu-west-1: off" in line for line in lines)
+    every = _plain_findings(show_all=True)
+    assert sum(1 for line in every if line.strip().startswith("- region-")) == 19
+    assert not any("more (--plain --all" in line for line in every)

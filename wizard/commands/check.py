@@ -20,6 +20,7 @@ from typing import Any
 from steps.base import StepError
 from wizard.commands.common import PROG, add_target_options, open_aws, selected_steps, write_output
 from wizard.commands.org_options import add_org_options, org_scope
+from wizard.commands.report_options import add_report_options, check_report_options, engagement_of
 from wizard.safe_text import clean
 
 FORMATS = ("table", "json", "markdown", "html", "ocsf")
@@ -53,6 +54,7 @@ def register(sub: Any) -> None:
                         help="exit 0 or 3 even when an account or a step could not be assessed "
                              "(default: exit 4, which wins over 3; what was not assessed is named on stderr)")
     add_org_options(parser)
+    add_report_options(parser)
 
 
 def fails_at(document: dict[str, Any], threshold: str) -> list[dict[str, Any]]:
@@ -64,10 +66,11 @@ def fails_at(document: dict[str, Any], threshold: str) -> list[dict[str, Any]]:
 def run(args: argparse.Namespace) -> int:
     from wizard.assess import assess
     from wizard.lastrun import LastRunDamaged, store, visit
-    from wizard.report import RENDERERS, findings_document, fixes_for, render_html, render_markdown
+    from wizard.report import RENDERERS, findings_document, fixes_for
 
     steps = selected_steps(args)
     scope = org_scope(args)
+    check_report_options(args)
     if scope is not None:
         return run_organization(args, steps, scope)
     from wizard.aws_regions import regions_out_of_scope
@@ -84,10 +87,9 @@ def run(args: argparse.Namespace) -> int:
         damaged = True
         print(f"{PROG}: warning: {error.title}; {error.hint}. No comparison with the last run was made.",
               file=sys.stderr)
-    if args.format == "html":
-        text = render_html(document, journal_entries(aws.account_id), fixes_for(results))
-    elif args.format == "markdown":  # with how to fix each step, as the HTML report has
-        text = render_markdown(document, fixes_for(results))
+    if args.format in ("html", "markdown"):  # the same sections, with how to fix each step
+        text = _render(args.format, document, journal_entries(aws.account_id), fixes_for(results),
+                       engagement_of(args, aws, document, steps))
     else:
         text = RENDERERS[args.format](document)
     write_output(args.output, text)
@@ -97,6 +99,15 @@ def run(args: argparse.Namespace) -> int:
         print_diff(args, diff.to_dict())
     regressed = bool(diff and diff.regressed)
     return exit_code(document, bool(fails_at(document, args.fail_on) or regressed), args.allow_incomplete)
+
+
+def _render(fmt: str, document: dict[str, Any], entries: list, fixes: dict[str, Any], engagement: Any) -> str:
+    """The HTML or Markdown report: the same sections, each change made and each fix."""
+    from wizard import report
+
+    if fmt == "html":
+        return report.render_html(document, entries, fixes, engagement=engagement)
+    return report.render_markdown(document, fixes, journal_entries=entries, engagement=engagement)
 
 
 def journal_entries(account_id: str, all_accounts: bool = False) -> list:
@@ -152,7 +163,7 @@ def run_organization(args: argparse.Namespace, steps: list, scope: Any) -> int:
     from wizard.lastrun_org import visit_org
     from wizard.org import list_members, org_findings_document, org_fixes
     from wizard.org_workers import assess_organization
-    from wizard.report import RENDERERS, render_html
+    from wizard.report import RENDERERS
 
     aws = open_aws(args)
     runs, _ = assess_organization(aws, list_members(aws, scope.accounts, scope.ou), steps, scope.role)
@@ -163,10 +174,11 @@ def run_organization(args: argparse.Namespace, steps: list, scope: Any) -> int:
     document["since_last_visit"] = visit.data
     for warning in visit.warnings:
         print(f"{PROG}: warning: {warning}. That account was not compared.", file=sys.stderr)
-    if args.format == "html":
+    if args.format in ("html", "markdown"):
         # each account's own plans (made where its states are) and its journalled changes (fix --org)
-        text = render_html(document, journal_entries(aws.account_id, all_accounts=True), org_fixes(runs),
-                           title="AWS security essentials organization report")
+        organization = [(m.id, m.name) for m in list_members(aws)] if scope.accounts or scope.ou else []
+        text = _render(args.format, document, journal_entries(aws.account_id, all_accounts=True), org_fixes(runs),
+                       engagement_of(args, aws, document, steps, organization))
     else:
         text = RENDERERS[args.format](document)
     write_output(args.output, text)

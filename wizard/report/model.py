@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any, Iterable, Sequence
 
+from steps.arns import account_resource
 from steps.base import Change, summarize
 from wizard.plan_text import change_lines
 
@@ -61,12 +62,6 @@ def findings_document(account_id: str, regions: Sequence[str], results: Iterable
         "not_assessed": skipped,
         "regions_disabled": [dict(row) for row in regions_disabled],
     }
-
-
-def account_resource(account_id: str) -> str:
-    """The account as the resource of a finding about one of its settings: Security Hub's id for an
-    AwsAccount resource (its findings for account-level controls, e.g. IAM.9 or EC2.7, name this)."""
-    return f"AWS::::Account:{account_id}"
 
 
 def not_assessed(document: dict[str, Any]) -> list[dict[str, Any]]:

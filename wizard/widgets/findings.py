@@ -18,7 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Label
 
 from steps.base import Finding
-from wizard.findings_groups import FindingGroup, group_findings
+from wizard.findings_groups import FindingGroup, group_findings, short_name
 from wizard.widgets.render import WORDS, escape, glyph
 
 CLOSED, OPEN = "▸", "▾"
@@ -45,7 +45,7 @@ def group_markup(group: FindingGroup, opened: bool = False) -> tuple[str, str, s
     regions, resources = group.regions, group.resources
     where = escape(f"{len(regions)} regions" if len(regions) > 1 else regions[0])
     where += "\n[$text-muted]" + escape(f"{len(resources)} resources" if len(resources) > 1
-                                        else (resources[0] if resources else "account")) + "[/]"
+                                        else (short_name(resources[0]) if resources else "account")) + "[/]"
     message = (f"{OPEN if opened else CLOSED} [b]{escape(group.title)}[/b]: {WORDS[group.status]} in "
                f"{escape(group.where())}")
     if group.ids:
@@ -60,12 +60,17 @@ def _row(cells: tuple[str, str, str], note: str = "") -> list[Widget]:
             Label(Content.from_markup(note + message), classes="col-message")]
 
 
+def _status_class(status: str) -> str:
+    """"-fail", "-pass", ...; N/A's "/" is not allowed in a class name, so "-na"."""
+    return "-" + status.lower().replace("/", "")
+
+
 class FindingRow(Horizontal):
     """One finding, or a group of one."""
 
     def __init__(self, cells: tuple[str, str, str], status: str, note: str = "", member: bool = False) -> None:
-        super().__init__(*_row(cells, note), classes=f"finding-row -{status.lower()}" + (" -member" if member
-                                                                                           else ""))
+        super().__init__(*_row(cells, note), classes=f"finding-row {_status_class(status)}" + (" -member" if member
+                                                                                                else ""))
 
 
 class GroupRow(Horizontal, can_focus=True):
@@ -76,7 +81,7 @@ class GroupRow(Horizontal, can_focus=True):
     def __init__(self, group: FindingGroup, note: str = "") -> None:
         self.group, self.note = group, note
         super().__init__(*_row(group_markup(group), note),
-                         classes=f"finding-row finding-group -{group.status.lower()}")
+                         classes=f"finding-row finding-group {_status_class(group.status)}")
 
     def action_toggle(self) -> None:
         parent = self.parent
@@ -125,9 +130,10 @@ class FindingsTable(Vertical):
                     empty: str = "No findings yet.") -> None:
         """``note(group)`` is markup put before a row's message (the summary names the step and why)."""
         self.remove_children()
+        hint = "; Enter opens a group" if any(group.count > 1 for group in groups) else ""
         rows: list[Widget] = [Horizontal(
             Label("Status", classes="col-status"), Label("Region / resource", classes="col-where"),
-            Label("Finding  [$text-muted](CIS, Security Hub; Enter opens a group)[/]", classes="col-message"),
+            Label(f"Finding  [$text-muted](CIS, Security Hub{hint})[/]", classes="col-message"),
             classes="finding-row finding-header",
         )]
         for group in groups:

@@ -8,6 +8,7 @@ from textual.widgets import Button, Label, Link, Static
 
 from steps.base import Plan
 from wizard.widgets.render import escape, change_markup, change_title, console_action, manual_markup, manual_title
+from wizard.widgets.wrap import breakable
 
 
 class PlanView(Vertical):
@@ -24,7 +25,7 @@ class PlanView(Vertical):
             widgets.append(Label("The plan appears once this step has been checked.", classes="muted"))
         else:
             for note in plan.notes:
-                widgets.append(Static(Content.from_markup(f"[$text-warning]• {escape(note)}[/]"), classes="plan-note"))
+                widgets.append(Static(breakable(Content.from_markup(f"[$text-warning]• {escape(note)}[/]")), classes="plan-note"))
             if plan.needs:
                 widgets.append(Label("Fill in the fields above to see the exact calls.", classes="muted"))
             automatic = plan.automatic
@@ -33,12 +34,12 @@ class PlanView(Vertical):
                                      "in this order, after you confirm:", classes="plan-lead"))
             for number, change in enumerate(automatic, 1):
                 widgets.append(Vertical(
-                    Static(Content.from_markup(change_title(change, number)), classes="change-title"),
-                    Static(Content.from_markup(change_markup(change)), classes="change-body"),
+                    Static(breakable(Content.from_markup(change_title(change, number))), classes="change-title"),
+                    Static(breakable(Content.from_markup(change_markup(change))), classes="change-body"),
                     classes="change" + (" -risky" if change.risky else "")))
             for number, change in enumerate(plan.manual_changes, len(automatic) + 1):
-                parts = [Static(Content.from_markup(manual_title(change, number)), classes="change-title"),
-                         Static(Content.from_markup(manual_markup(change)), classes="change-body")]
+                parts = [Static(breakable(Content.from_markup(manual_title(change, number))), classes="change-title"),
+                         Static(breakable(Content.from_markup(manual_markup(change))), classes="change-body")]
                 if change.console_url:
                     parts.append(Link(change.console_url, url=change.console_url, classes="console-link"))
                 buttons = [Button("Re-check", variant="primary", compact=True, action="screen.recheck")]
