@@ -184,6 +184,16 @@ def test_org_reports_take_each_findings_fix_from_its_own_account():
         assert len(cells) == 2  # encryption and TLS, one row each for both accounts
         for cell in cells:  # each account's own bucket, once: never another account's plan
             assert cell.count("bucket data-111111111111") == cell.count("bucket data-222222222222") == 1, cell
+    # one row per failing check (grouped over both accounts); each change says the account it is planned in
+    changes = re.findall(r'<li><span class="acct">(\d+)</span>: (.*?)</li>', page)
+    assert sorted({account for account, _ in changes}) == ["111111111111", "222222222222"]
+    for account, change in changes:  # encryption and TLS of each account's own bucket
+        assert f"data-{account}" in change and change.count("data-") == 1, change
+    text = render_markdown(document, fixes)
+    for account, other in (("111111111111", "222222222222"), ("222222222222", "111111111111")):
+        section = text[text.index(f"### {account}: S3 and encryption keys"):]
+        section = section[:section.find("### ", 4) if "### " in section[4:] else None]
+        assert f"data-{account}" in section and f"data-{other}" not in section
 
 
 def test_ocsf_maps_statuses_and_global_findings_to_the_home_region():
