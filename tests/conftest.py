@@ -9,6 +9,20 @@ import pytest
 
 os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 
+
+def _fewer_repaints() -> None:
+    """Pilot tests' apps repaint at most 10 times a second, not 60 (TEXTUAL_FPS; scripts/test unsets
+    TEXTUAL_*, and pytest-textual-snapshot imports textual before this file). A screen repaints on
+    a timer while it is dirty, which it is all the time workers post results; what a test reads or
+    snapshots is painted on demand (pilot.pause), so the pictures are the same (the whole-demo walk:
+    37 -> 30 CPU s, the latter with the scenario's seeding)."""
+    import textual.screen
+
+    textual.screen.UPDATE_PERIOD = 1 / 10
+
+
+_fewer_repaints()
+
 _REAL_AWS_ENV = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
                  "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
                  "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE",

@@ -16,6 +16,7 @@ from wizard.safe_text import clean
 from wizard.screens.base import WizardScreen
 from wizard.todo import CONSOLE, MORE, RECHECK, StepStanding, Todo, todo_list
 from wizard.widgets.render import WORDS, escape, glyph
+from wizard.widgets.wrap import breakable
 
 BAR = 6  # narrow enough that a row fits beside the sidebar at 100 columns
 TITLE = 18
@@ -51,7 +52,8 @@ def todo_line(number: int, item: Todo) -> tuple[Content, Content]:
 
 def todo_rows(items: list[Todo]) -> list[Horizontal]:
     """The to-do list, numbered, each line wrapped under its own text."""
-    return [Horizontal(Label(mark, classes="todo-mark"), Label(text, classes="todo-text"), classes="todo-row")
+    return [Horizontal(Label(mark, classes="todo-mark"), Label(breakable(text), classes="todo-text"),
+                       classes="todo-row")
             for mark, text in (todo_line(number, item) for number, item in enumerate(items, 1))]
 
 
