@@ -20,6 +20,7 @@ from textual.widgets import Label
 from steps.base import Finding
 from wizard.findings_groups import FindingGroup, group_findings, short_name
 from wizard.widgets.render import WORDS, escape, glyph
+from wizard.widgets.wrap import breakable
 
 CLOSED, OPEN = "▸", "▾"
 
@@ -53,24 +54,24 @@ def group_markup(group: FindingGroup, opened: bool = False) -> tuple[str, str, s
     return glyph(group.status, word=True), where, message
 
 
+def status_class(status: str) -> str:
+    """The CSS class of a status: "-fail", and "-na" for N/A (a "/" is no identifier character)."""
+    return "-" + status.lower().replace("/", "")
+
+
 def _row(cells: tuple[str, str, str], note: str = "") -> list[Widget]:
     status, where, message = cells
     return [Label(Content.from_markup(status), classes="col-status"),
-            Label(Content.from_markup(where), classes="col-where"),
-            Label(Content.from_markup(note + message), classes="col-message")]
-
-
-def _status_class(status: str) -> str:
-    """"-fail", "-pass", ...; N/A's "/" is not allowed in a class name, so "-na"."""
-    return "-" + status.lower().replace("/", "")
+            Label(breakable(Content.from_markup(where)), classes="col-where"),  # an ARN breaks at : and /
+            Label(breakable(Content.from_markup(note + message)), classes="col-message")]
 
 
 class FindingRow(Horizontal):
     """One finding, or a group of one."""
 
     def __init__(self, cells: tuple[str, str, str], status: str, note: str = "", member: bool = False) -> None:
-        super().__init__(*_row(cells, note), classes=f"finding-row {_status_class(status)}" + (" -member" if member
-                                                                                                else ""))
+        super().__init__(*_row(cells, note), classes=f"finding-row {status_class(status)}" + (" -member" if member
+                                                                                               else ""))
 
 
 class GroupRow(Horizontal, can_focus=True):
@@ -81,7 +82,7 @@ class GroupRow(Horizontal, can_focus=True):
     def __init__(self, group: FindingGroup, note: str = "") -> None:
         self.group, self.note = group, note
         super().__init__(*_row(group_markup(group), note),
-                         classes=f"finding-row finding-group {_status_class(group.status)}")
+                         classes=f"finding-row finding-group {status_class(group.status)}")
 
     def action_toggle(self) -> None:
         parent = self.parent
@@ -94,7 +95,7 @@ class GroupRow(Horizontal, can_focus=True):
 
     def show_state(self, opened: bool) -> None:
         message = self.query(".col-message").last(Label)
-        message.update(Content.from_markup(self.note + group_markup(self.group, opened)[2]))
+        message.update(breakable(Content.from_markup(self.note + group_markup(self.group, opened)[2])))
 
 
 class FindingsGroup(Vertical):
