@@ -81,7 +81,7 @@ class StepScreen(WizardScreen):
         if result is self._shown:
             return
         self._shown = result
-        self.query_one("#findings", FindingsTable).show(result.findings if result else [])
+        self.query_one("#findings", FindingsTable).show(result.findings if result else [], step=self.info.id)
         self._show_plan()
 
     def _show_plan(self) -> None:
