@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Label
 
 from steps.base import Finding
+from wizard.widgets.batched import fill
 from wizard.widgets.render import escape, glyph, ids_of
 
 ORDER = {"FAIL": 0, "UNKNOWN": 1, "MANUAL": 2, "PASS": 3}
@@ -28,21 +30,21 @@ class FindingsTable(Vertical):
     """Failing findings first; every cell wraps, so nothing is cut at 80 columns."""
 
     def show(self, findings: Sequence[Finding]) -> None:
-        self.remove_children()
-        header = Horizontal(
+        fill(self, self._rows(findings))  # a batch at a time: the compute step has hundreds
+
+    def _rows(self, findings: Sequence[Finding]) -> Iterator[Widget]:
+        yield Horizontal(
             Label("Status", classes="col-status"), Label("Region / resource", classes="col-where"),
             Label("Finding  [$text-muted](CIS, Security Hub)[/]", classes="col-message"),
             classes="finding-row finding-header",
         )
-        rows = [header]
         for finding in sorted(findings, key=lambda f: ORDER[f.status.value]):
             status, where, message = row_markup(finding)
-            rows.append(Horizontal(
+            yield Horizontal(
                 Label(Content.from_markup(status), classes="col-status"),
                 Label(Content.from_markup(where), classes="col-where"),
                 Label(Content.from_markup(message), classes="col-message"),
                 classes=f"finding-row -{finding.status.value.lower()}",
-            ))
+            )
         if not findings:
-            rows.append(Label("No findings yet.", classes="muted"))
-        self.mount_all(rows)
+            yield Label("No findings yet.", classes="muted")
