@@ -15,6 +15,7 @@ from typing import Any, Callable, Sequence
 
 from textual import work
 from textual.app import App
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.reactive import reactive
 
@@ -107,23 +108,26 @@ class WizardApp(App):
         self.wanted = position
         if not self._switching and position != self.position:
             self._switching = True
-            self.run_worker(self._switch_to_wanted(), group="switch")
+            self.run_worker(self._switch_to_wanted(self._switch(position)), group="switch")
 
-    async def _switch_to_wanted(self) -> None:
+    def _switch(self, position: int) -> AwaitComplete:
+        """Put the screen for ``position`` on top now; the returned awaitable completes once it is mounted."""
         from wizard.screens.step import StepScreen
         from wizard.screens.summary import SummaryScreen
         from wizard.screens.welcome import WelcomeScreen
 
+        self.position = position
+        if position < 0:
+            return self.switch_screen(WelcomeScreen())
+        if position >= len(self.steps):
+            return self.switch_screen(SummaryScreen())
+        return self.switch_screen(StepScreen(self.steps[position]))
+
+    async def _switch_to_wanted(self, switching: AwaitComplete) -> None:
         try:
+            await switching
             while (position := self.wanted) != self.position:
-                self.position = position
-                if position < 0:
-                    screen = WelcomeScreen()
-                elif position >= len(self.steps):
-                    screen = SummaryScreen()
-                else:
-                    screen = StepScreen(self.steps[position])
-                await self.switch_screen(screen)
+                await self._switch(position)
         finally:
             self._switching = False
 

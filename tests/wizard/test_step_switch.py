@@ -22,7 +22,7 @@ from tests.wizard.tui import screen_name, wait_for
 from wizard.app import WizardApp
 from wizard.assess import StepResult
 from wizard.connection import Connection, Identity
-from wizard.widgets.batched import BATCH
+from wizard.widgets.batched import BATCH, LIMIT, ShowMore
 from wizard.wizard_run import StepAssessed
 
 compute, contacts = by_id("compute"), by_id("contacts")
@@ -74,7 +74,12 @@ async def test_the_compute_screen_paints_while_its_read_is_held_and_fills_in_aft
         app.go_to_step("compute")
         await wait_for(pilot, lambda: _on_step(app, compute))
         findings = app.results["compute"].findings
-        assert len(findings) > 3 * BATCH  # a list that is mounted in batches
+        assert len(findings) + 1 > LIMIT > BATCH  # mounted in batches, and not all of it unasked
+        assert len(app.screen.query(".finding-row")) == LIMIT  # the header and the first findings
+        more = app.screen.query_one("#findings ShowMore", ShowMore)
+        assert f"Show the other {len(findings) + 1 - LIMIT} findings" in str(more.label)
+        more.press()
+        await wait_for(pilot, lambda: not app.screen.query("#findings ShowMore"), what="the other findings")
         assert len(app.screen.query(".finding-row")) == len(findings) + 1  # every row, and the header
         plan = app.plan_for("compute")
         assert len(app.screen.query("#plan .change")) == len(plan.changes)
@@ -89,7 +94,7 @@ async def test_a_held_plan_does_not_hold_the_screen(monkeypatch):
 
     def held_plan(state, answers):
         entered.set()
-        release.wait(15)
+        release.wait(60)
         done.set()
         return make_plan(state, answers)
 

@@ -10,7 +10,7 @@ from textual.widget import Widget
 from textual.widgets import Label
 
 from steps.base import Finding
-from wizard.widgets.batched import fill
+from wizard.widgets.batched import capped, fill
 from wizard.widgets.render import escape, glyph, ids_of
 
 ORDER = {"FAIL": 0, "UNKNOWN": 1, "MANUAL": 2, "PASS": 3}
@@ -30,7 +30,8 @@ class FindingsTable(Vertical):
     """Failing findings first; every cell wraps, so nothing is cut at 80 columns."""
 
     def show(self, findings: Sequence[Finding]) -> None:
-        fill(self, self._rows(findings))  # a batch at a time: the compute step has hundreds
+        # A batch at a time, the first rows only: the compute step has hundreds (the header is a row).
+        fill(self, capped(self._rows(findings), len(findings) + 1, "findings"))
 
     def _rows(self, findings: Sequence[Finding]) -> Iterator[Widget]:
         yield Horizontal(

@@ -2,13 +2,14 @@
 
 Made in two halves: ``plan_blocks`` turns a plan into parsed text (pure, so the step screen runs it
 in a thread: parsing the VPC step's 130 calls took 0.5 s), and ``PlanView`` puts the blocks on
-screen a batch at a time (``wizard.widgets.batched``).
+screen a batch at a time, the first calls only until asked (``wizard.widgets.batched``); the
+confirmation lists every call.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from textual.containers import Vertical
 from textual.content import Content
@@ -16,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Label, Link, Static
 
 from steps.base import Plan
-from wizard.widgets.batched import fill
+from wizard.widgets.batched import capped, fill
 from wizard.widgets.render import escape, change_markup, change_title, console_action, manual_markup, manual_title
 
 
@@ -81,6 +82,15 @@ def _widget(block: Block) -> Widget:
     return Static(block.title)
 
 
+def _widgets(blocks: Sequence[Block]) -> Iterator[Widget]:
+    """The blocks in order; past the first calls, a button holds the others (the console tasks
+    after them stay in view: only the owner can do those)."""
+    calls = [block for block in blocks if block.kind == "change"]
+    yield from (_widget(block) for block in blocks if block.kind in ("note", "muted", "lead"))
+    yield from capped(map(_widget, calls), len(calls), "calls")
+    yield from (_widget(block) for block in blocks if block.kind not in ("note", "muted", "lead", "change"))
+
+
 class PlanView(Vertical):
     """Renders a :class:`Plan`; manual changes get a console link, re-check, and (sandbox) simulate.
 
@@ -92,7 +102,7 @@ class PlanView(Vertical):
 
     def show_blocks(self, blocks: Sequence[Block]) -> None:
         """The widgets are made as their batch is mounted, not all at once."""
-        fill(self, map(_widget, blocks))
+        fill(self, _widgets(blocks))
 
     def preparing(self) -> None:
         """A line while the plan is being made, when nothing is shown yet."""
