@@ -32,6 +32,9 @@ class Status(str, Enum):
     FAIL = "FAIL"
     MANUAL = "MANUAL"  # a person must look or act
     UNKNOWN = "UNKNOWN"  # could not be checked (access denied, unsupported, throttled out)
+    # not applicable: the check is about a resource that does not exist (the trail's bucket when there
+    # is no trail). Never a failure, and left out of the failing counts (AWS Config's NOT_APPLICABLE).
+    NA = "N/A"
 
 
 class Severity(str, Enum):
@@ -69,6 +72,12 @@ class Input:
     default: str = ""
     secret: bool = False
     choices: tuple[str, ...] = ()
+
+    @property
+    def prompt(self) -> str:
+        """The label as every interface shows it beside the field: "(optional)" once when it may stay empty."""
+        optional = not self.required and "(optional)" not in self.label
+        return f"{self.label} (optional)" if optional else self.label
 
     def check(self, value: str | None) -> str | None:
         """Return one line saying what is wrong with ``value``, or None when it is acceptable."""
@@ -130,6 +139,13 @@ class Finding:
     cis: tuple[str, ...] = ()
     securityhub: tuple[str, ...] = ()
     fixable: bool = False
+    # what the finding is about (steps.checks: "resource", "account", "region" or "local", a fact about the
+    # operator's machine that the TUI and plain mode show as advice and reports leave out)
+    scope: str = "resource"
+
+    @property
+    def local(self) -> bool:
+        return self.scope == "local"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -217,6 +233,10 @@ class Change:
     # AWS error codes ("Code" or "Code: message fragment") that mean "not propagated yet": the
     # apply retries them with backoff for a while (wizard/propagation.py)
     retry_on: tuple[str, ...] = ()
+    # The ids of the step's checks (steps/checks.py) this change helps to pass: the report pairs a
+    # finding with the changes that declare its check. PREPARATION (empty) for a change that fixes
+    # nothing by itself; None only when a plan has not declared it (a test refuses that).
+    fixes: tuple[str, ...] | None = None
 
     @property
     def title(self) -> str:
@@ -238,13 +258,20 @@ class Change:
             "console_url": self.console_url,
             "instructions": list(self.instructions),
             "console_action": self.console_action,
+            "fixes": list(self.fixes or ()),
         }
 
 
-def manual(reason: str, console_url: str, *instructions: str, key: str = "", console_action: str = "") -> Change:
+# ``Change.fixes`` of a change that makes no check pass by itself (it only prepares a later change,
+# or tidies up after one): declared explicitly, so a forgotten declaration still stands out.
+PREPARATION: tuple[str, ...] = ()
+
+
+def manual(reason: str, console_url: str, *instructions: str, key: str = "", console_action: str = "",
+           fixes: tuple[str, ...] | None = None) -> Change:
     """A change a person makes in the console; the wizard links to it and re-checks after."""
     return Change(reason=reason, manual=True, console_url=console_url, instructions=instructions, key=key,
-                  console_action=console_action)
+                  console_action=console_action, fixes=fixes)
 
 
 @dataclass(frozen=True)
@@ -339,6 +366,7 @@ def unknown_finding(check: str, title: str, reason: str, **kw: Any) -> Finding:
 
 
 def summarize(findings: Sequence[Finding]) -> dict[str, int]:
+    """``{status value: count}`` with every status (N/A included: a report shows it apart from the rest)."""
     counts = {s.value: 0 for s in Status}
     for f in findings:
         counts[f.status.value] += 1

@@ -21,6 +21,15 @@ from steps.base import Finding, Severity, Status
 AUTOMATIC, CONSOLE, NO_FIX = "automatic", "console", "none"
 FIXES = (AUTOMATIC, CONSOLE, NO_FIX)
 
+# What a check's findings are about. RESOURCE: one resource each (its ``resource`` is the ARN, or the
+# canonical id where there is none). ACCOUNT: a setting of the whole account; REGION: a setting of the
+# account in one region; reports name the account as Security Hub does for such controls
+# ("AWS::::Account:<id>", resource type AwsAccount). LOCAL: a fact about the operator's machine (its
+# AWS CLI config, the credentials the wizard runs with), not about the customer's account: shown as
+# advice in the TUI and plain mode, left out of `check`'s documents, counts and exit code.
+RESOURCE, ACCOUNT, REGION, LOCAL = "resource", "account", "region", "local"
+SCOPES = (RESOURCE, ACCOUNT, REGION, LOCAL)
+
 NAME = "{name}"  # the placeholder a title may hold
 CIS_FILE = Path(__file__).parent / "data" / "cis_aws_v5.json"
 
@@ -37,10 +46,13 @@ class Check:
     fix: str = NO_FIX  # AUTOMATIC, CONSOLE or NO_FIX
     guide_section: str = ""  # when it differs from the step's
     title_all: str = ""  # with a "{name}" title: the title of a finding about all of them at once
+    scope: str = RESOURCE  # what its findings are about (SCOPES, above)
 
     def __post_init__(self) -> None:
         if self.fix not in FIXES:
             raise ValueError(f"check {self.id}: fix must be one of {', '.join(FIXES)}, not {self.fix!r}")
+        if self.scope not in SCOPES:
+            raise ValueError(f"check {self.id}: scope must be one of {', '.join(SCOPES)}, not {self.scope!r}")
 
     @property
     def fixable(self) -> bool:
@@ -63,7 +75,7 @@ class Check:
         title = self.titled(name if name is not None else resource)
         return Finding(check=self.id, title=title, status=status, message=message, severity=self.severity,
                        region=region, resource=resource, cis=self.cis, securityhub=self.securityhub,
-                       fixable=fixable)
+                       fixable=fixable, scope=self.scope)
 
     def passed(self, message: str, *, region: str | None = None, resource: str | None = None,
                name: str | None = None) -> Finding:
@@ -90,16 +102,22 @@ class Check:
         """The check's data could not be read: never FAIL what was not seen."""
         return self._finding(Status.UNKNOWN, f"Could not check: {reason}", region, resource, name=name)
 
+    def not_applicable(self, message: str, *, region: str | None = None, resource: str | None = None,
+                       name: str | None = None) -> Finding:
+        """N/A: the check is about a resource that does not exist (the trail's bucket with no trail).
+        ``message`` says what is missing; the check that wants the resource is the one that FAILs."""
+        return self._finding(Status.NA, message, region, resource, name=name)
+
     def verdict(self, status: Status, message: str, **where: Any) -> Finding:
         """The finding for a status decided elsewhere (UNKNOWN: ``message`` is the reason)."""
         build = {Status.PASS: self.passed, Status.FAIL: self.failed, Status.MANUAL: self.manual,
-                 Status.UNKNOWN: self.unknown}[status]
+                 Status.UNKNOWN: self.unknown, Status.NA: self.not_applicable}[status]
         return build(message, **where)
 
     def to_dict(self) -> dict[str, Any]:
         return {"check": self.id, "title": self.title, "severity": self.severity.value, "cis": list(self.cis),
                 "securityhub": list(self.securityhub), "fixable": self.fixable, "fix": self.fix,
-                "guide_section": self.guide_section, "title_all": self.title_all}
+                "guide_section": self.guide_section, "title_all": self.title_all, "scope": self.scope}
 
 
 @lru_cache(maxsize=1)

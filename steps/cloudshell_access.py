@@ -56,7 +56,8 @@ def cloudshell_changes(holders: Any) -> list[Change]:
         before="attached", after="detached",
         undo=Call("iam", f"Attach{kind}Policy", {f"{kind}Name": name, "PolicyArn": CLOUDSHELL_POLICY}),
         warning=f"The {kind.lower()} can no longer open AWS CloudShell (its other permissions stay); grant a "
-                "narrower CloudShell policy if it needs the shell.")
+                "narrower CloudShell policy if it needs the shell.",
+        fixes=(CLOUDSHELL.id,))
         for kind in KINDS for name in holders[kind]]
 
 

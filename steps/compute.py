@@ -7,7 +7,7 @@ from typing import Any, Mapping
 from steps.base import (
     Call, Change, Finding, Plan, Severity, StepInfo, is_unreadable, manual, reason_of, unreadable,
 )
-from steps.checks import AUTOMATIC, NO_FIX, Check
+from steps.checks import AUTOMATIC, NO_FIX, REGION, Check
 from steps import rds
 from steps.compute_collect import State, collect  # noqa: F401  (the step's read and its state)
 from steps.efs import EFS_ENCRYPTED, efs_changes, efs_findings
@@ -18,15 +18,16 @@ RDS_CONSOLE = "https://console.aws.amazon.com/rds/home?region={region}#database:
 
 _EC2, _DATABASES = "EC2 Security", "Database Security"  # the guide sections (the step spans three)
 EBS_DEFAULT = Check("ebs-encryption-default", "EBS encryption by default is on", Severity.MEDIUM, ("5.1.1",),
-                    ("EC2.7",), AUTOMATIC, _EC2)
+                    ("EC2.7",), AUTOMATIC, _EC2, scope=REGION)
 IMDS_DEFAULT = Check("imds-default", "New instances require IMDSv2 (account default)", Severity.MEDIUM, ("5.7",), (),
-                     AUTOMATIC, _EC2)
+                     AUTOMATIC, _EC2, scope=REGION)
+NO_INSTANCES = "No EC2 instances in this region."
 IMDS_INSTANCE = Check("imds-instance", "Running instances require IMDSv2", Severity.HIGH, ("5.7",), ("EC2.8",),
                       AUTOMATIC, _EC2)
 SNAPSHOT_BPA = Check("snapshot-block-public", "EBS snapshots cannot be shared publicly", Severity.MEDIUM, (),
-                     ("EC2.182",), AUTOMATIC, _EC2)
+                     ("EC2.182",), AUTOMATIC, _EC2, scope=REGION)
 IMAGE_BPA = Check("image-block-public", "AMIs cannot be shared publicly", Severity.MEDIUM, fix=AUTOMATIC,
-                  guide_section=_EC2)
+                  guide_section=_EC2, scope=REGION)
 RDS_PUBLIC = Check("rds-public", "RDS instances are not publicly accessible", Severity.CRITICAL, ("2.2.3",),
                    ("RDS.2",), AUTOMATIC, _DATABASES)
 # encryption cannot be switched on in place: the plan only writes out the migration (no fix of its own)
@@ -138,19 +139,19 @@ def _instances(region: str, data: Mapping[str, Any]) -> list[Finding]:
         if inst.get("HttpTokens") != "required" and inst.get("HttpEndpoint") != "disabled":
             out.append(IMDS_INSTANCE.failed(
                 f"Instance {_label(inst)} accepts IMDSv1: a request-forgery bug in anything it runs can read its "
-                "role credentials.", region=region, resource=inst["InstanceId"]))
+                "role credentials.", region=region, resource=inst.get("Arn") or inst["InstanceId"]))
+    if not instances:  # a check of instances where there are none is not applicable (AWS Config: NOT_APPLICABLE)
+        return [check.not_applicable(NO_INSTANCES, region=region) for check in (IMDS_INSTANCE, INSTANCE_PROFILE)]
     if not out:
-        out.append(IMDS_INSTANCE.passed(
-            f"All {len(instances)} instances require IMDSv2." if instances else "No instances.", region=region))
+        out.append(IMDS_INSTANCE.passed(f"All {len(instances)} instances require IMDSv2.", region=region))
     without = [i for i in instances if not i.get("Profile")]
     for inst in without:
         out.append(INSTANCE_PROFILE.manual(
             f"Instance {_label(inst)} has no IAM role. If software on it calls AWS, it must be using stored access "
             "keys; give it an instance profile instead and remove the keys.", region=region,
-            resource=inst["InstanceId"]))
+            resource=inst.get("Arn") or inst["InstanceId"]))
     if not without:
-        out.append(INSTANCE_PROFILE.passed(
-            "Every instance has an IAM role." if instances else "No instances.", region=region))
+        out.append(INSTANCE_PROFILE.passed("Every instance has an IAM role.", region=region))
     return out
 
 
@@ -162,6 +163,9 @@ def _databases(region: str, data: Mapping[str, Any]) -> list[Finding]:
     dbs = data["databases"]
     if is_unreadable(dbs):
         return [check.unknown(reason_of(dbs), region=region) for check in (RDS_PUBLIC, RDS_ENCRYPTED, *rds.CHECKS)]
+    if not dbs:
+        return [check.not_applicable(rds.NO_DATABASES, region=region) for check in (RDS_PUBLIC, RDS_ENCRYPTED)] + \
+            rds.rds_findings(region, dbs)
     out = []
     public = [d for d in dbs if d["PubliclyAccessible"]]
     plain = [d for d in dbs if not d["StorageEncrypted"]]
@@ -169,18 +173,16 @@ def _databases(region: str, data: Mapping[str, Any]) -> list[Finding]:
         out.append(RDS_PUBLIC.failed(
             f"Database {db['DBInstanceIdentifier']} ({db.get('Engine')}) is publicly accessible: it has a public "
             "address, and only its security group stands between it and the internet.", region=region,
-            resource=db["DBInstanceIdentifier"]))
+            resource=db.get("DBInstanceArn") or db["DBInstanceIdentifier"]))
     if not public:
-        out.append(RDS_PUBLIC.passed(
-            f"None of the {len(dbs)} databases is public." if dbs else "No RDS databases.", region=region))
+        out.append(RDS_PUBLIC.passed(f"None of the {len(dbs)} databases is public.", region=region))
     for db in plain:
         out.append(RDS_ENCRYPTED.failed(
             f"Database {db['DBInstanceIdentifier']} stores its data, backups and snapshots unencrypted. Encryption "
             "cannot be switched on in place; the plan writes out the migration steps.", region=region,
-            resource=db["DBInstanceIdentifier"]))
+            resource=db.get("DBInstanceArn") or db["DBInstanceIdentifier"]))
     if not plain:
-        out.append(RDS_ENCRYPTED.passed(
-            f"All {len(dbs)} databases are encrypted." if dbs else "No RDS databases.", region=region))
+        out.append(RDS_ENCRYPTED.passed(f"All {len(dbs)} databases are encrypted.", region=region))
     return out + rds.rds_findings(region, dbs)
 
 
@@ -188,6 +190,8 @@ def _functions(region: str, data: Mapping[str, Any]) -> list[Finding]:
     functions = data["functions"]
     if is_unreadable(functions):
         return [LAMBDA_PUBLIC.unknown(reason_of(functions), region=region)]
+    if not functions:
+        return [LAMBDA_PUBLIC.not_applicable("No Lambda functions in this region.", region=region)]
     out = []
     for fn in functions:
         policy = fn["Policy"]
@@ -200,11 +204,9 @@ def _functions(region: str, data: Mapping[str, Any]) -> list[Finding]:
                 f"Function {fn['FunctionName']} has a resource policy that lets anyone invoke it "
                 f"({'; '.join(map(str, open_to_all))}). That is right only for a deliberately public endpoint; "
                 "otherwise limit it with aws:SourceArn or aws:SourceAccount, or remove the statement.",
-                region=region, resource=fn["FunctionName"]))
+                region=region, resource=fn.get("FunctionArn") or fn["FunctionName"]))
     if not out:
-        out.append(LAMBDA_PUBLIC.passed(
-            f"None of the {len(functions)} functions is public." if functions else "No Lambda functions.",
-            region=region))
+        out.append(LAMBDA_PUBLIC.passed(f"None of the {len(functions)} functions is public.", region=region))
     return out
 
 
@@ -237,7 +239,8 @@ def _default_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
                    "another).",
             call=Call("ec2", "EnableEbsEncryptionByDefault", {}, region), before=False, after=True,
             undo=Call("ec2", "DisableEbsEncryptionByDefault", {}, region),
-            warning="Instance types that do not support encrypted volumes (a few old generations) fail to launch."))
+            warning="Instance types that do not support encrypted volumes (a few old generations) fail to launch.",
+            fixes=(EBS_DEFAULT.id,)))
     imds = data["imds_default"]
     if not is_unreadable(imds) and imds.get("HttpTokens") != "required":
         before = imds.get("HttpTokens") or "no-preference"
@@ -247,7 +250,7 @@ def _default_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
             before=before, after="required",
             undo=Call("ec2", "ModifyInstanceMetadataDefaults", {"HttpTokens": before}, region),
             warning="New instances whose software only speaks IMDSv1 will not get credentials; existing instances "
-                    "are not touched by this default."))
+                    "are not touched by this default.", fixes=(IMDS_DEFAULT.id,)))
     snap = data["snapshot_bpa"]
     if not is_unreadable(snap) and snap != "block-all-sharing":
         undo = (Call("ec2", "DisableSnapshotBlockPublicAccess", {}, region) if snap == "unblocked"
@@ -256,7 +259,8 @@ def _default_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
             reason=f"Block public sharing of EBS snapshots in {region}, including snapshots already public.",
             call=Call("ec2", "EnableSnapshotBlockPublicAccess", {"State": "block-all-sharing"}, region),
             before=snap, after="block-all-sharing", undo=undo,
-            warning="Snapshots that are public today stop being public; anyone using them loses access."))
+            warning="Snapshots that are public today stop being public; anyone using them loses access.",
+            fixes=(SNAPSHOT_BPA.id,)))
     image = data["image_bpa"]
     if not is_unreadable(image) and image != "block-new-sharing":
         out.append(Change(
@@ -265,7 +269,8 @@ def _default_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
                       region),
             before=image, after="block-new-sharing",
             undo=Call("ec2", "DisableImageBlockPublicAccess", {}, region),
-            warning="AMIs that are already public stay public; make them private individually if they should be."))
+            warning="AMIs that are already public stay public; make them private individually if they should be.",
+            fixes=(IMAGE_BPA.id,)))
     return out
 
 
@@ -302,7 +307,7 @@ def _instance_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
                       {"InstanceId": inst["InstanceId"], "HttpTokens": before, "HttpEndpoint": "enabled"}, region),
             warning=risk or (f"The instance is {inst.get('State')}: software on it that still uses IMDSv1 fails "
                              "when it is next started. " + IMDS_WARNING),
-            risky=bool(risk)))
+            risky=bool(risk), fixes=(IMDS_INSTANCE.id,)))
     return out
 
 
@@ -325,7 +330,7 @@ def _database_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
                 warning="Clients outside the VPC (laptops, other clouds, services reaching it over the internet) can no "
                         "longer connect; they need a VPN, a bastion or Session Manager port forwarding. The change "
                         "applies at once.",
-                risky=True))
+                risky=True, fixes=(RDS_PUBLIC.id,)))
         if not db["StorageEncrypted"]:
             out.append(manual(
                 f"Encrypt database {name} in {region} (it cannot be encrypted in place).",
@@ -341,5 +346,6 @@ def _database_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
                 "5. Point the application at the new endpoint (or rename: give the old instance another name, then "
                 f"give {name}-enc the old name) and test.",
                 f"6. When it works, delete the old instance (keep a final snapshot) and the {name}-plain snapshot.",
+                fixes=(RDS_ENCRYPTED.id,),
             ))
     return out

@@ -6,11 +6,13 @@ import json
 from typing import Any, TypedDict
 
 from steps.base import OrUnreadable, is_unreadable
+from steps.arns import ec2_arn
 from steps.efs import FileSystem, read_file_systems
 
 
 class Instance(TypedDict):
     InstanceId: str
+    Arn: str  # built from the reservation's OwnerId (DescribeInstances answers no ARN)
     State: str | None
     HttpTokens: str | None  # "required": IMDSv2 only
     HttpEndpoint: str | None
@@ -20,6 +22,7 @@ class Instance(TypedDict):
 
 class Database(TypedDict):
     DBInstanceIdentifier: str
+    DBInstanceArn: str
     Engine: str | None
     PubliclyAccessible: bool
     StorageEncrypted: bool
@@ -31,6 +34,7 @@ class Database(TypedDict):
 
 class Function(TypedDict):
     FunctionName: str
+    FunctionArn: str
     Policy: OrUnreadable[dict[str, Any] | None]  # its resource policy; None: none
 
 
@@ -49,7 +53,7 @@ class State(TypedDict):
     regions: dict[str, OrUnreadable[RegionState]]
 
 
-def _region(aws: Any, region: str) -> RegionState:
+def _region(aws: Any, region: str, partition: str) -> RegionState:
     out: Any = {}
     ebs = aws.try_read("ec2", "GetEbsEncryptionByDefault", region)
     out["ebs_default"] = ebs if is_unreadable(ebs) else bool(ebs.get("EbsEncryptionByDefault"))
@@ -65,6 +69,7 @@ def _region(aws: Any, region: str) -> RegionState:
     else:
         out["instances"] = [
             {"InstanceId": i["InstanceId"], "State": (i.get("State") or {}).get("Name"),
+             "Arn": ec2_arn(partition, region, r["OwnerId"], i["InstanceId"]) if r.get("OwnerId") else "",
              "HttpTokens": (i.get("MetadataOptions") or {}).get("HttpTokens"),
              "HttpEndpoint": (i.get("MetadataOptions") or {}).get("HttpEndpoint"),
              "Profile": (i.get("IamInstanceProfile") or {}).get("Arn"),
@@ -73,7 +78,8 @@ def _region(aws: Any, region: str) -> RegionState:
             if (i.get("State") or {}).get("Name") not in ("terminated", "shutting-down")]
     dbs = aws.try_read("rds", "DescribeDBInstances", region, paginate=True)
     out["databases"] = dbs if is_unreadable(dbs) else [
-        {"DBInstanceIdentifier": d["DBInstanceIdentifier"], "Engine": d.get("Engine"),
+        {"DBInstanceIdentifier": d["DBInstanceIdentifier"], "DBInstanceArn": d.get("DBInstanceArn") or "",
+         "Engine": d.get("Engine"),
          "PubliclyAccessible": bool(d.get("PubliclyAccessible")), "StorageEncrypted": bool(d.get("StorageEncrypted")),
          "DBClusterIdentifier": d.get("DBClusterIdentifier"), "DBInstanceStatus": d.get("DBInstanceStatus"),
          "AutoMinorVersionUpgrade": d.get("AutoMinorVersionUpgrade"), "MultiAZ": bool(d.get("MultiAZ"))}
@@ -88,11 +94,14 @@ def _region(aws: Any, region: str) -> RegionState:
                                   missing=("ResourceNotFoundException",))
             if not is_unreadable(policy):
                 policy = json.loads(policy["Policy"]) if policy and policy.get("Policy") else None
-            out["functions"].append({"FunctionName": fn["FunctionName"], "Policy": policy})
+            out["functions"].append({"FunctionName": fn["FunctionName"], "FunctionArn": fn.get("FunctionArn") or "",
+                                     "Policy": policy})
     out["file_systems"] = read_file_systems(aws, region)
     return out
 
 
 def collect(aws: Any) -> State:
     """Per region, concurrently: account defaults, instances, databases and functions."""
-    return {"regions": aws.per_region(lambda region: _region(aws, region=region))}
+    arn = aws.caller_arn
+    partition = arn.split(":")[1] if arn.startswith("arn:") else "aws"
+    return {"regions": aws.per_region(lambda region: _region(aws, region=region, partition=partition))}

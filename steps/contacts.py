@@ -8,7 +8,7 @@ from steps.base import (
     Call, Change, Finding, Input, OrUnreadable, Plan, Severity, StepInfo, check_answers, is_unreadable, manual,
     reason_of, validate_phone, validate_text,
 )
-from steps.checks import AUTOMATIC, Check
+from steps.checks import ACCOUNT, AUTOMATIC, Check
 from steps.account_email import validate_account_email
 
 CONTACT_TYPES = ("SECURITY", "BILLING", "OPERATIONS")
@@ -17,11 +17,12 @@ CONSOLE_URL = "https://console.aws.amazon.com/billing/home#/account"
 # alternate contact type -> its check
 _CHECKS = {
     "SECURITY": Check("security-contact", "Security alternate contact is set", Severity.HIGH, ("1.2",), ("Account.1",),
-                      AUTOMATIC),
-    "BILLING": Check("billing-contact", "Billing alternate contact is set", Severity.LOW, fix=AUTOMATIC),
-    "OPERATIONS": Check("operations-contact", "Operations alternate contact is set", Severity.LOW, fix=AUTOMATIC),
+                      AUTOMATIC, scope=ACCOUNT),
+    "BILLING": Check("billing-contact", "Billing alternate contact is set", Severity.LOW, fix=AUTOMATIC, scope=ACCOUNT),
+    "OPERATIONS": Check("operations-contact", "Operations alternate contact is set", Severity.LOW, fix=AUTOMATIC,
+                        scope=ACCOUNT),
 }
-PRIMARY = Check("primary-contact", "Primary account contact is current", Severity.MEDIUM, ("1.1",))
+PRIMARY = Check("primary-contact", "Primary account contact is current", Severity.MEDIUM, ("1.1",), scope=ACCOUNT)
 CHECKS = (*_CHECKS.values(), PRIMARY)
 
 
@@ -96,7 +97,8 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
     console = ()
     if not state.get("primary"):
         console = (manual("Set the account's primary contact information.", CONSOLE_URL,
-                          "Sign in as an administrator, open Account, and edit Contact information."),)
+                          "Sign in as an administrator, open Account, and edit Contact information.",
+                          fixes=(PRIMARY.id,)),)
     if not missing:
         return Plan(INFO.id, changes=console)
     errors = check_answers(INFO.inputs, answers)
@@ -115,7 +117,16 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             before=None,
             after=contact,
             undo=Call("account", "DeleteAlternateContact", {"AlternateContactType": kind}),
+            fixes=(_CHECKS[kind].id,),
         )
         for kind in missing
     )
     return Plan(INFO.id, changes=changes + console)
+
+
+def security_email(state: Mapping[str, Any] | None) -> str:
+    """The registered security contact's email address, or "" (none, or unreadable)."""
+    contact = (state or {}).get("alternate", {}).get("SECURITY")
+    if not isinstance(contact, dict) or is_unreadable(contact):
+        return ""
+    return str(contact.get("EmailAddress") or "")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from steps.base import Call, Change
+from steps.base import PREPARATION, Call, Change
 
 
 def update_credentials_file(old_key_id: str, new_key_id: Any, new_secret: Any) -> Change:
@@ -22,4 +22,5 @@ def update_credentials_file(old_key_id: str, new_key_id: Any, new_secret: Any) -
                   {"AccessKeyId": new_key_id, "ReplacesKeyId": old_key_id, "SecretAccessKey": new_secret}),
         secret_params=("SecretAccessKey",), before=f"aws_access_key_id = {old_key_id}",
         after="aws_access_key_id = the new key",
-        undo_note="Restore the backup written next to the file (its path is in the journal).")
+        undo_note="Restore the backup written next to the file (its path is in the journal).",
+        fixes=PREPARATION)  # keeps this computer's tools working; the rotation's other changes fix the check

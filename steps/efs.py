@@ -18,6 +18,7 @@ EFS_ENCRYPTED = Check("efs-encrypted", "EFS file systems are encrypted at rest",
 
 class FileSystem(TypedDict):
     FileSystemId: str
+    FileSystemArn: str
     Name: str
     Encrypted: bool
     LifeCycleState: str | None
@@ -31,7 +32,8 @@ def read_file_systems(aws: Any, region: str) -> OrUnreadable[list[FileSystem]]:
     answer = aws.try_read("efs", "DescribeFileSystems", region, paginate=True)
     if is_unreadable(answer):
         return answer
-    return [{"FileSystemId": f["FileSystemId"], "Name": f.get("Name") or "", "Encrypted": bool(f.get("Encrypted")),
+    return [{"FileSystemId": f["FileSystemId"], "FileSystemArn": f.get("FileSystemArn") or "",
+             "Name": f.get("Name") or "", "Encrypted": bool(f.get("Encrypted")),
              "LifeCycleState": f.get("LifeCycleState")}
             for f in answer.get("FileSystems", []) if f.get("LifeCycleState") not in ("deleting", "deleted")]
 
@@ -46,10 +48,12 @@ def efs_findings(region: str, systems: Any) -> list[Finding]:
     plain = [f for f in systems if not f["Encrypted"]]
     out = [EFS_ENCRYPTED.failed(
         f"File system {_label(fs)} stores its files unencrypted. Encryption cannot be switched on in place; the "
-        "plan writes out the migration to a new, encrypted file system.", region=region, resource=fs["FileSystemId"])
+        "plan writes out the migration to a new, encrypted file system.", region=region,
+        resource=fs.get("FileSystemArn") or fs["FileSystemId"])
         for fs in plain]
-    return out or [EFS_ENCRYPTED.passed(
-        f"All {len(systems)} file systems are encrypted." if systems else "No EFS file systems.", region=region)]
+    if not systems:
+        return [EFS_ENCRYPTED.not_applicable("No EFS file systems in this region.", region=region)]
+    return out or [EFS_ENCRYPTED.passed(f"All {len(systems)} file systems are encrypted.", region=region)]
 
 
 def efs_changes(region: str, systems: Any) -> list[Change]:
@@ -71,5 +75,6 @@ def _migration(region: str, fs: Mapping[str, Any]) -> Change:
         "3. Stop the writers, run a last incremental copy, then mount the new file system in their place "
         "(fstab, ECS/EKS volumes, Lambda file system settings) and test.",
         f"4. When all works, delete {fid} and its mount targets (after a final backup).",
+        fixes=(EFS_ENCRYPTED.id,),
     )
 

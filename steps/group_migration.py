@@ -11,8 +11,12 @@ import json
 import re
 from typing import Any, Mapping
 
-from steps.base import Call, Change, is_unreadable
+from steps.base import PREPARATION, Call, Change, is_unreadable
 from steps.iam_policies import caller_admin_paths, caller_user, canon
+
+# What the migration's detaches and deletes fix: the groups step's "users-in-groups" check (the groups
+# made and joined first are PREPARATION).
+MIGRATION = ("users-in-groups",)
 
 
 def _policy_set(info: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
@@ -76,18 +80,21 @@ def plan_migration(state: Mapping[str, Any], group_names: str) -> tuple[list[Cha
                 group, i = f"{base[:124]}-{i}", i + 1
             taken.add(group)
             creates.append(Change(
+                fixes=PREPARATION,
                 reason=f"Create group {group} to hold the policies {', '.join(members)} now hold directly.",
                 call=Call("iam", "CreateGroup", {"GroupName": group}),
                 after={"GroupName": group},
                 undo=Call("iam", "DeleteGroup", {"GroupName": group})))
             for arn in attached:
                 creates.append(Change(
+                    fixes=PREPARATION,
                     reason=f"Give group {group} the managed policy {arn.rsplit('/', 1)[-1]}.",
                     call=Call("iam", "AttachGroupPolicy", {"GroupName": group, "PolicyArn": arn}),
                     after=arn, undo=Call("iam", "DetachGroupPolicy", {"GroupName": group, "PolicyArn": arn})))
             for pname, _ in inline:
                 doc = json.dumps(users[members[0]]["inline"][pname])  # the document as the user holds it
                 creates.append(Change(
+                    fixes=PREPARATION,
                     reason=f"Copy the inline policy {pname} to group {group}.",
                     call=Call("iam", "PutGroupPolicy", {"GroupName": group, "PolicyName": pname, "PolicyDocument": doc}),
                     after=json.loads(doc),
@@ -96,6 +103,7 @@ def plan_migration(state: Mapping[str, Any], group_names: str) -> tuple[list[Cha
             info = users[user]
             if group not in info["groups"]:
                 adds.append(Change(
+                    fixes=PREPARATION,
                     reason=f"Add {user} to group {group}, which holds the same policies.",
                     call=Call("iam", "AddUserToGroup", {"GroupName": group, "UserName": user}),
                     before=info["groups"], after=sorted(info["groups"] + [group]),
@@ -105,6 +113,7 @@ def plan_migration(state: Mapping[str, Any], group_names: str) -> tuple[list[Cha
                 if arn in keep:
                     continue
                 detaches.append(Change(
+                    fixes=MIGRATION,
                     reason=f"Detach {arn.rsplit('/', 1)[-1]} from {user}; the user keeps it through group {group}.",
                     call=Call("iam", "DetachUserPolicy", {"UserName": user, "PolicyArn": arn}),
                     before=arn, undo=Call("iam", "AttachUserPolicy", {"UserName": user, "PolicyArn": arn})))
@@ -113,6 +122,7 @@ def plan_migration(state: Mapping[str, Any], group_names: str) -> tuple[list[Cha
                     continue
                 doc = json.dumps(info["inline"][pname])
                 detaches.append(Change(
+                    fixes=MIGRATION,
                     reason=f"Delete the inline policy {pname} of {user}; the user keeps it through group {group}.",
                     call=Call("iam", "DeleteUserPolicy", {"UserName": user, "PolicyName": pname}),
                     before=json.loads(doc),

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from typing import Any, Mapping
 
 from steps.base import (
     Call, Change, Finding, Input, Plan, Severity, Status, StepInfo, has_control_chars, is_unreadable,
     manual, reason_of, unreadable,
 )
-from steps.checks import AUTOMATIC, NO_FIX, Check
+from steps.checks import ACCOUNT, AUTOMATIC, NO_FIX, REGION, Check
 from steps.cloudshell_access import CLOUDSHELL, cloudshell_changes, cloudshell_findings, without_detached
 from steps.group_migration import plan_migration
 from steps.groups_collect import State, collect  # noqa: F401  (the step's read and its state)
@@ -55,12 +56,14 @@ CUSTOM_ADMIN = Check("no-full-admin-policy", "No custom policy allows *:*", Seve
 ADMIN_ATTACHED = Check("full-admin-attached", "No attached or inline policy grants *:* (AdministratorAccess included)",
                        Severity.HIGH, ("1.15",), (), NO_FIX)
 SUPPORT = Check("support-role", "A support role with AWSSupportAccess exists", Severity.LOW, ("1.16",), ("IAM.18",),
-                AUTOMATIC)
+                AUTOMATIC, scope=ACCOUNT)
 CONSOLE_MFA = Check("console-mfa", "Every console user has MFA", Severity.HIGH, ("1.9",), ("IAM.5",), AUTOMATIC)
 ANALYZER = Check("access-analyzer", "IAM Access Analyzer is active", Severity.MEDIUM, ("1.19",), ("IAM.28",),
-                 AUTOMATIC)
+                 AUTOMATIC, scope=REGION)
 CHECKS = (USERS_IN_GROUPS, CUSTOM_ADMIN, ADMIN_ATTACHED, SUPPORT, CONSOLE_MFA, ANALYZER, EXPIRED_CERTS, CLOUDSHELL)
 
+
+REMOVE_PASSWORDS = "Remove console passwords of users without MFA"  # the input, named where the plan points at it
 
 INFO = StepInfo(
     id="groups",
@@ -96,7 +99,7 @@ INFO = StepInfo(
     inputs=(
         Input("group_names", "Group names", _validate_group_names, required=False,
               help="Rename the groups the plan proposes: ProposedName=NewName, separated by commas"),
-        Input("remove_console_passwords", "Remove console passwords of users without MFA",
+        Input("remove_console_passwords", REMOVE_PASSWORDS,
               validate_yes_no, required=False, default="no", choices=YES_NO,
               help="yes removes their console sign-in (their access keys keep working); "
                    "you must type the account id to confirm"),
@@ -124,7 +127,19 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
     findings += _eval_analyzers(state)
     findings += certificate_findings(state.get("server_certificates", unreadable("not read")))
     findings += cloudshell_findings(state.get("cloudshell", unreadable("not read")))
-    return findings
+    return _with_arns(findings, state.get("arns") or {})
+
+
+def _with_arns(findings: list[Finding], arns: Mapping[str, str]) -> list[Finding]:
+    """Users and groups named by their ARNs (from ListUsers/ListGroups, so a path is kept); the checks
+    about users name them bare. Roles and inline policies keep "role/NAME", "user/NAME/POLICY": the
+    reads that find them (ListEntitiesForPolicy, the inline listings) answer no ARN."""
+    by_user = (USERS_IN_GROUPS.id, CONSOLE_MFA.id)
+    out = []
+    for f in findings:
+        key = f"user/{f.resource}" if f.resource and f.check in by_user else f.resource
+        out.append(replace(f, resource=arns[key]) if key in arns else f)
+    return out
 
 
 def _eval_users_groups(state: Mapping[str, Any]) -> list[Finding]:
@@ -237,8 +252,8 @@ def _eval_mfa(state: Mapping[str, Any]) -> list[Finding]:
                     f"User {name} can sign in to the console with a password alone. Ask them to add an MFA "
                     "device, or remove their console password.", resource=name, fixable=False))
     if not out:
-        out.append(CONSOLE_MFA.passed(f"All {console} console users have an MFA device." if console
-                                      else "No IAM user has a console password."))
+        out.append(CONSOLE_MFA.passed(f"All {console} console users have an MFA device.") if console else
+                   CONSOLE_MFA.not_applicable("No IAM user has a console password."))
     return out
 
 
@@ -310,11 +325,12 @@ def _plan_support(state: Mapping[str, Any]) -> list[Change]:
                 "RoleName": SUPPORT_ROLE, "AssumeRolePolicyDocument": json.dumps(trust),
                 "Description": "Open and manage AWS Support cases (created by aws-essentials)"}),
             after={"RoleName": SUPPORT_ROLE, "trust": trust},
-            undo=Call("iam", "DeleteRole", {"RoleName": SUPPORT_ROLE})))
+            undo=Call("iam", "DeleteRole", {"RoleName": SUPPORT_ROLE}), fixes=(SUPPORT.id,)))
     changes.append(Change(
         reason=f"Give {SUPPORT_ROLE} the AWSSupportAccess managed policy.",
         call=Call("iam", "AttachRolePolicy", {"RoleName": SUPPORT_ROLE, "PolicyArn": SUPPORT_POLICY}),
-        after=SUPPORT_POLICY, undo=Call("iam", "DetachRolePolicy", {"RoleName": SUPPORT_ROLE, "PolicyArn": SUPPORT_POLICY})))
+        after=SUPPORT_POLICY, fixes=(SUPPORT.id,),
+        undo=Call("iam", "DetachRolePolicy", {"RoleName": SUPPORT_ROLE, "PolicyArn": SUPPORT_POLICY})))
     return changes
 
 
@@ -334,7 +350,7 @@ def _plan_analyzers(state: Mapping[str, Any]) -> list[Change]:
             after={"analyzerName": name, "type": "ACCOUNT"},
             undo=Call("accessanalyzer", "DeleteAnalyzer", {"analyzerName": name}, region),
             cost_note="The external access analyzer (type ACCOUNT) is free; the unused-access analyzer, "
-                      "which this does not create, is billed."))
+                      "which this does not create, is billed.", fixes=(ANALYZER.id,)))
     return changes
 
 
@@ -349,8 +365,9 @@ def _plan_mfa(state: Mapping[str, Any], remove_passwords: bool) -> list[Change]:
         f"Console users without MFA: {', '.join(without)}.", IAM_CONSOLE,
         "Ask each of them to sign in and add an MFA device (My security credentials > Assign MFA device); "
         "a passkey or security key is best, an authenticator app is fine.",
-        "Or, for users who do not need the console, remove their console password (the option below).",
-        "Then re-check this step.")]
+        "Or, for users who do not need the console, remove their console password: answer yes to "
+        f"\"{REMOVE_PASSWORDS}\" in this step's answers.",
+        "Then re-check this step.", fixes=(CONSOLE_MFA.id,))]
     if remove_passwords:
         me = caller_user(state)
         for name in without:
@@ -362,7 +379,7 @@ def _plan_mfa(state: Mapping[str, Any], remove_passwords: bool) -> list[Change]:
                           "(iam CreateLoginProfile) and hand it to the user.",
                 warning=f"{name} can no longer sign in to the console; their access keys keep working."
                         + (" This is you: you will need another way into the console." if name == me else ""),
-                risky=True))
+                risky=True, fixes=(CONSOLE_MFA.id,)))
     return changes
 
 
@@ -376,4 +393,5 @@ def _plan_full_admin(state: Mapping[str, Any]) -> list[Change]:
         "For each one, decide what its holders really need and narrow its actions and resources.",
         "Where someone must be a full administrator, put them in an admin group with the AWS managed "
         "AdministratorAccess policy instead, so admins are visible in one place.",
-        "Then detach and delete the *:* policy, and re-check this step.")]
+        "Then detach and delete the *:* policy, and re-check this step.",
+        fixes=tuple(sorted({f.check for f in admin})))]

@@ -43,6 +43,7 @@ class State(TypedDict):
     support_roles: OrUnreadable[list[str]]  # roles with AWSSupportAccess attached
     admin_roles: OrUnreadable[list[str]]  # roles with AdministratorAccess as a permissions policy
     support_role_exists: OrUnreadable[bool]  # whether SUPPORT_ROLE exists
+    arns: dict[str, str]  # "user/NAME" and "group/NAME" -> its ARN (ListUsers, ListGroups), for the findings
     analyzers: dict[str, OrUnreadable[list[Analyzer]]]  # Access Analyzer analyzers by region
     server_certificates: CertificateState  # ListServerCertificates (steps/iam_certificates.py)
     cloudshell: OrUnreadable[Holders]  # who holds AWSCloudShellFullAccess (steps/cloudshell_access.py)
@@ -52,18 +53,20 @@ def collect(aws: Any) -> State:
     caller = aws.try_read("sts", "GetCallerIdentity")
     users = aws.try_read("iam", "ListUsers", paginate=True)
     groups = aws.try_read("iam", "ListGroups", paginate=True)
-    state: Any = {"caller": caller}
+    state: Any = {"caller": caller, "arns": {}}
 
     if is_unreadable(users):
         state["users"] = users
     else:
         names = sorted(u["UserName"] for u in users.get("Users", []))
         state["users"] = aws.per_region(lambda name: _user(aws, name), names)
+        state["arns"].update((f"user/{u['UserName']}", u["Arn"]) for u in users.get("Users", []) if u.get("Arn"))
     if is_unreadable(groups):
         state["groups"] = groups
     else:
         names = sorted(g["GroupName"] for g in groups.get("Groups", []))
         state["groups"] = aws.per_region(lambda name: _group(aws, name), names)
+        state["arns"].update((f"group/{g['GroupName']}", g["Arn"]) for g in groups.get("Groups", []) if g.get("Arn"))
 
     policies = aws.try_read("iam", "ListPolicies", paginate=True, Scope="Local", OnlyAttached=True)
     if is_unreadable(policies):

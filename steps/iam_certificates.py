@@ -18,6 +18,7 @@ EXPIRED_CERTS = Check("expired-server-certificates", "No expired server certific
 
 class ServerCertificate(TypedDict):
     name: str
+    arn: str  # ServerCertificateMetadata.Arn
     expiration: str | None  # ISO 8601, as IAM gives it
 
 
@@ -29,7 +30,7 @@ class CertificateState(TypedDict):
 def read_certificates(aws: Any) -> CertificateState:
     found = aws.try_read("iam", "ListServerCertificates", paginate=True)
     certificates: Any = found if is_unreadable(found) else [
-        {"name": c["ServerCertificateName"], "expiration": _iso(c.get("Expiration"))}
+        {"name": c["ServerCertificateName"], "arn": c.get("Arn") or "", "expiration": _iso(c.get("Expiration"))}
         for c in found.get("ServerCertificateMetadataList", [])]
     return {"read_at": datetime.now(timezone.utc).isoformat(), "certificates": certificates}
 
@@ -60,11 +61,11 @@ def certificate_findings(state: Any) -> list[Finding]:
     old = expired(state)
     out = [EXPIRED_CERTS.failed(
         f"Server certificate {c['name']} expired on {c['expiration'][:10]}: anything still serving it shows "
-        "browsers an error, and it only adds clutter to review.", resource=c["name"]) for c in old]
+        "browsers an error, and it only adds clutter to review.", resource=c.get("arn") or c["name"]) for c in old]
     total = len(state["certificates"])
-    return out or [EXPIRED_CERTS.passed(
-        f"None of the {total} server certificates in IAM has expired." if total
-        else "No server certificates are stored in IAM.")]
+    if not total:
+        return [EXPIRED_CERTS.not_applicable("No server certificates are stored in IAM.")]
+    return out or [EXPIRED_CERTS.passed(f"None of the {total} server certificates in IAM has expired.")]
 
 
 def certificate_changes(state: Any) -> list[Change]:
@@ -81,4 +82,4 @@ def certificate_changes(state: Any) -> list[Change]:
                 "with a valid certificate first.",
         undo_note="IAM never gives a certificate's private key back, so the wizard cannot upload it again; only "
                   "someone holding the key and certificate files can (UploadServerCertificate).",
-        risky=True) for c in expired(state)]
+        risky=True, fixes=(EXPIRED_CERTS.id,)) for c in expired(state)]

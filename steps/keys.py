@@ -15,12 +15,13 @@ use and the old one is not.
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from typing import Any, Mapping
 
 from steps.base import (
-    Call, Change, Finding, Input, Plan, Ref, Severity, StepInfo, is_unreadable, manual, reason_of,
+    PREPARATION, Call, Change, Finding, Input, Plan, Ref, Severity, Status, StepInfo, is_unreadable, manual, reason_of,
 )
-from steps.checks import AUTOMATIC, Check
+from steps.checks import ACCOUNT, AUTOMATIC, Check
 from steps.credentials_file_change import update_credentials_file
 from steps.keys_collect import (  # noqa: F401  (the reads live there; names kept for callers)
     State, _caller_key_id, _credential_report, _user_state, collect,
@@ -52,11 +53,11 @@ ONE_KEY = Check("one-active-key", "Each user has at most one active access key",
 SETUP_KEYS = Check("setup-keys", "No unused access keys made when a console user was created", Severity.LOW,
                    ("1.10",), (), AUTOMATIC)
 PW_LENGTH = Check("password-length", "Password policy requires 14 characters or more", Severity.MEDIUM, ("1.7",),
-                  ("IAM.15",), AUTOMATIC)
+                  ("IAM.15",), AUTOMATIC, scope=ACCOUNT)
 PW_REUSE = Check("password-reuse", "Password policy prevents reusing the last 24", Severity.MEDIUM, ("1.8",),
-                 ("IAM.16",), AUTOMATIC)
+                 ("IAM.16",), AUTOMATIC, scope=ACCOUNT)
 PW_MAX_AGE = Check("password-max-age", "Password policy sets a maximum password age of 90 days", Severity.LOW,
-                   (), ("IAM.7",), AUTOMATIC)
+                   (), ("IAM.7",), AUTOMATIC, scope=ACCOUNT)
 CHECKS = (KEY_AGE, UNUSED, ONE_KEY, SETUP_KEYS, PW_LENGTH, PW_REUSE, PW_MAX_AGE)
 
 
@@ -243,7 +244,20 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
     }
     for check in key_checks:
         findings.extend(found[check] or [check.passed(passes[check])])
-    return findings
+    return _canonical(findings, users)
+
+
+def _canonical(findings: list[Finding], users: Any) -> list[Finding]:
+    """Each finding's resource as AWS names it: an access key by its id (keys have no ARN), a user, or
+    their console password (a login profile has no ARN of its own), by the user's ARN from the
+    credential report. Internally they are "USER/KEY", "USER/console-password" and "USER"."""
+    arns = {u["user"]: u["arn"] for u in users if isinstance(u, dict) and u.get("arn")}
+    out = []
+    for f in findings:
+        user, _, rest = (f.resource or "").partition("/")  # IAM user names hold no "/"
+        resource = rest if rest and rest != "console-password" else arns.get(user, f.resource)
+        out.append(replace(f, resource=resource) if f.resource else f)
+    return out
 
 
 def _password_findings(policy: Any) -> list[Finding]:
@@ -279,7 +293,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
         caller = state.get("caller") or {}
         own_key = caller.get("key_id")
         for action in analysis["actions"]:
-            changes.extend(_changes_for(action, caller.get("arn")))
+            changes.extend(_changes_for(action, caller.get("arn"), _fixed_by(analysis, action)))
         delete = (answers.get("delete_replaced_keys") or "no").strip().lower() == "yes"
         for item in analysis["deletable"]:
             key, user = item["key"], item["user"]
@@ -291,7 +305,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
                     before={"AccessKeyId": key["id"], "Status": "Inactive"}, after=None,
                     undo_note="A deleted key cannot be restored; its replacement stays active.",
                     warning="Deleting a key cannot be undone." + (OWN_KEY_WARNING if key["id"] == own_key else ""),
-                    risky=key["id"] == own_key,
+                    risky=key["id"] == own_key, fixes=PREPARATION,  # tidies up: no check flags an inactive key
                 ))
             else:
                 notes.append(f"{user}'s old key {key['id']} is inactive and its replacement is in use: "
@@ -332,10 +346,25 @@ def _policy_change(policy: Any) -> Change | None:
         undo=Call("iam", "UpdateAccountPasswordPolicy", current) if current
         else Call("iam", "DeleteAccountPasswordPolicy", {}),
         warning=warning,
+        fixes=tuple(f.check for f in _password_findings(policy) if f.status is Status.FAIL),
     )
 
 
-def _changes_for(action: Mapping[str, Any], caller_arn: str | None) -> list[Change]:
+def _fixed_by(analysis: Mapping[str, Any], action: Mapping[str, Any]) -> tuple[str, ...]:
+    """The checks whose findings about the action's key (or password) its changes put right."""
+    if action["kind"] == "remove-password":
+        return (UNUSED.id,)
+    user, key_id = action["user"], action["key"]["id"]
+    fixed = [check.id for check, items in ((KEY_AGE, analysis["old"]), (UNUSED, analysis["unused"]),
+                                           (SETUP_KEYS, analysis["setup"]))
+             if any(i["user"] == user and i.get("key", {}).get("id") == key_id for i in items)]
+    if any(i["user"] == user and key_id in {k["id"] for k in i["keys"]} for i in analysis["doubled"]):
+        fixed.append(ONE_KEY.id)
+    return tuple(fixed)
+
+
+def _changes_for(action: Mapping[str, Any], caller_arn: str | None, fixes: tuple[str, ...]) -> list[Change]:
+    """The changes (or the console task) for one action of :func:`_analyse`; ``fixes``: the checks they fix."""
     kind, user = action["kind"], action["user"]
     key = action.get("key") or {}
     key_id = key.get("id")
@@ -345,7 +374,7 @@ def _changes_for(action: Mapping[str, Any], caller_arn: str | None) -> list[Chan
         return [Change(
             reason=f"Deactivate {user}'s key {key_id}: {action['why']}.",
             call=deactivate, before="Active", after="Inactive", undo=reactivate, risky=True,
-            warning="Anything still using this key stops working; reactivating it (undo) restores it.",
+            warning="Anything still using this key stops working; reactivating it (undo) restores it.", fixes=fixes,
         )]
     if kind == "deactivate-replaced":
         newer = action["newer"]
@@ -353,7 +382,7 @@ def _changes_for(action: Mapping[str, Any], caller_arn: str | None) -> list[Chan
             reason=f"Finish {user}'s rotation: deactivate the old key {key_id}; the new key {newer['id']} "
                    "is in use and the old one has not been used since the new one was made.",
             call=deactivate, before="Active", after="Inactive", undo=reactivate, risky=True,
-            warning="Anything still using the old key stops working; reactivating it (undo) restores it.",
+            warning="Anything still using the old key stops working; reactivating it (undo) restores it.", fixes=fixes,
         )]
     if kind == "remove-password":
         idle = "has never been used" if action["never"] else f"has not been used for {action['days']} days"
@@ -363,31 +392,34 @@ def _changes_for(action: Mapping[str, Any], caller_arn: str | None) -> list[Chan
             undo_note="A removed password cannot be restored; an administrator can set a new one "
                       "(CreateLoginProfile) if the person needs the console again.",
             risky=True, warning=f"{user} can no longer sign in to the console; their access keys are unaffected.",
+            fixes=fixes,
         )]
     if kind == "rotate-own":
         new_id = Ref("new-key", "AccessKey.AccessKeyId")
         return [
             Change(reason="Check that this computer has an OS keyring to keep the new key in, before making it.",
-                   call=Call("local", "keyring.check_backend", {}), undo_note="Nothing is changed."),
+                   call=Call("local", "keyring.check_backend", {}), undo_note="Nothing is changed.",
+                   fixes=PREPARATION),
             Change(reason=f"Create a new access key for {user}, the identity this wizard runs as.",
                    call=Call("iam", "CreateAccessKey", {"UserName": user}), key="new-key",
                    before=key_id, after="a new key",
-                   undo_note="Delete the new key (its id is in the journal) with DeleteAccessKey if you roll back."),
+                   undo_note="Delete the new key (its id is in the journal) with DeleteAccessKey if you roll back.",
+                   fixes=fixes),
             Change(reason="Store the new key in the OS keyring and switch this profile to it.",
                    call=Call("local", "keyring.store_access_key",
                              {"UserName": user, "AccessKeyId": new_id,
                               "SecretAccessKey": Ref("new-key", "AccessKey.SecretAccessKey")}),
                    secret_params=("SecretAccessKey",),
-                   undo_note="The keyring entry can be removed with your OS keyring tool."),
+                   undo_note="The keyring entry can be removed with your OS keyring tool.", fixes=PREPARATION),
             Change(reason="Verify the new key works (sts:GetCallerIdentity signed with it) before touching the old.",
                    call=Call("local", "sts.verify_key", {"AccessKeyId": new_id, "ExpectedArn": caller_arn}),
-                   undo_note="A check only."),
+                   undo_note="A check only.", fixes=PREPARATION),
             update_credentials_file(key_id, new_id, Ref("new-key", "AccessKey.SecretAccessKey")),
             Change(reason=f"Deactivate the old key {key_id}: the new key is verified and in use from now on. "
                           "Its deletion is offered on a later run.",
                    call=deactivate, before="Active", after="Inactive", undo=reactivate, risky=True,
                    warning="Other tools or computers that still use the old key stop working; reactivate it "
-                           "(undo) if something breaks." + OWN_KEY_WARNING),
+                           "(undo) if something breaks." + OWN_KEY_WARNING, fixes=fixes),
         ]
     if kind == "rotate-other":
         # Not automatic: a key made here would be a second active key whose secret nobody can read.
@@ -400,29 +432,29 @@ def _changes_for(action: Mapping[str, Any], caller_arn: str | None) -> list[Chan
             "its secret.",
             "2. They put it where the workload reads its credentials; never in chat, tickets or source code.",
             f"3. Confirm the old key {key_id} is no longer used: its 'Last used' stops moving.",
-            f"4. Deactivate {key_id} (Actions, Deactivate), or let the next run of the wizard do it.")]
+            f"4. Deactivate {key_id} (Actions, Deactivate), or let the next run of the wizard do it.", fixes=fixes)]
     if kind == "waiting":
         newer = action["newer"]
         return [manual(
             f"{user} has a new key {newer['id']} that has not been used yet: switch whatever uses {key_id} to it, "
             "then run the wizard again to deactivate the old key.", USERS_CONSOLE,
             f"Find the workload that signs with {key_id} (last used {key['last_used'] or 'never'}).",
-            f"Give it the key {newer['id']}; if its secret is lost, delete that key and rotate again.")]
+            f"Give it the key {newer['id']}; if its secret is lost, delete that key and rotate again.", fixes=fixes)]
     if kind == "both-used":
         newer = action["newer"]
         return [manual(
             f"Both of {user}'s keys ({key_id} and {newer['id']}) are in use: move everything to {newer['id']}, "
             "then run the wizard again to deactivate the old key.", USERS_CONSOLE,
-            f"The old key {key_id} was last used {key['last_used']}.")]
+            f"The old key {key_id} was last used {key['last_used']}.", fixes=fixes)]
     if kind == "switch-own":
         return [manual(
             f"This wizard runs with {user}'s old key {key_id} while the newer key {action['newer']['id']} is in "
             "use elsewhere: switch your profile to the newer key, then run again to deactivate the old one.",
-            USERS_CONSOLE, "Run `aws configure` with the newer key, or rotate again from a fresh start.")]
+            USERS_CONSOLE, "Run `aws configure` with the newer key, or rotate again from a fresh start.", fixes=fixes)]
     if kind == "no-slot":
         other = action["other"]
         return [manual(
             f"{user}'s key {key_id} needs rotating, but the user already has two keys (AWS's limit): delete the "
             f"inactive key {other['id']} first, then run the wizard again.", USERS_CONSOLE,
-            f"aws iam delete-access-key --user-name {user} --access-key-id {other['id']}")]
+            f"aws iam delete-access-key --user-name {user} --access-key-id {other['id']}", fixes=fixes)]
     return []

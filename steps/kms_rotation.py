@@ -82,8 +82,8 @@ def kms_findings(state: Mapping[str, Any]) -> list[Finding]:
                 out.append(ROTATION.failed("Automatic rotation is off: the same key material is used for ever.",
                                            **where))
     if not checked and not out:
-        out.append(ROTATION.passed("There are no enabled customer-managed symmetric keys (keys AWS manages rotate "
-                                   "by themselves)."))
+        out.append(ROTATION.not_applicable("There are no enabled customer-managed symmetric keys (keys AWS manages "
+                                           "rotate by themselves)."))
     return out
 
 
@@ -104,5 +104,6 @@ def rotation_changes(state: Mapping[str, Any]) -> list[Change]:
                 undo=Call("kms", "DisableKeyRotation", {"KeyId": key["KeyId"]}, region),
                 cost_note="AWS KMS bills about 1 USD a month for each of the first two rotations of a key's "
                           "material; later rotations are free.",
+                fixes=(ROTATION.id,),
             ))
     return changes

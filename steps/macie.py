@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from steps.base import Finding, Severity, is_unreadable, reason_of
-from steps.checks import NO_FIX, Check
+from steps.checks import ACCOUNT, NO_FIX, Check
 
 MACIE_CONSOLE = "https://console.aws.amazon.com/macie/home"
 MACIE = Check("macie-discovery", "S3 data is discovered, classified and secured (Amazon Macie)", Severity.LOW,
-              ("2.1.3",), ("Macie.1",), NO_FIX, "S3 Security")
+              ("2.1.3",), ("Macie.1",), NO_FIX, "S3 Security", scope=ACCOUNT)
 ENABLED, PAUSED, OFF = "ENABLED", "PAUSED", "OFF"
 
 

@@ -188,6 +188,6 @@ def nacl_changes(regions: Mapping[str, Any], notes: list[str]) -> list[Change]:
                     before=f"rule {first_allow} allows it", after=f"rule {number} denies it",
                     undo=Call("ec2", "DeleteNetworkAclEntry", {"NetworkAclId": nacl["NetworkAclId"],
                                                                 "RuleNumber": number, "Egress": False}, region),
-                    warning=warning, risky=True))
+                    warning=warning, risky=True, fixes=("nacl-admin-ports",)))
     return changes
 

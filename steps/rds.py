@@ -16,21 +16,23 @@ MINOR_UPGRADE = Check("rds-minor-upgrade", "RDS instances get minor engine upgra
 MULTI_AZ = Check("rds-multi-az", "RDS instances run in more than one Availability Zone", Severity.LOW, ("2.2.4",),
                  ("RDS.5",), NO_FIX, _DATABASES)
 CHECKS = (MINOR_UPGRADE, MULTI_AZ)
+NO_DATABASES = "No RDS databases in this region."
 RDS_LIST_CONSOLE = "https://console.aws.amazon.com/rds/home?region={region}#databases:"
 
 
 def rds_findings(region: str, dbs: Sequence[Mapping[str, Any]]) -> list[Finding]:
+    if not dbs:
+        return [check.not_applicable(NO_DATABASES, region=region) for check in CHECKS]
     out = []
     manual_upgrades = [d for d in dbs if d.get("AutoMinorVersionUpgrade") is False]
     for db in manual_upgrades:
         out.append(MINOR_UPGRADE.failed(
             f"Database {db['DBInstanceIdentifier']} ({db.get('Engine')}) does not take minor engine versions "
             "automatically: security patches for its engine wait until someone upgrades it by hand.",
-            region=region, resource=db["DBInstanceIdentifier"]))
+            region=region, resource=db.get("DBInstanceArn") or db["DBInstanceIdentifier"]))
     if not manual_upgrades:
-        out.append(MINOR_UPGRADE.passed(
-            f"All {len(dbs)} databases take minor upgrades automatically." if dbs else "No RDS databases.",
-            region=region))
+        out.append(MINOR_UPGRADE.passed(f"All {len(dbs)} databases take minor upgrades automatically.",
+                                        region=region))
     out.append(_multi_az(region, dbs))
     return out
 
@@ -38,8 +40,6 @@ def rds_findings(region: str, dbs: Sequence[Mapping[str, Any]]) -> list[Finding]
 def _multi_az(region: str, dbs: Sequence[Mapping[str, Any]]) -> Finding:
     """CIS v5.0 marks 2.2.4 manual: a single-AZ development database can be the right choice."""
     # An Aurora instance's availability comes from its cluster's replicas, not from its own MultiAZ flag.
-    if not dbs:
-        return MULTI_AZ.passed("No RDS databases.", region=region)
     single = [d["DBInstanceIdentifier"] for d in dbs if not d.get("MultiAZ") and not d.get("DBClusterIdentifier")]
     if not single:
         return MULTI_AZ.passed(f"All {len(dbs)} databases are Multi-AZ or in an Aurora cluster.", region=region)
@@ -83,5 +83,5 @@ def rds_changes(region: str, dbs: Sequence[Mapping[str, Any]]) -> list[Change]:
                     "now." + busy,
             # another change to the same database just before (taking it off the internet) leaves it
             # "modifying" for a while: the apply waits and retries instead of failing midway
-            retry_on=("InvalidDBInstanceState",)))
+            retry_on=("InvalidDBInstanceState",), fixes=(MINOR_UPGRADE.id,)))
     return out

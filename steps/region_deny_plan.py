@@ -14,6 +14,8 @@ from steps.regions_collect import POLICY_NAME, SCP_TYPE, iam_policy_arn
 from steps.validators import split_list
 
 POLICY_DESCRIPTION = "Denies requests outside the kept regions (aws-essentials); global services exempt"
+# What every change here is for: the regions step's "region-deny-policy" check (steps/regions.py).
+REGION_DENY = ("region-deny-policy",)
 SCP_MAX_CHARS = 5120
 IAM_POLICY_MAX_CHARS = 6144
 
@@ -58,6 +60,7 @@ def scp_changes(state: Mapping[str, Any], answers: Mapping[str, str], allowed: l
     changes: list[Change] = []
     if not root.get("scp_enabled"):
         changes.append(Change(
+            fixes=REGION_DENY,
             reason="Enable service control policies in the organization (needed before any SCP can be attached).",
             call=Call("organizations", "EnablePolicyType", {"RootId": root["id"], "PolicyType": SCP_TYPE}),
             before="SCPs disabled", after="SCPs enabled (AWS attaches FullAWSAccess everywhere, so nothing changes yet)",
@@ -75,6 +78,7 @@ def scp_changes(state: Mapping[str, Any], answers: Mapping[str, str], allowed: l
         policy_id = ours["id"]
         attached_to = ours["targets"] if isinstance(ours["targets"], list) else []
         changes.append(Change(
+            fixes=REGION_DENY,
             reason=f"Update the region-deny SCP {POLICY_NAME} to allow only {', '.join(allowed)}.",
             call=Call("organizations", "UpdatePolicy", {"PolicyId": policy_id, "Content": content}),
             before=_parse_doc(ours["content"]), after=document,
@@ -84,6 +88,7 @@ def scp_changes(state: Mapping[str, Any], answers: Mapping[str, str], allowed: l
         ))
     else:
         changes.append(Change(
+            fixes=REGION_DENY,
             reason=f"Create the region-deny SCP {POLICY_NAME}: deny everything outside {', '.join(allowed)}, "
                    f"except {len(exemptions())} global-service actions (AWS Control Tower's list).",
             call=Call("organizations", "CreatePolicy", {"Name": POLICY_NAME, "Description": POLICY_DESCRIPTION,
@@ -96,6 +101,7 @@ def scp_changes(state: Mapping[str, Any], answers: Mapping[str, str], allowed: l
         attached_to = []
     if target not in attached_to:
         changes.append(Change(
+            fixes=REGION_DENY,
             reason=f"Attach the region-deny SCP to {targets[target]} ({target}).",
             call=Call("organizations", "AttachPolicy", {"PolicyId": policy_id, "TargetId": target}),
             before=attached_to, after=sorted(set(attached_to) | {target}),
@@ -133,6 +139,7 @@ def standalone_changes(state: Mapping[str, Any], answers: Mapping[str, str], all
     changes: list[Change] = []
     if standalone and answers.get("create_organization", "no").strip() == "yes":
         changes.append(Change(
+            fixes=REGION_DENY,
             reason="Create an organization with all features, with this account as its management account.",
             call=Call("organizations", "CreateOrganization", {"FeatureSet": "ALL"}),
             before=None, after="organization (all features)",
@@ -158,6 +165,7 @@ def standalone_changes(state: Mapping[str, Any], answers: Mapping[str, str], all
     attached: list[str] = []
     if current is None:
         changes.append(Change(
+            fixes=REGION_DENY,
             reason=f"Create the IAM policy {POLICY_NAME}: deny everything outside {', '.join(allowed)} except "
                    "global services.",
             call=Call("iam", "CreatePolicy", {"PolicyName": POLICY_NAME, "PolicyDocument": content,
@@ -171,6 +179,7 @@ def standalone_changes(state: Mapping[str, Any], answers: Mapping[str, str], all
         if not any(st == {"regions": sorted(set(allowed)), "not_actions": sorted(set(exemptions())),
                           "break_glass": [], "resource": ["*"]} for st in deny_statements(doc)):
             changes.append(Change(
+                fixes=REGION_DENY,
                 reason=f"Update the IAM policy {POLICY_NAME} to allow only {', '.join(allowed)}.",
                 call=Call("iam", "CreatePolicyVersion", {"PolicyArn": arn, "PolicyDocument": content,
                                                          "SetAsDefault": True}),
@@ -184,6 +193,7 @@ def standalone_changes(state: Mapping[str, Any], answers: Mapping[str, str], all
         if group in attached:
             continue
         changes.append(Change(
+            fixes=REGION_DENY,
             reason=f"Attach the region-deny IAM policy to group {group}.",
             call=Call("iam", "AttachGroupPolicy", {"GroupName": group, "PolicyArn": arn}),
             before=None, after=arn,

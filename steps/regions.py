@@ -16,7 +16,7 @@ from steps import region_deny_policy as deny
 from steps.base import (
     Call, Change, Finding, Input, Plan, Severity, StepInfo, check_answers, is_unreadable, reason_of,
 )
-from steps.checks import AUTOMATIC, Check
+from steps.checks import ACCOUNT, AUTOMATIC, REGION, Check
 from steps.region_deny_plan import (  # noqa: F401  (names kept for callers)
     IAM_POLICY_MAX_CHARS, POLICY_DESCRIPTION, SCP_MAX_CHARS, workload_text, scp_changes, standalone_changes,
 )
@@ -39,7 +39,7 @@ INPUTS = (
           help="Comma-separated region names. Empty: the regions in use plus the wizard's own region."),
     Input("scp_target", "Attach the region-deny SCP to", validate_target, required=False, default="root",
           help="Organizations only: 'root' (every account), an OU id (ou-...) or a member account id."),
-    Input("break_glass_role_arn", "Break-glass role (optional)", validate_role_arn, required=False,
+    Input("break_glass_role_arn", "Break-glass role", validate_role_arn, required=False,
           help="An IAM role ARN the region deny never applies to, for emergencies."),
     Input("iam_policy_groups", "IAM groups for the region-deny policy (standalone account)", validate_groups,
           required=False, help="Without an organization: attach the same deny as an IAM policy to these groups."),
@@ -48,10 +48,11 @@ INPUTS = (
           help="yes makes this account the management account of a new organization, so an SCP can be used."),
 )
 
-INVENTORY = Check("regions-in-use", "Regions where workloads run", Severity.INFO)
-OPT_IN = Check("unused-opt-in-region", "Opt-in regions that are enabled are in use", Severity.MEDIUM, fix=AUTOMATIC)
+INVENTORY = Check("regions-in-use", "Regions where workloads run", Severity.INFO, scope=ACCOUNT)
+OPT_IN = Check("unused-opt-in-region", "Opt-in regions that are enabled are in use", Severity.MEDIUM, fix=AUTOMATIC,
+               scope=REGION)
 DENY = Check("region-deny-policy", "A region-deny policy limits where work can happen", Severity.MEDIUM,
-             fix=AUTOMATIC)
+             fix=AUTOMATIC, scope=ACCOUNT)
 CHECKS = (INVENTORY, OPT_IN, DENY)
 
 
@@ -356,6 +357,7 @@ def _disable_changes(state: Mapping[str, Any], allowed: list[str], used: Mapping
         if here:
             warning = f"WARNING: {region} has workloads: {', '.join(here)}. " + warning
         yield Change(
+            fixes=(OPT_IN.id,),
             reason=f"Disable the unused opt-in region {region}.",
             call=Call("account", "DisableRegion", {"RegionName": region}),
             before="ENABLED", after="DISABLED",

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any, Mapping, TypedDict
 
 from steps.base import Finding, OrUnreadable, Plan, Severity, Status, StepInfo, is_unreadable, manual, reason_of
-from steps.checks import CONSOLE, Check
+from steps.checks import ACCOUNT, CONSOLE, LOCAL, Check
 from steps.shared_reads import credential_report, report_time as _parse
 
 ADMIN_POLICY_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
@@ -35,8 +35,9 @@ HARDWARE_MFA = Check("root-hardware-mfa", "Root user MFA is a hardware device", 
                      CONSOLE)
 KEYS = Check("root-access-keys", "Root user has no access keys", Severity.CRITICAL, ("1.3",), ("IAM.4",), CONSOLE)
 USAGE = Check("root-usage", "Root user is not used for daily work", Severity.HIGH, ("1.6",), (), CONSOLE)
-NON_ROOT_ADMIN = Check("non-root-admin", "An administrator other than root exists", Severity.HIGH, (), (), CONSOLE)
-CALLER = Check("wizard-as-root", "The wizard does not run as root", Severity.HIGH, ("1.6",), (), CONSOLE)
+NON_ROOT_ADMIN = Check("non-root-admin", "An administrator other than root exists", Severity.HIGH, (), (), CONSOLE,
+                       scope=ACCOUNT)
+CALLER = Check("wizard-as-root", "The wizard does not run as root", Severity.HIGH, ("1.6",), (), CONSOLE, scope=LOCAL)
 CHECKS = (MFA, HARDWARE_MFA, KEYS, USAGE, NON_ROOT_ADMIN, CALLER)
 
 
@@ -218,6 +219,11 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
         _non_root_admin(state),
         _caller(state),
     ]
+    # the root user's own findings name it by its ARN, arn:<partition>:iam::<account>:root (IAM identifiers)
+    caller, account = state.get("caller_arn"), state.get("account_id")
+    if account and isinstance(caller, str) and caller.startswith("arn:"):
+        root_arn = f"arn:{caller.split(':')[1]}:iam::{account}:root"
+        findings = [replace(f, resource=root_arn) if f.resource == ROOT and not f.local else f for f in findings]
     return findings
 
 
@@ -313,16 +319,16 @@ def admin_paths(admins: Mapping[str, Any]) -> list[str]:
 def _non_root_admin(state: Mapping[str, Any]) -> Finding:
     admins = state["admins"]
     if is_unreadable(admins):
-        return NON_ROOT_ADMIN.unknown(reason_of(admins), resource=ROOT)
+        return NON_ROOT_ADMIN.unknown(reason_of(admins))
     paths = admin_paths(admins)
     if paths:
-        return NON_ROOT_ADMIN.passed("Administrators: " + "; ".join(paths) + ".", resource=ROOT)
+        return NON_ROOT_ADMIN.passed("Administrators: " + "; ".join(paths) + ".")
     unread = [g for g, m in admins.get("groups", {}).items() if is_unreadable(m)]
     if unread:
         return NON_ROOT_ADMIN.unknown(f"could not read the members of group {unread[0]}: "
-                                      f"{reason_of(admins['groups'][unread[0]])}", resource=ROOT)
+                                      f"{reason_of(admins['groups'][unread[0]])}")
     return NON_ROOT_ADMIN.failed("No user, role or Identity Center permission set has AdministratorAccess, so daily "
-                                 "administration can only be done as root.", resource=ROOT)
+                                 "administration can only be done as root.")
 
 
 def _caller(state: Mapping[str, Any]) -> Finding:
@@ -353,7 +359,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             f"Or: open IAM > Users > Create user ({CREATE_USER_URL}), add the user to a group with the "
             "AdministratorAccess policy, and give it a password and MFA.",
             "Sign out of root and sign in as that administrator.",
-            key="non-root-admin",
+            key="non-root-admin", fixes=("non-root-admin",),
         ))
     if "root-mfa" in failing or "root-hardware-mfa" in failing:
         hardware_only = "root-mfa" not in failing
@@ -367,6 +373,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             "Pick Passkey or security key (hardware) or, if you have none yet, Authenticator app; "
             "follow the prompts and store the recovery details in a safe place.",
             key="root-hardware-mfa" if hardware_only else "root-mfa",
+            fixes=("root-hardware-mfa",) if hardware_only else ("root-mfa", "root-hardware-mfa"),
         ))
     if "root-access-keys" in failing or ("root-usage" in failing and "root-access-keys" not in failing):
         changes.append(manual(
@@ -374,14 +381,14 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             "First move anything that uses them (scripts, CI, tools) to an IAM role or Identity Center user.",
             "Sign in as root, open the account menu > Security credentials > Access keys.",
             "For each key: Actions > Deactivate, check nothing breaks, then Actions > Delete.",
-            key="root-access-keys",
+            key="root-access-keys", fixes=("root-access-keys", "root-usage"),
         ))
     if "wizard-as-root" in failing:
         changes.append(manual(
             "Stop running this wizard as root.", IDENTITY_CENTER_URL,
             "Set up a non-root administrator (see above) and configure the CLI with `aws configure sso`.",
             "Run the wizard again with --profile <that profile>.",
-            key="wizard-as-root",
+            key="wizard-as-root", fixes=("wizard-as-root",),
         ))
     changes = [replace(c, console_action=SANDBOX_CONSOLE_ACTIONS.get(c.key, "")) for c in changes]
     return Plan(INFO.id, changes=tuple(changes), notes=tuple(notes))

@@ -14,7 +14,8 @@ import json
 from typing import Any, Mapping
 
 from steps.base import Call, Change, Finding, Plan, Severity, StepInfo, is_unreadable, manual, reason_of, unreadable
-from steps.checks import AUTOMATIC, CONSOLE, NO_FIX, Check
+from steps.arns import account_resource
+from steps.checks import ACCOUNT, AUTOMATIC, CONSOLE, NO_FIX, Check
 from steps.kms_rotation import KMS_CONSOLE, ROTATION, kms_findings, rotation_changes  # noqa: F401
 from steps.macie import MACIE, macie_finding
 from steps.s3_block_risk import account_block_warning, bucket_block_warning
@@ -27,8 +28,8 @@ from steps.s3_policy import (  # noqa: F401  (the analysis lives there; names ke
 S3_CONSOLE = "https://console.aws.amazon.com/s3/home"
 _S3 = "S3 Security"  # the guide section of the bucket checks
 ACCOUNT_BPA = Check("account-bpa", "Block Public Access is on for the whole account", Severity.HIGH, ("2.1.4",),
-                    ("S3.1",), AUTOMATIC, _S3)
-BUCKETS = Check("buckets", "S3 buckets can be listed", Severity.HIGH, guide_section=_S3)
+                    ("S3.1",), AUTOMATIC, _S3, scope=ACCOUNT)
+BUCKETS = Check("buckets", "S3 buckets can be listed", Severity.HIGH, guide_section=_S3, scope=ACCOUNT)
 BUCKET_READ = Check("bucket", "Bucket {name} can be read", Severity.HIGH, guide_section=_S3)
 BUCKET_BPA = Check("bucket-bpa", "Bucket {name} blocks public access", Severity.HIGH, ("2.1.4",), ("S3.8",),
                    AUTOMATIC, _S3)
@@ -44,7 +45,7 @@ VERSIONING = Check("versioning", "Bucket {name} keeps object versions", Severity
 MFA_DELETE = Check("mfa-delete", "Bucket {name} requires MFA to delete versions", Severity.LOW, ("2.1.2",),
                    ("S3.20",), CONSOLE, _S3)
 CONNECTIVITY = Check("private-connectivity", "Private connectivity (site-to-site VPN, client VPN, PrivateLink)",
-                     Severity.INFO, fix=NO_FIX, guide_section="Virtual Private Networks (VPN)")
+                     Severity.INFO, fix=NO_FIX, guide_section="Virtual Private Networks (VPN)", scope=ACCOUNT)
 CHECKS = (ACCOUNT_BPA, BUCKETS, BUCKET_READ, BUCKET_BPA, PUBLIC, TLS_ONLY, ENCRYPTION, VERSIONING, MFA_DELETE,
           ROTATION, CONNECTIVITY, MACIE)
 
@@ -113,7 +114,8 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
 
 
 def _account_bpa_finding(state: Mapping[str, Any]) -> Finding:
-    where = {"resource": state.get("account_id")}
+    # an account setting: named as Security Hub names the account (AWS::::Account:<id>)
+    where = {"resource": account_resource(state["account_id"])} if state.get("account_id") else {}
     config = state.get("account_bpa")
     if is_unreadable(config):
         return ACCOUNT_BPA.unknown(reason_of(config), **where)
@@ -275,6 +277,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
                       else Call("s3", "DeleteBucketPolicy", {"Bucket": name}, region)),
                 warning=warning,
                 risky=bucket.get("website") is True,
+                fixes=(TLS_ONLY.id,),
             ))
         rules = bucket.get("encryption")
         if not is_unreadable(rules) and not encryption_kind(rules):
@@ -287,6 +290,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
                 before=None,
                 after=config,
                 undo=Call("s3", "DeleteBucketEncryption", {"Bucket": name}, region),
+                fixes=(ENCRYPTION.id,),
             ))
         versioning = bucket.get("versioning")
         if not is_unreadable(versioning):
@@ -302,6 +306,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
                     undo_note="Versioning can only be suspended, never switched off; versions already kept remain.",
                     cost_note="Old versions are stored and billed like any object; add a lifecycle rule that "
                               "expires noncurrent versions after some days to cap the cost.",
+                    fixes=(VERSIONING.id,),
                 ))
             if versioning.get("MFADelete") != "Enabled":
                 mfa_missing.append(name)
@@ -323,6 +328,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
                   if account_bpa else Call("s3control", "DeletePublicAccessBlock", {"AccountId": account_id})),
             warning=warning,
             risky=bool(warning),
+            fixes=(ACCOUNT_BPA.id, PUBLIC.id),  # account BPA overrides every bucket's public ACL and policy
         ))
 
     # Bucket-level Block Public Access.
@@ -342,6 +348,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
                        region) if bpa else Call("s3", "DeletePublicAccessBlock", {"Bucket": name}, region)),
             warning=warning,
             risky=bool(warning),
+            fixes=(BUCKET_BPA.id, PUBLIC.id),
         ))
 
     changes.extend(rotation_changes(state))
@@ -357,6 +364,6 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             "Run: aws s3api put-bucket-versioning --bucket BUCKET --versioning-configuration "
             f"Status=Enabled,MFADelete=Enabled --mfa 'arn:aws:iam::{account_id}:mfa/root-account-mfa-device CODE'",
             "Delete the root access keys again, then re-check here.",
-            key="mfa-delete", console_action="enable_mfa_delete",
+            key="mfa-delete", console_action="enable_mfa_delete", fixes=(MFA_DELETE.id,),
         ))
     return Plan(INFO.id, changes=tuple(changes), notes=tuple(notes))

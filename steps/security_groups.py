@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 from steps import netrules
-from steps.base import Call, Change, is_unreadable
+from steps.base import PREPARATION, Call, Change, is_unreadable
 from steps.sg_usage import revoke_risk
 
 
@@ -26,6 +26,12 @@ def open_admin_rules(data: Mapping[str, Any], ports: Iterable[int] = netrules.AD
         if opened:
             out.append((rule, opened))
     return out
+
+
+def admin_checks(data: Mapping[str, Any], group_id: str) -> tuple[str, ...]:
+    """The vpc step's checks that ``group_id``'s rules open to the internet on SSH/RDP fail (steps/vpc.py)."""
+    families = {opened["family"] for rule, opened in open_admin_rules(data) if rule["GroupId"] == group_id}
+    return tuple(f"sg-admin-{family}" for family in ("ipv4", "ipv6") if family in families)
 
 
 def group_name(data: Mapping[str, Any], group_id: str) -> str:
@@ -87,7 +93,8 @@ def default_sg_changes(regions: Mapping[str, Any]) -> list[Change]:
                     before=[rule_text(r) for r in chosen], after=[],
                     undo=Call("ec2", undo_op, {"GroupId": group["GroupId"],
                                                "IpPermissions": [permission(r) for r in chosen]}, region),
-                    warning=warning, risky=risky))
+                    warning=warning, risky=risky,
+                    fixes=("default-sg-closed",) + (() if egress else admin_checks(data, group["GroupId"]))))
     return changes
 
 
@@ -135,7 +142,8 @@ def admin_rule_changes(regions: Mapping[str, Any], cidr: str) -> list[Change]:
                                   {"GroupId": group_id, "IpPermissions": perms}, region),
                         before=None, after=[f"in from {cidr}" for _ in perms],
                         undo=Call("ec2", "RevokeSecurityGroupIngress",
-                                  {"GroupId": group_id, "IpPermissions": undo_perms}, region)))
+                                  {"GroupId": group_id, "IpPermissions": undo_perms}, region),
+                        fixes=PREPARATION))  # keeps the trusted range in; the removal below fixes the check
             changes.append(Change(
                 reason=f"Remove the rules of {group_name(data, group_id)} in {region} that let the whole internet "
                        "reach SSH/RDP; other rules of the group stay as they are.",
@@ -145,5 +153,5 @@ def admin_rule_changes(regions: Mapping[str, Any], cidr: str) -> list[Change]:
                 before=[rule_text(r) for r in rules], after=[],
                 undo=Call("ec2", "AuthorizeSecurityGroupIngress",
                           {"GroupId": group_id, "IpPermissions": [permission(r) for r in rules]}, region),
-                warning=warning, risky=risky))
+                warning=warning, risky=risky, fixes=admin_checks(data, group_id)))
     return changes

@@ -20,10 +20,10 @@ from typing import Any, Mapping
 from steps import cli_config, sso_guidance
 from steps.organization_facts import WHAT_AN_ORGANIZATION_CHANGES
 from steps.base import (
-    Call, Change, Finding, Input, Plan, Ref, Severity, Status, StepInfo, has_control_chars, is_unreadable,
+    PREPARATION, Call, Change, Finding, Input, Plan, Ref, Severity, Status, StepInfo, has_control_chars, is_unreadable,
     manual, reason_of, validate_email, validate_text,
 )
-from steps.checks import AUTOMATIC, CONSOLE, Check
+from steps.checks import ACCOUNT, AUTOMATIC, CONSOLE, LOCAL, Check
 from steps.sso_collect import ADMIN_GROUP, ADMIN_POLICY, State, collect  # noqa: F401  (the reads and their state)
 
 READONLY_POLICIES = ("arn:aws:iam::aws:policy/ReadOnlyAccess", "arn:aws:iam::aws:policy/ViewOnlyAccess")
@@ -51,14 +51,15 @@ def _validate_user_name(value: str) -> str | None:
 # CIS 1.20 asks that people be managed centrally (identity federation or Organizations) rather than
 # as IAM users in each account: Identity Center is how this wizard does that, so its absence FAILs 1.20.
 ENABLED = Check("identity-center", "IAM Identity Center is enabled for this account", Severity.HIGH, ("1.20",),
-                fix=CONSOLE)
+                fix=CONSOLE, scope=ACCOUNT)
 ADMIN_SET_CHECK = Check("admin-permission-set", "An administrator permission set exists", Severity.HIGH,
-                        fix=AUTOMATIC)
+                        fix=AUTOMATIC, scope=ACCOUNT)
 READONLY_SET_CHECK = Check("readonly-permission-set", "A read-only permission set exists", Severity.MEDIUM,
-                           fix=AUTOMATIC)
-ASSIGNED = Check("admin-group-assigned", "An admin group is assigned to this account", Severity.HIGH, fix=AUTOMATIC)
+                           fix=AUTOMATIC, scope=ACCOUNT)
+ASSIGNED = Check("admin-group-assigned", "An admin group is assigned to this account", Severity.HIGH, fix=AUTOMATIC,
+                 scope=ACCOUNT)
 # About this computer, not the account: no CIS recommendation covers it.
-CLI = Check("cli-profile", "The AWS CLI signs in through Identity Center", Severity.LOW, fix=AUTOMATIC)
+CLI = Check("cli-profile", "The AWS CLI signs in through Identity Center", Severity.LOW, fix=AUTOMATIC, scope=LOCAL)
 CHECKS = (ENABLED, ADMIN_SET_CHECK, READONLY_SET_CHECK, ASSIGNED, CLI)
 
 
@@ -247,7 +248,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
     account = _account(state)
     changes: list[Change] = []
 
-    def permission_set(spec: tuple[str, str, str, str], found: Any, key: str) -> Any:
+    def permission_set(spec: tuple[str, str, str, str], found: Any, key: str, check: Check) -> Any:
         if found:
             return found[0]
         name, policy, duration, description = spec
@@ -258,6 +259,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             call=Call("sso-admin", "CreatePermissionSet", {"InstanceArn": arn, "Name": name, "Description": description,
                                                            "SessionDuration": duration}, region),
             key=key, after={"Name": name, "SessionDuration": duration}, retry_on=sso_guidance.RETRY_ON,
+            fixes=(check.id,),
             undo=Call("sso-admin", "DeletePermissionSet",
                       {"InstanceArn": arn, "PermissionSetArn": Ref(key, "PermissionSet.PermissionSetArn")}, region)))
         attach = {"InstanceArn": arn, "PermissionSetArn": Ref(key, "PermissionSet.PermissionSetArn"),
@@ -266,12 +268,12 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             reason=f"Give {name} the managed policy {policy.rsplit('/', 1)[-1]}.",
             call=Call("sso-admin", "AttachManagedPolicyToPermissionSet", attach, region),
             after=policy, undo=Call("sso-admin", "DetachManagedPolicyFromPermissionSet", attach, region),
-            retry_on=sso_guidance.RETRY_ON))
+            retry_on=sso_guidance.RETRY_ON, fixes=(check.id,)))
         return Ref(key, "PermissionSet.PermissionSetArn")
 
     admin = _set_with(state, (ADMIN_POLICY,))
-    admin_arn = permission_set(ADMIN_SET, admin, "admin-set")
-    permission_set(READONLY_SET, _set_with(state, READONLY_POLICIES), "readonly-set")
+    admin_arn = permission_set(ADMIN_SET, admin, "admin-set", ADMIN_SET_CHECK)
+    permission_set(READONLY_SET, _set_with(state, READONLY_POLICIES), "readonly-set", READONLY_SET_CHECK)
     admin_name = admin[1]["name"] if admin else changes[0].after["Name"]
 
     assigned = _admin_groups(state)
@@ -282,7 +284,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             reason=f"Create the Identity Center group {ADMIN_GROUP} for the people who administer this account.",
             call=Call("identitystore", "CreateGroup", {"IdentityStoreId": store, "DisplayName": ADMIN_GROUP,
                                                       "Description": "Administrators of the AWS accounts"}, region),
-            key="admin-group", after={"DisplayName": ADMIN_GROUP},
+            key="admin-group", after={"DisplayName": ADMIN_GROUP}, fixes=(ASSIGNED.id,),
             undo=Call("identitystore", "DeleteGroup",
                       {"IdentityStoreId": store, "GroupId": Ref("admin-group", "GroupId")}, region)))
         group_id = Ref("admin-group", "GroupId")
@@ -300,7 +302,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
                     "IdentityStoreId": store, "UserName": user_name, "DisplayName": f"{given} {family}",
                     "Name": {"GivenName": given, "FamilyName": family},
                     "Emails": [{"Value": answers["email"].strip(), "Type": "work", "Primary": True}]}, region),
-                key="first-user", after={"UserName": user_name},
+                key="first-user", after={"UserName": user_name}, fixes=PREPARATION,
                 undo=Call("identitystore", "DeleteUser",
                           {"IdentityStoreId": store, "UserId": Ref("first-user", "UserId")}, region)))
             user_id = Ref("first-user", "UserId")
@@ -311,6 +313,7 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
             changes.append(Change(
                 reason=f"Put {user_name} in the admin group.",
                 call=Call("identitystore", "CreateGroupMembership", params, region), key="admin-membership",
+                fixes=PREPARATION,
                 undo=Call("identitystore", "DeleteGroupMembership",
                           {"IdentityStoreId": store, "MembershipId": Ref("admin-membership", "MembershipId")}, region)))
 
@@ -320,7 +323,8 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
         changes.append(Change(
             reason=f"Give the admin group the {admin_name} permission set on account {account}.",
             call=Call("sso-admin", "CreateAccountAssignment", params, region),
-            undo=Call("sso-admin", "DeleteAccountAssignment", params, region), retry_on=sso_guidance.RETRY_ON))
+            undo=Call("sso-admin", "DeleteAccountAssignment", params, region), retry_on=sso_guidance.RETRY_ON,
+            fixes=(ASSIGNED.id,)))
 
     local = _cli_change(state, answers, admin_name)
     if local:
@@ -366,7 +370,7 @@ def _cli_change(state: Mapping[str, Any], answers: Mapping[str, str], admin_name
     except ValueError as error:
         return manual(f"Add the profile {profile} to {cli['path']} by hand: {error}.",
                       "https://docs.aws.amazon.com/cli/latest/userguide/sso-configure-profile-token.html",
-                      "Run `aws configure sso` and answer with the start URL " + url)
+                      "Run `aws configure sso` and answer with the start URL " + url, fixes=(CLI.id,))
     diff = cli_config.diff(cli["text"], after, cli["path"])
     existing = cli_config.sections(cli["text"])
     return Change(
@@ -377,6 +381,7 @@ def _cli_change(state: Mapping[str, Any], answers: Mapping[str, str], admin_name
         before={name: existing.get(name) for name in updates},
         after=updates,
         undo_note="The previous file is saved as a backup next to it (its path is in the journal); copy it back to undo.",
+        fixes=(CLI.id,),
     )
 
 
@@ -395,4 +400,4 @@ def _enable_manually(state: Mapping[str, Any]) -> Change:
         "Come back and re-check: the wizard then creates the permission sets, the admin group and the assignment.",
     ]
     return manual("Enable IAM Identity Center (organization instance) in the console.", CONSOLE_URL, *steps,
-                  key="enable-identity-center", console_action="enable_identity_center")
+                  key="enable-identity-center", console_action="enable_identity_center", fixes=(ENABLED.id,))

@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from steps.base import Change, manual
+from steps.base import PREPARATION, Change, manual
 
 RESERVED_NAMES = ("Administrator", "AWSAdministrators")
 # sso-admin API reference, ConflictException: a write that meets "a previous successful write [that]
@@ -44,7 +44,7 @@ def invite_user(user_name: str) -> Change:
         "Choose 'Send email verification link' (or 'Reset password' > 'Send an email to the user with "
         "instructions to reset the password').",
         "Ask them to open the email, set a password and register an MFA device at the start URL.",
-        key="invite-first-user")
+        key="invite-first-user", fixes=PREPARATION)
 
 
 def leave_account_instance(region: str, standalone: bool) -> Change:
@@ -61,4 +61,4 @@ def leave_account_instance(region: str, standalone: bool) -> Change:
     steps.append("Come back and re-check: the wizard then creates the permission sets, the admin group and "
                  "the assignment.")
     return manual("Replace the account instance of Identity Center with the organization instance.",
-                  CONSOLE_SETTINGS_URL, *steps, key="leave-account-instance")
+                  CONSOLE_SETTINGS_URL, *steps, key="leave-account-instance", fixes=("identity-center",))

@@ -12,7 +12,8 @@ from typing import Any, Mapping
 from steps import netrules
 from steps import vpc_flow_logs as flow_logs
 from steps.base import Change, Finding, Input, Plan, Severity, StepInfo, is_unreadable, reason_of, unreadable
-from steps.checks import AUTOMATIC, Check
+from steps.arns import with_ec2_arns
+from steps.checks import ACCOUNT, AUTOMATIC, Check
 from steps.netrules import nacl_changes as _nacl_changes
 from steps.propagation import with_retries
 from steps.security_groups import (
@@ -55,9 +56,10 @@ NACL_ADMIN = Check("nacl-admin-ports", "No network ACL opens SSH/RDP to the inte
 # CIS 5.1.2: Windows file sharing (SMB) open to the internet. Reported, not fixed: unlike SSH/RDP there is no
 # trusted range to move it to, and removing it can stop file shares something still mounts.
 SG_CIFS = Check("sg-cifs", "No security group opens CIFS (445) to the internet", Severity.HIGH, ("5.1.2",))
-DEFAULT_VPC_UNUSED = Check("default-vpc-unused", "Default VPCs in regions without workloads", Severity.LOW)
-FIREWALL = Check("network-firewall", "AWS Network Firewall", Severity.INFO)
-SHIELD = Check("shield-advanced", "AWS Shield Advanced", Severity.INFO)
+DEFAULT_VPC_UNUSED = Check("default-vpc-unused", "Default VPCs in regions without workloads", Severity.LOW,
+                           scope=ACCOUNT)
+FIREWALL = Check("network-firewall", "AWS Network Firewall", Severity.INFO, scope=ACCOUNT)
+SHIELD = Check("shield-advanced", "AWS Shield Advanced", Severity.INFO, scope=ACCOUNT)
 CHECKS = (FLOW_LOGS, DEFAULT_SG, SG_ADMIN_IPV4, SG_ADMIN_IPV6, NACL_ADMIN, SG_CIFS, DEFAULT_VPC_UNUSED, FIREWALL, SHIELD,
           PEERING_ROUTES)
 
@@ -138,7 +140,7 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
         findings += _nacl_findings(region, data)
         findings.append(peering_finding(region, data.get("peering", unreadable("not read"))))
     findings += _info_findings(state)
-    return findings
+    return with_ec2_arns(findings, state.get("partition"), state.get("account_id"))
 
 
 def _flow_log_findings(region: str, data: Mapping[str, Any]) -> list[Finding]:
@@ -153,8 +155,8 @@ def _flow_log_findings(region: str, data: Mapping[str, Any]) -> list[Finding]:
                                fixable=False) for vpc, why in failing.items()]
     if not missing and not broken:
         count = len(data["vpcs"])
-        return [FLOW_LOGS.passed(f"All {count} VPCs record flow logs." if count else "No VPCs in this region.",
-                                 region=region)]
+        return [FLOW_LOGS.passed(f"All {count} VPCs record flow logs.", region=region) if count else
+                FLOW_LOGS.not_applicable("No VPCs in this region.", region=region)]
     return broken + [FLOW_LOGS.failed(
         f"VPC {v['VpcId']}{' (default VPC)' if v['IsDefault'] else ''} records no flow logs: there would be no "
         "record of its traffic to investigate.", region=region, resource=v["VpcId"]) for v in missing]

@@ -10,7 +10,11 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping, Sequence
 
-from steps.base import Call, Change, is_unreadable, reason_of
+from steps.base import PREPARATION, Call, Change, is_unreadable, reason_of
+
+# What CreateFlowLogs fixes: the vpc step's "flow-logs" check (the role, log groups and bucket it
+# writes into are PREPARATION).
+FLOW_LOGS = ("flow-logs",)
 
 FLOW_ROLE = "aws-essentials-vpc-flow-logs"
 FLOW_POLICY = "deliver-vpc-flow-logs"
@@ -75,6 +79,7 @@ def flow_log_changes(state: Mapping[str, Any], regions: Mapping[str, Any], missi
                 "Resource": [f"arn:{partition}:logs:*:{account}:log-group:{LOG_GROUP}",
                              f"arn:{partition}:logs:*:{account}:log-group:{LOG_GROUP}:*"]}]}
             changes.append(Change(
+                fixes=PREPARATION,
                 reason=f"Create the role {FLOW_ROLE} that the flow logs service assumes to write into CloudWatch Logs "
                        "(trusted by vpc-flow-logs.amazonaws.com, for this account's flow logs only).",
                 call=Call("iam", "CreateRole", {"RoleName": FLOW_ROLE, "AssumeRolePolicyDocument": json.dumps(trust),
@@ -82,6 +87,7 @@ def flow_log_changes(state: Mapping[str, Any], regions: Mapping[str, Any], missi
                 before=None, after={"RoleName": FLOW_ROLE, "trust": "vpc-flow-logs.amazonaws.com"},
                 undo=Call("iam", "DeleteRole", {"RoleName": FLOW_ROLE})))
             changes.append(Change(
+                fixes=PREPARATION,
                 reason=f"Let the role write only to the {LOG_GROUP} log groups.",
                 call=Call("iam", "PutRolePolicy", {"RoleName": FLOW_ROLE, "PolicyName": FLOW_POLICY,
                                                    "PolicyDocument": json.dumps(policy)}),
@@ -90,17 +96,20 @@ def flow_log_changes(state: Mapping[str, Any], regions: Mapping[str, Any], missi
         for region, vpcs in missing.items():
             if regions[region].get("log_group") is not True:
                 changes.append(Change(
+                    fixes=PREPARATION,
                     reason=f"Create the log group {LOG_GROUP} in {region} for the flow logs.",
                     call=Call("logs", "CreateLogGroup", {"logGroupName": LOG_GROUP}, region),
                     before=None, after=LOG_GROUP, cost_note=cost,
                     undo=Call("logs", "DeleteLogGroup", {"logGroupName": LOG_GROUP}, region)))
                 changes.append(Change(
+                    fixes=PREPARATION,
                     reason=f"Keep flow logs {LOG_RETENTION_DAYS} days, so storage does not grow for ever.",
                     call=Call("logs", "PutRetentionPolicy",
                               {"logGroupName": LOG_GROUP, "retentionInDays": LOG_RETENTION_DAYS}, region),
                     before="never expire", after=f"{LOG_RETENTION_DAYS} days",
                     undo_note="removed together with the log group when that is undone"))
             changes.append(Change(
+                fixes=FLOW_LOGS,
                 reason=f"Record {traffic} traffic of {', '.join(vpcs)} in {region} to CloudWatch Logs ({LOG_GROUP}).",
                 call=Call("ec2", "CreateFlowLogs", {
                     "ResourceIds": list(vpcs), "ResourceType": "VPC", "TrafficType": traffic,
@@ -120,12 +129,14 @@ def flow_log_changes(state: Mapping[str, Any], regions: Mapping[str, Any], missi
             if home != "us-east-1":
                 params["CreateBucketConfiguration"] = {"LocationConstraint": home}
             changes.append(Change(
+                fixes=PREPARATION,
                 reason=f"Create the bucket {bucket} in {home} for the flow logs (new buckets block public access).",
                 call=Call("s3", "CreateBucket", params, home), before=None, after=bucket, cost_note=cost,
                 undo=Call("s3", "DeleteBucket", {"Bucket": bucket}, home),
                 undo_note="DeleteBucket works only once the bucket is empty"))
         for region, vpcs in missing.items():
             changes.append(Change(
+                fixes=FLOW_LOGS,
                 reason=f"Record {traffic} traffic of {', '.join(vpcs)} in {region} to s3://{bucket}.",
                 call=Call("ec2", "CreateFlowLogs", {
                     "ResourceIds": list(vpcs), "ResourceType": "VPC", "TrafficType": traffic,

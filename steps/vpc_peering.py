@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any, Mapping, TypedDict
 
 from steps.base import Finding, OrUnreadable, Severity, is_unreadable, reason_of
-from steps.checks import NO_FIX, Check
+from steps.checks import NO_FIX, REGION, Check
 
 PEERING_CONSOLE = "https://console.aws.amazon.com/vpcconsole/home?region={region}#PeeringConnections:"
 PEERING_ROUTES = Check("peering-routes", "Routes to VPC peering connections are least access", Severity.LOW, ("5.6",),
-                       (), NO_FIX, "VPC Security")
+                       (), NO_FIX, "VPC Security", scope=REGION)
 # DescribeVpcPeeringConnections (EC2 API reference) keeps rejected, failed, expired and deleted
 # connections listed for a while; they carry no traffic.
 _GONE = ("deleted", "deleting", "rejected", "failed", "expired")
@@ -69,7 +69,7 @@ def peering_finding(region: str, data: Any) -> Finding:
     if is_unreadable(connections):
         return PEERING_ROUTES.unknown(reason_of(connections), region=region)
     if not connections:
-        return PEERING_ROUTES.passed("No VPC peering connections.", region=region)
+        return PEERING_ROUTES.not_applicable("No VPC peering connections in this region.", region=region)
     listed = "; ".join(f"{c['id']} ({c['status']}): {c['requester']} <-> {c['accepter']}" for c in connections)
     if is_unreadable(routes):
         seen = f"The route tables could not be read ({reason_of(routes)})."

@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pytest
 
 os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+
+
+def _fewer_repaints() -> None:
+    """Pilot tests' apps repaint at most 10 times a second, not 60 (TEXTUAL_FPS; scripts/test unsets
+    TEXTUAL_*, and pytest-textual-snapshot imports textual before this file). A screen repaints on
+    a timer while it is dirty, which it is all the time workers post results; what a test reads or
+    snapshots is painted on demand (pilot.pause), so the pictures are the same (the whole-demo walk:
+    37 -> 30 CPU s, the latter with the scenario's seeding)."""
+    import textual.screen
+
+    textual.screen.UPDATE_PERIOD = 1 / 10
+
+
+_fewer_repaints()
 
 _REAL_AWS_ENV = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
                  "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
@@ -18,6 +33,14 @@ _REAL_AWS_ENV = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS
 @pytest.fixture(autouse=True)
 def _isolated_state(tmp_path, monkeypatch):
     """An in-memory keyring and a throwaway HOME/XDG/state dir for every test."""
+    with isolated(monkeypatch, tmp_path):
+        yield
+
+
+@contextmanager
+def isolated(monkeypatch, tmp_path):
+    """An in-memory keyring and a throwaway HOME/XDG/state dir under ``tmp_path``, no real AWS variable
+    (also for a module-scoped fixture, with its own ``pytest.MonkeyPatch``)."""
     import keyring
 
     from wizard.sandbox.keyring_memory import MemoryKeyring
@@ -36,8 +59,10 @@ def _isolated_state(tmp_path, monkeypatch):
     monkeypatch.setenv("AWS_CONFIG_FILE", str(home / ".aws" / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / ".aws" / "credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    yield
-    keyring.set_keyring(previous)
+    try:
+        yield
+    finally:
+        keyring.set_keyring(previous)
 
 
 # End-to-end tests: they drive the installed program (tmux, subprocesses) or every step at once.
@@ -51,10 +76,31 @@ SLOW_FILES = (
 )
 
 
+# The files that take longest, longest first. scripts/test hands whole files to its two workers in
+# collection order (`--dist loadfile --no-loadscope-reorder`), so these start first and the many
+# short files fill in behind them: a long file handed out last would keep one worker busy alone
+# at the end. Figures in docs/testing.md; a file not listed runs after these, in the usual order.
+LONGEST_FIRST = (
+    "tests/wizard/test_app_walk.py",
+    "tests/catalogue/test_catalogue.py",
+    "tests/reliability/test_permissions.py",
+    "tests/wizard/test_app.py",
+    "tests/integration/test_realistic_fix.py",
+    "tests/wizard/test_demo_home.py",
+    "tests/wizard/test_consent.py",
+    "tests/integration/test_audit_logging.py",
+    "tests/cli/test_org_cli.py",
+    "tests/sandbox/test_gaps.py",
+    "tests/cli/test_check.py",
+)
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.nodeid.startswith(SLOW_FILES):
             item.add_marker(pytest.mark.slow)
+    rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))  # stable: order within a file kept
 
 
 @pytest.fixture(scope="session")

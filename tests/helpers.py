@@ -41,3 +41,29 @@ def fix(aws: AWS, step: ModuleType, answers: Mapping[str, str] | None = None, jo
     plan = plan_for(aws, step, answers)
     result = apply_plan(aws, step, plan, answers, journal=journal)
     return plan, result
+
+
+def undeclared_fixes(step: ModuleType, state: Any) -> list[str]:
+    """The changes of the step's plans (with no answers, and with DEMO_ANSWERS) that do not declare which
+    of the step's own checks they fix (``Change.fixes``: None, or an id the step does not declare)."""
+    ids = {check.id for check in step.INFO.checks}
+    return [f"{change.title}: {change.fixes}"
+            for answers in ({}, DEMO_ANSWERS.get(step.INFO.id, {}))
+            for change in step.plan(state, answers).changes
+            if change.fixes is None or not set(change.fixes) <= ids]
+
+
+def unpaired_failures(step: ModuleType, state: Any, findings: list) -> list[str]:
+    """The fixable FAILs the report cannot pair with a change declaring their check: with DEMO_ANSWERS,
+    every one; with no answers (the report's plans), those whose plan does not say it needs answers."""
+    from wizard.report import fix_change, fix_for_finding
+
+    items = [{"step": step.INFO.id, **f.to_dict()} for f in findings]
+    out = []
+    for answers in ({}, DEMO_ANSWERS.get(step.INFO.id, {})):
+        plan = step.plan(state, answers)
+        planned = {"changes": [fix_change(c) for c in plan.changes], "needs": list(plan.needs), "notes": []}
+        out += [f"{f['check']} {f['region']} {f['resource']} (answers: {bool(answers)})" for f in items
+                if f["status"] == "FAIL" and f["fixable"] and not fix_for_finding(f, planned, items)
+                and not (plan.needs and not answers)]
+    return out

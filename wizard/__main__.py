@@ -27,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_target_options(parser)
     parser.add_argument("--plain", action="store_true", default=argparse.SUPPRESS,
                         help="line-by-line prompts instead of the full-screen wizard (screen readers, SSH)")
+    parser.add_argument("--all", action="store_true", default=argparse.SUPPRESS, dest="show_all",
+                        help="plain mode: list every finding of a group (by default the first 3)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for name in COMMANDS:
         importlib.import_module(f"wizard.commands.{name}").register(sub)

@@ -66,7 +66,8 @@ class WizardApp(App):
             steps = STEPS
         self.steps: tuple[ModuleType, ...] = tuple(steps)
         self._connect = connect
-        self.report_dir = report_dir
+        self.report_dir = report_dir  # where Export offers to write (default: wizard.paths.reports_dir)
+        self.last_report: Path | None = None  # the HTML report exported last in this run
         self.connection: Connection | None = None
         self.identity: Identity | None = None
         self.connect_error: StepError | None = None
@@ -156,7 +157,11 @@ class WizardApp(App):
         self.recheck([s.INFO.id for s in self.steps])
 
     def action_export(self) -> None:
-        self.export_report()
+        """Ask where (the export dialog), then write; the dialog shows the full paths afterwards."""
+        from wizard.screens.export import ExportScreen
+
+        if type(self.screen).__name__ != "ExportScreen":
+            self.push_screen(ExportScreen(self.reports_folder()))
 
     def action_help(self) -> None:
         """The keys of the screen the person is on (read from the bindings), the statuses, the files."""
@@ -175,7 +180,7 @@ class WizardApp(App):
         return [
             ("Change journal (history, undo)", Journal(account).path),
             ("Last run's findings", lastrun.store_path(account) if account else state_dir() / "lastrun"),
-            ("Reports (Export)", self.report_dir or Path.cwd()),
+            ("Reports (Export)", self.reports_folder()),
             ("Crash log", state_dir() / "crash.log"),
         ]
 
@@ -234,10 +239,11 @@ class WizardApp(App):
         return result.plan(self.answers_for(result.step))
 
     def answers_for(self, step: ModuleType) -> dict[str, str]:
+        from wizard.answer_defaults import default_answers
+
         stored = self.answers.setdefault(step.INFO.id, {})
-        for item in step.INFO.inputs:
-            if item.default and item.name not in stored:
-                stored[item.name] = item.default
+        for name, value in default_answers(step, self.results, self.answers).items():
+            stored.setdefault(name, value)
         return stored
 
     # --- workers: AWS work never runs on the UI thread ------------------------------------------
@@ -393,31 +399,38 @@ class WizardApp(App):
         results = [self.results[s.INFO.id] for s in self.steps if s.INFO.id in self.results]
         return findings_document(identity.account_id, identity.regions, results, caller_arn=identity.arn)
 
-    def export_report(self) -> Path | None:
-        """Write the report as HTML (to hand over) and Markdown, mode 0600; return the HTML path."""
-        from wizard.paths import write_private
-        from wizard.report import html_report, render_markdown
+    def reports_folder(self) -> Path:
+        """Where Export offers to write: the folder of the last export, else the given or default one."""
+        from wizard.paths import reports_dir
+
+        if self.last_report is not None:
+            return self.last_report.parent
+        return self.report_dir or reports_dir()
+
+    def export_report(self, folder: Path) -> Path | None:
+        """Write the report as HTML (to hand over) and Markdown into ``folder``, mode 0600; return the
+        HTML path (the Markdown is beside it), or None after saying what went wrong."""
+        from wizard.report.files import write_reports
 
         if not self.results:
             self.notify("Nothing to export yet: the assessment has not finished.", severity="warning")
             return None
         identity = self.identity or Identity()
-        folder = self.report_dir or Path.cwd()
-        stem = folder / f"aws-essentials-report-{identity.account_id or 'account'}"
         results = [self.results[s.INFO.id] for s in self.steps if s.INFO.id in self.results]
         try:
-            html = html_report(identity.account_id, identity.regions, results, caller_arn=identity.arn)
-            write_private(stem.with_suffix(".html"), html)
-            write_private(stem.with_suffix(".md"), render_markdown(self.report_document()))
+            html, _markdown = write_reports(folder, identity.account_id, identity.regions, results,
+                                            caller_arn=identity.arn)
         except OSError as error:
-            self.show_error("Could not write the report", f"{stem}: {error.strerror}",
-                            "start the wizard from a folder you can write to")
+            self.show_error("Could not write the report", f"{folder}: {error.strerror or error}",
+                            "choose a folder you can write to")
             return None
         except StepError as error:  # a damaged journal: the report needs its change history
             self.show_error("Could not write the report", error.title, error.hint)
             return None
-        self.notify(f"Report written to {stem}.html (and .md)", title="Exported")
-        return stem.with_suffix(".html")
+        self.last_report = html
+        # the path is data (a folder may be named "[b]"), never markup
+        self.notify(f"Report written to {html} (and .md beside it)", title="Exported", markup=False)
+        return html
 
     def since_last_check(self) -> str:
         """What changed since the last `aws-essentials check` of this account, in one paragraph."""
@@ -432,6 +445,26 @@ class WizardApp(App):
         return diff.render().strip()
 
     # --- exit ---------------------------------------------------------------------------------
+
+    def kept_report(self) -> Path | None:
+        """The HTML report exported last: in this run, else an earlier one in the offered folder."""
+        from wizard.report.files import report_stem
+
+        if self.last_report is not None:
+            return self.last_report
+        if self.identity is None:
+            return None
+        earlier = report_stem(self.reports_folder(), self.identity.account_id).with_suffix(".html")
+        return earlier if earlier.is_file() else None
+
+    def exit_note(self) -> str:
+        """The one line left on the terminal after quitting: where the journal and the last report are."""
+        from wizard.journal import Journal
+
+        journal = Journal(self.identity.account_id if self.identity else "").path
+        report = self.kept_report()
+        return (f"Journal of changes: {journal}; last report: "
+                + (str(report) if report else "none exported (Export, e on the summary)"))
 
     def on_unmount(self) -> None:
         home = self.home or self.connection

@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterable, Mapping, TypeVar
 from steps.base import Call, StepError, unreadable
 from steps.validators import REGION_PATTERN  # noqa: F401  (the one region check; name kept for callers)
 # Re-exported: the rest of the wizard imports these names from here.
+from wizard.safe_text import clean
 from wizard.aws_errors import (  # noqa: F401
     DENIED_CODES, IAM_ACTION_OVERRIDES, IAM_PREFIX, THROTTLE_CODES, TRANSIENT_CODES, UNSUPPORTED_CODES,
     ReadFailed, describe_error, iam_action,
@@ -102,13 +103,20 @@ class AWS:
                 region_name=self.home_region,
             )
         else:
+            # botocore reads AWS_PROFILE itself when no profile is given, and fails on a missing one
+            # only later; check it here, by name
+            from_env = os.environ.get("AWS_PROFILE") or os.environ.get("AWS_DEFAULT_PROFILE")
+            name = target.profile or from_env
             try:
                 session = new_session(profile_name=target.profile, region_name=self.home_region)
-                if target.profile and target.profile not in session.available_profiles:
-                    raise ProfileNotFound(profile=target.profile)
-            except ProfileNotFound:
+                if name and name not in session.available_profiles:
+                    raise ProfileNotFound(profile=name)
+            except ProfileNotFound as error:
+                name = name or error.kwargs.get("profile", "")
+                variable = "AWS_PROFILE" if os.environ.get("AWS_PROFILE") else "AWS_DEFAULT_PROFILE"
+                source = "" if target.profile else f" (set by {variable})"
                 raise StepError(
-                    f"the AWS profile '{target.profile}' does not exist",
+                    f"the AWS profile '{clean(str(name))[:64]}'{source} does not exist",
                     "list the profiles with `aws configure list-profiles`, or set up one with `aws configure`",
                 ) from None
         return session

@@ -7,8 +7,9 @@ gets its own HOME, XDG folders, AWS config/credentials files, state and config f
 in-memory keyring before anything reads them; everything the steps and the wizard resolve from
 the environment then lands in the temporary folder, which is removed at exit.
 
-Reports the user exports are the exception: they go to the folder the demo was started from (the
-working directory is not changed), and the screen says where.
+Reports the user exports are the exception: they go to the user's own reports folder (found before
+the home is replaced: ``wizard.paths.reports_dir``), the export dialog says where, and the last
+line printed names the report kept.
 """
 
 from __future__ import annotations
@@ -96,6 +97,9 @@ class ContainedHome:
         if self.path is not None and not self.keep:
             shutil.rmtree(self.path, ignore_errors=True)
 
-    def removed_note(self) -> str:
-        return (f"The demo's temporary home {self.path} (AWS config, journal, keyring entries) was removed; "
-                "nothing was written outside it.")
+    def removed_note(self, report: Path | None = None) -> str:
+        """The one line left after the demo: its home is gone; the report exported, if any, is kept."""
+        gone = f"The demo's temporary home {self.path} (AWS config, journal, keyring entries) was removed; "
+        if report is None:
+            return gone + "nothing was written outside it."
+        return gone + f"the report you exported is kept: {report}"

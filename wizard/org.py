@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from steps.base import Finding, Severity, Status, StepError, summarize
 from wizard.aws import AWS, ReadFailed
@@ -124,14 +124,33 @@ class AccountFindings:
     items: list[dict[str, Any]]  # findings/v1 items, each with its account id
     summary: dict[str, int]
     not_assessed: list[dict[str, Any]] = field(default_factory=list)  # steps whose collection failed
+    regions_disabled: list[dict[str, str]] = field(default_factory=list)  # regions not assessed, and why
+    # wizard.report.fixes_for of the account's results: each step planned with no answers, where the
+    # states are (a worker process), so the report shows every finding's real fix in this account
+    fixes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    regions: list[str] = field(default_factory=list)  # the regions checked in this account (its enabled ones)
+    steps: dict[str, list[str]] = field(default_factory=dict)  # the steps run, with their declared check ids
 
 
-def account_findings(account_id: str, results: list) -> AccountFindings:
+def account_findings(account_id: str, results: list, regions: list[str] | None = None,
+                     regions_disabled: Sequence[dict[str, str]] = ()) -> AccountFindings:
     """The report form of ``results`` (``[wizard.assess.StepResult]``) for ``account_id``."""
-    from wizard.report import findings_document
+    from wizard.report import findings_document, fixes_for
 
-    document = findings_document(account_id, [], results)
-    return AccountFindings(document["findings"], document["summary"], document["not_assessed"])
+    document = findings_document(account_id, regions or [], results, regions_disabled=regions_disabled)
+    return AccountFindings(document["findings"], document["summary"], document["not_assessed"],
+                           document["regions_disabled"], fixes_for(results), document["regions"], document["steps"])
+
+
+def org_fixes(runs: list[AccountRun]) -> dict[str, dict[str, dict[str, Any]]]:
+    """``{account id: {step id: fix}}`` for the report's "how to fix": each reached account's plans."""
+    from wizard.report import fixes_for
+
+    out = {}
+    for run in runs:
+        if not run.error:
+            out[run.member.id] = run.result.fixes if isinstance(run.result, AccountFindings) else fixes_for(run.result)
+    return out
 
 
 def unreachable_finding(run: AccountRun) -> Finding:
@@ -142,14 +161,16 @@ def unreachable_finding(run: AccountRun) -> Finding:
     )
 
 
-def org_findings_document(management: AWS, runs: list[AccountRun], regions: list[str]) -> dict[str, Any]:
+def org_findings_document(management: AWS, runs: list[AccountRun], regions: list[str],
+                          regions_disabled: Sequence[dict[str, str]] = ()) -> dict[str, Any]:
     """One findings/v1 document for the organization, with a per-account summary table.
 
     Each run's ``result`` is the account's :class:`AccountFindings`, or its list of step results.
+    ``regions_disabled`` are the management account's regions not assessed; each account's row has its own.
     """
     from wizard.report import findings_document
 
-    findings, accounts, skipped = [], [], []
+    findings, accounts, skipped, steps = [], [], [], {}
     total: Counter[str] = Counter()
     for run in runs:
         if run.error:
@@ -160,13 +181,19 @@ def org_findings_document(management: AWS, runs: list[AccountRun], regions: list
         elif isinstance(run.result, AccountFindings):
             found = run.result
         else:
-            found = account_findings(run.member.id, run.result)
+            from wizard.aws_regions import regions_out_of_scope
+
+            found = account_findings(run.member.id, run.result,
+                                     regions_disabled=regions_out_of_scope(run.aws) if run.aws else ())
         findings += found.items
         skipped += found.not_assessed
+        steps.update(found.steps)
         total.update(found.summary)
         accounts.append({"account_id": run.member.id, "name": run.member.name, "error": run.error,
-                         "summary": found.summary})
-    document = findings_document(management.account_id, regions, [], caller_arn=management.caller_arn)
+                         "summary": found.summary, "regions_disabled": found.regions_disabled,
+                         "regions": found.regions})
+    document = findings_document(management.account_id, regions, [], caller_arn=management.caller_arn,
+                                 regions_disabled=regions_disabled)
     document.update(summary={status: total[status] for status in document["summary"]}, findings=findings,
-                    accounts=accounts, not_assessed=skipped)
+                    accounts=accounts, not_assessed=skipped, steps=steps)
     return document

@@ -104,9 +104,17 @@ def assess_organization(aws: AWS, members: Sequence[Member], steps: Sequence[Any
 def assess_account(account_aws: AWS, steps: Sequence[Any], close: bool = True) -> AccountFindings:
     """One account's findings; with ``close``, its clients' connections are closed afterwards."""
     from wizard.assess import assess
+    from wizard.aws_regions import regions_out_of_scope
+
+    from steps.base import StepError
 
     try:
-        return account_findings(account_aws.account_id, assess(account_aws, steps))
+        results = assess(account_aws, steps)
+        try:  # read once already (cached): the regions this account was checked in, for its last run
+            regions = account_aws.regions()
+        except StepError:
+            regions = []
+        return account_findings(account_aws.account_id, results, regions, regions_out_of_scope(account_aws))
     finally:
         if close:
             account_aws.close()

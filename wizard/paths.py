@@ -48,6 +48,17 @@ def config_dir() -> Path:
     return private_dir(Path(explicit) if explicit else Path(_platform_dirs().user_config_dir))
 
 
+REPORTS_FOLDER = "aws-essentials-reports"
+
+
+def reports_dir() -> Path:
+    """Where an exported report goes unless the person says otherwise: a folder of its own in the
+    user's documents folder (platformdirs: ``~/Documents``, XDG_DOCUMENTS_DIR, the Windows known
+    folder), or the current folder when there is no documents folder."""
+    documents = Path(platformdirs.user_documents_dir())
+    return documents / REPORTS_FOLDER if documents.is_dir() else Path.cwd()
+
+
 def private_dir(path: Path) -> Path:
     """Create ``path`` and any missing parents with mode 0700, and return it.
 

@@ -14,11 +14,14 @@ import textwrap
 from types import ModuleType
 from typing import Any, Callable, Sequence
 
-from steps.base import Finding, Input, Plan, Status, StepError, summarize
+from steps.base import Finding, Input, Plan, StepError, summarize
 from steps.executor import PlanDrifted
+from wizard.answer_defaults import default_answers
 from wizard.plan_summary import summary_lines
 from wizard.plan_text import plan_changes, text_of
+from wizard.prompts import ask
 from wizard.commands.common import PROG
+from wizard.findings_groups import group_findings
 from wizard.safe_text import clean
 
 WIDTH = 88
@@ -26,8 +29,14 @@ WIDTH = 88
 _LABELS = {"reason": "Why: {}", "no-params": "Parameters: {}", "before": "Before: {}", "after": "After: {}",
            "warning": "Warning: {}", "cost": "Cost: {}", "undo": "Undo: {}", "no-undo": "Cannot be undone: {}",
            "console": "Open: {}"}
-GLYPH = {"PASS": "ok", "FAIL": "FAIL", "MANUAL": "look", "UNKNOWN": "??"}
+GLYPH = {"PASS": "ok", "FAIL": "FAIL", "MANUAL": "look", "UNKNOWN": "??", "N/A": "n/a"}
 QUIT, SKIP, ANSWER = "quit", "skip", "answer"
+ROWS = 3  # findings shown under a group's line (plain mode's --all shows them all)
+
+
+def _not_applicable(counts: dict[str, int]) -> str:
+    """", 3 not applicable" when some checks had nothing to judge (said only then)."""
+    return f", {counts['N/A']} not applicable" if counts.get("N/A") else ""
 
 
 class Quit(Exception):
@@ -63,12 +72,13 @@ class PlainWizard:
     """One walk through ``steps`` on ``aws``.
 
     ``prompt_kwargs`` go to every questionary prompt (tests pass prompt_toolkit ``input``/``output``);
-    ``on_prompt(message)`` is called just before each prompt is shown.
+    ``on_prompt(message)`` is called just before each prompt is shown; ``show_all`` (``--all``) lists
+    every finding of a group instead of the first ``ROWS``.
     """
 
     def __init__(self, aws: Any, *, steps: Sequence[ModuleType] | None = None, label: str = "",
                  out: Any = None, prompt_kwargs: dict[str, Any] | None = None,
-                 on_prompt: Callable[[str], None] | None = None) -> None:
+                 on_prompt: Callable[[str], None] | None = None, show_all: bool = False) -> None:
         from steps import STEPS
 
         self.aws = aws
@@ -79,6 +89,8 @@ class PlainWizard:
         self.on_prompt = on_prompt
         self.answers: dict[str, dict[str, str]] = {}
         self.results: list[Any] = []
+        self.skipped: set[str] = set()
+        self.show_all = show_all  # every finding of a group, not only the first ROWS
 
     # --- output and prompts -------------------------------------------------------------------
 
@@ -97,7 +109,7 @@ class PlainWizard:
         if self.on_prompt:
             self.on_prompt(message)
         try:
-            answer = build(message, **kw, **self.prompt_kwargs).unsafe_ask()
+            answer = ask(build(message, **kw, **self.prompt_kwargs))
         except EOFError:
             raise Quit() from None
         if answer is None:
@@ -111,21 +123,32 @@ class PlainWizard:
         items = [questionary.Choice(label, value=value) for value, label in choices]
         return self._ask(message, questionary.select, choices=items, use_shortcuts=True)
 
+    def ask_text(self, message: str, check: Callable[[str], str | None], default: str = "",
+                 secret: bool = False) -> str:
+        """A text prompt checked once Enter is pressed: what is wrong is said in one line and asked again
+        in an empty field. (Checked while typing, prompt_toolkit kept the bad text and the retyped answer
+        was appended to it.)"""
+        import questionary
+
+        build = questionary.password if secret else questionary.text
+        while True:
+            answer = self._ask(message, build, default=default).strip()
+            error = check(answer)
+            if not error:
+                return answer
+            self.say(f"✘ {error}; type it again.", indent=2)
+            default = ""
+
     def ask_input(self, item: Input, current: str) -> str:
         import questionary
 
-        def validate(value: str) -> bool | str:
-            return item.check(value) or True
-
-        label = item.label + ("" if item.required else " (optional)")
         if item.help:
-            self.say(f"{item.label}: {item.help}", indent=2)
+            self.say(f"{item.prompt}: {item.help}", indent=2)
         if item.choices:
             default = current if current in item.choices else (item.default or item.choices[0])
             items = [questionary.Choice(c, value=c) for c in item.choices]
-            return self._ask(label, questionary.select, choices=items, default=default, use_shortcuts=True)
-        build = questionary.password if item.secret else questionary.text
-        return self._ask(label, build, default=current or item.default, validate=validate).strip()
+            return self._ask(item.prompt, questionary.select, choices=items, default=default, use_shortcuts=True)
+        return self.ask_text(item.prompt, item.check, default=current or item.default, secret=item.secret)
 
     # --- the walk -----------------------------------------------------------------------------
 
@@ -170,6 +193,7 @@ class PlainWizard:
             if choice == QUIT:
                 raise Quit()
             if choice == SKIP:
+                self.skipped.add(info.id)
                 return
             plan, answers = self.ask_inputs(result, answers)
         while True:
@@ -186,6 +210,7 @@ class PlainWizard:
                 if choice == QUIT:
                     raise Quit()
                 if choice == SKIP:
+                    self.skipped.add(info.id)
                     return
                 if choice == ANSWER:
                     plan, answers = self.ask_inputs(result, answers)
@@ -200,6 +225,8 @@ class PlainWizard:
                 plan, answers = self.ask_inputs(result, answers)
                 continue
             if decision != "apply":
+                if decision == SKIP:
+                    self.skipped.add(info.id)
                 return
             try:
                 outcome = self.apply(result.step, plan, answers)
@@ -221,8 +248,9 @@ class PlainWizard:
     def ask_inputs(self, result: Any, answers: dict[str, str]) -> tuple[Plan, dict[str, str]]:
         """Ask every input of the step (pre-filled), each validated as it is typed; return the new plan."""
         info = result.step.INFO
+        known = default_answers(result.step, {r.id: r for r in self.results}, self.answers)
         for item in info.inputs:
-            answers[item.name] = self.ask_input(item, answers.get(item.name, ""))
+            answers[item.name] = self.ask_input(item, answers.get(item.name) or known.get(item.name, ""))
         self.answers[info.id] = answers
         return result.plan(answers), answers
 
@@ -251,17 +279,14 @@ class PlainWizard:
             raise Quit()
         if choice != "apply" or not plan.risky:
             return choice
-        import questionary
-
         self.say(f"Some of these changes are risky: type the account id {account} to apply the {calls}, "
                  "or leave it empty to skip this step.", indent=2)
 
-        def validate(value: str) -> bool | str:
-            value = value.strip()
-            return True if value in ("", account) else f"that is not this account's id; type {account} or nothing"
+        def check(value: str) -> str | None:
+            return None if value in ("", account) else f"'{value[:40]}' is not this account's id ({account})"
 
-        typed = self._ask(f"Account id to confirm ({calls})", questionary.text, validate=validate)
-        return "apply" if typed.strip() == account else SKIP
+        typed = self.ask_text(f"Account id to confirm ({calls})", check)
+        return "apply" if typed == account else SKIP
 
     def apply(self, step: ModuleType, plan: Plan, answers: dict[str, str]) -> Any:
         from wizard.apply import apply_plan
@@ -320,18 +345,25 @@ class PlainWizard:
     # --- rendering ----------------------------------------------------------------------------
 
     def show_findings(self, findings: Sequence[Finding]) -> None:
+        """One line per check and status (wizard/findings_groups.py), then at most ROWS of its findings."""
         counts = summarize(findings)
         self.say(f"Findings: {counts['PASS']} passed, {counts['FAIL']} failed, {counts['MANUAL']} to look at, "
-                 f"{counts['UNKNOWN']} unknown.", indent=2)
-        order = {Status.FAIL: 0, Status.MANUAL: 1, Status.UNKNOWN: 2, Status.PASS: 3}
-        for f in sorted(findings, key=lambda f: order[f.status]):
-            where = f.region or "global"
-            if f.resource:
-                where += f", {f.resource}"
-            ids = [f"CIS {c}" for c in f.cis] + list(f.securityhub)
-            suffix = f" [{', '.join(ids)}]" if ids else ""
-            self.say(f"{GLYPH[f.status.value]:>4}  {f.title} ({where}, {f.severity.value}): {f.message}{suffix}",
-                     indent=2)
+                 f"{counts['UNKNOWN']} unknown{_not_applicable(counts)}.", indent=2)
+        for group in group_findings([f.to_dict() for f in findings]):
+            ids = f" [{', '.join(group.ids)}]" if group.ids else ""
+            mark = f"{GLYPH[group.status]:>4}  {group.title}"
+            if group.count == 1:
+                only = group.findings[0]
+                where = ", ".join(part for part in (only.get("region") or "global", only.get("resource")) if part)
+                self.say(f"{mark} ({where}, {group.severity}): {only['message']}{ids}", indent=2)
+                continue
+            self.say(f"{mark}: {group.status.lower()} in {group.where()} ({group.severity}){ids}", indent=2)
+            shown = group.findings if self.show_all else group.findings[:0 if group.status == "PASS" else ROWS]
+            for row in shown:
+                where = ", ".join(part for part in (row.get("region") or "global", row.get("resource")) if part)
+                self.say(f"- {where}: {row['message']}", indent=8)
+            if len(shown) < group.count:
+                self.say(f"... and {group.count - len(shown)} more (--plain --all lists every one)", indent=8)
 
     def show_plan(self, plan: Plan) -> None:
         self.say("")
@@ -375,22 +407,56 @@ class PlainWizard:
                 self.say(_LABELS[kind].format(text), indent=6)
 
     def summary(self) -> None:
+        """What to do next (at most ten lines), each step's counts, and the changes since the last check."""
+        from wizard.todo import StepStanding, todo_list
+
         self.say("")
         self.say("== Summary ==")
+        standings = [StepStanding(r.step.INFO, r.findings, r.plan(dict(self.answers.get(r.step.INFO.id, {})))
+                                  if r.state is not None else None, r.step.INFO.id in self.skipped)
+                     for r in self.results]
+        items = todo_list(standings)
+        if items:
+            self.say("What to do next:", indent=2)
+            for number, item in enumerate(items, 1):
+                self.say(f"{number:>2}. {item.line()}", indent=2)
+            self.say("")
+        self.say("Each step now:", indent=2)
         for result in self.results:
             counts = result.summary
             self.say(f"{result.step.INFO.title}: {counts['PASS']} passed, {counts['FAIL']} failed, "
-                     f"{counts['MANUAL']} to look at, {counts['UNKNOWN']} unknown", indent=2)
+                     f"{counts['MANUAL']} to look at, {counts['UNKNOWN']} unknown{_not_applicable(counts)}", indent=4)
+        since = self.since_last_check()
+        if since:
+            self.say(since, indent=2)
         self.say(f"Re-run `{PROG} check` at any time to verify; `{PROG} history` lists what was changed.")
 
+    def since_last_check(self) -> str:
+        """The counts of what changed since the last `check` of this account; `check --diff` lists them."""
+        from wizard import lastrun
+        from wizard.report import findings_document
 
-def run_plain(connect: Callable[[], Any], *, label: str = "", close: Callable[[], None] | None = None) -> int:
+        if not self.results:
+            return ""
+        try:
+            document = findings_document(self.aws.account_id, list(self.aws.regions()), self.results)
+            diff = lastrun.compare(lastrun.load(self.aws.account_id), document)
+        except StepError as error:
+            return f"{error.title}. {error.hint}"
+        if diff.first_run:
+            return ""
+        head = diff.render().partition("\n")[0]
+        return head + ("" if diff.empty else f" `{PROG} check --diff` lists them.")
+
+
+def run_plain(connect: Callable[[], Any], *, label: str = "", close: Callable[[], None] | None = None,
+              show_all: bool = False) -> int:
     """The plain mode's entry: refuse without a terminal, else connect and walk every step."""
     if not has_tty():
         return refuse_without_tty()
     try:
         aws = connect()
-        return PlainWizard(aws, label=label).run()
+        return PlainWizard(aws, label=label, show_all=show_all).run()
     finally:
         if close:
             close()

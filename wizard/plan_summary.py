@@ -40,28 +40,40 @@ def summary_lines(plan: Plan, numbered: Sequence[Change]) -> list[Line]:
         lines.append(("warn", f"Risky ({count(len(risky), 'call')}; the account id must be typed):"))
         lines.extend(("warn", f"  {_label(c, number)}") for c in risky)
     irreversible = [c for c in automatic if c.undo is None]
+    # an undo call with a note reverses the change only in part (versioning can only be suspended)
+    partial = [c for c in automatic if c.undo is not None and c.undo_note]
     if irreversible:
         lines.append(("warn", f"Cannot be undone ({count(len(irreversible), 'call')}; "
                               "`aws-essentials undo` has no call that reverses them):"))
-        # one line per operation and reason, with the numbers of its calls in the list below
-        groups: dict[tuple[str, str], list[Change]] = {}
-        for change in irreversible:
-            assert change.call is not None
-            note = change.undo_note or "no undo call is known for this change"
-            groups.setdefault((change.call.name, note), []).append(change)
-        for (name, note), changes in groups.items():
-            if len(changes) == 1:
-                lines.append(("warn", f"  {_label(changes[0], number)}: {note}"))
-                continue
-            places = ", ".join(f"#{number[id(c)]}" for c in changes if id(c) in number)
-            lines.append(("warn", f"  {name} ×{len(changes)}" + (f" ({places})" if places else "") + f": {note}"))
-        rest = len(automatic) - len(irreversible)
-        if rest:
-            lines.append(("item", f"The other {count(rest, 'call')} can be reversed with `aws-essentials undo`; "
-                                  "every call is journalled before it is sent."))
-    else:
+        lines.extend(_grouped(irreversible, number))
+    if partial:
+        lines.append(("warn", f"Undone only in part ({count(len(partial), 'call')}; "
+                              "`aws-essentials undo` reverses what it can):"))
+        lines.extend(_grouped(partial, number))
+    rest = len(automatic) - len(irreversible) - len(partial)
+    if not irreversible and not partial:
         lines.append(("ok", "Every call has an undo call and is journalled before it is sent, "
                             "so `aws-essentials undo` can reverse it."))
+    elif rest:
+        lines.append(("item", f"The other {count(rest, 'call')} can be reversed with `aws-essentials undo`; "
+                              "every call is journalled before it is sent."))
+    return lines
+
+
+def _grouped(changes: Sequence[Change], number: dict[int, int]) -> list[Line]:
+    """One line per operation and note, with the numbers of its calls in the list below."""
+    groups: dict[tuple[str, str], list[Change]] = {}
+    for change in changes:
+        assert change.call is not None
+        note = change.undo_note or "no undo call is known for this change"
+        groups.setdefault((change.call.name, note), []).append(change)
+    lines: list[Line] = []
+    for (name, note), group in groups.items():
+        if len(group) == 1:
+            lines.append(("warn", f"  {_label(group[0], number)}: {note}"))
+            continue
+        places = ", ".join(f"#{number[id(c)]}" for c in group if id(c) in number)
+        lines.append(("warn", f"  {name} ×{len(group)}" + (f" ({places})" if places else "") + f": {note}"))
     return lines
 
 

@@ -71,8 +71,9 @@ def _exact(value: Any) -> str:
 
 def undo_line(change: Change) -> Line:
     """The call that reverses ``change`` with its parameters, or why there is none."""
-    if change.undo is not None:
-        return ("undo", f"{change.undo.name} {compact(call_params(change.undo), 120)}")
+    if change.undo is not None:  # a note with an undo call says what it cannot put back
+        note = f"; {change.undo_note}" if change.undo_note else ""
+        return ("undo", f"{change.undo.name} {compact(call_params(change.undo), 120)}{note}")
     return ("no-undo", change.undo_note or NO_UNDO)
 
 

@@ -11,6 +11,8 @@ renderer passes such text through one function of this module:
 - ``markdown``: ``clean`` plus HTML entities and backslash escapes, so a table cell holds no HTML,
   link, code span or extra column.
 - ``html``: ``clean`` plus HTML escaping (quotes included, for attributes).
+- ``css_string``: a CSS string literal (the printed report's running header), every character but
+  letters, digits and spaces written as a CSS escape, so nothing closes the string or the style.
 
 JSON needs none of this: ``json.dumps`` (ensure_ascii) writes every control character as ``\\u00NN``
 and keeps the data exact. Nothing here imports rich or textual.
@@ -58,6 +60,14 @@ def markdown(value: Any) -> str:
 def html(value: Any) -> str:
     """Literal text in HTML content or a quoted attribute."""
     return _html.escape(clean(value), quote=True)
+
+
+def css_string(value: Any) -> str:
+    """``value`` as a quoted CSS string: letters, digits and spaces as they are, everything else as a
+    ``\\HHHHHH `` escape (CSS eats one white space after any escape, so each has its own), so no
+    quote, backslash or ``</style>`` survives."""
+    text = clean(value).replace("\r", " ").replace("\n", " ")
+    return '"' + "".join(c if c.isascii() and (c.isalnum() or c == " ") else f"\\{ord(c):06x} " for c in text) + '"'
 
 
 def rich_text(value: Any) -> Any:

@@ -10,9 +10,9 @@ from steps.audit_logging.names import (
 )
 from steps.audit_logging.state import AlarmsState
 from steps.base import (
-    Call, Change, Finding, Ref, Severity, Status, is_unreadable, manual, reason_of,
+    PREPARATION, Call, Change, Finding, Ref, Severity, Status, is_unreadable, manual, reason_of,
 )
-from steps.checks import AUTOMATIC, Check
+from steps.checks import ACCOUNT, AUTOMATIC, Check
 from steps.trail_rules import METRIC_FILTER_RULES, METRIC_NAMESPACE, MetricFilterRule, matching_filters
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ def rule_status(state: Mapping[str, Any], rule: MetricFilterRule) -> tuple[Statu
 def alarm_check(rule: MetricFilterRule) -> Check:
     """The check of one CIS metric filter rule, declared from the rule itself."""
     return Check(f"alarm-{rule.key}", rule.title, Severity.MEDIUM, (rule.cis,),
-                 (rule.securityhub,) if rule.securityhub else (), AUTOMATIC)
+                 (rule.securityhub,) if rule.securityhub else (), AUTOMATIC, scope=ACCOUNT)
 
 
 ALARM_CHECKS = {rule.key: alarm_check(rule) for rule in METRIC_FILTER_RULES}
@@ -145,14 +145,16 @@ def alarm_changes(state: Mapping[str, Any], d: Decision) -> tuple[list[Change] |
     alarms = state["alarms"]
     if is_unreadable(alarms):
         return [], []
+    waiting = tuple(ALARM_CHECKS[rule.key].id for rule, status, _, _ in d.rules if status is Status.MANUAL)
     manual_changes = [manual("Confirm the SNS subscription: open the email from AWS Notifications and click the link.",
-                             "https://console.aws.amazon.com/sns/v3/home#/subscriptions")
-                      ] if any(status is Status.MANUAL for _, status, _, _ in d.rules) and alarms.get("log_group") else []
+                             "https://console.aws.amazon.com/sns/v3/home#/subscriptions", fixes=waiting)
+                      ] if waiting and alarms.get("log_group") else []
     if not d.alarms_needed:
         return [], manual_changes
     if not alarms.get("log_group") and not (d.create_trail or d.own_trail):
+        failing = tuple(ALARM_CHECKS[rule.key].id for rule, status, _, _ in d.rules if status is Status.FAIL)
         return [], [manual("Add the CIS metric filters and alarms in the account that owns the trail's log group.",
-                           "https://console.aws.amazon.com/cloudwatch/home#alarmsV2:")]
+                           "https://console.aws.amazon.com/cloudwatch/home#alarmsV2:", fixes=failing)]
     if d.alarm_email is None:
         return None, []
     email = d.alarm_email
@@ -165,7 +167,7 @@ def alarm_changes(state: Mapping[str, Any], d: Decision) -> tuple[list[Change] |
         out.append(Change(
             f"Create SNS topic {TOPIC_NAME} for security alarms.",
             Call("sns", "CreateTopic", {"Name": TOPIC_NAME}, region), key="alarm-topic", after=ours,
-            undo=Call("sns", "DeleteTopic", {"TopicArn": ours}, region)))
+            undo=Call("sns", "DeleteTopic", {"TopicArn": ours}, region), fixes=PREPARATION))
         topic = Ref("alarm-topic", "TopicArn")
     subscribed = [s for s in alarms["topics"].get(ours) or [] if not is_unreadable(s)
                   and (s.get("Endpoint") or "").lower() == email.lower()]
@@ -173,7 +175,8 @@ def alarm_changes(state: Mapping[str, Any], d: Decision) -> tuple[list[Change] |
         out.append(Change(
             f"Subscribe {email} to the alarms (AWS sends a confirmation email first).",
             Call("sns", "Subscribe", {"TopicArn": topic, "Protocol": "email", "Endpoint": email}, region), after=email,
-            undo_note="Unsubscribe with the subscription ARN shown in the journal, or in the SNS console."))
+            undo_note="Unsubscribe with the subscription ARN shown in the journal, or in the SNS console.",
+            fixes=PREPARATION))
     for rule, status, _message, facts in d.rules:
         if status is Status.FAIL:
             out += _rule_changes(rule, facts, group, region, topic, ours)
@@ -196,7 +199,8 @@ def _rule_changes(rule: MetricFilterRule, facts: Mapping[str, Any], group: str, 
                 "metricTransformations": [{"metricName": metric[0], "metricNamespace": metric[1],
                                            "metricValue": "1", "defaultValue": 0}]}, region),
             after=rule.pattern,
-            undo=Call("logs", "DeleteMetricFilter", {"logGroupName": group, "filterName": filter_name}, region)))
+            undo=Call("logs", "DeleteMetricFilter", {"logGroupName": group, "filterName": filter_name}, region),
+            fixes=(ALARM_CHECKS[rule.key].id,)))
     if any(ours in (a.get("AlarmActions") or []) for a in facts.get("alarms") or []):
         return out  # our alarm exists; only the subscription was missing
     alarm_name = f"aws-essentials-{rule.key}"
@@ -209,5 +213,6 @@ def _rule_changes(rule: MetricFilterRule, facts: Mapping[str, Any], group: str, 
             "EvaluationPeriods": 1, "Threshold": 1, "ComparisonOperator": "GreaterThanOrEqualToThreshold",
             "TreatMissingData": "notBreaching", "AlarmActions": [topic]}, region),
         after=alarm_name, cost_note=COST_ALARM,
-        undo=Call("cloudwatch", "DeleteAlarms", {"AlarmNames": [alarm_name]}, region)))
+        undo=Call("cloudwatch", "DeleteAlarms", {"AlarmNames": [alarm_name]}, region),
+        fixes=(ALARM_CHECKS[rule.key].id,)))
     return out

@@ -10,7 +10,7 @@ from steps import policy as policy_rules
 from steps.audit_logging.names import BPA_ALL, access_bucket_name
 from steps.audit_logging.policies import access_bucket_policy, logs_bucket_policy, statement_sids
 from steps.audit_logging.state import TrailBucket, Unreadable
-from steps.base import Call, Change, Finding, Severity, is_unreadable, reason_of
+from steps.base import PREPARATION, Call, Change, Finding, Severity, is_unreadable, reason_of
 from steps.checks import AUTOMATIC, Check
 from steps.shared_reads import bucket_exposure, bucket_read
 
@@ -50,8 +50,10 @@ def bucket_findings(state: Mapping[str, Any], trail: Mapping[str, Any] | None) -
     for check in (BUCKET_PUBLIC, BUCKET_LOGGING):
         where = {"region": (trail or {}).get("HomeRegion") or state["home_region"],
                  "resource": (trail or {}).get("TrailARN")}
-        if trail is None:
-            out.append(check.failed("There is no trail yet; the fix creates one with this set.", **where))
+        if trail is None:  # no bucket to judge: the trail check is the one that fails
+            out.append(check.not_applicable("This account has no trail of its own, so no trail bucket to judge; the fix "
+                                            "creates both.",
+                                            **where))
             continue
         bucket = state.get("trail_bucket")
         name = trail.get("S3BucketName")
@@ -80,8 +82,10 @@ def bucket_findings(state: Mapping[str, Any], trail: Mapping[str, Any] | None) -
 
 
 def bucket_changes(name: str, region: str, policy: dict[str, Any], exists: bool, old_policy: Any,
-                   purpose: str) -> list[Change]:
-    """Create (when missing) a private, encrypted, versioned bucket with ``policy``."""
+                   purpose: str, private_fixes: tuple[str, ...] = PREPARATION) -> list[Change]:
+    """Create (when missing) a private, encrypted, versioned bucket with ``policy``: PREPARATION, a place the
+    logs of the changes that fix the checks (the trail, Config, access logging) go to; ``private_fixes``:
+    what blocking its public access fixes (for the new trail's bucket: that it is not public)."""
     out = []
     if not exists:
         params: dict[str, Any] = {"Bucket": name}
@@ -89,19 +93,20 @@ def bucket_changes(name: str, region: str, policy: dict[str, Any], exists: bool,
             params["CreateBucketConfiguration"] = {"LocationConstraint": region}
         out += [
             Change(f"Create bucket {name} for {purpose}.", Call("s3", "CreateBucket", params, region), after=name,
-                   undo=Call("s3", "DeleteBucket", {"Bucket": name}, region)),
+                   undo=Call("s3", "DeleteBucket", {"Bucket": name}, region), fixes=PREPARATION),
             Change(f"Block all public access to {name}.",
                    Call("s3", "PutPublicAccessBlock", {"Bucket": name, "PublicAccessBlockConfiguration": BPA_ALL},
-                        region), after=BPA_ALL, undo=Call("s3", "DeletePublicAccessBlock", {"Bucket": name}, region)),
+                        region), after=BPA_ALL, undo=Call("s3", "DeletePublicAccessBlock", {"Bucket": name}, region),
+                   fixes=private_fixes),
             Change(f"Encrypt new objects in {name} by default (SSE-S3).",
                    Call("s3", "PutBucketEncryption", {"Bucket": name, "ServerSideEncryptionConfiguration": {
                        "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}}, region),
-                   after="AES256", undo_note="The bucket is new; deleting it removes this setting."),
+                   after="AES256", undo_note="The bucket is new; deleting it removes this setting.", fixes=PREPARATION),
             Change(f"Keep object versions in {name}, so a deleted log can be recovered.",
                    Call("s3", "PutBucketVersioning", {"Bucket": name, "VersioningConfiguration": {"Status": "Enabled"}},
                         region), after="Enabled",
                    undo=Call("s3", "PutBucketVersioning", {"Bucket": name, "VersioningConfiguration":
-                                                          {"Status": "Suspended"}}, region)),
+                                                          {"Status": "Suspended"}}, region), fixes=PREPARATION),
         ]
     if exists and statement_sids(old_policy) >= {s["Sid"] for s in policy["Statement"] if s.get("Sid")}:
         return out
@@ -111,6 +116,7 @@ def bucket_changes(name: str, region: str, policy: dict[str, Any], exists: bool,
         before=old_policy, after=policy,
         undo=Call("s3", "PutBucketPolicy", {"Bucket": name, "Policy": old_policy}, region) if old_policy
         else Call("s3", "DeleteBucketPolicy", {"Bucket": name}, region),
+        fixes=PREPARATION,
     ))
     return out
 
@@ -124,7 +130,7 @@ def log_bucket_changes(state: Mapping[str, Any], d: Decision) -> list[Change]:
         return []
     policy = logs_bucket_policy(d.logs_bucket, d.account_id, d.home, existing)
     return bucket_changes(d.logs_bucket, d.home, policy, d.logs_bucket in d.buckets, existing,
-                          "CloudTrail and AWS Config log files")
+                          "CloudTrail and AWS Config log files", (BUCKET_PUBLIC.id,) if d.create_trail else PREPARATION)
 
 
 def access_logging_changes(state: Mapping[str, Any], d: Decision) -> list[Change]:
@@ -149,6 +155,7 @@ def access_logging_changes(state: Mapping[str, Any], d: Decision) -> list[Change
             "TargetBucket": access, "TargetPrefix": f"{source}/"}}}, target_region),
         after={"TargetBucket": access},
         undo=Call("s3", "PutBucketLogging", {"Bucket": source, "BucketLoggingStatus": {}}, target_region),
+        fixes=(BUCKET_LOGGING.id,),
     ))
     return out
 
@@ -167,4 +174,5 @@ def block_public_changes(state: Mapping[str, Any], d: Decision) -> list[Change]:
         undo=Call("s3", "PutPublicAccessBlock", {"Bucket": name, "PublicAccessBlockConfiguration": old}, region)
         if old else Call("s3", "DeletePublicAccessBlock", {"Bucket": name}, region),
         warning="Anything that reads these log files anonymously will stop working.",
+        fixes=(BUCKET_PUBLIC.id,),
     )]

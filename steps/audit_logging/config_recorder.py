@@ -6,12 +6,13 @@ from typing import Any, Mapping
 
 from steps.audit_logging.names import CHANNEL_NAME, CONFIG_ROLE, RECORDER_NAME, config_role_arn
 from steps.audit_logging.state import ConfigState
-from steps.base import Call, Change, Finding, Severity, is_unreadable, reason_of
-from steps.checks import AUTOMATIC, Check
+from steps.base import PREPARATION, Call, Change, Finding, Severity, is_unreadable, reason_of
+from steps.checks import AUTOMATIC, REGION, Check
 
 COST_CONFIG = ("AWS Config charges per configuration item recorded (about $0.003 each) and per rule "
                "evaluation; a quiet account usually costs a few dollars a month per region.")
-CONFIG = Check("config", "AWS Config records resources", Severity.MEDIUM, ("3.3",), ("Config.1",), AUTOMATIC)
+CONFIG = Check("config", "AWS Config records resources", Severity.MEDIUM, ("3.3",), ("Config.1",), AUTOMATIC,
+               scope=REGION)
 
 
 def read_config(aws: Any, region: str) -> ConfigState:
@@ -83,7 +84,7 @@ def config_changes(state: Mapping[str, Any], config_regions: Mapping[str, Any], 
         out.append(Change(
             "Create AWS Config's service-linked role, which lets Config read resource settings.",
             Call("iam", "CreateServiceLinkedRole", {"AWSServiceName": "config.amazonaws.com"}),
-            undo=Call("iam", "DeleteServiceLinkedRole", {"RoleName": CONFIG_ROLE})))
+            undo=Call("iam", "DeleteServiceLinkedRole", {"RoleName": CONFIG_ROLE}), fixes=PREPARATION))
     for region in sorted(config_regions):
         config = config_regions[region]
         recorder = config["recorders"][0] if config["recorders"] else None
@@ -99,18 +100,20 @@ def config_changes(state: Mapping[str, Any], config_regions: Mapping[str, Any], 
                 before=recorder, after=new, cost_note=COST_CONFIG,
                 undo=Call("config", "PutConfigurationRecorder", {"ConfigurationRecorder": recorder}, region)
                 if recorder else Call("config", "DeleteConfigurationRecorder",
-                                      {"ConfigurationRecorderName": rec_name}, region)))
+                                      {"ConfigurationRecorderName": rec_name}, region), fixes=(CONFIG.id,)))
         if not config["channels"]:
             channel = {"name": CHANNEL_NAME, "s3BucketName": bucket}
             out.append(Change(
                 f"Deliver {region}'s configuration history to bucket {bucket}.",
                 Call("config", "PutDeliveryChannel", {"DeliveryChannel": channel}, region), after=channel,
-                undo=Call("config", "DeleteDeliveryChannel", {"DeliveryChannelName": CHANNEL_NAME}, region)))
+                undo=Call("config", "DeleteDeliveryChannel", {"DeliveryChannelName": CHANNEL_NAME}, region),
+                fixes=(CONFIG.id,)))  # a recorder starts only with a delivery channel
         status = next((s for s in config["status"] if s.get("name") == rec_name), {})
         if not status.get("recording"):
             out.append(Change(
                 f"Start the configuration recorder in {region}.",
                 Call("config", "StartConfigurationRecorder", {"ConfigurationRecorderName": rec_name}, region),
                 before={"recording": False}, after={"recording": True}, cost_note=COST_CONFIG,
-                undo=Call("config", "StopConfigurationRecorder", {"ConfigurationRecorderName": rec_name}, region)))
+                undo=Call("config", "StopConfigurationRecorder", {"ConfigurationRecorderName": rec_name}, region),
+                fixes=(CONFIG.id,)))
     return out

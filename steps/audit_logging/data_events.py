@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 from steps.audit_logging.names import own
 from steps.base import Finding, Severity, is_unreadable, reason_of
-from steps.checks import AUTOMATIC, Check
+from steps.checks import ACCOUNT, AUTOMATIC, Check
 from steps.trail_rules import s3_data_coverage
 
 # CloudTrail pricing: data events are "charged at $0.10 per 100,000 events", every delivery including
@@ -16,9 +16,9 @@ COST_DATA_EVENTS = ("S3 data events cost $0.10 per 100,000 events recorded (ther
                     "trail also sends them to CloudWatch Logs (about $0.50 per GB ingested); a busy bucket can "
                     "make this the largest cost of this step.")
 S3_WRITE_EVENTS = Check("s3-object-write-logging", "S3 object-level write events are logged in every bucket",
-                        Severity.MEDIUM, ("3.8",), ("S3.22",), AUTOMATIC)
+                        Severity.MEDIUM, ("3.8",), ("S3.22",), AUTOMATIC, scope=ACCOUNT)
 S3_READ_EVENTS = Check("s3-object-read-logging", "S3 object-level read events are logged in every bucket",
-                       Severity.MEDIUM, ("3.9",), ("S3.23",), AUTOMATIC)
+                       Severity.MEDIUM, ("3.9",), ("S3.23",), AUTOMATIC, scope=ACCOUNT)
 # each check, with its index into s3_data_coverage's (reads, writes)
 CHECKS = ((S3_WRITE_EVENTS, 1), (S3_READ_EVENTS, 0))
 
@@ -34,6 +34,12 @@ def _covering(trails: list[Mapping[str, Any]], index: int) -> list[Mapping[str, 
                 selectors.get("EventSelectors"), selectors.get("AdvancedEventSelectors"))[index]:
             out.append(trail)
     return out
+
+
+def fixed_by(s3_data: str | None) -> tuple[str, ...]:
+    """The checks a selector adding ``s3_data`` ("All", "WriteOnly", "ReadOnly") makes pass."""
+    return tuple(check.id for check, kind in ((S3_WRITE_EVENTS, "WriteOnly"), (S3_READ_EVENTS, "ReadOnly"))
+                 if s3_data in ("All", kind))
 
 
 def missing(state: Mapping[str, Any]) -> str | None:

@@ -8,15 +8,15 @@ from typing import Any, Mapping, Sequence
 from steps.audit_logging.names import CIS_STANDARD
 from steps.audit_logging.state import Detector, SecurityHubState, Unreadable
 from steps.base import Call, Change, Finding, Ref, Severity, is_unreadable, reason_of
-from steps.checks import AUTOMATIC, Check
+from steps.checks import AUTOMATIC, REGION, Check
 
 COST_GUARDDUTY = ("GuardDuty has a 30-day free trial, then charges by the volume of CloudTrail events, "
                   "VPC flow logs and DNS logs it analyses; small accounts typically pay a few dollars a month.")
 COST_SECURITYHUB = ("Security Hub has a 30-day free trial, then charges per security check and finding "
                     "ingested (about $0.001 per check); it also needs AWS Config recording.")
-GUARDDUTY = Check("guardduty", "GuardDuty is enabled", Severity.HIGH, (), ("GuardDuty.1",), AUTOMATIC)
+GUARDDUTY = Check("guardduty", "GuardDuty is enabled", Severity.HIGH, (), ("GuardDuty.1",), AUTOMATIC, scope=REGION)
 SECURITY_HUB = Check("securityhub", "Security Hub is enabled with the CIS standard", Severity.MEDIUM, ("4.16",), (),
-                     AUTOMATIC)
+                     AUTOMATIC, scope=REGION)
 
 
 # --- reads --------------------------------------------------------------------------------------
@@ -94,14 +94,16 @@ def guardduty_changes(detectors: Any, region: str) -> list[Change]:
             f"Resume the suspended GuardDuty detector in {region}.",
             Call("guardduty", "UpdateDetector", {"DetectorId": detector_id, "Enable": True}, region),
             before="DISABLED", after="ENABLED", cost_note=COST_GUARDDUTY,
-            undo=Call("guardduty", "UpdateDetector", {"DetectorId": detector_id, "Enable": False}, region))]
+            undo=Call("guardduty", "UpdateDetector", {"DetectorId": detector_id, "Enable": False}, region),
+            fixes=(GUARDDUTY.id,))]
     key = f"guardduty-{region}"
     return [Change(
         f"Turn on GuardDuty threat detection in {region}.",
         Call("guardduty", "CreateDetector", {"Enable": True, "FindingPublishingFrequency": "FIFTEEN_MINUTES"}, region),
         after="ENABLED", cost_note=COST_GUARDDUTY, key=key,
         # The new detector's id is known once it exists; the journal records the undo with it.
-        undo=Call("guardduty", "DeleteDetector", {"DetectorId": Ref(key, "DetectorId")}, region))]
+        undo=Call("guardduty", "DeleteDetector", {"DetectorId": Ref(key, "DetectorId")}, region),
+        fixes=(GUARDDUTY.id,))]
 
 
 def securityhub_changes(hub: Mapping[str, Any], region: str, account_id: str) -> list[Change]:
@@ -112,7 +114,8 @@ def securityhub_changes(hub: Mapping[str, Any], region: str, account_id: str) ->
         out.append(Change(
             f"Turn on Security Hub in {region} (without its default standards; the CIS standard follows).",
             Call("securityhub", "EnableSecurityHub", {"EnableDefaultStandards": False}, region), after="enabled",
-            cost_note=COST_SECURITYHUB, undo=Call("securityhub", "DisableSecurityHub", {}, region)))
+            cost_note=COST_SECURITYHUB, undo=Call("securityhub", "DisableSecurityHub", {}, region),
+            fixes=(SECURITY_HUB.id,)))
     elif cis_subscriptions(hub["standards"]):
         return []
     standard = CIS_STANDARD.format(region=region)
@@ -121,5 +124,6 @@ def securityhub_changes(hub: Mapping[str, Any], region: str, account_id: str) ->
         f"Check {region} against the CIS AWS Foundations Benchmark v5.0.0 in Security Hub.",
         Call("securityhub", "BatchEnableStandards", {"StandardsSubscriptionRequests": [{"StandardsArn": standard}]},
              region), after=standard, cost_note=COST_SECURITYHUB,
-        undo=Call("securityhub", "BatchDisableStandards", {"StandardsSubscriptionArns": [subscription]}, region)))
+        undo=Call("securityhub", "BatchDisableStandards", {"StandardsSubscriptionArns": [subscription]}, region),
+        fixes=(SECURITY_HUB.id,)))
     return out

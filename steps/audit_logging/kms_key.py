@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from steps.audit_logging.state import TrailKey, Unreadable
-from steps.base import Call, Change, Ref, is_unreadable
+from steps.base import PREPARATION, Call, Change, Ref, is_unreadable
 
 TRAIL_KEY_ALIAS = "alias/aws-essentials-trail"
 READS = ("kms:ListAliases", "kms:DescribeKey", "kms:GetKeyRotationStatus")
@@ -47,7 +47,8 @@ def trail_key_changes(found: Any, trail_name: str, region: str, policy: dict[str
         if found["rotation"] is False:
             changes.append(Change(f"Rotate the trail key {found['KeyId']} every year.",
                                   Call("kms", "EnableKeyRotation", {"KeyId": found["KeyId"]}, region),
-                                  undo=Call("kms", "DisableKeyRotation", {"KeyId": found["KeyId"]}, region)))
+                                  undo=Call("kms", "DisableKeyRotation", {"KeyId": found["KeyId"]}, region),
+                                  fixes=PREPARATION))  # the s3 step's kms-rotation check judges rotation
         return changes, found["Arn"]
     key_id = Ref("trail-key", "KeyMetadata.KeyId")
     return [
@@ -56,10 +57,11 @@ def trail_key_changes(found: Any, trail_name: str, region: str, policy: dict[str
                                          "Policy": json.dumps(policy),
                                          "Tags": [{"TagKey": "created-by", "TagValue": "aws-essentials"}]},
                     region), key="trail-key", cost_note=COST_KMS,
-               undo_note="KMS keys cannot be deleted at once; schedule the deletion (7-30 days) in the console."),
+               undo_note="KMS keys cannot be deleted at once; schedule the deletion (7-30 days) in the console.",
+               fixes=PREPARATION),  # UpdateTrail/CreateTrail with the key fixes cloudtrail-kms
         Change(f"Name the new key {TRAIL_KEY_ALIAS}, so that a later run finds it instead of making another.",
                Call("kms", "CreateAlias", {"AliasName": TRAIL_KEY_ALIAS, "TargetKeyId": key_id}, region),
-               undo=Call("kms", "DeleteAlias", {"AliasName": TRAIL_KEY_ALIAS}, region)),
+               undo=Call("kms", "DeleteAlias", {"AliasName": TRAIL_KEY_ALIAS}, region), fixes=PREPARATION),
         Change("Rotate the new key every year.", Call("kms", "EnableKeyRotation", {"KeyId": key_id}, region),
-               undo_note="Rotation can be turned off with kms:DisableKeyRotation."),
+               undo_note="Rotation can be turned off with kms:DisableKeyRotation.", fixes=PREPARATION),
     ], Ref("trail-key", "KeyMetadata.Arn")

@@ -11,10 +11,10 @@ from steps.audit_logging.names import (
     CLOUDTRAIL_LOGS_ROLE, LOG_GROUP, TRAIL_NAME, arn_region, log_group_arn, own,
 )
 from steps.audit_logging.policies import cloudtrail_logs_role_policies, kms_key_policy
-from steps.audit_logging.data_events import COST_DATA_EVENTS
+from steps.audit_logging.data_events import COST_DATA_EVENTS, fixed_by
 from steps.audit_logging.state import Trail, Unreadable
-from steps.base import Call, Change, Finding, Ref, Severity, is_unreadable, manual, reason_of
-from steps.checks import AUTOMATIC, Check
+from steps.base import PREPARATION, Call, Change, Finding, Ref, Severity, is_unreadable, manual, reason_of
+from steps.checks import ACCOUNT, AUTOMATIC, Check
 from steps.trail_rules import MANAGEMENT_CLASSIC, records_all_management_events, selectors_adding
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ COST_TRAIL = ("The first copy of management events in a trail is free; S3 storag
 COST_LOGS = ("CloudWatch Logs charges about $0.50 per GB ingested and $0.03 per GB stored; alarms cost "
              "$0.10 a month each.")
 TRAIL = Check("cloudtrail", "A multi-region CloudTrail trail records all management events", Severity.CRITICAL,
-              ("3.1",), ("CloudTrail.1",), AUTOMATIC)
+              ("3.1",), ("CloudTrail.1",), AUTOMATIC, scope=ACCOUNT)
 VALIDATION = Check("cloudtrail-log-validation", "CloudTrail log file validation is on", Severity.MEDIUM, ("3.2",),
                    ("CloudTrail.4",), AUTOMATIC)
 TRAIL_KMS = Check("cloudtrail-kms", "CloudTrail logs are encrypted with a KMS key", Severity.MEDIUM, ("3.5",),
@@ -133,8 +133,10 @@ def setting_findings(state: Mapping[str, Any], trail: Mapping[str, Any] | None) 
     where = {"region": (trail or {}).get("HomeRegion") or state["home_region"],
              "resource": (trail or {}).get("TrailARN")}
     for check in (VALIDATION, TRAIL_KMS):
-        if trail is None:
-            out.append(check.failed("There is no trail yet; the fix creates one with this set.", **where))
+        if trail is None:  # no trail to judge: the trail check (CIS 3.1) is the one that fails
+            out.append(check.not_applicable("This account has no trail of its own to judge; the fix creates one with this "
+                                            "set.",
+                                            **where))
         elif check is VALIDATION and trail.get("LogFileValidationEnabled"):
             out.append(check.passed("Digest files let you prove the logs were not changed.", **where))
         elif check is TRAIL_KMS and trail.get("KmsKeyId"):
@@ -172,7 +174,8 @@ def _selector_change(trail: Mapping[str, Any], s3_data: str | None) -> list[Chan
         Call("cloudtrail", "PutEventSelectors", {"TrailName": name, **params}, region), before=old, after=params,
         undo=Call("cloudtrail", "PutEventSelectors", {"TrailName": name, **old}, region) if any(old.values()) else None,
         undo_note="" if any(old.values()) else "The trail had no selectors to restore.",
-        cost_note=COST_DATA_EVENTS if s3_data else "")]
+        cost_note=COST_DATA_EVENTS if s3_data else "",
+        fixes=((TRAIL.id,) if management else ()) + fixed_by(s3_data))]
 
 
 def _reuse_trail(trail: Mapping[str, Any], d: Decision, kms_ref: Any, role_arn: Any) -> list[Change]:
@@ -187,19 +190,21 @@ def _reuse_trail(trail: Mapping[str, Any], d: Decision, kms_ref: Any, role_arn: 
             before={"IsMultiRegionTrail": False}, after={"IsMultiRegionTrail": True},
             undo=Call("cloudtrail", "UpdateTrail", {"Name": name, "IsMultiRegionTrail": False,
                                                     "IncludeGlobalServiceEvents": bool(
-                                                        trail.get("IncludeGlobalServiceEvents"))}, region)))
+                                                        trail.get("IncludeGlobalServiceEvents"))}, region),
+            fixes=(TRAIL.id,)))
     out += _selector_change(trail, d.s3_data)
     if not trail.get("LogFileValidationEnabled"):
         out.append(Change(
             f"Turn on log file validation for trail {name}.",
             Call("cloudtrail", "UpdateTrail", {"Name": name, "EnableLogFileValidation": True}, region),
             before=False, after=True,
-            undo=Call("cloudtrail", "UpdateTrail", {"Name": name, "EnableLogFileValidation": False}, region)))
+            undo=Call("cloudtrail", "UpdateTrail", {"Name": name, "EnableLogFileValidation": False}, region),
+            fixes=(VALIDATION.id,)))
     if kms_needed:
         out.append(Change(
             f"Encrypt trail {name}'s log files with the new KMS key.",
             Call("cloudtrail", "UpdateTrail", {"Name": name, "KmsKeyId": kms_ref}, region), after="the new key",
-            undo=Call("cloudtrail", "UpdateTrail", {"Name": name, "KmsKeyId": ""}, region)))
+            undo=Call("cloudtrail", "UpdateTrail", {"Name": name, "KmsKeyId": ""}, region), fixes=(TRAIL_KMS.id,)))
     if logs_route:
         out.append(Change(
             f"Send trail {name}'s events to CloudWatch Logs, where the alarms watch them.",
@@ -208,12 +213,14 @@ def _reuse_trail(trail: Mapping[str, Any], d: Decision, kms_ref: Any, role_arn: 
                                                "CloudWatchLogsRoleArn": role_arn}, region),
             after=log_group_arn(account_id, region), cost_note=COST_LOGS,
             undo=Call("cloudtrail", "UpdateTrail", {"Name": name, "CloudWatchLogsLogGroupArn": "",
-                                                    "CloudWatchLogsRoleArn": ""}, region)))
+                                                    "CloudWatchLogsRoleArn": ""}, region),
+            fixes=PREPARATION))  # the route the alarms' metric filters read; the alarms fix their checks
     if not (trail.get("status") or {}).get("IsLogging"):
         out.append(Change(
             f"Start logging on trail {name}: it records nothing while stopped.",
             Call("cloudtrail", "StartLogging", {"Name": trail["TrailARN"]}, region), before={"IsLogging": False},
-            after={"IsLogging": True}, undo=Call("cloudtrail", "StopLogging", {"Name": trail["TrailARN"]}, region)))
+            after={"IsLogging": True}, undo=Call("cloudtrail", "StopLogging", {"Name": trail["TrailARN"]}, region),
+            fixes=(TRAIL.id,)))
     return out
 
 
@@ -226,7 +233,7 @@ def _logs_delivery_changes(state: Mapping[str, Any], d: Decision) -> tuple[list[
         out.append(Change(
             f"Create log group {LOG_GROUP}, where the trail's events arrive for the alarms.",
             Call("logs", "CreateLogGroup", {"logGroupName": LOG_GROUP}, region), cost_note=COST_LOGS,
-            undo=Call("logs", "DeleteLogGroup", {"logGroupName": LOG_GROUP}, region)))
+            undo=Call("logs", "DeleteLogGroup", {"logGroupName": LOG_GROUP}, region), fixes=PREPARATION))
     role_arn: Any = alarms.get("our_role_arn")
     if not role_arn:
         out += [
@@ -234,12 +241,13 @@ def _logs_delivery_changes(state: Mapping[str, Any], d: Decision) -> tuple[list[
                    Call("iam", "CreateRole", {"RoleName": CLOUDTRAIL_LOGS_ROLE,
                                               "AssumeRolePolicyDocument": json.dumps(trust),
                                               "Description": "CloudTrail delivery to CloudWatch Logs"}),
-                   key="logs-role", undo=Call("iam", "DeleteRole", {"RoleName": CLOUDTRAIL_LOGS_ROLE})),
+                   key="logs-role", undo=Call("iam", "DeleteRole", {"RoleName": CLOUDTRAIL_LOGS_ROLE}),
+                   fixes=PREPARATION),
             Change("Allow the role to write log streams in that group only.",
                    Call("iam", "PutRolePolicy", {"RoleName": CLOUDTRAIL_LOGS_ROLE, "PolicyName": "write-trail-logs",
                                                  "PolicyDocument": json.dumps(permissions)}),
                    undo=Call("iam", "DeleteRolePolicy", {"RoleName": CLOUDTRAIL_LOGS_ROLE,
-                                                         "PolicyName": "write-trail-logs"})),
+                                                         "PolicyName": "write-trail-logs"}), fixes=PREPARATION),
         ]
         role_arn = Ref("logs-role", "Role.Arn")
     return out, role_arn
@@ -270,7 +278,7 @@ def trail_changes(state: Mapping[str, Any], d: Decision) -> tuple[list[Change], 
             Call("cloudtrail", "CreateTrail", params, d.home), key="trail", after=params, cost_note=COST_TRAIL,
             undo=Call("cloudtrail", "DeleteTrail", {"Name": TRAIL_NAME}, d.home),
             warning="A role just created can take a few seconds to be usable; if CreateTrail refuses it, apply again."
-            if d.logs_route else ""))
+            if d.logs_route else "", fixes=(TRAIL.id, VALIDATION.id, TRAIL_KMS.id)))
         if d.s3_data:
             params = selectors_adding([], [], False, s3=d.s3_data)
             changes.append(Change(
@@ -279,11 +287,12 @@ def trail_changes(state: Mapping[str, Any], d: Decision) -> tuple[list[Change], 
                 Call("cloudtrail", "PutEventSelectors", {"TrailName": TRAIL_NAME, **params}, d.home), after=params,
                 cost_note=COST_DATA_EVENTS,
                 undo=Call("cloudtrail", "PutEventSelectors", {"TrailName": TRAIL_NAME,
-                                                              "EventSelectors": [dict(MANAGEMENT_CLASSIC)]}, d.home)))
+                                                              "EventSelectors": [dict(MANAGEMENT_CLASSIC)]}, d.home),
+                fixes=fixed_by(d.s3_data)))
         changes.append(Change(
             "Start logging: a trail records nothing until it is started.",
             Call("cloudtrail", "StartLogging", {"Name": Ref("trail", "TrailARN")}, d.home), after={"IsLogging": True},
-            undo=Call("cloudtrail", "StopLogging", {"Name": TRAIL_NAME}, d.home)))
+            undo=Call("cloudtrail", "StopLogging", {"Name": TRAIL_NAME}, d.home), fixes=(TRAIL.id,)))
         return changes, []
     if d.own_trail:
         return changes + _reuse_trail(trail, d, kms_ref, role_arn), []
@@ -294,5 +303,7 @@ def trail_changes(state: Mapping[str, Any], d: Decision) -> tuple[list[Change], 
             "https://console.aws.amazon.com/cloudtrail/home#/trails",
             "Sign in to the organization's management (or log archive) account.",
             f"Open CloudTrail, choose trail {trail['Name']}, edit its general details.",
-            "Enable log file validation and SSE-KMS encryption.")]
+            "Enable log file validation and SSE-KMS encryption.",
+            fixes=((VALIDATION.id,) if not trail.get("LogFileValidationEnabled") else ())
+            + ((TRAIL_KMS.id,) if not trail.get("KmsKeyId") else ()))]
     return changes, []

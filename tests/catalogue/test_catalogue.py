@@ -7,7 +7,8 @@ import pytest
 from steps import STEPS
 from steps.base import Status
 from steps.catalogue import undeclared
-from tests.helpers import fix, open_aws, plan_for
+from steps.checks import ACCOUNT, LOCAL, REGION
+from tests.helpers import fix, open_aws, plan_for, undeclared_fixes, unpaired_failures
 from wizard.apply import fresh_collect
 
 STEP_IDS = [s.INFO.id for s in STEPS]
@@ -37,13 +38,32 @@ def test_secure_account_passes(account, step):
 @pytest.mark.parametrize("step", STEPS, ids=STEP_IDS)
 def test_insecure_account_fails_with_ids(account, step):
     sb = account("insecure")
-    findings = step.evaluate(fresh_collect(open_aws(sb), step))
+    state = fresh_collect(open_aws(sb), step)
+    findings = step.evaluate(state)
     assert any(f.status is Status.FAIL for f in findings)
     assert not [f for f in findings if f.status is Status.UNKNOWN], "the sandbox must answer every read"
     assert not undeclared(step, findings), "every finding is built from the step's declared checks"
     for finding in findings:
         if finding.status is Status.FAIL:
             assert finding.message
+    # the report's "how to fix": every change says which checks it fixes, and every fixable FAIL has one
+    assert not undeclared_fixes(step, state)
+    assert not unpaired_failures(step, state, findings)
+    assert not [f for f in findings if f.status is Status.FAIL and not resource_named(f)], \
+        "a failure about a resource names it (issue 17); an account or regional setting is declared so"
+
+
+# Checks whose resources AWS gives no ARN: access keys (their id), roles and inline policies found through
+# ListEntitiesForPolicy and the inline listings ("role/NAME", "user/NAME/POLICY").
+CANONICAL_IDS = {"key-age", "unused-credentials", "setup-keys", "cloudshell-full-access", "full-admin-attached"}
+
+
+def resource_named(finding) -> bool:
+    """A resource-level finding names its resource by ARN (or canonical id where AWS has no ARN); an
+    account or regional setting is declared so in the catalogue (reports then name the account)."""
+    if finding.scope in (ACCOUNT, REGION, LOCAL):
+        return True
+    return bool(finding.resource) and (finding.resource.startswith("arn:") or finding.check in CANONICAL_IDS)
 
 
 @pytest.mark.parametrize("step", STEPS, ids=STEP_IDS)

@@ -14,7 +14,7 @@ import pytest
 from steps import STEPS
 from steps.catalogue import cis_coverage, declared, entries, undeclared, unknown_cis_ids
 from steps.checks import cis_recommendations
-from tests.helpers import open_aws
+from tests.helpers import open_aws, undeclared_fixes
 from wizard.apply import fresh_collect
 from wizard.commands.catalogue import markdown
 from wizard.sandbox.scenarios import WORKLOAD_REGIONS
@@ -52,9 +52,11 @@ def test_coverage_names_the_covering_checks():
 
 
 def _all_undeclared(make_aws):
-    """Every step's collect and evaluate, side by side (the reads mostly wait on the sandbox)."""
+    """Every step's collect and evaluate, side by side (the reads mostly wait on the sandbox); and its
+    plans, whose every change declares which of the step's checks it fixes."""
     def problems(step):
-        return undeclared(step, step.evaluate(fresh_collect(make_aws(), step)))
+        state = fresh_collect(make_aws(), step)
+        return undeclared(step, step.evaluate(state)) + undeclared_fixes(step, state)
 
     with ThreadPoolExecutor(4) as pool:
         return [problem for found in pool.map(problems, STEPS) for problem in found]
@@ -71,3 +73,19 @@ def test_org_scenario_findings_are_declared(account):
     member = sorted(sb.member_account_ids)[0]
     assert not _all_undeclared(lambda: open_aws(sb, regions=WORKLOAD_REGIONS))
     assert not _all_undeclared(lambda: open_aws(sb, regions=WORKLOAD_REGIONS).member(member))
+
+
+def test_every_change_a_step_writes_declares_what_it_fixes():
+    """``Change.fixes`` on every Change and console task in steps/, also on the branches no scenario
+    reaches (the scenario tests check the values): the report pairs findings with fixes by it."""
+    import ast
+
+    missing = []
+    for path in sorted((Path(__file__).resolve().parents[2] / "steps").rglob("*.py")):
+        if path.name == "base.py":  # where Change and manual are defined
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("Change", "manual")
+                    and not any(k.arg in ("fixes", None) for k in node.keywords)):
+                missing.append(f"{path.name}:{node.lineno}")
+    assert not missing, f"changes without fixes=...: {missing}"

@@ -8,7 +8,8 @@ from steps import STEPS
 from steps.catalogue import declared
 from wizard.__main__ import main
 
-FIELDS = {"step", "check", "title", "title_all", "severity", "cis", "securityhub", "fixable", "fix", "guide_section"}
+FIELDS = {"step", "check", "title", "title_all", "severity", "cis", "securityhub", "fixable", "fix", "guide_section",
+          "scope"}
 
 
 def test_json_lists_every_declared_check_with_every_field(capsys):
@@ -17,8 +18,8 @@ def test_json_lists_every_declared_check_with_every_field(capsys):
     assert [(r["step"], r["check"]) for r in rows] == [(s.INFO.id, c.id) for s in STEPS for c in declared(s)]
     assert all(set(r) == FIELDS and r["guide_section"] for r in rows)
     mfa = next(r for r in rows if r["check"] == "root-mfa")
-    assert (mfa["cis"], mfa["securityhub"], mfa["severity"], mfa["fix"], mfa["fixable"]) == (
-        ["1.4"], ["IAM.9"], "critical", "console", True)
+    assert (mfa["cis"], mfa["securityhub"], mfa["severity"], mfa["fix"], mfa["fixable"], mfa["scope"]) == (
+        ["1.4"], ["IAM.9"], "critical", "console", True, "resource")
 
 
 def test_table_is_the_default_one_line_per_check(capsys):
@@ -34,7 +35,8 @@ def test_table_is_the_default_one_line_per_check(capsys):
 def test_markdown_has_the_checks_and_the_cis_v5_coverage(capsys):
     assert main(["catalogue", "--format", "markdown"]) == 0
     out = capsys.readouterr().out
-    assert "| root | `root-mfa` | Root user has MFA enabled | critical | 1.4 | IAM.9 | console | Root User |" in out
+    assert "| root | `root-mfa` | Root user has MFA enabled | critical | 1.4 | IAM.9 | console | resource | Root User |" \
+        in out
     assert "## CIS AWS Foundations Benchmark v5.0 coverage" in out
     assert "| 1.20 | Ensure IAM users are managed centrally" in out
     coverage = out.split("## CIS AWS Foundations Benchmark v5.0 coverage")[1]

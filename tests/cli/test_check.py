@@ -45,7 +45,7 @@ def sandbox_process(tmp_path):
         proc.wait(10)
 
 
-def test_insecure_fails_secure_passes(sandbox_process):
+def test_insecure_fails_secure_passes(sandbox_process, account):
     insecure = run_cli("check", "--format", "json", "--steps", "contacts", env=sandbox_process("insecure"))
     assert insecure.returncode == 3, insecure.stderr
     document = json.loads(insecure.stdout)
@@ -54,7 +54,10 @@ def test_insecure_fails_secure_passes(sandbox_process):
     assert security["status"] == "FAIL" and security["cis"] == ["1.2"] and security["securityhub"] == ["Account.1"]
     assert security["account_id"] == document["account_id"]
 
-    secure = run_cli("check", "--format", "json", "--steps", "contacts", env=sandbox_process("secure"))
+    # One sandbox process proves the command; the secure account is the tests' own sandbox (a
+    # second process would seed its scenario from scratch: ~7 s of CPU).
+    account("secure")
+    secure = run_cli("check", "--format", "json", "--steps", "contacts")
     assert secure.returncode == 0, secure.stderr
     assert {f["status"] for f in json.loads(secure.stdout)["findings"]} <= {"PASS", "MANUAL"}
 
@@ -96,6 +99,15 @@ def test_bad_input_gets_one_clear_line(account, capsys, argv, code, words):
     account("insecure")
     assert main(argv) == code
     assert words in one_line_error(capsys)
+
+
+def test_a_missing_profile_named_by_aws_profile_is_named(monkeypatch, capsys):
+    """AWS_PROFILE=custmer-a once said "the AWS profile 'None' does not exist"."""
+    monkeypatch.setenv("AWS_PROFILE", "custmer-a")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")  # nothing listens: must not reach AWS
+    assert main(["check", "--steps", "contacts"]) == 1
+    err = one_line_error(capsys)
+    assert "the AWS profile 'custmer-a' (set by AWS_PROFILE) does not exist" in err
 
 
 def test_no_credentials_says_what_to_do(monkeypatch, capsys, tmp_path):

@@ -15,7 +15,7 @@ from wizard.journal import Journal
 from wizard.plain import PlainWizard
 from wizard.plan_text import RISKY
 
-ENTER, CLEAR_LINE = "\r", "\x15"  # Ctrl-U clears what was typed
+ENTER = "\r"
 
 
 def drive(aws, keys_for, steps=(contacts,)):
@@ -38,14 +38,16 @@ def test_plain_mode_fixes_contacts_and_the_step_passes(account, capsys):
     answers = {
         "Contact name": "Security Team" + ENTER,
         "Contact title": "Security Lead" + ENTER,
-        # an invalid email is refused by the step's own validator; the user clears it and retypes
-        "Contact email": "not-an-email" + ENTER + CLEAR_LINE + "security@example.com" + ENTER,
+        # an invalid email is refused by the step's own validator and asked again in an empty field:
+        # the retyped answer replaces the bad one (it was appended to it)
+        "Contact email": ["not-an-email" + ENTER, "security@example.com" + ENTER],
         "Contact phone": "+1 206 555 0100" + ENTER,
     }
 
     def keys_for(message):
         if message in answers:
-            return answers[message]
+            keys = answers[message]
+            return keys.pop(0) if isinstance(keys, list) else keys
         if message.endswith("what now?"):
             return "1" + ENTER  # answer the questions and preview the fix
         if message.startswith("Apply these 3 calls"):
@@ -56,7 +58,8 @@ def test_plain_mode_fixes_contacts_and_the_step_passes(account, capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert asked == ["Security contacts: what now?", "Contact name", "Contact title", "Contact email",
-                     "Contact phone", f"Apply these 3 calls to account {sb.account_id}?"]
+                     "Contact email", "Contact phone", f"Apply these 3 calls to account {sb.account_id}?"]
+    assert "✘ Contact email: 'not-an-email' is not an email address" in out
     # the plan was shown as a numbered list of exact calls before anything was sent
     assert "1. account.PutAlternateContact (global)" in out
     assert "AlternateContactType = SECURITY" in out and "EmailAddress = security@example.com" in out
@@ -140,13 +143,14 @@ def fake_step():
 def test_risky_plan_needs_the_account_id_and_drift_shows_the_new_plan(capsys):
     aws = FakeAWS()
     aws.drift_at = 2  # the first apply's pre-write check finds a different thing
-    keys = {"Apply these 1 call to account 111122223333?": "1" + ENTER,
-            # a wrong id is refused by the prompt; the right one goes through
-            "Account id to confirm (1 call)": "999" + ENTER + CLEAR_LINE + "111122223333" + ENTER}
-    code, asked, wizard = drive(aws, lambda message: keys[message], steps=[fake_step()])
+    apply, confirm = "Apply these 1 call to account 111122223333?", "Account id to confirm (1 call)"
+    # a wrong id is said and asked again in an empty field; the right one goes through
+    keys = {apply: ["1" + ENTER] * 2, confirm: ["999" + ENTER, "111122223333" + ENTER] * 2}
+    code, asked, wizard = drive(aws, lambda message: keys[message].pop(0), steps=[fake_step()])
     out = capsys.readouterr().out
     assert code == 0
-    assert asked == list(keys) * 2  # asked again after the drift
+    assert asked == [apply, confirm, confirm] * 2  # asked again after the drift
+    assert "✘ '999' is not this account's id (111122223333); type it again." in out
     assert "The account changed since this plan was shown; nothing was written" in out
     assert "Id = thing-b" in out and f"1. ec2.CloseThing (global)  {RISKY}" in out
     assert [c.params for c in aws.writes] == [{"Id": "thing-b"}]  # only the re-confirmed plan was sent

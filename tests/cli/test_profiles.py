@@ -40,6 +40,9 @@ def test_key_profile_is_used_by_customer_and_its_secret_stays_in_the_keyring(acc
     assert key["SecretAccessKey"] not in written
     config = Path(os.environ["XDG_CONFIG_HOME"]) / "aws-essentials" / "customers.json"
     assert config.stat().st_mode & 0o777 == 0o600
+    # the report is for the customer the profile names, unless --customer-name says otherwise
+    assert main(["check", "--customer", "acme", "--steps", "contacts", "--format", "markdown"]) == 3
+    assert capsys.readouterr().out.startswith("# Account report: acme\n")
 
     assert main(["profiles", "remove", "acme"]) == 0
     assert keyring.get_password("aws-essentials-customers", "acme:secret") is None

@@ -4,6 +4,7 @@ OCSF Detection Findings carry the required fields; everything is escaped."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 
@@ -37,7 +38,7 @@ def test_html_report_renders_in_chromium_with_failures_and_fixes(account, tmp_pa
     sb = account("insecure")
     report = tmp_path / "report.html"
     assert main(["check", "--steps", "contacts", "s3", "--regions", "us-east-1", "--format", "html",
-                 "--output", str(report)]) == 3
+                 "--customer-name", "Example Ltd", "--prepared-by", "A. Consultant", "--output", str(report)]) == 3
     assert report.stat().st_mode & 0o777 == 0o600
     text = report.read_text()
     assert "<script" not in text and "http://" not in text.split("</style>")[0]  # self-contained, no JS
@@ -48,7 +49,9 @@ def test_html_report_renders_in_chromium_with_failures_and_fixes(account, tmp_pa
     fix_reason = fix_for_finding(failing, fixes_for([result])["s3"])[0]["reason"]
 
     dom = chromium_dom(report, tmp_path / "chromium")
-    assert f"Security report for account {sb.account_id}" in dom
+    assert "<h1>Account report</h1>" in dom and "Example Ltd" in dom and "A. Consultant" in dom
+    scope = dom[dom.index('id="scope"'):dom.index("</section>", dom.index('id="scope"'))]
+    assert "Root user" in scope and "us-west-2" in scope  # steps not run; an enabled region left out
     assert "Block Public Access is on for the whole account" in dom and "CIS 2.1.4, Security Hub S3.1" in dom
     assert fix_reason in dom
     assert "Security alternate contact is set" in dom and "needs your answers first" in dom
@@ -65,7 +68,8 @@ def test_html_escapes_everything_and_lists_changes_newest_first():
                       "cis": ["2.1.1"], "securityhub": ["S3.5"], "fixable": True}],
     }
     fixes = {"s3": {"changes": [fix_change(Change("Deny <plain> HTTP", Call("s3", "PutBucketPolicy",
-                                                                         {"Bucket": "b<script>"}, "us-east-1")))],
+                                                                         {"Bucket": "b<script>"}, "us-east-1"),
+                                                  fixes=("tls-only",)))],
                     "notes": [], "needs": []}}
     journal = [
         {"account_id": "123456789012", "time": "2026-01-01T00:00:01+00:00", "step": "s3", "result": "ok",
@@ -106,21 +110,82 @@ def test_ocsf_detection_findings_have_the_required_fields(account, capsys):
     assert "CIS AWS Foundations Benchmark v5.0.0" in security["compliance"]["standards"]
 
 
-def test_fix_matching_picks_the_change_for_the_findings_region_and_resource():
+def test_fix_matching_picks_the_declared_change_for_the_findings_region_and_resource():
+    def change(reason, call, region, params, fixes, manual=False):
+        return {"reason": reason, "call": call, "region": region, "params": params, "manual": manual,
+                "fixes": fixes, "console_url": "", "instructions": []}
+
     fix = {"changes": [
-        {"reason": "Turn on EBS encryption by default", "call": "ec2.EnableEbsEncryptionByDefault", "region": r,
-         "params": {}, "manual": False} for r in ("us-east-1", "eu-west-1")] + [
-        {"reason": "Require IMDSv2 by default", "call": "ec2.ModifyInstanceMetadataDefaults", "region": "eu-west-1",
-         "params": {"HttpTokens": "required"}, "manual": False},
-        {"reason": "Encrypt bucket bkt1", "call": "s3.PutBucketEncryption", "region": "eu-west-1",
-         "params": {"Bucket": "bkt1"}, "manual": False}], "notes": [], "needs": []}
+        change("Turn on EBS encryption by default", "ec2.EnableEbsEncryptionByDefault", r, {},
+               ["ebs-encryption-default"]) for r in ("us-east-1", "eu-west-1")] + [
+        change("Require IMDSv2 by default", "ec2.ModifyInstanceMetadataDefaults", "eu-west-1",
+               {"HttpTokens": "required"}, ["imds-default"]),
+        change("Encrypt bucket bkt1", "s3.PutBucketEncryption", "eu-west-1", {"Bucket": "bkt1"}, ["encryption"]),
+        # shares every word with the encryption check, and fixes another one: never paired with it
+        change("Encrypt bucket encryption by default", "s3.PutBucketVersioning", "eu-west-1", {"Bucket": "bkt1"},
+               ["versioning"])], "notes": [], "needs": []}
     ebs = {"check": "ebs-encryption-default", "title": "EBS encryption by default", "region": "eu-west-1",
            "resource": None}
     assert [(c["call"], c["region"]) for c in fix_for_finding(ebs, fix)] == [
         ("ec2.EnableEbsEncryptionByDefault", "eu-west-1")]
     bucket = {"check": "encryption", "title": "Bucket encrypts", "region": "eu-west-1", "resource": "arn:aws:s3:::bkt1"}
-    assert [c["call"] for c in fix_for_finding(bucket, fix)] == ["s3.PutBucketEncryption"]
-    assert fix_for_finding({**bucket, "resource": "arn:aws:s3:::other"}, fix) is None
+    other = {**bucket, "resource": "arn:aws:s3:::other"}
+    assert [c["call"] for c in fix_for_finding(bucket, fix, [bucket, other])] == ["s3.PutBucketEncryption"]
+    assert fix_for_finding(other, fix, [bucket, other]) is None  # bkt1's change is bkt1's
+    assert fix_for_finding({**bucket, "check": "tls-only"}, fix) is None  # nothing declares it
+
+
+def test_html_pairs_each_database_finding_with_its_own_fix():
+    """The heuristic once paired "RDS instances are encrypted" with "Take database legacy-db off the
+    internet" (the words "database" and "rds" match both): a finding gets the changes declaring its check."""
+    from steps import compute
+    from tests.steps.test_compute import region_data
+    from wizard.assess import StepResult
+    from wizard.report import findings_document
+
+    data = region_data()
+    data["databases"][0]["DBInstanceIdentifier"] = "legacy-db"
+    state = {"regions": {"us-east-1": data}}
+    result = StepResult(compute, state, compute.evaluate(state))
+    page = render_html(findings_document("123456789012", ["us-east-1"], [result]), [], fixes_for([result]))
+    how = {title: cell for title, cell in re.findall(r"<td><b>([^<]+)</b>.*?<td class=\"how\">(.*?)</td></tr>", page)}
+    assert "Encrypt database legacy-db in us-east-1" in how["RDS instances are encrypted"]
+    assert "off the internet" not in how["RDS instances are encrypted"]
+    assert "Take database legacy-db in us-east-1 off the internet" in how["RDS instances are not publicly accessible"]
+    assert "minor engine upgrades" in how["RDS instances get minor engine upgrades automatically"]
+
+
+def test_org_reports_take_each_findings_fix_from_its_own_account():
+    """Each account is planned where it was read (wizard/org_workers.py); the HTML's "how to fix" and the
+    Markdown's "How to fix" give every account its own changes, never another account's."""
+    from types import SimpleNamespace
+
+    from steps import s3
+    from tests.steps.test_s3 import compliant_state
+    from wizard.assess import StepResult
+    from wizard.org import AccountRun, Member, account_findings, org_findings_document, org_fixes
+    from wizard.report import render_markdown
+
+    runs = []
+    for account in ("111111111111", "222222222222"):
+        state = compliant_state()
+        state["account_id"] = account
+        state["buckets"][0].update(name=f"data-{account}", encryption=None)
+        result = StepResult(s3, state, s3.evaluate(state))
+        runs.append(AccountRun(Member(account), account_findings(account, [result], ["us-east-1"])))
+    management = SimpleNamespace(account_id="111111111111", caller_arn="arn:aws:iam::111111111111:user/me")
+    document = org_findings_document(management, runs, ["us-east-1"])
+    fixes = org_fixes(runs)
+    page = render_html(document, [], fixes)
+    how = re.findall(r'<span class="where">(\d+) [^<]*</span>.*?<td class="how">(.*?)</td></tr>', page)
+    assert sorted({account for account, _ in how}) == ["111111111111", "222222222222"]
+    for account, cell in how:  # encryption and TLS of each account's own bucket
+        assert f"data-{account}" in cell and cell.count("data-") == 1, cell
+    text = render_markdown(document, fixes)
+    for account, other in (("111111111111", "222222222222"), ("222222222222", "111111111111")):
+        section = text[text.index(f"### {account} s3"):]
+        section = section[:section.find("### ", 4) if "### " in section[4:] else None]
+        assert f"data-{account}" in section and f"data-{other}" not in section
 
 
 def test_ocsf_maps_statuses_and_global_findings_to_the_home_region():

@@ -169,6 +169,23 @@ def test_org_run_as_root_stops_before_any_member_is_tried(account, capsys):
     assert not any(m in captured.err for m in sb.member_account_ids)
 
 
+def test_org_run_as_root_never_exits_clean_under_realism(realistic_account, capsys):
+    """Issue 17: with root credentials (AWS refuses them AssumeRole), `check --org` must not exit 0,
+    not even with --allow-incomplete: no member was assessed. It says why in one line, and keeps no
+    baseline for an organization it did not see."""
+    from wizard.lastrun import store_path
+
+    sb = realistic_account("org", delay_s=DELAY)
+    sb.gaps.account(sb.account_id).root.caller_is_root = True
+    for extra in ([], ["--allow-incomplete"]):
+        code = main(["check", "--org", "--steps", "contacts", "--format", "json", *extra])
+        captured = capsys.readouterr()
+        assert code == 1 and not captured.out.strip()
+        [line] = captured.err.strip().splitlines()
+        assert "root credentials cannot assume roles" in line and "sts:AssumeRole" in line
+    assert not store_path(sb.account_id).parent.exists()
+
+
 def test_identity_center_admins_are_found_outside_the_home_region(account):
     sb = account("insecure")
     sb.console("enable_identity_center", region="eu-central-1")

@@ -149,6 +149,16 @@ def test_fix_set_refuses_every_bad_answer_before_any_call(step, item, value, cap
              capsys, dead_endpoint, codes=(2,))
 
 
+@pytest.mark.parametrize("option", ["--customer-name", "--prepared-by"])
+@pytest.mark.parametrize("value, says", [("", "is empty"), (" ", "is empty"), ("x" * 121, "keep it to 120"),
+                                         ("Evil\x1b]2;pwned\x07 Ltd", "control character")])
+def test_report_names_are_refused_in_one_line_before_any_call(option, value, says, capsys, dead_endpoint):
+    _refused(["check", "--format", "html", option, value], capsys, dead_endpoint, codes=(2,))
+    _refused(["check", "--org", option, value], capsys, dead_endpoint, codes=(2,))
+    code, _, err = _run(["check", option, value], capsys)
+    assert code == 2 and option in err and says in err and "\x1b" not in err
+
+
 @EXAMPLES
 @given(value=MALFORMED)
 def test_customer_profile_options(value, capsys, dead_endpoint):

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from steps import audit_logging as step
-from steps.base import Ref, Status, unreadable
+from steps.base import Ref, Status, summarize, unreadable
 from steps.trail_rules import METRIC_FILTER_RULES, METRIC_NAMESPACE
 
 ACCOUNT = "111122223333"
@@ -109,10 +109,25 @@ def test_secure_state_passes_everything_with_ids():
     assert not step.plan(secure_state(), {}).changes
 
 
+# about the trail or its bucket: with no trail they have nothing to judge (issue 17: a CRITICAL FAIL
+# "The CloudTrail bucket is not public" said "There is no trail yet")
+ABOUT_THE_TRAIL = {"cloudtrail-log-validation", "cloudtrail-kms", "cloudtrail-bucket-not-public",
+                   "cloudtrail-bucket-access-logging"}
+
+
 def test_empty_account_fails_every_check_and_is_fixable():
     findings = step.evaluate(empty_state())
-    assert all(f.status is Status.FAIL and f.fixable for f in findings)
+    assert all(f.status is Status.FAIL and f.fixable for f in findings if f.check not in ABOUT_THE_TRAIL)
     assert len(by_check(findings)["guardduty"]) == len(REGIONS)
+
+
+def test_without_a_trail_the_trail_fails_and_what_is_about_it_is_not_applicable():
+    findings = step.evaluate(empty_state())
+    checks = by_check(findings)
+    assert [f.status for f in checks["cloudtrail"]] == [Status.FAIL]  # "no trail" itself stays a FAIL
+    assert {c: [f.status for f in checks[c]] for c in ABOUT_THE_TRAIL} == {c: [Status.NA] for c in ABOUT_THE_TRAIL}
+    assert summarize(findings)["N/A"] == len(ABOUT_THE_TRAIL)
+    assert not [f for f in findings if f.status is Status.FAIL and f.check in ABOUT_THE_TRAIL]
 
 
 @pytest.mark.parametrize("change, problem", [

@@ -46,7 +46,7 @@ def test_fix_kinds():
         Check("a", "A", Severity.LOW, fix="yes")
     assert MFA.to_dict() == {"check": "root-mfa", "title": "Root user has MFA enabled", "severity": "critical",
                              "cis": ["1.4"], "securityhub": ["IAM.9"], "fixable": True, "fix": "console",
-                             "guide_section": "", "title_all": ""}
+                             "guide_section": "", "title_all": "", "scope": "resource"}
 
 
 def test_a_title_can_name_the_resource():

@@ -214,6 +214,10 @@ def test_console_users_without_mfa_manual_and_optional_risky_removal():
     plan = groups.plan(st, {})
     assert [c.manual for c in plan.changes] == [True]
     assert "dana" in plan.changes[0].reason and "eve" not in plan.changes[0].reason
+    # it points at the input by its label (it said "the option below" of a field shown above the plan)
+    label = next(i.label for i in groups.INFO.inputs if i.name == "remove_console_passwords")
+    assert any(f'answer yes to "{label}"' in line for line in plan.changes[0].instructions)
+    assert not any("below" in line for line in plan.changes[0].instructions)
     removing = groups.plan(st, {"remove_console_passwords": "yes"})
     risky = [c for c in removing.automatic if c.call.operation == "DeleteLoginProfile"]
     assert [c.call.params for c in risky] == [{"UserName": "dana"}]

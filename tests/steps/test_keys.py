@@ -68,11 +68,12 @@ def test_each_problem_fails_its_own_check():
         user("gone", created=200, password_used=50),
     ))
     failing = {(f.check, f.resource) for f in findings if f.status is Status.FAIL}
-    assert ("key-age", "old/AKIAOLD") in failing
-    assert ("unused-credentials", "idle/AKIAIDLE") in failing
-    assert ("unused-credentials", "gone/console-password") in failing
-    assert ("one-active-key", "two") in failing
-    assert ("setup-keys", "console/AKIASETUP") in failing
+    # an access key is named by its id (keys have no ARN); a user and its console password by the user's ARN
+    assert ("key-age", "AKIAOLD") in failing
+    assert ("unused-credentials", "AKIAIDLE") in failing
+    assert ("unused-credentials", "arn:aws:iam::123456789012:user/gone") in failing
+    assert ("one-active-key", "arn:aws:iam::123456789012:user/two") in failing
+    assert ("setup-keys", "AKIASETUP") in failing
     # a fresh, never-used key of a user without a console password is not a "setup key"
     assert not by_check(keys.evaluate(state(user("api", key("AKIANEW", 1, None), created=1))), "setup-keys")[0].status \
         is Status.FAIL
@@ -99,7 +100,7 @@ def test_unreadable_data_is_unknown_never_fail():
     one_user["keys"] = unreadable("denied ListAccessKeys")
     findings = keys.evaluate(state(one_user, user("ok", key("AKIA1", 5, 1))))
     assert not [f for f in findings if f.status is Status.FAIL]
-    assert {f.resource for f in findings if f.status is Status.UNKNOWN} == {"x"}
+    assert {f.resource for f in findings if f.status is Status.UNKNOWN} == {"arn:aws:iam::123456789012:user/x"}
     plan = keys.plan(state(one_user), {})
     assert not plan.changes
 

@@ -226,7 +226,8 @@ def test_cifs_open_to_either_internet_fails_cis_5_1_2_per_group():
     found = by_check(vpc.evaluate(st))["sg-cifs"]
     assert [f.status for f in found] == [Status.FAIL]
     fail = found[0]
-    assert fail.cis == ("5.1.2",) and fail.resource == "sg-web" and fail.region == "us-east-1"
+    assert fail.cis == ("5.1.2",) and fail.region == "us-east-1"
+    assert fail.resource == "arn:aws:ec2:us-east-1:111122223333:security-group/sg-web"  # the group's ARN
     assert "sgr-0, sgr-1" in fail.message and "0.0.0.0/0 and ::/0" in fail.message
     assert not fail.fixable and not vpc.plan(st, CW).changes  # reported, never revoked behind anyone's back
     # the SSH/RDP checks are not fooled into failing by a CIFS-only rule

@@ -18,9 +18,13 @@ from textual.content import Content
 from steps.base import Call, Change, Finding, Plan, Severity, Status, StepError
 from wizard.plain import PlainWizard
 from wizard.report import findings_document, render_html, render_json, render_markdown, render_ocsf, render_table
+from wizard.report.engagement import engagement_for
 from wizard.safe_text import clean, markdown_code
 from wizard.screens.welcome import picker_options
-from wizard.widgets.findings import row_markup
+from wizard.findings_groups import group_findings
+from wizard.screens.summary import todo_line
+from wizard.todo import Todo
+from wizard.widgets.findings import group_markup, row_markup
 from wizard.widgets.render import change_markup, change_title, escape, manual_markup, manual_title
 
 FRAGMENTS = ["[", "]", "[/", "[/]", "[bold]", "[b]x[/b]", "[$text-muted]", "\\", "\x1b", "\x1b]2;pwned\x07",
@@ -36,7 +40,7 @@ CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # the tags the HTML report's own template uses; anything else came from the data
 HTML_TAGS = {"!DOCTYPE", "html", "head", "meta", "title", "style", "body", "main", "header", "div", "h1", "h2", "h3",
              "dl", "dt", "dd", "section", "p", "i", "table", "thead", "tbody", "tr", "th", "td", "span", "br", "b",
-             "code", "ul", "ol", "li", "footer"}
+             "code", "ul", "ol", "li", "footer", "nav", "a", "details", "summary"}
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -54,6 +58,13 @@ def document_with(text: str) -> dict:
     document["accounts"] = [{"account_id": "210987654321", "name": text, "error": text,
                              "summary": {"PASS": 0, "FAIL": 1, "MANUAL": 0, "UNKNOWN": 0}}]
     document["not_assessed"].append({"account_id": "210987654321", "step": "", "reason": text})
+    # "Since last visit" (wizard/report/trend.py): every name and date in it came from a stored run or the account
+    row = {"step": text, "check": text, "region": text, "resource": text, "title": text, "before": "PASS", "after": text}
+    document["since_last_visit"] = {"organization": True, "previous_time": text, "current_time": text, "accounts": [
+        {"account_id": "210987654321", "name": text, "previous_time": text, "current_time": text,
+         "compared": {"steps": [text], "regions": [text]}, "fixed": [row], "regressed": [row], "new": [row],
+         "left_out": [{"kind": "step", "why": "not checked in the last run", "names": [text]}]},
+        {"account_id": "123456789012", "name": text, "not_assessed": text, "previous_time": text}]}
     return document
 
 
@@ -93,12 +104,33 @@ def test_reports(text):
 @FAST
 @given(HOSTILE)
 def test_markdown_cells_keep_their_columns(text):
-    markdown = render_markdown(document_with(text))
-    rows = [line for line in markdown.splitlines() if line.startswith("| ")]
-    assert rows
-    for row in rows:
-        cells = re.split(r"(?<!\\)\|", row)[1:-1]  # an escaped \| is text inside a cell
-        assert len(cells) in (3, 6, 7), row  # not assessed (3 columns), findings (6) and accounts (7)
+    engagement = engagement_for(document_with(text), customer=text, prepared_by=text, steps_run=["vpc"])
+    markdown = render_markdown(document_with(text), engagement=engagement)
+    tables = 0
+    columns = None
+    for line in markdown.splitlines():
+        if not line.startswith("|"):
+            columns = None
+            continue
+        cells = re.split(r"(?<!\\)\|", line)[1:-1]  # an escaped \| is text inside a cell
+        if columns is None:  # a table's header row sets its number of columns
+            columns, tables = len(cells), tables + 1
+        assert len(cells) == columns, line
+    assert tables >= 8  # not assessed, severities, scope, summary, accounts, remaining, CIS, grouped, appendix
+
+
+@FAST
+@given(HOSTILE)
+def test_engagement_text_stays_data_in_the_printed_header(text):
+    """The customer and consultant names reach the page, and the running header inside <style>."""
+    document = document_with(text)
+    page = render_html(document, engagement=engagement_for(document, customer=text, prepared_by=text))
+    no_control(page)
+    style = page[page.index("<style>"):page.index("</style>") + len("</style>")]
+    assert style.count("</style") == 1 and "<" not in style[len("<style>"):-len("</style>")]
+    header = re.search(r"@top-left \{ content:(\"[^\"]*\");", style)
+    assert header and all(c.isalnum() or c in ' "\\' for c in header.group(1))  # every other character escaped
+    assert {tag for tag in re.findall(r"<(?:/)?([!A-Za-z0-9]+)", page)} <= HTML_TAGS
 
 
 @FAST
@@ -107,6 +139,9 @@ def test_plain_mode(text):
     out = io.StringIO()
     wizard = PlainWizard(SimpleNamespace(account_id="123456789012"), steps=[], out=out)
     wizard.show_findings([Finding("hostile", text, Status.FAIL, text, region=text, resource=text)])
+    # a group (two findings of one check): its line names the regions and resources
+    wizard.show_findings([Finding("hostile", text, Status.FAIL, text, region=text + str(n), resource=text + str(n))
+                          for n in range(5)])
     wizard.show_plan(Plan("vpc", (change_with(text), Change(text, manual=True, console_url=text, instructions=(text,))),
                           notes=(text,)))
     no_control(out.getvalue())
@@ -117,6 +152,10 @@ def test_plain_mode(text):
 def test_tui_widgets(text):
     finding = Finding("hostile", text, Status.FAIL, text, region=text, resource=text)
     status, where, message = row_markup(finding)
+    group = group_findings([dict(Finding("hostile", text, Status.FAIL, text, region=text + str(n),
+                                         resource=text + str(n)).to_dict(), step=text) for n in range(5)])[0]
+    grouped = group_markup(group)
+    todo = todo_line(1, Todo("console", text, text, url=text))
     change = change_with(text)
     manual = Change(text, manual=True, instructions=(text,), warning=text)
     drawn = [shown(status), shown(where), shown(message), shown(change_title(change, 1)), shown(change_markup(change)),
@@ -124,6 +163,8 @@ def test_tui_widgets(text):
     for prompt, _ in picker_options([("210987654321", text)]):  # a str prompt is markup to a Select
         drawn.append("".join(s.text for s in (Content.from_markup(prompt) if isinstance(prompt, str)
                                                else prompt).render_segments()))
+    drawn += [shown(cell) for cell in grouped]
+    drawn += ["".join(s.text for s in part.render_segments()) for part in todo]
     for text_drawn in drawn:
         no_control(text_drawn)
     visible = clean(text)

@@ -76,3 +76,14 @@ def test_the_environment_overrides_win(platform, home, tmp_path, monkeypatch, re
 def test_the_real_platform_class_is_the_default():
     # the tests above stand a platform's class in; unpatched, paths uses the one platformdirs chose
     assert paths.PlatformDirs is platformdirs.PlatformDirs
+
+
+def test_reports_go_to_a_folder_in_the_documents_folder_else_the_current_one(home, monkeypatch, tmp_path):
+    monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))  # no user-dirs.dirs: ~/Documents
+    monkeypatch.chdir(tmp_path)
+    if not platformdirs.user_documents_dir().startswith(str(home)):
+        pytest.skip("this platform's documents folder is not under HOME")
+    assert paths.reports_dir() == tmp_path  # no documents folder: where the wizard was started
+    (home / "Documents").mkdir()
+    assert paths.reports_dir() == home / "Documents" / "aws-essentials-reports"

@@ -60,3 +60,18 @@ def test_every_call_undoable_says_so_and_nothing_else():
     lines = summary_lines(plan, plan.automatic)
     assert lines[-1][0] == "ok" and "can reverse it" in lines[-1][1]
     assert not any("Cannot" in text for _, text in lines)
+
+
+def test_an_undo_that_puts_back_only_part_is_said_and_never_called_a_full_reversal():
+    """S3 versioning can only be suspended: its undo call exists, but "every call can be reversed" was untrue."""
+    versioning = Change("version", Call("s3", "PutBucketVersioning", {"Bucket": "b"}, "us-east-1"),
+                        undo=Call("s3", "PutBucketVersioning", {"Bucket": "b"}, "us-east-1"),
+                        undo_note="versioning can only be suspended; versions already kept remain")
+    plan = Plan("s3", (versioning, ingress("us-east-1", "sg-1")))
+    lines = summary_lines(plan, plan.automatic)
+    assert [text for _, text in lines][-3:] == [
+        "Undone only in part (1 call; `aws-essentials undo` reverses what it can):",
+        "  #1 s3.PutBucketVersioning (us-east-1): versioning can only be suspended; versions already kept remain",
+        "The other 1 call can be reversed with `aws-essentials undo`; every call is journalled before it is sent.",
+    ]
+    assert not any(kind == "ok" for kind, _ in lines)

@@ -107,3 +107,12 @@ def test_the_lines_of_a_change():
     assert versioning[-1] == ("no-undo", "versioning cannot be turned off, only suspended")
     assert manual == [("manual", "Turn on root MFA."), ("console", "https://console.aws.amazon.com/iam"),
                       ("instruction", "Open Security credentials."), ("instruction", "Assign an MFA device.")]
+
+
+def test_an_undo_call_with_a_note_shows_both():
+    """The note of a partial undo (versioning is only suspended) was dropped when an undo call existed."""
+    from wizard.plan_text import undo_line
+
+    change = Change("Version the bucket.", Call("s3", "PutBucketVersioning", {"Bucket": "b"}),
+                    undo=Call("s3", "PutBucketVersioning", {"Bucket": "b"}), undo_note="versions already kept remain")
+    assert undo_line(change) == ("undo", 's3.PutBucketVersioning {"Bucket": "b"}; versions already kept remain')

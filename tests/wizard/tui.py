@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -46,11 +47,14 @@ def settled(app: Any) -> bool:
 async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 90.0, what: str = "",
                    settle: bool = True) -> None:
     """Wait until ``condition`` holds and (``settle``) the screen has settled."""
+    # Polls with a plain sleep: pilot.pause() walks every widget and forces a screen update each
+    # time, which made the waits for AWS work cost more CPU than the work (the app repaints itself).
     deadline = time.monotonic() + timeout
+    await pilot.pause()
     while not (condition() and (not settle or settled(pilot.app))):
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what or condition}")
-        await pilot.pause(0.05)
+        await asyncio.sleep(0.05)
     await pilot.pause()
 
 

@@ -73,12 +73,17 @@ def markdown(rows: list[dict[str, Any]]) -> str:
         "Fix: `automatic` the wizard makes the API call; `console` it guides a person through a console task "
         "and re-checks; `none` it reports only.",
         "",
-        "| Step | Check | Title | Severity | CIS v5.0 | Security Hub | Fix | Guide section |",
-        "|---|---|---|---|---|---|---|---|",
+        "Scope: `resource` each finding names its resource (ARN, or the id where AWS gives none); `account` or "
+        "`region` a setting of the account (in one region), which reports name as `AWS::::Account:<id>`; "
+        "`local` a fact about the machine the wizard runs on, shown as advice and left out of `check`'s reports.",
+        "",
+        "| Step | Check | Title | Severity | CIS v5.0 | Security Hub | Fix | Scope | Guide section |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         out.append(f"| {row['step']} | `{row['check']}` | {_cell(row['title'])} | {row['severity']} | "
-                   f"{_ids(row['cis'])} | {_ids(row['securityhub'])} | {row['fix']} | {_cell(row['guide_section'])} |")
+                   f"{_ids(row['cis'])} | {_ids(row['securityhub'])} | {row['fix']} | {row['scope']} | "
+                   f"{_cell(row['guide_section'])} |")
     coverage = cis_coverage(rows)
     covered = sum(1 for rec in coverage if rec["checks"])
     out += [

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 from typing import Any
 
 from steps.base import StepError
 from wizard.commands.common import UsageError
+from wizard.safe_text import clean
 
 # The sandbox's scenarios (wizard.sandbox.SCENARIOS; importing that package costs ~0.4 s, so the
 # name is checked here first and again by the sandbox itself).
@@ -24,6 +26,8 @@ def register(sub: Any) -> None:
     parser.add_argument("--scenario", default="insecure", help="empty, insecure, secure or org")
     parser.add_argument("--plain", action="store_true", default=argparse.SUPPRESS,
                         help="line-by-line prompts instead of the full-screen wizard (screen readers, SSH)")
+    parser.add_argument("--all", action="store_true", default=argparse.SUPPRESS, dest="show_all",
+                        help="plain mode: list every finding of a group (by default the first 3)")
     from wizard.commands.sandbox import add_realism_options
 
     add_realism_options(parser)
@@ -69,10 +73,16 @@ def run(args: argparse.Namespace) -> int:
 
         if not has_tty():  # refused before anything is made, the temporary home included
             return refuse_without_tty()
+    from wizard.paths import reports_dir
+
+    # Exported reports are what the demo keeps: they go to the user's own reports folder, found
+    # before HOME is replaced (the export dialog says where, and lets it be changed).
+    reports = reports_dir()
+    report: list[Path] = []  # the report exported last, if any
     # Before anything reads HOME, the AWS files or the keyring: nothing below may see the real ones.
     with ContainedHome() as home:
         try:
-            code = _run_contained(args, realism)
+            code = _run_contained(args, realism, reports, report)
         except (StepError, KeyboardInterrupt):
             raise
         except Exception as error:  # noqa: BLE001 - the crash log stays inside the demo's home, kept
@@ -82,20 +92,23 @@ def run(args: argparse.Namespace) -> int:
             raise StepError(f"the demo stopped on an unexpected error: {type(error).__name__}: {error}",
                             f"details in {save_crash_log()}; the demo's temporary home {home.path} is kept for "
                             "you to look at (remove it when done)") from None
-    print(home.removed_note())
+    print(clean(home.removed_note(report[0] if report else None)))
     return code
 
 
-def _run_contained(args: argparse.Namespace, realism: Any) -> int:
+def _run_contained(args: argparse.Namespace, realism: Any, reports: Path, report: list[Path]) -> int:
     if getattr(args, "plain", False):
-        return run_plain_demo(args.scenario, realism)
+        return run_plain_demo(args.scenario, realism, show_all=getattr(args, "show_all", False))
     from wizard.app import WizardApp
 
-    WizardApp(lambda: connect_sandbox(args.scenario, realism)).run()
+    app = WizardApp(lambda: connect_sandbox(args.scenario, realism), report_dir=reports)
+    app.run()
+    if app.last_report is not None:
+        report.append(app.last_report)
     return 0
 
 
-def run_plain_demo(scenario: str, realism: Any = None) -> int:
+def run_plain_demo(scenario: str, realism: Any = None, show_all: bool = False) -> int:
     """`demo --plain`: the plain walk on the sandbox account (started only when there is a terminal)."""
     from wizard.plain import has_tty, refuse_without_tty, run_plain
 
@@ -113,4 +126,4 @@ def run_plain_demo(scenario: str, realism: Any = None) -> int:
         report_interrupted(aws.account_id)
         return aws
 
-    return run_plain(connect, label=f"sandbox: {scenario} scenario", close=sandbox.stop)
+    return run_plain(connect, label=f"sandbox: {scenario} scenario", close=sandbox.stop, show_all=show_all)

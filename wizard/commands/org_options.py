@@ -56,8 +56,6 @@ def org_scope(args: Any) -> OrgScope | None:
         raise UsageError(f"'{ou[:60]}' is not an OU id; OU ids look like ou-ab12-cd34ef56 (or r-ab12 for the root)")
     if role is not None and not ROLE_NAME.match(role):
         raise UsageError(f"'{role[:70]}' is not a role name; role names are 1 to 64 letters, digits and +=,.@_-")
-    if any(getattr(args, name, None) for name in ("diff",)):
-        raise UsageError("--diff compares one account's runs; it does not combine with --org")
     return OrgScope(role=role or DEFAULT_ROLE, accounts=tuple(dict.fromkeys(accounts)), ou=ou)
 
 

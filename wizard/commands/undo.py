@@ -130,8 +130,14 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("undo asks before it writes; pass --yes to confirm without a terminal")
         import questionary
 
-        if not questionary.confirm(f"Make {'this call' if len(todo) == 1 else f'these {len(todo)} calls'}?",
-                                   default=False).ask():
+        from wizard.prompts import ask
+
+        try:
+            sure = ask(questionary.confirm(f"Make {'this call' if len(todo) == 1 else f'these {len(todo)} calls'}?",
+                                           default=False))
+        except (KeyboardInterrupt, EOFError):
+            sure = False
+        if not sure:
             print("Nothing was changed.")
             return 0
     journal.start_apply()

@@ -15,9 +15,10 @@ def run(args: argparse.Namespace) -> int:
         from wizard.commands.common import open_aws
         from wizard.plain import run_plain
 
-        return run_plain(lambda: open_aws(args))
+        return run_plain(lambda: open_aws(args), show_all=getattr(args, "show_all", False))
     from wizard.app import Connection, WizardApp
     from wizard.commands.common import open_aws, selected_regions, target_from
+    from wizard.safe_text import clean
 
     target_from(args)  # usage errors (a malformed profile or region) are reported before the screen opens
     selected_regions(args)
@@ -25,5 +26,7 @@ def run(args: argparse.Namespace) -> int:
     def connect() -> Connection:
         return Connection(open_aws(args))
 
-    WizardApp(connect).run()
+    app = WizardApp(connect)
+    app.run()
+    print(clean(app.exit_note()))  # a folder's name is the user's text: no control character reaches the terminal
     return 0

@@ -6,30 +6,48 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any, Iterable, Sequence
 
+from steps.arns import account_resource
 from steps.base import Change, summarize
 from wizard.plan_text import change_lines
 
 SCHEMA = "aws-essentials/findings/v1"
 SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
+STATUSES = ("PASS", "FAIL", "MANUAL", "UNKNOWN", "N/A")  # every finding status, in the reports' order
 
 
 def findings_document(account_id: str, regions: Sequence[str], results: Iterable[Any],
-                      caller_arn: str = "") -> dict[str, Any]:
+                      caller_arn: str = "", regions_disabled: Sequence[dict[str, str]] = ()) -> dict[str, Any]:
     """The ``aws-essentials/findings/v1`` document for one account.
 
     ``not_assessed`` lists the steps whose collection failed as a whole (``result.error``), with
     the reason: their checks were not made, so the run is incomplete (see :func:`not_assessed`).
+    ``regions_disabled`` lists the regions not assessed, with why (wizard/aws_regions.py).
+
+    Findings about the operator's machine (``Finding.local``: its AWS CLI config, running as root)
+    are advice for the TUI and plain mode, not facts about the account: they stay out of the document,
+    its counts and so `check`'s exit code. A finding about an account or regional setting names the
+    account as Security Hub does for such controls (``AWS::::Account:<id>``, type AwsAccount).
+    ``steps`` maps each step run to its declared check ids: the run's scope, which the last-run
+    comparison (wizard/lastrun.py) intersects with the previous run's.
     """
     findings = []
     all_findings = []
     skipped = []
+    steps = {}
     for result in results:
+        info = getattr(getattr(result, "step", None), "INFO", None)  # None: the scope's checks are not known
+        steps[result.id] = [check.id for check in info.checks] if info else None
         if getattr(result, "error", None) is not None:
             skipped.append({"account_id": account_id, "step": result.id, "reason": str(result.error)})
         for finding in result.findings:
+            if finding.local:
+                continue
+            if finding.resource is None and finding.scope in ("account", "region"):
+                finding = replace(finding, resource=account_resource(account_id))
             all_findings.append(finding)
             findings.append({"account_id": account_id, "step": result.id, **finding.to_dict()})
     return {
@@ -38,9 +56,11 @@ def findings_document(account_id: str, regions: Sequence[str], results: Iterable
         "caller_arn": caller_arn,
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "regions": list(regions),
+        "steps": steps,
         "summary": summarize(all_findings),
         "findings": findings,
         "not_assessed": skipped,
+        "regions_disabled": [dict(row) for row in regions_disabled],
     }
 
 
@@ -60,6 +80,23 @@ def not_assessed_rows(document: dict[str, Any]) -> list[tuple[str, str, str]]:
         what = titles.get(item["step"], item["step"]) if item["step"] else "the whole account"
         rows.append((account, what, item["reason"]))
     return rows
+
+
+def counts_line(summary: dict[str, int]) -> str:
+    """"3 passed, 2 failed, 1 manual, 0 unknown" and ", 4 not applicable" when there are any (N/A is no
+    failure: a check about something the account does not have)."""
+    line = (f"{summary.get('PASS', 0)} passed, {summary.get('FAIL', 0)} failed, {summary.get('MANUAL', 0)} manual, "
+            f"{summary.get('UNKNOWN', 0)} unknown")
+    return line + (f", {summary['N/A']} not applicable" if summary.get("N/A") else "")
+
+
+def regions_disabled_lines(document: dict[str, Any]) -> list[str]:
+    """One line per reason naming the regions the run did not assess ("not enabled for this account
+    (an opt-in region): ap-east-1, me-central-1"), so a region never goes missing silently."""
+    by_reason: dict[str, list[str]] = {}
+    for row in document.get("regions_disabled") or []:
+        by_reason.setdefault(row["reason"], []).append(row["region"])
+    return [f"{reason}: {', '.join(regions)}" for reason, regions in by_reason.items()]
 
 
 def render_json(document: dict[str, Any]) -> str:
@@ -84,7 +121,36 @@ def step_titles() -> dict[str, str]:
     return {s.INFO.id: s.INFO.title for s in STEPS}
 
 
+# --- changes made: the journal ------------------------------------------------------------------
+
+
+def entry_value(entry: Any, name: str, default: Any = "") -> Any:
+    """A field of a journal entry: a :class:`wizard.journal.Entry` or a dict with the same fields."""
+    if isinstance(entry, dict):
+        return entry.get(name, default)
+    return getattr(entry, name, default)
+
+
+def changes_made(document: dict[str, Any], entries: Iterable[Any]) -> list[tuple[str, list[Any]]]:
+    """The journal entries of the document's accounts as ``[(account id, entries newest first)]``: one
+    group for one account, one per account (in the document's order) for an organization."""
+    accounts = [row["account_id"] for row in document.get("accounts") or []] or [document["account_id"]]
+    groups: dict[str, list[Any]] = {account: [] for account in accounts}
+    for entry in entries:
+        groups.get(entry_value(entry, "account_id", document["account_id"]), []).append(entry)
+    return [(account, sorted(found, key=lambda e: str(entry_value(e, "time")), reverse=True))
+            for account, found in groups.items() if found or len(groups) == 1]
+
+
 # --- fixes: what would make each remaining FAIL pass ---------------------------------------------
+
+
+def fixes_by_account(document: dict[str, Any], fixes: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """``{account id: {step id: fix}}``: an organization's fixes (``wizard.org.org_fixes``) as they are,
+    one account's (:func:`fixes_for`) under its id."""
+    if document.get("accounts") is not None:
+        return dict(fixes or {})
+    return {document["account_id"]: dict(fixes or {})}
 
 
 def fixes_for(results: Iterable[Any]) -> dict[str, dict[str, Any]]:
@@ -113,12 +179,13 @@ def fixes_for(results: Iterable[Any]) -> dict[str, dict[str, Any]]:
 
 
 def fix_change(change: Change) -> dict[str, Any]:
-    """One planned change as the report holds it: what the pairing matches on, and the lines every
-    rendering shows (wizard/plan_text.py)."""
+    """One planned change as the report holds it: the checks it fixes and where (what the pairing
+    matches on), and the lines every rendering shows (wizard/plan_text.py)."""
     call = change.to_dict()["call"] or {}
     return {
         "reason": change.reason,
         "manual": change.manual,
+        "fixes": list(change.fixes or ()),
         "call": f"{call['service']}.{call['operation']}" if call else "",
         "region": call.get("region") or "",
         "params": call.get("params") or {},
@@ -131,44 +198,66 @@ def fix_change(change: Change) -> dict[str, Any]:
     }
 
 
-def fix_for_finding(finding: dict[str, Any], fix: dict[str, Any] | None) -> list[dict[str, Any]] | None:
-    """The changes of the step's plan that address ``finding``, or None when none can be told apart.
+def fix_for_finding(finding: dict[str, Any], fix: dict[str, Any] | None,
+                    others: Iterable[dict[str, Any]] = ()) -> list[dict[str, Any]] | None:
+    """The changes of the step's plan that declare ``finding``'s check (``Change.fixes``), or None.
 
-    A change addresses a finding when it is in the finding's region (or has none) and its
-    parameters name the finding's resource (or an identifier inside it, e.g. a bucket name in an
-    ARN); among those, the ones whose operation and reason share the most words with the check win.
+    Of those, the ones for the finding's region and resource: a change in another region, or one that
+    names the resource of another finding of the same check (``others``: the step's findings in the
+    same account) and not this one's, is that finding's fix. A change that names no such resource (an
+    account-wide setting, a console task for several) stands for every finding of its check.
     """
-    if not fix or not fix["changes"]:
+    if not fix:
         return None
     region, resource = finding.get("region"), finding.get("resource")
-    candidates = [c for c in fix["changes"] if not c["manual"]
-                  and (not region or not c["region"] or c["region"] == region)
-                  and (not resource or _names(c["params"], resource))]
-    if not candidates or (not region and not resource):
-        candidates = [c for c in fix["changes"] if c["manual"]] or candidates
-    if not candidates:
-        return None
-    words = {w for w in re.split(r"[^a-z0-9]+", f"{finding['check']} {finding.get('title', '')}".lower())
-             if len(w) >= 3}
-    scored = [(sum(w in (c["call"] + " " + c["reason"]).lower().replace(" ", "") for w in words), c) for c in candidates]
-    best = max(score for score, _ in scored)
-    return [c for score, c in scored if score == best]
+    theirs = {o["resource"] for o in others
+              if o["check"] == finding["check"] and o.get("resource") and o["resource"] != resource}
+    paired = [c for c in fix["changes"] if finding["check"] in c.get("fixes", ())
+              and (not region or region in (_regions(c) or {region}))
+              and ((resource and _names(c, resource)) or not any(_names(c, other) for other in theirs))]
+    return paired or None
+
+
+def unpaired_reason(finding: dict[str, Any], fix: dict[str, Any] | None) -> str:
+    """Why no planned change fixes ``finding`` (it has none: :func:`fix_for_finding` is None), in one line."""
+    if fix and fix["needs"]:
+        return f"The fix needs your answers first ({', '.join(fix['needs'])}); the wizard then plans it."
+    if not finding.get("fixable"):
+        return "aws-essentials has no fix for this: follow the finding's advice."
+    if fix is None:
+        return "This step was not planned in this run: see its plan with aws-essentials plan."
+    return "Nothing is planned for it in this run (see the step's notes): check again after the other fixes."
 
 
 _ID_KEY = re.compile(r"(Id|Ids|Name|Names|Arn|Arns|Bucket|Resource|Resources|UserName|GroupId)$")
 
 
-def _names(params: Any, resource: str) -> bool:
-    """Whether ``params`` name ``resource``: the whole of it, or an identifier parameter found in it."""
+def _names(change: dict[str, Any], resource: str) -> bool:
+    """Whether ``change`` names ``resource``: the whole of it in its parameters, an identifier parameter
+    found in it (a bucket name in an ARN), or, for a console task, its last part in the task's text."""
+    params = change["params"]
     if resource in json.dumps(params, default=str):
         return True
+    if change["manual"]:
+        name = re.split(r"[:/]", resource)[-1]
+        return bool(name) and name in " ".join([change["reason"], *change["instructions"]])
+    return any(value in resource for value in _identifiers(params))
 
-    def walk(value: Any, key: str = "") -> bool:
-        if isinstance(value, dict):
-            return any(walk(v, k) for k, v in value.items())
-        if isinstance(value, list):
-            return any(walk(v, key) for v in value)
-        return bool(_ID_KEY.search(key)) and isinstance(value, str) and len(value) >= 3 and value in resource
 
-    return walk(params)
+_REGION = re.compile(r"\b[a-z]{2}(?:-gov)?-[a-z]+-\d\b")
 
+
+def _regions(change: dict[str, Any]) -> set[str]:
+    """Where ``change`` acts: its call's region, or the regions a console task's text names; empty when
+    it is global (IAM, an account-wide setting)."""
+    if not change["manual"]:
+        return {change["region"]} if change["region"] else set()
+    return set(_REGION.findall(" ".join([change["reason"], change["console_url"], *change["instructions"]])))
+
+
+def _identifiers(value: Any, key: str = "") -> list[str]:
+    if isinstance(value, dict):
+        return [found for k, v in value.items() for found in _identifiers(v, k)]
+    if isinstance(value, list):
+        return [found for v in value for found in _identifiers(v, key)]
+    return [value] if _ID_KEY.search(key) and isinstance(value, str) and len(value) >= 3 else []

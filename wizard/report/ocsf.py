@@ -9,8 +9,10 @@ from typing import Any
 OCSF_VERSION = "1.3.0"
 _OCSF_SEVERITY = {"info": (1, "Informational"), "low": (2, "Low"), "medium": (3, "Medium"), "high": (4, "High"),
                   "critical": (5, "Critical")}
-# compliance.status_id: 0 Unknown, 1 Pass, 2 Warning, 3 Fail
-_OCSF_COMPLIANCE = {"PASS": (1, "Pass"), "FAIL": (3, "Fail"), "MANUAL": (2, "Warning"), "UNKNOWN": (0, "Unknown")}
+# compliance.status_id: 0 Unknown, 1 Pass, 2 Warning, 3 Fail, 99 Other (the status then says which): OCSF has
+# no "not applicable", so N/A is Other with the caption "Not Applicable" (AWS Config's NOT_APPLICABLE)
+_OCSF_COMPLIANCE = {"PASS": (1, "Pass"), "FAIL": (3, "Fail"), "MANUAL": (2, "Warning"), "UNKNOWN": (0, "Unknown"),
+                    "N/A": (99, "Not Applicable")}
 CIS_STANDARD = "CIS AWS Foundations Benchmark v5.0.0"
 FSBP_STANDARD = "AWS Foundational Security Best Practices"
 

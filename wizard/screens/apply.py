@@ -15,10 +15,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Log, ProgressBar, Static
+from textual.widgets import Button, Footer, Label, Log, ProgressBar, Static
 
 from wizard.safe_text import clean
 from wizard.widgets.render import escape
+from wizard.widgets.wrap import breakable
 from wizard.wizard_run import ReachesWizard, StepAssessed
 from steps.base import Plan, StepError
 from steps.executor import ChangeResult, PlanDrifted
@@ -51,14 +52,15 @@ class ApplyScreen(ReachesWizard, ModalScreen[None]):
                     change = self.plan.changes[index]
                     with Horizontal(classes="apply-row", id=f"row-{position}"):
                         yield Label("·", classes="apply-glyph", id=f"glyph-{position}")
-                        yield Label(Content.from_markup(f"{escape(change.call.name)}  [$text-muted]{escape(change.reason)}[/]"),
-                                    classes="apply-name")
+                        yield Label(breakable(Content.from_markup(
+                            f"{escape(change.call.name)}  [$text-muted]{escape(change.reason)}[/]")), classes="apply-name")
                         yield ProgressBar(total=1, show_eta=False, show_percentage=False, id=f"bar-{position}")
             yield Log(id="apply-log", auto_scroll=True)
             yield Label("Applying… Esc, q or Ctrl-C stops after the call in flight.", id="apply-status")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close", id="close", variant="primary", compact=True, disabled=True,
                              action="screen.close")
+        yield Footer()  # its own keys, over the footer of the screen behind, whose keys do not work here
 
     def on_mount(self) -> None:
         run = self.wizard
@@ -168,8 +170,9 @@ class ApplyScreen(ReachesWizard, ModalScreen[None]):
         self.wizard.record_assessed(message)
         result = message.result
         summary = result.summary
+        not_applicable = f", {summary['N/A']} n/a" if summary.get("N/A") else ""
         self._log(f"Re-checked: {summary['PASS']} pass, {summary['FAIL']} fail, {summary['MANUAL']} manual, "
-                  f"{summary['UNKNOWN']} unknown.")
+                  f"{summary['UNKNOWN']} unknown{not_applicable}.")
         self.done = True
         button = self.query_one("#close", Button)
         button.disabled = False

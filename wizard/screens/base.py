@@ -1,4 +1,13 @@
-"""The frame every full screen shares: header, the step list on the left, the footer with keys."""
+"""The frame every full screen shares: header, the step list on the left, the footer with keys.
+
+The rule for keys and fields, on every screen: a single-letter binding never types into a field,
+and a field never swallows a key the footer shows.
+- Textual gives a focused field the printable keys and drops those bindings from the footer; the
+  footer stays, with the keys that still work there (Esc leaves the field, F1, Ctrl+P).
+- Focus never moves into a field on its own: only Tab or a click puts it there. When the focused
+  widget goes away (a plan re-rendered under its Simulate button, a button disabled), Textual
+  focuses the one before it, often a field; here it goes to the screen's AUTO_FOCUS widget instead.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +18,7 @@ from textual.css.query import NoMatches
 from textual.dom import NoScreen
 from textual.events import Mount
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header
 from textual.widgets._header import HeaderTitle
 
@@ -35,10 +45,16 @@ class WizardHeader(Header):
             self.watch(reactable, "sub_title", set_title)
 
 
+def takes_letters(widget: Widget | None) -> bool:
+    """Whether ``widget`` types a letter key instead of letting a binding run (an Input, a TextArea)."""
+    return widget is not None and widget.check_consume_key("a", "a")
+
+
 class WizardScreen(ReachesWizard, Screen):
     BINDINGS = [
         Binding("n", "app.next", "Next"),
         Binding("b", "app.back", "Back"),
+        Binding("escape", "leave_field", "Leave the field"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -57,3 +73,26 @@ class WizardScreen(ReachesWizard, Screen):
 
     def refresh_state(self) -> None:
         """Called whenever the run's state changes (an assessment finished, an answer was typed)."""
+
+    def home_widget(self) -> Widget | None:
+        """Where the focus goes when it leaves a field: the screen's AUTO_FOCUS widget."""
+        found = self.query(self.AUTO_FOCUS) if self.AUTO_FOCUS else None
+        return found.first() if found else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "leave_field":  # in the footer only while a field has the focus
+            return takes_letters(self.focused)
+        return True
+
+    def action_leave_field(self) -> None:
+        """Esc in a field gives the letter keys back to the screen."""
+        if takes_letters(self.focused):
+            self.set_focus(self.home_widget())
+
+    def _reset_focus(self, widget: Widget, avoiding: list[Widget] | None = None) -> None:
+        # Textual's hook for a focused widget removed or disabled (it picks the previous one in the
+        # focus chain); the only place the focus moves without the person asking.
+        super()._reset_focus(widget, avoiding)
+        if takes_letters(self.focused):
+            home = self.home_widget()
+            self.set_focus(home if home is not None and home not in (avoiding or []) else None)

@@ -11,13 +11,19 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Label, Static
 
 from steps.base import Plan
 from wizard.plan_summary import summary_lines
 from wizard.widgets.render import escape, call_title, params_markup
+from wizard.widgets.wrap import breakable
 
 STYLE = {"head": "[b]{}[/b]", "item": "{}", "warn": "[$text-warning]{}[/]", "ok": "[$text-success]{}[/]"}
+
+
+def typed_id(value: str) -> str:
+    """The account id as typed, without the spaces and dashes of the console's "1234-5678-9012"."""
+    return "".join(value.split()).replace("-", "")
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -47,7 +53,7 @@ class ConfirmScreen(ModalScreen[bool]):
                                              f"{count} to account {escape(self.account_id)}"), classes="dialog-title")
             with VerticalScroll(id="confirm-calls"):
                 summary = [STYLE[kind].format(escape(text)) for kind, text in summary_lines(self.plan, automatic)]
-                yield Static(Content.from_markup("\n".join(summary)), id="confirm-summary")
+                yield Static(breakable(Content.from_markup("\n".join(summary))), id="confirm-summary")
                 yield Label(Content.from_markup(f"[b]Every call, in the order it is sent ({count}):[/b]"),
                             classes="confirm-lead")
                 for number, change in enumerate(automatic, 1):
@@ -61,7 +67,7 @@ class ConfirmScreen(ModalScreen[bool]):
                     if change.undo is None:
                         lines.append(f"    [$text-warning]cannot be undone: "
                                      f"{escape(change.undo_note or 'no undo call is known for this change')}[/]")
-                    yield Static(Content.from_markup("\n".join(lines)), classes="confirm-call")
+                    yield Static(breakable(Content.from_markup("\n".join(lines))), classes="confirm-call")
                 manual = len(self.plan.manual_changes)
                 if manual:
                     yield Label(f"{manual} console step{'s stay' if manual != 1 else ' stays'} for you to do; "
@@ -76,6 +82,7 @@ class ConfirmScreen(ModalScreen[bool]):
                 yield Button("Apply", variant="error" if self.plan.risky else "success", id="apply", compact=True,
                              disabled=self.plan.risky, action="screen.confirm")
                 yield Button("Cancel", id="cancel", compact=True, action="screen.cancel")
+        yield Footer()  # its own keys, over the footer of the screen behind, whose keys do not work here
 
     def on_mount(self) -> None:
         target = "#confirm-account" if self.plan.risky else "#apply"
@@ -86,11 +93,11 @@ class ConfirmScreen(ModalScreen[bool]):
         getattr(calls, f"scroll_{how}")(animate=False)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.query_one("#apply", Button).disabled = event.value.strip() != self.account_id
+        self.query_one("#apply", Button).disabled = typed_id(event.value) != self.account_id
         self.query_one("#confirm-error", Static).update("")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.value.strip() == self.account_id:
+        if typed_id(event.value) == self.account_id:
             self.dismiss(True)
             return
         what = "Nothing was typed" if not event.value.strip() else "That is not this account's id"

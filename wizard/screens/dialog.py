@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import ModalScreen
-from textual.widgets import Button
+from textual.widgets import Button, Footer
 
 
 class ReadingDialog(ModalScreen[None]):
@@ -17,6 +17,8 @@ class ReadingDialog(ModalScreen[None]):
             yield Button("Close", variant="primary", id="close", compact=True, action="screen.close")
 
     def on_mount(self) -> None:
+        # its own footer, over the footer of the screen behind, whose keys do not work here
+        self.mount(Footer())
         self.query_one("#close", Button).focus()
 
     def action_close(self) -> None:

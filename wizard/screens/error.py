@@ -7,10 +7,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
 from wizard.safe_text import clean
 from wizard.widgets.render import escape
+from wizard.widgets.wrap import breakable
 
 
 class ErrorScreen(ModalScreen[None]):
@@ -26,11 +27,12 @@ class ErrorScreen(ModalScreen[None]):
         with Vertical(id="error-dialog", classes="dialog"):
             yield Static(Content.from_markup(f"[b]✘ {escape(self.error_title)}[/b]"), classes="dialog-title")
             if self.message:
-                yield Static(Content(clean(self.message)), id="error-message")
+                yield Static(breakable(clean(self.message)), id="error-message")
             if self.hint:
-                yield Static(Content.from_markup(f"[$text-accent]What to do:[/] {escape(self.hint)}"), id="error-hint")
+                yield Static(breakable(Content.from_markup(f"[$text-accent]What to do:[/] {escape(self.hint)}")), id="error-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close", variant="primary", id="close", compact=True, action="screen.dismiss_error")
+        yield Footer()  # its own keys, over the footer of the screen behind, whose keys do not work here
 
     def on_mount(self) -> None:
         self.query_one("#close", Button).focus()

@@ -22,6 +22,7 @@ MEANINGS = {
     Status.FAIL.value: "the check found something to fix; most fixes are one Review & apply away",
     Status.MANUAL.value: "only a person can check or do this, usually in the AWS console (the step says how)",
     Status.UNKNOWN.value: "could not be checked (access denied, not supported, throttled): never counted as a pass",
+    Status.NA.value: "not applicable: the check is about something the account does not have (no trail, no database)",
     "SKIPPED": "you skipped the step; its findings stay in the summary and the report",
     "RUNNING": "the step is being read from AWS",
     "PENDING": "not read yet",

@@ -24,12 +24,11 @@ from textual.timer import Timer
 from textual.widgets import Button, Static
 
 from steps.base import Plan
-
 from wizard.safe_text import clean
 from wizard.screens.base import WizardScreen
 from wizard.widgets.findings import FindingsTable
-from wizard.widgets.form import InputsForm
 from wizard.widgets.batched import filling
+from wizard.widgets.form import InputsForm
 from wizard.widgets.plan import Block, PlanView, plan_blocks
 from wizard.widgets.render import escape, glyph
 
@@ -55,7 +54,6 @@ class StepScreen(WizardScreen):
         Binding("r", "recheck", "Re-check"),
         Binding("a", "review", "Review & apply"),
         Binding("s", "app.skip", "Skip"),
-        Binding("escape", "leave_field", "Leave the field", show=False),
     ]
 
     def __init__(self, step: ModuleType) -> None:
@@ -184,10 +182,6 @@ class StepScreen(WizardScreen):
 
     # --- actions ------------------------------------------------------------------------------
 
-    def action_leave_field(self) -> None:
-        """Escape from a field gives the letter keys back to the screen."""
-        self.query_one("#step-scroll").focus()
-
     def action_recheck(self) -> None:
         self.wizard.recheck([self.info.id])
 
@@ -209,9 +203,12 @@ class StepScreen(WizardScreen):
             return
         if plan.needs:
             first = self.query_one("#form", InputsForm).show_errors() if self.info.inputs else None
-            if first:
-                self.query_one(f"#{first}").focus()
-            self.notify("Fill in: " + ", ".join(plan.needs), title="Answers needed", severity="warning")
+            if first:  # shown, not focused: the next letter key must not type into it
+                self.query_one(f"#{first}").scroll_visible(animate=False)
+            labels = {item.name: item.label for item in self.info.inputs}
+            self.notify("Fill in: " + ", ".join(labels.get(name, name) for name in plan.needs)
+                        + ". Tab moves into the fields; Esc leaves them.",
+                        title="Answers needed", severity="warning", markup=False)
             return
         if not plan.automatic:
             self.notify("Nothing for the wizard to apply here." + (" The console steps are listed in the plan."

@@ -10,6 +10,7 @@ from textual.widgets import Button, Select, Static
 
 from wizard.safe_text import clean
 from wizard.widgets.render import escape
+from wizard.widgets.wrap import breakable
 from wizard.screens.base import WizardScreen
 
 # The wizard's promises, shown first.
@@ -92,12 +93,12 @@ class WelcomeScreen(WizardScreen):
         alias = identity.alias or "(no alias)"
         label = f"\n[$text-muted]Target[/]    [$text-warning]{escape(identity.label)}[/]" if identity.label else ""
         regions = ", ".join(identity.regions)
-        panel.update(Content.from_markup(
+        panel.update(breakable(Content.from_markup(  # a role's ARN may be longer than the panel
             f"[$text-muted]Account[/]   [b]{escape(identity.account_id)}[/b]  {escape(alias)}{label}\n"
             f"[$text-muted]Caller[/]    {escape(identity.arn)}\n"
             f"[$text-muted]Signed in[/] with {escape(identity.auth)}\n"
             f"[$text-muted]Regions[/]   {len(identity.regions)} in scope: {escape(regions)}"
-        ))
+        )))
         warning.update(Content.from_markup(f"[b]⚠ Root user[/b]\n{escape(ROOT_WARNING)}"))
         warning.display = identity.is_root
 

@@ -1,51 +1,151 @@
-"""The findings table: status, region, resource, message and ids, one row per finding (rows wrap)."""
+"""The findings table: one row per check and status, which opens to its findings (rows wrap).
+
+The insecure demo's groups step has 19 "IAM Access Analyzer is active" failures, one per region: they
+are one row here ("fail in 19 regions: af-south-1, ..."), and Enter, Space or a click on it shows
+the 19. The grouping is wizard/findings_groups.py's, the same as plain mode's; a group's rows are
+mounted only when it is opened, so a step with hundreds of findings draws as fast as a small one.
+"""
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
+from textual import events
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Label
 
 from steps.base import Finding
+from wizard.findings_groups import FindingGroup, group_findings, short_name
 from wizard.widgets.batched import capped, fill
-from wizard.widgets.render import escape, glyph, ids_of
+from wizard.widgets.render import WORDS, escape, glyph
 
-ORDER = {"FAIL": 0, "UNKNOWN": 1, "MANUAL": 2, "PASS": 3}
+CLOSED, OPEN = "▸", "▾"
 
 
-def row_markup(finding: Finding) -> tuple[str, str, str]:
-    """One row's cells as content markup: status, region and resource, title and message with ids."""
-    ids = ids_of(finding)
-    message = f"[b]{escape(finding.title)}[/b]: {escape(finding.message)}"
+def _ids(row: Mapping[str, Any]) -> str:
+    return ", ".join([f"CIS {c}" for c in row.get("cis") or ()] + list(row.get("securityhub") or ()))
+
+
+def row_markup(row: Mapping[str, Any] | Finding) -> tuple[str, str, str]:
+    """One finding's cells as content markup: status, region and resource, title and message with ids."""
+    if isinstance(row, Finding):
+        row = row.to_dict()
+    ids = _ids(row)
+    message = f"[b]{escape(row['title'])}[/b]: {escape(row['message'])}"
     if ids:
         message += f"  [$text-muted]({escape(ids)})[/]"
-    where = f"{escape(finding.region or 'global')}\n[$text-muted]{escape(finding.resource or 'account')}[/]"
-    return glyph(finding.status.value, word=True), where, message
+    where = f"{escape(row.get('region') or 'global')}\n[$text-muted]{escape(row.get('resource') or 'account')}[/]"
+    return glyph(row["status"], word=True), where, message
+
+
+def group_markup(group: FindingGroup, opened: bool = False) -> tuple[str, str, str]:
+    """A group's row: how many regions and resources, and "title: fail in 19 regions: ..."."""
+    regions, resources = group.regions, group.resources
+    where = escape(f"{len(regions)} regions" if len(regions) > 1 else regions[0])
+    where += "\n[$text-muted]" + escape(f"{len(resources)} resources" if len(resources) > 1
+                                        else (short_name(resources[0]) if resources else "account")) + "[/]"
+    message = (f"{OPEN if opened else CLOSED} [b]{escape(group.title)}[/b]: {WORDS[group.status]} in "
+               f"{escape(group.where())}")
+    if group.ids:
+        message += f"  [$text-muted]({escape(', '.join(group.ids))})[/]"
+    return glyph(group.status, word=True), where, message
+
+
+def status_class(status: str) -> str:
+    """The CSS class of a status: "-fail", and "-na" for N/A (a "/" is no identifier character)."""
+    return "-" + status.lower().replace("/", "")
+
+
+def _row(cells: tuple[str, str, str], note: str = "") -> list[Widget]:
+    status, where, message = cells
+    return [Label(Content.from_markup(status), classes="col-status"),
+            Label(Content.from_markup(where), classes="col-where"),
+            Label(Content.from_markup(note + message), classes="col-message")]
+
+
+class FindingRow(Horizontal):
+    """One finding, or a group of one."""
+
+    def __init__(self, cells: tuple[str, str, str], status: str, note: str = "", member: bool = False) -> None:
+        super().__init__(*_row(cells, note), classes=f"finding-row {status_class(status)}" + (" -member" if member
+                                                                                               else ""))
+
+
+class GroupRow(Horizontal, can_focus=True):
+    """A group's one row; Enter, Space or a click opens it to its findings (and closes it again)."""
+
+    BINDINGS = [Binding("enter,space", "toggle", "Open / close", show=False)]
+
+    def __init__(self, group: FindingGroup, note: str = "") -> None:
+        self.group, self.note = group, note
+        super().__init__(*_row(group_markup(group), note),
+                         classes=f"finding-row finding-group {status_class(group.status)}")
+
+    def action_toggle(self) -> None:
+        parent = self.parent
+        if isinstance(parent, FindingsGroup):
+            parent.toggle()
+
+    def _on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.action_toggle()
+
+    def show_state(self, opened: bool) -> None:
+        message = self.query(".col-message").last(Label)
+        message.update(Content.from_markup(self.note + group_markup(self.group, opened)[2]))
+
+
+class FindingsGroup(Vertical):
+    """A group's row and, once opened, its findings."""
+
+    def __init__(self, group: FindingGroup, note: str = "") -> None:
+        super().__init__(classes="findings-group")
+        self.group, self.note = group, note
+        self.opened = False
+
+    def compose(self):
+        yield GroupRow(self.group, self.note)
+
+    def toggle(self) -> None:
+        self.opened = not self.opened
+        members = self.query(".group-members")
+        if self.opened and not members:
+            self.mount(Vertical(*[FindingRow(row_markup(row), row["status"], member=True)
+                                  for row in self.group.findings], classes="group-members"))
+        elif members:
+            members.first().display = self.opened
+        self.query_one(GroupRow).show_state(self.opened)
 
 
 class FindingsTable(Vertical):
-    """Failing findings first; every cell wraps, so nothing is cut at 80 columns."""
+    """Failing groups first, the most severe and the biggest first; every cell wraps, so nothing is cut
+    at 80 columns."""
 
-    def show(self, findings: Sequence[Finding]) -> None:
-        # A batch at a time, the first rows only: the compute step has hundreds (the header is a row).
-        fill(self, capped(self._rows(findings), len(findings) + 1, "findings"))
+    def show(self, findings: Sequence[Finding], step: str = "") -> None:
+        self.show_groups(group_findings([dict(f.to_dict(), step=step) for f in findings]))
 
-    def _rows(self, findings: Sequence[Finding]) -> Iterator[Widget]:
+    def show_groups(self, groups: Sequence[FindingGroup], note: Callable[[FindingGroup], str] | None = None,
+                    empty: str = "No findings yet.") -> None:
+        """``note(group)`` is markup put before a row's message (the summary names the step and why)."""
+        # A batch at a time, the first rows only: a step can have hundreds (the header is a row).
+        fill(self, capped(self._rows(groups, note, empty), len(groups) + 1, "findings"))
+
+    def _rows(self, groups: Sequence[FindingGroup], note: Callable[[FindingGroup], str] | None,
+              empty: str) -> Iterator[Widget]:
+        hint = "; Enter opens a group" if any(group.count > 1 for group in groups) else ""
         yield Horizontal(
             Label("Status", classes="col-status"), Label("Region / resource", classes="col-where"),
-            Label("Finding  [$text-muted](CIS, Security Hub)[/]", classes="col-message"),
+            Label(f"Finding  [$text-muted](CIS, Security Hub{hint})[/]", classes="col-message"),
             classes="finding-row finding-header",
         )
-        for finding in sorted(findings, key=lambda f: ORDER[f.status.value]):
-            status, where, message = row_markup(finding)
-            yield Horizontal(
-                Label(Content.from_markup(status), classes="col-status"),
-                Label(Content.from_markup(where), classes="col-where"),
-                Label(Content.from_markup(message), classes="col-message"),
-                classes=f"finding-row -{finding.status.value.lower()}",
-            )
-        if not findings:
-            yield Label("No findings yet.", classes="muted")
+        for group in groups:
+            prefix = note(group) if note else ""
+            if group.count == 1:
+                yield FindingRow(row_markup(group.findings[0]), group.status, prefix)
+            else:
+                yield FindingsGroup(group, prefix)
+        if not groups:
+            yield Label(empty, classes="muted")

@@ -13,6 +13,7 @@ from textual.widgets import Input, Label, Select
 
 from steps.base import Input as StepInput
 from wizard.safe_text import clean
+from wizard.widgets.wrap import breakable
 
 
 class InputsForm(Vertical):
@@ -34,7 +35,7 @@ class InputsForm(Vertical):
         for item in self.inputs:
             value = self.answers.get(item.name, "")
             with Horizontal(classes="form-row"):
-                yield Label(item.label + ("" if item.required else " (optional)"), classes="form-label")
+                yield Label(item.prompt, classes="form-label")
                 if item.choices:
                     yield Select([(c, c) for c in item.choices], value=value if value in item.choices else Select.BLANK,
                                  id=f"input-{item.name}", compact=True, allow_blank=not item.required)
@@ -47,8 +48,8 @@ class InputsForm(Vertical):
         if item.name in self.touched:
             error = item.check(value)
             if error:
-                return Content(clean("✘ " + error))
-        return Content(clean(item.help))
+                return breakable(clean("✘ " + error))
+        return breakable(clean(item.help))
 
     def _update(self, name: str, value: str) -> None:
         item = next(i for i in self.inputs if i.name == name)
@@ -63,6 +64,17 @@ class InputsForm(Vertical):
     def _input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self._update(str(event.input.id)[len("input-"):], event.value)
+
+    @on(Input.Submitted)
+    async def _next_field(self, event: Input.Submitted) -> None:
+        """Enter goes to the next field; from the last one it leaves the form (the letter keys work again)."""
+        event.stop()
+        fields = list(self.query("Input, Select"))
+        later = fields[fields.index(event.input) + 1:]
+        if later:
+            later[0].focus()
+        else:
+            await self.screen.run_action("leave_field")
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:

@@ -22,7 +22,7 @@ class WizardCommands(ReachesWizard, Provider):
             ("Skip this step", run.action_skip, "leave it as it is and go on; the summary lists it"),
             ("Undo last apply", partial(run.show_journal, undo=True), "what `aws-essentials undo --last` reverses"),
             ("History: the changes made so far", run.show_journal, "the journal's recent entries"),
-            ("Export the report (HTML and Markdown)", run.export_report, "write the findings to files to keep"),
+            ("Export the report (HTML and Markdown)", run.action_export, "asks where, then writes the files to keep"),
             ("Help: keys, statuses, files", run.action_help, "also ? or F1"),
         ]
         return commands

@@ -19,6 +19,7 @@ from textual.widgets import Button, Label, Link, Static
 from steps.base import Plan
 from wizard.widgets.batched import capped, fill
 from wizard.widgets.render import escape, change_markup, change_title, console_action, manual_markup, manual_title
+from wizard.widgets.wrap import breakable
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def plan_blocks(plan: Plan | None, simulate: bool = False) -> list[Block]:
     ``simulate``: the connection is the sandbox, which can do a manual change's console task."""
     if plan is None:
         return [Block("muted", Content("The plan appears once this step has been checked."))]
-    blocks = [Block("note", Content.from_markup(f"[$text-warning]• {escape(note)}[/]")) for note in plan.notes]
+    blocks = [Block("note", breakable(Content.from_markup(f"[$text-warning]• {escape(note)}[/]"))) for note in plan.notes]
     if plan.needs:
         blocks.append(Block("muted", Content("Fill in the fields above to see the exact calls.")))
     automatic = plan.automatic
@@ -46,12 +47,12 @@ def plan_blocks(plan: Plan | None, simulate: bool = False) -> list[Block]:
         blocks.append(Block("lead", Content(f"{len(automatic)} call{'s' if len(automatic) != 1 else ''} will be "
                                             "made, in this order, after you confirm:")))
     for number, change in enumerate(automatic, 1):
-        blocks.append(Block("change", Content.from_markup(change_title(change, number)),
-                            Content.from_markup(change_markup(change)), risky=change.risky))
+        blocks.append(Block("change", breakable(Content.from_markup(change_title(change, number))),
+                            breakable(Content.from_markup(change_markup(change))), risky=change.risky))
     for number, change in enumerate(plan.manual_changes, len(automatic) + 1):
         action = console_action(change)
-        blocks.append(Block("manual", Content.from_markup(manual_title(change, number)),
-                            Content.from_markup(manual_markup(change)), url=change.console_url or "",
+        blocks.append(Block("manual", breakable(Content.from_markup(manual_title(change, number))),
+                            breakable(Content.from_markup(manual_markup(change))), url=change.console_url or "",
                             console_action=action if simulate and action else ""))
     if not plan.changes and not plan.needs:
         blocks.append(Block("compliant", Content.from_markup(

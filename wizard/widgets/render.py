@@ -12,11 +12,11 @@ from steps.base import Call, Change, Finding
 from wizard.plan_text import RISKY, change_lines, param_lines, region_of
 from wizard.safe_text import markup as escape  # every screen imports its escape from here
 
-GLYPHS = {"PASS": "✔", "FAIL": "✘", "MANUAL": "✎", "UNKNOWN": "?", "RUNNING": "⟳", "PENDING": "·",
+GLYPHS = {"PASS": "✔", "FAIL": "✘", "MANUAL": "✎", "UNKNOWN": "?", "N/A": "–", "RUNNING": "⟳", "PENDING": "·",
           "SKIPPED": "»"}
 COLOURS = {"PASS": "$text-success", "FAIL": "$text-error", "MANUAL": "$text-warning", "UNKNOWN": "$text-secondary",
-           "RUNNING": "$text-accent", "PENDING": "$text-muted", "SKIPPED": "$text-muted"}
-WORDS = {"PASS": "pass", "FAIL": "fail", "MANUAL": "manual", "UNKNOWN": "unknown", "RUNNING": "checking",
+           "N/A": "$text-muted", "RUNNING": "$text-accent", "PENDING": "$text-muted", "SKIPPED": "$text-muted"}
+WORDS = {"PASS": "pass", "FAIL": "fail", "MANUAL": "manual", "UNKNOWN": "unknown", "N/A": "n/a", "RUNNING": "checking",
          "PENDING": "waiting", "SKIPPED": "skipped"}
 
 

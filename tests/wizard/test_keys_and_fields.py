@@ -1,0 +1,115 @@
+"""The rule for keys and fields (wizard/screens/base.py): a letter binding never types into a field,
+focus never moves into a field on its own, and while a field has the focus the footer stays and
+shows only keys that still work there. A bare screen with the wizard's frame: no AWS, no sandbox."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.containers import VerticalScroll
+from textual.reactive import reactive
+from textual.widgets import Button, Footer, Input
+
+from steps import by_id
+from wizard.screens.base import WizardScreen
+from wizard.widgets.form import InputsForm
+
+
+class Form(WizardScreen):
+    AUTO_FOCUS = "#home"
+
+    def compose(self):  # the frame without the sidebar (it needs a run)
+        with VerticalScroll(id="home"):
+            yield InputsForm(by_id("contacts").INFO.inputs, {}, id="form")
+            yield Button("Simulate doing this in the console", id="simulate")
+        yield Footer()
+
+
+class Host(App):
+    version: reactive[int] = reactive(0)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.moved: list[str] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(Form())
+
+    def action_next(self) -> None:
+        self.moved.append("next")
+
+    def action_back(self) -> None:
+        self.moved.append("back")
+
+
+def typed(app) -> list[str]:
+    return [field.value for field in app.screen.query(Input)]
+
+
+async def test_a_removed_button_never_hands_the_focus_to_a_field():
+    """After Simulate the plan is drawn again: the button went, and `n` typed "n" into a name field."""
+    app = Host()
+    async with app.run_test() as pilot:
+        app.screen.query_one("#simulate").focus()
+        await pilot.pause()
+        await app.screen.query_one("#simulate").remove()
+        await pilot.pause()
+        assert app.screen.focused is app.screen.query_one("#home")
+        await pilot.press("n")
+        assert app.moved == ["next"] and typed(app) == ["", "", "", ""]
+
+
+async def test_in_a_field_the_footer_stays_and_shows_only_keys_that_work_there():
+    app = Host()
+    async with app.run_test() as pilot:
+        await pilot.press("tab")  # into the first field, as a person does
+        screen = app.screen
+        assert isinstance(screen.focused, Input)
+        assert screen.query_one(Footer).display
+        shown = {key for key, active in screen.active_bindings.items() if active.binding.show}
+        assert "escape" in shown and not [key for key in shown if len(key) == 1], shown
+        await pilot.press("n")
+        assert app.moved == [] and typed(app)[0] == "n"  # the field has it, and the footer did not offer it
+        await pilot.press("escape")  # leaves the field: the letter keys are bindings again
+        assert screen.focused is screen.query_one("#home")
+        assert "escape" not in {key for key, active in screen.active_bindings.items() if active.binding.show}
+        await pilot.press("n")
+        assert app.moved == ["next"] and typed(app)[0] == "n"
+
+
+async def test_enter_goes_to_the_next_field_and_leaves_the_form_after_the_last():
+    app = Host()
+    async with app.run_test() as pilot:
+        await pilot.press("tab")
+        fields = list(app.screen.query(Input))
+        for field in fields[1:]:
+            await pilot.press("enter")
+            assert app.screen.focused is field
+        await pilot.press("enter")
+        assert app.screen.focused is app.screen.query_one("#home")
+        await pilot.press("n")
+        assert app.moved == ["next"]
+
+
+async def test_the_confirmation_has_its_own_footer_and_takes_the_id_as_the_console_shows_it():
+    """The footer behind a modal offered n, b, a, s, which did nothing there (or typed into the id)."""
+    from steps.base import Call, Change, Plan
+    from wizard.screens.confirm import ConfirmScreen
+
+    plan = Plan("regions", (Change("Deny", Call("account", "DisableRegion", {"RegionName": "me-south-1"}),
+                                   risky=True),))
+    results = []
+
+    class Modal(App):
+        def on_mount(self) -> None:
+            self.push_screen(ConfirmScreen(by_id("regions"), plan, "123456789012"), results.append)
+
+    app = Modal()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query(Footer) and isinstance(screen.focused, Input)
+        shown = {key: active.binding.description for key, active in screen.active_bindings.items()
+                 if active.binding.show}
+        assert shown == {"escape": "Cancel"}, shown
+        await pilot.press(*"1234-5678-9012", "enter")
+    assert results == [True]
