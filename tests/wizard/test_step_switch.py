@@ -27,8 +27,8 @@ from wizard.wizard_run import StepAssessed
 
 compute, contacts = by_id("compute"), by_id("contacts")
 # Like the demo's compute step, where 17 regions fail the same checks, but smaller: the test pays
-# for every widget, and four batches show the batching as well as 20 would.
-COMPUTE_STATE = {"regions": {f"region-{n}": region_data() for n in range(4)}}
+# for every widget, and 42 calls show the batching and the "show the other" button as well as 88 would.
+COMPUTE_STATE = {"regions": {f"region-{n}": region_data() for n in range(6)}}
 ONE_REGION = {"regions": {"region-0": region_data()}}
 
 
@@ -73,15 +73,17 @@ async def test_the_compute_screen_paints_while_its_read_is_held_and_fills_in_aft
         await wait_for(pilot, lambda: "compute" not in app.running, what="the held read")
         app.go_to_step("compute")
         await wait_for(pilot, lambda: _on_step(app, compute))
-        findings = app.results["compute"].findings
-        assert len(findings) + 1 > LIMIT > BATCH  # mounted in batches, and not all of it unasked
-        assert len(app.screen.query(".finding-row")) == LIMIT  # the header and the first findings
-        more = app.screen.query_one("#findings ShowMore", ShowMore)
-        assert f"Show the other {len(findings) + 1 - LIMIT} findings" in str(more.label)
-        more.press()
-        await wait_for(pilot, lambda: not app.screen.query("#findings ShowMore"), what="the other findings")
-        assert len(app.screen.query(".finding-row")) == len(findings) + 1  # every row, and the header
+        assert app.screen.query("#findings .finding-group")  # the findings, grouped
         plan = app.plan_for("compute")
+        assert len(plan.automatic) > LIMIT > BATCH  # mounted in batches, and not all of it unasked
+        calls = app.screen.query("#plan .change")
+        assert len(calls) == LIMIT + len(plan.manual_changes)  # the console tasks stay in view
+        more = app.screen.query_one("#plan ShowMore", ShowMore)
+        assert f"Show the other {len(plan.automatic) - LIMIT} calls" in str(more.label)
+        assert list(app.screen.query_one("#plan").children).index(more) < list(
+            app.screen.query_one("#plan").children).index(calls.last())  # the calls held before the tasks
+        more.press()
+        await wait_for(pilot, lambda: not app.screen.query("#plan ShowMore"), what="the other calls")
         assert len(app.screen.query("#plan .change")) == len(plan.changes)
         assert not app.screen.query_one("#step-reading").display
 
