@@ -46,6 +46,12 @@ async def _started(pilot, app: WizardApp) -> None:
     app.identity, app.connect_error = Identity(account_id="123456789012"), None
 
 
+def _read(app: WizardApp, step, state) -> None:
+    """The step read as an assessment would have read it, and its screen asked for."""
+    app.record_assessed(StepAssessed(StepResult(step, state, step.evaluate(state)), app.generation, 0))
+    app.go_to_step(step.INFO.id)
+
+
 def _text(app: WizardApp, selector: str) -> str:
     return "\n".join(str(widget.render()) for widget in app.screen.query(selector))
 
@@ -104,9 +110,7 @@ async def test_a_held_plan_does_not_hold_the_screen(monkeypatch):
     app = WizardApp(_unreachable, steps=STEPS)
     async with app.run_test(size=(120, 40)) as pilot:
         await _started(pilot, app)
-        app.record_assessed(StepAssessed(StepResult(compute, ONE_REGION, compute.evaluate(ONE_REGION)),
-                                         app.generation, 0))
-        app.go_to_step("compute")
+        _read(app, compute, ONE_REGION)
         await wait_for(pilot, lambda: _on_step(app, compute) and entered.is_set() and bool(
             app.screen.query(".finding-row")), what="the compute screen", settle=False)
         assert not done.is_set(), "the screen waited for the plan"
@@ -132,9 +136,7 @@ async def test_typing_replans_once_after_the_last_key_and_an_unchanged_plan_is_n
     app = WizardApp(_unreachable, steps=STEPS)
     async with app.run_test(size=(120, 40)) as pilot:
         await _started(pilot, app)
-        app.record_assessed(StepAssessed(StepResult(contacts, CONTACTS_STATE, contacts.evaluate(CONTACTS_STATE)),
-                                         app.generation, 0))
-        app.go_to_step("contacts")
+        _read(app, contacts, CONTACTS_STATE)
         await wait_for(pilot, lambda: _on_step(app, contacts))
         name = app.screen.query_one("#input-name", Input)
         planned.clear()
