@@ -20,7 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Button
 
 BATCH = 12  # about a screen's worth of rows; a list this short is mounted at once, as before
-LIMIT = 36  # rows mounted without being asked (two to three screens)
+LIMIT = 24  # rows mounted without being asked (about two screens): each costs on entering and on leaving
 GROUP = "fill"  # the worker group of a container's pending batches
 
 
