@@ -110,7 +110,8 @@ def test_diff_against_a_contacts_only_run_says_what_it_compared(account, capsys,
     assert "New:" not in said
     # the report says the same in its "Since last visit", before the findings
     markdown = report.read_text()
-    section = markdown[markdown.index("## Since last visit"):markdown.index("## contacts")]
+    start = markdown.index("## Since last visit")
+    section = markdown[start:markdown.index("\n## ", start)]
     assert "Compared: steps contacts;" in section and "step s3 \\(not checked in the last run\\)" in section
 
 

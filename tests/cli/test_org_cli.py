@@ -96,7 +96,7 @@ def test_every_format_shows_the_per_account_summary(account, capsys, fmt):
     if fmt == "markdown":  # one row per check and status, naming the accounts; every finding in the appendix
         remaining = out[out.index("## What remains to fix"):out.index("## Changes made")]
         assert "### S3 and encryption keys" in remaining and sb.member_account_ids[1] in remaining
-        assert "## Appendix: every finding" in out
+        assert "## Appendix: every finding to act on" in out
 
 
 def test_single_account_step_that_could_not_run_exits_4(account, capsys, monkeypatch):

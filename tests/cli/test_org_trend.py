@@ -85,8 +85,8 @@ def test_second_org_run_shows_a_trend_per_account(org_trend):
                         r'</td><td class="num">(\d+)</td><td class="num">0</td><td class="num">0</td>', section)
         assert row, account_id
         # ...and its detail: every change is a keys FAIL of the first run now passing
-        detail = section[section.index(f"<h3>{account_id} "):]
-        detail = detail[:detail.find("<h3>", 4) if "<h3>" in detail[4:] else len(detail)]
+        detail = section[section.index(f"<details><summary>{account_id} "):]
+        detail = detail[:detail.index("</details>")]
         fixed = re.findall(r"<tr><td>Fixed</td><td>keys</td><td>([^<]+)</td><td class=\"where\">global</td>"
                            r"<td>FAIL → PASS</td></tr>", detail)
         assert fixed and set(fixed) <= failing_keys and len(fixed) == int(row.group(1)), account_id
@@ -171,7 +171,8 @@ def test_org_baseline_per_account_with_an_unreachable_member_and_a_regression():
     assert f"### {MANAGEMENT} \\(mgmt\\)" in section and "keys: Check policy \\[global\\] \\(PASS -&gt; FAIL\\)" in section
     html = render_html(later, [], {})
     section = html[html.index("<h2>Since last visit</h2>"):]
-    assert "<h3>111111111111 (mgmt)</h3>" in section and f"<h3>{MEMBER}" not in section  # nothing to detail there
+    assert "<details><summary>111111111111 (mgmt): 1 fixed, 1 regressed, 0 new" in section
+    assert f"<summary>{MEMBER}" not in section  # nothing to detail there
     for text in (markdown, html):  # the account's names are data: no control code, no tag
         assert "\x1b" not in text and "x1b" in text and "pwned" in text and "<script>x" not in text
     assert "[a](b)" not in markdown and "\\[a\\]\\(b\\)" in markdown  # no link either
@@ -190,3 +191,22 @@ def test_a_damaged_member_file_is_said_and_left_alone(capsys):
     assert visit.data["accounts"][1]["not_compared"] == "its last-run file is damaged"
     visit.keep()
     assert path.read_text() == "{not json"
+
+
+def test_accounts_checked_alone_before_are_compared_in_the_first_org_run():
+    """The organization's first run still compares each account that has a last run of its own (a
+    single-account `check`), and its total says so rather than "no earlier run"."""
+    from wizard.lastrun import store
+    from wizard.lastrun_org import visit_org
+    from wizard.report.trend import org_text
+
+    alone = org_document("2026-01-01T00:00:00+00:00", [("policy", None, "FAIL")])
+    store({**alone, "findings": [f for f in alone["findings"] if f["account_id"] == MANAGEMENT],
+           "accounts": None})
+    data = visit_org(org_document("2026-01-02T00:00:00+00:00", [("policy", None, "PASS")])).data
+    assert data["first_run"]
+    mine, member = data["accounts"]
+    assert [r["check"] for r in mine["fixed"]] == ["policy"] and member["first_run"]
+    text = org_text(data)
+    assert text.startswith("No earlier organization run; each account against its own last run: 1 fixed, 0 regressed")
+    assert f"{MEMBER} (prod): no earlier run to compare with" in text

@@ -156,8 +156,8 @@ def test_html_pairs_each_database_finding_with_its_own_fix():
 
 
 def test_org_reports_take_each_findings_fix_from_its_own_account():
-    """Each account is planned where it was read (wizard/org_workers.py); the HTML's "how to fix" and the
-    Markdown's "How to fix" give every account its own changes, never another account's."""
+    """Each account is planned where it was read (wizard/org_workers.py); the HTML's and the Markdown's
+    "how to fix" give every account's finding its own account's change, never another account's."""
     from types import SimpleNamespace
 
     from steps import s3
@@ -177,13 +177,21 @@ def test_org_reports_take_each_findings_fix_from_its_own_account():
     document = org_findings_document(management, runs, ["us-east-1"])
     fixes = org_fixes(runs)
     page = render_html(document, [], fixes)
-    how = re.findall(r'<span class="where">(\d+) [^<]*</span>.*?<td class="how">(.*?)</td></tr>', page)
-    assert sorted({account for account, _ in how}) == ["111111111111", "222222222222"]
-    for account, cell in how:  # encryption and TLS of each account's own bucket
-        assert f"data-{account}" in cell and cell.count("data-") == 1, cell
+    remaining = page[page.index('id="remaining"'):page.index('id="changes"')]
+    text = render_markdown(document, fixes)
+    rows = text[text.index("## What remains to fix"):text.index("## Changes made")].splitlines()
+    for cells in (re.findall(r'<td class="how">(.*?)</td></tr>', remaining), [r for r in rows if "| medium |" in r]):
+        assert len(cells) == 2  # encryption and TLS, one row each for both accounts
+        for cell in cells:  # each account's own bucket, once: never another account's plan
+            assert cell.count("bucket data-111111111111") == cell.count("bucket data-222222222222") == 1, cell
+    # one row per failing check (grouped over both accounts); each change says the account it is planned in
+    changes = re.findall(r'<li><span class="acct">(\d+)</span>: (.*?)</li>', page)
+    assert sorted({account for account, _ in changes}) == ["111111111111", "222222222222"]
+    for account, change in changes:  # encryption and TLS of each account's own bucket
+        assert f"data-{account}" in change and change.count("data-") == 1, change
     text = render_markdown(document, fixes)
     for account, other in (("111111111111", "222222222222"), ("222222222222", "111111111111")):
-        section = text[text.index(f"### {account} s3"):]
+        section = text[text.index(f"### {account}: S3 and encryption keys"):]
         section = section[:section.find("### ", 4) if "### " in section[4:] else None]
         assert f"data-{account}" in section and f"data-{other}" not in section
 

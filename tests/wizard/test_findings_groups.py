@@ -82,12 +82,16 @@ async def test_a_group_opens_and_closes_with_enter_and_space_and_its_rows_come_w
         await wait_for(pilot, lambda: screen_name(app) == "ErrorScreen", what="the connection error")
         await pilot.press("escape")
         findings = _analyzer() + [Finding("support-role", "A support role exists", Status.FAIL, "none")]
+        # not applicable: alone and as a group (a status whose CSS class cannot be its name)
+        findings += [Finding("trail-bucket", "The trail's bucket is private", Status.NA, "no trail")]
+        findings += _analyzer(Status.NA, ["eu-west-1", "us-east-1"])
         app.record_assessed(StepAssessed(StepResult(step, None, findings), app.generation, 0))
         app.go_to(0)
         await pilot.pause()
         table = app.screen.query_one("#findings")
-        (group,) = table.query(FindingsGroup)
-        assert len(table.query(FindingRow)) == 1  # the support role alone; the 19 are not mounted yet
+        group, not_applicable = table.query(FindingsGroup)
+        assert len(table.query(FindingRow)) == 2  # the support role and the bucket; the 19 are not mounted yet
+        assert not_applicable.group.status == "N/A" and not_applicable.query_one(GroupRow).has_class("-na")
         row = group.query_one(GroupRow)
         row.focus()  # Tab reaches it: it is focusable
         await pilot.pause()
@@ -149,3 +153,48 @@ def test_not_applicable_rows_and_groups_can_be_built():
     group = group_findings(_rows(_analyzer(Status.NA, ["eu-west-1", "us-east-1"])))[0]
     assert GroupRow(group).has_class("-na")
     assert FindingRow(("–", "eu-west-1", "n/a"), "N/A").has_class("-na")
+
+
+def test_a_check_whose_title_names_its_resource_gets_one_title_for_the_group():
+    buckets = ["website-1", "raw-uploads-1", "legacy-logs-1"]
+    rows = [Finding("bucket-bpa", f"Bucket {b} blocks public access", Status.FAIL, "m", resource=f"arn:aws:s3:::{b}")
+            for b in buckets]
+    (group,) = group_findings(_rows(rows, "s3"))
+    assert group.title == "Bucket … blocks public access"  # not the first bucket's name for all three
+    assert group.where() == "3 resources: website-1, raw-uploads-1, legacy-logs-1"
+    assert [r["title"] for r in group.findings] == [f.title for f in rows]  # each row keeps its own
+
+
+def test_all_is_an_option_of_plain_mode_and_of_the_plain_demo():
+    from wizard.__main__ import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["--plain", "--all"]).show_all is True
+    assert parser.parse_args(["demo", "--plain", "--all"]).show_all is True
+    assert not hasattr(parser.parse_args(["--plain"]), "show_all")  # off unless asked (read with getattr)
+
+
+def _buckets(status=Status.FAIL):
+    return [Finding("bucket-bpa", f"Bucket {b} blocks public access", status, "m", Severity.HIGH,
+                    resource=f"arn:aws:s3:::{b}") for b in ("website-1", "raw-uploads-1", "legacy-logs-1")]
+
+
+async def test_the_step_screen_and_plain_mode_give_a_group_its_declared_title_not_the_first_bucket():
+    import io
+    from types import SimpleNamespace
+
+    from wizard.plain import PlainWizard
+
+    out = io.StringIO()
+    PlainWizard(SimpleNamespace(account_id="123456789012"), steps=[], out=out).show_findings(_buckets(), "s3")
+    assert "Bucket … blocks public access: fail in 3 resources" in out.getvalue()
+    step = by_id("s3")
+    app = WizardApp(_unreachable, steps=[step])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_for(pilot, lambda: screen_name(app) == "ErrorScreen", what="the connection error")
+        await pilot.press("escape")
+        app.record_assessed(StepAssessed(StepResult(step, None, _buckets()), app.generation, 0))
+        app.go_to(0)
+        await pilot.pause()
+        row = app.screen.query_one(GroupRow)
+        assert "Bucket … blocks public access: fail in 3 resources" in str(row.query(".col-message").last().render())

@@ -31,5 +31,5 @@ def write_reports(folder: Path, account_id: str, regions: Sequence[str], results
     stem = report_stem(folder, account_id)
     html, markdown = stem.with_suffix(".html"), stem.with_suffix(".md")
     write_private(html, render_html(document, entries, fixes))
-    write_private(markdown, render_markdown(document, fixes))
+    write_private(markdown, render_markdown(document, fixes, journal_entries=entries))  # the HTML's changes too
     return html, markdown

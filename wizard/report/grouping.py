@@ -54,19 +54,22 @@ def step_findings(findings: Iterable[dict[str, Any]]) -> dict[tuple[str, str], l
 
 
 def changes_for_group(group: FindingGroup, plans: dict[str, dict[str, Any]],
-                      others: dict[tuple[str, str], list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """The planned changes (model.fix_change rows) that fix the group's findings, each planned in the
-    finding's own account (``plans``: model.fixes_by_account) and paired by model.fix_for_finding;
-    a change the same in several accounts (same lines) is listed once."""
+                      others: dict[tuple[str, str], list[dict[str, Any]]]) -> list[tuple[tuple[str, ...], dict[str, Any]]]:
+    """``[(accounts, change)]``: the planned changes (model.fix_change rows) that fix the group's
+    findings, each planned in the finding's own account (``plans``: model.fixes_by_account) and paired
+    by model.fix_for_finding; a change the same in several accounts (same lines) is listed once, with
+    every account it is planned in, so no account is shown another account's change."""
     from wizard.report.model import fix_for_finding
 
-    chosen: dict[tuple, dict[str, Any]] = {}
+    chosen: dict[tuple, tuple[list[str], dict[str, Any]]] = {}
     for finding in group.findings:
         account = finding.get("account_id") or next(iter(plans), "")
         fix = plans.get(account, {}).get(group.step)
         for change in fix_for_finding(dict(finding), fix, others.get((account, group.step), ())) or ():
-            chosen.setdefault(tuple(map(tuple, change["lines"])), change)
-    return list(chosen.values())
+            accounts, _ = chosen.setdefault(tuple(map(tuple, change["lines"])), ([], change))
+            if account not in accounts:
+                accounts.append(account)
+    return [(tuple(accounts), change) for accounts, change in chosen.values()]
 
 
 def group_fixes(groups: Iterable[FindingGroup], plans: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:

@@ -280,7 +280,10 @@ def _how_html(group: FindingGroup, step_id: str, parts: ReportParts) -> str:
         first = group.findings[0]
         account = first.get("account_id") or next(iter(parts.plans), "")
         return _e(unpaired_reason(first, parts.plans.get(account, {}).get(step_id)))
-    how = "<ul>" + "".join(f"<li>{_change_html(c)}</li>" for c in matched[:4]) + "</ul>"
+    def where(accounts: tuple[str, ...]) -> str:  # an organization's change names the accounts it is planned in
+        return f'<span class="acct">{_e(", ".join(accounts))}</span>: ' if parts.org else ""
+
+    how = "<ul>" + "".join(f"<li>{where(a)}{_change_html(c)}</li>" for a, c in matched[:4]) + "</ul>"
     if len(matched) > 4:
         how += (f'<span class="note">…and {len(matched) - 4} more changes: '
                 f"<code>aws-essentials plan --steps {_e(step_id)}</code>.</span>")

@@ -58,6 +58,7 @@ td.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap
   overflow-wrap:anywhere; }
 td.how ul, td.how ol { margin:0; padding-left:16px; }
 td.how li { margin:0 0 3px; }
+td.how .acct { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:11px; color:var(--muted); }
 .note { color:var(--muted); font-size:12px; font-style:italic; }
 .count { font-size:12px; font-weight:600; color:var(--fail); margin-left:8px; }
 .stepnote { background:var(--soft); border-left:3px solid var(--accent); padding:6px 10px; margin:4px 0 8px; }

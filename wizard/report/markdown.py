@@ -71,9 +71,13 @@ def render_markdown(document: dict[str, Any], fixes: dict[str, dict[str, Any]] |
     lines += scope_markdown(engagement)
     lines += _summary_markdown(document, titles)
     lines += _remaining_markdown(parts)
-    own = parts.plans.get(document["account_id"])
-    if own and not org:  # an organization's plans are each account's; its rows above carry them
-        lines += _fixes_markdown(document["findings"], own, titles)
+    how: list[str] = []  # an organization's: per account, each planned where it was read
+    for account, plans in parts.plans.items():
+        mine = [f for f in document["findings"] if f.get("account_id", account) == account]
+        how += _fixes_markdown(mine, plans, titles, f"{account}: " if org else "")
+    if how:
+        lines += ["", "## How to fix", "", "Every change the wizard plans for each step (planned with no answers)"
+                  + (", in each account" if org else "") + "."] + how
     lines += _changes_markdown(parts)
     lines += cis_markdown(parts.controls, engagement.accounts)
     lines += _grouped_markdown(groups, titles, org)
@@ -102,8 +106,9 @@ def _how(group: FindingGroup, parts: ReportParts) -> str:
     """The fix of a failing check in one table cell: the changes that declare its check, else why none."""
     matched = changes_for_group(group, parts.plans, parts.others)
     if matched:
-        text = "; ".join(f"{c['reason']} ({c['call'] or 'console'}{', ' + c['region'] if c['region'] else ''})"
-                         for c in matched[:3])
+        text = "; ".join((f"{', '.join(a)}: " if parts.org else "")
+                         + f"{c['reason']} ({c['call'] or 'console'}{', ' + c['region'] if c['region'] else ''})"
+                         for a, c in matched[:3])
         return text + (f"; and {len(matched) - 3} more (see How to fix)" if len(matched) > 3 else "")
     first = group.findings[0]
     account = first.get("account_id") or next(iter(parts.plans), "")
@@ -144,20 +149,22 @@ def _changes_markdown(parts: ReportParts) -> list[str]:
 
 def _grouped_markdown(groups: Sequence[FindingGroup], titles: dict[str, str], org: bool) -> list[str]:
     out = ["", "## Other results, grouped", "", "Every check that does not fail (failures are in What remains to "
-           "fix), one row per check and result; every finding is in the appendix."]
+           "fix), one row per check and result; the appendix lists each finding to act on."]
     for step_id, items in by_step(g for g in groups if g.status != "FAIL").items():
         out += ["", f"### {_md(titles.get(step_id, step_id))}"]
-        out += _table(["Status", "Severity", "Check", "Where", "Ids"],
-                      ([f"{GLYPH.get(g.status, '')} {g.status}", g.severity, g.title, g.spread(with_accounts=org),
+        out += _table(["Status", "Check", "Severity", "Where", "Ids"],
+                      ([f"{GLYPH.get(g.status, '')} {g.status}", g.title, g.severity, g.spread(with_accounts=org),
                         ids_text(g.findings[0])] for g in items))
     return out
 
 
 def _appendix_markdown(findings: Sequence[dict[str, Any]], titles: dict[str, str], org: bool) -> list[str]:
-    """Every finding, per step: the per-region and per-resource detail the grouped rows summarize."""
-    out = ["", "## Appendix: every finding"]
+    """Every finding to act on (FAIL, MANUAL, UNKNOWN), per step: the per-region and per-resource
+    detail the grouped rows summarize (passes and N/A stay grouped: nothing to do there)."""
+    out = ["", "## Appendix: every finding to act on", "",
+           "Each failing, manual and unknown finding by account, region and resource."]
     steps: dict[str, list[dict[str, Any]]] = {}
-    for f in findings:
+    for f in (f for f in findings if f["status"] in ("FAIL", "MANUAL", "UNKNOWN")):
         steps.setdefault(f["step"], []).append(f)
     for step_id, items in steps.items():
         out += ["", f"### {_md(titles.get(step_id, step_id))}"]
@@ -168,14 +175,15 @@ def _appendix_markdown(findings: Sequence[dict[str, Any]], titles: dict[str, str
 
 
 def _fixes_markdown(findings: list[dict[str, Any]], fixes: dict[str, dict[str, Any]],
-                    titles: dict[str, str]) -> list[str]:
-    """For each step with a FAIL, its planned changes (planned with no answers) or what it needs first."""
+                    titles: dict[str, str], account: str = "") -> list[str]:
+    """For each step with a FAIL, its planned changes (planned with no answers) or what it needs first;
+    headed by the step's title (after ``account``, for an organization's)."""
     out: list[str] = []
     for step_id in dict.fromkeys(f["step"] for f in findings if f["status"] == "FAIL"):
         fix = fixes.get(step_id)
         if not fix or not (fix["changes"] or fix["needs"] or fix["notes"]):
             continue
-        out += ["", f"### {_md(titles.get(step_id, step_id))}", ""]
+        out += ["", f"### {_md(account + titles.get(step_id, step_id))}", ""]
         if fix["needs"]:
             command = f"aws-essentials fix --steps {step_id} --yes --set {step_id}.INPUT=VALUE"
             out.append(f"Needs your answers first ({_md(', '.join(fix['needs']))}): run the wizard on this step, "
@@ -183,5 +191,4 @@ def _fixes_markdown(findings: list[dict[str, Any]], fixes: dict[str, dict[str, A
         out += [f"> {_md(note)}" for note in fix["notes"]]
         for number, change in enumerate(fix["changes"], 1):
             out += change_markdown(number, change["lines"])
-    return ["", "## How to fix", "", "Every change the wizard plans for each step (planned with no answers)."] + out \
-        if out else []
+    return out

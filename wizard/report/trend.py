@@ -117,7 +117,10 @@ def account_text(data: dict[str, Any], indent: str = "") -> str:
 def org_headline(data: dict[str, Any]) -> str:
     """The organization's total since its last run, in one sentence (no full stop)."""
     if data.get("first_run"):
-        return "No earlier organization run to compare with; this run is now the reference for every account"
+        if not any(_compared(a) for a in data.get("accounts") or []):
+            return "No earlier run to compare with; this run is now the reference for every account"
+        # accounts checked on their own before: each is compared with its own last run
+        return f"No earlier organization run; each account against its own last run: {counts(totals(data))} in total"
     return (f"Since the last organization run ({data.get('previous_time') or 'unknown date'}; this run "
             f"{data.get('current_time')}): {counts(totals(data))} in total")
 
@@ -190,9 +193,10 @@ def trend_html(document: dict[str, Any]) -> list[str]:
     for a in accounts:
         if data.get("organization") and not _has_detail(a):
             continue
-        if data.get("organization"):
-            out.append(f"<h3>{_e(a['account_id'] + _name(a))}</h3>")
-        out.append(f"<p>{_e(sentence(a))}</p>")
+        if data.get("organization"):  # folded: the table above is the first page; the detail is on demand
+            out.append(f"<details><summary>{_e(a['account_id'] + _name(a))}: {_e(headline(a))}</summary>")
+        else:
+            out.append(f"<p>{_e(sentence(a))}</p>")
         if _compared(a):
             out.append(f'<p class="note">Compared: {_e(scope(a))}.'
                        + (f" Not compared: {_e(left_out(a))}." if left_out(a) else "") + "</p>")
@@ -205,6 +209,8 @@ def trend_html(document: dict[str, Any]) -> list[str]:
                            for kind, row in changes)
             out.append('<table class="findings"><thead><tr><th>Change</th><th>Step</th><th>Check</th><th>Where</th>'
                        f"<th>Status</th></tr></thead><tbody>{body}</tbody></table>")
+        if data.get("organization"):
+            out.append("</details>")
     out.append("</section>")
     return out
 

@@ -115,7 +115,7 @@ class StepScreen(WizardScreen):
         self._shown = result
         findings = self.query_one("#findings", FindingsTable)
         findings.display = result is not None
-        findings.show(result.findings if result else [])
+        findings.show(result.findings if result else [], step=self.info.id)
         self._ask_plan()
 
     def _reading_line(self, state: str, known: bool) -> str:

@@ -21,6 +21,7 @@ from steps.base import Finding
 from wizard.findings_groups import FindingGroup, group_findings, short_name
 from wizard.widgets.batched import capped, fill
 from wizard.widgets.render import WORDS, escape, glyph
+from wizard.widgets.wrap import breakable
 
 CLOSED, OPEN = "▸", "▾"
 
@@ -62,8 +63,8 @@ def status_class(status: str) -> str:
 def _row(cells: tuple[str, str, str], note: str = "") -> list[Widget]:
     status, where, message = cells
     return [Label(Content.from_markup(status), classes="col-status"),
-            Label(Content.from_markup(where), classes="col-where"),
-            Label(Content.from_markup(note + message), classes="col-message")]
+            Label(breakable(Content.from_markup(where)), classes="col-where"),  # an ARN breaks at : and /
+            Label(breakable(Content.from_markup(note + message)), classes="col-message")]
 
 
 class FindingRow(Horizontal):
@@ -95,7 +96,7 @@ class GroupRow(Horizontal, can_focus=True):
 
     def show_state(self, opened: bool) -> None:
         message = self.query(".col-message").last(Label)
-        message.update(Content.from_markup(self.note + group_markup(self.group, opened)[2]))
+        message.update(breakable(Content.from_markup(self.note + group_markup(self.group, opened)[2])))
 
 
 class FindingsGroup(Vertical):

@@ -16,7 +16,7 @@ class WizardCommands(ReachesWizard, Provider):
         for index, step in enumerate(run.steps):
             commands.append((f"Go to step: {step.INFO.title}", partial(run.go_to, index), step.INFO.guide_section))
         commands += [
-            ("Go to: Summary", partial(run.go_to, len(run.steps)), "before and after, what is left"),
+            ("Go to: Summary", partial(run.go_to, len(run.steps)), "what to do next, before and after, what is left"),
             ("Re-check all steps", partial(run.recheck, [s.INFO.id for s in run.steps]), "collect every step again"),
             ("Apply: review this step's fixes", run.review_current, "preview every call, then confirm"),
             ("Skip this step", run.action_skip, "leave it as it is and go on; the summary lists it"),
