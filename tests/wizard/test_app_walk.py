@@ -59,7 +59,7 @@ async def test_walk_the_whole_demo(account):
             plan = app.plan_for(step.INFO.id)
             assert not plan.automatic, step.INFO.id  # every automatic fix was applied
             # what is left is listed with why, one line per check and status (N/A is nothing to do)
-            for group in group_findings([f.to_dict() for f in result.findings
+            for group in group_findings([dict(f.to_dict(), step=step.INFO.id) for f in result.findings
                                          if f.status not in (Status.PASS, Status.NA)]):
                 assert group.title in left, (step.INFO.id, group.title)
         # the console-only root checks passed once simulated
