@@ -153,6 +153,25 @@ def target_for(name: str, endpoint_url: str | None = None,
                   credentials=_mfa_session(profile, target, ask_code))
 
 
+def assume_from(base: Target, role_arn: str, external_id: str | None, session_name: str) -> Target:
+    """``role_arn`` assumed with ``base``'s credentials (``--customer`` with ``--role-arn``).
+
+    A base that is itself a role is resolved to its session credentials first: AWS allows such a
+    role chain, but limits each chained session to 1 hour (IAM User Guide, "Role chaining"), which
+    is AssumeRole's default duration.
+    """
+    from dataclasses import replace
+
+    from wizard.aws import AWS
+
+    if base.role_arn:
+        credentials = AWS(base).frozen_credentials()
+        if credentials is None:
+            raise StepError(f"customer profile '{base.label}' gave no credentials", "check its source profile")
+        base = replace(base, profile=None, credentials=credentials, role_arn=None, external_id=None)
+    return replace(base, role_arn=role_arn, external_id=external_id, role_session_name=session_name)
+
+
 def _mfa_session(profile: Profile, base: Target, ask_code: Callable[[str], str] | None) -> Credentials:
     """Temporary credentials made with an MFA code, cached in the keyring until they expire."""
     from wizard.aws import AWS, describe_error
