@@ -43,3 +43,22 @@ def test_customer_with_role_arn_assumes_it_from_the_customer(customer, capsys):
     out = capsys.readouterr()
     assert code in (0, 3), out.err
     assert json.loads(out.out[out.out.index("{"):])["account_id"] == member
+
+
+def test_an_aws_profile_takes_its_source_credentials_from_a_keyring_profile(customer, capsys, tmp_path):
+    import os
+    from pathlib import Path
+
+    member = customer.member_account_ids[2]
+    role = f"arn:aws:iam::{member}:role/OrganizationAccountAccessRole"
+    config = Path(os.environ["AWS_CONFIG_FILE"])
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f"[profile member]\nrole_arn = {role}\nsource_profile = acme\nregion = us-east-1\n")
+    assert main(["check", "--profile", "member", "--steps", "contacts", "--format", "json"]) in (0, 3)
+    assert json.loads(capsys.readouterr().out)["account_id"] == member
+
+    # a customer role profile whose source is the keyring profile 'acme'
+    assert main(["profiles", "add", "member-b", "--role-arn", role, "--source-profile", "acme"]) == 0
+    capsys.readouterr()
+    assert main(["check", "--customer", "member-b", "--steps", "contacts", "--format", "json"]) in (0, 3)
+    assert json.loads(capsys.readouterr().out)["account_id"] == member

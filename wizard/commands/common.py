@@ -99,6 +99,9 @@ def target_from(args: Any) -> Any:
     error = error or (role_arn is not None and validate_role_arn(role_arn)) or None
     if error:
         raise UsageError(error)
+    sourced = _keyring_sourced(args, profile, region, role_arn)
+    if sourced is not None:
+        return sourced
     return Target(
         profile=profile,
         region=region,
@@ -106,6 +109,24 @@ def target_from(args: Any) -> Any:
         external_id=getattr(args, "external_id", None),
         role_session_name=getattr(args, "role_session_name", None) or "aws-essentials",
     )
+
+
+def _keyring_sourced(args: Any, profile: str | None, region: str | None, role_arn: str | None) -> Any:
+    """The target of an AWS profile whose source_profile is a customer profile (``--profile`` or
+    AWS_PROFILE), with ``--role-arn`` assumed from it as from any profile; None for other profiles."""
+    import os
+    from dataclasses import replace
+
+    from wizard import profiles
+
+    name = profile or os.environ.get("AWS_PROFILE")
+    target = profiles.keyring_sourced(name, ask_code=_ask_mfa_code) if name else None
+    if target is None:
+        return None
+    if role_arn:
+        target = profiles.assume_from(target, role_arn, getattr(args, "external_id", None),
+                                      getattr(args, "role_session_name", None) or "aws-essentials")
+    return replace(target, region=region or target.region)
 
 
 def _ask_mfa_code(serial: str) -> str:
