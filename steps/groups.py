@@ -80,9 +80,7 @@ INFO = StepInfo(
     severity=Severity.HIGH,
     reads=(
         "sts:GetCallerIdentity", "ec2:DescribeRegions",
-        "iam:ListUsers", "iam:ListGroups", "iam:ListAttachedUserPolicies", "iam:ListUserPolicies",
-        "iam:GetUserPolicy", "iam:ListGroupsForUser", "iam:ListMFADevices", "iam:GetLoginProfile",
-        "iam:ListAttachedGroupPolicies", "iam:ListGroupPolicies", "iam:GetGroupPolicy", "iam:ListPolicies",
+        "iam:GetAccountAuthorizationDetails", "iam:ListMFADevices", "iam:GetLoginProfile", "iam:ListPolicies",
         "iam:GetPolicyVersion", "iam:ListEntitiesForPolicy", "iam:GetRole",
         "access-analyzer:ListAnalyzers", "iam:ListServerCertificates",
     ),

@@ -15,8 +15,8 @@ class UserState(TypedDict):
     attached: list[str]  # managed policy ARNs attached to the user directly
     inline: dict[str, Any]  # inline policy name -> document
     groups: list[str]
-    mfa_devices: int
-    console: bool  # whether it has a console password (a login profile)
+    mfa_devices: int | None  # ListMFADevices, read only for console users (None: not read, no verdict needs it)
+    console: bool  # whether it has a console password (a login profile), read live
 
 
 class GroupState(TypedDict):
@@ -51,22 +51,22 @@ class State(TypedDict):
 
 def collect(aws: Any) -> State:
     caller = aws.try_read("sts", "GetCallerIdentity")
-    users = aws.try_read("iam", "ListUsers", paginate=True)
-    groups = aws.try_read("iam", "ListGroups", paginate=True)
+    # Every user's and group's inline policies (with documents), attached policies and groups, a few
+    # pages for the whole account instead of four reads per user. It omits login profiles, MFA devices
+    # and access keys (IAM API Reference, GetAccountAuthorizationDetails: Filter, MaxItems, and
+    # IsTruncated/Marker, which the paginator follows; IAM may return fewer than MaxItems).
+    details = aws.try_read("iam", "GetAccountAuthorizationDetails", paginate=True, Filter=["User", "Group"])
     state: Any = {"caller": caller, "arns": {}}
 
-    if is_unreadable(users):
-        state["users"] = users
+    if is_unreadable(details):
+        state["users"] = state["groups"] = details
     else:
-        names = sorted(u["UserName"] for u in users.get("Users", []))
-        state["users"] = aws.per_region(lambda name: _user(aws, name), names)
-        state["arns"].update((f"user/{u['UserName']}", u["Arn"]) for u in users.get("Users", []) if u.get("Arn"))
-    if is_unreadable(groups):
-        state["groups"] = groups
-    else:
-        names = sorted(g["GroupName"] for g in groups.get("Groups", []))
-        state["groups"] = aws.per_region(lambda name: _group(aws, name), names)
-        state["arns"].update((f"group/{g['GroupName']}", g["Arn"]) for g in groups.get("Groups", []) if g.get("Arn"))
+        users = {u["UserName"]: u for u in details.get("UserDetailList", [])}
+        state["users"] = _users(aws, users)
+        groups = {g["GroupName"]: g for g in details.get("GroupDetailList", [])}
+        state["groups"] = {name: _policies(groups[name], "Group") for name in sorted(groups)}
+        for kind, rows in (("user", users), ("group", groups)):
+            state["arns"].update((f"{kind}/{name}", row["Arn"]) for name, row in rows.items() if row.get("Arn"))
 
     policies = aws.try_read("iam", "ListPolicies", paginate=True, Scope="Local", OnlyAttached=True)
     if is_unreadable(policies):
@@ -102,31 +102,35 @@ def collect(aws: Any) -> State:
     return state
 
 
-def _direct_policies(aws: Any, kind: str, name: str) -> GroupState:
-    """The managed policies attached to an IAM user or group (``kind`` "User" or "Group") and its inline ones."""
-    who = {f"{kind}Name": name}
-    attached = aws.read("iam", f"ListAttached{kind}Policies", paginate=True, **who)
-    inline_names = aws.read("iam", f"List{kind}Policies", paginate=True, **who).get("PolicyNames", [])
-    inline = {policy: _doc(aws.read("iam", f"Get{kind}Policy", PolicyName=policy, **who)["PolicyDocument"])
-              for policy in sorted(inline_names)}
-    return {"attached": sorted(p["PolicyArn"] for p in attached.get("AttachedPolicies", [])), "inline": inline}
+def _users(aws: Any, users: Mapping[str, Any]) -> dict[str, Any]:
+    """Each user's state. The console password and MFA devices are read live, per user: the credential
+    report has them too, but may be up to four hours old (steps/keys_live.py), and "add an MFA device,
+    then re-check" must see the device at once. MFA devices are read only for console users: the only
+    verdict that needs them is "console user without MFA"."""
+    names = sorted(users)
+    logins = aws.per_region(lambda name: aws.read("iam", "GetLoginProfile", UserName=name,
+                                                  missing=("NoSuchEntity",)), regions=names)
+    console = [n for n in names if logins[n] is not None and not is_unreadable(logins[n])]
+    mfa = aws.per_region(lambda name: len(aws.read("iam", "ListMFADevices", paginate=True,
+                                                   UserName=name).get("MFADevices", [])), regions=console)
+    out: dict[str, Any] = {}
+    for name in names:
+        failed = next((r for r in (logins[name], mfa.get(name)) if is_unreadable(r)), None)
+        out[name] = failed if failed is not None else {
+            **_policies(users[name], "User"),
+            "groups": sorted(users[name].get("GroupList", [])),
+            "mfa_devices": mfa.get(name),
+            "console": logins[name] is not None,
+        }
+    return out
 
 
-def _user(aws: Any, name: str) -> UserState:
-    policies = _direct_policies(aws, "User", name)
-    groups = aws.read("iam", "ListGroupsForUser", paginate=True, UserName=name).get("Groups", [])
-    mfa = aws.read("iam", "ListMFADevices", paginate=True, UserName=name).get("MFADevices", [])
-    login = aws.read("iam", "GetLoginProfile", UserName=name, missing=("NoSuchEntity",))
-    return {
-        **policies,
-        "groups": sorted(g["GroupName"] for g in groups),
-        "mfa_devices": len(mfa),
-        "console": login is not None,
-    }
-
-
-def _group(aws: Any, name: str) -> GroupState:
-    return _direct_policies(aws, "Group", name)
+def _policies(row: Mapping[str, Any], kind: str) -> GroupState:
+    """The managed policies attached to a user or group (``kind`` "User" or "Group") and its inline ones,
+    from its GetAccountAuthorizationDetails row."""
+    inline = {p["PolicyName"]: _doc(p["PolicyDocument"])
+              for p in sorted(row.get(f"{kind}PolicyList", []), key=lambda p: p["PolicyName"])}
+    return {"attached": sorted(p["PolicyArn"] for p in row.get("AttachedManagedPolicies", [])), "inline": inline}
 
 
 def _policy(aws: Any, row: Mapping[str, Any]) -> CustomPolicy:

@@ -15,6 +15,7 @@ from typing import Any, Callable, Sequence
 
 from textual import work
 from textual.app import App
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.reactive import reactive
 
@@ -80,7 +81,9 @@ class WizardApp(App):
         self.generation = 0  # bumped by each switch of account; workers' messages of an older one are dropped
         self.changes = 0  # bumped whenever the wizard changes the account (apply, simulate)
         self.seen: dict[str, int] = {}  # step id -> `changes` when its shown state was read
-        self.position = -1  # -1 welcome, 0..n-1 a step, n the summary
+        self.position = -1  # -1 welcome, 0..n-1 a step, n the summary: the screen shown or being mounted
+        self.wanted = -1  # where the person asked to go (ahead of `position` while switches run)
+        self._switching = False
         self.home: Connection | None = None  # the management account's connection, once switched away
         self.home_accounts: list[tuple[str, str]] = []
 
@@ -95,22 +98,39 @@ class WizardApp(App):
         self.call_after_refresh(self.connect_and_assess, self.generation, self._connect)
 
     def go_to(self, position: int) -> None:
-        """Show the welcome screen (-1), a step (0..n-1) or the summary (n)."""
+        """Show the welcome screen (-1), a step (0..n-1) or the summary (n).
+
+        Switches run one at a time, and a key pressed during one only moves the target: holding `n`
+        mounts the screen it ends on, not every screen on the way, and no screen is removed while it
+        is still being mounted (Textual's header and our sidebar then failed, and the app with them)."""
+        position = max(-1, min(position, len(self.steps)))
+        while len(self.screen_stack) > 2 and self.screen.is_modal:
+            self.pop_screen()
+        self.wanted = position
+        if not self._switching and position != self.position:
+            self._switching = True
+            self.run_worker(self._switch_to_wanted(self._switch(position)), group="switch")
+
+    def _switch(self, position: int) -> AwaitComplete:
+        """Put the screen for ``position`` on top now; the returned awaitable completes once it is mounted."""
         from wizard.screens.step import StepScreen
         from wizard.screens.summary import SummaryScreen
         from wizard.screens.welcome import WelcomeScreen
 
-        position = max(-1, min(position, len(self.steps)))
-        while len(self.screen_stack) > 2 and self.screen.is_modal:
-            self.pop_screen()
         self.position = position
         if position < 0:
-            screen = WelcomeScreen()
-        elif position >= len(self.steps):
-            screen = SummaryScreen()
-        else:
-            screen = StepScreen(self.steps[position])
-        self.switch_screen(screen)
+            return self.switch_screen(WelcomeScreen())
+        if position >= len(self.steps):
+            return self.switch_screen(SummaryScreen())
+        return self.switch_screen(StepScreen(self.steps[position]))
+
+    async def _switch_to_wanted(self, switching: AwaitComplete) -> None:
+        try:
+            await switching
+            while (position := self.wanted) != self.position:
+                await self._switch(position)
+        finally:
+            self._switching = False
 
     def go_to_step(self, step_id: str) -> None:
         for index, step in enumerate(self.steps):
@@ -119,10 +139,10 @@ class WizardApp(App):
                 return
 
     def action_next(self) -> None:
-        self.go_to(self.position + 1)
+        self.go_to(self.wanted + 1)
 
     def action_back(self) -> None:
-        self.go_to(self.position - 1)
+        self.go_to(self.wanted - 1)
 
     def action_summary(self) -> None:
         self.go_to(len(self.steps))
@@ -198,6 +218,11 @@ class WizardApp(App):
         """RUNNING, PENDING, SKIPPED or the step's status from its latest findings."""
         if step_id in self.running:
             return "RUNNING"
+        return self.known_state(step_id)
+
+    def known_state(self, step_id: str) -> str:
+        """PENDING, SKIPPED or the status of the step's latest findings, also while it is re-checked:
+        counts keep the last known status until the new one is known, rather than flicker."""
         result = self.results.get(step_id)
         if result is None:
             return "PENDING"

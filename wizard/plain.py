@@ -176,7 +176,7 @@ class PlainWizard:
         self.say("")
         self.say(f"== Step {number} of {len(self.results)}: {info.title} ==")
         self.say(info.why, indent=2)
-        self.show_findings(result.findings)
+        self.show_findings(result.findings, result.step.INFO.id)
         if result.error or result.state is None:
             self.say("This step could not be checked, so there is nothing to fix here yet.", indent=2)
             return
@@ -340,16 +340,16 @@ class PlainWizard:
         except StepError as error:
             self.say(f"Could not check again: {error}", indent=2)
             return
-        self.show_findings(result.findings)
+        self.show_findings(result.findings, result.step.INFO.id)
 
     # --- rendering ----------------------------------------------------------------------------
 
-    def show_findings(self, findings: Sequence[Finding]) -> None:
+    def show_findings(self, findings: Sequence[Finding], step: str = "") -> None:
         """One line per check and status (wizard/findings_groups.py), then at most ROWS of its findings."""
         counts = summarize(findings)
         self.say(f"Findings: {counts['PASS']} passed, {counts['FAIL']} failed, {counts['MANUAL']} to look at, "
                  f"{counts['UNKNOWN']} unknown{_not_applicable(counts)}.", indent=2)
-        for group in group_findings([f.to_dict() for f in findings]):
+        for group in group_findings([dict(f.to_dict(), step=step) for f in findings]):  # step: generic titles
             ids = f" [{', '.join(group.ids)}]" if group.ids else ""
             mark = f"{GLYPH[group.status]:>4}  {group.title}"
             if group.count == 1:

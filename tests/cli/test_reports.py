@@ -157,7 +157,8 @@ def test_html_pairs_each_database_finding_with_its_own_fix():
 
 def test_org_reports_take_each_findings_fix_from_its_own_account():
     """Each account is planned where it was read (wizard/org_workers.py); the HTML's and the Markdown's
-    "how to fix" give every account's finding its own account's change, never another account's."""
+    grouped rows and the Markdown's per-account How to fix give every account's finding its own account's
+    change, never another account's."""
     from types import SimpleNamespace
 
     from steps import s3
@@ -189,7 +190,7 @@ def test_org_reports_take_each_findings_fix_from_its_own_account():
     assert sorted({account for account, _ in changes}) == ["111111111111", "222222222222"]
     for account, change in changes:  # encryption and TLS of each account's own bucket
         assert f"data-{account}" in change and change.count("data-") == 1, change
-    text = render_markdown(document, fixes)
+    # and the Markdown's How to fix is per account, headed by account and step title
     for account, other in (("111111111111", "222222222222"), ("222222222222", "111111111111")):
         section = text[text.index(f"### {account}: S3 and encryption keys"):]
         section = section[:section.find("### ", 4) if "### " in section[4:] else None]

@@ -31,7 +31,7 @@ def demo_app(account, monkeypatch, tmp_path):
 async def _contacts_filled(pilot) -> None:
     await assessed(pilot)
     pilot.app.go_to_step("contacts")
-    await pilot.pause()
+    await wait_for(pilot, lambda: screen_name(pilot.app) == "StepScreen")
     await fill(pilot, DEMO_ANSWERS["contacts"])
     pilot.app.screen.query_one("#step-scroll").focus()
     await pilot.pause()
@@ -86,7 +86,7 @@ def test_manual_step(snap_compare, demo_app):
     async def run_before(pilot):
         await assessed(pilot)
         pilot.app.go_to_step("root")
-        await pilot.pause()
+        await wait_for(pilot, lambda: screen_name(pilot.app) == "StepScreen")  # and its plan drawn
         pilot.app.screen.query_one("#plan").scroll_visible(top=True, animate=False)
         await pilot.pause()
 

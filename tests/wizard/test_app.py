@@ -252,7 +252,7 @@ async def test_summary_skip_and_export(account, tmp_path):
         said = [(n.message, n.markup) for n in app._notifications]  # noqa: SLF001
         assert (f"Report written to {report.with_suffix('.html')} (and .md beside it)", False) in said
         text = report.read_text()
-        assert text.startswith("# ") and "AWS security essentials" in text and "Security alternate contact is set" in text
+        assert text.startswith("# Account report: ") and "Security alternate contact is set" in text
         assert "## How to fix" in text  # the same Markdown as `check --format markdown`, fixes included
         assert oct(report.stat().st_mode & 0o777) == "0o600"
         html = (folder / f"aws-essentials-report-{sb_account}.html").read_text()

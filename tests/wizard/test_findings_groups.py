@@ -172,3 +172,29 @@ def test_all_is_an_option_of_plain_mode_and_of_the_plain_demo():
     assert parser.parse_args(["--plain", "--all"]).show_all is True
     assert parser.parse_args(["demo", "--plain", "--all"]).show_all is True
     assert not hasattr(parser.parse_args(["--plain"]), "show_all")  # off unless asked (read with getattr)
+
+
+def _buckets(status=Status.FAIL):
+    return [Finding("bucket-bpa", f"Bucket {b} blocks public access", status, "m", Severity.HIGH,
+                    resource=f"arn:aws:s3:::{b}") for b in ("website-1", "raw-uploads-1", "legacy-logs-1")]
+
+
+async def test_the_step_screen_and_plain_mode_give_a_group_its_declared_title_not_the_first_bucket():
+    import io
+    from types import SimpleNamespace
+
+    from wizard.plain import PlainWizard
+
+    out = io.StringIO()
+    PlainWizard(SimpleNamespace(account_id="123456789012"), steps=[], out=out).show_findings(_buckets(), "s3")
+    assert "Bucket … blocks public access: fail in 3 resources" in out.getvalue()
+    step = by_id("s3")
+    app = WizardApp(_unreachable, steps=[step])
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_for(pilot, lambda: screen_name(app) == "ErrorScreen", what="the connection error")
+        await pilot.press("escape")
+        app.record_assessed(StepAssessed(StepResult(step, None, _buckets()), app.generation, 0))
+        app.go_to(0)
+        await pilot.pause()
+        row = app.screen.query_one(GroupRow)
+        assert "Bucket … blocks public access: fail in 3 resources" in str(row.query(".col-message").last().render())

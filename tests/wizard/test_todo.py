@@ -122,7 +122,7 @@ async def test_the_summary_screen_shows_the_list_then_the_table_and_groups_what_
         assert screen.query_one("#summary-todo").region.y < screen.query_one("#summary-table").region.y
         # 19 failing regions of one check are one line, with why it is left
         left = [line for line in str(screen.query_one("#summary-left").render()).splitlines() if "flow-logs" in line]
-        assert left == ["✘ Network: flow-logs: fail in 19 regions: region-0, region-1, region-2, ... (not applied yet)"]
+        assert left == ["✘ Network: flow-logs: fail in 19 regions: region-0, region-1, region-10, ... (not applied yet)"]
         # the diff is collapsed to its counts, and opens
         box = screen.query_one("#summary-diff-box", Collapsible)
         assert box.collapsed and "2 fixed, 0 regressed, 1 new" in str(box.title)

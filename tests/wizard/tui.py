@@ -38,12 +38,20 @@ def simulate_actions(screen: Any) -> list[str]:
     return [args[0] for action, args in button_actions(screen) if action == "screen.simulate"]
 
 
-async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 90.0, what: str = "") -> None:
+def settled(app: Any) -> bool:
+    """The screen shows all it knows: a step screen makes its plan in a worker and mounts long lists
+    a batch at a time after it has painted (``StepScreen.settled``)."""
+    return getattr(app.screen, "settled", True)
+
+
+async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 90.0, what: str = "",
+                   settle: bool = True) -> None:
+    """Wait until ``condition`` holds and (``settle``) the screen has settled."""
     # Polls with a plain sleep: pilot.pause() walks every widget and forces a screen update each
     # time, which made the waits for AWS work cost more CPU than the work (the app repaints itself).
     deadline = time.monotonic() + timeout
     await pilot.pause()
-    while not condition():
+    while not (condition() and (not settle or settled(pilot.app))):
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what or condition}")
         await asyncio.sleep(0.05)
@@ -75,7 +83,7 @@ async def fill(pilot: Any, answers: Mapping[str, str]) -> None:
                 widget.value = value
             elif widget._allow_blank:  # noqa: SLF001
                 widget.clear()
-    await pilot.pause()
+    await wait_for(pilot, lambda: True, what="the plan after the answers")
 
 
 async def apply_current(pilot: Any, account_id: str) -> None:

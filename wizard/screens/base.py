@@ -14,12 +14,35 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
+from textual.dom import NoScreen
+from textual.events import Mount
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header
+from textual.widgets._header import HeaderTitle
 
 from wizard.widgets.sidebar import StepList
 from wizard.wizard_run import ReachesWizard
+
+
+class WizardHeader(Header):
+    """Textual's header, safe to remove right after it is mounted. Its title watcher is queued at
+    mount and may run after a quick switch removed the screen; Textual 8.2.8 then finds no title
+    widget, raises NoMatches (it catches NoScreen only) and stops the app."""
+
+    def _on_mount(self, event: Mount) -> None:
+        event.prevent_default()  # in place of Header's handler (Widget's only sets scrollbars)
+
+        async def set_title() -> None:
+            try:
+                self.query_one(HeaderTitle).update(self.format_title())
+            except (NoMatches, NoScreen):
+                pass  # the screen was removed meanwhile: nothing to show the title on
+
+        for reactable in (self.app, self.screen):
+            self.watch(reactable, "title", set_title)
+            self.watch(reactable, "sub_title", set_title)
 
 
 def takes_letters(widget: Widget | None) -> bool:
@@ -35,7 +58,7 @@ class WizardScreen(ReachesWizard, Screen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header(icon="◆")
+        yield WizardHeader(icon="◆")
         with Horizontal(id="body"):
             yield StepList(id="sidebar")
             with Vertical(id="main"):

@@ -2,24 +2,48 @@
 
 Everything on it comes from the step module (``INFO``, ``evaluate``'s findings, ``plan``), so a
 step registered in ``steps.STEPS`` appears here without any screen code of its own.
+
+A switch never waits: the screen paints its title and what is known at once (a "reading" line while
+the step is still read), the plan is made in a thread worker, and long lists of findings and calls
+are mounted a batch at a time (``wizard.widgets.batched``). Typing in a field re-plans once, a
+quarter of a second after the last key, and only a plan that differs is drawn again.
 """
 
 from __future__ import annotations
 
 from types import ModuleType
+from typing import Any, Sequence
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Button, Static
 
+from steps.base import Plan
+from wizard.safe_text import clean
 from wizard.screens.base import WizardScreen
 from wizard.widgets.findings import FindingsTable
+from wizard.widgets.batched import filling
 from wizard.widgets.form import InputsForm
-from wizard.widgets.plan import PlanView
+from wizard.widgets.plan import Block, PlanView, plan_blocks
 from wizard.widgets.render import escape, glyph
+
+REPLAN_DELAY = 0.25  # seconds after the last key before the plan is made again (VPC's is 130 calls)
+
+
+class PlanReady(Message):
+    """The plan worker's answer to request ``number``; the screen drops an answer to an older one."""
+
+    def __init__(self, number: int, plan: Plan | None, blocks: Sequence[Block], simulate: bool) -> None:
+        super().__init__()
+        self.number = number
+        self.plan = plan
+        self.blocks = blocks
+        self.simulate = simulate
 
 
 class StepScreen(WizardScreen):
@@ -37,6 +61,10 @@ class StepScreen(WizardScreen):
         self.step = step
         self.info = step.INFO
         self._shown: object = object()  # the StepResult on screen, to redraw only when it changes
+        self._plan_asked = 0  # plan requests so far; the worker's answer carries its number
+        self._plan_answered = 0
+        self._plan_drawn: tuple[Plan | None, bool] | None = None  # the plan on screen and its simulate flag
+        self._replan: Timer | None = None  # pending re-plan after typing
 
     def compose_main(self) -> ComposeResult:
         info = self.info
@@ -45,6 +73,7 @@ class StepScreen(WizardScreen):
             yield Static("", id="step-meta")
             yield Static(info.why, markup=False, id="why")
             yield Static("Findings", classes="section")
+            yield Static("", id="step-reading", classes="muted")
             yield FindingsTable(id="findings")
             if info.inputs:
                 yield Static("Your answers", classes="section", id="inputs-title")
@@ -71,33 +100,85 @@ class StepScreen(WizardScreen):
         run = self.wizard
         step_id = self.info.id
         state = run.step_state(step_id)
-        ids = sorted({c for f in getattr(run.results.get(step_id), "findings", []) for c in f.cis})
+        result = run.results.get(step_id)
+        ids = sorted({c for f in getattr(result, "findings", []) for c in f.cis})
         meta = (f"{glyph(state, word=True)}   [$text-muted]guide:[/] {escape(self.info.guide_section)}   "
                 f"[$text-muted]severity:[/] {escape(self.info.severity.value)}")
         if ids:
             meta += f"   [$text-muted]CIS:[/] {escape(', '.join(ids))}"
         self.query_one("#step-meta", Static).update(Content.from_markup(meta))
-        result = run.results.get(step_id)
+        reading = self._reading_line(state, result is not None)
+        self.query_one("#step-reading", Static).update(reading)
+        self.query_one("#step-reading", Static).display = bool(reading)
         if result is self._shown:
             return
         self._shown = result
-        self.query_one("#findings", FindingsTable).show(result.findings if result else [])
-        self._show_plan()
+        findings = self.query_one("#findings", FindingsTable)
+        findings.display = result is not None
+        findings.show(result.findings if result else [], step=self.info.id)
+        self._ask_plan()
 
-    def _show_plan(self) -> None:
+    def _reading_line(self, state: str, known: bool) -> str:
+        """What the screen is waiting for, while it waits; the findings shown meanwhile are the last known."""
+        if state == "RUNNING":
+            return ("⟳ Re-checking: the findings below are from the last read." if known else
+                    "⟳ Reading this step from the account… its findings and plan appear here as soon as it has been read.")
+        if known:
+            return ""
+        if self.wizard.connect_error is not None:
+            return "Not connected: nothing was read."
+        return "⟳ Connecting to the account…"
+
+    def _ask_plan(self) -> None:
+        """Make the plan (and its text) from the latest state and answers in a thread worker: the
+        screen keeps answering keys while a big account's plan is made."""
+        if self._replan is not None:
+            self._replan.stop()
+            self._replan = None
         run = self.wizard
-        self.query_one("#plan", PlanView).show(run.plan_for(self.info.id),
-                                               simulate=run.connection is not None and run.connection.is_sandbox)
-        self.query_one("#review", Button).disabled = not self._can_review()
+        self._plan_asked += 1
+        simulate = run.connection is not None and run.connection.is_sandbox
+        result = run.results.get(self.info.id)
+        if result is None or result.state is None:  # nothing to plan from: said at once
+            self.on_plan_ready(PlanReady(self._plan_asked, None, plan_blocks(None), simulate))
+            return
+        self.query_one("#plan", PlanView).preparing()
+        self._make_plan(self._plan_asked, result, dict(run.answers_for(self.step)), simulate)
 
-    def _can_review(self) -> bool:
-        plan = self.wizard.plan_for(self.info.id)
-        return plan is not None and (bool(plan.automatic) or bool(plan.needs))
+    @work(thread=True, exclusive=True, group="plan")
+    def _make_plan(self, number: int, result: Any, answers: dict[str, str], simulate: bool) -> None:
+        try:
+            plan = result.plan(answers)
+            blocks = plan_blocks(plan, simulate)
+        except Exception as error:  # noqa: BLE001 - a bug in a step's plan is said, never a traceback
+            plan, blocks = None, [Block("note", Content(clean(f"• Could not make the plan: {error}")))]
+        self.post_message(PlanReady(number, plan, blocks, simulate))
+
+    def on_plan_ready(self, message: PlanReady) -> None:
+        if message.number != self._plan_asked:
+            return  # an answer to an older request (the state or an answer changed since)
+        self._plan_answered = message.number
+        plan = message.plan
+        self.query_one("#review", Button).disabled = not (plan is not None and (bool(plan.automatic)
+                                                                                 or bool(plan.needs)))
+        if (plan, message.simulate) == self._plan_drawn:
+            return  # typing that does not change the plan redraws nothing
+        self._plan_drawn = (plan, message.simulate)
+        self.query_one("#plan", PlanView).show_blocks(message.blocks)
+
+    @property
+    def settled(self) -> bool:
+        """Everything known is on screen: no plan being made or waiting for typing to stop, no rows
+        still to mount (tests wait for this; the person never has to)."""
+        return (self._plan_asked > 0 and self._replan is None and self._plan_answered == self._plan_asked
+                and not filling(self.query_one("#findings")) and not filling(self.query_one("#plan")))
 
     @on(InputsForm.Changed)
     def _answer_changed(self, event: InputsForm.Changed) -> None:
         self.wizard.answers_for(self.step)[event.name] = event.value
-        self._show_plan()
+        if self._replan is not None:
+            self._replan.stop()
+        self._replan = self.set_timer(REPLAN_DELAY, self._ask_plan)
 
     # --- actions ------------------------------------------------------------------------------
 

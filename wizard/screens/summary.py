@@ -74,11 +74,11 @@ def why_left(group: FindingGroup, skipped: bool, plan) -> str:
     return "the wizard cannot fix this automatically"
 
 
-def left_line(group: FindingGroup, why: str) -> str:
+def left_line(group: FindingGroup, why: str, step: str) -> str:
     """A group still not passing, on one line: its step, what, where (a step's screen opens it) and why."""
     what = (f"{escape(group.title)}: {WORDS[group.status]} in {escape(group.where(3))}" if group.count > 1
             else f"{escape(group.title)}: {escape(group.findings[0]['message'])}")
-    return f"{glyph(group.status)} [b]{escape(group.step)}[/b]: {what} [$text-muted]({escape(why)})[/]"
+    return f"{glyph(group.status)} [b]{escape(step)}[/b]: {what} [$text-muted]({escape(why)})[/]"
 
 
 class SummaryScreen(WizardScreen):
@@ -130,7 +130,7 @@ class SummaryScreen(WizardScreen):
             step_id = step.INFO.id
             before, after = run.first.get(step_id), run.results.get(step_id)
             applied = [r for r in run.applied.get(step_id, []) if r.ok]
-            title = step.INFO.title if len(step.INFO.title) <= TITLE else step.INFO.title[:TITLE - 1] + "…"
+            title = step.INFO.label  # the short label, whole (the sidebar's): a cut title says less
             rows.append(f"{glyph(run.step_state(step_id))} {escape(title):<{TITLE}} {bar(*score(before))}  "
                         f"{bar(*score(after))}  {len(applied) or '-'}")
             if after is None:
@@ -138,7 +138,7 @@ class SummaryScreen(WizardScreen):
             for key in totals:
                 totals[key] += after.summary[key]
             plan = plans[step_id] = run.plan_for(step_id)
-            for group in group_findings([dict(f.to_dict(), step=step.INFO.label) for f in after.findings
+            for group in group_findings([dict(f.to_dict(), step=step_id) for f in after.findings
                                          if f.status.value not in ("PASS", "N/A")]):
                 left.append(group)
                 why[id(group)] = why_left(group, step_id in run.skipped, plan)
@@ -153,7 +153,8 @@ class SummaryScreen(WizardScreen):
         todo.remove_children()
         todo.mount_all(todo_rows(todo_list(self.standings(plans))))
         # one line per group in one Static: a widget per row made the summary take seconds to lay out
-        lines = [left_line(group, why[id(group)]) for group in left]
+        labels = {step.INFO.id: step.INFO.label for step in run.steps}
+        lines = [left_line(group, why[id(group)], labels.get(group.step, group.step)) for group in left]
         self.query_one("#summary-left", Static).update(Content.from_markup(
             "\n".join(lines) or "[$text-success]✔ Nothing: every check passes.[/]"))
         self._show_diff(run.since_last_check())

@@ -8,7 +8,7 @@ mounted only when it is opened, so a step with hundreds of findings draws as fas
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from textual import events
 from textual.binding import Binding
@@ -19,6 +19,7 @@ from textual.widgets import Label
 
 from steps.base import Finding
 from wizard.findings_groups import FindingGroup, group_findings, short_name
+from wizard.widgets.batched import capped, fill
 from wizard.widgets.render import WORDS, escape, glyph
 from wizard.widgets.wrap import breakable
 
@@ -130,19 +131,22 @@ class FindingsTable(Vertical):
     def show_groups(self, groups: Sequence[FindingGroup], note: Callable[[FindingGroup], str] | None = None,
                     empty: str = "No findings yet.") -> None:
         """``note(group)`` is markup put before a row's message (the summary names the step and why)."""
-        self.remove_children()
+        # A batch at a time, the first rows only: a step can have hundreds (the header is a row).
+        fill(self, capped(self._rows(groups, note, empty), len(groups) + 1, "findings"))
+
+    def _rows(self, groups: Sequence[FindingGroup], note: Callable[[FindingGroup], str] | None,
+              empty: str) -> Iterator[Widget]:
         hint = "; Enter opens a group" if any(group.count > 1 for group in groups) else ""
-        rows: list[Widget] = [Horizontal(
+        yield Horizontal(
             Label("Status", classes="col-status"), Label("Region / resource", classes="col-where"),
             Label(f"Finding  [$text-muted](CIS, Security Hub{hint})[/]", classes="col-message"),
             classes="finding-row finding-header",
-        )]
+        )
         for group in groups:
             prefix = note(group) if note else ""
             if group.count == 1:
-                rows.append(FindingRow(row_markup(group.findings[0]), group.status, prefix))
+                yield FindingRow(row_markup(group.findings[0]), group.status, prefix)
             else:
-                rows.append(FindingsGroup(group, prefix))
+                yield FindingsGroup(group, prefix)
         if not groups:
-            rows.append(Label(empty, classes="muted"))
-        self.mount_all(rows)
+            yield Label(empty, classes="muted")

@@ -34,7 +34,7 @@ class StepList(ReachesWizard, Vertical):
         label = step.INFO.label
         parts: list[tuple[int, str]] = []
         result = run.results.get(step.INFO.id)
-        if result is not None and state != "RUNNING":
+        if result is not None:  # while re-checked too: the last counts stay until the new ones are known
             counts = result.check_counts  # checks, not resource-regions
             parts = [(counts[s], s) for s in ("FAIL", "MANUAL", "UNKNOWN") if counts[s]] or [(counts["PASS"], "PASS")]
         # The label stays whole: the less important counts go first when the row is short of room.
@@ -70,7 +70,7 @@ class StepList(ReachesWizard, Vertical):
         elif run.assessed < total:
             label.update(f"assessing {run.assessed}/{total}")
         else:
-            fails = sum(1 for s in run.steps if run.step_state(s.INFO.id) == "FAIL")
+            fails = sum(1 for s in run.steps if run.known_state(s.INFO.id) == "FAIL")  # steady while re-checked
             # Short enough for the narrowest sidebar: "10 of 10 failing".
             label.update(Content.from_markup(f"[$text-error]{fails} of {total} failing[/]" if fails
                                              else f"[$text-success]none of {total} failing[/]"))

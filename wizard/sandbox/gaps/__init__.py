@@ -10,6 +10,7 @@ from . import (  # noqa: F401  (registration by import)
     ec2,
     ec2_block_public,
     ec2_client_vpn,
+    iam_details,
     iam_org_features,
     iam_root,
     iam_service_roles,
