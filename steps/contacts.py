@@ -91,25 +91,27 @@ def evaluate(state: Mapping[str, Any]) -> list[Finding]:
     return findings
 
 
+# An answer no input declares: `fix --replace` sets it, so the given fields replace registered contacts.
+REPLACE = "replace"
+_FIELDS = {"name": "Name", "title": "Title", "email": "EmailAddress", "phone": "PhoneNumber"}
+
+
 def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
-    """Register every missing alternate contact with the person given in the inputs."""
+    """Register every missing alternate contact with the person given in the inputs; with the
+    ``REPLACE`` answer, also put the given fields into every registered contact that differs."""
     missing = [k for k in CONTACT_TYPES if not state["alternate"].get(k) and not is_unreadable(state["alternate"].get(k))]
     console = ()
     if not state.get("primary"):
         console = (manual("Set the account's primary contact information.", CONSOLE_URL,
                           "Sign in as an administrator, open Account, and edit Contact information.",
                           fixes=(PRIMARY.id,)),)
+    replaced = _replacements(state, answers) if answers.get(REPLACE) else ()
     if not missing:
-        return Plan(INFO.id, changes=console)
+        return Plan(INFO.id, changes=replaced + console)
     errors = check_answers(INFO.inputs, answers)
     if errors:
         return Plan(INFO.id, needs=tuple(errors), notes=tuple(errors.values()))
-    contact = {
-        "Name": answers["name"].strip(),
-        "Title": answers["title"].strip(),
-        "EmailAddress": answers["email"].strip(),
-        "PhoneNumber": answers["phone"].strip(),
-    }
+    contact = {field: answers[name].strip() for name, field in _FIELDS.items()}
     changes = tuple(
         Change(
             reason=f"Register the {kind.lower()} contact, so AWS can reach the right person.",
@@ -121,7 +123,31 @@ def plan(state: Mapping[str, Any], answers: Mapping[str, str]) -> Plan:
         )
         for kind in missing
     )
-    return Plan(INFO.id, changes=changes + console)
+    return Plan(INFO.id, changes=changes + replaced + console)
+
+
+def _replacements(state: Mapping[str, Any], answers: Mapping[str, str]) -> tuple[Change, ...]:
+    """Registered contacts that differ from the given fields, each put back as it was by its undo."""
+    changes = []
+    for kind in CONTACT_TYPES:
+        old = state["alternate"].get(kind)
+        if not old or is_unreadable(old):
+            continue
+        before = {field: str(old.get(field) or "") for field in _FIELDS.values()}
+        after = {**before, **{field: answers[name].strip() for name, field in _FIELDS.items() if answers.get(name)}}
+        if after == before:
+            continue
+        changes.append(Change(
+            reason=f"Replace the {kind.lower()} contact ({before['Name']} <{before['EmailAddress']}>), as asked.",
+            call=Call("account", "PutAlternateContact", {"AlternateContactType": kind, **after}),
+            before=before,
+            after=after,
+            # PutAlternateContact creates or updates the whole contact (all four fields required; AWS
+            # Account Management API reference), so putting the old one back undoes it.
+            undo=Call("account", "PutAlternateContact", {"AlternateContactType": kind, **before}),
+            fixes=(_CHECKS[kind].id,),
+        ))
+    return tuple(changes)
 
 
 def security_email(state: Mapping[str, Any] | None) -> str:

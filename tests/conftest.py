@@ -14,8 +14,7 @@ def _fewer_repaints() -> None:
     """Pilot tests' apps repaint at most 10 times a second, not 60 (TEXTUAL_FPS; scripts/test unsets
     TEXTUAL_*, and pytest-textual-snapshot imports textual before this file). A screen repaints on
     a timer while it is dirty, which it is all the time workers post results; what a test reads or
-    snapshots is painted on demand (pilot.pause), so the pictures are the same (the whole-demo walk:
-    37 -> 30 CPU s, the latter with the scenario's seeding)."""
+    snapshots is painted on demand (pilot.pause), so the pictures are the same."""
     import textual.screen
 
     textual.screen.UPDATE_PERIOD = 1 / 10

@@ -105,3 +105,35 @@ def test_fix_of_several_steps_plans_each_after_the_fixes_before_it(account, caps
     fixable_fails = [f for f in document["findings"] if f["status"] == "FAIL" and f["fixable"]
                      and f["step"] != "s3"]
     assert not fixable_fails, fixable_fails
+
+
+def test_fix_replace_puts_a_new_contact_and_undo_puts_the_old_one_back(account, capsys):
+    account("secure")  # every alternate contact is registered
+    new = ["--steps", "contacts", "--yes", "--set", "contacts.email=new-sec@example.com"]
+    assert main(["fix", *new]) == 0
+    assert "contacts: nothing to change" in capsys.readouterr().out  # without --replace, kept as it is
+
+    assert main(["fix", *new, "--replace"]) == 0
+    assert capsys.readouterr().out.count("PutAlternateContact: done") == 3
+    assert main(["history", "--format", "json"]) == 0
+    history = json.loads(capsys.readouterr().out)
+    assert [h["call"] for h in history] == ["account.PutAlternateContact"] * 3
+    assert all(h["result"] == "ok" and h["undoable"] for h in history)
+
+    def held(kind="SECURITY"):
+        assert main(["check", "--steps", "contacts", "--format", "json"]) == 0
+        document = json.loads(capsys.readouterr().out)
+        return next(f["message"] for f in document["findings"] if f["check"] == f"{kind.lower()}-contact")
+
+    # the given field changed, the others were kept
+    assert held() == "Sam Secure <new-sec@example.com>"
+    assert main(["undo", "--last", "--yes"]) == 0
+    capsys.readouterr()
+    assert held() == "Sam Secure <security@example.com>"
+    assert held("BILLING") == "Bea Billing <billing@example.com>"
+
+
+def test_fix_replace_needs_contacts_answers(account, capsys):
+    account("secure")
+    assert main(["fix", "--steps", "contacts", "--yes", "--replace"]) == 2
+    assert "--set contacts." in capsys.readouterr().err

@@ -26,6 +26,9 @@ def register(sub: Any) -> None:
     parser.add_argument("--regions", nargs="+", metavar="REGION", help="only these enabled regions")
     parser.add_argument("--yes", action="store_true", help="confirm: apply without asking")
     add_answer_option(parser)
+    parser.add_argument("--replace", action="store_true",
+                        help="put the --set answers into what is already set too (today: the contacts step's "
+                             "registered contacts; undoable)")
     add_org_options(parser)
 
 
@@ -44,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("fix writes without asking only with --yes; to review each change, run the wizard")
     steps = selected_steps(args)
     answers = parse_answers(args.answers, steps)
+    if getattr(args, "replace", False):
+        replace_with(answers)
     scope = org_scope(args)
     from wizard.run_as import warn_if_mismatched, who
 
@@ -77,6 +82,16 @@ def run(args: argparse.Namespace) -> int:
         failed |= account_failed
     sys.stdout.flush()
     return 1 if failed else 0
+
+
+def replace_with(answers: dict[str, dict[str, str]]) -> None:
+    """Mark the contacts answers as replacing what is registered; a usage error without them."""
+    from steps import contacts
+
+    if not answers.get(contacts.INFO.id):
+        raise UsageError("--replace puts the --set answers into the registered contacts: select --steps contacts "
+                         "and give the new values, e.g. --set contacts.email=security@example.com")
+    answers[contacts.INFO.id][contacts.REPLACE] = "yes"
 
 
 class FixStopped(Exception):

@@ -35,9 +35,24 @@ def add_org_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--ou", metavar="OU-ID", help="with --org: only the accounts under this OU (nested OUs too)")
 
 
+def add_member_role_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--org-role", metavar="NAME",
+                        help=f"the role to assume in a member account (default: {DEFAULT_ROLE})")
+
+
+def member_role(args: Any) -> str:
+    """``--org-role`` checked, or the default role."""
+    from wizard.org import ROLE_NAME
+
+    role = getattr(args, "org_role", None)
+    if role is not None and not ROLE_NAME.match(role):
+        raise UsageError(f"'{role[:70]}' is not a role name; role names are 1 to 64 letters, digits and +=,.@_-")
+    return role or DEFAULT_ROLE
+
+
 def org_scope(args: Any) -> OrgScope | None:
     """The organization scope of the options, or None without ``--org``; bad values are usage errors."""
-    from wizard.org import ACCOUNT_ID, OU_ID, ROLE_NAME
+    from wizard.org import ACCOUNT_ID, OU_ID
 
     accounts = split_list(getattr(args, "accounts", None))
     ou = getattr(args, "ou", None)
@@ -54,9 +69,7 @@ def org_scope(args: Any) -> OrgScope | None:
             raise UsageError(f"'{account_id[:40]}' is not an account id; account ids are 12 digits")
     if ou is not None and not OU_ID.match(ou):
         raise UsageError(f"'{ou[:60]}' is not an OU id; OU ids look like ou-ab12-cd34ef56 (or r-ab12 for the root)")
-    if role is not None and not ROLE_NAME.match(role):
-        raise UsageError(f"'{role[:70]}' is not a role name; role names are 1 to 64 letters, digits and +=,.@_-")
-    return OrgScope(role=role or DEFAULT_ROLE, accounts=tuple(dict.fromkeys(accounts)), ou=ou)
+    return OrgScope(role=member_role(args), accounts=tuple(dict.fromkeys(accounts)), ou=ou)
 
 
 def run_org(aws: Any, scope: OrgScope, work: Callable[[Any], Any], keep_clients: bool = False) -> list:

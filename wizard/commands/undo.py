@@ -15,13 +15,19 @@ from typing import Any
 
 from steps.base import Call, Change, StepError
 from wizard.commands.common import UsageError, add_target_options, open_aws
+from wizard.commands.org_options import add_member_role_option, member_role
 
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("undo", help="reverse a change the wizard made (shows the calls and asks first)")
     add_target_options(parser)
-    parser.add_argument("id", nargs="?", help="the change's id, from `aws-essentials history`")
+    parser.add_argument("id", nargs="?", help="a change's id or an apply's id (all its changes), from "
+                                              "`aws-essentials history`")
     parser.add_argument("--last", action="store_true", help="every change of the most recent apply")
+    parser.add_argument("--account", metavar="ID", help="with --last: the last apply in this account; a member "
+                                                         "account's change (fix --org) is undone from the management "
+                                                         "account through --org-role, as fix did")
+    add_member_role_option(parser)
     parser.add_argument("--yes", action="store_true", help="do not ask (for scripts)")
 
 
@@ -42,6 +48,10 @@ def pick(entries: list, account_id: str, entry_id: str | None, last: bool) -> li
     for entry in entries:
         if entry.id == entry_id:
             return [entry]
+    # an apply's id: every change of that apply (in one account), newest first
+    group = [e for e in entries if e.apply_id == entry_id and not e.undo_of]
+    if group:
+        return list(reversed(group))
     raise UsageError(f"no change with id '{entry_id}' in the journal; see `aws-essentials history`")
 
 
@@ -58,6 +68,20 @@ def check_target(entry: Any, account_id: str, endpoint: str) -> str:
         raise StepError(f"change {entry.id} was made at {entry.endpoint}, and this run is pointed at {endpoint}",
                         "point the run where the change was made (AWS_ENDPOINT_URL) and run undo again")
     return ""
+
+
+def reach_member(aws: Any, entry: Any, role: str) -> Any:
+    """The AWS object of ``entry``'s account through ``role``, or the refusal of check_target with why."""
+    member = aws.member(entry.account_id, role)
+    try:
+        member.identity()
+    except StepError as error:
+        raise StepError(f"change {entry.id} was made in account {entry.account_id}, and this run is signed in to "
+                        f"account {aws.account_id}",
+                        f"run undo with that account's credentials, or from its organization's management account "
+                        f"(role {role} could not be assumed: {error.title})") from None
+    print(f"Undoing in member account {entry.account_id} through role {role}.")
+    return member
 
 
 def undo_change(entry: Any) -> Change:
@@ -113,13 +137,25 @@ def plan_undo(entries: list, account_id: str, endpoint: str) -> tuple[list[tuple
 
 def run(args: argparse.Namespace) -> int:
     from wizard.journal import Journal, endpoint_of
+    from wizard.org import ACCOUNT_ID
     from wizard.undo_checks import Drifted, check_current
 
+    role = member_role(args)
+    account = getattr(args, "account", None)
+    if account and not args.last:
+        raise UsageError("--account goes with --last (an id already names its account)")
+    if account and not ACCOUNT_ID.match(account):
+        raise UsageError(f"'{account[:40]}' is not an account id; account ids are 12 digits")
     aws = open_aws(args)
     endpoint = endpoint_of(aws)
+    chosen = pick(Journal(aws.account_id, endpoint=endpoint).entries(all_accounts=True),
+                  account or aws.account_id, args.id, args.last)
+    if chosen[0].account_id != aws.account_id:
+        # A member's change (fix --org): reach that account the way fix did, through the role
+        # assumed from this (management) account; check_target and the drift checks then run there.
+        aws = reach_member(aws, chosen[0], role)
     journal = Journal(aws.account_id, endpoint=endpoint)
-    todo, notes = plan_undo(pick(journal.entries(all_accounts=True), aws.account_id, args.id, args.last),
-                            aws.account_id, endpoint)
+    todo, notes = plan_undo(chosen, aws.account_id, endpoint)
     for note in notes:
         print(note)
     for entry, change in todo:

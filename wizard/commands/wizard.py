@@ -11,13 +11,14 @@ def register(sub) -> None:  # the default command has no sub-parser of its own
 
 def run(args: argparse.Namespace) -> int:
     """Open the TUI; connecting (and importing boto3) happens in a worker after the first screen."""
+    from wizard.commands.common import open_aws
+
     if getattr(args, "plain", False):  # line-by-line prompts instead (wizard/plain.py)
-        from wizard.commands.common import open_aws
         from wizard.plain import run_plain
 
         return run_plain(lambda: open_aws(args), show_all=getattr(args, "show_all", False))
     from wizard.app import Connection, WizardApp
-    from wizard.commands.common import open_aws, selected_regions, target_from
+    from wizard.commands.common import selected_regions, target_from
     from wizard.safe_text import clean
 
     target_from(args)  # usage errors (a malformed profile or region) are reported before the screen opens

@@ -130,7 +130,7 @@ class SummaryScreen(WizardScreen):
             step_id = step.INFO.id
             before, after = run.first.get(step_id), run.results.get(step_id)
             applied = [r for r in run.applied.get(step_id, []) if r.ok]
-            title = step.INFO.title if len(step.INFO.title) <= TITLE else step.INFO.title[:TITLE - 1] + "…"
+            title = step.INFO.label  # the short label, whole (the sidebar's): a cut title says less
             rows.append(f"{glyph(run.step_state(step_id))} {escape(title):<{TITLE}} {bar(*score(before))}  "
                         f"{bar(*score(after))}  {len(applied) or '-'}")
             if after is None:
