@@ -335,7 +335,7 @@ def _database_changes(region: str, data: Mapping[str, Any]) -> list[Change]:
             out.append(manual(
                 f"Encrypt database {name} in {region} (it cannot be encrypted in place).",
                 RDS_CONSOLE.format(region=region, db=name),
-                f"1. Plan a maintenance window: writes made after the snapshot in step 2 are not carried over.",
+                "1. Plan a maintenance window: writes made after the snapshot in step 2 are not carried over.",
                 f"2. Take a manual snapshot: aws rds create-db-snapshot --db-instance-identifier {name} "
                 f"--db-snapshot-identifier {name}-plain --region {region}",
                 f"3. Copy it encrypted: aws rds copy-db-snapshot --source-db-snapshot-identifier {name}-plain "

@@ -20,6 +20,7 @@ from typing import Any, Iterable
 from steps import audit_logging, groups, vpc
 from steps.cloudshell_access import CLOUDSHELL_POLICY
 from steps.policy_admin import POLICY_WRITERS, allowed_actions
+from wizard.undo_checks import exists_check_reads
 
 MODES = ("read", "fix")
 
@@ -118,6 +119,8 @@ def actions(steps: Iterable[ModuleType], mode: str = "read") -> list[str]:
         wanted.update(step.INFO.reads)
         if mode == "fix":
             wanted.update(step.INFO.writes)
+            # what undo reads first (wizard/undo_checks.py): not always among the steps' reads
+            wanted.update(exists_check_reads(step.INFO.writes))
     return sorted(wanted, key=lambda a: (a.split(":", 1)[0], a.split(":", 1)[1]))
 
 

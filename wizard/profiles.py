@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from typing import Any, Callable
 
@@ -144,6 +144,11 @@ def target_for(name: str, endpoint_url: str | None = None,
             return base
         return Target(region=region, endpoint_url=endpoint_url, label=name,
                       credentials=_mfa_session(profile, base, ask_code))
+    if profile.source_profile and profile.source_profile != name and profile.source_profile in profiles:
+        # the source is another customer profile, in the keyring: botocore cannot read it
+        base = target_for(profile.source_profile, endpoint_url, ask_code)
+        return replace(assume_from(base, profile.role_arn, parts.get("external_id") or None,
+                                   f"aws-essentials-{name}"[:64]), label=name, region=region or base.region)
     target = Target(profile=profile.source_profile or None, region=region, endpoint_url=endpoint_url,
                     role_arn=profile.role_arn, external_id=parts.get("external_id") or None,
                     role_session_name=f"aws-essentials-{name}"[:64], label=name)
@@ -151,6 +156,50 @@ def target_for(name: str, endpoint_url: str | None = None,
         return target
     return Target(region=region, endpoint_url=endpoint_url, label=name,
                   credentials=_mfa_session(profile, target, ask_code))
+
+
+def assume_from(base: Target, role_arn: str, external_id: str | None, session_name: str) -> Target:
+    """``role_arn`` assumed with ``base``'s credentials (``--customer`` with ``--role-arn``).
+
+    A base that is itself a role is resolved to its session credentials first: AWS allows such a
+    role chain, but limits each chained session to 1 hour (IAM User Guide, "Role chaining"), which
+    is AssumeRole's default duration.
+    """
+    from wizard.aws import AWS
+
+    if base.role_arn:
+        credentials = AWS(base).frozen_credentials()
+        if credentials is None:
+            raise StepError(f"customer profile '{base.label}' gave no credentials", "check its source profile")
+        base = replace(base, profile=None, credentials=credentials, role_arn=None, external_id=None)
+    return replace(base, role_arn=role_arn, external_id=external_id, role_session_name=session_name)
+
+
+def keyring_sourced(aws_profile: str, ask_code: Callable[[str], str] | None = None) -> Target | None:
+    """The :class:`Target` of an AWS CLI profile whose ``source_profile`` is a customer profile in the
+    keyring (``role_arn`` + ``source_profile = customer-a``), or None for any other profile.
+
+    botocore resolves a source profile only from the AWS config and credentials files, so the
+    wizard assumes the role itself, with the session name the config gives (AssumeRole).
+    """
+    import botocore.session
+
+    config = botocore.session.Session().full_config.get("profiles", {})
+    section = config.get(aws_profile) or {}
+    source = section.get("source_profile")
+    if not section.get("role_arn") or not source or source in config or source not in load_all():
+        return None
+    if section.get("mfa_serial"):
+        raise StepError(f"the AWS profile '{aws_profile}' asks for MFA and takes its credentials from the customer "
+                        f"profile '{source}'", f"put the MFA device on the customer profile instead "
+                        f"(`aws-essentials profiles add {source} ... --mfa-serial ARN`)")
+    error = validate_role_arn(section["role_arn"])
+    if error:
+        raise StepError(f"the AWS profile '{aws_profile}': {error}")
+    base = target_for(source, ask_code=ask_code)
+    target = assume_from(base, section["role_arn"], section.get("external_id"),
+                         section.get("role_session_name") or "aws-essentials")
+    return replace(target, region=section.get("region") or base.region, label=aws_profile)
 
 
 def _mfa_session(profile: Profile, base: Target, ask_code: Callable[[str], str] | None) -> Credentials:

@@ -221,7 +221,22 @@ def _exists(service: str, operation: str, codes: tuple[str, ...], params: Callab
             return "what it created was deleted and made again (its id differs)"
         return None
 
+    reader.action = (service, operation)  # type: ignore[attr-defined]  (for the fix-mode policy)
     return reader
+
+
+def exists_check_reads(writes: Any) -> set[str]:
+    """The IAM actions the undo command reads before undoing a creation (``EXISTS``), for the
+    undo calls among ``writes`` ("iam:RemoveUserFromGroup"...): the fix-mode policy grants them."""
+    from wizard.aws_errors import iam_action
+
+    out = set()
+    for write in writes:
+        service, _, operation = write.partition(":")
+        for key, reader in EXISTS.items():
+            if key.split(".", 1)[1] == operation and hasattr(reader, "action"):
+                out.add(iam_action(*reader.action))
+    return out
 
 
 def _dig(value: Any, path: str) -> Any:

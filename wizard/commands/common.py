@@ -40,7 +40,8 @@ def add_target_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--external-id", default=argparse.SUPPRESS, help="external id for --role-arn")
     group.add_argument("--role-session-name", default=argparse.SUPPRESS, help="session name for --role-arn")
     group.add_argument("--customer", default=argparse.SUPPRESS, metavar="NAME",
-                       help="a customer profile stored with `aws-essentials profiles add`")
+                       help="a customer profile stored with `aws-essentials profiles add`; combines with "
+                            "--role-arn (assumed with the customer's credentials) and --org")
 
 
 def selected_steps(args: Any) -> list[Any]:
@@ -76,9 +77,19 @@ def target_from(args: Any) -> Any:
     if customer is not None:
         from wizard import profiles
 
-        if any(getattr(args, name, None) for name in ("profile", "role_arn")):
-            raise UsageError("--customer already says which credentials to use; drop --profile/--role-arn")
-        return profiles.target_for(profiles.check_name(customer), ask_code=_ask_mfa_code)
+        if getattr(args, "profile", None):
+            raise UsageError("--customer already says which credentials to use; drop --profile")
+        target = profiles.target_for(profiles.check_name(customer), ask_code=_ask_mfa_code)
+        role_arn = getattr(args, "role_arn", None)
+        if role_arn is None:
+            return target
+        error = validate_role_arn(role_arn)
+        if error:
+            raise UsageError(error)
+        # --role-arn from the customer's credentials: a role profile's are a role session already,
+        # so this is role chaining (at most 1 hour per session, the AssumeRole default).
+        return profiles.assume_from(target, role_arn, getattr(args, "external_id", None),
+                                    getattr(args, "role_session_name", None) or "aws-essentials")
     profile = getattr(args, "profile", None)
     if profile is not None and not PROFILE_PATTERN.match(profile):
         raise UsageError(f"'{profile[:40]}' is not a valid profile name (letters, digits and _.-+=,@/ only)")
@@ -88,6 +99,9 @@ def target_from(args: Any) -> Any:
     error = error or (role_arn is not None and validate_role_arn(role_arn)) or None
     if error:
         raise UsageError(error)
+    sourced = _keyring_sourced(args, profile, region, role_arn)
+    if sourced is not None:
+        return sourced
     return Target(
         profile=profile,
         region=region,
@@ -95,6 +109,24 @@ def target_from(args: Any) -> Any:
         external_id=getattr(args, "external_id", None),
         role_session_name=getattr(args, "role_session_name", None) or "aws-essentials",
     )
+
+
+def _keyring_sourced(args: Any, profile: str | None, region: str | None, role_arn: str | None) -> Any:
+    """The target of an AWS profile whose source_profile is a customer profile (``--profile`` or
+    AWS_PROFILE), with ``--role-arn`` assumed from it as from any profile; None for other profiles."""
+    import os
+    from dataclasses import replace
+
+    from wizard import profiles
+
+    name = profile or os.environ.get("AWS_PROFILE")
+    target = profiles.keyring_sourced(name, ask_code=_ask_mfa_code) if name else None
+    if target is None:
+        return None
+    if role_arn:
+        target = profiles.assume_from(target, role_arn, getattr(args, "external_id", None),
+                                      getattr(args, "role_session_name", None) or "aws-essentials")
+    return replace(target, region=region or target.region)
 
 
 def _ask_mfa_code(serial: str) -> str:
