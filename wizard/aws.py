@@ -290,13 +290,18 @@ class AWS:
         return self.identity()["Arn"]
 
     def enabled_regions(self) -> list[str]:
-        """The account's enabled regions, sorted (``ec2:DescribeRegions``)."""
+        """The account's enabled regions, sorted (``ec2:DescribeRegions``).
+
+        Read with AllRegions, which adds the regions not enabled for the account with OptInStatus
+        "not-opted-in" (EC2 API reference, DescribeRegions): the same read then tells the reports
+        which regions were left out and why (wizard/aws_regions.py), with no second call.
+        """
         try:
-            answer = self.read("ec2", "DescribeRegions")
+            answer = self.read("ec2", "DescribeRegions", AllRegions=True)
         except ReadFailed as failed:
             raise StepError(f"could not list the account's regions: {failed.reason}",
                             "pass --regions to name them, or grant ec2:DescribeRegions") from None
-        return sorted(r["RegionName"] for r in answer.get("Regions", []))
+        return sorted(r["RegionName"] for r in answer.get("Regions", []) if r.get("OptInStatus") != "not-opted-in")
 
     def regions(self) -> list[str]:
         """The regions in scope: the enabled ones, or those asked for with ``--regions``."""

@@ -13,6 +13,7 @@ def regions_out_of_scope(aws: Any) -> list[dict[str, str]]:
 
     ec2:DescribeRegions with AllRegions lists the regions disabled for the account too, each with its
     OptInStatus (opt-in-not-required | opted-in | not-opted-in): EC2 API reference, DescribeRegions.
+    ``AWS.enabled_regions`` makes this same read, so here it comes from the run's read cache.
     A caller that may not read it gets only the regions ``--regions`` left out (no read fails a report).
     """
     from wizard.aws import ReadFailed
