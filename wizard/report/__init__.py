@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from wizard.report.html import html_report, render_html
+from wizard.report.html import render_html
 from wizard.report.markdown import GLYPH, change_markdown, render_markdown
 from wizard.report.model import (
     SCHEMA, SEVERITY_ORDER, findings_document, fix_change, fix_for_finding, fixes_for, not_assessed, render_json,
@@ -15,7 +15,7 @@ from wizard.report.ocsf import ocsf_findings, render_ocsf
 from wizard.report.table import render_table
 
 __all__ = ["GLYPH", "RENDERERS", "SCHEMA", "SEVERITY_ORDER", "change_markdown", "findings_document", "fix_change",
-           "fix_for_finding", "fixes_for", "html_report", "not_assessed", "ocsf_findings", "render_html", "render_json",
+           "fix_for_finding", "fixes_for", "not_assessed", "ocsf_findings", "render_html", "render_json",
            "render_markdown", "render_ocsf", "render_table"]
 
 # `check --format`'s renderings of a findings document (HTML also takes the journal and the fixes)

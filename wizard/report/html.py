@@ -17,7 +17,7 @@ from wizard.report.html_sections import (
 )
 from wizard.report.html_style import CSS, print_css
 from wizard.report.model import (
-    STATUSES, entry_value, findings_document, fixes_for, not_assessed_rows, unpaired_reason,
+    STATUSES, entry_value, not_assessed_rows, unpaired_reason,
 )
 from wizard.report.trend import trend_html
 from wizard.safe_text import html as _e
@@ -289,13 +289,3 @@ def _how_html(group: FindingGroup, step_id: str, parts: ReportParts) -> str:
                 f"<code>aws-essentials plan --steps {_e(step_id)}</code>.</span>")
     return how
 
-
-def html_report(account_id: str, regions: Sequence[str], results: Sequence[Any], caller_arn: str = "",
-                journal_entries: Iterable[Any] | None = None) -> str:
-    """Everything in one call (for the TUI's export): document, fixes and this account's journal."""
-    document = findings_document(account_id, regions, results, caller_arn=caller_arn)
-    if journal_entries is None:
-        from wizard.journal import Journal
-
-        journal_entries = Journal(account_id).entries()
-    return render_html(document, journal_entries, fixes_for(results))
