@@ -14,8 +14,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
+from steps.base import Severity
+
 STATUS_ORDER = {"FAIL": 0, "UNKNOWN": 1, "MANUAL": 2, "PASS": 3, "N/A": 4}
-SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3, "info": 4}
+SEVERITY_ORDER = {s.value: rank for rank, s in enumerate(Severity)}  # critical first, as steps/base.py declares them
 GLOBAL = "global"  # a finding without a region (IAM, the account) is global
 
 

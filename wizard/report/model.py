@@ -11,11 +11,11 @@ from datetime import datetime, timezone
 from typing import Any, Iterable, Sequence
 
 from steps.arns import account_resource
-from steps.base import Change, summarize
+from steps.base import Change, Severity, summarize
 from wizard.plan_text import change_lines
 
 SCHEMA = "aws-essentials/findings/v1"
-SEVERITY_ORDER = ("critical", "high", "medium", "low", "info")
+SEVERITY_ORDER = tuple(s.value for s in Severity)  # critical first, as steps/base.py declares them
 STATUSES = ("PASS", "FAIL", "MANUAL", "UNKNOWN", "N/A")  # every finding status, in the reports' order
 
 
