@@ -69,6 +69,12 @@ async def test_vpc_confirmation_shows_every_call_and_keys_scroll_it(account):
         before = scroll.scroll_y
         await pilot.press("down")
         assert scroll.scroll_y == before + 1
+        # A key scrolls at once, not after the next refresh: one pressed before that refresh would
+        # start from the old position (this test failed under load when it did).
+        for how, delta in (("up", -1), ("page_up", -scroll.scrollable_content_region.height), ("down", 1)):
+            before = scroll.scroll_y
+            screen.action_scroll(how)
+            assert scroll.scroll_y == before + delta, how
 
 
 def journal_calls(account_id):

@@ -89,8 +89,12 @@ class ConfirmScreen(ModalScreen[bool]):
         self.query_one(target).focus()
 
     def action_scroll(self, how: str) -> None:
+        # Scrolled now, not after the next refresh (Textual's default): a key pressed before that
+        # refresh would otherwise start from the old position and be lost.
         calls = self.query_one("#confirm-calls", VerticalScroll)
-        getattr(calls, f"scroll_{how}")(animate=False)
+        page = calls.scrollable_content_region.height
+        delta = {"down": 1, "up": -1, "page_down": page, "page_up": -page}[how]
+        calls.scroll_to(y=calls.scroll_y + delta, animate=False, immediate=True)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.query_one("#apply", Button).disabled = typed_id(event.value) != self.account_id
