@@ -15,11 +15,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Label, Log, ProgressBar, Static
+from textual.widgets import Button, Footer, Label, ProgressBar, Static
 
 from wizard.safe_text import clean
 from wizard.widgets.render import escape
-from wizard.widgets.wrap import breakable
+from wizard.widgets.wrap import WrappingLog, breakable
 from wizard.wizard_run import ReachesWizard, StepAssessed
 from steps.base import Plan, StepError
 from steps.executor import ChangeResult, PlanDrifted
@@ -54,7 +54,7 @@ class ApplyScreen(ReachesWizard, ModalScreen[None]):
                         yield Label("·", classes="apply-glyph", id=f"glyph-{position}")
                         yield Label(breakable(Content.from_markup(
                             f"{escape(change.call.name)}  [$text-muted]{escape(change.reason)}[/]")), classes="apply-name")
-            yield Log(id="apply-log", auto_scroll=True)
+            yield WrappingLog(id="apply-log")  # an ARN in a line wraps at its : and /, never cut
             yield Label("Applying… Esc, q or Ctrl-C stops after the call in flight.", id="apply-status")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close", id="close", variant="primary", compact=True, disabled=True,
@@ -71,8 +71,8 @@ class ApplyScreen(ReachesWizard, ModalScreen[None]):
         self.run_apply()
 
     def _log(self, line: str) -> None:
-        # Log drops only \x00-\x14: an ESC or C1 in an AWS error (quoting a name) would reach the terminal
-        self.query_one("#apply-log", Log).write_line(clean(line))
+        # an ESC or C1 in an AWS error (quoting a name) would reach the terminal
+        self.query_one("#apply-log", WrappingLog).write_line(clean(line))
 
     @work(thread=True, exclusive=True, group="apply")
     def run_apply(self) -> None:
