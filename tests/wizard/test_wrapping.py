@@ -224,3 +224,17 @@ async def test_the_summary_wraps_what_is_left_under_its_text_and_an_arn_at_its_p
         assert rows[0].startswith("✘ ") and all(row.startswith("  ") and row[2] != " " for row in rows[1:] if row
                                                  and not row.startswith("✘ ")), rows
         _broken_at_parts(rows, ROLE)
+
+
+def test_a_wrapped_line_goes_on_under_its_own_text_at_every_indent():
+    """The confirmation's "Cannot be undone" items went on at column 0, under nothing."""
+    from wizard.widgets.wrap import breakable
+
+    text = ("Cannot be undone (1 call):\n"
+            "  #4 iam.DeleteLoginProfile (global): A removed password cannot be restored; an administrator "
+            "can set a new one.")
+    rows = breakable(text, hang=2)._broken(40).plain.split("\n")
+    assert rows[0] == "Cannot be undone (1 call):"
+    assert rows[1].startswith("  #4 ") and len(rows) > 3
+    assert all(row.startswith("    ") and row[4] != " " for row in rows[2:]), rows
+    assert " ".join(row.strip() for row in rows[1:]) == text.split("\n")[1].strip()
