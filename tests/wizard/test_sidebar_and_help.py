@@ -157,3 +157,6 @@ async def test_at_80_columns_the_footer_shows_every_key_it_offers_whole():
             assert ("?", "Help") in keys and ("^p", "Commands") in keys, keys
             for display, description in keys:
                 assert f"{display} {description}" in row, (position, row)
+            # and no key that does nothing there: nothing is before the welcome or after the summary
+            useless = {-1: ("b", "Back"), len(steps): ("n", "Next")}.get(position)
+            assert useless not in keys, (position, keys)

@@ -45,6 +45,7 @@ class WelcomeScreen(WizardScreen):
     AUTO_FOCUS = "#start"
     BINDINGS = [
         Binding("n", "app.next", "Start"),
+        Binding("b", "app.back", "", show=False),  # nothing is before the first screen: not offered, nor in help
         Binding("r", "app.recheck_all", "Re-check all"),
         Binding("ctrl+s", "app.summary", "Summary", show=False),
     ]
