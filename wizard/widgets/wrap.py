@@ -129,5 +129,9 @@ class WrappingLog(VerticalScroll):
 
     def write_line(self, line: str) -> None:
         """Add ``line`` (text, never markup: written as it is)."""
-        self.lines.append(line)
+        self.write_lines([line])
+
+    def write_lines(self, lines: list[str]) -> None:
+        """Add ``lines`` with one redraw (an apply reports calls faster than a screen is drawn)."""
+        self.lines.extend(lines)
         self._text.update(breakable("\n".join(self.lines), hang=2))
