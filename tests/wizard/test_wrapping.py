@@ -198,3 +198,43 @@ async def test_the_apply_log_wraps_an_arn_at_its_parts_instead_of_cutting_it():
         parts = _broken_at_parts(rows, ARN)
         assert parts[-1] == "AWSServiceRoleForOrganizationsAuditLogs", rows
         assert all(row.startswith("  ") for row in rows if not row.startswith(("✘", "Checking"))), rows
+
+
+async def test_the_summary_wraps_what_is_left_under_its_text_and_an_arn_at_its_parts():
+    """The summary's "What is left" folded an ARN mid-name and went on at column 0, under its ✘."""
+    from steps import STEPS
+    from steps.base import Finding, Status
+    from tests.wizard.tui import screen_name, wait_for
+    from wizard.app import WizardApp
+    from wizard.assess import StepResult
+    from wizard.wizard_run import StepAssessed
+
+    steps = STEPS[:2]
+    app = WizardApp(_unreachable, steps=steps)
+    async with app.run_test(size=(80, 60)) as pilot:  # tall enough to show it all
+        await wait_for(pilot, lambda: screen_name(app) == "ErrorScreen", what="the connection error")
+        await pilot.press("escape")
+        for step in steps:
+            finding = Finding(check=f"{step.INFO.id}-admin", title="No role has administrator access",
+                              status=Status.FAIL, message=f"{ROLE} has AdministratorAccess attached.")
+            app.record_assessed(StepAssessed(StepResult(step, None, [finding]), app.generation, 0))
+        app.go_to(len(steps))
+        await wait_for(pilot, lambda: screen_name(app) == "SummaryScreen", what="the summary")
+        rows = _rows(app, app.screen.query_one("#summary-left"))
+        assert rows[0].startswith("✘ ") and all(row.startswith("  ") and row[2] != " " for row in rows[1:] if row
+                                                 and not row.startswith("✘ ")), rows
+        _broken_at_parts(rows, ROLE)
+
+
+def test_a_wrapped_line_goes_on_under_its_own_text_at_every_indent():
+    """The confirmation's "Cannot be undone" items went on at column 0, under nothing."""
+    from wizard.widgets.wrap import breakable
+
+    text = ("Cannot be undone (1 call):\n"
+            "  #4 iam.DeleteLoginProfile (global): A removed password cannot be restored; an administrator "
+            "can set a new one.")
+    rows = breakable(text, hang=2)._broken(40).plain.split("\n")
+    assert rows[0] == "Cannot be undone (1 call):"
+    assert rows[1].startswith("  #4 ") and len(rows) > 3
+    assert all(row.startswith("    ") and row[4] != " " for row in rows[2:]), rows
+    assert " ".join(row.strip() for row in rows[1:]) == text.split("\n")[1].strip()

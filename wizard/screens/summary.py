@@ -84,6 +84,7 @@ def left_line(group: FindingGroup, why: str, step: str) -> str:
 class SummaryScreen(WizardScreen):
     AUTO_FOCUS = "#export"
     BINDINGS = [
+        Binding("n", "app.next", "", show=False),  # nothing is after the last screen: not offered, nor in help
         Binding("b", "app.back", "Back"),
         Binding("r", "app.recheck_all", "Re-check all"),
         Binding("e", "app.export", "Export report"),

@@ -53,7 +53,8 @@ def break_offsets(line: str, width: int, hang: int = 0) -> list[int]:
 
 class BreakableContent(Content):
     """Content whose lines end where :func:`break_offsets` says (then laid out as any Content); a
-    wrapped line's continuation starts ``hang`` cells in, under its text (a bullet's, a label's)."""
+    wrapped line goes on ``hang`` cells further in than it starts, under its text (past a bullet, a
+    label)."""
 
     hang = 0
 
@@ -65,11 +66,12 @@ class BreakableContent(Content):
             if width <= 0:
                 cache[width] = plain
             else:
-                hang = self.hang if self.hang * 2 <= width else 0  # too narrow to indent: use the width
-                indent = Content(" " * hang)
                 lines = []
                 for line in plain.split(allow_blank=True):
+                    hang = len(line.plain) - len(line.plain.lstrip(" ")) + self.hang  # past its own indent
+                    hang = hang if hang * 2 <= width else 0  # too narrow to indent: the whole width
                     parts = line.divide(break_offsets(line.plain, width, hang)) if line.plain else [line]
+                    indent = Content(" " * hang)
                     lines.extend(part.rstrip() if n == 0 else indent + part.rstrip() for n, part in enumerate(parts))
                 cache[width] = Content("\n").join(lines)
         return cache[width]
@@ -88,7 +90,7 @@ class BreakableContent(Content):
 
 def breakable(content: Content | str, hang: int = 0) -> BreakableContent:
     """``content`` (markup already parsed) as :class:`BreakableContent`, text and styles unchanged;
-    ``hang``: how far in a wrapped line continues."""
+    ``hang``: how much further in than its own start a wrapped line goes on."""
     if isinstance(content, str):
         content = Content(content)
     broken = BreakableContent(content.plain, list(content.spans))
