@@ -117,42 +117,29 @@ def trim(document: dict[str, Any], operations: frozenset[str], service: str,
     shapes = document.get("shapes", {})
     wanted = [name for name, shape in shapes.items() if shape.get("exception")]
     for name in operations & document.get("operations", {}).keys():
-        wanted += _shape_refs(document["operations"][name])
-    kept: set[str] = set()
+        operation = document["operations"][name]
+        wanted += [ref["shape"] for ref in (operation.get("input"), operation.get("output"), *operation.get("errors", ()))
+                   if ref]
+    kept: dict[str, Any] = {}
     while wanted:
         name = wanted.pop()
         if name in kept or name not in shapes:
             continue
-        kept.add(name)
-        wanted += _shape_refs(shapes[name])
-    trimmed = {key: value for key, value in document.items() if key not in ("operations", "shapes", "documentation")}
+        shape = kept[name] = _undocumented(shapes[name])
+        if "members" in shape:
+            shape["members"] = {member: _undocumented(ref) for member, ref in shape["members"].items()}
+        wanted += [shape[ref]["shape"] for ref in ("member", "key", "value") if ref in shape]
+        wanted += [ref["shape"] for ref in shape.get("members", {}).values()]
+    trimmed = _undocumented(document)
     trimmed["operations"] = {name: _undocumented(op) for name, op in document.get("operations", {}).items()}
-    trimmed["shapes"] = _Shapes({name: _undocumented(shape) for name, shape in shapes.items() if name in kept},
-                                service, load_full)
+    # in the model's order, as botocore would list them
+    trimmed["shapes"] = _Shapes({name: kept[name] for name in shapes if name in kept}, service, load_full)
     return trimmed
 
 
-def _shape_refs(node: Any) -> list[str]:
-    """Every shape name ``node`` refers to (``{"shape": name}`` at any depth)."""
-    found = []
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "shape" and isinstance(value, str):
-                found.append(value)
-            elif isinstance(value, (dict, list)):
-                found += _shape_refs(value)
-    elif isinstance(node, list):
-        for value in node:
-            found += _shape_refs(value)
-    return found
-
-
-def _undocumented(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {key: _undocumented(value) for key, value in node.items() if key != "documentation"}
-    if isinstance(node, list):
-        return [_undocumented(value) for value in node]
-    return node
+def _undocumented(node: dict[str, Any]) -> dict[str, Any]:
+    """A shallow copy without the documentation (the nested references of a shape have none worth keeping)."""
+    return {key: value for key, value in node.items() if key != "documentation"}
 
 
 def keep_called_operations(loader: Any) -> None:
