@@ -344,14 +344,15 @@ class AWS:
             region = self.home_region
         if paginate and not self.client(service, region).can_paginate(xform_name(operation)):
             paginate = False  # the same read, whichever way a step asked for it
-        key = json.dumps([service, operation, region, params, paginate], sort_keys=True, default=str)
+        sent = json.dumps(params, sort_keys=True, default=str)  # once per read: the cache key and the log
+        key = f"{service} {operation} {region} {paginate} {sent}"
         with self._lock:
             future = self._cache.get(key)
             owner = future is None
             if owner:
                 future = Future()
                 self._cache[key] = future
-                self.read_log.append((service, operation, region, json.dumps(params, sort_keys=True, default=str)))
+                self.read_log.append((service, operation, region, sent))
         if owner:
             try:
                 response = self._send_read(service, operation, region, paginate, params)
