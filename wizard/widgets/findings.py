@@ -155,12 +155,18 @@ class FindingsTable(Vertical):
     """Failing groups first, the most severe and the biggest first; every cell wraps, so nothing is cut
     at 80 columns."""
 
+    _drawn: tuple = ()  # the groups, notes and empty line on screen
+
     def show(self, findings: Sequence[Finding], step: str = "") -> None:
         self.show_groups(group_findings([dict(f.to_dict(), step=step) for f in findings]))
 
     def show_groups(self, groups: Sequence[FindingGroup], note: Callable[[FindingGroup], str] | None = None,
                     empty: str = "No findings yet.") -> None:
         """``note(group)`` is markup put before a row's message (the summary names the step and why)."""
+        drawn = (tuple(groups), tuple(map(note, groups)) if note else (), empty)
+        if drawn == self._drawn:
+            return  # a re-check that found the same: the rows stay (and a group stays open)
+        self._drawn = drawn
         # A batch at a time, the first rows only: a step can have hundreds (the header is a row).
         fill(self, capped(self._rows(groups, note, empty), len(groups) + 1, "findings"))
 
