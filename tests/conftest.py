@@ -36,6 +36,25 @@ def _isolated_state(tmp_path, monkeypatch):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _org_members_in_process(monkeypatch):
+    """`check --org` assesses members in this process, with threads, as it does on one core.
+
+    On two cores it would spawn two worker processes per run, each paying Python's start-up and a
+    cold botocore (1.5-3 s of CPU each), in every test that runs an org check. That the workers find
+    what one process finds is tests/integration/test_org.py::test_worker_processes_find_what_one_process_finds;
+    the tests about the workers themselves set ``org_workers.cores`` back (their monkeypatch comes
+    after this one) or pass ``workers=``."""
+    org_members_in_process(monkeypatch)
+
+
+def org_members_in_process(monkeypatch) -> None:
+    """(Also for a module-scoped fixture, with its own ``pytest.MonkeyPatch``.)"""
+    from wizard import org_workers
+
+    monkeypatch.setattr(org_workers, "cores", lambda: 1)
+
+
 @contextmanager
 def isolated(monkeypatch, tmp_path):
     """An in-memory keyring and a throwaway HOME/XDG/state dir under ``tmp_path``, no real AWS variable

@@ -17,12 +17,12 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Label, Log, ProgressBar, Static
+from textual.widgets import Button, Footer, Label, ProgressBar, Static
 
 from wizard.safe_text import clean
 from wizard.widgets.cells import Cell, Columns
 from wizard.widgets.render import escape
-from wizard.widgets.wrap import breakable
+from wizard.widgets.wrap import WrappingLog, breakable
 from wizard.wizard_run import ReachesWizard, StepAssessed
 from steps.base import Plan, StepError
 from steps.executor import ChangeResult, PlanDrifted
@@ -85,7 +85,7 @@ class ApplyScreen(ReachesWizard, ModalScreen[None]):
                     change = self.plan.changes[index]
                     yield ApplyRow(breakable(Content.from_markup(
                         f"{escape(change.call.name)}  [$text-muted]{escape(change.reason)}[/]")), id=f"row-{position}")
-            yield Log(id="apply-log", auto_scroll=True)
+            yield WrappingLog(id="apply-log")  # an ARN in a line wraps at its : and /, never cut
             yield Label("Applying… Esc, q or Ctrl-C stops after the call in flight.", id="apply-status")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close", id="close", variant="primary", compact=True, disabled=True,
@@ -102,8 +102,8 @@ class ApplyScreen(ReachesWizard, ModalScreen[None]):
         self.run_apply()
 
     def _log(self, line: str) -> None:
-        # Log drops only \x00-\x14: an ESC or C1 in an AWS error (quoting a name) would reach the terminal
-        self.query_one("#apply-log", Log).write_line(clean(line))
+        # an ESC or C1 in an AWS error (quoting a name) would reach the terminal
+        self.query_one("#apply-log", WrappingLog).write_line(clean(line))
 
     @work(thread=True, exclusive=True, group="apply")
     def run_apply(self) -> None:
@@ -166,7 +166,7 @@ class ApplyScreen(ReachesWizard, ModalScreen[None]):
             name = result.change.call.name if result.change.call else "manual"
             lines.append(clean(f"{'✔' if result.ok else '✘'} {name}: {'done' if result.ok else result.detail}"))
         self.query_one("#apply-total", ProgressBar).advance(len(lines))
-        self.query_one("#apply-log", Log).write_lines(lines)
+        self.query_one("#apply-log", WrappingLog).write_lines(lines)
 
     def _applied(self, outcome: Any, error: Exception | None) -> int:
         """Record and show what was sent; return the run's change count, which now includes it."""
