@@ -19,7 +19,7 @@ from wizard.app import WizardApp
 from wizard.assess import StepResult
 from wizard.widgets.cells import Cell, Columns, Stack
 from wizard.widgets.findings import FindingsGroup
-from wizard.widgets.wrap import breakable
+from wizard.widgets.wrap import WrappingLog, breakable
 from wizard.wizard_run import StepAssessed
 
 
@@ -94,7 +94,6 @@ async def test_an_apply_faster_than_the_screen_is_drawn_in_a_few_batches_in_orde
     arrive together are shown together (and in the order they were sent)."""
     import wizard.apply
     import wizard.assess
-    from textual.widgets import Log
 
     from steps.executor import ApplyResult, ChangeResult
     from wizard.screens.apply import DONE, ApplyRow, ApplyScreen
@@ -111,7 +110,7 @@ async def test_an_apply_faster_than_the_screen_is_drawn_in_a_few_batches_in_orde
     monkeypatch.setattr(wizard.apply, "apply_plan", apply_plan)
     monkeypatch.setattr(wizard.assess, "assess_step", lambda aws, step: StepResult(step, COMPUTE_STATE, []))
     writes = []
-    monkeypatch.setattr(Log, "write_lines", lambda log, lines, *a, **k: writes.append(list(lines)) or log)
+    monkeypatch.setattr(WrappingLog, "write_lines", lambda log, lines: writes.append(list(lines)))
     app = WizardApp(_unreachable, steps=STEPS)
     async with app.run_test(size=(120, 40)) as pilot:
         await _started(pilot, app)
