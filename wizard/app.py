@@ -94,6 +94,15 @@ class WizardApp(App):
 
             self._assessor = AssessWorker()
 
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Textual's toast, with text that breaks after a ``/`` or ``:`` (a report's path, an ARN)
+        instead of mid-name: the toast shows a Content message as given."""
+        from wizard.widgets.wrap import toast_content
+
+        super().notify(toast_content(message, title, severity, markup), severity=severity,  # type: ignore[arg-type]
+                       timeout=timeout, markup=True)
+
     # --- screens ------------------------------------------------------------------------------
 
     def on_mount(self) -> None:

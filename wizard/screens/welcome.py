@@ -26,6 +26,8 @@ WILL_NOT = (
     "store secrets in files, or show them on screen",
 )
 
+LABEL = 10  # "Signed in " and the other labels of the identity panel, in cells
+
 ROOT_WARNING = (
     "You are signed in as the root user. Root can do anything and cannot be limited, so use it only for the "
     "few tasks that need it. Create an administrator (IAM Identity Center, or an IAM user with MFA), sign in "
@@ -58,8 +60,9 @@ class WelcomeScreen(WizardScreen):
             yield Static("", id="root-warning")
             will = "\n".join(f"  [$text-success]✔[/] {escape(line)}" for line in WILL)
             wont = "\n".join(f"  [$text-error]✘[/] {escape(line)}" for line in WILL_NOT)
-            yield Static(Content.from_markup(f"[b]The wizard will[/b]\n{will}\n[b]It will not[/b]\n{wont}"),
-                         id="promises")
+            # a wrapped promise continues under its text, not under its mark
+            yield Static(breakable(Content.from_markup(f"[b]The wizard will[/b]\n{will}\n[b]It will not[/b]\n{wont}"),
+                                   hang=4), id="promises")
         with Horizontal(classes="actions"):
             yield Button("Start with the first step", id="start", variant="primary", compact=True, action="app.next")
 
@@ -98,7 +101,7 @@ class WelcomeScreen(WizardScreen):
             f"[$text-muted]Caller[/]    {escape(identity.arn)}\n"
             f"[$text-muted]Signed in[/] with {escape(identity.auth)}\n"
             f"[$text-muted]Regions[/]   {len(identity.regions)} in scope: {escape(regions)}"
-        )))
+        ), hang=LABEL))  # a long value continues under itself, not under its label
         warning.update(Content.from_markup(f"[b]⚠ Root user[/b]\n{escape(ROOT_WARNING)}"))
         warning.display = identity.is_root
 
