@@ -45,6 +45,7 @@ class AssessWorker:
     def __init__(self) -> None:
         self._process: Any = None
         self._failed = False  # could not start or has died: assess in this process
+        self._stopped = False  # the TUI is closing: nothing more to assess anywhere
         self._lock = threading.Lock()  # the pipe to the worker and the table below
         self._waiting: dict[int, queue.SimpleQueue] = {}  # request number -> its answers
         self._numbers = 0
@@ -81,7 +82,7 @@ class AssessWorker:
                 if kind != "result":
                     break  # the worker failed or ended: the rest below, in this process
                 on_done(_result(by_id.pop(rest[0]), *rest[1:]))
-        if by_id:
+        if by_id and not self._stopped:
             assess(aws, list(by_id.values()), on_done=on_done)
 
     def _send(self, aws: Any, step_ids: tuple[str, ...], fresh: bool) -> queue.SimpleQueue | None:
@@ -131,7 +132,7 @@ class AssessWorker:
     def stop(self) -> None:
         """End the worker: it exits when its input closes; killed if it does not at once."""
         with self._lock:
-            process, self._process, self._failed = self._process, None, True
+            process, self._process, self._failed, self._stopped = self._process, None, True, True
         if process is None:
             return
         try:

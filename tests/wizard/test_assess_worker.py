@@ -76,3 +76,21 @@ def test_a_sandbox_child_that_cannot_start_says_so_in_one_line():
         SandboxProcess("no-such-scenario").start()
     assert "the sandbox did not start: ValueError: unknown scenario 'no-such-scenario'" in failed.value.title
     assert "\n" not in str(failed.value)
+
+
+def test_an_assessment_waiting_when_the_tui_closes_ends_without_reading(account, monkeypatch):
+    import threading
+
+    import wizard.org_workers
+
+    sb = account("insecure")
+    # a worker that takes requests and never answers (one still reading when the person quits)
+    monkeypatch.setattr(wizard.org_workers, "worker_command",
+                        lambda module: [sys.executable, "-c", "import sys; sys.stdin.buffer.read()"])
+    silent = AssessWorker()
+    aws, streamed = open_aws(sb), []
+    waiting = threading.Thread(target=silent.assess, args=(aws, STEPS, streamed.append))
+    waiting.start()
+    silent.stop()
+    waiting.join(timeout=10)
+    assert not waiting.is_alive() and streamed == [] and sum(aws.calls.values()) == 0
