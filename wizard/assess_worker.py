@@ -170,8 +170,10 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
     """Answer each request on its own thread (a re-check need not wait for the first assessment):
     ("result", number, step id, state, findings, error) per step, then ("done", number), or
     ("failed", number, reason). Returns when ``requests`` ends."""
-    import steps  # noqa: F401 - imported now, while the TUI is still connecting
-    import wizard.aws  # noqa: F401
+    # imported now, while the TUI is still connecting
+    from steps import STEPS
+    from wizard.assess import assess
+    from wizard.aws import AWS
 
     lock = threading.Lock()
     accounts: dict[tuple[Any, Any], Any] = {}
@@ -183,10 +185,6 @@ def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
             answers.flush()
 
     def run(number: int, request: Request) -> None:
-        from steps import STEPS
-        from wizard.assess import assess
-        from wizard.aws import AWS
-
         try:
             with lock:
                 if dict(os.environ) != request.environ:  # the sandbox's endpoint, the contained home
