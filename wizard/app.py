@@ -86,9 +86,7 @@ class WizardApp(App):
         self._switching = False
         self.home: Connection | None = None  # the management account's connection, once switched away
         self.home_accounts: list[tuple[str, str]] = []
-        # The commands assess in a worker process, so reading never holds the screen (wizard/assess_worker.py);
-        # tests keep the threads of this process, which cost no process start per test.
-        self._assessor: Any = None
+        self._assessor: Any = None  # the commands' worker process (wizard/assess_worker.py); tests: threads
         if assess_in_worker:
             from wizard.assess_worker import AssessWorker
 
@@ -343,19 +341,11 @@ class WizardApp(App):
                 fresh: bool = False) -> None:
         """Collect and evaluate steps, all at once (runs inside a thread worker); each result is posted.
         ``fresh``: read again, not from what was read before (a re-check)."""
-        from wizard.assess import assess
+        from wizard.assess_worker import assess_steps
 
         steps = [s for s in self.steps if s.INFO.id in step_ids]
-
-        def done(result: Any) -> None:
-            self.post_message(StepAssessed(result, generation, changes, first))
-
-        if fresh:
-            aws.forget()  # here too: an apply's re-collect must not read the account as it was
-        if self._assessor is not None:
-            self._assessor.assess(aws, steps, done, fresh=fresh)
-        else:
-            assess(aws, steps, on_done=done)
+        assess_steps(self._assessor, aws, steps,
+                     lambda result: self.post_message(StepAssessed(result, generation, changes, first)), fresh)
 
     def on_step_assessed(self, message: StepAssessed) -> None:
         self.record_assessed(message)

@@ -142,6 +142,20 @@ class AssessWorker:
             process.kill()
 
 
+def assess_steps(worker: AssessWorker | None, aws: Any, steps: Sequence[ModuleType], on_done: Callable[[Any], None],
+                 fresh: bool = False) -> None:
+    """Assess ``steps`` in ``worker``, or with this process's threads without one. ``fresh``: read
+    again (a re-check); forgotten here too, so an apply's re-collect never reads the account as it was."""
+    from wizard.assess import assess
+
+    if fresh:
+        aws.forget()
+    if worker is not None:
+        worker.assess(aws, steps, on_done, fresh=fresh)
+    else:
+        assess(aws, steps, on_done=on_done)
+
+
 def _result(step: ModuleType, state: Any, findings: list, error: tuple[str, str] | None) -> Any:
     from steps.base import StepError
     from wizard.assess import StepResult
