@@ -86,11 +86,8 @@ class WizardApp(App):
         self._switching = False
         self.home: Connection | None = None  # the management account's connection, once switched away
         self.home_accounts: list[tuple[str, str]] = []
-        self._assessor: Any = None  # the commands' worker process (wizard/assess_worker.py); tests: threads
-        if assess_in_worker:
-            from wizard.assess_worker import AssessWorker
-
-            self._assessor = AssessWorker()
+        self._in_worker = assess_in_worker  # the commands' worker process (wizard/assess_worker.py); tests: threads
+        self._assessor: Any = None  # made with the connection, not before the first screen
 
     def notify(self, message: str, *, title: str = "", severity: Any = "information",
                timeout: float | None = None, markup: bool = True) -> None:
@@ -264,7 +261,10 @@ class WizardApp(App):
 
     @work(thread=True, exclusive=True, group="connect")
     def connect_and_assess(self, generation: int, connect: Callable[[], Connection]) -> None:
-        if self._assessor is not None:
+        if self._in_worker and self._assessor is None:
+            from wizard.assess_worker import AssessWorker
+
+            self._assessor = AssessWorker()
             self._assessor.start()  # its imports run while this connects
         try:
             connection = connect()

@@ -174,9 +174,11 @@ def _worker_main() -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the process group; the TUI decides
     # Imported by name, so what is pickled refers to wizard.assess_worker, not to __main__.
     from wizard.assess_worker import serve
+    from wizard.org_workers import answer_pipe
 
-    serve(sys.stdin.buffer, sys.stdout.buffer)
-    sys.stdout.flush()
+    answers = answer_pipe()
+    serve(sys.stdin.buffer, answers)
+    answers.flush()
     os._exit(0)  # not waiting for reads still running for a TUI that has gone
 
 

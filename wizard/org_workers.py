@@ -141,6 +141,20 @@ def worker_command(module: str = "wizard.org_workers") -> list[str]:
     return [sys.executable, "-I", "-c", boot, _CODE_ROOT, module]
 
 
+def answer_pipe() -> Any:
+    """In a long-lived worker: its stdout as a pipe for answers only. File descriptor 1 then goes to
+    /dev/null, so a stray print (moto prints a line for each request to a host it does not serve)
+    can neither corrupt the answers nor fill a pipe its parent no longer reads."""
+    import sys
+
+    sys.stdout.flush()
+    answers = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    return answers
+
+
 def _run_jobs(jobs: list[Job]) -> list[tuple[list[AccountRun], WorkerStats]]:
     """Run each job in its own worker process; a worker that fails makes its accounts' runs errors.
 

@@ -94,3 +94,16 @@ def test_an_assessment_waiting_when_the_tui_closes_ends_without_reading(account,
     silent.stop()
     waiting.join(timeout=10)
     assert not waiting.is_alive() and streamed == [] and sum(aws.calls.values()) == 0
+
+
+def test_a_workers_stray_print_never_reaches_its_answers():
+    """moto prints a line per request to a host it does not serve: in the sandbox child that would
+    corrupt the answers, or fill a pipe the demo no longer reads and stop the sandbox."""
+    import subprocess
+
+    from wizard.org_workers import _CODE_ROOT
+
+    script = ("import sys; from wizard.org_workers import answer_pipe; answers = answer_pipe(); "
+              "print('stray'); sys.stdout.flush(); answers.write(b'answer'); answers.flush()")
+    done = subprocess.run([sys.executable, "-c", script], cwd=_CODE_ROOT, capture_output=True, timeout=60)
+    assert done.returncode == 0 and done.stdout == b"answer"

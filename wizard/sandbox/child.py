@@ -72,18 +72,19 @@ def _worker_main() -> int:
     import sys
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the process group; the demo decides
+    from wizard.org_workers import answer_pipe
     from wizard.sandbox import Sandbox
 
+    answers = answer_pipe()  # moto prints; the demo reads one answer only
     scenario, realism = pickle.load(sys.stdin.buffer)
     try:
         sandbox = Sandbox(scenario=scenario, realism=realism).start()
     except Exception as error:  # noqa: BLE001 - said in the demo's words
-        pickle.dump(("failed", f"{type(error).__name__}: {error}"), sys.stdout.buffer)
-        sys.stdout.flush()
+        pickle.dump(("failed", f"{type(error).__name__}: {error}"), answers)
+        answers.flush()
         return 1
-    pickle.dump(("ready", sandbox.endpoint_url, sandbox.account_id, sandbox.env()), sys.stdout.buffer)
-    sys.stdout.flush()
+    pickle.dump(("ready", sandbox.endpoint_url, sandbox.account_id, sandbox.env()), answers)
+    answers.flush()
     sys.stdin.buffer.read()  # until the demo closes it (or ends)
     sandbox.stop()
-    sys.stdout.flush()
     os._exit(0)  # request threads tied to kept-alive connections would hold the exit
