@@ -19,7 +19,7 @@ from wizard.app import WizardApp
 from wizard.assess import StepResult
 from wizard.widgets.cells import Cell, Columns, Stack
 from wizard.widgets.findings import FindingsGroup
-from wizard.widgets.wrap import breakable
+from wizard.widgets.wrap import WrappingLog, breakable
 from wizard.wizard_run import StepAssessed
 
 
@@ -87,3 +87,40 @@ async def test_rows_and_calls_are_one_widget_each_and_an_unchanged_state_lays_no
                                          app.generation, 0))
         await wait_for(pilot, lambda: app.results["compute"] is not result, what="the re-check")
         assert list(findings.children) == rows and groups[0].opened
+
+
+async def test_an_apply_faster_than_the_screen_is_drawn_in_a_few_batches_in_order(monkeypatch):
+    """A VPC apply sends ~140 calls: each log line lays the apply screen out again, so results that
+    arrive together are shown together (and in the order they were sent)."""
+    import wizard.apply
+    import wizard.assess
+
+    from steps.executor import ApplyResult, ChangeResult
+    from wizard.screens.apply import DONE, ApplyRow, ApplyScreen
+
+    plan = compute.plan(COMPUTE_STATE, {})
+    sent = [(index, change) for index, change in enumerate(plan.changes) if not change.manual and change.call]
+
+    def apply_plan(aws, step, plan, answers, *, stop, on_progress, on_wait):
+        results = [ChangeResult(change, True) for _, change in sent]
+        for (index, _), result in zip(sent, results):
+            on_progress(index, result)  # as fast as a sandbox answers
+        return ApplyResult(step.INFO.id, results)
+
+    monkeypatch.setattr(wizard.apply, "apply_plan", apply_plan)
+    monkeypatch.setattr(wizard.assess, "assess_step", lambda aws, step: StepResult(step, COMPUTE_STATE, []))
+    writes = []
+    monkeypatch.setattr(WrappingLog, "write_lines", lambda log, lines: writes.append(list(lines)))
+    app = WizardApp(_unreachable, steps=STEPS)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _started(pilot, app)
+        _read(app, compute, COMPUTE_STATE)
+        await wait_for(pilot, lambda: _on_step(app, compute), what="the compute screen")
+        screen = ApplyScreen(compute, plan, {})
+        app.push_screen(screen)
+        await wait_for(pilot, lambda: screen.done, what="the apply")
+        assert [row.glyph for row in screen.query(ApplyRow)] == [DONE] * len(sent)
+        shown = [line for lines in writes for line in lines if line.startswith("✔")]
+        assert shown == [f"✔ {change.call.name}: done" for _, change in sent]
+        batches = [lines for lines in writes if any(line.startswith("✔") for line in lines)]
+        assert len(sent) > 40 and len(batches) <= 3, "the log written once per call"

@@ -238,3 +238,26 @@ def test_a_wrapped_line_goes_on_under_its_own_text_at_every_indent():
     assert rows[1].startswith("  #4 ") and len(rows) > 3
     assert all(row.startswith("    ") and row[4] != " " for row in rows[2:]), rows
     assert " ".join(row.strip() for row in rows[1:]) == text.split("\n")[1].strip()
+
+
+async def test_help_breaks_a_files_path_at_its_slashes_and_wraps_under_its_text():
+    """Help's "Where the files go" folded a long home folder's path mid-name at 80 columns."""
+    from pathlib import Path
+
+    import wizard
+    from wizard.screens.help import HelpScreen
+
+    journal = Path("/home/someone.with.a.long.name/.local/state/aws-essentials-wizard/journal.jsonl")
+
+    class Host(App):
+        CSS_PATH = str(Path(wizard.__file__).parent / "wizard.tcss")
+
+        def on_mount(self) -> None:
+            self.push_screen(HelpScreen([("q", "Quit")], [("The journal of every change made", journal)]))
+
+    app = Host()
+    async with app.run_test(size=(80, 40)) as pilot:
+        await pilot.pause()
+        rows = _rows(app, app.screen.query_one("#help-files"))
+        _broken_at_parts(rows, str(journal))
+        assert all(row.startswith("  ") for row in rows[1:]), rows  # under its text, not under its label

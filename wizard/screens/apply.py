@@ -32,6 +32,9 @@ PENDING, RUNNING, DONE, FAILED, NOT_SENT = (Content.from_markup(markup) for mark
     "·", "[$text-accent]⟳[/]", "[$text-success]✔[/]", "[$text-error]✘[/]", "[$text-warning]–[/]"))
 
 
+PROGRESS_EVERY = 0.1  # seconds: the progress of an apply is shown at most this often
+
+
 class Progressed(Message):
     """Changes were sent: their results are queued on the screen."""
 
@@ -112,7 +115,7 @@ class ApplyScreen(ReachesWizard, ModalScreen[None]):
         error: Exception | None = None
         try:
             outcome = apply_plan(aws, self.step, self.plan, self.answers, stop=self.stop,
-                                 on_progress=self._progressed, on_wait=lambda line: app.call_from_thread(self._log, line))
+                                 on_progress=self._progressed, on_wait=lambda line: app.call_from_thread(self._waited, line))
         except (PlanDrifted, StepError) as caught:
             error = caught
         except Exception as caught:  # noqa: BLE001 - shown in a modal, the app keeps running
@@ -137,7 +140,13 @@ class ApplyScreen(ReachesWizard, ModalScreen[None]):
 
     def on_progressed(self, message: Progressed) -> None:
         message.stop()
-        self._show_progress()
+        # A tenth of a second on: each write to the log lays the whole screen out (a VPC apply has
+        # ~140 rows), so what arrives meanwhile is shown with it.
+        self.set_timer(PROGRESS_EVERY, self._show_progress)
+
+    def _waited(self, line: str) -> None:
+        self._show_progress()  # the results before the wait, then the wait
+        self._log(line)
 
     def _show_progress(self) -> None:
         with self._queued_lock:
