@@ -4,12 +4,14 @@ shows only keys that still work there. A bare screen with the wizard's frame: no
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import App
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Button, Footer, Input
 
 from steps import by_id
+from tests.wizard.tui import wait_for
 from wizard.screens.base import WizardScreen
 from wizard.widgets.form import InputsForm
 
@@ -88,6 +90,28 @@ async def test_enter_goes_to_the_next_field_and_leaves_the_form_after_the_last()
         assert app.screen.focused is app.screen.query_one("#home")
         await pilot.press("n")
         assert app.moved == ["next"]
+
+
+def burst(app: App, *keys: str) -> None:
+    """Queue every key before the app handles the first, as a terminal hands over keys typed ahead
+    (a fast typist, tmux send-keys, a loaded machine); Pilot's press lets each key settle first."""
+    chars = {"tab": "\t", "enter": "\r", "escape": "\x1b", "shift+tab": None}
+    for key in keys:
+        app.post_message(events.Key(key, chars.get(key, key)))
+
+
+async def test_keys_typed_ahead_go_where_the_keys_before_them_moved_the_focus():
+    """Tab, Enter, Shift+Tab and Esc move the focus before the next key is handed out: a name typed
+    right after Tab went to the screen ("a" reviewed, "r" re-checked) and the field stayed empty."""
+    app = Host()
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: bool(app.screen_stack) and isinstance(app.screen_stack[-1], Form)
+                       and app.screen.focused is not None, what="the form", settle=False)
+        # (back with Shift+Tab into an empty field: Textual selects a field's text on focus, after a refresh)
+        burst(app, "tab", *"Sam", "tab", "enter", "x", "shift+tab", "y", "escape", "n")
+        await wait_for(pilot, lambda: app.moved, what="the last key, n", settle=False)
+        assert typed(app) == ["Sam", "y", "x", ""] and app.moved == ["next"]
+        assert app.screen.focused is app.screen.query_one("#home")
 
 
 async def test_the_confirmation_has_its_own_footer_and_takes_the_id_as_the_console_shows_it():
