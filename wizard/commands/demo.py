@@ -53,14 +53,15 @@ def start_sandbox(scenario: str, realism: Any = None, child: bool = False) -> An
     return sandbox
 
 
-def connect_sandbox(scenario: str, realism: Any = None) -> Any:
+def connect_sandbox(scenario: str, realism: Any = None, child: bool = True) -> Any:
     """Start the sandbox and open AWS access on it (runs in the wizard's connect worker). The
     connection says it is the sandbox: the wizard offers to simulate console tasks there only.
-    The sandbox runs in a child process: its answers then never hold the TUI's screen."""
+    The sandbox runs in a child process: its answers then never hold the TUI's screen (``child``
+    False: in this one, where faults and latency can be set, as the screenshots do)."""
     from wizard.aws import AWS, Target
     from wizard.connection import Connection
 
-    sandbox = start_sandbox(scenario, realism, child=True)
+    sandbox = start_sandbox(scenario, realism, child=child)
     return Connection(AWS(Target(endpoint_url=sandbox.endpoint_url, label="sandbox")), sandbox=sandbox,
                       label=f"sandbox: {scenario} scenario", sandbox_endpoint=sandbox.endpoint_url)
 
