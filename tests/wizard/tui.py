@@ -58,6 +58,22 @@ async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 9
     await pilot.pause()
 
 
+async def press_until(pilot: Any, key: str, condition: Callable[[], bool], what: str = "") -> None:
+    """Press ``key`` and wait for its effect. Pilot's press returns once the app looks idle, which on a
+    loaded machine can be before the key has bubbled up to the binding (or handler) that acts on it."""
+    await pilot.press(key)
+    await wait_for(pilot, condition, 30.0, what or f"what {key} does", settle=False)
+
+
+async def open_step(pilot: Any, step_id: str) -> None:
+    """Go to a step and wait for its screen, plan drawn (the switch runs in a worker: a pause right
+    after go_to_step could still see the screen before)."""
+    app = pilot.app
+    app.go_to_step(step_id)
+    await wait_for(pilot, lambda: screen_name(app) == "StepScreen" and app.screen.info.id == step_id,
+                   what=f"the {step_id} step screen")
+
+
 async def assessed(pilot: Any, timeout: float = 120.0) -> None:
     app = pilot.app
     await wait_for(pilot, lambda: app.identity is not None and app.assessed == len(app.steps) and not app.running,
