@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -26,8 +27,9 @@ class SandboxProcess:
     def __init__(self, scenario: str = "insecure") -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+        self._stderr = tempfile.TemporaryFile()  # a file, not a pipe: nobody reads it unless it fails
         self.proc = subprocess.Popen([PYTHON, "-m", "wizard", "sandbox", "--scenario", scenario], cwd=ROOT,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+                                     stdout=subprocess.PIPE, stderr=self._stderr, text=True, env=env)
         self.env: dict[str, str] = {}
         deadline = time.time() + 120
         while time.time() < deadline:
@@ -43,8 +45,10 @@ class SandboxProcess:
                 # the whole sandbox there (seen with Prowler's WAF Classic calls).
                 threading.Thread(target=self.proc.stdout.read, daemon=True, name="sandbox-stdout").start()
                 return
+        self._stderr.seek(0)
+        said = [line.strip() for line in self._stderr.read().decode(errors="replace").splitlines() if line.strip()]
         self.stop()
-        raise RuntimeError("the sandbox did not start")
+        raise RuntimeError(f"the sandbox did not start: {said[-1] if said else 'it printed nothing'}")
 
     @property
     def endpoint(self) -> str:
@@ -79,6 +83,7 @@ class SandboxProcess:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+        self._stderr.close()
 
     def __enter__(self) -> "SandboxProcess":
         return self
@@ -89,8 +94,6 @@ class SandboxProcess:
 
 def measure(sandbox: SandboxProcess, *args: str, state_dir: str | None = None) -> dict:
     """Run ``benchmarks/_measure.py args`` in a fresh interpreter and return its JSON figures."""
-    import tempfile
-
     env = sandbox.child_env()
     with tempfile.TemporaryDirectory() as tmp:
         env["AWS_ESSENTIALS_STATE_DIR"] = state_dir or tmp

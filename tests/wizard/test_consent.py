@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 from textual.containers import VerticalScroll
 from textual.geometry import Region
-from textual.widgets import Input, Label, Log, Static
+from textual.widgets import Input, Label, Static
 
 from steps import by_id
 from tests.helpers import DEMO_ANSWERS
 from tests.wizard.tui import assessed, make_app, open_step, press_until, screen_name, wait_for
 from wizard.journal import Journal
+from wizard.widgets.wrap import WrappingLog
 
 
 async def open_confirmation(pilot, step_id):
@@ -91,7 +92,7 @@ async def stop_midway(pilot, key, latency, after):
     await pilot.click("#apply")
     await wait_for(pilot, lambda: screen_name(app) == "ApplyScreen", what="apply")
     screen = app.screen
-    await wait_for(pilot, lambda: sum(line.startswith("✔") for line in screen.query_one("#apply-log", Log).lines)
+    await wait_for(pilot, lambda: sum(line.startswith("✔") for line in screen.query_one("#apply-log", WrappingLog).lines)
                    >= after, what="the first calls")
     await pilot.press(key)
     sb.set_latency(0)  # the call in flight already has its delay; the re-check need not wait
@@ -117,7 +118,7 @@ async def test_a_running_apply_stops_after_the_call_in_flight(account, key):
         assert journal_calls(app.identity.account_id) == [(r.change.call.name, True) for r in ran]
         # the screen says what did not run: one mark and one log line for each
         assert len(screen.not_run) == len(planned) - len(ran)
-        log = list(screen.query_one("#apply-log", Log).lines)
+        log = list(screen.query_one("#apply-log", WrappingLog).lines)
         assert sum("not sent (you stopped the apply)" in line for line in log) == len(planned) - len(ran)
         assert "Re-checked" in log[-1]
         status = str(screen.query_one("#apply-status", Label).render())

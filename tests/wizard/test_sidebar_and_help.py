@@ -130,3 +130,30 @@ async def test_the_palette_offers_apply_skip_undo_history_export_and_escape_clos
         await wait_for(pilot, lambda: screen_name(app) == "JournalScreen", what="undo")
         body = str(app.screen.query_one("#journal-body").render())
         assert "aws-essentials undo --last" in body and entry in body
+
+
+def _footer_row(app: WizardApp) -> str:
+    return "".join(segment.text for segment in app.screen._compositor.render_strips()[-1])  # noqa: SLF001
+
+
+async def test_at_80_columns_the_footer_shows_every_key_it_offers_whole():
+    """At 80 columns the step screen's footer cut "? Help" to "? He" under the palette's key."""
+    from textual.widgets._footer import FooterKey
+
+    steps = STEPS[:2]  # the keys are the screens'; fewer steps, less to lay out
+    app = WizardApp(_unreachable, steps=steps)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _app_with_results(pilot, app)
+        for position in (-1, 0, len(steps)):  # welcome, a step (the most keys), the summary
+            app.go_to(position)
+            await wait_for(pilot, lambda: app.position == position and app.screen.query(FooterKey),
+                           what=f"screen {position}")
+            await pilot.pause()
+            row = _footer_row(app)
+            keys = [(key.key_display, key.description) for key in app.screen.query(FooterKey)]
+            assert ("?", "Help") in keys and ("^p", "Commands") in keys, keys
+            for display, description in keys:
+                assert f"{display} {description}" in row, (position, row)
+            # and no key that does nothing there: nothing is before the welcome or after the summary
+            useless = {-1: ("b", "Back"), len(steps): ("n", "Next")}.get(position)
+            assert useless not in keys, (position, keys)
