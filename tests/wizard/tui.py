@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from textual.actions import parse
+from textual.pilot import WaitForScreenTimeout
 from textual.widgets import Button, Input, Select
 
 from tests.helpers import open_aws
@@ -50,12 +51,24 @@ async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 9
     # Polls with a plain sleep: pilot.pause() walks every widget and forces a screen update each
     # time, which made the waits for AWS work cost more CPU than the work (the app repaints itself).
     deadline = time.monotonic() + timeout
-    await pilot.pause()
+    await _pause(pilot, deadline)
     while not (condition() and (not settle or settled(pilot.app))):
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what or condition}")
         await asyncio.sleep(0.05)
-    await pilot.pause()
+    await _pause(pilot, deadline)
+
+
+async def _pause(pilot: Any, deadline: float) -> None:
+    """pilot.pause(), which gives up after 30 s when the app is still busy (a loaded machine: seen in
+    the snapshot tests); tried again until ``deadline``, as the condition's own wait is."""
+    while True:
+        try:
+            await pilot.pause()
+            return
+        except WaitForScreenTimeout:
+            if time.monotonic() > deadline:
+                raise
 
 
 async def press_until(pilot: Any, key: str, condition: Callable[[], bool], what: str = "") -> None:
