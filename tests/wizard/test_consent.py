@@ -10,7 +10,7 @@ from textual.widgets import Input, Label, Static
 
 from steps import by_id
 from tests.helpers import DEMO_ANSWERS
-from tests.wizard.tui import assessed, make_app, screen_name, wait_for
+from tests.wizard.tui import assessed, make_app, open_step, press_until, screen_name, wait_for
 from wizard.journal import Journal
 from wizard.widgets.wrap import WrappingLog
 
@@ -20,8 +20,7 @@ async def open_confirmation(pilot, step_id):
     await assessed(pilot)
     # the answers as a person leaves them, set before the step screen opens
     app.answers[step_id] = dict(DEMO_ANSWERS[step_id])
-    app.go_to_step(step_id)
-    await pilot.pause()
+    await open_step(pilot, step_id)
     await pilot.press("a")
     await wait_for(pilot, lambda: screen_name(app) == "ConfirmScreen", what="the confirmation")
     await pilot.pause()
@@ -55,21 +54,20 @@ async def test_vpc_confirmation_shows_every_call_and_keys_scroll_it(account):
         scroll = screen.query_one("#confirm-calls", VerticalScroll)
         await wait_for(pilot, lambda: scroll.max_scroll_y > 0, what="the list to be laid out")
         seen = shown_calls(screen)
+        # each key's effect is waited for: Pilot's press can return before the key has bubbled up
+        # from the field to the screen's binding (a loaded machine)
         for _ in range(400):
             if scroll.scroll_y >= scroll.max_scroll_y:
                 break
-            await pilot.press("pagedown")
+            before = scroll.scroll_y
+            await press_until(pilot, "pagedown", lambda: scroll.scroll_y > before)
             seen |= shown_calls(screen)
         assert scroll.scroll_y == scroll.max_scroll_y > 0, (scroll.scroll_y, scroll.max_scroll_y)
         assert seen == set(range(1, len(automatic) + 1)), sorted(set(range(1, len(automatic) + 1)) - seen)
-        await pilot.press("up")
-        assert scroll.scroll_y == scroll.max_scroll_y - 1
-        await pilot.press("pageup")
-        assert scroll.scroll_y < scroll.max_scroll_y - 1
-        await pilot.press("down")
+        await press_until(pilot, "up", lambda: scroll.scroll_y == scroll.max_scroll_y - 1)
+        await press_until(pilot, "pageup", lambda: scroll.scroll_y < scroll.max_scroll_y - 1)
         before = scroll.scroll_y
-        await pilot.press("down")
-        assert scroll.scroll_y == before + 1
+        await press_until(pilot, "down", lambda: scroll.scroll_y == before + 1)
         # A key scrolls at once, not after the next refresh: one pressed before that refresh would
         # start from the old position (this test failed under load when it did).
         for how, delta in (("up", -1), ("page_up", -scroll.scrollable_content_region.height), ("down", 1)):
@@ -126,7 +124,5 @@ async def test_a_running_apply_stops_after_the_call_in_flight(account, key):
         status = str(screen.query_one("#apply-status", Label).render())
         assert f"Stopped: {len(ran)} sent and journalled, {len(planned) - len(ran)} not sent" in status
         # and it closes, back to a usable step screen whose plan holds only what is left
-        await pilot.press("escape")
-        await pilot.pause()
-        assert screen_name(app) == "StepScreen"
+        await press_until(pilot, "escape", lambda: screen_name(app) == "StepScreen", "closing the apply")
         assert len(app.plan_for(step_id).automatic) < len(planned)
