@@ -3,6 +3,8 @@ keys scroll), and a running apply can be stopped. (A wrong typed account id: tes
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from textual.containers import VerticalScroll
 from textual.geometry import Region
@@ -80,39 +82,52 @@ def journal_calls(account_id):
     return [(e.call, e.ok) for e in Journal(account_id).entries()]
 
 
-async def stop_midway(pilot, key, latency, after):
-    """Confirm, start the apply at ``latency`` ms a request, press ``key`` once ``after`` calls are
-    done, wait for the re-check; return the apply screen."""
+async def stop_midway(pilot, key):
+    """Confirm, start the apply, and press ``key`` while its second call is in flight: that call is
+    held inside ``AWS.write`` until the key has asked the screen to stop (a fixed latency raced the
+    key on a loaded machine: all three calls had run before it landed). Wait for the re-check;
+    return the apply screen."""
     app = pilot.app
-    sb = pilot.sb
     if app.screen.plan.risky:
         app.screen.query_one("#confirm-account", Input).value = app.identity.account_id
         await pilot.pause()
-    sb.set_latency(latency)
+    aws = app.connection.aws
+    send, sent = aws.write, []
+    in_flight, release = threading.Event(), threading.Event()
+
+    def held_write(call):
+        sent.append(call)
+        if len(sent) == 2:
+            in_flight.set()
+            release.wait(60)
+        return send(call)
+
+    aws.write = held_write
     await pilot.click("#apply")
     await wait_for(pilot, lambda: screen_name(app) == "ApplyScreen", what="apply")
     screen = app.screen
-    await wait_for(pilot, lambda: sum(line.startswith("✔") for line in screen.query_one("#apply-log", WrappingLog).lines)
-                   >= after, what="the first calls")
+    await wait_for(pilot, in_flight.is_set, what="the second call in flight")
     await pilot.press(key)
-    sb.set_latency(0)  # the call in flight already has its delay; the re-check need not wait
+    await wait_for(pilot, screen.stop.is_set, what="the key to ask for the stop")
+    release.set()
     await wait_for(pilot, lambda: screen.done, what="the stop and the re-check")
+    del aws.write
+    assert len(sent) == 2  # the call in flight finished; nothing was sent after it
     return screen
 
 
 @pytest.mark.parametrize("key", ["escape", "q", "ctrl+c"])
 async def test_a_running_apply_stops_after_the_call_in_flight(account, key):
-    step_id = "contacts"  # three calls; at 300 ms each the key lands while one is in flight
+    step_id = "contacts"  # three calls; the key lands while the second is in flight
     sb = account("insecure")
     app = make_app(sb, steps=[by_id(step_id)])
     async with app.run_test(size=(110, 36)) as pilot:
-        pilot.sb = sb
         confirm = await open_confirmation(pilot, step_id)
         planned = confirm.plan.automatic
-        screen = await stop_midway(pilot, key, latency=300, after=1)
+        screen = await stop_midway(pilot, key)
         assert screen.plan is confirm.plan  # what runs is the very plan the dialog showed
         ran = app.applied[step_id]
-        assert 1 <= len(ran) < len(planned)
+        assert len(ran) == 2 < len(planned)
         assert all(r.ok for r in ran)
         # the journal holds exactly the calls that ran, each finished
         assert journal_calls(app.identity.account_id) == [(r.change.call.name, True) for r in ran]
