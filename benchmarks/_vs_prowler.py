@@ -162,7 +162,7 @@ def benchmark(args: argparse.Namespace, prowler: Path) -> dict:
         sandbox.latency(args.latency)
         proxy = refusing_port()
         dead = f"http://127.0.0.1:{proxy.getsockname()[1]}"
-        env = {**sandbox.child_env(), "PYTHONPATH": str(ROOT), "HTTPS_PROXY": dead, "HTTP_PROXY": dead,
+        env = {**sandbox.child_env(), "HTTPS_PROXY": dead, "HTTP_PROXY": dead,
                "https_proxy": dead, "http_proxy": dead, "NO_PROXY": "127.0.0.1,localhost",
                "no_proxy": "127.0.0.1,localhost"}
         argv = {
@@ -185,7 +185,9 @@ def benchmark(args: argparse.Namespace, prowler: Path) -> dict:
                         # The warm-up also says what Prowler could not read (its errors, logged).
                         command = [*command, "--log-level", "ERROR"]
                     with tempfile.TemporaryDirectory() as home:
-                        child_env = {**env, "HOME": home, "AWS_ESSENTIALS_STATE_DIR": home,
+                        # PYTHONPATH for ours only: the project's top-level packages stay off Prowler's path.
+                        child_env = {**env, **({"PYTHONPATH": str(ROOT)} if name == "aws-essentials" else {}),
+                                     "HOME": home, "AWS_ESSENTIALS_STATE_DIR": home,
                                      "AWS_CONFIG_FILE": os.path.join(home, "config"),
                                      "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, "credentials")}
                         result = run(command, child_env, home)

@@ -84,7 +84,7 @@ def assess_organization(aws: AWS, members: Sequence[Member], steps: Sequence[Any
     if workers < 1:
         runs = for_each_account(aws, list(members), findings_of, role_name=role, parallel=PARALLEL_ACCOUNTS)
         return runs, stats
-    jobs = [Job(_frozen_target(aws), aws.account_id, aws.requested_regions, tuple(others[i::workers]), role,
+    jobs = [Job(frozen_target(aws), aws.account_id, aws.requested_regions, tuple(others[i::workers]), role,
                 tuple(step.INFO.id for step in steps), plan) for i in range(workers)]
     by_id: dict[str, AccountRun] = {}
     own = ThreadPoolExecutor(1, thread_name_prefix="aws-management")
@@ -126,8 +126,8 @@ def assess_account(account_aws: AWS, steps: Sequence[Any], close: bool = True, p
 _CODE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def worker_command() -> list[str]:
-    """How a worker is started: isolated from wherever the user happens to be.
+def worker_command(module: str = "wizard.org_workers") -> list[str]:
+    """How a worker is started (``module``'s ``_worker_main``): isolated from wherever the user happens to be.
 
     A worker holds the management account's credentials, so it must run only this package's code
     and the standard library. ``-I`` (isolated mode) leaves the current directory, PYTHONPATH,
@@ -137,10 +137,24 @@ def worker_command() -> list[str]:
     """
     import sys
 
-    boot = ("import sys; root = sys.argv[1]; "
+    boot = ("import sys, importlib; root = sys.argv[1]; "
             "sys.path.append(root) if root not in sys.path else None; "
-            "from wizard.org_workers import _worker_main; raise SystemExit(_worker_main())")
-    return [sys.executable, "-I", "-c", boot, _CODE_ROOT]
+            "raise SystemExit(importlib.import_module(sys.argv[2])._worker_main())")
+    return [sys.executable, "-I", "-c", boot, _CODE_ROOT, module]
+
+
+def answer_pipe() -> Any:
+    """In a long-lived worker: its stdout as a pipe for answers only. File descriptor 1 then goes to
+    /dev/null, so a stray print (moto prints a line for each request to a host it does not serve)
+    can neither corrupt the answers nor fill a pipe its parent no longer reads."""
+    import sys
+
+    sys.stdout.flush()
+    answers = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    return answers
 
 
 def _run_jobs(jobs: list[Job]) -> list[tuple[list[AccountRun], WorkerStats]]:
@@ -179,7 +193,7 @@ def _exchange(worker: Any, job: Job) -> tuple[list[AccountRun], WorkerStats]:
     return [AccountRun(member, error=reason) for member in job.members], WorkerStats()
 
 
-def _frozen_target(aws: AWS) -> Target:
+def frozen_target(aws: AWS) -> Target:
     """The management account as it is reached now: its current credentials, endpoint and region."""
     credentials = aws.frozen_credentials()
     return Target(region=aws.home_region, endpoint_url=aws.target.endpoint, credentials=credentials,

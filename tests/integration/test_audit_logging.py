@@ -10,7 +10,7 @@ from steps.base import Status
 from steps.trail_rules import METRIC_FILTER_RULES
 from tests.conftest import _use_scenario, isolated
 from tests.helpers import DEMO_ANSWERS, back_to, fix, keep, open_aws, plan_for
-from wizard.apply import fresh_collect
+from wizard.apply import apply_plan, fresh_collect
 from wizard.aws import iam_action
 
 # One fix per scenario serves every test here (each ~2-4 s of CPU): the module fixture fixes the
@@ -37,8 +37,10 @@ class Fixed:
 
     def __init__(self, sandbox, scenario):
         aws = open_aws(sandbox)
-        self.before = step.evaluate(fresh_collect(aws, step))
-        self.plan, self.result = fix(aws, step, ANSWERS)
+        state = fresh_collect(aws, step)
+        self.before = step.evaluate(state)
+        self.plan = step.plan(state, ANSWERS)
+        self.result = apply_plan(aws, step, self.plan, ANSWERS)
         self.kept = keep(sandbox)
         fresh_collect(aws, step)  # what a re-check reads of the fixed account
         self.used = {iam_action(service, operation) for service, operation in aws.calls}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from steps import contacts
-from steps.base import Change, Call, Plan, Status, is_unreadable
+from steps.base import Call, Status, is_unreadable
 from steps.executor import PlanDrifted
 from tests.helpers import DEMO_ANSWERS, open_aws, plan_for
 from wizard.apply import apply_plan, fresh_collect

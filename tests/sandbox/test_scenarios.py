@@ -73,3 +73,13 @@ def test_reset_skips_a_clean_account_and_reseeds_after_a_write(sandbox):
     sandbox.console("enable_root_mfa")
     assert sandbox.reset("insecure") > 0.0
     assert sandbox.reset("secure") > 0.0  # another scenario always re-seeds
+
+
+def test_every_seed_shares_one_model_loader(sandbox):
+    """A re-seed (and a seed of another scenario, or of another account) reads no service model
+    again: the sessions of every seed in this process share one botocore model loader."""
+    from wizard.sandbox.scenarios import SeedContext
+
+    first, second = SeedContext(sandbox), SeedContext(sandbox)
+    loader = first.session()._session.get_component("data_loader")
+    assert second.session()._session.get_component("data_loader") is loader

@@ -28,6 +28,7 @@ def test_a_long_arn_breaks_after_its_colons_and_slashes_and_words_stay_whole():
         "Attach the role", "arn:aws:iam::123456789012:", "role/service-role/", "AWSServiceRoleForOrganizationsAuditLogs",
         "to every member account"]
     assert pieces("short words only here", 30) == ["short words only here"]
+    assert pieces(f"  {ARN}", 30)[0] == "  arn:aws:iam::123456789012:"  # an indent is never a line alone
     assert pieces(ARN, 200) == [ARN]  # it fits: left whole
 
 
@@ -238,3 +239,56 @@ def test_a_wrapped_line_goes_on_under_its_own_text_at_every_indent():
     assert rows[1].startswith("  #4 ") and len(rows) > 3
     assert all(row.startswith("    ") and row[4] != " " for row in rows[2:]), rows
     assert " ".join(row.strip() for row in rows[1:]) == text.split("\n")[1].strip()
+
+
+async def test_help_breaks_a_files_path_at_its_slashes_and_wraps_under_its_text():
+    """Help's "Where the files go" folded a long home folder's path mid-name at 80 columns."""
+    from pathlib import Path
+
+    import wizard
+    from wizard.screens.help import HelpScreen
+
+    journal = Path("/home/someone.with.a.long.name/.local/state/aws-essentials-wizard/journal.jsonl")
+
+    class Host(App):
+        CSS_PATH = str(Path(wizard.__file__).parent / "wizard.tcss")
+
+        def on_mount(self) -> None:
+            self.push_screen(HelpScreen([("q", "Quit")], [("The journal of every change made", journal)]))
+
+    app = Host()
+    async with app.run_test(size=(80, 40)) as pilot:
+        await pilot.pause()
+        rows = _rows(app, app.screen.query_one("#help-files"))
+        _broken_at_parts(rows, str(journal))
+        assert all(row.startswith("  ") for row in rows[1:]), rows  # under its text, not under its label
+
+
+async def test_export_shows_the_written_paths_broken_at_their_slashes(tmp_path):
+    """The export dialog's "Written:" paths were folded mid-name when the folder's path was long."""
+    from steps import STEPS
+    from steps.base import Finding, Status
+    from tests.wizard.tui import screen_name, wait_for
+    from wizard.app import WizardApp
+    from wizard.assess import StepResult
+    from wizard.wizard_run import StepAssessed
+
+    folder = tmp_path / "reports-for-the-security-review" / "aws-essentials-account-reports"
+    app = WizardApp(_unreachable, steps=STEPS[:1], report_dir=folder)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await wait_for(pilot, lambda: screen_name(app) == "ErrorScreen", what="the connection error")
+        await pilot.press("escape")
+        step = STEPS[0]
+        finding = Finding(check="root-mfa", title="Root user has MFA enabled", status=Status.FAIL, message="no MFA")
+        app.record_assessed(StepAssessed(StepResult(step, None, [finding]), app.generation, 0))
+        app.action_export()
+        await wait_for(pilot, lambda: screen_name(app) == "ExportScreen", what="the export dialog")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: bool(app.screen.written), what="the export", settle=False)
+        await pilot.pause()
+        rows = _rows(app, app.screen.query_one("#export-result"))
+        html = app.screen.written[0]
+        assert rows[0] == "Written:" and html.is_file()
+        parts = _broken_at_parts(rows, str(html))
+        assert parts[-1].endswith(".html") and all(row.startswith("  ") for row in rows[1:] if row), rows
+        assert rows[1].startswith("  /"), rows  # not a line of spaces first

@@ -51,10 +51,16 @@ def takes_letters(widget: Widget | None) -> bool:
 
 
 class WizardScreen(ReachesWizard, Screen):
+    # The keys that move the focus are priority bindings: the app runs them as it takes the key,
+    # before it hands out the next one. Otherwise they run only once the key has bubbled up from the
+    # focused widget, and keys typed ahead (a fast typist, a loaded machine) went to the old focus: a
+    # name typed after Tab ran the screen's letter bindings instead ("a" reviewed, "r" re-checked).
     BINDINGS = [
         Binding("n", "app.next", "Next"),
         Binding("b", "app.back", "Back"),
-        Binding("escape", "leave_field", "Leave the field"),
+        Binding("escape", "leave_field", "Leave the field", priority=True),
+        Binding("tab", "app.focus_next", "Focus Next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Focus Previous", show=False, priority=True),
     ]
 
     def compose(self) -> ComposeResult:

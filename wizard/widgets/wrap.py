@@ -34,6 +34,8 @@ def break_offsets(line: str, width: int, hang: int = 0) -> list[int]:
 
     def place(text: str, offset: int, level: int) -> None:
         nonlocal used, fresh
+        if not text:  # a line's indent: what follows may still start here, a line is never only spaces
+            return
         size = cell_len(text)
         if not fresh and used + size > width:  # it starts the next line
             offsets.append(offset)
