@@ -124,3 +124,22 @@ async def test_an_apply_faster_than_the_screen_is_drawn_in_a_few_batches_in_orde
         assert shown == [f"✔ {change.call.name}: done" for _, change in sent]
         batches = [lines for lines in writes if any(line.startswith("✔") for line in lines)]
         assert len(sent) > 40 and len(batches) <= 3, "the log written once per call"
+
+
+def test_the_demo_keeps_its_seeded_sandbox_out_of_garbage_collections_while_it_runs(monkeypatch, tmp_path):
+    """A full collection walked the seeded sandbox's objects and held the screen (issue 16's stalls)."""
+    import gc
+    from types import SimpleNamespace
+
+    from wizard.commands import demo
+
+    monkeypatch.setattr(demo, "start_sandbox", lambda scenario, realism=None: SimpleNamespace(endpoint_url="http://x"))
+    frozen = []
+    monkeypatch.setattr(WizardApp, "run", lambda app: frozen.append((app._connect(), gc.get_freeze_count())))
+    try:
+        assert demo._run_contained(SimpleNamespace(scenario="insecure"), None, tmp_path, []) == 0
+        (connection, count), = frozen
+        assert connection.is_sandbox and count > 1000  # while the app ran: everything alive then
+        assert gc.get_freeze_count() == 0  # and given back when it ended
+    finally:
+        gc.unfreeze()
