@@ -1,8 +1,7 @@
-"""Every scenario seeds, in reasonable time, with the facts the catalogue expects."""
+"""Every scenario seeds, with the facts the catalogue expects. (How long seeding takes is measured
+in benchmarks/, never asserted: a timed test fails on a loaded machine.)"""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 
@@ -12,12 +11,9 @@ from .util import client
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
-def test_scenario_seeds_in_reasonable_time(sandbox, scenario):
-    t0 = time.perf_counter()
+def test_every_scenario_seeds_an_account_that_answers(sandbox, scenario):
     sandbox.reset(scenario)
-    seconds = time.perf_counter() - t0
-    print(f"\nreset({scenario!r}) took {seconds:.3f}s")
-    assert seconds < 30  # generous: the figure is printed, not benchmarked here
+    assert client(sandbox, "sts").get_caller_identity()["Account"] == sandbox.account_id
 
 
 def test_insecure_facts(account):
