@@ -66,7 +66,7 @@ class AssessWorker:
             except OSError:
                 self._failed = True
                 return
-        threading.Thread(target=self._read, name="aws-assess-answers", daemon=True).start()
+        threading.Thread(target=self._read, args=(self._process.stdout,), name="aws-assess-answers", daemon=True).start()
 
     def assess(self, aws: Any, steps: Sequence[ModuleType], on_done: Callable[[Any], None],
                fresh: bool = False) -> None:
@@ -109,12 +109,12 @@ class AssessWorker:
                 return None
         return answers
 
-    def _read(self) -> None:
+    def _read(self, answers_in: IO[bytes]) -> None:
         """Route the worker's answers to their requests; at its end, tell every request still waiting."""
         # pickle.load each time: one Unpickler's memo outlives a load, and MEMOIZE numbers from its size
         while True:
             try:
-                answer = pickle.load(self._process.stdout)
+                answer = pickle.load(answers_in)
             except Exception:  # noqa: BLE001 - EOF or a damaged pipe: the worker is gone
                 break
             with self._lock:

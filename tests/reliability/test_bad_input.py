@@ -56,14 +56,19 @@ def dead_endpoint(monkeypatch):
     seen = {"connections": 0}
     stop = threading.Event()
 
+    def take() -> bool:
+        """Count a waiting connection; False when none came (the accept timed out, or would block)."""
+        try:
+            conn, _ = server.accept()
+        except OSError:
+            return False
+        seen["connections"] += 1
+        conn.close()
+        return True
+
     def accept():
         while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            seen["connections"] += 1
-            conn.close()
+            take()
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
@@ -78,13 +83,8 @@ def dead_endpoint(monkeypatch):
     # A connection the accept thread has not taken yet waits in the listen queue (the kernel completes
     # the handshake): count those too, at once, rather than sleeping for the thread to catch up.
     server.setblocking(False)
-    while True:
-        try:
-            conn, _ = server.accept()
-        except BlockingIOError:
-            break
-        seen["connections"] += 1
-        conn.close()
+    while take():
+        pass
     server.close()
     assert seen["connections"] == 0, "an AWS call was made"
 

@@ -124,3 +124,26 @@ async def test_an_apply_faster_than_the_screen_is_drawn_in_a_few_batches_in_orde
         assert shown == [f"✔ {change.call.name}: done" for _, change in sent]
         batches = [lines for lines in writes if any(line.startswith("✔") for line in lines)]
         assert len(sent) > 40 and len(batches) <= 3, "the log written once per call"
+
+
+def test_a_sandbox_in_the_tuis_process_is_kept_out_of_garbage_collections_until_the_demo_ends(monkeypatch, tmp_path):
+    """A full collection walked the seeded sandbox's objects and held the screen (issue 16's stalls);
+    the demo's own sandbox runs in a child process, the screenshots' and the benchmark's in this one."""
+    import gc
+    from types import SimpleNamespace
+
+    from wizard.commands import demo
+
+    monkeypatch.setattr(demo, "start_sandbox", lambda scenario, realism=None, child=False: SimpleNamespace(
+        endpoint_url="http://x", child=child))
+    try:
+        connection = demo.connect_sandbox("insecure", child=False)
+        assert connection.is_sandbox and gc.get_freeze_count() > 1000  # everything alive then
+        gc.unfreeze()
+        assert demo.connect_sandbox("insecure").sandbox.child and gc.get_freeze_count() == 0  # nothing to keep
+        demo.connect_sandbox("insecure", child=False)
+        monkeypatch.setattr(WizardApp, "run", lambda app: None)
+        assert demo._run_contained(SimpleNamespace(scenario="insecure"), None, tmp_path, []) == 0
+        assert gc.get_freeze_count() == 0  # given back when the demo ended
+    finally:
+        gc.unfreeze()
