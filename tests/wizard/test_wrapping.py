@@ -292,3 +292,18 @@ async def test_export_shows_the_written_paths_broken_at_their_slashes(tmp_path):
         parts = _broken_at_parts(rows, str(html))
         assert parts[-1].endswith(".html") and all(row.startswith("  ") for row in rows[1:] if row), rows
         assert rows[1].startswith("  /"), rows  # not a line of spaces first
+
+
+def test_the_exit_line_reads_well_at_80_columns():
+    """The line left after quitting (~130 characters) was folded by the terminal mid-phrase and mid-path."""
+    from wizard.widgets.wrap import terminal_lines
+
+    journal = "/home/ana/.local/state/aws-essentials-wizard/journal.jsonl"
+    report = "/home/someone/Documents/aws-essentials-reports/aws-essentials-123456789012-2026-11-30.html"
+    note = f"Journal of changes: {journal}; last report: {report}"
+    lines = terminal_lines(note, 80).split("\n")
+    assert all(len(line) <= 80 for line in lines), lines
+    assert lines[0] == f"Journal of changes: {journal};"  # broken between its clauses, the path whole
+    assert lines[1] == "  last report:" and all(line.startswith("  /") or line.startswith("  aws-") for line in lines[2:])
+    assert "".join(line.strip() for line in lines[2:]) == report and lines[2].endswith("/"), lines
+    assert terminal_lines(note, 300) == note  # it fits: one line, as it was

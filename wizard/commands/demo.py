@@ -109,7 +109,9 @@ def run(args: argparse.Namespace) -> int:
             raise StepError(f"the demo stopped on an unexpected error: {type(error).__name__}: {error}",
                             f"details in {save_crash_log()}; the demo's temporary home {home.path} is kept for "
                             "you to look at (remove it when done)") from None
-    print(clean(home.removed_note(report[0] if report else None)))
+    from wizard.widgets.wrap import terminal_lines
+
+    print(terminal_lines(clean(home.removed_note(report[0] if report else None))))  # not folded mid-path
     return code
 
 

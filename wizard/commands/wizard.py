@@ -20,6 +20,7 @@ def run(args: argparse.Namespace) -> int:
     from wizard.app import Connection, WizardApp
     from wizard.commands.common import selected_regions, target_from
     from wizard.safe_text import clean
+    from wizard.widgets.wrap import terminal_lines
 
     target_from(args)  # usage errors (a malformed profile or region) are reported before the screen opens
     selected_regions(args)
@@ -29,5 +30,7 @@ def run(args: argparse.Namespace) -> int:
 
     app = WizardApp(connect, assess_in_worker=True)
     app.run()
-    print(clean(app.exit_note()))  # a folder's name is the user's text: no control character reaches the terminal
+    # a folder's name is the user's text: no control character reaches the terminal; lines end as
+    # the terminal's width allows, between clauses and words, a path whole or after a /
+    print(terminal_lines(clean(app.exit_note())))
     return 0

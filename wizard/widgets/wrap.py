@@ -10,6 +10,8 @@ reports hold) is never changed; only where its lines end on screen.
 from __future__ import annotations
 
 import re
+import shutil
+import sys
 from typing import Any
 
 from rich.cells import cell_len
@@ -51,6 +53,26 @@ def break_offsets(line: str, width: int, hang: int = 0) -> list[int]:
         place(word.rstrip(), match.start(), 0)
         used += cell_len(word) - cell_len(word.rstrip())  # the spaces after it
     return offsets
+
+
+def terminal_lines(text: str, width: int | None = None, hang: int = 2) -> str:
+    """``text`` (one line) as printed on a terminal ``width`` cells wide (None: stdout's, and whole when
+    stdout is no terminal, for a script that reads it), instead of the terminal folding it mid-word or
+    mid-path: whole if it fits; else a line for each of its clauses (after a "; "), each broken as
+    :func:`break_offsets` says, lines after the first ``hang`` cells in."""
+    if width is None:
+        if not sys.stdout.isatty():
+            return text
+        width = shutil.get_terminal_size().columns
+    if cell_len(text) <= width:
+        return text
+    lines = []
+    for clause in re.split(r"(?<=;) ", text):
+        # every line but the first starts hang cells in
+        edges = [0, *(break_offsets(clause, width, hang) if not lines else break_offsets(clause, width - hang)),
+                 len(clause)]
+        lines.extend(clause[a:b].rstrip() for a, b in zip(edges, edges[1:]))
+    return "\n".join(line if n == 0 else " " * hang + line for n, line in enumerate(lines))
 
 
 class BreakableContent(Content):
