@@ -307,3 +307,36 @@ def test_the_exit_line_reads_well_at_80_columns():
     assert lines[1] == "  last report:" and all(line.startswith("  /") or line.startswith("  aws-") for line in lines[2:])
     assert "".join(line.strip() for line in lines[2:]) == report and lines[2].endswith("/"), lines
     assert terminal_lines(note, 300) == note  # it fits: one line, as it was
+
+
+async def test_an_access_key_id_in_the_findings_table_is_whole_at_120_columns():
+    """At 120 columns the table's region/resource column folded an access key id mid-id
+    ("AKIARZPUZDIKOFVCP" over "NRV"); a bucket's name longer than the column breaks after a `-`."""
+    from pathlib import Path
+
+    import wizard
+    from steps.base import Finding, Status
+    from wizard.app import WizardApp
+    from wizard.widgets.findings import FindingsTable
+
+    key, bucket = "AKIARZPUZDIKOFVCPNRV", "legacy-cloudtrail-logs-123456789012"
+
+    class Host(App):
+        CSS_PATH = str(Path(wizard.__file__).parent / "wizard.tcss")
+        HORIZONTAL_BREAKPOINTS = WizardApp.HORIZONTAL_BREAKPOINTS  # the wizard's width classes
+
+        def compose(self):
+            yield FindingsTable(id="findings")
+
+    app = Host()
+    async with app.run_test(size=(120, 20)) as pilot:
+        table = app.screen.query_one(FindingsTable)
+        table.show([Finding(check="key-rotated", title="Access keys are rotated", status=Status.FAIL,
+                            message=f"alice's key {key} is 300 days old.", resource=key),
+                    Finding(check="bucket-public", title="Bucket is not public", status=Status.FAIL,
+                            message="Anyone can read it.", region="us-east-1", resource=bucket)], step="keys")
+        await pilot.pause()
+        rows = _rows(app, table)
+        where = [row[9:9 + len(key) + 1].rstrip() for row in rows]  # the region/resource column
+        assert app.screen.has_class("-normal") and key in where, rows
+        _broken_at_parts(where, bucket)

@@ -66,7 +66,7 @@ def status_class(status: str) -> str:
 # of padding on the right of each, and the members of an opened group indented by 2.
 STATUS_WIDTH = 9
 WHERE_WIDTH = {"-narrow": 14, "-wide": 30}
-WHERE_DEFAULT = 18
+WHERE_DEFAULT = 22  # an access key id (20) whole on its line; 18 folded it mid-id at 120 columns
 
 
 class CellsRow(Widget):
