@@ -4,12 +4,15 @@ shows only keys that still work there. A bare screen with the wizard's frame: no
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import events
 from textual.app import App
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
-from textual.widgets import Button, Footer, Input
+from textual.widgets import Button, Footer, Input, Static
 
+import wizard
 from steps import by_id
 from tests.wizard.tui import press_until, wait_for
 from wizard.screens.base import WizardScreen
@@ -29,12 +32,13 @@ class Form(WizardScreen):
 class Host(App):
     version: reactive[int] = reactive(0)
 
-    def __init__(self) -> None:
+    def __init__(self, screen: type[WizardScreen] = Form) -> None:
         super().__init__()
         self.moved: list[str] = []
+        self.first = screen
 
-    def get_default_screen(self) -> Form:
-        return Form()  # mounted before the test starts (a screen pushed in on_mount may not be yet)
+    def get_default_screen(self) -> WizardScreen:
+        return self.first()  # mounted before the test starts (a screen pushed in on_mount may not be yet)
 
     def action_next(self) -> None:
         self.moved.append("next")
@@ -135,3 +139,37 @@ async def test_the_confirmation_has_its_own_footer_and_takes_the_id_as_the_conso
         assert shown == {"escape": "Cancel"}, shown
         await pilot.press(*"1234-5678-9012", "enter")
     assert results == [True]
+
+
+class Growing(Form):
+    """The frame's form with text above it that grows later, as a step's findings arrive."""
+
+    def compose(self):
+        with VerticalScroll(id="home"):
+            yield Static("Reading this step…", id="above")
+            yield InputsForm(by_id("contacts").INFO.inputs, {}, id="form")
+        yield Footer()
+
+
+async def test_a_focused_field_stays_in_view_when_the_text_above_it_grows():
+    """At 80x24, Tab into a field while the step was read: its findings arrived above the field and
+    pushed it below the screen, where what was typed could not be seen."""
+    class Styled(Host):
+        CSS_PATH = str(Path(wizard.__file__).parent / "wizard.tcss")
+
+    app = Styled(Growing)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("tab")
+        screen, home = app.screen, app.screen.query_one("#home")
+        field = screen.focused
+        assert isinstance(field, Input) and home.can_view_entire(field)
+        screen.query_one("#above", Static).update("\n".join(f"finding {n}" for n in range(60)))
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.focused is field and home.can_view_entire(field), (field.region, home.scroll_y)
+        home.scroll_home(animate=False)  # the person scrolls up to read: left where they put it
+        await pilot.pause()
+        await pilot.pause()
+        assert home.scroll_y == 0 and not home.can_view_entire(field)
+        await pilot.press("x")
+        assert typed(app)[0] == "x"
