@@ -7,7 +7,7 @@ and a field never swallows a key the footer shows.
 - Focus never moves into a field on its own: only Tab or a click puts it there. When the focused
   widget goes away (a plan re-rendered under its Simulate button, a button disabled), Textual
   focuses the one before it, often a field; here it goes to the screen's AUTO_FOCUS widget instead.
-- The focused widget stays in view. Textual scrolls to it when it gets the focus, but not when the
+- A focused field stays in view. Textual scrolls to it when it gets the focus, but not when the
   text above it grows afterwards (a step's findings arriving while the person is in a field pushed
   the field below the screen); here a layout that moves it out of view scrolls it back. A scroll the
   person makes does not move it (its place in the content is the same) and is left alone.
@@ -78,7 +78,7 @@ class WizardScreen(ReachesWizard, Screen):
     def compose_main(self) -> ComposeResult:
         yield from ()
 
-    _focus_at: tuple[Widget, int] | None = None  # the focused widget and its row in the scrolled content
+    _focus_at: tuple[Widget, int] | None = None  # the focused field and its row in the scrolled content
 
     def on_mount(self) -> None:
         self.watch(self.app, "version", self.refresh_state)
@@ -87,10 +87,11 @@ class WizardScreen(ReachesWizard, Screen):
         self.screen_layout_refresh_signal.subscribe(self, self._keep_focus_in_view, immediate=True)
 
     def _focus_row(self) -> tuple[Widget, int] | None:
-        """The focused widget and its row as if nothing were scrolled: that changes when the content
-        above it changes, not when it is scrolled."""
+        """The focused field and its row as if nothing were scrolled: that changes when the content
+        above it changes, not when it is scrolled. Fields only: where a widget is off screen asks Textual
+        to lay out the whole screen again, and this runs on every layout and scroll."""
         focused = self.focused
-        if focused is None or not focused.is_attached:
+        if focused is None or not focused.is_attached or not takes_letters(focused):
             return None
         return focused, focused.region.y + sum(node.scroll_offset.y for node in focused.ancestors
                                                if isinstance(node, Widget))
@@ -99,7 +100,7 @@ class WizardScreen(ReachesWizard, Screen):
         self._focus_at = self._focus_row()  # Textual scrolls a newly focused widget into view itself
 
     def _keep_focus_in_view(self, _screen: Screen) -> None:
-        """After a layout: scroll the focused widget back into view if the layout (not a scroll) moved it out."""
+        """After a layout: scroll the focused field back into view if the layout (not a scroll) moved it out."""
         before, now = self._focus_at, self._focus_row()
         self._focus_at = now
         if now and before and now[0] is before[0] and now[1] != before[1] and not self.can_view_entire(now[0]):
