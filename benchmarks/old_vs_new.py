@@ -1,12 +1,17 @@
 """Two revisions of the wizard, interleaved, against one sandbox: CPU, calls, peak memory and findings.
 
-    .venv/bin/python benchmarks/old_vs_new.py OLD_TREE [--large] [--pairs 2] [--latency 50]
+    .venv/bin/python benchmarks/old_vs_new.py OLD_TREE [--large | --everywhere | --org N] [--pairs 2] [--latency 50]
 
 OLD_TREE is an extracted revision (`mkdir /tmp/old && git archive REV | tar -x -C /tmp/old`); the new
 side is this checkout. Both run in fresh interpreters of this venv (benchmarks/_measure.py, with
 PYTHONPATH naming the tree), old then new, so both see the same sandbox and the same machine load;
 CPU seconds and peak RSS are the figures to compare on a shared machine, not wall time. It also runs
 each side's `check --format json` once and says whether their findings are identical.
+
+The account is the insecure scenario checked in us-east-1 (``--large``: with the large account's
+users, buckets and groups there); ``--everywhere`` seeds every enabled region and checks them all;
+``--org N`` grows the org scenario to N members and runs `check --org` (worker processes' CPU
+included, their peak memory apart).
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ def run(sandbox: SandboxProcess, tree: Path, script: list[str], argv: list[str])
     with tempfile.TemporaryDirectory() as tmp:
         done = subprocess.run([PYTHON, *script, *argv], cwd=tree, env=_env(sandbox, tree, tmp),
                               capture_output=True, text=True, timeout=1800)
-    if done.returncode not in (0, 3):  # 3: the check found failures
+    if done.returncode not in (0, 3, 4):  # 3: the check found failures; 4: something was not assessed
         raise RuntimeError(f"{tree}: exit {done.returncode}: {done.stderr[-2000:]}")
     return done.stdout
 
@@ -46,15 +51,23 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("old", type=Path)
     parser.add_argument("--large", action="store_true", help="seed benchmarks/seeding.py large_account")
+    parser.add_argument("--everywhere", action="store_true", help="seed and check every enabled region")
+    parser.add_argument("--org", type=int, metavar="N", help="`check --org` of the org scenario with N members")
     parser.add_argument("--pairs", type=int, default=2)
     parser.add_argument("--latency", type=int, default=50)
     args = parser.parse_args()
     argv = ["check", "--format", "json", "--regions", "us-east-1"]
-    sandbox = SandboxProcess("insecure")
+    sandbox = SandboxProcess("org" if args.org else "insecure")
     try:
+        from benchmarks import seeding
         if args.large:
-            from benchmarks.seeding import large_account
-            print("seeded", large_account(sandbox.env), flush=True)
+            print("seeded", seeding.large_account(sandbox.env), flush=True)
+        if args.everywhere:
+            print("seeded", len(seeding.insecure_everywhere(sandbox.env)), "regions", flush=True)
+            argv = ["check", "--format", "json"]
+        if args.org:
+            print("members", len(seeding.more_members(sandbox.env, args.org)), flush=True)
+            argv = ["check", "--org", "--format", "json"]
         sandbox.latency(args.latency)
         trees = {"old": args.old.resolve(), "new": ROOT}
         findings = {name: json.loads(run(sandbox, tree, ["-m", "wizard"], argv))["findings"]
@@ -68,7 +81,8 @@ def main() -> int:
                 line = json.loads(run(sandbox, tree, [str(tree / "benchmarks" / "_measure.py")], argv).splitlines()[-1])
                 line["sandbox_cpu_seconds"] = round(sandbox.cpu_seconds() - before, 2)
                 figures[name].append(line)
-                print(f"  {name}: CPU {line['cpu_seconds']} s, {line['api_calls']} calls, peak {line['peak_rss_mb']} MB, "
+                print(f"  {name}: CPU {line['cpu_seconds']} s, {line['api_calls']} calls, peak {line['peak_rss_mb']} MB "
+                      f"(workers {line['worker_peak_rss_mb']} MB), "
                       f"sandbox CPU {line['sandbox_cpu_seconds']} s, wall {line['seconds']} s", flush=True)
         for name, runs in figures.items():
             print(f"{name}: median CPU {statistics.median(r['cpu_seconds'] for r in runs)} s, "

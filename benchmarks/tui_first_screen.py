@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -41,7 +40,7 @@ def connect():
     return Connection(aws)
 
 async def main():
-    app = WizardApp(connect)
+    app = WizardApp(connect, assess_in_worker=True)  # as `aws-essentials` makes it
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         first = time.time() - started

@@ -61,7 +61,8 @@ async def walk(out: Path) -> list[Path]:
     from wizard.commands.demo import connect_sandbox
 
     saved: list[Path] = []
-    app = WizardApp(lambda: connect_sandbox("insecure"), report_dir=Path(tempfile.mkdtemp()))
+    # the sandbox in this process: the walk sets its faults and latency (a child's cannot be)
+    app = WizardApp(lambda: connect_sandbox("insecure", child=False), report_dir=Path(tempfile.mkdtemp()))
 
     def shoot(name: str) -> None:
         path = out / f"{name}.svg"

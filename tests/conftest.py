@@ -36,6 +36,25 @@ def _isolated_state(tmp_path, monkeypatch):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _org_members_in_process(monkeypatch):
+    """`check --org` assesses members in this process, with threads, as it does on one core.
+
+    On two cores it would spawn two worker processes per run, each paying Python's start-up and a
+    cold botocore (1.5-3 s of CPU each), in every test that runs an org check. That the workers find
+    what one process finds is tests/integration/test_org.py::test_worker_processes_find_what_one_process_finds;
+    the tests about the workers themselves set ``org_workers.cores`` back (their monkeypatch comes
+    after this one) or pass ``workers=``."""
+    org_members_in_process(monkeypatch)
+
+
+def org_members_in_process(monkeypatch) -> None:
+    """(Also for a module-scoped fixture, with its own ``pytest.MonkeyPatch``.)"""
+    from wizard import org_workers
+
+    monkeypatch.setattr(org_workers, "cores", lambda: 1)
+
+
 @contextmanager
 def isolated(monkeypatch, tmp_path):
     """An in-memory keyring and a throwaway HOME/XDG/state dir under ``tmp_path``, no real AWS variable
@@ -78,19 +97,27 @@ SLOW_FILES = (
 # The files that take longest, longest first. scripts/test hands whole files to its two workers in
 # collection order (`--dist loadfile --no-loadscope-reorder`), so these start first and the many
 # short files fill in behind them: a long file handed out last would keep one worker busy alone
-# at the end. Figures in docs/testing.md; a file not listed runs after these, in the usual order.
+# at the end. Ranked by their own CPU (sandbox seeding left out: a worker seeds a scenario in
+# whichever file first uses it) and by their waits on real time (tmux, killed processes, a sandbox
+# process): figures of 2026-11-30 in docs/testing.md. A file not listed runs after these.
 LONGEST_FIRST = (
     "tests/wizard/test_app_walk.py",
     "tests/catalogue/test_catalogue.py",
-    "tests/reliability/test_permissions.py",
-    "tests/wizard/test_app.py",
     "tests/integration/test_realistic_fix.py",
+    "tests/reliability/test_permissions.py",
+    "tests/e2e/test_tmux_demo.py",  # little CPU of its own: it waits on the demo it runs in tmux
+    "tests/wizard/test_app.py",
     "tests/wizard/test_demo_home.py",
     "tests/wizard/test_consent.py",
     "tests/integration/test_audit_logging.py",
-    "tests/cli/test_org_cli.py",
+    "tests/snapshots/test_snapshots.py",
+    "tests/integration/test_call_budget.py",
     "tests/sandbox/test_gaps.py",
-    "tests/cli/test_check.py",
+    "tests/reliability/test_interrupt.py",  # waits on the processes it kills
+    "tests/catalogue/test_declared.py",
+    "tests/reliability/test_faults.py",
+    "tests/cli/test_org_cli.py",
+    "tests/cli/test_check.py",  # waits on a sandbox process
 )
 
 

@@ -67,3 +67,20 @@ def unpaired_failures(step: ModuleType, state: Any, findings: list) -> list[str]
                 if f["status"] == "FAIL" and f["fixable"] and not fix_for_finding(f, planned, items)
                 and not (plan.needs and not answers)]
     return out
+
+
+def keep(sandbox: Any) -> Any:
+    """The sandbox's account as it is now (a snapshot, wizard/sandbox/snapshot.py), for tests that
+    each start from the same account after the same expensive fix: made once, restored per test."""
+    from wizard.sandbox import snapshot
+
+    return snapshot.take(sandbox)
+
+
+def back_to(sandbox: Any, kept: Any) -> Any:
+    """Put back an account :func:`keep` took (a deep copy, ~10 ms); the next ``account(...)`` resets."""
+    from wizard.sandbox import snapshot
+
+    snapshot.restore(sandbox, kept)
+    sandbox.dirty = True
+    return sandbox

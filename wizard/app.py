@@ -58,7 +58,7 @@ class WizardApp(App):
     version: reactive[int] = reactive(0)  # bumped on every change of the run's state
 
     def __init__(self, connect: Callable[[], Connection], *, steps: Sequence[ModuleType] | None = None,
-                 report_dir: Path | None = None) -> None:
+                 report_dir: Path | None = None, assess_in_worker: bool = False) -> None:
         super().__init__()
         if steps is None:
             from steps import STEPS
@@ -86,6 +86,17 @@ class WizardApp(App):
         self._switching = False
         self.home: Connection | None = None  # the management account's connection, once switched away
         self.home_accounts: list[tuple[str, str]] = []
+        self._in_worker = assess_in_worker  # the commands' worker process (wizard/assess_worker.py); tests: threads
+        self._assessor: Any = None  # made with the connection, not before the first screen
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Textual's toast, with text that breaks after a ``/`` or ``:`` (a report's path, an ARN)
+        instead of mid-name: the toast shows a Content message as given."""
+        from wizard.widgets.wrap import toast_content
+
+        super().notify(toast_content(message, title, severity, markup), severity=severity,  # type: ignore[arg-type]
+                       timeout=timeout, markup=True)
 
     # --- screens ------------------------------------------------------------------------------
 
@@ -250,6 +261,11 @@ class WizardApp(App):
 
     @work(thread=True, exclusive=True, group="connect")
     def connect_and_assess(self, generation: int, connect: Callable[[], Connection]) -> None:
+        if self._in_worker and self._assessor is None:
+            from wizard.assess_worker import AssessWorker
+
+            self._assessor = AssessWorker()
+            self._assessor.start()  # its imports run while this connects
         try:
             connection = connect()
             identity = self._identify(connection)
@@ -321,12 +337,15 @@ class WizardApp(App):
             self.touch()
         self.show_error(message.title, message.error.title, message.error.hint)
 
-    def _assess(self, aws: Any, step_ids: Sequence[str], generation: int, changes: int, first: bool = False) -> None:
-        """Collect and evaluate steps, all at once (runs inside a thread worker); each result is posted."""
-        from wizard.assess import assess
+    def _assess(self, aws: Any, step_ids: Sequence[str], generation: int, changes: int, first: bool = False,
+                fresh: bool = False) -> None:
+        """Collect and evaluate steps, all at once (runs inside a thread worker); each result is posted.
+        ``fresh``: read again, not from what was read before (a re-check)."""
+        from wizard.assess_worker import assess_steps
 
         steps = [s for s in self.steps if s.INFO.id in step_ids]
-        assess(aws, steps, on_done=lambda result: self.post_message(StepAssessed(result, generation, changes, first)))
+        assess_steps(self._assessor, aws, steps,
+                     lambda result: self.post_message(StepAssessed(result, generation, changes, first)), fresh)
 
     def on_step_assessed(self, message: StepAssessed) -> None:
         self.record_assessed(message)
@@ -367,8 +386,7 @@ class WizardApp(App):
 
     @work(thread=True, group="recheck")
     def _recheck(self, aws: Any, step_ids: list[str], generation: int, changes: int) -> None:
-        aws.forget()
-        self._assess(aws, step_ids, generation, changes)
+        self._assess(aws, step_ids, generation, changes, fresh=True)
 
     def simulate_console(self, action: str, step_id: str) -> None:
         """Sandbox only: ask the sandbox to do what a person would do in the console, then re-check."""
@@ -387,8 +405,7 @@ class WizardApp(App):
             connection.simulate_console(account_id, action)
         except StepError as error:
             self.post_message(WorkFailed("The sandbox did not simulate the action", error, generation))
-        connection.aws.forget()
-        self._assess(connection.aws, [step_id], generation, changes)
+        self._assess(connection.aws, [step_id], generation, changes, fresh=True)
 
     # --- report -------------------------------------------------------------------------------
 
@@ -467,6 +484,8 @@ class WizardApp(App):
                 + (str(report) if report else "none exported (Export, e on the summary)"))
 
     def on_unmount(self) -> None:
+        if self._assessor is not None:
+            self._assessor.stop()
         home = self.home or self.connection
         if home is None:
             return

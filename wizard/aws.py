@@ -31,6 +31,8 @@ from steps.base import Call, StepError, unreadable
 from steps.validators import REGION_PATTERN  # noqa: F401  (the one region check; name kept for callers)
 # Re-exported: the rest of the wizard imports these names from here.
 from wizard.safe_text import clean
+from wizard.aws_answers import Answer, means_none, merge_pages
+from wizard.process_memory import limit_malloc_arenas
 from wizard.aws_errors import (  # noqa: F401
     DENIED_CODES, IAM_ACTION_OVERRIDES, IAM_PREFIX, THROTTLE_CODES, TRANSIENT_CODES, UNSUPPORTED_CODES,
     ReadFailed, describe_error, iam_action,
@@ -52,6 +54,7 @@ class AWS:
                  max_workers: int = 48, max_attempts: int = 6, parent: "AWS | None" = None) -> None:
         self.target = target or Target()
         self.parent = parent
+        limit_malloc_arenas()  # once, before any thread reads: an arena per thread kept ~25 MB more
         self.requested_regions = tuple(regions) if regions else None
         # Regional reads mostly wait on the network: the pool is sized for latency, not for cores.
         self.max_workers = max_workers
@@ -60,7 +63,7 @@ class AWS:
         self._session_lock = threading.RLock()  # the session (not thread-safe) and client building
         self._session: Any = None
         self._clients: dict[tuple[str, str], Any] = {}
-        self._cache: dict[str, Future] = {}
+        self._cache: dict[str, "Future | Answer"] = {}  # a read in flight, then its answer
         self._pool: ThreadPoolExecutor | None = None
         self.calls: Counter[tuple[str, str]] = Counter()  # (service, operation) -> API calls made
         self.requests = 0  # HTTP requests, retries included
@@ -344,34 +347,46 @@ class AWS:
             region = self.home_region
         if paginate and not self.client(service, region).can_paginate(xform_name(operation)):
             paginate = False  # the same read, whichever way a step asked for it
-        key = json.dumps([service, operation, region, params, paginate], sort_keys=True, default=str)
+        sent = json.dumps(params, sort_keys=True, default=str)  # once per read: the cache key and the log
+        key = f"{service} {operation} {region} {paginate} {sent}"
         with self._lock:
-            future = self._cache.get(key)
-            owner = future is None
+            held = self._cache.get(key)
+            owner = held is None  # this thread makes the read; others asking meanwhile wait on its Future
             if owner:
-                future = Future()
-                self._cache[key] = future
-                self.read_log.append((service, operation, region, json.dumps(params, sort_keys=True, default=str)))
+                held = self._cache[key] = Future()
+                self.read_log.append((service, operation, region, sent))
         if owner:
-            try:
+            def send() -> Any:
                 response = self._send_read(service, operation, region, paginate, params)
-                if until is not None:
-                    response = self._poll(until, attempts, delay, response, service, operation, region, params)
-                future.set_result(response)
-            except ReadFailed as failed:
-                # Those waiting share this failure. A definite one (no such thing, access denied,
-                # unsupported) is kept for the run; a transient one (a report still being
-                # generated, a throttle that outlasted the retries, a 5xx) is tried again later.
-                if failed.transient:
-                    with self._lock:
-                        self._cache.pop(key, None)
-                future.set_exception(failed)
+                return response if until is None else self._poll(until, attempts, delay, response, service,
+                                                                 operation, region, params)
+            self._answer(key, held, send)
         try:
-            return future.result()
+            return held.result()
         except ReadFailed as failed:
-            if failed.code and any(_means_none(failed, entry) for entry in missing):
+            if failed.code and any(means_none(failed, entry) for entry in missing):
                 return None
             raise
+
+    def _answer(self, key: str, future: Future, send: Callable[[], Any]) -> None:
+        """Make the read of ``future`` and keep its answer in the cache, without the Future's lock and
+        condition (~1.5 KB a read). A definite failure (no such thing, access denied, unsupported) is
+        kept for the run; a transient one (a report still being generated, a throttle that outlasted
+        the retries, a 5xx) is tried again later. Those waiting share either."""
+        try:
+            answer = Answer(send())
+        except ReadFailed as failed:
+            answer = Answer(failure=failed)
+        with self._lock:
+            if self._cache.get(key) is future:  # not forgotten meanwhile
+                if answer.failure is not None and answer.failure.transient:
+                    del self._cache[key]
+                else:
+                    self._cache[key] = answer
+        if answer.failure is None:
+            future.set_result(answer.response)
+        else:
+            future.set_exception(answer.failure)
 
     def _poll(self, until: Callable[[Any], bool], attempts: int, delay: float, response: Any,
               service: str, operation: str, region: str, params: Mapping[str, Any]) -> Any:
@@ -396,7 +411,7 @@ class AWS:
         method = xform_name(operation)
         try:
             if paginate and client.can_paginate(method):
-                return _merge_pages(client.get_paginator(method).paginate(**params))
+                return merge_pages(client.get_paginator(method).paginate(**params))
             response = getattr(client, method)(**params)
         except Exception as error:  # noqa: BLE001 - classified, never raised raw
             raise describe_error(error, service, operation) from None
@@ -469,22 +484,3 @@ class AWS:
             clients, self._clients = self._clients, {}
         for client in clients.values():
             client.close()  # kept-alive connections would otherwise wait for the garbage collector
-
-
-
-def _means_none(failed: ReadFailed, entry: str) -> bool:
-    code, _, fragment = entry.partition(": ")
-    return failed.code == code and (not fragment or fragment.lower() in failed.message.lower())
-
-
-def _merge_pages(pages: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    merged: dict[str, Any] = {}
-    for page in pages:
-        for key, value in page.items():
-            if key in ("ResponseMetadata", "NextToken", "Marker", "IsTruncated", "NextMarker"):
-                continue
-            if isinstance(value, list):
-                merged.setdefault(key, []).extend(value)
-            else:
-                merged.setdefault(key, value)
-    return merged

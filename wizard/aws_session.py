@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from wizard.botocore_models import keep_called_operations
 from wizard.botocore_sharing import share_client_parts
 
 @dataclass(frozen=True)
@@ -56,11 +57,13 @@ def new_session(**kwargs: Any) -> Any:
     import botocore.session
 
     global _LOADER
-    share_client_parts()
+    shared = share_client_parts()
     core = botocore.session.Session()
     with _LOADER_LOCK:
         if _LOADER is None:
             _LOADER = core.get_component("data_loader")
+            if shared:  # not with AWS_ESSENTIALS_BOTOCORE_SHARING=off: botocore's own models then
+                keep_called_operations(_LOADER)
         else:
             core.register_component("data_loader", _LOADER)
     return boto3.Session(botocore_session=core, **kwargs)

@@ -133,13 +133,15 @@ class AccountFindings:
 
 
 def account_findings(account_id: str, results: list, regions: list[str] | None = None,
-                     regions_disabled: Sequence[dict[str, str]] = ()) -> AccountFindings:
-    """The report form of ``results`` (``[wizard.assess.StepResult]``) for ``account_id``."""
+                     regions_disabled: Sequence[dict[str, str]] = (), plan: bool = True) -> AccountFindings:
+    """The report form of ``results`` (``[wizard.assess.StepResult]``) for ``account_id``; with ``plan``,
+    its fixes too (only the HTML and Markdown reports show them)."""
     from wizard.report import findings_document, fixes_for
 
     document = findings_document(account_id, regions or [], results, regions_disabled=regions_disabled)
     return AccountFindings(document["findings"], document["summary"], document["not_assessed"],
-                           document["regions_disabled"], fixes_for(results), document["regions"], document["steps"])
+                           document["regions_disabled"], fixes_for(results) if plan else {}, document["regions"],
+                           document["steps"])
 
 
 def org_fixes(runs: list[AccountRun]) -> dict[str, dict[str, dict[str, Any]]]:

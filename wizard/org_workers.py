@@ -38,6 +38,7 @@ class Job:
     members: tuple[Member, ...]
     role: str
     step_ids: tuple[str, ...]
+    plan: bool = True  # each account's fixes too (only the HTML and Markdown reports need them)
 
 
 @dataclass
@@ -66,25 +67,25 @@ def worker_count(members: int) -> int:
 
 
 def assess_organization(aws: AWS, members: Sequence[Member], steps: Sequence[Any], role: str,
-                        workers: int | None = None) -> tuple[list[AccountRun], WorkerStats]:
+                        workers: int | None = None, plan: bool = True) -> tuple[list[AccountRun], WorkerStats]:
     """Assess ``steps`` in every account of ``members`` (management first, as listed).
 
-    Each run's ``result`` is the account's :class:`~wizard.org.AccountFindings`. ``workers``
-    overrides :func:`worker_count` (0: everything in this process, with threads).
+    Each run's ``result`` is the account's :class:`~wizard.org.AccountFindings`, with its fixes
+    when ``plan``. ``workers`` overrides :func:`worker_count` (0: everything in this process, with threads).
     """
     management = [m for m in members if m.id == aws.account_id]
     others = [m for m in members if m.id != aws.account_id]
     workers = worker_count(len(others)) if workers is None else min(workers, len(others))
 
     def findings_of(account_aws: AWS) -> AccountFindings:
-        return assess_account(account_aws, steps, close=account_aws is not aws)
+        return assess_account(account_aws, steps, close=account_aws is not aws, plan=plan)
 
     stats = WorkerStats()
     if workers < 1:
         runs = for_each_account(aws, list(members), findings_of, role_name=role, parallel=PARALLEL_ACCOUNTS)
         return runs, stats
-    jobs = [Job(_frozen_target(aws), aws.account_id, aws.requested_regions, tuple(others[i::workers]), role,
-                tuple(step.INFO.id for step in steps)) for i in range(workers)]
+    jobs = [Job(frozen_target(aws), aws.account_id, aws.requested_regions, tuple(others[i::workers]), role,
+                tuple(step.INFO.id for step in steps), plan) for i in range(workers)]
     by_id: dict[str, AccountRun] = {}
     own = ThreadPoolExecutor(1, thread_name_prefix="aws-management")
     try:
@@ -101,8 +102,9 @@ def assess_organization(aws: AWS, members: Sequence[Member], steps: Sequence[Any
     return [by_id[m.id] for m in members], stats
 
 
-def assess_account(account_aws: AWS, steps: Sequence[Any], close: bool = True) -> AccountFindings:
-    """One account's findings; with ``close``, its clients' connections are closed afterwards."""
+def assess_account(account_aws: AWS, steps: Sequence[Any], close: bool = True, plan: bool = True) -> AccountFindings:
+    """One account's findings (and fixes, with ``plan``); with ``close``, its clients' connections are closed
+    afterwards."""
     from wizard.assess import assess
     from wizard.aws_regions import regions_out_of_scope
 
@@ -114,7 +116,7 @@ def assess_account(account_aws: AWS, steps: Sequence[Any], close: bool = True) -
             regions = account_aws.regions()
         except StepError:
             regions = []
-        return account_findings(account_aws.account_id, results, regions, regions_out_of_scope(account_aws))
+        return account_findings(account_aws.account_id, results, regions, regions_out_of_scope(account_aws), plan)
     finally:
         if close:
             account_aws.close()
@@ -124,8 +126,8 @@ def assess_account(account_aws: AWS, steps: Sequence[Any], close: bool = True) -
 _CODE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def worker_command() -> list[str]:
-    """How a worker is started: isolated from wherever the user happens to be.
+def worker_command(module: str = "wizard.org_workers") -> list[str]:
+    """How a worker is started (``module``'s ``_worker_main``): isolated from wherever the user happens to be.
 
     A worker holds the management account's credentials, so it must run only this package's code
     and the standard library. ``-I`` (isolated mode) leaves the current directory, PYTHONPATH,
@@ -135,10 +137,24 @@ def worker_command() -> list[str]:
     """
     import sys
 
-    boot = ("import sys; root = sys.argv[1]; "
+    boot = ("import sys, importlib; root = sys.argv[1]; "
             "sys.path.append(root) if root not in sys.path else None; "
-            "from wizard.org_workers import _worker_main; raise SystemExit(_worker_main())")
-    return [sys.executable, "-I", "-c", boot, _CODE_ROOT]
+            "raise SystemExit(importlib.import_module(sys.argv[2])._worker_main())")
+    return [sys.executable, "-I", "-c", boot, _CODE_ROOT, module]
+
+
+def answer_pipe() -> Any:
+    """In a long-lived worker: its stdout as a pipe for answers only. File descriptor 1 then goes to
+    /dev/null, so a stray print (moto prints a line for each request to a host it does not serve)
+    can neither corrupt the answers nor fill a pipe its parent no longer reads."""
+    import sys
+
+    sys.stdout.flush()
+    answers = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    return answers
 
 
 def _run_jobs(jobs: list[Job]) -> list[tuple[list[AccountRun], WorkerStats]]:
@@ -177,7 +193,7 @@ def _exchange(worker: Any, job: Job) -> tuple[list[AccountRun], WorkerStats]:
     return [AccountRun(member, error=reason) for member in job.members], WorkerStats()
 
 
-def _frozen_target(aws: AWS) -> Target:
+def frozen_target(aws: AWS) -> Target:
     """The management account as it is reached now: its current credentials, endpoint and region."""
     credentials = aws.frozen_credentials()
     return Target(region=aws.home_region, endpoint_url=aws.target.endpoint, credentials=credentials,
@@ -195,7 +211,7 @@ def _assess_job(job: Job) -> tuple[list[AccountRun], WorkerStats]:
 
     def findings_of(account_aws: AWS) -> AccountFindings:
         seen.append(account_aws)
-        return assess_account(account_aws, steps)
+        return assess_account(account_aws, steps, plan=job.plan)
 
     try:
         runs = for_each_account(management, list(job.members), findings_of, role_name=job.role,

@@ -8,8 +8,8 @@ from steps import STEPS
 from steps.base import Status
 from steps.catalogue import undeclared
 from steps.checks import ACCOUNT, LOCAL, REGION
-from tests.helpers import fix, open_aws, plan_for, undeclared_fixes, unpaired_failures
-from wizard.apply import fresh_collect
+from tests.helpers import DEMO_ANSWERS, open_aws, plan_for, undeclared_fixes, unpaired_failures
+from wizard.apply import apply_plan, fresh_collect
 
 STEP_IDS = [s.INFO.id for s in STEPS]
 
@@ -82,18 +82,22 @@ def test_fix_then_nothing_left_to_do_realistic(realistic_account, realism_clock,
 
 def fix_everything_then_recheck(sb, step):
     aws = open_aws(sb)
-    first = plan_for(aws, step)
-    assert first.changes, "the insecure scenario should give every step something to fix"
-    for _ in range(3):  # a console task can unlock automatic changes (Identity Center, then its setup)
-        plan, result = fix(aws, step)
+    answers = DEMO_ANSWERS.get(step.INFO.id, {})
+    plan = plan_for(aws, step)
+    assert plan.changes, "the insecure scenario should give every step something to fix"
+    for round_ in range(3):  # a console task can unlock automatic changes (Identity Center, then its setup)
+        if round_:  # read again after the console tasks (the first round applies the plan just read)
+            plan = plan_for(aws, step)
+        result = apply_plan(aws, step, plan, answers)
         assert result.ok, result.failed and result.failed.detail
         simulated = [c.console_action for c in plan.manual_changes if c.console_action]
         for action in simulated:
             sb.console(action)
         if not simulated:
             break
-    again = plan_for(aws, step)
+    state = fresh_collect(aws, step)  # one read of the fixed account for both the plan and the findings
+    again = step.plan(state, answers)
     assert not again.automatic, [c.title for c in again.automatic]
-    findings = step.evaluate(fresh_collect(aws, step))
+    findings = step.evaluate(state)
     assert not [f for f in findings if f.status is Status.FAIL and f.fixable], "every fixable FAIL was fixed"
     assert any(f.status is Status.PASS for f in findings), "fixing should turn checks to PASS"

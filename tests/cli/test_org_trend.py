@@ -11,7 +11,7 @@ import re
 import boto3
 import pytest
 
-from tests.conftest import _use_scenario
+from tests.conftest import _use_scenario, org_members_in_process
 from wizard.__main__ import main
 
 SCOPE = ["--steps", "keys", "contacts", "--regions", "us-east-1"]
@@ -32,6 +32,7 @@ def org_trend(sandbox, tmp_path_factory):
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("AWS_ESSENTIALS_STATE_DIR", str(folder / "state"))
             mp.setenv("HOME", str(folder))
+            org_members_in_process(mp)
             sb = _use_scenario(sandbox, mp, "org")
             for name, argv in (
                     ("first", ["check", "--org", *SCOPE, "--format", "json", "--output", str(folder / "first.json")]),

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from steps import STEPS
+from steps import STEPS, by_id
 from tests.helpers import DEMO_ANSWERS
 
 pytestmark = pytest.mark.skipif(not shutil.which("tmux"), reason="tmux is not installed")
@@ -40,14 +40,17 @@ class Tmux:
         self.run("send-keys", "-t", "demo", *(["-l"] if literal else []), *keys)
         time.sleep(0.15)
 
-    def wait_for(self, text: str, timeout: float = 180.0) -> str:
+    def wait_for(self, text: str, timeout: float = 180.0, *, beside: str = "") -> str:
+        """Wait for ``text`` on the screen; with ``beside``, on one line with it (a form row: the
+        field's label and what was typed, not the help line that quotes an example)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             screen = self.screen()
-            if text in screen:
+            if any(text in line and beside in line for line in screen.splitlines()):
                 return screen
             time.sleep(0.2)
-        raise AssertionError(f"'{text}' never appeared; the screen was:\n{self.screen()}")
+        raise AssertionError(f"'{text}' {f'beside {beside!r} ' if beside else ''}never appeared; "
+                             f"the screen was:\n{self.screen()}")
 
     def alive(self) -> bool:
         return subprocess.run(["tmux", "-L", self.socket, "has-session", "-t", "demo"], env=self.env,
@@ -72,15 +75,16 @@ def test_demo_contacts_step_in_tmux(tmp_path):
         for _ in range(position + 1):
             tmux.keys("n")
         tmux.wait_for("guide: Security Contacts", timeout=30)
-        time.sleep(1)
         tmux.keys("Tab")  # from the step's text to the first field
+        tmux.wait_for("Leave the field", timeout=30)  # the footer's Esc, shown while a field has the focus
         answers = DEMO_ANSWERS["contacts"]
-        for index, name in enumerate(("name", "title", "email", "phone")):
-            tmux.keys(answers[name], literal=True)
-            tmux.wait_for(answers[name], timeout=30)
-            if index < 3:
+        inputs = by_id("contacts").INFO.inputs
+        for index, item in enumerate(inputs):
+            tmux.keys(answers[item.name], literal=True)
+            # in the field's row: each answer is also the example in its field's help line
+            tmux.wait_for(answers[item.name], timeout=30, beside=item.prompt)
+            if index < len(inputs) - 1:
                 tmux.keys("Tab")
-                time.sleep(0.7)  # let the focus move before the next field's text arrives
         tmux.keys("Escape")  # leave the field
         tmux.keys("a")
         screen = tmux.wait_for("Apply Security contacts?", timeout=30)

@@ -8,8 +8,16 @@ import pytest
 from steps import audit_logging as step
 from steps.base import Status
 from steps.trail_rules import METRIC_FILTER_RULES
-from tests.helpers import fix, open_aws, plan_for
-from wizard.apply import fresh_collect
+from tests.conftest import _use_scenario, isolated
+from tests.helpers import DEMO_ANSWERS, back_to, fix, keep, open_aws, plan_for
+from wizard.apply import apply_plan, fresh_collect
+from wizard.aws import iam_action
+
+# One fix per scenario serves every test here (each ~2-4 s of CPU): the module fixture fixes the
+# scenario once and keeps the fixed account; each test starts from a fresh copy of it. The alarm
+# e-mail is not the demo's, so the subscription test sees the answer reach SNS.
+ALARM_EMAIL = "alerts@example.org"
+ANSWERS = {**DEMO_ANSWERS["audit_logging"], "alarm_email": ALARM_EMAIL}
 
 
 def _client(sb, service, region="us-east-1"):
@@ -24,11 +32,42 @@ def _statuses(aws):
     return findings, {f.status for f in findings}
 
 
-def test_new_trail_is_logging_and_a_second_run_creates_no_second_trail(account):
-    sb = account("empty")
+class Fixed:
+    """A scenario before and after one fix of the step: what the fix planned, did and used."""
+
+    def __init__(self, sandbox, scenario):
+        aws = open_aws(sandbox)
+        state = fresh_collect(aws, step)
+        self.before = step.evaluate(state)
+        self.plan = step.plan(state, ANSWERS)
+        self.result = apply_plan(aws, step, self.plan, ANSWERS)
+        self.kept = keep(sandbox)
+        fresh_collect(aws, step)  # what a re-check reads of the fixed account
+        self.used = {iam_action(service, operation) for service, operation in aws.calls}
+        self.home_region, self.regions, self.account_id = aws.home_region, aws.regions(), aws.account_id
+
+
+@pytest.fixture(scope="module")
+def fixed(sandbox, tmp_path_factory):
+    """``fixed[scenario]``: the empty and insecure scenarios, each fixed once."""
+    made = {}
+    with pytest.MonkeyPatch.context() as mp, isolated(mp, tmp_path_factory.mktemp("audit_logging")):
+        for scenario in ("empty", "insecure"):
+            made[scenario] = Fixed(_use_scenario(sandbox, mp, scenario), scenario)
+    return made
+
+
+def fixed_account(account, fixed, scenario):
+    """The account as the module's one fix of ``scenario`` left it, and that fix."""
+    done = fixed[scenario]
+    assert done.result.ok, done.result.failed and done.result.failed.detail
+    return back_to(account(scenario), done.kept), done
+
+
+def test_new_trail_is_logging_and_a_second_run_creates_no_second_trail(account, fixed):
+    sb, done = fixed_account(account, fixed, "empty")
     aws = open_aws(sb)
-    plan, result = fix(aws, step)
-    assert result.ok, result.failed and result.failed.detail
+    plan = done.plan
     assert [c.call.operation for c in plan.automatic].count("CreateTrail") == 1
 
     cloudtrail = _client(sb, "cloudtrail")
@@ -40,26 +79,24 @@ def test_new_trail_is_logging_and_a_second_run_creates_no_second_trail(account):
     # a multi-region trail answers from any region, as on AWS
     assert _client(sb, "cloudtrail", "eu-west-1").get_trail_status(Name=trail["TrailARN"])["IsLogging"] is True
 
-    again = plan_for(aws, step)
+    again = plan_for(aws, step, ANSWERS)
     assert not again.automatic, [c.title for c in again.automatic]
-    _, result = fix(aws, step)  # a second run sends nothing
+    _, result = fix(aws, step, ANSWERS)  # a second run sends nothing
     assert not result.results
     assert len(cloudtrail.describe_trails()["trailList"]) == 1
     findings, statuses = _statuses(aws)
     assert statuses == {Status.PASS}, [f for f in findings if f.status is not Status.PASS]
 
 
-def test_insecure_account_reuses_its_trail_and_every_fix_verifies(account):
-    sb = account("insecure")
+def test_insecure_account_reuses_its_trail_and_every_fix_verifies(account, fixed):
+    sb, done = fixed_account(account, fixed, "insecure")
     aws = open_aws(sb)
-    before, _ = _statuses(aws)
-    failing = {f.check for f in before if f.status is Status.FAIL}
+    failing = {f.check for f in done.before if f.status is Status.FAIL}
     # every CIS 4.1-4.15 alarm and S3 object-level logging (3.8, 3.9) gets a verdict, and the fix turns it to PASS
     new_checks = {f"alarm-{r.key}" for r in METRIC_FILTER_RULES} | {"s3-object-write-logging", "s3-object-read-logging"}
     assert {"cloudtrail", "cloudtrail-log-validation", "cloudtrail-kms", "cloudtrail-bucket-not-public",
             "cloudtrail-bucket-access-logging", "config", "guardduty", "securityhub"} | new_checks <= failing
-    plan, result = fix(aws, step)
-    assert result.ok, result.failed and result.failed.detail
+    plan = done.plan
     assert "CreateTrail" not in [c.call.operation for c in plan.automatic], "the existing trail is reused"
 
     cloudtrail = _client(sb, "cloudtrail")
@@ -90,37 +127,31 @@ def test_insecure_account_reuses_its_trail_and_every_fix_verifies(account):
     findings, statuses = _statuses(aws)
     assert statuses == {Status.PASS}, [f for f in findings if f.status is not Status.PASS]
     assert new_checks <= {f.check for f in findings}
-    assert not plan_for(aws, step).automatic
+    assert not plan_for(aws, step, ANSWERS).automatic
 
 
-def test_every_enabled_region_gets_config_guardduty_and_security_hub(account):
-    sb = account("empty")
-    aws = open_aws(sb)
-    _, result = fix(aws, step)
-    assert result.ok, result.failed and result.failed.detail
-    regions = aws.regions()
+def test_every_enabled_region_gets_config_guardduty_and_security_hub(account, fixed):
+    sb, done = fixed_account(account, fixed, "empty")
+    regions = done.regions
     assert len(regions) >= 17
     for region in regions:
         config = _client(sb, "config", region)
         recorder = config.describe_configuration_recorders()["ConfigurationRecorders"][0]
-        assert recorder["recordingGroup"]["includeGlobalResourceTypes"] is (region == aws.home_region), region
+        assert recorder["recordingGroup"]["includeGlobalResourceTypes"] is (region == done.home_region), region
         assert _client(sb, "guardduty", region).list_detectors()["DetectorIds"], region
         standards = _client(sb, "securityhub", region).get_enabled_standards()["StandardsSubscriptions"]
         assert [s["StandardsArn"] for s in standards] == [step.CIS_STANDARD.format(region=region)]
 
 
-def test_alarms_use_the_exact_cis_patterns_and_reach_the_subscriber(account):
-    sb = account("empty")
-    aws = open_aws(sb)
-    _, result = fix(aws, step, {"alarm_email": "alerts@example.org"})
-    assert result.ok, result.failed and result.failed.detail
+def test_alarms_use_the_exact_cis_patterns_and_reach_the_subscriber(account, fixed):
+    sb, done = fixed_account(account, fixed, "empty")
     filters = _client(sb, "logs").describe_metric_filters(logGroupName=step.LOG_GROUP)["metricFilters"]
     assert sorted(f["filterPattern"] for f in filters) == sorted(r.pattern for r in METRIC_FILTER_RULES)
     alarms = _client(sb, "cloudwatch").describe_alarms()["MetricAlarms"]
-    topic = step.topic_arn(aws.account_id, aws.home_region)
+    topic = step.topic_arn(done.account_id, done.home_region)
     assert len(alarms) == len(METRIC_FILTER_RULES) == 15 and all(a["AlarmActions"] == [topic] for a in alarms)
     subs = _client(sb, "sns").list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
-    assert [(s["Protocol"], s["Endpoint"]) for s in subs] == [("email", "alerts@example.org")]
+    assert [(s["Protocol"], s["Endpoint"]) for s in subs] == [("email", ALARM_EMAIL)]
 
 
 @pytest.mark.parametrize("scenario", ["secure", "org"])
@@ -138,20 +169,15 @@ def test_secure_and_org_pass_in_every_region(account, scenario):
 IMPLIED = {"iam:PassRole", "kms:TagResource"}
 
 
-def test_declared_iam_actions_cover_what_is_used(account):
+def test_declared_iam_actions_cover_what_is_used(fixed):
     """reads/writes feed the least-privilege policy: every action collect and the fixes use (a new
     trail from empty, the reuse paths from insecure) is declared; every declared one is used, an
     undo, or implied."""
-    from wizard.aws import iam_action
-
     used, undos = set(), set()
-    for scenario in ("empty", "insecure"):
-        aws = open_aws(account(scenario))
-        plan, result = fix(aws, step)
-        assert result.ok, result.failed and result.failed.detail
-        fresh_collect(aws, step)
-        used |= {iam_action(service, operation) for service, operation in aws.calls}
-        undos |= {iam_action(c.undo.service, c.undo.operation) for c in plan.automatic if c.undo}
+    for done in fixed.values():
+        assert done.result.ok, done.result.failed and done.result.failed.detail
+        used |= done.used
+        undos |= {iam_action(c.undo.service, c.undo.operation) for c in done.plan.automatic if c.undo}
     used.discard("sts:GetCallerIdentity")  # the engine's identity read, not the step's
     used.discard("ec2:DescribeRegions")  # the engine's region list
     declared = set(step.INFO.reads + step.INFO.writes)

@@ -18,6 +18,7 @@ import pytest
 from steps import STEPS
 from tests.helpers import open_aws
 from wizard.assess import assess
+from wizard.botocore_models import FALLBACKS, OPERATIONS
 
 
 def _state_type_errors(step, state) -> list[str]:
@@ -42,6 +43,7 @@ def _describe(repeated):
 def test_full_check_makes_no_identical_read_twice(account, scenario):
     sb = account(scenario)
     aws = open_aws(sb)
+    fallbacks = dict(FALLBACKS)
     results = assess(aws, STEPS)
     assert [r.id for r in results] == [s.INFO.id for s in STEPS]
     assert not [r.id for r in results if r.error]
@@ -56,6 +58,9 @@ def test_full_check_makes_no_identical_read_twice(account, scenario):
     assert aws.calls[("ec2", "GetEbsEncryptionByDefault")] == len(regions)
     assert sum(aws.call_log.values()) + sum(aws.polls.values()) == sum(aws.calls.values())
     assert aws.calls[("sts", "GetCallerIdentity")] == 1
+    # Every operation called is in the trimmed models' list, so none needed its whole model.
+    assert not [call for call in aws.calls if call[1] not in OPERATIONS.get(call[0], ())]
+    assert dict(FALLBACKS) == fallbacks, "whole service models loaded for shapes left out"
 
 
 def test_org_check_repeats_no_read_in_any_account(account):

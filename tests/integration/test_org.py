@@ -82,7 +82,12 @@ def test_worker_processes_find_what_one_process_finds(account):
     members = list_members(aws)
 
     in_process, _ = assess_organization(aws, members, [contacts], "OrganizationAccountAccessRole", workers=0)
-    spread, stats = assess_organization(aws, members, [contacts], "OrganizationAccountAccessRole", workers=2)
+    # without plan (what `check --org` asks for JSON, table and OCSF): the same findings, no fixes planned
+    spread, stats = assess_organization(aws, members, [contacts], "OrganizationAccountAccessRole", workers=2,
+                                        plan=False)
+    reached = [m for m in sb.member_account_ids if m != broken]
+    assert all(run.result.fixes == {} for run in spread if run.member.id in reached)
+    assert all(run.result.fixes["contacts"] for run in in_process if run.member.id in reached)
 
     assert [run.member.id for run in spread] == [m.id for m in members]  # management first, order kept
     assert _by_account(spread) == _by_account(in_process)

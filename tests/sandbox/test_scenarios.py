@@ -1,8 +1,7 @@
-"""Every scenario seeds, in reasonable time, with the facts the catalogue expects."""
+"""Every scenario seeds, with the facts the catalogue expects. (How long seeding takes is measured
+in benchmarks/, never asserted: a timed test fails on a loaded machine.)"""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 
@@ -12,12 +11,9 @@ from .util import client
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
-def test_scenario_seeds_in_reasonable_time(sandbox, scenario):
-    t0 = time.perf_counter()
+def test_every_scenario_seeds_an_account_that_answers(sandbox, scenario):
     sandbox.reset(scenario)
-    seconds = time.perf_counter() - t0
-    print(f"\nreset({scenario!r}) took {seconds:.3f}s")
-    assert seconds < 30  # generous: the figure is printed, not benchmarked here
+    assert client(sandbox, "sts").get_caller_identity()["Account"] == sandbox.account_id
 
 
 def test_insecure_facts(account):
@@ -73,3 +69,13 @@ def test_reset_skips_a_clean_account_and_reseeds_after_a_write(sandbox):
     sandbox.console("enable_root_mfa")
     assert sandbox.reset("insecure") > 0.0
     assert sandbox.reset("secure") > 0.0  # another scenario always re-seeds
+
+
+def test_every_seed_shares_one_model_loader(sandbox):
+    """A re-seed (and a seed of another scenario, or of another account) reads no service model
+    again: the sessions of every seed in this process share one botocore model loader."""
+    from wizard.sandbox.scenarios import SeedContext
+
+    first, second = SeedContext(sandbox), SeedContext(sandbox)
+    loader = first.session()._session.get_component("data_loader")
+    assert second.session()._session.get_component("data_loader") is loader

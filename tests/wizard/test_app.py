@@ -10,8 +10,8 @@ from textual.widgets import Button, Input, Label, OptionList, Select
 from steps import STEPS, by_id
 from steps.base import Status
 from tests.helpers import DEMO_ANSWERS
-from tests.wizard.tui import (apply_current, assessed, button_actions, fill, make_app, screen_name, simulate_actions,
-                               wait_for)
+from tests.wizard.tui import (apply_current, assessed, button_actions, fill, make_app, open_step, press_until,
+                               screen_name, simulate_actions, wait_for)
 
 contacts = by_id("contacts")
 
@@ -42,26 +42,27 @@ async def test_inputs_are_validated_inline_and_block_review(account):
     app = make_app(sb, steps=[contacts])
     async with app.run_test(size=(100, 32)) as pilot:
         await assessed(pilot)
-        app.go_to_step("contacts")
-        await pilot.pause()
+        await open_step(pilot, "contacts")
         app.screen.query_one("#input-email").focus()
         await pilot.pause()
         await pilot.press(*"not-an-email")
         hint = app.screen.query_one("#hint-email", Label)
+        await wait_for(pilot, lambda: "'not-an-email' is not an email address" in str(hint.render()),
+                       what="the hint on the whole text typed", settle=False)
         assert hint.has_class("-invalid")
-        assert "not an email address" in str(hint.render())
         plan = app.plan_for("contacts")
         assert "email" in plan.needs
         await pilot.press("escape")  # leave the field, then the letter keys work again
-        await pilot.press("a")  # review with answers missing: no confirmation, the fields are marked
-        await pilot.pause()
+        # review with answers missing: no confirmation, the fields are marked
+        await press_until(pilot, "a", lambda: len(app._notifications) == 1, "the review")  # noqa: SLF001
         assert screen_name(app) == "StepScreen"
         assert app.screen.query_one("#hint-name", Label).has_class("-invalid")
-        said = [n.message for n in app._notifications]  # noqa: SLF001
-        assert any(m.startswith("Fill in: Contact name, Contact title, Contact email") for m in said), said
+        # a toast's text is Content (breakable at / and :); its plain text is what is shown
+        said = [str(n.message) for n in app._notifications]  # noqa: SLF001
+        assert any("\nFill in: Contact name, Contact title, Contact email" in m for m in said), said
         # the fields are shown, not focused: a second `a` reviews again instead of typing "a" (on Audit,
         # "security@example.com" became "security@example.coma")
-        await pilot.press("a")
+        await press_until(pilot, "a", lambda: len(app._notifications) == 2, "the second review")  # noqa: SLF001
         assert not isinstance(app.screen.focused, Input) and app.screen.query_one("#input-name", Input).value == ""
         await fill(pilot, DEMO_ANSWERS["contacts"])
         assert not app.screen.query_one("#hint-email", Label).has_class("-invalid")
@@ -75,8 +76,7 @@ async def test_confirm_lists_every_call_and_applying_passes_the_step(account):
     app = make_app(sb, steps=[contacts])
     async with app.run_test(size=(100, 32)) as pilot:
         await assessed(pilot)
-        app.go_to_step("contacts")
-        await pilot.pause()
+        await open_step(pilot, "contacts")
         await fill(pilot, DEMO_ANSWERS["contacts"])
         await pilot.press("a")
         await wait_for(pilot, lambda: screen_name(app) == "ConfirmScreen")
@@ -100,8 +100,7 @@ async def test_a_failing_call_shows_the_error_and_the_app_keeps_running(account)
     app = make_app(sb, steps=[contacts])
     async with app.run_test(size=(100, 32)) as pilot:
         await assessed(pilot)
-        app.go_to_step("contacts")
-        await pilot.pause()
+        await open_step(pilot, "contacts")
         await fill(pilot, DEMO_ANSWERS["contacts"])
         sb.set_faults(rate=1.0, kinds=("denied",), operations=["PutAlternateContact"])
         await apply_current(pilot, app.identity.account_id)
@@ -110,9 +109,8 @@ async def test_a_failing_call_shows_the_error_and_the_app_keeps_running(account)
         sb.set_faults(rate=0.0)
         await pilot.press("escape")
         await wait_for(pilot, lambda: screen_name(app) == "ApplyScreen" and app.screen.done)
-        await pilot.press("escape")
-        await pilot.pause()
-        assert screen_name(app) == "StepScreen" and app.is_running
+        await press_until(pilot, "escape", lambda: screen_name(app) == "StepScreen", "closing the apply")
+        assert app.is_running
         # still usable: the same plan applies once the fault is gone
         await apply_current(pilot, app.identity.account_id)
         assert screen_name(app) == "ApplyScreen"
@@ -126,8 +124,7 @@ async def test_a_changed_account_shows_the_new_plan_instead_of_applying(account)
     app = make_app(sb, steps=[contacts])
     async with app.run_test(size=(100, 32)) as pilot:
         await assessed(pilot)
-        app.go_to_step("contacts")
-        await pilot.pause()
+        await open_step(pilot, "contacts")
         await fill(pilot, DEMO_ANSWERS["contacts"])
         # someone sets the security contact after the plan was shown
         app.aws.write(__import__("steps.base", fromlist=["Call"]).Call(
@@ -165,8 +162,9 @@ async def test_risky_plans_need_the_account_id_typed():
         assert apply.disabled
         await pilot.press(*"123456789000")
         assert apply.disabled
-        await pilot.press("enter")  # a wrong id says so, and applies nothing
-        error = str(app.screen.query_one("#confirm-error").render())
+        error = app.screen.query_one("#confirm-error")
+        await press_until(pilot, "enter", lambda: bool(str(error.render())), "the error")  # a wrong id says so
+        error = str(error.render())
         assert "not this account's id" in error and "123456789012" in error and results == []
         app.screen.query_one("#confirm-account").value = "123456789012"
         await pilot.pause()
@@ -184,8 +182,7 @@ async def test_manual_step_offers_recheck_and_sandbox_simulation(account, monkey
     app = make_app(sb, steps=[root], sandbox=True)
     async with app.run_test(size=(100, 32)) as pilot:
         await assessed(pilot)
-        app.go_to_step("root")
-        await pilot.pause()
+        await open_step(pilot, "root")
         actions = button_actions(app.screen)
         assert ("screen.recheck", ()) in actions and ("screen.simulate", ("enable_root_mfa",)) in actions
         labels = [str(b.label) for b in app.screen.query(Button) if b.action and "simulate" in b.action]
@@ -209,8 +206,7 @@ async def test_no_simulation_outside_the_sandbox(account, monkeypatch):
     app = make_app(sb, steps=[root])
     async with app.run_test(size=(100, 32)) as pilot:
         await assessed(pilot)
-        app.go_to_step("root")
-        await pilot.pause()
+        await open_step(pilot, "root")
         assert ("screen.recheck", ()) in button_actions(app.screen)
         assert simulate_actions(app.screen) == []
         app.simulate_console("enable_root_mfa", "root")  # nor does the app do it when asked
@@ -240,26 +236,27 @@ async def test_summary_skip_and_export(account, tmp_path):
         diff = str(app.screen.query_one("#summary-diff").render())
         assert box.collapsed and "1 fixed, 0 regressed, 0 new" in str(box.title) and "Billing alternate contact" in diff
         await pilot.press("e")  # Export asks where, offering the reports folder
-        await wait_for(pilot, lambda: screen_name(app) == "ExportScreen", what="the export dialog")
+        await wait_for(pilot, lambda: screen_name(app) == "ExportScreen" and isinstance(app.screen.focused, Input),
+                       what="the export dialog, its field focused")
         field = app.screen.query_one("#export-folder", Input)
         assert field.value == str(folder) and app.screen.focused is field
-        await pilot.press("enter")
-        await pilot.pause()
+        result = app.screen.query_one("#export-result")
+        await press_until(pilot, "enter", lambda: bool(str(result.render())) and isinstance(app.screen.focused, Button),
+                          "the export, then the focus on Close")
         report = folder / f"aws-essentials-report-{sb_account}.md"
         # the dialog shows the full paths afterwards, not only a toast
         shown = str(app.screen.query_one("#export-result").render())
         assert str(report.with_suffix(".html")) in shown and str(report) in shown
-        said = [(n.message, n.markup) for n in app._notifications]  # noqa: SLF001
-        assert (f"Report written to {report.with_suffix('.html')} (and .md beside it)", False) in said
+        said = [str(n.message) for n in app._notifications]  # noqa: SLF001
+        # "[b]" in the folder's name is shown as typed, never read as markup
+        assert f"Exported\nReport written to {report.with_suffix('.html')} (and .md beside it)" in said, said
         text = report.read_text()
         assert text.startswith("# Account report: ") and "Security alternate contact is set" in text
         assert "## How to fix" in text  # the same Markdown as `check --format markdown`, fixes included
         assert oct(report.stat().st_mode & 0o777) == "0o600"
         html = (folder / f"aws-essentials-report-{sb_account}.html").read_text()
         assert sb_account in html and "Security alternate contact is set" in html
-        await pilot.press("enter")  # Close
-        await pilot.pause()
-        assert screen_name(app) == "SummaryScreen"
+        await press_until(pilot, "enter", lambda: screen_name(app) == "SummaryScreen", "Close")
         assert ("Reports (Export)", folder) in app.file_locations()
 
 
@@ -290,8 +287,7 @@ async def test_usable_at_80x24_and_200x60(account):
     app = make_app(sb, steps=[contacts])
     async with app.run_test(size=(80, 24)) as pilot:
         await assessed(pilot)
-        app.go_to_step("contacts")
-        await pilot.pause()
+        await open_step(pilot, "contacts")
         assert app.screen.has_class("-narrow")
         for widget_id in ("#review", "#input-email", "#sidebar"):
             widget = app.screen.query_one(widget_id)

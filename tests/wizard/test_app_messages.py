@@ -66,7 +66,9 @@ async def test_switching_account_during_the_first_assessment_shows_the_new_accou
         assert app.identity.account_id == member and not app.running
         app.go_to_step("contacts")
         await wait_for(pilot, lambda: screen_name(app) == "StepScreen")
-        shown = "\n".join(str(label.render()) for label in app.screen.query("#findings Label"))
+        # a row is one widget since 1b17744 (wizard/widgets/cells.py): its cells' text, not Labels
+        shown = "\n".join(cell.plain for row in app.screen.query("#findings CellsRow")
+                          for cell in (row.status_cell, row.where, row.message))
         assert MEMBER_CONTACT in shown, "the new account's id is shown with the old account's findings"
         assert app.assessed == 1 and app.first["contacts"] is app.results["contacts"]
 

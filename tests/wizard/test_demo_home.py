@@ -46,6 +46,7 @@ class _SharedSandbox:
 def user_home(account, tmp_path, monkeypatch):
     """An empty folder as the user's HOME, XDG folders, AWS files and state; an empty cwd; the sandbox."""
     import wizard.sandbox
+    import wizard.sandbox.child
 
     sb = account("insecure")
     home, cwd = tmp_path / "user-home", tmp_path / "cwd"
@@ -58,6 +59,8 @@ def user_home(account, tmp_path, monkeypatch):
         monkeypatch.setenv(name, str(home / sub) if sub else str(home))
     monkeypatch.chdir(cwd)
     monkeypatch.setattr(wizard.sandbox, "Sandbox", lambda scenario, **kw: _SharedSandbox(sb, scenario, **kw))
+    # the TUI demo's sandbox runs in a child process (wizard/sandbox/child.py): the shared one here too
+    monkeypatch.setattr(wizard.sandbox.child, "SandboxProcess", lambda scenario, realism=None: _SharedSandbox(sb, scenario))
     users_keyring = keyring.get_keyring()  # the in-memory keyring conftest gives every test
     seen: dict[str, str] = {}
     yield sb, seen

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from steps import by_id
 from steps.base import Finding, Severity, Status, StepError
-from tests.wizard.tui import assessed, make_app, screen_name, wait_for
+from tests.wizard.tui import assessed, make_app, press_until, screen_name, wait_for
 from wizard.app import WizardApp
 from wizard.assess import StepResult
 from wizard.findings_groups import group_findings
@@ -87,22 +87,19 @@ async def test_a_group_opens_and_closes_with_enter_and_space_and_its_rows_come_w
         findings += _analyzer(Status.NA, ["eu-west-1", "us-east-1"])
         app.record_assessed(StepAssessed(StepResult(step, None, findings), app.generation, 0))
         app.go_to(0)
-        await pilot.pause()
+        await wait_for(pilot, lambda: screen_name(app) == "StepScreen", what="the step screen")
         table = app.screen.query_one("#findings")
         group, not_applicable = table.query(FindingsGroup)
         assert len(table.query(FindingRow)) == 2  # the support role and the bucket; the 19 are not mounted yet
         assert not_applicable.group.status == "N/A" and not_applicable.query_one(GroupRow).has_class("-na")
         row = group.query_one(GroupRow)
         row.focus()  # Tab reaches it: it is focusable
-        await pilot.pause()
-        assert app.focused is row
-        await pilot.press("enter")
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.focused is row, what="the row focused", settle=False)
+        await press_until(pilot, "enter", lambda: group.opened and len(group.query(FindingRow)) == 19)
         members = group.query(FindingRow)
         assert len(members) == 19 and all(m.display for m in members.results()) and group.opened
-        assert "▾" in str(row.query(".col-message").last().render())
-        await pilot.press("space")
-        await pilot.pause()
+        assert "▾" in str(row.message)
+        await press_until(pilot, "space", lambda: not group.opened)
         assert not group.opened and not group.query_one(".group-members").display
         assert screen_name(app) == "StepScreen"  # the keys went to the row, not to the screen's bindings
 
@@ -116,9 +113,9 @@ async def test_on_the_insecure_demo_access_analyzer_is_one_row_at_120x40(account
         await wait_for(pilot, lambda: screen_name(app) == "StepScreen" and app.screen.query(FindingsGroup),
                        what="the groups step's findings")
         rows = [r for r in app.screen.query(".finding-row")
-                if "IAM Access Analyzer is active" in str(r.query(".col-message").last().render())]
+                if "IAM Access Analyzer is active" in str(r.message)]
         assert len(rows) == 1
-        drawn = str(rows[0].query(".col-message").last().render())
+        drawn = str(rows[0].message)
         assert "fail in 19 regions: af-south-1" in drawn and rows[0].region.height <= 4
 
 
@@ -195,6 +192,6 @@ async def test_the_step_screen_and_plain_mode_give_a_group_its_declared_title_no
         await pilot.press("escape")
         app.record_assessed(StepAssessed(StepResult(step, None, _buckets()), app.generation, 0))
         app.go_to(0)
-        await pilot.pause()
+        await wait_for(pilot, lambda: screen_name(app) == "StepScreen", what="the step screen")
         row = app.screen.query_one(GroupRow)
-        assert "Bucket … blocks public access: fail in 3 resources" in str(row.query(".col-message").last().render())
+        assert "Bucket … blocks public access: fail in 3 resources" in str(row.message)

@@ -11,7 +11,7 @@ from textual.widgets import OptionList
 
 from steps import STEPS
 from steps.base import Finding, Status, StepError
-from tests.wizard.tui import screen_name, wait_for
+from tests.wizard.tui import press_until, screen_name, wait_for
 from wizard.app import WizardApp
 from wizard.assess import StepResult
 from wizard.wizard_run import StepAssessed
@@ -75,9 +75,10 @@ async def test_question_mark_and_f1_open_help_with_the_screens_bindings_and_esca
     async with app.run_test(size=(100, 32)) as pilot:
         await _app_with_results(pilot, app)
         app.go_to(0)  # a step screen: its own keys on top of the app's
-        await pilot.pause()
+        await wait_for(pilot, lambda: screen_name(app) == "StepScreen", what="the step screen")
         step_screen = app.screen
         step_screen.query_one("#step-scroll").focus()
+        await wait_for(pilot, lambda: step_screen.focused is step_screen.query_one("#step-scroll"), settle=False)
         for key in ("question_mark", "f1"):
             await pilot.press(key)
             await wait_for(pilot, lambda: screen_name(app) == "HelpScreen", what="the help screen")
@@ -89,8 +90,7 @@ async def test_question_mark_and_f1_open_help_with_the_screens_bindings_and_esca
             for status in Status:
                 assert status.value.lower() in text["statuses"]
             assert "journal.jsonl" in text["files"] and str(tmp_path / "reports") in text["files"]
-            await pilot.press("escape")
-            await pilot.pause()
+            await press_until(pilot, "escape", lambda: screen_name(app) != "HelpScreen", "closing the help")
             assert app.screen is step_screen
 
 
@@ -114,11 +114,9 @@ async def test_the_palette_offers_apply_skip_undo_history_export_and_escape_clos
             assert any(name.startswith(wanted) for name in names), wanted
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), what="the palette")
-        await pilot.press("escape")
-        await pilot.pause()
-        assert screen_name(app) == "WelcomeScreen"
+        await press_until(pilot, "escape", lambda: screen_name(app) == "WelcomeScreen", "closing the palette")
         app.go_to(0)
-        await pilot.pause()
+        await wait_for(pilot, lambda: screen_name(app) == "StepScreen", what="the step screen")
         commands = {name: callback for name, callback, _ in WizardCommands(app.screen)._commands()}  # noqa: SLF001
         next(callback for name, callback in commands.items() if name.startswith("Skip"))()
         await pilot.pause()
@@ -127,9 +125,35 @@ async def test_the_palette_offers_apply_skip_undo_history_export_and_escape_clos
         await wait_for(pilot, lambda: screen_name(app) == "JournalScreen", what="history")
         body = str(app.screen.query_one("#journal-body").render())
         assert entry in body and "account.PutAlternateContact" in body
-        await pilot.press("escape")
-        await pilot.pause()
+        await press_until(pilot, "escape", lambda: screen_name(app) != "JournalScreen", "closing the history")
         app.show_journal(undo=True)
         await wait_for(pilot, lambda: screen_name(app) == "JournalScreen", what="undo")
         body = str(app.screen.query_one("#journal-body").render())
         assert "aws-essentials undo --last" in body and entry in body
+
+
+def _footer_row(app: WizardApp) -> str:
+    return "".join(segment.text for segment in app.screen._compositor.render_strips()[-1])  # noqa: SLF001
+
+
+async def test_at_80_columns_the_footer_shows_every_key_it_offers_whole():
+    """At 80 columns the step screen's footer cut "? Help" to "? He" under the palette's key."""
+    from textual.widgets._footer import FooterKey
+
+    steps = STEPS[:2]  # the keys are the screens'; fewer steps, less to lay out
+    app = WizardApp(_unreachable, steps=steps)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _app_with_results(pilot, app)
+        for position in (-1, 0, len(steps)):  # welcome, a step (the most keys), the summary
+            app.go_to(position)
+            await wait_for(pilot, lambda: app.position == position and app.screen.query(FooterKey),
+                           what=f"screen {position}")
+            await pilot.pause()
+            row = _footer_row(app)
+            keys = [(key.key_display, key.description) for key in app.screen.query(FooterKey)]
+            assert ("?", "Help") in keys and ("^p", "Commands") in keys, keys
+            for display, description in keys:
+                assert f"{display} {description}" in row, (position, row)
+            # and no key that does nothing there: nothing is before the welcome or after the summary
+            useless = {-1: ("b", "Back"), len(steps): ("n", "Next")}.get(position)
+            assert useless not in keys, (position, keys)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from textual.actions import parse
+from textual.pilot import WaitForScreenTimeout
 from textual.widgets import Button, Input, Select
 
 from tests.helpers import open_aws
@@ -50,12 +51,40 @@ async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 9
     # Polls with a plain sleep: pilot.pause() walks every widget and forces a screen update each
     # time, which made the waits for AWS work cost more CPU than the work (the app repaints itself).
     deadline = time.monotonic() + timeout
-    await pilot.pause()
+    await _pause(pilot, deadline)
     while not (condition() and (not settle or settled(pilot.app))):
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what or condition}")
         await asyncio.sleep(0.05)
-    await pilot.pause()
+    await _pause(pilot, deadline)
+
+
+async def _pause(pilot: Any, deadline: float) -> None:
+    """pilot.pause(), which gives up after 30 s when the app is still busy (a loaded machine: seen in
+    the snapshot tests); tried again until ``deadline``, as the condition's own wait is."""
+    while True:
+        try:
+            await pilot.pause()
+            return
+        except WaitForScreenTimeout:
+            if time.monotonic() > deadline:
+                raise
+
+
+async def press_until(pilot: Any, key: str, condition: Callable[[], bool], what: str = "") -> None:
+    """Press ``key`` and wait for its effect. Pilot's press returns once the app looks idle, which on a
+    loaded machine can be before the key has bubbled up to the binding (or handler) that acts on it."""
+    await pilot.press(key)
+    await wait_for(pilot, condition, 30.0, what or f"what {key} does", settle=False)
+
+
+async def open_step(pilot: Any, step_id: str) -> None:
+    """Go to a step and wait for its screen, plan drawn (the switch runs in a worker: a pause right
+    after go_to_step could still see the screen before)."""
+    app = pilot.app
+    app.go_to_step(step_id)
+    await wait_for(pilot, lambda: screen_name(app) == "StepScreen" and app.screen.info.id == step_id,
+                   what=f"the {step_id} step screen")
 
 
 async def assessed(pilot: Any, timeout: float = 120.0) -> None:

@@ -166,7 +166,9 @@ def run_organization(args: argparse.Namespace, steps: list, scope: Any) -> int:
     from wizard.report import RENDERERS
 
     aws = open_aws(args)
-    runs, _ = assess_organization(aws, list_members(aws, scope.accounts, scope.ou), steps, scope.role)
+    # each account's fixes are planned only for the reports that show them
+    runs, _ = assess_organization(aws, list_members(aws, scope.accounts, scope.ou), steps, scope.role,
+                                  plan=args.format in ("html", "markdown"))
     from wizard.aws_regions import regions_out_of_scope
 
     document = org_findings_document(aws, runs, aws.regions(), regions_out_of_scope(aws))

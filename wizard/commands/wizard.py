@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     def connect() -> Connection:
         return Connection(open_aws(args))
 
-    app = WizardApp(connect)
+    app = WizardApp(connect, assess_in_worker=True)
     app.run()
     print(clean(app.exit_note()))  # a folder's name is the user's text: no control character reaches the terminal
     return 0

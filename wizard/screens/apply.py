@@ -14,15 +14,46 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Label, Log, ProgressBar, Static
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Label, ProgressBar, Static
 
 from wizard.safe_text import clean
+from wizard.widgets.cells import Cell, Columns
 from wizard.widgets.render import escape
-from wizard.widgets.wrap import breakable
+from wizard.widgets.wrap import WrappingLog, breakable
 from wizard.wizard_run import ReachesWizard, StepAssessed
 from steps.base import Plan, StepError
 from steps.executor import ChangeResult, PlanDrifted
+
+
+PENDING, RUNNING, DONE, FAILED, NOT_SENT = (Content.from_markup(markup) for markup in (
+    "·", "[$text-accent]⟳[/]", "[$text-success]✔[/]", "[$text-error]✘[/]", "[$text-warning]–[/]"))
+
+
+PROGRESS_EVERY = 0.1  # seconds: the progress of an apply is shown at most this often
+
+
+class Progressed(Message):
+    """Changes were sent: their results are queued on the screen."""
+
+
+class ApplyRow(Widget):
+    """A change of the plan as one widget: its state's glyph, then its call and why (wrapped)."""
+
+    DEFAULT_CSS = "ApplyRow { height: auto; }"
+
+    def __init__(self, text: Content, id: str) -> None:
+        super().__init__(id=id, classes="apply-row")
+        self.text, self.glyph = text, PENDING
+
+    def render(self) -> Columns:
+        return Columns([Cell(self.glyph, 2), Cell(self.text)])
+
+    def set_glyph(self, glyph: Content) -> None:
+        self.glyph = glyph
+        self.refresh()  # one cell, the same size: no layout
 
 
 class ApplyScreen(ReachesWizard, ModalScreen[None]):
@@ -42,6 +73,8 @@ class ApplyScreen(ReachesWizard, ModalScreen[None]):
         self.not_run: list = []  # the changes the stop kept from being sent
         # indexes into plan.changes of the automatic changes, in order
         self.indexes = [i for i, c in enumerate(plan.changes) if not c.manual and c.call is not None]
+        self._queued: list[tuple[int, ChangeResult]] = []  # progress from the apply thread, not yet shown
+        self._queued_lock = threading.Lock()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="apply-dialog", classes="dialog"):
@@ -50,11 +83,9 @@ class ApplyScreen(ReachesWizard, ModalScreen[None]):
             with VerticalScroll(id="apply-changes"):
                 for position, index in enumerate(self.indexes):
                     change = self.plan.changes[index]
-                    with Horizontal(classes="apply-row", id=f"row-{position}"):
-                        yield Label("·", classes="apply-glyph", id=f"glyph-{position}")
-                        yield Label(breakable(Content.from_markup(
-                            f"{escape(change.call.name)}  [$text-muted]{escape(change.reason)}[/]")), classes="apply-name")
-            yield Log(id="apply-log", auto_scroll=True)
+                    yield ApplyRow(breakable(Content.from_markup(
+                        f"{escape(change.call.name)}  [$text-muted]{escape(change.reason)}[/]")), id=f"row-{position}")
+            yield WrappingLog(id="apply-log")  # an ARN in a line wraps at its : and /, never cut
             yield Label("Applying… Esc, q or Ctrl-C stops after the call in flight.", id="apply-status")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close", id="close", variant="primary", compact=True, disabled=True,
@@ -66,13 +97,13 @@ class ApplyScreen(ReachesWizard, ModalScreen[None]):
         assert run.connection is not None  # the step screen offers apply only once connected
         self.aws, self.generation = run.connection.aws, run.generation
         if self.indexes:
-            self.query_one("#glyph-0", Label).update(Content.from_markup("[$text-accent]⟳[/]"))
+            self.query_one("#row-0", ApplyRow).set_glyph(RUNNING)
         self._log("Checking that the account still matches the plan you confirmed…")
         self.run_apply()
 
     def _log(self, line: str) -> None:
-        # Log drops only \x00-\x14: an ESC or C1 in an AWS error (quoting a name) would reach the terminal
-        self.query_one("#apply-log", Log).write_line(clean(line))
+        # an ESC or C1 in an AWS error (quoting a name) would reach the terminal
+        self.query_one("#apply-log", WrappingLog).write_line(clean(line))
 
     @work(thread=True, exclusive=True, group="apply")
     def run_apply(self) -> None:
@@ -84,8 +115,7 @@ class ApplyScreen(ReachesWizard, ModalScreen[None]):
         error: Exception | None = None
         try:
             outcome = apply_plan(aws, self.step, self.plan, self.answers, stop=self.stop,
-                                 on_progress=lambda i, r: app.call_from_thread(self._progress, i, r),
-                                 on_wait=lambda line: app.call_from_thread(self._log, line))
+                                 on_progress=self._progressed, on_wait=lambda line: app.call_from_thread(self._waited, line))
         except (PlanDrifted, StepError) as caught:
             error = caught
         except Exception as caught:  # noqa: BLE001 - shown in a modal, the app keeps running
@@ -99,22 +129,48 @@ class ApplyScreen(ReachesWizard, ModalScreen[None]):
     def _position(self, index: int) -> int:
         return self.indexes.index(index) if index in self.indexes else -1
 
-    def _progress(self, index: int, result: ChangeResult) -> None:
-        position = self._position(index)
-        if position < 0:
+    def _progressed(self, index: int, result: ChangeResult) -> None:
+        """From the apply thread: queue the result; the screen shows what is queued when it next
+        can, in one go (a VPC apply sends ~140 calls faster than a screen is drawn)."""
+        with self._queued_lock:
+            self._queued.append((index, result))
+            if len(self._queued) > 1:
+                return  # a Progressed is on its way and will take this one too
+        self.post_message(Progressed())
+
+    def on_progressed(self, message: Progressed) -> None:
+        message.stop()
+        # A tenth of a second on: each write to the log lays the whole screen out (a VPC apply has
+        # ~140 rows), so what arrives meanwhile is shown with it.
+        self.set_timer(PROGRESS_EVERY, self._show_progress)
+
+    def _waited(self, line: str) -> None:
+        self._show_progress()  # the results before the wait, then the wait
+        self._log(line)
+
+    def _show_progress(self) -> None:
+        with self._queued_lock:
+            done, self._queued = self._queued, []
+        if not done:
             return
-        # the glyph is the row's whole state (a bar per row was four more widgets to lay out per
-        # change, on every update: VPC applies ~140 changes)
-        glyph = self.query_one(f"#glyph-{position}", Label)
-        glyph.update(Content.from_markup("[$text-success]✔[/]" if result.ok else "[$text-error]✘[/]"))
-        if result.ok and position + 1 < len(self.indexes):
-            self.query_one(f"#glyph-{position + 1}", Label).update(Content.from_markup("[$text-accent]⟳[/]"))
-        self.query_one("#apply-total", ProgressBar).advance(1)
-        name = result.change.call.name if result.change.call else "manual"
-        self._log(f"{'✔' if result.ok else '✘'} {name}: {'done' if result.ok else result.detail}")
+        rows = self.query(ApplyRow)
+        lines = []
+        for index, result in done:
+            position = self._position(index)
+            if position < 0:
+                continue
+            # the glyph is the row's whole state: no re-layout, only that row redrawn
+            rows[position].set_glyph(DONE if result.ok else FAILED)
+            if result.ok and position + 1 < len(self.indexes):
+                rows[position + 1].set_glyph(RUNNING)
+            name = result.change.call.name if result.change.call else "manual"
+            lines.append(clean(f"{'✔' if result.ok else '✘'} {name}: {'done' if result.ok else result.detail}"))
+        self.query_one("#apply-total", ProgressBar).advance(len(lines))
+        self.query_one("#apply-log", WrappingLog).write_lines(lines)
 
     def _applied(self, outcome: Any, error: Exception | None) -> int:
         """Record and show what was sent; return the run's change count, which now includes it."""
+        self._show_progress()  # what is still queued, before what follows it
         run = self.wizard
         run.record_apply(self.step.INFO.id, outcome.results if outcome is not None else [])
         if outcome is not None:
@@ -160,7 +216,7 @@ class ApplyScreen(ReachesWizard, ModalScreen[None]):
         for change in changes:
             position = positions.get(id(change), -1)
             if position >= 0:
-                self.query_one(f"#glyph-{position}", Label).update(Content.from_markup("[$text-warning]–[/]"))
+                self.query_one(f"#row-{position}", ApplyRow).set_glyph(NOT_SENT)
             self._log(f"– {change.title}: not sent (you stopped the apply)")
 
     def on_step_assessed(self, message: StepAssessed) -> None:

@@ -7,6 +7,10 @@ and a field never swallows a key the footer shows.
 - Focus never moves into a field on its own: only Tab or a click puts it there. When the focused
   widget goes away (a plan re-rendered under its Simulate button, a button disabled), Textual
   focuses the one before it, often a field; here it goes to the screen's AUTO_FOCUS widget instead.
+- The focused widget stays in view. Textual scrolls to it when it gets the focus, but not when the
+  text above it grows afterwards (a step's findings arriving while the person is in a field pushed
+  the field below the screen); here a layout that moves it out of view scrolls it back. A scroll the
+  person makes does not move it (its place in the content is the same) and is left alone.
 """
 
 from __future__ import annotations
@@ -51,10 +55,16 @@ def takes_letters(widget: Widget | None) -> bool:
 
 
 class WizardScreen(ReachesWizard, Screen):
+    # The keys that move the focus are priority bindings: the app runs them as it takes the key,
+    # before it hands out the next one. Otherwise they run only once the key has bubbled up from the
+    # focused widget, and keys typed ahead (a fast typist, a loaded machine) went to the old focus: a
+    # name typed after Tab ran the screen's letter bindings instead ("a" reviewed, "r" re-checked).
     BINDINGS = [
         Binding("n", "app.next", "Next"),
         Binding("b", "app.back", "Back"),
-        Binding("escape", "leave_field", "Leave the field"),
+        Binding("escape", "leave_field", "Leave the field", priority=True),
+        Binding("tab", "app.focus_next", "Focus Next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Focus Previous", show=False, priority=True),
     ]
 
     def compose(self) -> ComposeResult:
@@ -68,8 +78,32 @@ class WizardScreen(ReachesWizard, Screen):
     def compose_main(self) -> ComposeResult:
         yield from ()
 
+    _focus_at: tuple[Widget, int] | None = None  # the focused widget and its row in the scrolled content
+
     def on_mount(self) -> None:
         self.watch(self.app, "version", self.refresh_state)
+        self.watch(self, "focused", self._note_focus)
+        # at once: later, a scroll may have moved the offsets but not yet the regions laid out with them
+        self.screen_layout_refresh_signal.subscribe(self, self._keep_focus_in_view, immediate=True)
+
+    def _focus_row(self) -> tuple[Widget, int] | None:
+        """The focused widget and its row as if nothing were scrolled: that changes when the content
+        above it changes, not when it is scrolled."""
+        focused = self.focused
+        if focused is None or not focused.is_attached:
+            return None
+        return focused, focused.region.y + sum(node.scroll_offset.y for node in focused.ancestors
+                                               if isinstance(node, Widget))
+
+    def _note_focus(self) -> None:
+        self._focus_at = self._focus_row()  # Textual scrolls a newly focused widget into view itself
+
+    def _keep_focus_in_view(self, _screen: Screen) -> None:
+        """After a layout: scroll the focused widget back into view if the layout (not a scroll) moved it out."""
+        before, now = self._focus_at, self._focus_row()
+        self._focus_at = now
+        if now and before and now[0] is before[0] and now[1] != before[1] and not self.can_view_entire(now[0]):
+            self.scroll_to_center(now[0], animate=False, origin_visible=True)  # as Textual does on focus
 
     def refresh_state(self) -> None:
         """Called whenever the run's state changes (an assessment finished, an answer was typed)."""

@@ -53,7 +53,7 @@ class ConfirmScreen(ModalScreen[bool]):
                                              f"{count} to account {escape(self.account_id)}"), classes="dialog-title")
             with VerticalScroll(id="confirm-calls"):
                 summary = [STYLE[kind].format(escape(text)) for kind, text in summary_lines(self.plan, automatic)]
-                yield Static(breakable(Content.from_markup("\n".join(summary))), id="confirm-summary")
+                yield Static(breakable(Content.from_markup("\n".join(summary)), hang=2), id="confirm-summary")
                 yield Label(Content.from_markup(f"[b]Every call, in the order it is sent ({count}):[/b]"),
                             classes="confirm-lead")
                 for number, change in enumerate(automatic, 1):
@@ -67,7 +67,7 @@ class ConfirmScreen(ModalScreen[bool]):
                     if change.undo is None:
                         lines.append(f"    [$text-warning]cannot be undone: "
                                      f"{escape(change.undo_note or 'no undo call is known for this change')}[/]")
-                    yield Static(breakable(Content.from_markup("\n".join(lines))), classes="confirm-call")
+                    yield Static(breakable(Content.from_markup("\n".join(lines)), hang=2), classes="confirm-call")
                 manual = len(self.plan.manual_changes)
                 if manual:
                     yield Label(f"{manual} console step{'s stay' if manual != 1 else ' stays'} for you to do; "

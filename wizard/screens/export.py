@@ -16,6 +16,7 @@ from textual.widgets import Button, Footer, Input, Static
 from wizard.paths import REPORTS_FOLDER
 from wizard.report.files import report_stem
 from wizard.safe_text import clean
+from wizard.widgets.wrap import breakable
 from wizard.wizard_run import ReachesWizard
 
 
@@ -81,15 +82,15 @@ class ExportScreen(ReachesWizard, ModalScreen[None]):
         result = self.query_one("#export-result", Static)
         folder = chosen_folder(self.query_one("#export-folder", Input).value)
         if isinstance(folder, str):
-            result.update(Content.styled(clean(folder), "$text-error"))
+            result.update(breakable(Content.styled(clean(folder), "$text-error")))
             return
         html = self.wizard.export_report(folder)
         if html is None:  # the error dialog said why; the folder can be changed and tried again
             result.update(Content.styled("Nothing was written.", "$text-error"))
             return
         self.written = [html, html.with_suffix(".md")]
-        result.update(Content.assemble(("Written:", "bold $text-success"), "\n",
-                                       *[f"  {clean(str(path))}\n" for path in self.written]))
+        result.update(breakable(Content.assemble(  # a long path breaks after a /, under itself
+            ("Written:", "bold $text-success"), "\n", *[f"  {clean(str(path))}\n" for path in self.written]), hang=2))
         self.query_one("#export-folder", Input).disabled = True
         button = self.query_one("#export", Button)
         button.label = "Close"

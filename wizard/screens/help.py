@@ -15,6 +15,7 @@ from textual.widgets import Static
 from steps.base import Status
 from wizard.screens.dialog import ReadingDialog
 from wizard.widgets.render import escape, glyph
+from wizard.widgets.wrap import breakable
 
 # What each status a step or finding can have means (the sidebar also shows the step states).
 MEANINGS = {
@@ -65,9 +66,10 @@ class HelpScreen(ReadingDialog):
             yield Static(Content.from_markup("[b]Help[/b]"), classes="dialog-title")
             with VerticalScroll(id="help-scroll"):
                 yield Static("Keys", classes="section")
-                yield Static(Content.from_markup(keys), id="help-keys")
+                # wrapped lines go on under their text; a long path breaks after a / (a home folder's)
+                yield Static(breakable(Content.from_markup(keys), hang=width + 2), id="help-keys")
                 yield Static("What the statuses mean", classes="section")
-                yield Static(Content.from_markup(statuses), id="help-statuses")
+                yield Static(breakable(Content.from_markup(statuses), hang=2), id="help-statuses")
                 yield Static("Where the files go", classes="section")
-                yield Static(Content.from_markup(files), id="help-files")
+                yield Static(breakable(Content.from_markup(files), hang=2), id="help-files")
             yield from self.close_button()

@@ -14,6 +14,7 @@ from textual.widgets import Static
 from steps.base import StepError
 from wizard.screens.dialog import ReadingDialog
 from wizard.widgets.render import escape
+from wizard.widgets.wrap import breakable
 
 RECENT = 20  # the history shows this many newest changes; `aws-essentials history` shows them all
 
@@ -61,5 +62,5 @@ class JournalScreen(ReadingDialog):
         with Vertical(id="journal-dialog", classes="dialog"):
             yield Static(Content.from_markup(f"[b]{escape(self.title_text)}[/b]"), classes="dialog-title")
             with VerticalScroll():
-                yield Static(Content.from_markup(escape(self.body)), id="journal-body")
+                yield Static(breakable(Content.from_markup(escape(self.body)), hang=2), id="journal-body")  # ARNs
             yield from self.close_button()

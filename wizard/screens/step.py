@@ -65,6 +65,7 @@ class StepScreen(WizardScreen):
         self._plan_answered = 0
         self._plan_drawn: tuple[Plan | None, bool] | None = None  # the plan on screen and its simulate flag
         self._replan: Timer | None = None  # pending re-plan after typing
+        self._lines = ("", "")  # the meta and reading lines on screen (each update lays the screen out)
 
     def compose_main(self) -> ComposeResult:
         info = self.info
@@ -106,10 +107,12 @@ class StepScreen(WizardScreen):
                 f"[$text-muted]severity:[/] {escape(self.info.severity.value)}")
         if ids:
             meta += f"   [$text-muted]CIS:[/] {escape(', '.join(ids))}"
-        self.query_one("#step-meta", Static).update(Content.from_markup(meta))
         reading = self._reading_line(state, result is not None)
-        self.query_one("#step-reading", Static).update(reading)
-        self.query_one("#step-reading", Static).display = bool(reading)
+        if (meta, reading) != self._lines:  # the run's state changes often; these lines seldom
+            self._lines = (meta, reading)
+            self.query_one("#step-meta", Static).update(Content.from_markup(meta))
+            self.query_one("#step-reading", Static).update(reading)
+            self.query_one("#step-reading", Static).display = bool(reading)
         if result is self._shown:
             return
         self._shown = result

@@ -84,6 +84,7 @@ def left_line(group: FindingGroup, why: str, step: str) -> str:
 class SummaryScreen(WizardScreen):
     AUTO_FOCUS = "#export"
     BINDINGS = [
+        Binding("n", "app.next", "", show=False),  # nothing is after the last screen: not offered, nor in help
         Binding("b", "app.back", "Back"),
         Binding("r", "app.recheck_all", "Re-check all"),
         Binding("e", "app.export", "Export report"),
@@ -155,8 +156,8 @@ class SummaryScreen(WizardScreen):
         # one line per group in one Static: a widget per row made the summary take seconds to lay out
         labels = {step.INFO.id: step.INFO.label for step in run.steps}
         lines = [left_line(group, why[id(group)], labels.get(group.step, group.step)) for group in left]
-        self.query_one("#summary-left", Static).update(Content.from_markup(
-            "\n".join(lines) or "[$text-success]✔ Nothing: every check passes.[/]"))
+        self.query_one("#summary-left", Static).update(breakable(Content.from_markup(  # ARNs break at : and /
+            "\n".join(lines) or "[$text-success]✔ Nothing: every check passes.[/]"), hang=2))  # under the text
         self._show_diff(run.since_last_check())
 
     def _show_diff(self, diff: str) -> None:
@@ -164,4 +165,4 @@ class SummaryScreen(WizardScreen):
         head, _, rest = (diff or "Not checked yet.").partition("\n")
         box = self.query_one("#summary-diff-box", Collapsible)
         box.title = escape(head)  # the title is markup
-        self.query_one("#summary-diff", Static).update(escape(rest.strip() or "Nothing more to show."))
+        self.query_one("#summary-diff", Static).update(breakable(clean(rest.strip() or "Nothing more to show.")))

@@ -17,7 +17,7 @@ from wizard.screens.base import WizardScreen
 WILL = (
     "read the account's settings, step by step, in the guide's order",
     "explain each finding and show the exact API calls that would fix it",
-    "change nothing until you confirm, and journal every change so it can be undone",
+    "change nothing until you confirm, journal every change, and say before you confirm which cannot be undone",
     "re-check every step after it is applied",
 )
 WILL_NOT = (
@@ -25,6 +25,8 @@ WILL_NOT = (
     "do what only a person may do (root MFA, console sign-in): it guides you and re-checks",
     "store secrets in files, or show them on screen",
 )
+
+LABEL = 10  # "Signed in " and the other labels of the identity panel, in cells
 
 ROOT_WARNING = (
     "You are signed in as the root user. Root can do anything and cannot be limited, so use it only for the "
@@ -43,6 +45,7 @@ class WelcomeScreen(WizardScreen):
     AUTO_FOCUS = "#start"
     BINDINGS = [
         Binding("n", "app.next", "Start"),
+        Binding("b", "app.back", "", show=False),  # nothing is before the first screen: not offered, nor in help
         Binding("r", "app.recheck_all", "Re-check all"),
         Binding("ctrl+s", "app.summary", "Summary", show=False),
     ]
@@ -58,8 +61,9 @@ class WelcomeScreen(WizardScreen):
             yield Static("", id="root-warning")
             will = "\n".join(f"  [$text-success]✔[/] {escape(line)}" for line in WILL)
             wont = "\n".join(f"  [$text-error]✘[/] {escape(line)}" for line in WILL_NOT)
-            yield Static(Content.from_markup(f"[b]The wizard will[/b]\n{will}\n[b]It will not[/b]\n{wont}"),
-                         id="promises")
+            # a wrapped promise goes on under its text, not under its mark
+            yield Static(breakable(Content.from_markup(f"[b]The wizard will[/b]\n{will}\n[b]It will not[/b]\n{wont}"),
+                                   hang=2), id="promises")
         with Horizontal(classes="actions"):
             yield Button("Start with the first step", id="start", variant="primary", compact=True, action="app.next")
 
@@ -98,7 +102,7 @@ class WelcomeScreen(WizardScreen):
             f"[$text-muted]Caller[/]    {escape(identity.arn)}\n"
             f"[$text-muted]Signed in[/] with {escape(identity.auth)}\n"
             f"[$text-muted]Regions[/]   {len(identity.regions)} in scope: {escape(regions)}"
-        )))
+        ), hang=LABEL))  # a long value continues under itself, not under its label
         warning.update(Content.from_markup(f"[b]⚠ Root user[/b]\n{escape(ROOT_WARNING)}"))
         warning.display = identity.is_root
 

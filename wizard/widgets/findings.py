@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from textual import events
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Label
@@ -20,6 +20,7 @@ from textual.widgets import Label
 from steps.base import Finding
 from wizard.findings_groups import FindingGroup, group_findings, short_name
 from wizard.widgets.batched import capped, fill
+from wizard.widgets.cells import Cell, Columns
 from wizard.widgets.render import WORDS, escape, glyph
 from wizard.widgets.wrap import breakable
 
@@ -60,30 +61,60 @@ def status_class(status: str) -> str:
     return "-" + status.lower().replace("/", "")
 
 
-def _row(cells: tuple[str, str, str], note: str = "") -> list[Widget]:
+# The columns' widths, as their labels had them: status 9, region and resource by the screen's
+# width class (Screen.-narrow/-wide, wizard/app.py's breakpoints), the message the rest; one cell
+# of padding on the right of each, and the members of an opened group indented by 2.
+STATUS_WIDTH = 9
+WHERE_WIDTH = {"-narrow": 14, "-wide": 30}
+WHERE_DEFAULT = 18
+
+
+class CellsRow(Widget):
+    """A row of the table drawn as one widget (wizard.widgets.cells): status, where, message."""
+
+    DEFAULT_CSS = "CellsRow { height: auto; }"
+
+    def __init__(self, cells: tuple[Content, Content, Content], member: bool = False, classes: str = "") -> None:
+        super().__init__(classes=classes)
+        self.status_cell, self.where, self.message = cells
+        self.member = member
+
+    def where_width(self) -> int:
+        screen = self.screen
+        return next((width for name, width in WHERE_WIDTH.items() if screen.has_class(name)), WHERE_DEFAULT)
+
+    def render(self) -> Columns:
+        return Columns([Cell(self.status_cell, STATUS_WIDTH, right=1), Cell(self.where, self.where_width(), right=1),
+                        Cell(self.message, None, left=2 if self.member else 0, right=1)])
+
+    def set_message(self, message: Content) -> None:
+        self.message = message
+        self.refresh(layout=True)  # it may wrap to another number of lines
+
+
+def _cells(cells: tuple[str, str, str], note: str = "") -> tuple[Content, Content, Content]:
+    """A finding's or group's cells (markup) as content; an ARN breaks at : and /."""
     status, where, message = cells
-    return [Label(Content.from_markup(status), classes="col-status"),
-            Label(breakable(Content.from_markup(where)), classes="col-where"),  # an ARN breaks at : and /
-            Label(breakable(Content.from_markup(note + message)), classes="col-message")]
+    return (Content.from_markup(status), breakable(Content.from_markup(where)),
+            breakable(Content.from_markup(note + message)))
 
 
-class FindingRow(Horizontal):
+class FindingRow(CellsRow):
     """One finding, or a group of one."""
 
     def __init__(self, cells: tuple[str, str, str], status: str, note: str = "", member: bool = False) -> None:
-        super().__init__(*_row(cells, note), classes=f"finding-row {status_class(status)}" + (" -member" if member
-                                                                                               else ""))
+        super().__init__(_cells(cells, note), member, classes=f"finding-row {status_class(status)}"
+                         + (" -member" if member else ""))
 
 
-class GroupRow(Horizontal, can_focus=True):
+class GroupRow(CellsRow, can_focus=True):
     """A group's one row; Enter, Space or a click opens it to its findings (and closes it again)."""
 
     BINDINGS = [Binding("enter,space", "toggle", "Open / close", show=False)]
 
     def __init__(self, group: FindingGroup, note: str = "") -> None:
         self.group, self.note = group, note
-        super().__init__(*_row(group_markup(group), note),
-                         classes=f"finding-row finding-group {status_class(group.status)}")
+        super().__init__(_cells(group_markup(group), note), classes=f"finding-row finding-group {status_class(group.status)}")
 
     def action_toggle(self) -> None:
         parent = self.parent
@@ -95,8 +126,7 @@ class GroupRow(Horizontal, can_focus=True):
         self.action_toggle()
 
     def show_state(self, opened: bool) -> None:
-        message = self.query(".col-message").last(Label)
-        message.update(breakable(Content.from_markup(self.note + group_markup(self.group, opened)[2])))
+        self.set_message(breakable(Content.from_markup(self.note + group_markup(self.group, opened)[2])))
 
 
 class FindingsGroup(Vertical):
@@ -125,23 +155,26 @@ class FindingsTable(Vertical):
     """Failing groups first, the most severe and the biggest first; every cell wraps, so nothing is cut
     at 80 columns."""
 
+    _drawn: tuple = ()  # the groups, notes and empty line on screen
+
     def show(self, findings: Sequence[Finding], step: str = "") -> None:
         self.show_groups(group_findings([dict(f.to_dict(), step=step) for f in findings]))
 
     def show_groups(self, groups: Sequence[FindingGroup], note: Callable[[FindingGroup], str] | None = None,
                     empty: str = "No findings yet.") -> None:
         """``note(group)`` is markup put before a row's message (the summary names the step and why)."""
+        drawn = (tuple(groups), tuple(map(note, groups)) if note else (), empty)
+        if drawn == self._drawn:
+            return  # a re-check that found the same: the rows stay (and a group stays open)
+        self._drawn = drawn
         # A batch at a time, the first rows only: a step can have hundreds (the header is a row).
         fill(self, capped(self._rows(groups, note, empty), len(groups) + 1, "findings"))
 
     def _rows(self, groups: Sequence[FindingGroup], note: Callable[[FindingGroup], str] | None,
               empty: str) -> Iterator[Widget]:
         hint = "; Enter opens a group" if any(group.count > 1 for group in groups) else ""
-        yield Horizontal(
-            Label("Status", classes="col-status"), Label("Region / resource", classes="col-where"),
-            Label(f"Finding  [$text-muted](CIS, Security Hub{hint})[/]", classes="col-message"),
-            classes="finding-row finding-header",
-        )
+        yield CellsRow((Content("Status"), Content("Region / resource"),
+                        Content.from_markup(f"Finding  [$text-muted](CIS, Security Hub{hint})[/]")), classes="finding-row finding-header")
         for group in groups:
             prefix = note(group) if note else ""
             if group.count == 1:

@@ -6,6 +6,7 @@ from typing import Mapping, Sequence
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
@@ -18,6 +19,8 @@ from wizard.widgets.wrap import breakable
 
 class InputsForm(Vertical):
     """One row per input: label, field, and a line that shows the help or what is wrong."""
+
+    BINDINGS = [Binding("enter", "next_field", "Next field", show=False, priority=True)]
 
     class Changed(Message):
         def __init__(self, name: str, value: str) -> None:
@@ -65,14 +68,19 @@ class InputsForm(Vertical):
         event.stop()
         self._update(str(event.input.id)[len("input-"):], event.value)
 
-    @on(Input.Submitted)
-    async def _next_field(self, event: Input.Submitted) -> None:
-        """Enter goes to the next field; from the last one it leaves the form (the letter keys work again)."""
-        event.stop()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_field":  # Enter in a text field; a Select opens its list on Enter
+            return isinstance(self.screen.focused, Input)
+        return True
+
+    async def action_next_field(self) -> None:
+        """Enter goes to the next field; from the last one it leaves the form (the letter keys work again).
+        A priority binding, and the focus set at once: keys typed right after Enter go to the next field
+        (as Tab's do, wizard.screens.base), not into this one."""
         fields = list(self.query("Input, Select"))
-        later = fields[fields.index(event.input) + 1:]
+        later = fields[fields.index(self.screen.focused) + 1:]
         if later:
-            later[0].focus()
+            self.screen.set_focus(later[0])
         else:
             await self.screen.run_action("leave_field")
 

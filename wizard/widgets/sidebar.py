@@ -55,25 +55,29 @@ class StepList(ReachesWizard, Vertical):
         if options.option_count != len(prompts):
             options.clear_options()
             options.add_options([Option(p, id=f"pos{n - 1}") for n, p in enumerate(prompts)])
-        else:
+        else:  # the run's state changes many times a step: only the rows whose text changed are redrawn
             for index, prompt in enumerate(prompts):
-                options.replace_option_prompt_at_index(index, prompt)
-        options.highlighted = run.position + 1
+                if not prompt.is_same(options.get_option_at_index(index).prompt):
+                    options.replace_option_prompt_at_index(index, prompt)
+        if options.highlighted != run.position + 1:
+            options.highlighted = run.position + 1
         total = len(run.steps)
         bar = self.query_one("#assess-progress", ProgressBar)
         bar.update(total=max(total, 1), progress=run.assessed)
-        label = self.query_one("#assess-label", Label)
         if run.connect_error is not None:
-            label.update(Content.from_markup("[$text-error]not connected[/]"))
+            text = Content.from_markup("[$text-error]not connected[/]")
         elif run.identity is None:
-            label.update("connecting…")
+            text = Content("connecting…")
         elif run.assessed < total:
-            label.update(f"assessing {run.assessed}/{total}")
+            text = Content(f"assessing {run.assessed}/{total}")
         else:
             fails = sum(1 for s in run.steps if run.known_state(s.INFO.id) == "FAIL")  # steady while re-checked
             # Short enough for the narrowest sidebar: "10 of 10 failing".
-            label.update(Content.from_markup(f"[$text-error]{fails} of {total} failing[/]" if fails
-                                             else f"[$text-success]none of {total} failing[/]"))
+            text = Content.from_markup(f"[$text-error]{fails} of {total} failing[/]" if fails
+                                       else f"[$text-success]none of {total} failing[/]")
+        label = self.query_one("#assess-label", Label)
+        if not text.is_same(label.visual):  # an update lays the whole screen out again
+            label.update(text)
         bar.display = run.identity is not None and run.assessed < total
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -1,5 +1,6 @@
 """Text that wraps between words and, inside a word too long for a line (an ARN, a path), after a
-``:`` or a ``/``, never in the middle of a word or an ARN's part.
+``:`` or a ``/`` (within a part still too long, after a ``-``, ``_`` or ``.``), never in the middle
+of a word or an ARN's part.
 
 Textual breaks lines only at whitespace and folds a longer word at the edge, mid-name. The break
 opportunities here exist in rendering only: the text itself (what is copied, what JSON and the
@@ -12,39 +13,52 @@ import re
 from typing import Any
 
 from rich.cells import cell_len
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.widgets import Static
 
-_PIECES = re.compile(r"[^\s:/]*[:/]+|[^\s:/]+")  # parts of a long word, each ending after its : or /
 _WORDS = re.compile(r"\S+\s*|\s+")
+# Where a word too long for a line may break, tried in turn: after each : or / of it (an ARN, a path),
+# then, in a part still too long (an SSO role's name, a file's name), after a - _ or .
+_LEVELS = (re.compile(r"[^:/]*[:/]+|[^:/]+"), re.compile(r"[^_.-]*[_.-]+|[^_.-]+"))
 
 
-def break_offsets(line: str, width: int) -> list[int]:
+def break_offsets(line: str, width: int, hang: int = 0) -> list[int]:
     """Where ``line`` (no newline) should end its screen lines at ``width`` cells: at whitespace, and
-    within a word longer than a line after ``:`` or ``/``; a part longer than a line is left whole
-    (Textual folds it)."""
+    within a word longer than a line after ``:`` or ``/`` (then ``-``, ``_``, ``.``); a piece longer
+    than a line is left whole (Textual folds it). Lines after the first start ``hang`` cells in (they
+    are that much shorter)."""
     offsets: list[int] = []
-    used = 0  # cells on the current screen line
+    used, fresh = 0, True  # cells on the current screen line; nothing placed on it yet
+
+    def place(text: str, offset: int, level: int) -> None:
+        nonlocal used, fresh
+        if not text:  # a line's indent: what follows may still start here, a line is never only spaces
+            return
+        size = cell_len(text)
+        if not fresh and used + size > width:  # it starts the next line
+            offsets.append(offset)
+            used, fresh = hang, True
+        if size <= width - used or level == len(_LEVELS):
+            used, fresh = used + size, False
+            return
+        for piece in _LEVELS[level].finditer(text):  # longer than a line: its pieces, as words
+            place(piece.group(), offset + piece.start(), level + 1)
+
     for match in _WORDS.finditer(line):
-        word, start = match.group(), match.start()
-        bare = cell_len(word.rstrip())
-        if used and used + bare > width:  # the word starts the next line
-            offsets.append(start)
-            used = 0
-        if bare <= width - used:
-            used += cell_len(word)
-            continue
-        for piece in _PIECES.finditer(word.rstrip()):  # too long for any line: break at its : and /
-            size = cell_len(piece.group())
-            if used and used + size > width:
-                offsets.append(start + piece.start())
-                used = 0
-            used += size
-        used += cell_len(word) - bare
+        word = match.group()
+        place(word.rstrip(), match.start(), 0)
+        used += cell_len(word) - cell_len(word.rstrip())  # the spaces after it
     return offsets
 
 
 class BreakableContent(Content):
-    """Content whose lines end where :func:`break_offsets` says (then laid out as any Content)."""
+    """Content whose lines end where :func:`break_offsets` says (then laid out as any Content); a
+    wrapped line goes on ``hang`` cells further in than it starts, under its text (past a bullet, a
+    label)."""
+
+    hang = 0
 
     def _broken(self, width: int) -> Content:
         """The text with its lines ended for ``width``; made once per width (layout asks often)."""
@@ -56,8 +70,11 @@ class BreakableContent(Content):
             else:
                 lines = []
                 for line in plain.split(allow_blank=True):
-                    parts = line.divide(break_offsets(line.plain, width)) if line.plain else [line]
-                    lines.extend(part.rstrip() for part in parts)
+                    hang = len(line.plain) - len(line.plain.lstrip(" ")) + self.hang  # past its own indent
+                    hang = hang if hang * 2 <= width else 0  # too narrow to indent: the whole width
+                    parts = line.divide(break_offsets(line.plain, width, hang)) if line.plain else [line]
+                    indent = Content(" " * hang)
+                    lines.extend(part.rstrip() if n == 0 else indent + part.rstrip() for n, part in enumerate(parts))
                 cache[width] = Content("\n").join(lines)
         return cache[width]
 
@@ -73,8 +90,50 @@ class BreakableContent(Content):
         return self._broken(width - pad)._wrap_and_format(width, *args, **kwargs)
 
 
-def breakable(content: Content | str) -> BreakableContent:
-    """``content`` (markup already parsed) as :class:`BreakableContent`, text and styles unchanged."""
+def breakable(content: Content | str, hang: int = 0) -> BreakableContent:
+    """``content`` (markup already parsed) as :class:`BreakableContent`, text and styles unchanged;
+    ``hang``: how much further in than its own start a wrapped line goes on."""
     if isinstance(content, str):
         content = Content(content)
-    return BreakableContent(content.plain, list(content.spans))
+    broken = BreakableContent(content.plain, list(content.spans))
+    broken.hang = hang
+    return broken
+
+
+_TITLE_COLOUR = {"information": "$text-success", "warning": "$text-warning", "error": "$text-error"}
+
+
+def toast_content(message: str, title: str = "", severity: str = "information", markup: bool = True) -> Content:
+    """A toast's text (its title on a line of its own, as Textual's): a path or an ARN in it breaks
+    after a ``/`` or ``:``. Textual's toast makes plain Content of its message and folds it mid-name."""
+    text = Content.from_markup(message) if markup else Content(message)
+    if title:
+        head = Content(title).stylize(f"bold {_TITLE_COLOUR.get(severity, '$text-success')}")
+        text = Content.assemble(head, "\n", text)
+    return breakable(text)
+
+
+class WrappingLog(VerticalScroll):
+    """A log whose lines wrap as :func:`breakable` says, each continuing under its text: Textual's Log
+    cannot wrap (a long ARN ended at the edge) and RichLog folds mid-name, for the width it had when
+    written. Anchored: it follows the end until the person scrolls. ``lines`` is what was written."""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self.lines: list[str] = []
+        self._text = Static("", classes="log-text")
+
+    def compose(self) -> ComposeResult:
+        yield self._text
+
+    def on_mount(self) -> None:
+        self.anchor()
+
+    def write_line(self, line: str) -> None:
+        """Add ``line`` (text, never markup: written as it is)."""
+        self.write_lines([line])
+
+    def write_lines(self, lines: list[str]) -> None:
+        """Add ``lines`` with one redraw (an apply reports calls faster than a screen is drawn)."""
+        self.lines.extend(lines)
+        self._text.update(breakable("\n".join(self.lines), hang=2))
