@@ -191,6 +191,12 @@ def test_sandbox_command_and_its_tools_write_only_in_its_temporary_home(tmp_path
                 shell[name] = value
             if line.startswith("# Paste"):
                 break
+        # Read on, as a terminal does: a full pipe would block the sandbox's next print (moto prints
+        # a line for some requests) and its exit's flush, which is how this test once timed out.
+        import threading
+
+        later: list[str] = []
+        threading.Thread(target=lambda: later.extend(proc.stdout), daemon=True).start()
         contained = Path(shell["AWS_CONFIG_FILE"]).parent.parent
         assert not contained.is_relative_to(home) and contained.is_dir(), lines
         assert shell["PYTHON_KEYRING_BACKEND"].endswith("MemoryKeyring") and "HOME=" not in "".join(lines)
