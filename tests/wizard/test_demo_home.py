@@ -180,8 +180,11 @@ def test_sandbox_command_and_its_tools_write_only_in_its_temporary_home(tmp_path
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "XDG_", "PYTHON_KEYRING"))}
     env.update(HOME=str(home), AWS_EC2_METADATA_DISABLED="true")
     exe = [sys.executable, "-m", "wizard"]
+    # started as a shell's background job is: SIGINT ignored (the CI's runner did that once, and the
+    # Ctrl-C below was lost); it must stop the sandbox all the same
     proc = subprocess.Popen([*exe, "sandbox", "--scenario", "insecure"], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True, env=env, cwd=tmp_path)
+                            stderr=subprocess.DEVNULL, text=True, env=env, cwd=tmp_path,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     try:
         shell, lines = dict(env), []
         for line in proc.stdout:

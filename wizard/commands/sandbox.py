@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import signal
 import sys
 import threading
 from typing import Any
@@ -97,6 +98,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"export {name}={shlex.quote(value)}")
         print("# Paste the lines above into another shell; Ctrl-C here stops the sandbox and removes "
               f"{shlex.quote(str(home.path))}, where those tools write.", flush=True)
+        # Ctrl-C or a plain `kill` stops it and removes the home, also when it was started as a
+        # shell's background job, which inherits SIGINT ignored (Python then installs no handler).
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, signal.default_int_handler)
         try:
             threading.Event().wait()
         except KeyboardInterrupt:
