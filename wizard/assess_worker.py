@@ -9,7 +9,7 @@ first assessment, re-checks, after a simulation) with :func:`wizard.assess.asses
 the threads did, and streams each step's state and findings back as soon as it is known; the TUI
 process only unpickles them.
 
-The worker is started as `check --org`'s workers are (``org_workers.worker_command``: isolated,
+The worker is started as `check --org`'s workers are (``worker_process.worker_command``: isolated,
 this package only, Ctrl-C ignored). Each request carries the account as it is reached at that
 moment (current credentials, endpoint, regions) and this process's environment (the sandbox's and
 the contained home's variables), through the worker's own pipe. If the worker cannot be started or
@@ -54,14 +54,14 @@ class AssessWorker:
         """Start the worker (its imports then run beside the connection's); once, from a thread."""
         import subprocess
 
-        from wizard.org_workers import _CODE_ROOT, worker_command
+        from wizard.worker_process import CODE_ROOT, worker_command
 
         with self._lock:
             if self._process is not None or self._failed:
                 return
             try:
                 # stderr goes nowhere: the TUI owns the terminal, and failures come back as answers
-                self._process = subprocess.Popen(worker_command(__name__), cwd=_CODE_ROOT, stdin=subprocess.PIPE,
+                self._process = subprocess.Popen(worker_command(__name__), cwd=CODE_ROOT, stdin=subprocess.PIPE,
                                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
             except OSError:
                 self._failed = True
@@ -174,7 +174,7 @@ def _worker_main() -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the process group; the TUI decides
     # Imported by name, so what is pickled refers to wizard.assess_worker, not to __main__.
     from wizard.assess_worker import serve
-    from wizard.org_workers import answer_pipe
+    from wizard.worker_process import answer_pipe
 
     answers = answer_pipe()
     serve(sys.stdin.buffer, answers)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from wizard.aws import AWS, Target
+from wizard.worker_process import CODE_ROOT, worker_command
 from wizard.org import PARALLEL_ACCOUNTS, AccountFindings, AccountRun, Member, account_findings, for_each_account
 
 ACCOUNTS_AT_ONCE = 4  # per worker process; with one worker per core, 8 in flight on two cores
@@ -122,41 +123,6 @@ def assess_account(account_aws: AWS, steps: Sequence[Any], close: bool = True, p
             account_aws.close()
 
 
-# The folder holding the `wizard` and `steps` packages this process runs.
-_CODE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def worker_command(module: str = "wizard.org_workers") -> list[str]:
-    """How a worker is started (``module``'s ``_worker_main``): isolated from wherever the user happens to be.
-
-    A worker holds the management account's credentials, so it must run only this package's code
-    and the standard library. ``-I`` (isolated mode) leaves the current directory, PYTHONPATH,
-    PYTHONSTARTUP and the user's site-packages out of ``sys.path`` (a ``math.py`` planted in the
-    working directory would otherwise be imported); the one folder it needs, this package's, is
-    added explicitly, after the standard library so no file there can shadow a stdlib module.
-    """
-    import sys
-
-    boot = ("import sys, importlib; root = sys.argv[1]; "
-            "sys.path.append(root) if root not in sys.path else None; "
-            "raise SystemExit(importlib.import_module(sys.argv[2])._worker_main())")
-    return [sys.executable, "-I", "-c", boot, _CODE_ROOT, module]
-
-
-def answer_pipe() -> Any:
-    """In a long-lived worker: its stdout as a pipe for answers only. File descriptor 1 then goes to
-    /dev/null, so a stray print (moto prints a line for each request to a host it does not serve)
-    can neither corrupt the answers nor fill a pipe its parent no longer reads."""
-    import sys
-
-    sys.stdout.flush()
-    answers = os.fdopen(os.dup(1), "wb")
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.close(devnull)
-    return answers
-
-
 def _run_jobs(jobs: list[Job]) -> list[tuple[list[AccountRun], WorkerStats]]:
     """Run each job in its own worker process; a worker that fails makes its accounts' runs errors.
 
@@ -167,7 +133,7 @@ def _run_jobs(jobs: list[Job]) -> list[tuple[list[AccountRun], WorkerStats]]:
     """
     import subprocess
 
-    workers = [subprocess.Popen(worker_command(), cwd=_CODE_ROOT, stdin=subprocess.PIPE,
+    workers = [subprocess.Popen(worker_command(__name__), cwd=CODE_ROOT, stdin=subprocess.PIPE,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in jobs]
     pool = ThreadPoolExecutor(len(jobs), thread_name_prefix="aws-worker")
     try:

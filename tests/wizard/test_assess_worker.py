@@ -58,10 +58,10 @@ def test_a_recheck_in_the_worker_reads_the_account_again(account, worker):
 
 
 def test_a_worker_that_ends_leaves_its_steps_to_this_process(account, monkeypatch):
-    import wizard.org_workers
+    import wizard.worker_process
 
     sb = account("insecure")
-    monkeypatch.setattr(wizard.org_workers, "worker_command", lambda module: [sys.executable, "-c", "pass"])
+    monkeypatch.setattr(wizard.worker_process, "worker_command", lambda module: [sys.executable, "-c", "pass"])
     gone = AssessWorker()
     streamed = []
     gone.assess(open_aws(sb), STEPS, streamed.append)
@@ -81,11 +81,11 @@ def test_a_sandbox_child_that_cannot_start_says_so_in_one_line():
 def test_an_assessment_waiting_when_the_tui_closes_ends_without_reading(account, monkeypatch):
     import threading
 
-    import wizard.org_workers
+    import wizard.worker_process
 
     sb = account("insecure")
     # a worker that takes requests and never answers (one still reading when the person quits)
-    monkeypatch.setattr(wizard.org_workers, "worker_command",
+    monkeypatch.setattr(wizard.worker_process, "worker_command",
                         lambda module: [sys.executable, "-c", "import sys; sys.stdin.buffer.read()"])
     silent = AssessWorker()
     aws, streamed = open_aws(sb), []
@@ -101,9 +101,9 @@ def test_a_workers_stray_print_never_reaches_its_answers():
     corrupt the answers, or fill a pipe the demo no longer reads and stop the sandbox."""
     import subprocess
 
-    from wizard.org_workers import _CODE_ROOT
+    from wizard.worker_process import CODE_ROOT
 
-    script = ("import sys; from wizard.org_workers import answer_pipe; answers = answer_pipe(); "
+    script = ("import sys; from wizard.worker_process import answer_pipe; answers = answer_pipe(); "
               "print('stray'); sys.stdout.flush(); answers.write(b'answer'); answers.flush()")
-    done = subprocess.run([sys.executable, "-c", script], cwd=_CODE_ROOT, capture_output=True, timeout=60)
+    done = subprocess.run([sys.executable, "-c", script], cwd=CODE_ROOT, capture_output=True, timeout=60)
     assert done.returncode == 0 and done.stdout == b"answer"

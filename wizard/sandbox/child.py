@@ -6,7 +6,7 @@ the assessment itself (benchmarks/README.md, "TUI step switches"). The child ser
 :class:`~wizard.sandbox.Sandbox` on 127.0.0.1; the TUI reaches it over HTTP only, as it already
 did (AWS calls, ``/_sandbox/`` console simulations).
 
-The child is started as `check --org`'s workers are (``org_workers.worker_command``); it gets the
+The child is started as `check --org`'s workers are (``worker_process.worker_command``); it gets the
 scenario and realism settings pickled on its stdin, answers with its port and environment, and
 stops when its stdin closes, so it never outlives the demo.
 """
@@ -34,10 +34,10 @@ class SandboxProcess:
     def start(self) -> "SandboxProcess":
         import subprocess
 
-        from wizard.org_workers import _CODE_ROOT, worker_command
+        from wizard.worker_process import CODE_ROOT, worker_command
 
         # stderr goes nowhere: the TUI owns the terminal, and a failure to start comes back as an answer
-        self._process = subprocess.Popen(worker_command(__name__), cwd=_CODE_ROOT, stdin=subprocess.PIPE,
+        self._process = subprocess.Popen(worker_command(__name__), cwd=CODE_ROOT, stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         try:
             pickle.dump((self.scenario, self.realism), self._process.stdin)
@@ -72,7 +72,7 @@ def _worker_main() -> int:
     import sys
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the process group; the demo decides
-    from wizard.org_workers import answer_pipe
+    from wizard.worker_process import answer_pipe
     from wizard.sandbox import Sandbox
 
     answers = answer_pipe()  # moto prints; the demo reads one answer only
