@@ -81,13 +81,17 @@ async def test_the_compute_screen_paints_while_its_read_is_held_and_fills_in_aft
         await wait_for(pilot, lambda: _on_step(app, compute))
         assert app.screen.query("#findings .finding-group")  # the findings, grouped
         plan = app.plan_for("compute")
-        assert len(plan.automatic) > LIMIT > BATCH  # mounted in batches, and not all of it unasked
+        assert len(plan.automatic) > LIMIT > BATCH  # its summary, and the calls only when asked
+        summary = _text(app, "#plan .plan-summary")
+        assert summary.startswith(f"Summary: {len(plan.automatic)} calls")
+        assert all(f"{change.call.name}: " in summary for change in plan.automatic)  # calls per operation
         calls = app.screen.query("#plan .change")
-        assert len(calls) == LIMIT + len(plan.manual_changes)  # the console tasks stay in view
+        assert len(calls) == len(plan.manual_changes) == len(calls.filter(".-manual"))  # the console tasks stay in view
         more = app.screen.query_one("#plan ShowMore", ShowMore)
-        assert f"Show the other {len(plan.automatic) - LIMIT} calls" in str(more.label)
-        assert list(app.screen.query_one("#plan").children).index(more) < list(
-            app.screen.query_one("#plan").children).index(calls.last())  # the calls held before the tasks
+        assert f"Show the {len(plan.automatic)} calls" in str(more.label)
+        children = list(app.screen.query_one("#plan").children)
+        assert children.index(app.screen.query_one("#plan .plan-summary")) < children.index(more) < children.index(
+            calls.first())  # the calls held under their summary, before the tasks
         more.press()
         await wait_for(pilot, lambda: not app.screen.query("#plan ShowMore"), what="the other calls")
         assert len(app.screen.query("#plan .change")) == len(plan.changes)
