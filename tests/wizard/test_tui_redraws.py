@@ -66,7 +66,7 @@ async def test_rows_and_calls_are_one_widget_each_and_an_unchanged_state_lays_no
         assert len(calls) > 10 and all(not call.children for call in calls), "a planned call is one widget"
         tasks = screen.query("#plan .change.-manual")
         # a console task: its title and steps (one widget), the console link, the buttons
-        assert tasks and all([type(child).__name__ for child in task.children] == ["Static", "Link", "Vertical"]
+        assert tasks and all([type(child).__name__ for child in task.children] == ["Static", "ConsoleLink", "Vertical"]
                              for task in tasks)
 
         layouts = []

@@ -72,6 +72,17 @@ def _text(block: Block, classes: str = "") -> Static:
     return Static(Stack([Cell(block.title), Cell(block.body or Content(), left=3)]), classes=classes)
 
 
+class ConsoleLink(Link):
+    """A console link that wraps after a ``/``, ``?``, ``&``, ``=`` or ``.`` (Textual's folds it mid-word)."""
+
+    def __init__(self, text: str, *, url: str, classes: str) -> None:
+        super().__init__(text, url=url, classes=classes)
+        self.update(breakable(text, url=True))
+
+    def watch_text(self, text: str) -> None:
+        self.update(breakable(text, url=True))
+
+
 def _widget(block: Block) -> Widget:
     if block.kind == "note":
         return Static(block.title, classes="plan-note")
@@ -86,10 +97,11 @@ def _widget(block: Block) -> Widget:
     if block.kind == "manual":
         parts: list[Widget] = [_text(block)]
         if block.url:
-            parts.append(Link(block.url, url=block.url, classes="console-link"))
+            parts.append(ConsoleLink(block.url, url=block.url, classes="console-link"))
         buttons = [Button("Re-check", variant="primary", compact=True, action="screen.recheck")]
         if block.console_action:
-            buttons.append(Button("Simulate doing this in the console (sandbox only)", variant="warning",
+            # short enough for the box at 80 columns (the longer label was cut when focused)
+            buttons.append(Button("Simulate this console step (sandbox)", variant="warning",
                                   compact=True, action=f"screen.simulate({block.console_action!r})"))
         parts.append(Vertical(*buttons, classes="manual-actions"))
         return Vertical(*parts, classes="change -manual")
