@@ -217,3 +217,35 @@ async def test_keys_pressed_during_a_switch_move_its_target_and_nothing_fails():
         await wait_for(pilot, lambda: _on_step(app, STEPS[4]) and app.position == 4, what="the fifth step")
         assert len(app.screen_stack) == 2  # the default screen and the step: none left on the way
     assert app.return_code in (None, 0)  # run_test also raises what stopped the app
+
+
+async def test_keys_typed_right_after_a_reach_the_confirmation():
+    """`a` then the account id at once, as a terminal hands over typed keys: the first digits went to
+    the step screen while the confirmation was still being put up, and the id field missed them."""
+    from textual import events
+
+    app = WizardApp(_unreachable, steps=STEPS)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _started(pilot, app)
+        _read(app, compute, COMPUTE_STATE)  # 42 calls: a confirmation that takes a while to put up
+        await wait_for(pilot, lambda: _on_step(app, compute), what="the compute screen")
+        assert app.plan_for("compute").risky  # the account id must be typed
+        for key in ["a", *"123456789012"]:
+            app.post_message(events.Key(key, key))
+        await wait_for(pilot, lambda: screen_name(app) == "ConfirmScreen", what="the confirmation")
+        field = app.screen.query_one("#confirm-account", Input)
+        await wait_for(pilot, lambda: len(field.value) == 12, timeout=10, what=f"the typed id, not {field.value!r}")
+        assert field.value == "123456789012" and app.screen.focused is field
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: _on_step(app, compute), what="the step again")
+
+        # In a field, `a` (a priority binding now) is a letter like any other: it types, never reviews.
+        _read(app, contacts, CONTACTS_STATE)
+        await wait_for(pilot, lambda: _on_step(app, contacts), what="the contacts screen")
+        first = app.screen.query(Input).first()
+        first.focus()
+        await wait_for(pilot, lambda: app.screen.focused is first, settle=False)
+        for key in "ab":
+            app.post_message(events.Key(key, key))
+        await wait_for(pilot, lambda: first.value.endswith("ab"), timeout=10, what="the letters in the field")
+        assert _on_step(app, contacts) and first.value == "ab"

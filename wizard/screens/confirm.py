@@ -81,7 +81,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         target = "#confirm-account" if self.plan.risky else "#apply"
-        self.query_one(target).focus()
+        self.set_focus(self.query_one(target))  # now, not after a refresh: keys typed ahead wait behind this
 
     def action_scroll(self, how: str) -> None:
         # Scrolled now, not after the next refresh (Textual's default): a key pressed before that
