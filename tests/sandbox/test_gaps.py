@@ -317,3 +317,22 @@ def test_list_buckets_pages_and_bucket_region(account):
     with pytest.raises(ClientError) as e:
         s3.list_buckets(MaxBuckets=10001)
     assert e.value.response["Error"]["Code"] == "InvalidArgument"
+
+
+def test_access_key_last_used_found_by_id_as_moto_finds_it(account):
+    """moto_tuning looks a key up by id instead of listing every user's keys; the answers stay moto's."""
+    sb = account("org")
+    iam = client(sb, "iam")
+    iam.create_user(UserName="last-used")
+    key = iam.create_access_key(UserName="last-used")["AccessKey"]["AccessKeyId"]
+    assert iam.get_access_key_last_used(AccessKeyId=key)["UserName"] == "last-used"
+    member = _member(sb)
+    member_iam = client(sb, "iam", account_id=member)
+    member_iam.create_user(UserName="member-user")
+    other = member_iam.create_access_key(UserName="member-user")["AccessKey"]["AccessKeyId"]
+    assert member_iam.get_access_key_last_used(AccessKeyId=other)["UserName"] == "member-user"
+    iam.delete_access_key(UserName="last-used", AccessKeyId=key)
+    for gone in (key, "AKIAIOSFODNN7EXAMPLE"):
+        with pytest.raises(ClientError) as e:
+            iam.get_access_key_last_used(AccessKeyId=gone)
+        assert e.value.response["Error"]["Code"] == "NoSuchEntity"
