@@ -39,7 +39,38 @@ def test_every_part_is_installed_on_the_botocore_in_use(aws):
     aws.client("sts")  # a session installs the sharing
     assert botocore_sharing.share_client_parts() == {
         "classes", "service_models", "endpoint_providers", "event_aliases", "handlers", "plain_json",
-        "kwargs_check", "scoped_config"}
+        "kwargs_check", "scoped_config", "user_agent"}
+
+
+class _Sent(Exception):
+    """Raised by ``before-send`` with the request botocore would have sent."""
+
+
+def sent_request(client, call) -> tuple[dict[str, str], bytes]:
+    """The headers and body ``call(client)`` would send, but for those that change every request."""
+    def stop(request, **_):
+        raise _Sent(request)
+
+    client.meta.events.register_first("before-send", stop)
+    with pytest.raises(_Sent) as sent:
+        call(client)
+    request = sent.value.args[0]
+    varying = {"x-amz-date", "authorization", "amz-sdk-invocation-id"}
+    return {k: v for k, v in request.headers.items() if k.lower() not in varying}, request.body or b""
+
+
+def test_requests_are_byte_identical_with_the_shared_user_agent(aws, monkeypatch):
+    """The kept User-Agent strings equal botocore's own, request by request (feature ids included)."""
+    from botocore.useragent import UserAgentString
+
+    calls = [("ec2", "eu-west-1", lambda c: c.describe_vpcs(VpcIds=["vpc-1"])),
+             ("s3", "eu-west-1", lambda c: c.get_bucket_policy(Bucket="audit-logs")),
+             ("iam", None, lambda c: c.list_users(MaxItems=5))]
+    shared = [sent_request(aws.client(service, region), call) for service, region, call in calls]
+    assert all("User-Agent" in headers for headers, _ in shared)
+    monkeypatch.setattr(UserAgentString, "to_string", UserAgentString.to_string.__wrapped__)
+    plain = AWS(aws.target)  # new clients, built with botocore's own User-Agent code
+    assert [sent_request(plain.client(service, region), call) for service, region, call in calls] == shared
 
 
 def test_regional_clients_share_class_and_model_yet_reach_their_own_region(aws):
