@@ -60,8 +60,9 @@ def test_sso_setup_survives_conflicts_and_waits_for_the_assignment(realistic_acc
     assert not [c for c in plan_for(aws, sso, answers).automatic if c.call.service != "local"]
 
 
-def test_a_failed_account_assignment_is_a_failed_change(realistic_account):
+def test_a_failed_account_assignment_is_a_failed_change(realistic_account, realism_clock):
     sb = realistic_account("insecure", delay_s=DELAY)
+    realism_clock()
     sb.console("enable_identity_center")
     admin, arn = client(sb, "sso-admin"), instance(sb)["InstanceArn"]
     ps = admin.create_permission_set(InstanceArn=arn, Name="AdministratorAccess")["PermissionSet"]["PermissionSetArn"]
