@@ -76,7 +76,7 @@ def share_client_parts() -> frozenset[str]:
             if _installed is None:
                 parts = (_share_classes, _share_service_models, _share_endpoint_providers,
                          _share_event_aliases, _share_handlers, _share_plain_json,
-                         _share_kwargs_check, _share_scoped_config, _share_user_agent)
+                         _share_kwargs_check, _share_scoped_config, _share_user_agent, _share_request_body)
                 _installed = frozenset(part.__name__.removeprefix("_share_") for part in parts if part())
     return _installed
 
@@ -356,4 +356,31 @@ def _share_user_agent() -> bool:
 
     shared_to_string.__wrapped__ = to_string  # type: ignore[attr-defined]
     builder.to_string = shared_to_string
+    return True
+
+
+def _share_request_body() -> bool:
+    """A request's body for signing without preparing the whole request first.
+
+    SigV4 hashes ``AWSRequest.body``, which botocore computes by preparing the whole request (the
+    URL with its query encoded, a copy of every header, the content length) and keeping only the
+    body; the request is prepared again to be sent. The body is what botocore's own preparer makes
+    of it (``_prepare_body``), on its own: the same bytes for ~60 us less a request.
+    """
+    from botocore.awsrequest import AWSRequest, AWSRequestPreparer
+
+    body = AWSRequest.__dict__.get("body")
+    if (not isinstance(body, property) or not hasattr(AWSRequestPreparer, "_prepare_body")
+            or getattr(AWSRequestPreparer.prepare, "__code__", None) is None
+            or "_prepare_body" not in AWSRequestPreparer.prepare.__code__.co_names):
+        return False
+
+    def request_body(request: Any) -> Any:
+        preparer = request._request_preparer
+        if type(preparer).prepare is not AWSRequestPreparer.prepare:  # someone's own preparer: theirs
+            return body.fget(request)
+        prepared = preparer._prepare_body(request)
+        return prepared.encode("utf-8") if isinstance(prepared, str) else prepared
+
+    AWSRequest.body = property(request_body, doc=body.__doc__)
     return True
