@@ -120,6 +120,23 @@ def test_shared_endpoint_rules_keep_service_specific_routing(aws):
     assert sent_urls(iam, lambda c: c.list_users()) == ["https://iam.amazonaws.com/"]
 
 
+def test_a_shared_endpoint_ruleset_keeps_more_endpoints_than_botocore(aws, monkeypatch):
+    """Reads of 500 buckets resolve each bucket's endpoint once, whatever the other clients resolve."""
+    from botocore.endpoint_provider import RuleSet
+
+    evaluated = []
+    evaluate = RuleSet.evaluate
+    monkeypatch.setattr(RuleSet, "evaluate", lambda ruleset, params: evaluated.append(1) or evaluate(ruleset, params))
+    s3 = aws.client("s3", "eu-west-1")
+    operation = s3.meta.service_model.operation_model("GetBucketPolicy")
+    buckets = [f"bucket-{n}" for n in range(500)]
+    first = [s3._ruleset_resolver.construct_endpoint(operation, {"Bucket": b}, {}) for b in buckets]
+    assert len(evaluated) == 500
+    assert [s3._ruleset_resolver.construct_endpoint(operation, {"Bucket": b}, {}) for b in buckets] == first
+    assert len(evaluated) == 500  # botocore's own cache (100 endpoints for all services) would evaluate again
+    assert first[7][0] == "https://bucket-7.s3.eu-west-1.amazonaws.com"
+
+
 def test_handlers_registered_on_one_client_stay_on_that_client(aws):
     first, second = aws.client("kms", "us-east-1"), aws.client("kms", "eu-west-1")
     heard: list[str] = []
