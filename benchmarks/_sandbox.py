@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,11 +25,14 @@ PYTHON = sys.executable
 class SandboxProcess:
     """`aws-essentials sandbox --scenario S --latency-ms 0` in a child process."""
 
-    def __init__(self, scenario: str = "insecure") -> None:
+    def __init__(self, scenario: str = "insecure", root: Path = ROOT) -> None:
+        """``root``: the tree whose sandbox runs (another revision's, to compare sandboxes)."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+        if root != ROOT:
+            env["PYTHONPATH"] = str(root)
         self._stderr = tempfile.TemporaryFile()  # a file, not a pipe: nobody reads it unless it fails
-        self.proc = subprocess.Popen([PYTHON, "-m", "wizard", "sandbox", "--scenario", scenario], cwd=ROOT,
+        self.proc = subprocess.Popen([PYTHON, "-m", "wizard", "sandbox", "--scenario", scenario], cwd=root,
                                      stdout=subprocess.PIPE, stderr=self._stderr, text=True, env=env)
         self.env: dict[str, str] = {}
         deadline = time.time() + 120
@@ -74,9 +78,18 @@ class SandboxProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "PYTHONDONTWRITEBYTECODE"}
         env.update(self.env)
         env["AWS_EC2_METADATA_DISABLED"] = "true"
+        # One cache folder for every run against this sandbox, as an installed copy keeps one
+        # between runs (the trimmed service models, wizard/botocore_model_cache.py): the first
+        # run writes it, the measured ones read it.
+        if getattr(self, "_cache_home", None) is None:
+            self._cache_home = tempfile.mkdtemp(prefix="aws-essentials-cache-")
+        env["XDG_CACHE_HOME"] = self._cache_home
         return env
 
     def stop(self) -> None:
+        if getattr(self, "_cache_home", None):
+            shutil.rmtree(self._cache_home, ignore_errors=True)
+            self._cache_home = None
         if self.proc.poll() is None:
             self.proc.terminate()
             try:

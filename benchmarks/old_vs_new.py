@@ -11,7 +11,8 @@ each side's `check --format json` once and says whether their findings are ident
 The account is the insecure scenario checked in us-east-1 (``--large``: with the large account's
 users, buckets and groups there); ``--everywhere`` seeds every enabled region and checks them all;
 ``--org N`` grows the org scenario to N members and runs `check --org` (worker processes' CPU
-included, their peak memory apart).
+included, their peak memory apart). ``--own-sandboxes`` times each side against its own tree's
+sandbox (seeded alike), so that a change to the sandbox shows in "sandbox CPU".
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -39,12 +41,20 @@ def _env(sandbox: SandboxProcess, tree: Path, tmp: str) -> dict[str, str]:
 
 
 def run(sandbox: SandboxProcess, tree: Path, script: list[str], argv: list[str]) -> str:
+    return _run(sandbox, tree, script, argv)[0]
+
+
+def _run(sandbox: SandboxProcess, tree: Path, script: list[str], argv: list[str]) -> tuple[str, float]:
+    """The run's output, and the CPU seconds of its whole process from start to exit (its workers included)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)  # the sandbox is not waited for: not in it
     with tempfile.TemporaryDirectory() as tmp:
         done = subprocess.run([PYTHON, *script, *argv], cwd=tree, env=_env(sandbox, tree, tmp),
                               capture_output=True, text=True, timeout=1800)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 3, 4):  # 3: the check found failures; 4: something was not assessed
         raise RuntimeError(f"{tree}: exit {done.returncode}: {done.stderr[-2000:]}")
-    return done.stdout
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return done.stdout, round(cpu, 2)
 
 
 def main() -> int:
@@ -55,42 +65,61 @@ def main() -> int:
     parser.add_argument("--org", type=int, metavar="N", help="`check --org` of the org scenario with N members")
     parser.add_argument("--pairs", type=int, default=2)
     parser.add_argument("--latency", type=int, default=50)
+    parser.add_argument("--own-sandboxes", action="store_true",
+                        help="time each side against its own tree's sandbox, seeded alike (to compare sandboxes); "
+                             "findings are still compared on this checkout's sandbox")
     args = parser.parse_args()
     argv = ["check", "--format", "json", "--regions", "us-east-1"]
-    sandbox = SandboxProcess("org" if args.org else "insecure")
+    scenario = "org" if args.org else "insecure"
+    sandbox = SandboxProcess(scenario)
+    sandboxes = {"old": SandboxProcess(scenario, args.old.resolve()) if args.own_sandboxes else sandbox, "new": sandbox}
     try:
         from benchmarks import seeding
-        if args.large:
-            print("seeded", seeding.large_account(sandbox.env), flush=True)
+        for each in {id(s): s for s in sandboxes.values()}.values():
+            if args.large:
+                print("seeded", seeding.large_account(each.env), flush=True)
+            if args.everywhere:
+                print("seeded", len(seeding.insecure_everywhere(each.env)), "regions", flush=True)
+            if args.org:
+                print("members", len(seeding.more_members(each.env, args.org)), flush=True)
+            each.latency(args.latency)
         if args.everywhere:
-            print("seeded", len(seeding.insecure_everywhere(sandbox.env)), "regions", flush=True)
             argv = ["check", "--format", "json"]
         if args.org:
-            print("members", len(seeding.more_members(sandbox.env, args.org)), flush=True)
             argv = ["check", "--org", "--format", "json"]
-        sandbox.latency(args.latency)
         trees = {"old": args.old.resolve(), "new": ROOT}
         findings = {name: json.loads(run(sandbox, tree, ["-m", "wizard"], argv))["findings"]
                     for name, tree in trees.items()}  # also the warm-up of the sandbox
         print("findings identical:", findings["old"] == findings["new"], f"({len(findings['new'])} findings)",
               flush=True)
         figures: dict[str, list[dict]] = {"old": [], "new": []}
+        if args.own_sandboxes:  # the old sandbox's warm-up (moto's first use of each region and account)
+            run(sandboxes["old"], trees["old"], ["-m", "wizard"], argv)
         for _ in range(args.pairs):
             for name, tree in trees.items():
-                before = sandbox.cpu_seconds()
-                line = json.loads(run(sandbox, tree, [str(tree / "benchmarks" / "_measure.py")], argv).splitlines()[-1])
-                line["sandbox_cpu_seconds"] = round(sandbox.cpu_seconds() - before, 2)
+                serving = sandboxes[name]
+                before = serving.cpu_seconds()
+                # this checkout's _measure.py for both sides: the same way of measuring
+                out, process_cpu = _run(serving, tree, [str(ROOT / "benchmarks" / "_measure.py")], argv)
+                line = json.loads(out.splitlines()[-1])
+                line["sandbox_cpu_seconds"] = round(serving.cpu_seconds() - before, 2)
+                line["process_cpu_seconds"] = process_cpu
                 figures[name].append(line)
-                print(f"  {name}: CPU {line['cpu_seconds']} s, {line['api_calls']} calls, peak {line['peak_rss_mb']} MB "
+                print(f"  {name}: CPU {line['cpu_seconds']} s (whole process {process_cpu} s, "
+                      f"{1000 * process_cpu / max(1, line['api_calls']):.2f} ms a call), "
+                      f"{line['api_calls']} calls, peak {line['peak_rss_mb']} MB "
                       f"(workers {line['worker_peak_rss_mb']} MB), "
                       f"sandbox CPU {line['sandbox_cpu_seconds']} s, wall {line['seconds']} s", flush=True)
         for name, runs in figures.items():
+            whole = statistics.median(r['process_cpu_seconds'] for r in runs)
             print(f"{name}: median CPU {statistics.median(r['cpu_seconds'] for r in runs)} s, "
+                  f"whole process {whole} s ({1000 * whole / max(1, runs[-1]['api_calls']):.2f} ms a call), "
                   f"median peak {statistics.median(r['peak_rss_mb'] for r in runs)} MB, {runs[-1]['api_calls']} calls, "
                   f"duplicate reads {max(r['duplicate_reads'] for r in runs)}")
         return 0 if findings["old"] == findings["new"] else 1
     finally:
-        sandbox.stop()
+        for each in {id(s): s for s in sandboxes.values()}.values():
+            each.stop()
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ from typing import Any, TypedDict
 from steps.base import OrUnreadable, is_unreadable, reason_of, unreadable
 from steps.kms_rotation import KeyState, read_keys
 from steps.macie import read_macie
-from steps.shared_reads import BucketExposure, bucket_exposure, bucket_read
+from steps.shared_reads import BucketExposure, bucket_exposure, bucket_read, list_buckets, listed_regions
 
 
 class BucketState(BucketExposure, total=False):
@@ -39,8 +39,8 @@ class State(TypedDict):
     regions: dict[str, OrUnreadable[RegionState]]  # every enabled region in scope
 
 
-def _read_bucket(aws: Any, name: str) -> BucketState:
-    bucket = bucket_exposure(aws, name)
+def _read_bucket(aws: Any, name: str, region: str | None) -> BucketState:
+    bucket = bucket_exposure(aws, name, region)
     if is_unreadable(bucket):
         return bucket
     encryption = bucket_read(aws, bucket, "GetBucketEncryption", ("ServerSideEncryptionConfigurationNotFoundError",))
@@ -81,12 +81,13 @@ def collect(aws: Any) -> State:
     if not is_unreadable(account_bpa):
         account_bpa = (account_bpa or {}).get("PublicAccessBlockConfiguration")
     regions = aws.regions()
-    listing = aws.try_read("s3", "ListBuckets", paginate=True)
+    listing = list_buckets(aws)
     if is_unreadable(listing):
         buckets: Any = listing
     else:
         names = [b["Name"] for b in listing.get("Buckets", [])]
-        read = aws.per_region(lambda name: _read_bucket(aws, name), names)
+        listed = listed_regions(listing)  # GetBucketLocation only for a bucket listed without its region
+        read = aws.per_region(lambda name: _read_bucket(aws, name, listed.get(name)), names)
         buckets = []
         for name in names:
             bucket = read[name]

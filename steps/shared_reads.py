@@ -64,13 +64,41 @@ def bucket_region(location: Mapping[str, Any] | None) -> str:
     return "eu-west-1" if constraint == "EU" else constraint
 
 
-def bucket_exposure(aws: Any, name: str) -> BucketExposure:
+# ListBuckets answers each bucket's BucketRegion only when the request has a parameter, and then it
+# pages (S3 API Reference, ListBuckets: "we strongly recommend using only paginated ListBuckets
+# requests"; MaxBuckets 1 to 10,000). One page size for every step, so their reads are one.
+LIST_BUCKETS_PAGE = 1000
+
+
+def list_buckets(aws: Any) -> Any:
+    """Every bucket of the account (ListBuckets, paginated, each with its ``BucketRegion``), or the
+    unreadable marker."""
+    return aws.try_read("s3", "ListBuckets", paginate=True, MaxBuckets=LIST_BUCKETS_PAGE)
+
+
+def listed_regions(listing: Any) -> dict[str, str]:
+    """``{bucket name: BucketRegion}`` from a :func:`list_buckets` answer (empty when it is unreadable or
+    the answer has no regions)."""
+    if is_unreadable(listing):
+        return {}
+    return {b["Name"]: b["BucketRegion"] for b in (listing or {}).get("Buckets", []) if b.get("BucketRegion")}
+
+
+def bucket_exposure(aws: Any, name: str, region: str | None = None) -> BucketExposure:
     """A bucket's region and what decides whether it is public: its Block Public Access, policy and
-    ACL grants (read in the bucket's own region). It is unreadable as a whole when its region is unknown."""
-    location = aws.try_read("s3", "GetBucketLocation", Bucket=name)
-    if is_unreadable(location):
-        return {"name": name, "region": None, **unreadable(reason_of(location))}
-    bucket: BucketExposure = {"name": name, "region": bucket_region(location)}
+    ACL grants (read in the bucket's own region). It is unreadable as a whole when its region is unknown.
+
+    ``region`` is the bucket's ``BucketRegion`` from :func:`list_buckets` when the caller has it;
+    without it the listing (a read made already, answered from the run's cache) is looked in, and
+    GetBucketLocation is read only when that has no region for the bucket."""
+    region = region or listed_regions(list_buckets(aws)).get(name)
+    if region:
+        bucket: BucketExposure = {"name": name, "region": region}
+    else:
+        location = aws.try_read("s3", "GetBucketLocation", Bucket=name)
+        if is_unreadable(location):
+            return {"name": name, "region": None, **unreadable(reason_of(location))}
+        bucket = {"name": name, "region": bucket_region(location)}
     bpa = bucket_read(aws, bucket, "GetPublicAccessBlock", ("NoSuchPublicAccessBlockConfiguration",))
     policy = bucket_read(aws, bucket, "GetBucketPolicy", ("NoSuchBucketPolicy",))
     acl = bucket_read(aws, bucket, "GetBucketAcl")

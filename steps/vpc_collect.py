@@ -8,6 +8,7 @@ from steps import vpc_flow_logs as flow_logs
 from steps.base import OrUnreadable, is_unreadable
 from steps.vpc_flow_logs import FLOW_ROLE, LOG_GROUP
 from steps.vpc_peering import PeeringState, read_peering
+from steps.shared_reads import list_buckets
 
 
 class Vpc(TypedDict):
@@ -114,7 +115,7 @@ def collect(aws: Any) -> State:
     identity = aws.identity()
     regions = aws.per_region(lambda region: _region(aws, region))
     role = aws.try_read("iam", "GetRole", RoleName=FLOW_ROLE, missing=("NoSuchEntity",))
-    buckets = aws.try_read("s3", "ListBuckets", paginate=True)  # the same read as the s3 step
+    buckets = list_buckets(aws)  # the same read as the s3 step
     shield = aws.try_read("shield", "DescribeSubscription", missing=("ResourceNotFoundException",))
     return {
         "account_id": identity["Account"],

@@ -46,6 +46,7 @@ from steps.audit_logging.trail import (
 )
 from steps.base import Change, Finding, Plan, Status, is_unreadable, reason_of
 from steps.propagation import with_retries
+from steps.shared_reads import list_buckets
 
 __all__ = [
     "INFO", "collect", "evaluate", "plan", "Decision", "decide", "primary_trail", "trail_problems", "rule_status",
@@ -71,7 +72,7 @@ def collect(aws: Any) -> AuditState:
     regions = aws.regions()
     state: Any = {"account_id": account_id, "home_region": home, "regions": regions}
     state["trails"] = read_trails(aws, home)
-    listing = aws.try_read("s3", "ListBuckets", paginate=True)
+    listing = list_buckets(aws)
     state["buckets"] = listing if is_unreadable(listing) else [b["Name"] for b in listing.get("Buckets", [])]
     trail = primary_trail(state)
     state["trail_bucket"] = None

@@ -58,6 +58,8 @@ def test_full_check_makes_no_identical_read_twice(account, scenario):
     assert aws.calls[("ec2", "GetEbsEncryptionByDefault")] == len(regions)
     assert sum(aws.call_log.values()) + sum(aws.polls.values()) == sum(aws.calls.values())
     assert aws.calls[("sts", "GetCallerIdentity")] == 1
+    # every bucket's region comes from the listing's BucketRegion, none from a read per bucket
+    assert aws.calls[("s3", "ListBuckets")] == 1 and aws.calls[("s3", "GetBucketLocation")] == 0
     # Every operation called is in the trimmed models' list, so none needed its whole model.
     assert not [call for call in aws.calls if call[1] not in OPERATIONS.get(call[0], ())]
     assert dict(FALLBACKS) == fallbacks, "whole service models loaded for shapes left out"

@@ -294,3 +294,46 @@ def test_s3control_public_access_block_per_account(account):
     with pytest.raises(ClientError) as e:
         client(sb, "s3control", account_id=member).get_public_access_block(AccountId=member)
     assert e.value.response["Error"]["Code"] == "NoSuchPublicAccessBlockConfiguration"
+
+
+# -- s3: ListBuckets with parameters (pages, BucketRegion) ------------------------------------
+
+def test_list_buckets_pages_and_bucket_region(account):
+    sb = account("secure")
+    s3 = client(sb, "s3")
+    before = {b["Name"] for b in s3.list_buckets()["Buckets"]}
+    regions = {"gap-lb-c": "eu-west-1", "gap-lb-a": "us-east-1", "gap-lb-b": "eu-west-1"}
+    for name, region in regions.items():
+        client(sb, "s3", region).create_bucket(
+            Bucket=name, **({} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}))
+    plain = s3.list_buckets()["Buckets"]  # no parameter: every bucket, and no region (as AWS answers)
+    assert {b["Name"] for b in plain} == before | {"gap-lb-a", "gap-lb-b", "gap-lb-c"}
+    assert not any("BucketRegion" in b for b in plain)
+    pages = list(s3.get_paginator("list_buckets").paginate(Prefix="gap-lb-", PaginationConfig={"PageSize": 2}))
+    assert [[b["Name"] for b in p["Buckets"]] for p in pages] == [["gap-lb-c", "gap-lb-a"], ["gap-lb-b"]]
+    assert [b["Name"] for p in pages for b in p["Buckets"]] == [b["Name"] for b in plain if b["Name"] in regions]
+    assert {b["Name"]: b["BucketRegion"] for p in pages for b in p["Buckets"]} == regions
+    every = s3.list_buckets(MaxBuckets=10000)
+    assert len(every["Buckets"]) == len(plain) and "ContinuationToken" not in every
+    with pytest.raises(ClientError) as e:
+        s3.list_buckets(MaxBuckets=10001)
+    assert e.value.response["Error"]["Code"] == "InvalidArgument"
+
+
+def test_access_key_last_used_found_by_id_as_moto_finds_it(account):
+    """moto_tuning looks a key up by id instead of listing every user's keys; the answers stay moto's."""
+    sb = account("org")
+    iam = client(sb, "iam")
+    iam.create_user(UserName="last-used")
+    key = iam.create_access_key(UserName="last-used")["AccessKey"]["AccessKeyId"]
+    assert iam.get_access_key_last_used(AccessKeyId=key)["UserName"] == "last-used"
+    member = _member(sb)
+    member_iam = client(sb, "iam", account_id=member)
+    member_iam.create_user(UserName="member-user")
+    other = member_iam.create_access_key(UserName="member-user")["AccessKey"]["AccessKeyId"]
+    assert member_iam.get_access_key_last_used(AccessKeyId=other)["UserName"] == "member-user"
+    iam.delete_access_key(UserName="last-used", AccessKeyId=key)
+    for gone in (key, "AKIAIOSFODNN7EXAMPLE"):
+        with pytest.raises(ClientError) as e:
+            iam.get_access_key_last_used(AccessKeyId=gone)
+        assert e.value.response["Error"]["Code"] == "NoSuchEntity"

@@ -28,7 +28,7 @@ class DeniedAWS:
 
 
 def test_a_bucket_whose_region_is_unknown_is_unreadable_by_the_one_helper():
-    bucket = bucket_exposure(DeniedAWS("GetBucketLocation"), "lost-bucket")
+    bucket = bucket_exposure(DeniedAWS("ListBuckets", "GetBucketLocation"), "lost-bucket")
     assert is_unreadable(bucket) and "GetBucketLocation" in reason_of(bucket)
     assert bucket["name"] == "lost-bucket" and bucket["region"] is None  # what is known stays
 

@@ -79,6 +79,9 @@ class SandboxApp:
         self.enforcement = enforcement  # wizard.sandbox.iam_enforce.IamEnforcement, or None
         self.on_write = on_write
         self.gaps = gaps
+        # Counts what may have changed the accounts (write requests, resets, edits of the gap state):
+        # a gap that keeps an answer across the pages of one listing keeps it only while this stands.
+        self.generation = 0
         self.faults = faults
         self.control = control
         from . import gaps as gap_modules
@@ -129,6 +132,7 @@ class SandboxApp:
         info = identify(environ)
         environ["sandbox.info"] = info
         if not info.operation.startswith(READ_PREFIXES):
+            self.generation += 1
             self.on_write()
         if self.enforcement is not None:
             refused = self.enforcement.check(info)

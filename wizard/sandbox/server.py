@@ -109,6 +109,8 @@ class Sandbox:
     def gaps(self) -> GapState:
         """The gap layer's state. Handing it out counts as a change: the caller may edit it."""
         self.dirty = True
+        if getattr(self, "app", None) is not None:
+            self.app.generation += 1
         return self._gaps
 
     def _mark_dirty(self) -> None:
@@ -155,6 +157,7 @@ class Sandbox:
                 if self._realism_layer is not None:
                     self._realism_layer.reset()
                 self.dirty = False
+                self.app.generation += 1
             finally:
                 self.app.realism = self._realism_layer
                 cfg, latency = saved

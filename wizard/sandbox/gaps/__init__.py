@@ -16,6 +16,7 @@ from . import (  # noqa: F401  (registration by import)
     iam_service_roles,
     kms_managed_keys,
     organizations_scp,
+    s3_list_buckets,
     s3_mfa_delete,
     securityhub,
     ssoadmin,
