@@ -35,6 +35,7 @@ class IdleCollector:
         self.since = clock()
         self.collected = True  # nothing to collect until something happens
         self.collections = 0
+        self.thresholds = gc.get_threshold()  # the process's, given back when the app ends
 
     def tick(self) -> None:
         now, seen = self.clock(), self.activity()
@@ -52,14 +53,15 @@ def start(app: Any) -> IdleCollector:
     if isinstance(getattr(app, "_idle_gc", None), IdleCollector):
         return app._idle_gc
     gc.freeze()
-    young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, RARE)
+    before = gc.get_threshold()  # (700, 50, 50) once wizard.aws has made a client (process_memory.py)
+    gc.set_threshold(before[0], before[1], RARE)
 
     def activity() -> Hashable:
         screen = app.screen
         return id(screen), id(screen.focused), app.version, len(app.screen_stack)
 
     collector = app._idle_gc = IdleCollector(activity)
+    collector.thresholds = before
     app.set_interval(TICK, collector.tick)
     return collector
 
@@ -68,7 +70,6 @@ def stop(app: Any) -> None:
     """Python's own collections again (the app has ended: a test process goes on)."""
     if not isinstance(getattr(app, "_idle_gc", None), IdleCollector):
         return
+    gc.set_threshold(*app._idle_gc.thresholds)
     app._idle_gc = None
     gc.unfreeze()
-    young, middle, _ = gc.get_threshold()
-    gc.set_threshold(young, middle, 10)
