@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -77,9 +78,18 @@ class SandboxProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k != "PYTHONDONTWRITEBYTECODE"}
         env.update(self.env)
         env["AWS_EC2_METADATA_DISABLED"] = "true"
+        # One cache folder for every run against this sandbox, as an installed copy keeps one
+        # between runs (the trimmed service models, wizard/botocore_model_cache.py): the first
+        # run writes it, the measured ones read it.
+        if getattr(self, "_cache_home", None) is None:
+            self._cache_home = tempfile.mkdtemp(prefix="aws-essentials-cache-")
+        env["XDG_CACHE_HOME"] = self._cache_home
         return env
 
     def stop(self) -> None:
+        if getattr(self, "_cache_home", None):
+            shutil.rmtree(self._cache_home, ignore_errors=True)
+            self._cache_home = None
         if self.proc.poll() is None:
             self.proc.terminate()
             try:

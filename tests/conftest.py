@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from contextlib import contextmanager
 
 import pytest
@@ -46,6 +47,19 @@ def _org_members_in_process(monkeypatch):
     the tests about the workers themselves set ``org_workers.cores`` back (their monkeypatch comes
     after this one) or pass ``workers=``."""
     org_members_in_process(monkeypatch)
+
+
+@pytest.fixture(autouse=True)
+def _applies_wait_on_a_test_clock(monkeypatch):
+    """An apply in the test process waits for AWS's background work (wizard.propagation: a region
+    DISABLING, Security Hub standards PENDING) on a clock that only its waits move. The plain sandbox
+    settles such a state on the next read, not after some time, so the real 1 s, 2 s, ... sleeps only
+    kept the worker idle (1-3 s of wall in each test that fixes regions or audit logging). The
+    realistic sandbox's delays are real time (``realistic_account`` puts the real clock back) unless
+    the test shares one clock with them (``realism_clock``)."""
+    clock = RealismClock()
+    monkeypatch.setattr("wizard.propagation.SLEEP", clock.sleep)
+    monkeypatch.setattr("wizard.propagation.CLOCK", clock)
 
 
 def org_members_in_process(monkeypatch) -> None:
@@ -173,6 +187,9 @@ def realistic_account(sandbox, monkeypatch):
 
     def use(scenario: str = "insecure", delay_s: float = 0.5):
         sandbox.set_realism(Realism(delay_s=delay_s), reset=False)  # fresh realism state
+        # its delays pass in real time: the apply waits them out in real time too
+        monkeypatch.setattr("wizard.propagation.SLEEP", time.sleep)
+        monkeypatch.setattr("wizard.propagation.CLOCK", time.monotonic)
         return _use_scenario(sandbox, monkeypatch, scenario)
 
     yield use

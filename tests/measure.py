@@ -70,8 +70,12 @@ def pytest_runtest_protocol(item, nextitem):
         return
     phases: dict[str, dict] = {}
     item._measure = phases
+    start = time.time()
     yield
-    record = {"id": item.nodeid, "file": item.nodeid.split("::")[0], "rss_mb": _rss_mb(), **phases}
+    # start/end and the load: a worker's busy fraction (its tests' CPU over its span) and how loaded
+    # the machine was, to compare runs with different numbers of workers
+    record = {"id": item.nodeid, "file": item.nodeid.split("::")[0], "rss_mb": _rss_mb(), "start": start,
+              "end": time.time(), "load1": os.getloadavg()[0], **phases}
     with open(Path(_OUT) / f"{os.getpid()}.jsonl", "a") as out:
         out.write(json.dumps(record) + "\n")
 
@@ -121,6 +125,7 @@ def summary(folder: str, top: int = 25) -> str:
              f"{sum(int(total([r], 'resets')) for r in tests)}: wall {total(tests, 'reset_wall'):.0f} s, "
              f"CPU {total(tests, 'reset_cpu'):.0f} s",
              "largest RSS per process (MB): " + ", ".join(str(v) for v in sorted(peak.values(), reverse=True)),
+             *_per_process(folder, total),
              "", "per file: CPU s, wall s, reset CPU s, tests"]
     by_file = defaultdict(list)
     for r in tests:
@@ -133,6 +138,24 @@ def summary(folder: str, top: int = 25) -> str:
         lines.append(f"  {total([r], 'cpu'):6.1f} ({r.get('setup', {}).get('cpu', 0):.1f}/"
                      f"{r.get('call', {}).get('cpu', 0):.1f}) {total([r], 'wall'):6.1f}  {r['id']}")
     return "\n".join(lines)
+
+
+def _per_process(folder: str, total) -> list[str]:
+    """Each worker's tests' CPU over the span from its first test's start to its last test's end: how
+    busy it kept its core (the rest: waits on real time, or the machine's other work)."""
+    lines, spans = [], []
+    for path in sorted(Path(folder).glob("*.jsonl")):
+        rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        if not rows or "start" not in rows[0]:
+            continue
+        span = max(r["end"] for r in rows) - min(r["start"] for r in rows)
+        spans.append((min(r["start"] for r in rows), max(r["end"] for r in rows)))
+        load = sum(r["load1"] for r in rows) / len(rows)
+        lines.append(f"  worker {path.stem}: {len(rows)} tests, CPU {total(rows, 'cpu'):.0f} s over a span of "
+                     f"{span:.0f} s (busy {total(rows, 'cpu') / max(span, 1e-9):.0%}), load average {load:.1f}")
+    if spans:
+        lines.insert(0, f"per worker (the tests from first start to last end: {max(e for _, e in spans) - min(s for s, _ in spans):.0f} s)")
+    return lines
 
 
 if __name__ == "__main__":

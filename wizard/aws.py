@@ -32,7 +32,7 @@ from steps.validators import REGION_PATTERN  # noqa: F401  (the one region check
 # Re-exported: the rest of the wizard imports these names from here.
 from wizard.safe_text import clean
 from wizard.aws_answers import Answer, means_none, merge_pages
-from wizard.process_memory import limit_malloc_arenas
+from wizard.process_memory import collect_less, limit_malloc_arenas
 from wizard.aws_errors import (  # noqa: F401
     DENIED_CODES, IAM_ACTION_OVERRIDES, IAM_PREFIX, THROTTLE_CODES, TRANSIENT_CODES, UNSUPPORTED_CODES,
     ReadFailed, describe_error, iam_action,
@@ -55,6 +55,7 @@ class AWS:
         self.target = target or Target()
         self.parent = parent
         limit_malloc_arenas()  # once, before any thread reads: an arena per thread kept ~25 MB more
+        collect_less()  # once: the models and clients live as long as the process
         self.requested_regions = tuple(regions) if regions else None
         # Regional reads mostly wait on the network: the pool is sized for latency, not for cores.
         self.max_workers = max_workers

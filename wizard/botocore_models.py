@@ -14,7 +14,8 @@ is derived from the steps' IAM actions (wizard/permissions.py, through wizard/aw
 tests/integration/test_call_budget.py that a full check never falls back.
 
 Only the wizard's shared loader is trimmed (wizard/aws_session.py), and not with
-``AWS_ESSENTIALS_BOTOCORE_SHARING=off``.
+``AWS_ESSENTIALS_BOTOCORE_SHARING=off``. A trimmed model is kept on disk for the next process
+(wizard/botocore_model_cache.py), which then reads no whole model.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from typing import Any, Callable
+
+from wizard import botocore_model_cache as model_cache
 
 # {botocore service name: operations the wizard calls}: read mode, fix mode, undo and the plumbing.
 OPERATIONS: dict[str, frozenset[str]] = {service: frozenset(names.split()) for service, names in {
@@ -161,9 +164,19 @@ def keep_called_operations(loader: Any) -> None:
         with lock:
             document = trimmed.get((service_name, version))
             if document is None:
-                document = trimmed[(service_name, version)] = trim(
-                    load_full(service_name, version), operations, service_name,
-                    lambda: load_full(service_name, version))
+                document = trimmed[(service_name, version)] = _trimmed(service_name, version, operations,
+                                                                        lambda: load_full(service_name, version))
+        return document
+
+    def _trimmed(service_name: str, version: str, operations: frozenset[str], whole: Callable[[], dict]) -> dict:
+        """From the disk cache (wizard/botocore_model_cache.py) when it holds this very model, else trimmed."""
+        made_from = model_cache.inputs(loader, service_name, version, __file__)
+        kept = model_cache.read(service_name, version, made_from) if made_from else None
+        if kept is not None and isinstance(kept.get("shapes"), dict):
+            return {**kept, "shapes": _Shapes(kept["shapes"], service_name, whole)}
+        document = trim(whole(), operations, service_name, whole)
+        if made_from:
+            model_cache.write(service_name, version, made_from, {**document, "shapes": dict(document["shapes"])})
         return document
 
     loader.load_service_model = load_service_model

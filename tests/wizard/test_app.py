@@ -260,6 +260,17 @@ async def test_summary_skip_and_export(account, tmp_path):
         assert ("Reports (Export)", folder) in app.file_locations()
 
 
+def _palette_highlights(app, text: str) -> bool:
+    """The command palette has searched and highlights a command named with ``text`` (Enter runs it)."""
+    from textual.command import CommandList
+
+    found = app.screen.query(CommandList)
+    if not found or found.first().highlighted is None:
+        return False
+    option_list = found.first()
+    return text in str(option_list.get_option_at_index(option_list.highlighted).prompt)
+
+
 async def test_command_palette_goes_to_a_step_and_back_navigation(account):
     sb = account("insecure")
     app = make_app(sb, steps=[contacts])
@@ -268,7 +279,7 @@ async def test_command_palette_goes_to_a_step_and_back_navigation(account):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Security contacts")
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: _palette_highlights(app, "Security contacts"), what="the palette's match")
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen_name(app) == "StepScreen")
         assert app.screen.step is contacts
@@ -277,7 +288,7 @@ async def test_command_palette_goes_to_a_step_and_back_navigation(account):
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"Summary")
-        await pilot.pause(0.5)
+        await wait_for(pilot, lambda: _palette_highlights(app, "Summary"), what="the palette's match")
         await pilot.press("enter")
         await wait_for(pilot, lambda: screen_name(app) == "SummaryScreen")
 

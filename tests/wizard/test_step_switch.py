@@ -81,13 +81,17 @@ async def test_the_compute_screen_paints_while_its_read_is_held_and_fills_in_aft
         await wait_for(pilot, lambda: _on_step(app, compute))
         assert app.screen.query("#findings .finding-group")  # the findings, grouped
         plan = app.plan_for("compute")
-        assert len(plan.automatic) > LIMIT > BATCH  # mounted in batches, and not all of it unasked
+        assert len(plan.automatic) > LIMIT > BATCH  # its summary, and the calls only when asked
+        summary = _text(app, "#plan .plan-summary")
+        assert summary.startswith(f"Summary: {len(plan.automatic)} calls")
+        assert all(f"{change.call.name}: " in summary for change in plan.automatic)  # calls per operation
         calls = app.screen.query("#plan .change")
-        assert len(calls) == LIMIT + len(plan.manual_changes)  # the console tasks stay in view
+        assert len(calls) == len(plan.manual_changes) == len(calls.filter(".-manual"))  # the console tasks stay in view
         more = app.screen.query_one("#plan ShowMore", ShowMore)
-        assert f"Show the other {len(plan.automatic) - LIMIT} calls" in str(more.label)
-        assert list(app.screen.query_one("#plan").children).index(more) < list(
-            app.screen.query_one("#plan").children).index(calls.last())  # the calls held before the tasks
+        assert f"Show the {len(plan.automatic)} calls" in str(more.label)
+        children = list(app.screen.query_one("#plan").children)
+        assert children.index(app.screen.query_one("#plan .plan-summary")) < children.index(more) < children.index(
+            calls.first())  # the calls held under their summary, before the tasks
         more.press()
         await wait_for(pilot, lambda: not app.screen.query("#plan ShowMore"), what="the other calls")
         assert len(app.screen.query("#plan .change")) == len(plan.changes)
@@ -213,3 +217,35 @@ async def test_keys_pressed_during_a_switch_move_its_target_and_nothing_fails():
         await wait_for(pilot, lambda: _on_step(app, STEPS[4]) and app.position == 4, what="the fifth step")
         assert len(app.screen_stack) == 2  # the default screen and the step: none left on the way
     assert app.return_code in (None, 0)  # run_test also raises what stopped the app
+
+
+async def test_keys_typed_right_after_a_reach_the_confirmation():
+    """`a` then the account id at once, as a terminal hands over typed keys: the first digits went to
+    the step screen while the confirmation was still being put up, and the id field missed them."""
+    from textual import events
+
+    app = WizardApp(_unreachable, steps=STEPS)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _started(pilot, app)
+        _read(app, compute, COMPUTE_STATE)  # 42 calls: a confirmation that takes a while to put up
+        await wait_for(pilot, lambda: _on_step(app, compute), what="the compute screen")
+        assert app.plan_for("compute").risky  # the account id must be typed
+        for key in ["a", *"123456789012"]:
+            app.post_message(events.Key(key, key))
+        await wait_for(pilot, lambda: screen_name(app) == "ConfirmScreen", what="the confirmation")
+        field = app.screen.query_one("#confirm-account", Input)
+        await wait_for(pilot, lambda: len(field.value) == 12, timeout=10, what=f"the typed id, not {field.value!r}")
+        assert field.value == "123456789012" and app.screen.focused is field
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: _on_step(app, compute), what="the step again")
+
+        # In a field, `a` (a priority binding now) is a letter like any other: it types, never reviews.
+        _read(app, contacts, CONTACTS_STATE)
+        await wait_for(pilot, lambda: _on_step(app, contacts), what="the contacts screen")
+        first = app.screen.query(Input).first()
+        first.focus()
+        await wait_for(pilot, lambda: app.screen.focused is first, settle=False)
+        for key in "ab":
+            app.post_message(events.Key(key, key))
+        await wait_for(pilot, lambda: first.value.endswith("ab"), timeout=10, what="the letters in the field")
+        assert _on_step(app, contacts) and first.value == "ab"

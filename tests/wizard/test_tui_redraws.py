@@ -60,11 +60,13 @@ async def test_rows_and_calls_are_one_widget_each_and_an_unchanged_state_lays_no
         assert groups and all(len(group.children) == 1 for group in groups)  # closed: its row alone
         leaves = [row for row in rows if not isinstance(row, FindingsGroup)] + [group.children[0] for group in groups]
         assert all(not leaf.children for leaf in leaves), "a finding row is one widget"
+        screen.query_one("#plan ShowMore").press()  # a long plan's calls, asked for
+        await wait_for(pilot, lambda: not screen.query("#plan ShowMore"), what="the calls")
         calls = screen.query("#plan .change").exclude(".-manual")
         assert len(calls) > 10 and all(not call.children for call in calls), "a planned call is one widget"
         tasks = screen.query("#plan .change.-manual")
         # a console task: its title and steps (one widget), the console link, the buttons
-        assert tasks and all([type(child).__name__ for child in task.children] == ["Static", "Link", "Vertical"]
+        assert tasks and all([type(child).__name__ for child in task.children] == ["Static", "ConsoleLink", "Vertical"]
                              for task in tasks)
 
         layouts = []

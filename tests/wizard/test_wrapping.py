@@ -340,3 +340,111 @@ async def test_an_access_key_id_in_the_findings_table_is_whole_at_120_columns():
         where = [row[9:9 + len(key) + 1].rstrip() for row in rows]  # the region/resource column
         assert app.screen.has_class("-normal") and key in where, rows
         _broken_at_parts(where, bucket)
+
+
+def _frame(*widgets):
+    """The step screen's frame (sidebar, main column, the wizard's stylesheet and width classes) around
+    ``widgets``, without a run: how wide things are at 80 or 120 columns is the frame's doing."""
+    from pathlib import Path
+
+    from textual.containers import Horizontal, Vertical, VerticalScroll
+    from textual.widgets import Static
+
+    import wizard
+    from wizard.app import WizardApp
+
+    class Frame(App):
+        CSS_PATH = str(Path(wizard.__file__).parent / "wizard.tcss")
+        HORIZONTAL_BREAKPOINTS = WizardApp.HORIZONTAL_BREAKPOINTS
+
+        def compose(self):
+            with Horizontal(id="body"):
+                yield Static("steps", id="sidebar")
+                with Vertical(id="main"), VerticalScroll(id="step-scroll"):
+                    yield from widgets
+
+    return Frame()
+
+
+PEERING = ("https://console.aws.amazon.com/vpcconsole/home?region=ap-southeast-2#PeeringConnections:"
+           "sort=desc:vpcPeeringConnectionId")
+
+
+def _console_task(url: str = PEERING):
+    from steps.base import manual
+
+    return Plan("vpc", (manual("Delete the peering connection pcx-1 (it routes to another account).", url,
+                               "Open VPC > Peering connections.", console_action="root-mfa"),))
+
+
+async def test_a_console_link_breaks_only_after_a_slash_query_mark_ampersand_equals_or_dot():
+    """At 120 columns a console link was folded mid-word ("PeeringConnectio" over "ns")."""
+    from wizard.widgets.plan import PlanView
+
+    plan = PlanView(id="plan")
+    app = _frame(plan)
+    async with app.run_test(size=(120, 40)) as pilot:
+        plan.show(_console_task())
+        await pilot.pause()
+        link = app.screen.query_one(".console-link")
+        rows = [row.strip() for row in _rows(app, link) if row.strip()]
+        assert "".join(rows) == PEERING and len(rows) > 1, rows
+        assert all(row[-1] in "/?&=." for row in rows[:-1]), rows
+        assert rows[0] == "https://console.aws.amazon.com/vpcconsole/home?region=", rows  # as long as fits
+        assert str(link.render()) == PEERING and link.url == PEERING  # the link itself is unchanged
+    short = "https://console.aws.amazon.com/iam/home#/security_credentials"
+    assert _url_pieces(short, 70) == [short]  # it fits: whole
+    assert _url_pieces(short, 50) == [
+        "https://console.aws.amazon.com/iam/home#/", "security_credentials"]  # never at the "_"
+
+
+def _url_pieces(url: str, width: int) -> list[str]:
+    from wizard.widgets.wrap import URL_LEVELS
+
+    edges = [0, *break_offsets(url, width, levels=URL_LEVELS), len(url)]
+    return [url[a:b] for a, b in zip(edges, edges[1:])]
+
+
+async def test_the_simulate_button_shows_whole_at_80_columns():
+    """Its label ("Simulate doing this in the console (sandbox only)") was wider than the console
+    task's box at 80 columns and was cut on the right when focused."""
+    from textual.widgets import Button
+
+    from wizard.widgets.plan import PlanView
+
+    plan = PlanView(id="plan")
+    app = _frame(plan)
+    async with app.run_test(size=(80, 24)) as pilot:
+        plan.show(_console_task(), simulate=True)
+        await pilot.pause()
+        button = next(b for b in app.screen.query(Button) if b.action and "simulate" in b.action)
+        button.focus()
+        await pilot.pause()
+        label = str(button.label)
+        assert "Simulate" in label and "console" in label and "sandbox" in label  # says what it does
+        box = button.parent.parent  # the console task's box
+        assert box.content_region.contains_region(button.region), (box.content_region, button.region)
+        row = _rows(app, app.screen)[button.region.y]
+        assert label in row, row
+
+
+async def test_an_access_key_id_in_the_findings_table_is_whole_at_80_columns():
+    """At 80 columns the region/resource column was 14 cells and folded an access key id (20) mid-id;
+    there the region and resource go on their own lines over the message."""
+    from steps.base import Finding, Status
+    from wizard.widgets.findings import FindingsTable
+
+    key = "AKIARZPUZDIKOFVCPNRV"
+    table = FindingsTable(id="findings")
+    app = _frame(table)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table.show([Finding(check="key-rotated", title="Access keys are rotated", status=Status.FAIL,
+                            message=f"alice's key {key} is 300 days old.", resource=key)], step="keys")
+        await pilot.pause()
+        assert app.screen.has_class("-narrow")
+        rows = [row[9:].strip() for row in _rows(app, table)]  # past the status column
+        assert key in rows, rows  # the id alone on its line, whole
+        place = rows.index(key)
+        assert rows[place - 1] == "global"  # its region above it, the finding below
+        assert " ".join(rows[place + 1:]).startswith("Access keys are rotated: alice's key"), rows
+        assert all(len(row) <= 80 - 25 for row in _rows(app, table))

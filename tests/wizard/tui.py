@@ -45,17 +45,22 @@ def settled(app: Any) -> bool:
     return getattr(app.screen, "settled", True)
 
 
+POLL_S = 0.01
+
+
 async def wait_for(pilot: Any, condition: Callable[[], bool], timeout: float = 90.0, what: str = "",
                    settle: bool = True) -> None:
     """Wait until ``condition`` holds and (``settle``) the screen has settled."""
     # Polls with a plain sleep: pilot.pause() walks every widget and forces a screen update each
     # time, which made the waits for AWS work cost more CPU than the work (the app repaints itself).
+    # A poll is a condition read (microseconds), so every 10 ms: at 50 ms a test that waits for
+    # each of 30 keys' effects sat idle ~25 ms a key on top of Pilot's own waits.
     deadline = time.monotonic() + timeout
     await _pause(pilot, deadline)
     while not (condition() and (not settle or settled(pilot.app))):
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what or condition}")
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(POLL_S)
     await _pause(pilot, deadline)
 
 

@@ -14,12 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from steps.base import Plan
-from wizard.plan_summary import summary_lines
-from wizard.widgets.render import escape, call_title, params_markup
+from wizard.widgets.render import escape, call_title, params_markup, summary_markup
 from wizard.widgets.wrap import breakable
-
-STYLE = {"head": "[b]{}[/b]", "item": "{}", "warn": "[$text-warning]{}[/]", "ok": "[$text-success]{}[/]"}
-
 
 def typed_id(value: str) -> str:
     """The account id as typed, without the spaces and dashes of the console's "1234-5678-9012"."""
@@ -52,8 +48,7 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(Content.from_markup(f"[b]Apply {escape(self.step.INFO.title)}?[/b]  "
                                              f"{count} to account {escape(self.account_id)}"), classes="dialog-title")
             with VerticalScroll(id="confirm-calls"):
-                summary = [STYLE[kind].format(escape(text)) for kind, text in summary_lines(self.plan, automatic)]
-                yield Static(breakable(Content.from_markup("\n".join(summary)), hang=2), id="confirm-summary")
+                yield Static(breakable(Content.from_markup(summary_markup(self.plan)), hang=2), id="confirm-summary")
                 yield Label(Content.from_markup(f"[b]Every call, in the order it is sent ({count}):[/b]"),
                             classes="confirm-lead")
                 for number, change in enumerate(automatic, 1):
@@ -86,7 +81,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         target = "#confirm-account" if self.plan.risky else "#apply"
-        self.query_one(target).focus()
+        self.set_focus(self.query_one(target))  # now, not after a refresh: keys typed ahead wait behind this
 
     def action_scroll(self, how: str) -> None:
         # Scrolled now, not after the next refresh (Textual's default): a key pressed before that

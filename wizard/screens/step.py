@@ -25,7 +25,7 @@ from textual.widgets import Button, Static
 
 from steps.base import Plan
 from wizard.safe_text import clean
-from wizard.screens.base import WizardScreen
+from wizard.screens.base import WizardScreen, takes_letters
 from wizard.widgets.findings import FindingsTable
 from wizard.widgets.batched import filling
 from wizard.widgets.form import InputsForm
@@ -52,7 +52,9 @@ class StepScreen(WizardScreen):
         Binding("n", "app.next", "Next"),
         Binding("b", "app.back", "Back"),
         Binding("r", "recheck", "Re-check"),
-        Binding("a", "review", "Review & apply"),
+        # A priority binding: the confirmation is put up as the app takes the key, so the keys typed
+        # after it (the account id) go to the dialog, not to this screen (check_action: never in a field).
+        Binding("a", "review", "Review & apply", priority=True),
         Binding("s", "app.skip", "Skip"),
     ]
 
@@ -184,6 +186,11 @@ class StepScreen(WizardScreen):
         self._replan = self.set_timer(REPLAN_DELAY, self._ask_plan)
 
     # --- actions ------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "review" and takes_letters(self.focused):
+            return False  # the priority `a` types into a focused field, as every letter does there
+        return super().check_action(action, parameters)
 
     def action_recheck(self) -> None:
         self.wizard.recheck([self.info.id])

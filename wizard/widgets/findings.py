@@ -62,10 +62,12 @@ def status_class(status: str) -> str:
 
 
 # The columns' widths, as their labels had them: status 9, region and resource by the screen's
-# width class (Screen.-narrow/-wide, wizard/app.py's breakpoints), the message the rest; one cell
-# of padding on the right of each, and the members of an opened group indented by 2.
+# width class (Screen.-wide, wizard/app.py's breakpoints), the message the rest; one cell of padding
+# on the right of each, and the members of an opened group indented by 2. Below 90 columns
+# (Screen.-narrow) the region and resource go on their own lines over the message: a column of 14
+# folded an access key id (20) mid-id, and one of 21 left the message 20 cells.
 STATUS_WIDTH = 9
-WHERE_WIDTH = {"-narrow": 14, "-wide": 30}
+WHERE_WIDTH = {"-wide": 30}
 WHERE_DEFAULT = 22  # an access key id (20) whole on its line; 18 folded it mid-id at 120 columns
 
 
@@ -83,12 +85,19 @@ class CellsRow(Widget):
         screen = self.screen
         return next((width for name, width in WHERE_WIDTH.items() if screen.has_class(name)), WHERE_DEFAULT)
 
+    _stacked: Content | None = None  # the where over the message, made once (its wrapping is cached in it)
+
     def render(self) -> Columns:
-        return Columns([Cell(self.status_cell, STATUS_WIDTH, right=1), Cell(self.where, self.where_width(), right=1),
-                        Cell(self.message, None, left=2 if self.member else 0, right=1)])
+        status, indent = Cell(self.status_cell, STATUS_WIDTH, right=1), 2 if self.member else 0
+        if self.screen.has_class("-narrow"):
+            if self._stacked is None:
+                self._stacked = breakable(Content("\n").join([self.where, self.message]))
+            return Columns([status, Cell(self._stacked, None, left=indent, right=1)])
+        return Columns([status, Cell(self.where, self.where_width(), right=1),
+                        Cell(self.message, None, left=indent, right=1)])
 
     def set_message(self, message: Content) -> None:
-        self.message = message
+        self.message, self._stacked = message, None
         self.refresh(layout=True)  # it may wrap to another number of lines
 
 

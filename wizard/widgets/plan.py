@@ -2,8 +2,10 @@
 
 Made in two halves: ``plan_blocks`` turns a plan into parsed text (pure, so the step screen runs it
 in a thread: parsing the VPC step's 130 calls took 0.5 s), and ``PlanView`` puts the blocks on
-screen a batch at a time, the first calls only until asked (``wizard.widgets.batched``); the
-confirmation lists every call.
+screen a batch at a time (``wizard.widgets.batched``). A plan of more than ``LIMIT`` calls shows
+its summary (calls per service, operation and region, what is risky or cannot be undone: what the
+owner reads first) and its calls only when asked: mounting the VPC step's first 24 calls held the
+event loop for 0.3-0.5 s on every switch to it. The confirmation lists every call.
 """
 
 from __future__ import annotations
@@ -17,15 +19,16 @@ from textual.widget import Widget
 from textual.widgets import Button, Label, Link, Static
 
 from steps.base import Plan
-from wizard.widgets.batched import capped, fill
+from wizard.widgets.batched import LIMIT, ShowMore, fill
 from wizard.widgets.cells import Cell, Stack
-from wizard.widgets.render import escape, change_markup, change_title, console_action, manual_markup, manual_title
+from wizard.widgets.render import (escape, change_markup, change_title, console_action, manual_markup, manual_title,
+                                   summary_markup)
 from wizard.widgets.wrap import breakable
 
 
 @dataclass(frozen=True)
 class Block:
-    """One part of the plan on screen: ``kind`` is note, muted, lead, change, manual or compliant."""
+    """One part of the plan on screen: ``kind`` is note, muted, lead, summary, change, manual or compliant."""
 
     kind: str
     title: Content
@@ -47,6 +50,8 @@ def plan_blocks(plan: Plan | None, simulate: bool = False) -> list[Block]:
     if automatic:
         blocks.append(Block("lead", Content(f"{len(automatic)} call{'s' if len(automatic) != 1 else ''} will be "
                                             "made, in this order, after you confirm:")))
+    if len(automatic) > LIMIT:
+        blocks.append(Block("summary", breakable(Content.from_markup(summary_markup(plan, brief=True)), hang=2)))
     for number, change in enumerate(automatic, 1):
         blocks.append(Block("change", breakable(Content.from_markup(change_title(change, number))),
                             breakable(Content.from_markup(change_markup(change))), risky=change.risky))
@@ -67,6 +72,17 @@ def _text(block: Block, classes: str = "") -> Static:
     return Static(Stack([Cell(block.title), Cell(block.body or Content(), left=3)]), classes=classes)
 
 
+class ConsoleLink(Link):
+    """A console link that wraps after a ``/``, ``?``, ``&``, ``=`` or ``.`` (Textual's folds it mid-word)."""
+
+    def __init__(self, text: str, *, url: str, classes: str) -> None:
+        super().__init__(text, url=url, classes=classes)
+        self.update(breakable(text, url=True))
+
+    def watch_text(self, text: str) -> None:
+        self.update(breakable(text, url=True))
+
+
 def _widget(block: Block) -> Widget:
     if block.kind == "note":
         return Static(block.title, classes="plan-note")
@@ -74,28 +90,37 @@ def _widget(block: Block) -> Widget:
         return Label(block.title, classes="muted")
     if block.kind == "lead":
         return Label(block.title, classes="plan-lead")
+    if block.kind == "summary":
+        return Static(block.title, classes="plan-summary")
     if block.kind == "change":
         return _text(block, "change" + (" -risky" if block.risky else ""))
     if block.kind == "manual":
         parts: list[Widget] = [_text(block)]
         if block.url:
-            parts.append(Link(block.url, url=block.url, classes="console-link"))
+            parts.append(ConsoleLink(block.url, url=block.url, classes="console-link"))
         buttons = [Button("Re-check", variant="primary", compact=True, action="screen.recheck")]
         if block.console_action:
-            buttons.append(Button("Simulate doing this in the console (sandbox only)", variant="warning",
+            # short enough for the box at 80 columns (the longer label was cut when focused)
+            buttons.append(Button("Simulate this console step (sandbox)", variant="warning",
                                   compact=True, action=f"screen.simulate({block.console_action!r})"))
         parts.append(Vertical(*buttons, classes="manual-actions"))
         return Vertical(*parts, classes="change -manual")
     return Static(block.title)
 
 
+HEAD = ("note", "muted", "lead", "summary")
+
+
 def _widgets(blocks: Sequence[Block]) -> Iterator[Widget]:
-    """The blocks in order; past the first calls, a button holds the others (the console tasks
-    after them stay in view: only the owner can do those)."""
+    """The blocks in order; more than ``LIMIT`` calls are held by a button under their summary (the
+    console tasks after them stay in view: only the owner can do those)."""
     calls = [block for block in blocks if block.kind == "change"]
-    yield from (_widget(block) for block in blocks if block.kind in ("note", "muted", "lead"))
-    yield from capped(map(_widget, calls), len(calls), "calls")
-    yield from (_widget(block) for block in blocks if block.kind not in ("note", "muted", "lead", "change"))
+    yield from (_widget(block) for block in blocks if block.kind in HEAD)
+    if len(calls) > LIMIT:
+        yield ShowMore(f"▸ Show the {len(calls)} calls", map(_widget, calls))
+    else:
+        yield from map(_widget, calls)
+    yield from (_widget(block) for block in blocks if block.kind not in HEAD + ("change",))
 
 
 class PlanView(Vertical):

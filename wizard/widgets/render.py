@@ -8,7 +8,8 @@ characters), and secrets redacted before they reach the screen.
 
 from __future__ import annotations
 
-from steps.base import Call, Change, Finding
+from steps.base import Call, Change, Finding, Plan
+from wizard.plan_summary import summary_lines
 from wizard.plan_text import RISKY, change_lines, param_lines, region_of
 from wizard.safe_text import markup as escape  # every screen imports its escape from here
 
@@ -18,6 +19,19 @@ COLOURS = {"PASS": "$text-success", "FAIL": "$text-error", "MANUAL": "$text-warn
            "N/A": "$text-muted", "RUNNING": "$text-accent", "PENDING": "$text-muted", "SKIPPED": "$text-muted"}
 WORDS = {"PASS": "pass", "FAIL": "fail", "MANUAL": "manual", "UNKNOWN": "unknown", "N/A": "n/a", "RUNNING": "checking",
          "PENDING": "waiting", "SKIPPED": "skipped"}
+
+
+SUMMARY_STYLE = {"head": "[b]{}[/b]", "item": "{}", "warn": "[$text-warning]{}[/]", "ok": "[$text-success]{}[/]"}
+
+
+def summary_markup(plan: Plan, brief: bool = False) -> str:
+    """The plan's summary (calls per service, operation and region; what is risky or cannot be
+    undone), as the confirmation shows it; ``brief`` (a long plan's preview): how many are risky or
+    cannot be undone, not which (the VPC step's 44 risky calls were a screen of their own)."""
+    lines = summary_lines(plan, plan.automatic)
+    if brief:
+        lines = [(kind, text.rstrip(":")) for kind, text in lines if kind != "warn" or not text.startswith(" ")]
+    return "\n".join(SUMMARY_STYLE[kind].format(escape(text)) for kind, text in lines)
 
 
 def glyph(status: str, word: bool = False) -> str:

@@ -24,9 +24,12 @@ _WORDS = re.compile(r"\S+\s*|\s+")
 # Where a word too long for a line may break, tried in turn: after each : or / of it (an ARN, a path),
 # then, in a part still too long (an SSO role's name, a file's name), after a - _ or .
 _LEVELS = (re.compile(r"[^:/]*[:/]+|[^:/]+"), re.compile(r"[^_.-]*[_.-]+|[^_.-]+"))
+# A URL only after a / ? & or = (a query's parts), then after a dot: "https:" over "//console..." or
+# "security_" over "credentials" reads as two things, and a break at a - or _ is taken for a hyphen.
+URL_LEVELS = (re.compile(r"[^/?&=]*[/?&=]+|[^/?&=]+"), re.compile(r"[^.]*[.]+|[^.]+"))
 
 
-def break_offsets(line: str, width: int, hang: int = 0) -> list[int]:
+def break_offsets(line: str, width: int, hang: int = 0, levels: tuple[re.Pattern[str], ...] = _LEVELS) -> list[int]:
     """Where ``line`` (no newline) should end its screen lines at ``width`` cells: at whitespace, and
     within a word longer than a line after ``:`` or ``/`` (then ``-``, ``_``, ``.``); a piece longer
     than a line is left whole (Textual folds it). Lines after the first start ``hang`` cells in (they
@@ -42,10 +45,10 @@ def break_offsets(line: str, width: int, hang: int = 0) -> list[int]:
         if not fresh and used + size > width:  # it starts the next line
             offsets.append(offset)
             used, fresh = hang, True
-        if size <= width - used or level == len(_LEVELS):
+        if size <= width - used or level == len(levels):
             used, fresh = used + size, False
             return
-        for piece in _LEVELS[level].finditer(text):  # longer than a line: its pieces, as words
+        for piece in levels[level].finditer(text):  # longer than a line: its pieces, as words
             place(piece.group(), offset + piece.start(), level + 1)
 
     for match in _WORDS.finditer(line):
@@ -81,6 +84,7 @@ class BreakableContent(Content):
     label)."""
 
     hang = 0
+    levels = _LEVELS  # where a word longer than a line may break (URL_LEVELS: a link)
 
     def _broken(self, width: int) -> Content:
         """The text with its lines ended for ``width``; made once per width (layout asks often)."""
@@ -94,7 +98,7 @@ class BreakableContent(Content):
                 for line in plain.split(allow_blank=True):
                     hang = len(line.plain) - len(line.plain.lstrip(" ")) + self.hang  # past its own indent
                     hang = hang if hang * 2 <= width else 0  # too narrow to indent: the whole width
-                    parts = line.divide(break_offsets(line.plain, width, hang)) if line.plain else [line]
+                    parts = line.divide(break_offsets(line.plain, width, hang, self.levels)) if line.plain else [line]
                     indent = Content(" " * hang)
                     lines.extend(part.rstrip() if n == 0 else indent + part.rstrip() for n, part in enumerate(parts))
                 cache[width] = Content("\n").join(lines)
@@ -112,13 +116,16 @@ class BreakableContent(Content):
         return self._broken(width - pad)._wrap_and_format(width, *args, **kwargs)
 
 
-def breakable(content: Content | str, hang: int = 0) -> BreakableContent:
+def breakable(content: Content | str, hang: int = 0, url: bool = False) -> BreakableContent:
     """``content`` (markup already parsed) as :class:`BreakableContent`, text and styles unchanged;
-    ``hang``: how much further in than its own start a wrapped line goes on."""
+    ``hang``: how much further in than its own start a wrapped line goes on; ``url``: it is a link,
+    broken only after a ``/``, ``?``, ``&``, ``=`` or ``.``."""
     if isinstance(content, str):
         content = Content(content)
     broken = BreakableContent(content.plain, list(content.spans))
     broken.hang = hang
+    if url:
+        broken.levels = URL_LEVELS
     return broken
 
 

@@ -1,0 +1,85 @@
+"""wizard/botocore_model_cache.py: a trimmed model is read back from disk only when it is exactly the
+one the next process would trim, and only from a file nobody else could have written.
+
+Each test uses fresh botocore loaders (no request is sent) and a cache folder of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from botocore.loaders import create_loader
+
+from wizard import botocore_model_cache as model_cache
+from wizard.botocore_models import keep_called_operations
+
+
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv(model_cache.OFF_SWITCH, raising=False)
+    return tmp_path / "cache"
+
+
+def _trimming_loader() -> tuple[object, list[str]]:
+    """A fresh loader that trims, and the list of whole service models it decodes."""
+    loader = create_loader()
+    whole: list[str] = []
+    load = loader.load_service_model
+
+    def counting(service_name, type_name, api_version=None):
+        if type_name == "service-2":
+            whole.append(service_name)
+        return load(service_name, type_name, api_version=api_version)
+
+    loader.load_service_model = counting
+    keep_called_operations(loader)
+    return loader, whole
+
+
+def _files() -> list:
+    return sorted(model_cache.folder().glob("*.json")) if model_cache.folder().exists() else []
+
+
+def test_the_next_process_reads_the_trimmed_model_instead_of_the_whole_one():
+    first, whole = _trimming_loader()
+    trimmed = first.load_service_model("sts", "service-2")
+    assert whole == ["sts"] and len(_files()) == 1
+    assert oct(_files()[0].stat().st_mode & 0o777) == "0o600"
+    assert oct(model_cache.folder().stat().st_mode & 0o777) == "0o700"
+    second, whole = _trimming_loader()
+    kept = second.load_service_model("sts", "service-2")
+    assert whole == []  # no whole model decoded
+    assert kept == trimmed and list(kept["shapes"]) == list(trimmed["shapes"])
+    assert type(kept["shapes"]) is type(trimmed["shapes"])  # a left-out shape still comes from the whole model
+    assert kept["shapes"]["AssumeRoleRequest"] == trimmed["shapes"]["AssumeRoleRequest"]
+
+
+def test_a_file_someone_else_could_write_or_made_from_other_inputs_is_not_read():
+    _trimming_loader()[0].load_service_model("sts", "service-2")
+    [path] = _files()
+    os.chmod(path, 0o620)  # group-writable: not trusted
+    loader, whole = _trimming_loader()
+    loader.load_service_model("sts", "service-2")
+    assert whole == ["sts"]
+    os.chmod(path, 0o600)
+    kept = json.loads(path.read_text())
+    kept["made_from"] = kept["made_from"].replace("sts", "sts ", 1)  # says it was made from something else
+    path.write_text(json.dumps(kept))
+    loader, whole = _trimming_loader()
+    loader.load_service_model("sts", "service-2")
+    assert whole == ["sts"]
+    made_from = json.loads(kept["made_from"].replace("sts ", "sts", 1))
+    made_from[4][0][2] += 1  # the model file was changed since (another modification time)
+    assert model_cache.read("sts", made_from[3], json.dumps(made_from)) is None
+
+
+def test_the_switch_turns_the_cache_off(monkeypatch):
+    monkeypatch.setenv(model_cache.OFF_SWITCH, "off")
+    for _ in range(2):
+        loader, whole = _trimming_loader()
+        loader.load_service_model("sts", "service-2")
+        assert whole == ["sts"]
+    assert _files() == []

@@ -1,0 +1,130 @@
+"""Trimmed service models kept on disk, so a process reads ~1.5 MB of JSON instead of ~35 MB.
+
+A full check decodes the whole model of each of ~22 services (~0.15 s of CPU, EC2's alone 0.04 s)
+only to keep the part wizard/botocore_models.py trims it to (~0.02 s more). The trimmed part is the
+same in every process until botocore's files or the trimming change, so it is written once, to
+the user's cache folder, and read back in ~0.01 s for all services together.
+
+A model decides where requests go (``hostPrefix``, endpoint traits), so a kept file is trusted no
+more than botocore trusts its own model folders (it also reads ``~/.aws/models``, the user's):
+the folder is made 0700, files are written 0600 and atomically, and a file is read only if it is
+the user's own and nobody else may write it or its folder. A file is used only for the exact
+inputs it was made from, which it names: botocore's version, every model file botocore would read
+for that service (path, size, modification time, the extras included) and this package's trimming
+code and operation list (a digest of wizard/botocore_models.py). Anything else (a missing, foreign,
+damaged or stale file, a read-only folder) is a miss: the model is trimmed from botocore's files,
+as without the cache. ``AWS_ESSENTIALS_MODEL_CACHE=off`` turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import tempfile
+from pathlib import Path
+from typing import Any
+
+OFF_SWITCH = "AWS_ESSENTIALS_MODEL_CACHE"
+_EXTENSIONS = (".json", ".json.gz")  # what botocore's JSONFileLoader opens, in its order
+_digests: dict[str, str] = {}
+
+
+def folder() -> Path:
+    """``$XDG_CACHE_HOME/aws-essentials/botocore-models`` (the platform's user cache folder)."""
+    from wizard.paths import _platform_dirs
+
+    return Path(_platform_dirs().user_cache_dir) / "botocore-models"
+
+
+def _enabled() -> bool:
+    return os.environ.get(OFF_SWITCH, "").strip().lower() not in ("off", "0", "false", "no")
+
+
+def _digest(code: str) -> str:
+    """A digest of the file ``code``, once per process."""
+    if code not in _digests:
+        _digests[code] = hashlib.sha256(Path(code).read_bytes()).hexdigest()
+    return _digests[code]
+
+
+def inputs(loader: Any, service: str, version: str, code: str) -> str | None:
+    """What the trimmed model of ``service`` is made from, as one string; None if it cannot be told.
+
+    ``code`` is the file of the trimming code and its operation list (wizard/botocore_models.py).
+    """
+    import botocore
+
+    locations = getattr(loader, "_potential_locations", None)
+    if locations is None:  # a botocore release without it: no cache
+        return None
+    names = ["service-2", *(f"service-2.{kind}-extras" for kind in loader.extras_types)]
+    files = []
+    for name in names:
+        for base in locations(os.path.join(service, version, name)):
+            for extension in _EXTENSIONS:
+                try:
+                    found = os.stat(base + extension)
+                except OSError:
+                    continue
+                files.append([base + extension, found.st_size, found.st_mtime_ns])
+    if not files:
+        return None
+    return json.dumps([botocore.__version__, _digest(code), service, version, files])
+
+
+def _path(service: str, version: str, made_from: str) -> Path:
+    return folder() / f"{service}-{version}-{hashlib.sha256(made_from.encode()).hexdigest()[:24]}.json"
+
+
+def _trusted(path: Path) -> bool:
+    """The user's own file in the user's own folder, writable by nobody else."""
+    try:
+        for item in (path, path.parent):
+            info = os.lstat(item)
+            if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+                return False
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def read(service: str, version: str, made_from: str) -> dict[str, Any] | None:
+    """The kept trimmed model made from exactly ``made_from``, or None."""
+    if not _enabled():
+        return None
+    path = _path(service, version, made_from)
+    if not _trusted(path):
+        return None
+    try:
+        kept = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(kept, dict) or kept.get("made_from") != made_from or not isinstance(kept.get("model"), dict):
+        return None
+    return kept["model"]
+
+
+def write(service: str, version: str, made_from: str, model: dict[str, Any]) -> None:
+    """Keep ``model`` (plain JSON data) for ``made_from``; a folder that cannot be written is no error."""
+    if not _enabled():
+        return
+    from wizard.paths import private_dir
+
+    path = _path(service, version, made_from)
+    try:
+        private_dir(path.parent)
+        data = json.dumps({"made_from": made_from, "model": model}, separators=(",", ":")).encode()
+        # Atomic (a reader sees the old file or the whole new one); no fsync: a file lost in a
+        # crash is only a miss next time.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # 0600
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        pass
