@@ -25,11 +25,14 @@ PYTHON = sys.executable
 class SandboxProcess:
     """`aws-essentials sandbox --scenario S --latency-ms 0` in a child process."""
 
-    def __init__(self, scenario: str = "insecure") -> None:
+    def __init__(self, scenario: str = "insecure", root: Path = ROOT) -> None:
+        """``root``: the tree whose sandbox runs (another revision's, to compare sandboxes)."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+        if root != ROOT:
+            env["PYTHONPATH"] = str(root)
         self._stderr = tempfile.TemporaryFile()  # a file, not a pipe: nobody reads it unless it fails
-        self.proc = subprocess.Popen([PYTHON, "-m", "wizard", "sandbox", "--scenario", scenario], cwd=ROOT,
+        self.proc = subprocess.Popen([PYTHON, "-m", "wizard", "sandbox", "--scenario", scenario], cwd=root,
                                      stdout=subprocess.PIPE, stderr=self._stderr, text=True, env=env)
         self.env: dict[str, str] = {}
         deadline = time.time() + 120

@@ -11,7 +11,8 @@ each side's `check --format json` once and says whether their findings are ident
 The account is the insecure scenario checked in us-east-1 (``--large``: with the large account's
 users, buckets and groups there); ``--everywhere`` seeds every enabled region and checks them all;
 ``--org N`` grows the org scenario to N members and runs `check --org` (worker processes' CPU
-included, their peak memory apart).
+included, their peak memory apart). ``--own-sandboxes`` times each side against its own tree's
+sandbox (seeded alike), so that a change to the sandbox shows in "sandbox CPU".
 """
 
 from __future__ import annotations
@@ -64,32 +65,44 @@ def main() -> int:
     parser.add_argument("--org", type=int, metavar="N", help="`check --org` of the org scenario with N members")
     parser.add_argument("--pairs", type=int, default=2)
     parser.add_argument("--latency", type=int, default=50)
+    parser.add_argument("--own-sandboxes", action="store_true",
+                        help="time each side against its own tree's sandbox, seeded alike (to compare sandboxes); "
+                             "findings are still compared on this checkout's sandbox")
     args = parser.parse_args()
     argv = ["check", "--format", "json", "--regions", "us-east-1"]
-    sandbox = SandboxProcess("org" if args.org else "insecure")
+    scenario = "org" if args.org else "insecure"
+    sandbox = SandboxProcess(scenario)
+    sandboxes = {"old": SandboxProcess(scenario, args.old.resolve()) if args.own_sandboxes else sandbox, "new": sandbox}
     try:
         from benchmarks import seeding
-        if args.large:
-            print("seeded", seeding.large_account(sandbox.env), flush=True)
+        for each in {id(s): s for s in sandboxes.values()}.values():
+            if args.large:
+                print("seeded", seeding.large_account(each.env), flush=True)
+            if args.everywhere:
+                print("seeded", len(seeding.insecure_everywhere(each.env)), "regions", flush=True)
+            if args.org:
+                print("members", len(seeding.more_members(each.env, args.org)), flush=True)
+            each.latency(args.latency)
         if args.everywhere:
-            print("seeded", len(seeding.insecure_everywhere(sandbox.env)), "regions", flush=True)
             argv = ["check", "--format", "json"]
         if args.org:
-            print("members", len(seeding.more_members(sandbox.env, args.org)), flush=True)
             argv = ["check", "--org", "--format", "json"]
-        sandbox.latency(args.latency)
         trees = {"old": args.old.resolve(), "new": ROOT}
         findings = {name: json.loads(run(sandbox, tree, ["-m", "wizard"], argv))["findings"]
                     for name, tree in trees.items()}  # also the warm-up of the sandbox
         print("findings identical:", findings["old"] == findings["new"], f"({len(findings['new'])} findings)",
               flush=True)
         figures: dict[str, list[dict]] = {"old": [], "new": []}
+        if args.own_sandboxes:  # the old sandbox's warm-up (moto's first use of each region and account)
+            run(sandboxes["old"], trees["old"], ["-m", "wizard"], argv)
         for _ in range(args.pairs):
             for name, tree in trees.items():
-                before = sandbox.cpu_seconds()
-                out, process_cpu = _run(sandbox, tree, [str(ROOT / "benchmarks" / "_measure.py")], argv)
+                serving = sandboxes[name]
+                before = serving.cpu_seconds()
+                # this checkout's _measure.py for both sides: the same way of measuring
+                out, process_cpu = _run(serving, tree, [str(ROOT / "benchmarks" / "_measure.py")], argv)
                 line = json.loads(out.splitlines()[-1])
-                line["sandbox_cpu_seconds"] = round(sandbox.cpu_seconds() - before, 2)
+                line["sandbox_cpu_seconds"] = round(serving.cpu_seconds() - before, 2)
                 line["process_cpu_seconds"] = process_cpu
                 figures[name].append(line)
                 print(f"  {name}: CPU {line['cpu_seconds']} s (whole process {process_cpu} s, "
@@ -105,7 +118,8 @@ def main() -> int:
                   f"duplicate reads {max(r['duplicate_reads'] for r in runs)}")
         return 0 if findings["old"] == findings["new"] else 1
     finally:
-        sandbox.stop()
+        for each in {id(s): s for s in sandboxes.values()}.values():
+            each.stop()
 
 
 if __name__ == "__main__":

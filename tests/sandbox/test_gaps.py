@@ -302,16 +302,17 @@ def test_list_buckets_pages_and_bucket_region(account):
     sb = account("secure")
     s3 = client(sb, "s3")
     before = {b["Name"] for b in s3.list_buckets()["Buckets"]}
-    for name, region in (("gap-lb-c", "eu-west-1"), ("gap-lb-a", "us-east-1"), ("gap-lb-b", "eu-west-1")):
+    regions = {"gap-lb-c": "eu-west-1", "gap-lb-a": "us-east-1", "gap-lb-b": "eu-west-1"}
+    for name, region in regions.items():
         client(sb, "s3", region).create_bucket(
             Bucket=name, **({} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}))
     plain = s3.list_buckets()["Buckets"]  # no parameter: every bucket, and no region (as AWS answers)
     assert {b["Name"] for b in plain} == before | {"gap-lb-a", "gap-lb-b", "gap-lb-c"}
     assert not any("BucketRegion" in b for b in plain)
     pages = list(s3.get_paginator("list_buckets").paginate(Prefix="gap-lb-", PaginationConfig={"PageSize": 2}))
-    assert [[b["Name"] for b in p["Buckets"]] for p in pages] == [["gap-lb-a", "gap-lb-b"], ["gap-lb-c"]]
-    assert {b["Name"]: b["BucketRegion"] for p in pages for b in p["Buckets"]} == {
-        "gap-lb-a": "us-east-1", "gap-lb-b": "eu-west-1", "gap-lb-c": "eu-west-1"}
+    assert [[b["Name"] for b in p["Buckets"]] for p in pages] == [["gap-lb-c", "gap-lb-a"], ["gap-lb-b"]]
+    assert [b["Name"] for p in pages for b in p["Buckets"]] == [b["Name"] for b in plain if b["Name"] in regions]
+    assert {b["Name"]: b["BucketRegion"] for p in pages for b in p["Buckets"]} == regions
     every = s3.list_buckets(MaxBuckets=10000)
     assert len(every["Buckets"]) == len(plain) and "ContinuationToken" not in every
     with pytest.raises(ClientError) as e:
@@ -336,3 +337,18 @@ def test_access_key_last_used_found_by_id_as_moto_finds_it(account):
         with pytest.raises(ClientError) as e:
             iam.get_access_key_last_used(AccessKeyId=gone)
         assert e.value.response["Error"]["Code"] == "NoSuchEntity"
+
+
+def test_error_tables_are_built_once_per_service(account):
+    """moto_tuning shares moto's error-shape tables; an error answered twice reads the same table."""
+    from moto.core import errors
+
+    sb = account("secure")
+    s3 = client(sb, "s3")
+    s3.create_bucket(Bucket="no-policy-here")
+    for _ in range(2):
+        with pytest.raises(ClientError) as e:
+            s3.get_bucket_policy(Bucket="no-policy-here")
+        assert e.value.response["Error"]["Code"] == "NoSuchBucketPolicy"
+    assert errors.ErrorLookupFactory() is errors.ErrorLookupFactory()
+    assert "S3" in errors.ErrorLookupFactory()._error_lut_cache

@@ -39,7 +39,7 @@ def test_every_part_is_installed_on_the_botocore_in_use(aws):
     aws.client("sts")  # a session installs the sharing
     assert botocore_sharing.share_client_parts() == {
         "classes", "service_models", "endpoint_providers", "event_aliases", "handlers", "plain_json",
-        "kwargs_check", "scoped_config", "user_agent"}
+        "kwargs_check", "scoped_config", "user_agent", "request_body"}
 
 
 class _Sent(Exception):
@@ -55,22 +55,51 @@ def sent_request(client, call) -> tuple[dict[str, str], bytes]:
     with pytest.raises(_Sent) as sent:
         call(client)
     request = sent.value.args[0]
-    varying = {"x-amz-date", "authorization", "amz-sdk-invocation-id"}
+    varying = {"amz-sdk-invocation-id"}  # a new UUID per request (the signing time is fixed below)
     return {k: v for k, v in request.headers.items() if k.lower() not in varying}, request.body or b""
 
 
-def test_requests_are_byte_identical_with_the_shared_user_agent(aws, monkeypatch):
-    """The kept User-Agent strings equal botocore's own, request by request (feature ids included)."""
+def _prepared_body(request):
+    """botocore's own ``AWSRequest.body``: the whole request prepared, its body kept."""
+    body = request.prepare().body
+    return body.encode("utf-8") if isinstance(body, str) else body
+
+
+def test_requests_are_byte_identical_with_the_shared_user_agent_and_body(aws, monkeypatch):
+    """The kept User-Agent strings equal botocore's own, request by request (feature ids included),
+    and so do the signatures over the body taken without preparing the request."""
+    import datetime
+
+    import botocore.auth
+    from botocore.awsrequest import AWSRequest
     from botocore.useragent import UserAgentString
+
+    signed_at = datetime.datetime(2026, 11, 30, 6, 0, tzinfo=datetime.timezone.utc)
+    monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda: signed_at)  # same signatures both times
 
     calls = [("ec2", "eu-west-1", lambda c: c.describe_vpcs(VpcIds=["vpc-1"])),
              ("s3", "eu-west-1", lambda c: c.get_bucket_policy(Bucket="audit-logs")),
              ("iam", None, lambda c: c.list_users(MaxItems=5))]
     shared = [sent_request(aws.client(service, region), call) for service, region, call in calls]
-    assert all("User-Agent" in headers for headers, _ in shared)
+    assert all("User-Agent" in headers and "Authorization" in headers for headers, _ in shared)
     monkeypatch.setattr(UserAgentString, "to_string", UserAgentString.to_string.__wrapped__)
+    monkeypatch.setattr(AWSRequest, "body", property(lambda request: _prepared_body(request)))
     plain = AWS(aws.target)  # new clients, built with botocore's own User-Agent code
     assert [sent_request(plain.client(service, region), call) for service, region, call in calls] == shared
+
+
+def test_a_requests_body_is_what_botocore_prepares():
+    import io
+
+    from botocore.awsrequest import AWSRequest
+
+    assert "request_body" in botocore_sharing.share_client_parts()
+    url = "https://ec2.eu-west-1.amazonaws.com/"
+    for data in ({"Action": "DescribeVpcs", "VpcId.1": "vpc-\u00e9"}, b"{}", "caf\u00e9", b"", None):
+        request = AWSRequest(method="POST", url=url, data=data, params={"a": "b"}, headers={"X-A": "1"})
+        assert request.body == _prepared_body(request)
+    stream = io.BytesIO(b"payload")
+    assert AWSRequest(method="PUT", url=url, data=stream).body is stream
 
 
 def test_regional_clients_share_class_and_model_yet_reach_their_own_region(aws):
@@ -89,6 +118,23 @@ def test_shared_endpoint_rules_keep_service_specific_routing(aws):
         "https://audit-logs.s3.eu-west-1.amazonaws.com/?policy"]
     iam = aws.client("iam")
     assert sent_urls(iam, lambda c: c.list_users()) == ["https://iam.amazonaws.com/"]
+
+
+def test_a_shared_endpoint_ruleset_keeps_more_endpoints_than_botocore(aws, monkeypatch):
+    """Reads of 150 buckets resolve each bucket's endpoint once (botocore keeps 100 for every client)."""
+    from botocore.endpoint_provider import RuleSet
+
+    evaluated = []
+    evaluate = RuleSet.evaluate
+    monkeypatch.setattr(RuleSet, "evaluate", lambda ruleset, params: evaluated.append(1) or evaluate(ruleset, params))
+    s3 = aws.client("s3", "eu-west-1")
+    operation = s3.meta.service_model.operation_model("GetBucketPolicy")
+    buckets = [f"bucket-{n}" for n in range(150)]
+    first = [s3._ruleset_resolver.construct_endpoint(operation, {"Bucket": b}, {}) for b in buckets]
+    assert len(evaluated) == 150
+    assert [s3._ruleset_resolver.construct_endpoint(operation, {"Bucket": b}, {}) for b in buckets] == first
+    assert len(evaluated) == 150  # botocore's own cache (100 endpoints for all services) would evaluate again
+    assert first[7][0] == "https://bucket-7.s3.eu-west-1.amazonaws.com"
 
 
 def test_handlers_registered_on_one_client_stay_on_that_client(aws):

@@ -2,10 +2,11 @@
 
 AWS (S3 API Reference, ListBuckets; boto3 ``ListBuckets`` response): a request with at least one
 valid parameter (``max-buckets``, ``continuation-token``, ``prefix``, ``bucket-region``) is
-paginated, alphabetically by name, and each bucket carries ``BucketRegion``; ``MaxBuckets`` is 1 to
-10,000. moto cuts the list at ``max-buckets`` with no continuation token (a caller would miss the
-rest) and never sends ``BucketRegion``. A request without parameters is left to moto, which answers
-as AWS does then: every bucket, no region.
+paginated and each bucket carries ``BucketRegion``; ``MaxBuckets`` is 1 to 10,000. moto cuts the
+list at ``max-buckets`` with no continuation token (a caller would miss the rest) and never sends
+``BucketRegion``. A request without parameters is left to moto, which answers as AWS does then:
+every bucket, no region. Pages follow moto's order of that answer, so both ways list alike; the
+token names the page's last bucket.
 """
 
 from __future__ import annotations
@@ -41,13 +42,16 @@ def list_buckets(call):
         raise GapError("InvalidArgument", f"max-buckets must be an integer from 1 to {MAX_BUCKETS}")
     limit = int(raw)
     prefix, region = query.get("prefix", ""), query.get("bucket-region", "")
-    start = _after(query["continuation-token"]) if query.get("continuation-token") else ""
-
     from moto.s3.models import s3_backends
 
-    buckets = sorted((b for name, b in s3_backends[call.info.account_id]["aws"].buckets.items()
-                      if name.startswith(prefix) and name > start and (not region or b.region_name == region)),
-                     key=lambda b: b.name)
+    buckets = [b for name, b in s3_backends[call.info.account_id]["aws"].buckets.items()
+               if name.startswith(prefix) and (not region or b.region_name == region)]
+    if query.get("continuation-token"):
+        last = _after(query["continuation-token"])
+        names = [b.name for b in buckets]
+        if last not in names:  # the bucket the token names is gone
+            raise GapError("InvalidArgument", "The continuation token provided is incorrect")
+        buckets = buckets[names.index(last) + 1:]
     page, more = buckets[:limit], len(buckets) > limit
     items = "".join(f"<Bucket><Name>{escape(b.name)}</Name><CreationDate>{b.creation_date_ISO8601}</CreationDate>"
                     f"<BucketRegion>{escape(b.region_name)}</BucketRegion></Bucket>" for b in page)
