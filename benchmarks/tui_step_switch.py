@@ -13,7 +13,11 @@ does), it measures:
 - ``switch-q`` and ``stall-q``: the same less the time the event loop's thread waited for a core
   (Linux's run-queue delay, /proc/thread-self/schedstat): on a machine loaded by other processes
   this is about what a quiet machine shows; what is left is the process's own work and the time
-  the loop waited for the interpreter lock held by the process's other threads.
+  the loop waited for the interpreter lock held by the process's other threads;
+- ``cpu``: the CPU time of the event loop's thread from the switch until one second after that
+  frame (the heartbeat's own share included, the same for every step): what the switch cost, which
+  a loaded machine inflates far less than the wall times;
+- ``gc``: the longest full (generation 2) garbage collection in that window, in CPU seconds.
 
 First once while the first assessment is still running (``during``: steps still reading), then
 ``--repeat`` rounds once every step is assessed; ``--runs`` runs of the wizard; each figure is the
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import statistics
@@ -34,6 +39,29 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+class FullCollections:
+    """The CPU time of each full garbage collection (gc.callbacks), as (end time, seconds)."""
+
+    def __init__(self) -> None:
+        self.done: list[tuple[float, float]] = []
+        self._start = 0.0
+        gc.callbacks.append(self._note)
+
+    def _note(self, phase: str, info: dict[str, Any]) -> None:
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._start = time.thread_time()
+        else:
+            self.done.append((time.perf_counter(), time.thread_time() - self._start))
+
+    def longest(self, start: float, end: float) -> float:
+        return max([spent for at, spent in self.done if start <= at <= end] or [0.0])
+
+
+FULL = FullCollections()
 
 
 def now() -> tuple[float, float]:
@@ -78,7 +106,7 @@ class Clock:
 async def switch(app: Any, clock: Clock, position: int) -> dict[str, float]:
     before = app.screen
     clock.frames.clear()  # frames of this switch only (a new screen may reuse an old one's id)
-    started = now()
+    started, cpu = now(), time.thread_time()
     app.go_to(position)  # the switch itself runs in a worker
     while app.screen is before or id(app.screen) not in clock.frames:
         await asyncio.sleep(0.001)
@@ -86,9 +114,11 @@ async def switch(app: Any, clock: Clock, position: int) -> dict[str, float]:
             raise SystemExit(f"no frame of {type(app.screen).__name__} within 60 s")
     painted = clock.frames[id(app.screen)]
     await asyncio.sleep(1.0)
+    cpu = time.thread_time() - cpu
     stall, stall_quiet = clock.stall(started, painted[0] + 1.0)
     switched = painted[0] - started[0]
-    return {"switch": switched, "stall": stall, "switch-q": switched - (painted[1] - started[1]), "stall-q": stall_quiet}
+    return {"switch": switched, "stall": stall, "switch-q": switched - (painted[1] - started[1]), "stall-q": stall_quiet,
+            "cpu": cpu, "gc": FULL.longest(started[0], painted[0] + 1.0)}
 
 
 async def measure(scenario: str, size: tuple[int, int], repeat: int) -> dict[str, Any]:
@@ -122,7 +152,7 @@ async def measure(scenario: str, size: tuple[int, int], repeat: int) -> dict[str
     return {"during": during, "after": rounds, "first_assessment": first}
 
 
-KEYS = ("switch", "stall", "switch-q", "stall-q")
+KEYS = ("switch", "stall", "switch-q", "stall-q", "cpu", "gc")
 
 
 def medians(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -158,13 +188,14 @@ def main() -> int:
     first = figures["first_assessment"]
     print(f"first assessment: {first['wall']:.2f} s, {first['cpu']:.2f} s CPU in the TUI's process (median of "
           f"{args.runs}); load average {os.getloadavg()[0]:.1f}")
-    print(f"{'step':<16}{'once read: switch, stall (-q: less run-queue wait)':<54}while assessing: the same")
+    print(f"{'step':<16}{'once read: switch, stall, -q: the same less run-queue wait, cpu, gc':<72}"
+          "while assessing: the same")
     for name in runs[0]["after"]:
         line = f"{name:<16}"
         for part in ("after", "during"):
             row = figures[part].get(name)
             cell = ", ".join(f"{row[key]:.3f}" for key in KEYS) + f" ({row['n']})" if row else "-"
-            line += f"{cell:<54}"
+            line += f"{cell:<72}"
         print(line.rstrip())
     if args.json:
         Path(args.json).write_text(json.dumps({"date": time.strftime("%Y-%m-%d"), **figures, "runs": runs},

@@ -21,6 +21,7 @@ from textual.reactive import reactive
 
 from steps.base import Plan, Status, StepError
 from steps.executor import ChangeResult
+from wizard import idle_gc
 from wizard.connection import Connection, Identity, describe_auth
 from wizard.wizard_run import Connected, StepAssessed, WorkFailed
 
@@ -328,6 +329,7 @@ class WizardApp(App):
         self.identity = message.identity
         self.running = {s.INFO.id for s in self.steps}
         self.touch()
+        idle_gc.start(self)  # boto3 is imported now: freeze it, and make full collections when idle
 
     def on_work_failed(self, message: WorkFailed) -> None:
         if message.generation != self.generation:
@@ -484,6 +486,7 @@ class WizardApp(App):
                 + (str(report) if report else "none exported (Export, e on the summary)"))
 
     def on_unmount(self) -> None:
+        idle_gc.stop(self)
         if self._assessor is not None:
             self._assessor.stop()
         home = self.home or self.connection
