@@ -62,6 +62,24 @@ def _applies_wait_on_a_test_clock(monkeypatch):
     monkeypatch.setattr("wizard.propagation.CLOCK", clock)
 
 
+@pytest.fixture(autouse=True)
+def _credential_report_polled_at_once(monkeypatch):
+    """The plain sandbox (moto) answers GenerateCredentialReport "STARTED" the first time after each
+    reset and "COMPLETE" from the next request on, so the 0.5 s the collect waits between its polls
+    (steps/shared_reads.py) only idled the worker, once in every test that reads the report after a
+    reset (the root, groups and keys steps: every full check and TUI assessment). Polled again at
+    once here: the same requests and answers (the realistic sandbox too: it reuses a recent report,
+    wizard/sandbox/realism/iam.py, but builds none more slowly)."""
+    from wizard.aws import AWS
+
+    polled = AWS._poll
+
+    def at_once(self, until, attempts, delay, *args, **kwargs):
+        return polled(self, until, attempts, 0.0, *args, **kwargs)
+
+    monkeypatch.setattr(AWS, "_poll", at_once)
+
+
 def org_members_in_process(monkeypatch) -> None:
     """(Also for a module-scoped fixture, with its own ``pytest.MonkeyPatch``.)"""
     from wizard import org_workers
