@@ -62,6 +62,24 @@ def _applies_wait_on_a_test_clock(monkeypatch):
     monkeypatch.setattr("wizard.propagation.CLOCK", clock)
 
 
+@pytest.fixture(autouse=True)
+def _credential_report_polled_at_once(monkeypatch):
+    """The plain sandbox (moto) answers GenerateCredentialReport "STARTED" the first time after each
+    reset and "COMPLETE" from the next request on, so the 0.5 s the collect waits between its polls
+    (steps/shared_reads.py) only idled the worker, once in every test that reads the report after a
+    reset (the root, groups and keys steps: every full check and TUI assessment). Polled again at
+    once here: the same requests and answers (the realistic sandbox too: it reuses a recent report,
+    wizard/sandbox/realism/iam.py, but builds none more slowly)."""
+    from wizard.aws import AWS
+
+    polled = AWS._poll
+
+    def at_once(self, until, attempts, delay, *args, **kwargs):
+        return polled(self, until, attempts, 0.0, *args, **kwargs)
+
+    monkeypatch.setattr(AWS, "_poll", at_once)
+
+
 def org_members_in_process(monkeypatch) -> None:
     """(Also for a module-scoped fixture, with its own ``pytest.MonkeyPatch``.)"""
     from wizard import org_workers
@@ -111,27 +129,32 @@ SLOW_FILES = (
 # The files that take longest, longest first. scripts/test hands whole files to its two workers in
 # collection order (`--dist loadfile --no-loadscope-reorder`), so these start first and the many
 # short files fill in behind them: a long file handed out last would keep one worker busy alone
-# at the end. Ranked by their own CPU (sandbox seeding left out: a worker seeds a scenario in
-# whichever file first uses it) and by their waits on real time (tmux, killed processes, a sandbox
-# process): figures of 2026-11-30 in docs/testing.md. A file not listed runs after these.
+# at the end. Ranked by the wall time they hold a worker on a quiet machine (their CPU and their
+# waits on real time: tmux, killed processes, sandbox processes), from the measured run of
+# 2026-11-30 in docs/testing.md. A file not listed runs after these.
 LONGEST_FIRST = (
-    "tests/wizard/test_app_walk.py",
+    "tests/wizard/test_app_walk.py",  # one test: started first, or it ends alone
     "tests/catalogue/test_catalogue.py",
     "tests/integration/test_realistic_fix.py",
     "tests/reliability/test_permissions.py",
-    "tests/e2e/test_tmux_demo.py",  # little CPU of its own: it waits on the demo it runs in tmux
     "tests/wizard/test_app.py",
-    "tests/wizard/test_demo_home.py",
+    "tests/reliability/test_interrupt.py",  # waits on the processes it kills
     "tests/wizard/test_consent.py",
-    "tests/integration/test_audit_logging.py",
+    "tests/integration/test_s3.py",
     "tests/snapshots/test_snapshots.py",
     "tests/integration/test_call_budget.py",
-    "tests/sandbox/test_gaps.py",
-    "tests/reliability/test_interrupt.py",  # waits on the processes it kills
-    "tests/catalogue/test_declared.py",
-    "tests/reliability/test_faults.py",
+    "tests/wizard/test_demo_home.py",
+    "tests/wizard/test_sidebar_and_help.py",
+    "tests/e2e/test_tmux_demo.py",  # little CPU of its own: it waits on the demo it runs in tmux
+    "tests/wizard/test_step_switch.py",
+    "tests/integration/test_realism_org.py",  # the realistic sandbox's delays are real time
+    "tests/integration/test_vpc.py",
+    "tests/integration/test_outage_risky_plan.py",
+    "tests/reliability/test_bad_input.py",
+    "tests/integration/test_regions.py",
+    "tests/integration/test_audit_logging.py",
+    "tests/wizard/test_tui_redraws.py",
     "tests/cli/test_org_cli.py",
-    "tests/cli/test_check.py",  # waits on a sandbox process
 )
 
 

@@ -41,8 +41,9 @@ def test_identitystore_refuses_the_reserved_names(realistic_account):
     assert store.create_group(IdentityStoreId=store_id, DisplayName="AccountAdmins")["GroupId"]
 
 
-def test_sso_setup_survives_conflicts_and_waits_for_the_assignment(realistic_account):
+def test_sso_setup_survives_conflicts_and_waits_for_the_assignment(realistic_account, realism_clock):
     sb = realistic_account("insecure", delay_s=DELAY)
+    realism_clock()  # the apply's waits move the rules' clock: no real 1 s and 2 s sleeps
     sb.console("enable_identity_center")
     aws = open_aws(sb)
     answers = DEMO_ANSWERS["sso"]
@@ -59,8 +60,9 @@ def test_sso_setup_survives_conflicts_and_waits_for_the_assignment(realistic_acc
     assert not [c for c in plan_for(aws, sso, answers).automatic if c.call.service != "local"]
 
 
-def test_a_failed_account_assignment_is_a_failed_change(realistic_account):
+def test_a_failed_account_assignment_is_a_failed_change(realistic_account, realism_clock):
     sb = realistic_account("insecure", delay_s=DELAY)
+    realism_clock()
     sb.console("enable_identity_center")
     admin, arn = client(sb, "sso-admin"), instance(sb)["InstanceArn"]
     ps = admin.create_permission_set(InstanceArn=arn, Name="AdministratorAccess")["PermissionSet"]["PermissionSetArn"]
@@ -114,15 +116,17 @@ def test_enable_policy_type_is_pending_and_attach_waits_for_it(realistic_account
     assert refused.value.response["Error"]["Code"] == "PolicyTypeNotEnabledException"
 
 
-def test_region_deny_scp_plan_applies_under_realism(realistic_account):
+def test_region_deny_scp_plan_applies_under_realism(realistic_account, realism_clock):
     """The regions step's SCP path: EnablePolicyType is waited for before AttachPolicy."""
     sb = realistic_account("org", delay_s=DELAY)
+    clock = realism_clock()
     aws = open_aws(sb)
     answers = {"keep_regions": "us-east-1, eu-west-1"}
     plan = plan_for(aws, regions, answers)
     assert [c.call.operation for c in plan.automatic if c.call.service == "organizations"][-1] == "AttachPolicy"
     result = apply_plan(aws, regions, plan, answers)
     assert result.ok, result.failed and result.failed.detail
+    assert clock.now > 0  # the policy type was PENDING_ENABLE, and waited for
 
 
 def test_service_control_policies_never_restrict_the_management_account(realistic_account):

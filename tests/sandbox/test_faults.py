@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 
 import pytest
 from botocore.config import Config
@@ -60,13 +61,19 @@ def test_5xx_shape(account):
     assert e.value.response["Error"]["Code"] in ("InternalError", "ServiceUnavailable")
 
 
-def test_throttling_is_retried_and_succeeds(account):
+def test_throttling_is_retried_and_succeeds(account, monkeypatch):
+    import botocore.endpoint
+
     sb = account("insecure")
     sb.set_faults(rate=0.5, kinds=("throttle", "5xx"))
+    # botocore backs off before each retry: the waits it asks for are noted, not slept (3-4 s of real time)
+    backoffs: list[float] = []
+    monkeypatch.setattr(botocore.endpoint, "time", SimpleNamespace(sleep=backoffs.append))
     iam = client(sb, "iam", config=Config(inject_host_prefix=False, retries={"mode": "standard", "max_attempts": 10}))
     for _ in range(10):
         iam.list_users()
     assert sb.faults.injected, "faults were injected"
+    assert len(backoffs) == len(sb.faults.injected) and all(b > 0 for b in backoffs), "each one retried after a backoff"
     assert {k for _, k in sb.faults.injected} <= {"throttle", "5xx"}
 
 
@@ -186,7 +193,7 @@ def test_faults_answer_in_the_protocol_botocore_speaks(sandbox):
     try:
         shield = boto3.client("shield", region_name="us-east-1", endpoint_url=sandbox.endpoint_url,
                               aws_access_key_id="testing", aws_secret_access_key="testing",
-                              config=Config(retries={"max_attempts": 1}))
+                              config=Config(retries={"total_max_attempts": 1}))  # one attempt, no backoff
         with pytest.raises(ClientError) as error:
             shield.get_subscription_state()
         assert error.value.response["Error"]["Code"] in ("InternalError", "InternalFailure", "ServiceUnavailable")

@@ -337,3 +337,18 @@ def test_access_key_last_used_found_by_id_as_moto_finds_it(account):
         with pytest.raises(ClientError) as e:
             iam.get_access_key_last_used(AccessKeyId=gone)
         assert e.value.response["Error"]["Code"] == "NoSuchEntity"
+
+
+def test_error_tables_are_built_once_per_service(account):
+    """moto_tuning shares moto's error-shape tables; an error answered twice reads the same table."""
+    from moto.core import errors
+
+    sb = account("secure")
+    s3 = client(sb, "s3")
+    s3.create_bucket(Bucket="no-policy-here")
+    for _ in range(2):
+        with pytest.raises(ClientError) as e:
+            s3.get_bucket_policy(Bucket="no-policy-here")
+        assert e.value.response["Error"]["Code"] == "NoSuchBucketPolicy"
+    assert errors.ErrorLookupFactory() is errors.ErrorLookupFactory()
+    assert "S3" in errors.ErrorLookupFactory()._error_lut_cache

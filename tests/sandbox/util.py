@@ -8,7 +8,10 @@ from botocore.config import Config
 
 from wizard.sandbox.clients import client as sandbox_client
 
-NO_RETRY = Config(inject_host_prefix=False, retries={"mode": "standard", "max_attempts": 1})
+# One attempt: botocore's ``max_attempts`` counts the retries, not the first request (botocore/config.py,
+# ``total_max_attempts``), so "max_attempts": 1 retried once, after a backoff of up to 1 s of real
+# time for every fault a test injected (~7 s of idle wall in test_faults.py alone).
+NO_RETRY = Config(inject_host_prefix=False, retries={"mode": "standard", "total_max_attempts": 1})
 
 _SESSIONS: dict[str, boto3.session.Session] = {}
 

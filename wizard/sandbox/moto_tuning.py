@@ -7,10 +7,13 @@ and test. Two of moto's per-request costs give the same answer every time:
   (about a tenth of the sandbox's CPU in a full `check`);
 - ``list_of_moto_modules`` lists moto's package directory on disk to route a request.
 
-Both are memoized here. And ``GetAccessKeyLastUsed`` listed every access key of every user of
-every account to find one (a tenth of the sandbox's CPU for the large benchmark account, 1,000
-users): it looks in each account's own table of keys by id first, and falls back to moto's
-search when the key is not there, so the answer is moto's either way.
+Both are memoized here. moto means to keep each service's table of error shapes
+(``ErrorLookupFactory``'s cache) but builds a new factory, so a new table, for every error it
+answers: one factory is shared here (a twentieth of the sandbox's CPU for the large benchmark
+account, whose buckets answer thousands of "no such configuration" errors). And
+``GetAccessKeyLastUsed`` listed every access key of every user of every account to find one (a
+tenth of the sandbox's CPU for that account's 1,000 users): each account's own table of keys is
+looked in by id first, and moto's search runs when the key is not there, so the answer is moto's.
 Only the sandbox installs this; it never touches the wizard's AWS access.
 """
 
@@ -23,7 +26,7 @@ _installed = False
 
 
 def install() -> None:
-    """Memoize the two lookups (idempotent)."""
+    """Memoize the lookups and share the error tables (idempotent)."""
     global _installed
     if _installed:
         return
@@ -33,6 +36,10 @@ def install() -> None:
     responses.method_names_from_class = lru_cache(maxsize=None)(responses.method_names_from_class)
     modules = tuple(backends.list_of_moto_modules())
     backends.list_of_moto_modules = lambda: modules
+    import moto.core.errors as errors
+
+    shared = errors.ErrorLookupFactory()
+    errors.ErrorLookupFactory = lambda: shared  # get_error_model's only use of the class
     from moto.iam.models import IAMBackend
 
     IAMBackend.get_access_key_last_used = _key_by_id(IAMBackend.get_access_key_last_used)
