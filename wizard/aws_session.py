@@ -66,7 +66,15 @@ def new_session(**kwargs: Any) -> Any:
                 keep_called_operations(_LOADER)
         else:
             core.register_component("data_loader", _LOADER)
-    return boto3.Session(botocore_session=core, **kwargs)
+    session = boto3.Session(botocore_session=core, **kwargs)
+    with _LOADER_LOCK:
+        # Each boto3 session appends boto3's data folder to its loader's search path: on the shared
+        # loader that made one more folder to search per session (per member account, per test),
+        # without end in a long-lived process. The first of each is the one botocore reads from.
+        paths = _LOADER.search_paths
+        if len(paths) != len(set(paths)):
+            paths[:] = dict.fromkeys(paths)
+    return session
 
 
 

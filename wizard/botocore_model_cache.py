@@ -13,7 +13,9 @@ inputs it was made from, which it names: botocore's version, every model file bo
 for that service (path, size, modification time, the extras included) and this package's trimming
 code and operation list (a digest of wizard/botocore_models.py). Anything else (a missing, foreign,
 damaged or stale file, a read-only folder) is a miss: the model is trimmed from botocore's files,
-as without the cache. ``AWS_ESSENTIALS_MODEL_CACHE=off`` turns it off.
+as without the cache, and the file written for it replaces the one made from the old inputs (the
+folder holds one file per service and API version, ~1.5 MB in all). ``AWS_ESSENTIALS_MODEL_CACHE=off``
+turns it off.
 """
 
 from __future__ import annotations
@@ -126,5 +128,8 @@ def write(service: str, version: str, made_from: str, model: dict[str, Any]) -> 
         except BaseException:
             os.unlink(tmp)
             raise
+        for stale in path.parent.glob(f"{service}-{version}-*.json"):  # made from other inputs: not read again
+            if stale != path:
+                stale.unlink(missing_ok=True)
     except OSError:
         pass

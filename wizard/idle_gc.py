@@ -9,7 +9,8 @@ is a web of cycles only a full collection frees), the largest single hold of a s
   (``gc.freeze``): it is never garbage, and no collection walks it again;
 - the automatic full collections are made rare (after ``RARE`` generation-1 collections, not 10);
 - a full collection runs when nothing has changed on screen for ``IDLE`` seconds (no switch, no new
-  state, no focus move): the screens left behind are freed while nobody waits for a key.
+  state, no focus move, the screen settled and no worker running): the screens left behind are
+  freed while nobody waits for a key.
 Generation 0 and 1 collections stay as Python makes them (a few ms each).
 """
 
@@ -57,8 +58,11 @@ def start(app: Any) -> IdleCollector:
     gc.set_threshold(before[0], before[1], RARE)
 
     def activity() -> Hashable:
+        # A screen still filling in, or any worker still running, is not idle however long it takes
+        # (on a loaded machine a switch can take seconds).
         screen = app.screen
-        return id(screen), id(screen.focused), app.version, len(app.screen_stack)
+        busy = not getattr(screen, "settled", True) or any(worker.is_running for worker in app.workers)
+        return id(screen), id(screen.focused), app.version, len(app.screen_stack), object() if busy else None
 
     collector = app._idle_gc = IdleCollector(activity)
     collector.thresholds = before

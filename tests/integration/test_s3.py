@@ -163,4 +163,6 @@ def test_declared_iam_actions_are_exactly_those_used(account):
         aws.write(undo)
     used = {f"{'s3' if svc == 's3control' else svc}:{_ACTION_OVERRIDES.get((svc, op), op)}"
             for svc, op in aws.calls}
-    assert used == set(s3.INFO.reads + s3.INFO.writes)
+    # GetBucketLocation is declared for a bucket listed without BucketRegion, which AWS and the sandbox
+    # always give (the fallback: tests/steps/test_s3_bucket_region.py)
+    assert used == set(s3.INFO.reads + s3.INFO.writes) - {"s3:GetBucketLocation"}

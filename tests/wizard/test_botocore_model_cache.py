@@ -74,6 +74,8 @@ def test_a_file_someone_else_could_write_or_made_from_other_inputs_is_not_read()
     made_from = json.loads(kept["made_from"].replace("sts ", "sts", 1))
     made_from[4][0][2] += 1  # the model file was changed since (another modification time)
     assert model_cache.read("sts", made_from[3], json.dumps(made_from)) is None
+    model_cache.write("sts", made_from[3], json.dumps(made_from), {"shapes": {}})
+    assert len(_files()) == 1 and _files()[0] != path  # the file made from the old inputs is gone
 
 
 def test_the_switch_turns_the_cache_off(monkeypatch):

@@ -107,3 +107,12 @@ def test_every_operation_the_steps_may_call_is_in_the_list(plain_loader):
     assert not missing, "add to wizard/botocore_models.py OPERATIONS: " + ", ".join(missing)
     # actions with no operation of their own (checked by AWS alongside another call)
     assert wanted - matched == {"iam:PassRole", "logs:CreateLogDelivery"}
+
+
+def test_sessions_share_one_loader_and_do_not_lengthen_its_search_path():
+    """Before: each boto3 session appended boto3's data folder to the shared loader's search path again."""
+    loader = new_session(region_name="us-east-1")._session.get_component("data_loader")
+    paths = list(loader.search_paths)
+    sessions = [new_session(region_name="eu-west-1") for _ in range(3)]
+    assert all(s._session.get_component("data_loader") is loader for s in sessions)
+    assert loader.search_paths == paths and len(set(paths)) == len(paths)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 
 from textual.app import App
@@ -40,8 +41,18 @@ async def test_the_app_freezes_what_it_holds_and_gives_python_its_collections_ba
 
     before = gc.get_threshold()
     app = Host()
-    async with app.run_test():
+    async with app.run_test() as pilot:
         assert gc.get_freeze_count() > 0 and gc.get_threshold()[2] == idle_gc.RARE
+        collector = app._idle_gc
+        assert collector.activity() == collector.activity()  # nothing happens: the same, so it can be idle
+        release = asyncio.Event()
+        worker = app.run_worker(release.wait())
+        await pilot.pause()
+        assert collector.activity() != collector.activity()  # a worker runs (a switch, a plan): never idle
+        release.set()
+        await worker.wait()
+        app.version += 1
+        assert collector.activity() == collector.activity()
         idle_gc.stop(app)
         idle_gc.stop(app)  # as the app's unmount does again
     assert gc.get_freeze_count() == 0 and gc.get_threshold() == before

@@ -101,7 +101,7 @@ def _widget(block: Block) -> Widget:
         buttons = [Button("Re-check", variant="primary", compact=True, action="screen.recheck")]
         if block.console_action:
             # short enough for the box at 80 columns (the longer label was cut when focused)
-            buttons.append(Button("Simulate this console step (sandbox)", variant="warning",
+            buttons.append(Button("Simulate this console step (sandbox only)", variant="warning",
                                   compact=True, action=f"screen.simulate({block.console_action!r})"))
         parts.append(Vertical(*buttons, classes="manual-actions"))
         return Vertical(*parts, classes="change -manual")
