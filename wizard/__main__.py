@@ -80,12 +80,19 @@ def entry() -> None:
     import signal
 
     signal.signal(signal.SIGTERM, _on_sigterm)
-    code = main()
+    try:
+        code = main()
+    finally:
+        # main has answered (its output flushed): a signal from here on ends the process as its
+        # default action does, not with a traceback from whichever exit handler it lands in
+        # (urllib3's pool finalizer did, in a `fix` killed as it finished: tests/reliability/test_interrupt.py)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
     if code in (130, 143):
         # Interrupted: the journal is already on disk (fsynced per line). Leave at once rather than
         # wait for worker threads, which may sit on a lock the interrupted thread held.
-        sys.stdout.flush()
-        sys.stderr.flush()
         os._exit(code)
     sys.exit(code)
 

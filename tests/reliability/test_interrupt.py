@@ -126,6 +126,22 @@ def test_killed_fix_keeps_the_journal_valid_and_true(account, tmp_path):
     print(f"\n[figures] interruptions: {figures}")
 
 
+# A run that has answered, then gets SIGTERM or Ctrl-C inside an exit handler (where the killed `fix`
+# above once caught it: urllib3's connection-pool finalizer)
+SIGNAL_AT_EXIT = ("import atexit, os, runpy, signal, sys, time; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                  "atexit.register(lambda: (os.kill(os.getpid(), signal.{sig}), time.sleep(5))); "
+                  "sys.argv = ['aws-essentials', 'permissions']; runpy.run_module('wizard', run_name='__main__')")
+
+
+def test_a_signal_after_the_answer_ends_the_process_without_a_traceback():
+    """The run's output is complete; the signal ends it as the default action does, quietly."""
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        done = subprocess.run([sys.executable, "-c", SIGNAL_AT_EXIT.format(sig=sig.name)], cwd=ROOT,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=60)
+        assert done.returncode == -sig, (sig, done.returncode, done.stderr)
+        assert done.stderr == "" and '"Statement"' in done.stdout, (sig, done.stderr)
+
+
 def _process_state(pid: int) -> tuple[int, str] | None:
     """(parent pid, state letter) of a live process (Linux /proc), or None once it is gone."""
     try:
