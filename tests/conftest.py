@@ -129,32 +129,32 @@ SLOW_FILES = (
 # The files that take longest, longest first. scripts/test hands whole files to its two workers in
 # collection order (`--dist loadfile --no-loadscope-reorder`), so these start first and the many
 # short files fill in behind them: a long file handed out last would keep one worker busy alone
-# at the end. Ranked by the wall time they hold a worker on a quiet machine (their CPU and their
+# at the end. Ranked by the wall time they hold a worker (their CPU and their
 # waits on real time: tmux, killed processes, sandbox processes), from the measured run of
-# 2026-11-30 in docs/testing.md. A file not listed runs after these.
+# 2026-11-30 07:00 in docs/testing.md. A file not listed runs after these.
 LONGEST_FIRST = (
     "tests/wizard/test_app_walk.py",  # one test: started first, or it ends alone
     "tests/catalogue/test_catalogue.py",
     "tests/integration/test_realistic_fix.py",
     "tests/reliability/test_permissions.py",
     "tests/wizard/test_app.py",
-    "tests/reliability/test_interrupt.py",  # waits on the processes it kills
     "tests/wizard/test_consent.py",
-    "tests/integration/test_s3.py",
+    "tests/reliability/test_interrupt.py",  # waits on the processes it kills
     "tests/snapshots/test_snapshots.py",
-    "tests/integration/test_call_budget.py",
     "tests/wizard/test_demo_home.py",
-    "tests/wizard/test_sidebar_and_help.py",
-    "tests/e2e/test_tmux_demo.py",  # little CPU of its own: it waits on the demo it runs in tmux
     "tests/wizard/test_step_switch.py",
-    "tests/integration/test_realism_org.py",  # the realistic sandbox's delays are real time
-    "tests/integration/test_vpc.py",
+    "tests/e2e/test_tmux_demo.py",  # little CPU of its own: it waits on the demo it runs in tmux
+    "tests/integration/test_call_budget.py",
     "tests/integration/test_outage_risky_plan.py",
-    "tests/reliability/test_bad_input.py",
-    "tests/integration/test_regions.py",
     "tests/integration/test_audit_logging.py",
-    "tests/wizard/test_tui_redraws.py",
+    "tests/reliability/test_bad_input.py",
+    "tests/integration/test_s3.py",
+    "tests/integration/test_vpc.py",
     "tests/cli/test_org_cli.py",
+    "tests/cli/test_undo_restores.py",
+    "tests/integration/test_realism_org.py",  # the realistic sandbox's delays are real time
+    "tests/cli/test_check.py",  # waits on a sandbox process
+    "tests/cli/test_fix_history_undo.py",
 )
 
 
