@@ -80,6 +80,14 @@ def pytest_runtest_protocol(item, nextitem):
         out.write(json.dumps(record) + "\n")
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = (yield).get_result()
+    phases = getattr(item, "_measure", None)
+    if phases is not None and report.failed:
+        phases.setdefault("failed", report.when)  # a failed test's figures are not comparable
+
+
 def _phase(item, name):
     phases = getattr(item, "_measure", None)
     if phases is None:
@@ -126,6 +134,7 @@ def summary(folder: str, top: int = 25) -> str:
              f"CPU {total(tests, 'reset_cpu'):.0f} s",
              "largest RSS per process (MB): " + ", ".join(str(v) for v in sorted(peak.values(), reverse=True)),
              *_per_process(folder, total),
+             "failed: " + (", ".join(r["id"] for r in tests if r.get("failed")) or "none"),
              "", "per file: CPU s, wall s, reset CPU s, tests"]
     by_file = defaultdict(list)
     for r in tests:
