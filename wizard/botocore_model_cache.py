@@ -34,10 +34,10 @@ _digests: dict[str, str] = {}
 
 
 def folder() -> Path:
-    """``$XDG_CACHE_HOME/aws-essentials/botocore-models`` (the platform's user cache folder)."""
-    from wizard.paths import _platform_dirs
+    """``botocore-models`` in the user's cache folder (``wizard.paths.cache_dir``)."""
+    from wizard.paths import cache_dir
 
-    return Path(_platform_dirs().user_cache_dir) / "botocore-models"
+    return cache_dir() / "botocore-models"
 
 
 def _enabled() -> bool:

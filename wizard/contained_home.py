@@ -31,6 +31,7 @@ HOME_VARIABLES = {
     "AWS_SHARED_CREDENTIALS_FILE": ".aws/credentials",
     "AWS_ESSENTIALS_STATE_DIR": ".local/state/aws-essentials",
     "AWS_ESSENTIALS_CONFIG_DIR": ".config/aws-essentials",
+    "AWS_ESSENTIALS_CACHE_DIR": ".cache/aws-essentials",
 }
 # keyring loads the backend named here (also in any child process, such as the org workers).
 MEMORY_KEYRING = "wizard.keyring_memory.MemoryKeyring"

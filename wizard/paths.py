@@ -48,6 +48,17 @@ def config_dir() -> Path:
     return private_dir(Path(explicit) if explicit else Path(_platform_dirs().user_config_dir))
 
 
+def cache_dir() -> Path:
+    """What can be made again (the trimmed botocore models), never created here.
+
+    ``AWS_ESSENTIALS_CACHE_DIR`` wins (the demo's and sandbox's contained home set it, so their
+    tools write nowhere else); otherwise the platform's user cache folder: on Linux
+    ``$XDG_CACHE_HOME/aws-essentials`` or ``~/.cache/aws-essentials``.
+    """
+    explicit = os.environ.get("AWS_ESSENTIALS_CACHE_DIR")
+    return Path(explicit) if explicit else Path(_platform_dirs().user_cache_dir)
+
+
 REPORTS_FOLDER = "aws-essentials-reports"
 
 

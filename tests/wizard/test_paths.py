@@ -16,7 +16,8 @@ def home(tmp_path, monkeypatch):
     folder = tmp_path / "user"
     folder.mkdir()
     monkeypatch.setenv("HOME", str(folder))
-    for name in ("AWS_ESSENTIALS_STATE_DIR", "AWS_ESSENTIALS_CONFIG_DIR", "XDG_STATE_HOME", "XDG_CONFIG_HOME"):
+    for name in ("AWS_ESSENTIALS_STATE_DIR", "AWS_ESSENTIALS_CONFIG_DIR", "AWS_ESSENTIALS_CACHE_DIR",
+                 "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
         monkeypatch.delenv(name, raising=False)
     return folder
 
@@ -35,6 +36,7 @@ def macos(monkeypatch):
 def test_on_linux_the_folders_are_where_earlier_releases_kept_them(home):
     assert paths.state_dir() == home / ".local" / "state" / "aws-essentials"
     assert paths.config_dir() == home / ".config" / "aws-essentials"
+    assert paths.cache_dir() == home / ".cache" / "aws-essentials"
 
 
 @pytest.mark.usefixtures("linux")
@@ -69,8 +71,11 @@ def test_the_environment_overrides_win(platform, home, tmp_path, monkeypatch, re
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xs"))
     monkeypatch.setenv("AWS_ESSENTIALS_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("AWS_ESSENTIALS_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xcache"))
+    monkeypatch.setenv("AWS_ESSENTIALS_CACHE_DIR", str(tmp_path / "cache"))
     assert paths.state_dir() == tmp_path / "state"
     assert paths.config_dir() == tmp_path / "config"
+    assert paths.cache_dir() == tmp_path / "cache"
 
 
 def test_the_real_platform_class_is_the_default():
