@@ -87,6 +87,20 @@ def org_members_in_process(monkeypatch) -> None:
     monkeypatch.setattr(org_workers, "cores", lambda: 1)
 
 
+_CACHE_DIR: list[str] = []
+
+
+def _test_cache_dir() -> str:
+    if not _CACHE_DIR:
+        import atexit
+        import shutil
+        import tempfile
+
+        _CACHE_DIR.append(tempfile.mkdtemp(prefix="aws-essentials-test-cache-"))
+        atexit.register(shutil.rmtree, _CACHE_DIR[0], True)
+    return _CACHE_DIR[0]
+
+
 @contextmanager
 def isolated(monkeypatch, tmp_path):
     """An in-memory keyring and a throwaway HOME/XDG/state dir under ``tmp_path``, no real AWS variable
@@ -103,6 +117,10 @@ def isolated(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("AWS_ESSENTIALS_STATE_DIR", str(tmp_path / "state"))
+    # One cache folder per test process: what is cached (trimmed botocore models) is the same for
+    # every test, and a fresh HOME per test would make each `check` subprocess trim them again.
+    monkeypatch.setenv("AWS_ESSENTIALS_CACHE_DIR", _test_cache_dir())
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     for name in _REAL_AWS_ENV:
         monkeypatch.delenv(name, raising=False)
     # never read the developer's real ~/.aws files

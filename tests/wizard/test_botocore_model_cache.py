@@ -19,6 +19,7 @@ from wizard.botocore_models import keep_called_operations
 @pytest.fixture(autouse=True)
 def cache_home(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("AWS_ESSENTIALS_CACHE_DIR", raising=False)  # the suite's shared one (tests/conftest.py)
     monkeypatch.delenv(model_cache.OFF_SWITCH, raising=False)
     return tmp_path / "cache"
 
