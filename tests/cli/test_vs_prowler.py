@@ -47,3 +47,33 @@ def test_a_sandbox_that_does_not_start_says_why():
     with pytest.raises(RuntimeError) as failed:
         SandboxProcess("no-such-scenario")
     assert "unknown scenario 'no-such-scenario'" in str(failed.value)
+
+
+def test_a_runs_peak_memory_is_its_own_not_the_harness(tmp_path):
+    # A child's ru_maxrss starts at the hiwater mark of the process that started it: started from the
+    # harness after it had seeded the sandbox (~140 MiB), every run of ours read 139.7 MiB. Here the
+    # harness grows by 300 MiB after its launcher started; a run of `python -c pass` must read its own
+    # few MiB. (In a process of its own: the test worker's mark would carry into later tests' children.)
+    import subprocess
+    import sys
+
+    from benchmarks._sandbox import ROOT
+
+    script = f"""
+import json, os, sys
+sys.path.insert(0, {str(ROOT)!r})
+from benchmarks import _vs_prowler as harness
+harness.start_launcher()
+grown = bytearray(300 * 1024 * 1024)
+for i in range(0, len(grown), 4096):
+    grown[i] = 1
+print(json.dumps(harness.run([sys.executable, "-c", "pass"], dict(os.environ), {str(tmp_path)!r})))
+harness.stop_launcher()
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    import json
+
+    measured = json.loads(done.stdout.splitlines()[-1])
+    assert measured["exit_code"] == 0
+    assert measured["peak_rss_mib"] < 100, measured
