@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 from wizard.aws import AWS, Target
+from wizard.stopping import result_interruptibly
 from wizard.worker_process import CODE_ROOT, worker_command
 from wizard.org import PARALLEL_ACCOUNTS, AccountFindings, AccountRun, Member, account_findings, for_each_account
 
@@ -97,7 +98,7 @@ def assess_organization(aws: AWS, members: Sequence[Member], steps: Sequence[Any
             stats.requests += worker_stats.requests
             stats.repeated_reads.update(worker_stats.repeated_reads)
             stats.accounts |= worker_stats.accounts
-        by_id.update((run.member.id, run) for run in mine.result())
+        by_id.update((run.member.id, run) for run in result_interruptibly(mine))
     finally:
         own.shutdown(wait=False)  # after an interruption, do not wait for the management account
     return [by_id[m.id] for m in members], stats
@@ -133,11 +134,14 @@ def _run_jobs(jobs: list[Job]) -> list[tuple[list[AccountRun], WorkerStats]]:
     """
     import subprocess
 
-    workers = [subprocess.Popen(worker_command(__name__), cwd=CODE_ROOT, stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in jobs]
+    workers: list[Any] = []
     pool = ThreadPoolExecutor(len(jobs), thread_name_prefix="aws-worker")
     try:
-        return list(pool.map(_exchange, workers, jobs))
+        for _ in jobs:  # inside the try: a signal between two starts still stops the first
+            workers.append(subprocess.Popen(worker_command(__name__), cwd=CODE_ROOT, stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+        exchanges = [pool.submit(_exchange, worker, job) for worker, job in zip(workers, jobs)]
+        return [result_interruptibly(exchange) for exchange in exchanges]
     finally:
         for worker in workers:
             if worker.poll() is None:  # interrupted: the worker would otherwise finish its accounts first

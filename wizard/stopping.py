@@ -67,3 +67,21 @@ def stop_on_signals() -> Iterator[StopRequest]:
 def _restore(previous: dict[int, Any]) -> None:
     for signum, handler in previous.items():
         signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+
+
+POLL = 0.25  # seconds between looks at a pending signal while the main thread waits
+
+
+def result_interruptibly(future: Any, poll: float = POLL) -> Any:
+    """``future.result()``, but a signal is acted on within ``poll`` seconds.
+
+    The kernel may hand a process's SIGINT or SIGTERM to any of its threads. Python then only marks
+    it for the main thread, and a main thread blocked in an untimed wait (``future.result()``) runs
+    the handler when the wait ends: a stopped ``check --org`` went on until a worker process had
+    finished its accounts (12 s in a CI run). A timed wait returns to Python often enough to run it.
+    """
+    while True:
+        try:
+            return future.result(timeout=poll)
+        except TimeoutError:  # concurrent.futures.TimeoutError is TimeoutError since Python 3.11
+            continue

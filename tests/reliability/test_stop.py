@@ -51,3 +51,43 @@ def test_stopped_fix_finishes_the_call_in_flight_and_sends_nothing_more(account,
     assert "root: not started (stopped)" in out
     assert "1 call(s) were sent and journalled, 2 not sent" in err
     assert len(plan_for(open_aws(sb), by_id("contacts"), ANSWERS).automatic) == 2  # the account agrees
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _raise_stopped(signum, frame):
+    raise _Stopped()
+
+
+def test_a_signal_taken_by_another_thread_stops_the_main_threads_wait():
+    """The kernel may give a process's signal to any of its threads; Python runs the handler in the
+    main thread. `check --org` waited on its workers with an untimed `future.result()`, so a SIGTERM
+    taken by another thread was acted on only once a worker had finished (12 s in a CI run)."""
+    import threading
+    from concurrent.futures import Future
+
+    from wizard.stopping import result_interruptibly
+
+    never = Future()  # a worker that would take long; set after 3 s so an untimed wait ends too
+    finish = threading.Timer(3.0, lambda: never.set_result("finished"))
+
+    def signal_on_this_thread():
+        time.sleep(0.2)
+        signal.pthread_kill(threading.get_ident(), signal.SIGUSR1)
+
+    previous = signal.signal(signal.SIGUSR1, _raise_stopped)
+    other = threading.Thread(target=signal_on_this_thread)
+    try:
+        finish.start()
+        other.start()
+        started = time.monotonic()
+        with pytest.raises(_Stopped):  # an untimed never.result() returned "finished" after 3 s instead
+            result_interruptibly(never)
+        assert time.monotonic() - started < 2
+    finally:
+        other.join()
+        finish.cancel()
+        finish.join()
+        signal.signal(signal.SIGUSR1, previous)
