@@ -32,6 +32,7 @@ from steps.validators import REGION_PATTERN  # noqa: F401  (the one region check
 # Re-exported: the rest of the wizard imports these names from here.
 from wizard.safe_text import clean
 from wizard.aws_answers import Answer, means_none, merge_pages
+from wizard.aws_members import MemberClients, acting_for, can_share, member_client
 from wizard.process_memory import collect_less, limit_malloc_arenas
 from wizard.aws_errors import (  # noqa: F401
     DENIED_CODES, IAM_ACTION_OVERRIDES, IAM_PREFIX, THROTTLE_CODES, TRANSIENT_CODES, UNSUPPORTED_CODES,
@@ -64,6 +65,7 @@ class AWS:
         self._session_lock = threading.RLock()  # the session (not thread-safe) and client building
         self._session: Any = None
         self._clients: dict[tuple[str, str], Any] = {}
+        self._members: MemberClients | None = None  # the clients this object's member accounts share
         self._cache: dict[str, "Future | Answer"] = {}  # a read in flight, then its answer
         self._pool: ThreadPoolExecutor | None = None
         self.calls: Counter[tuple[str, str]] = Counter()  # (service, operation) -> API calls made
@@ -233,12 +235,12 @@ class AWS:
         with self._session_lock:
             client = self._clients.get(key)
             if client is None:
-                client = self._build_client(*key)
-                self._clients[key] = client
+                shared = self.parent is not None and can_share()  # one client for all members: aws_members.py
+                client = self._clients[key] = member_client(self, *key) if shared else self._build_client(*key)
             return client
 
-    def _build_client(self, service: str, region: str) -> Any:
-        client = self._get_session().client(
+    def _build_client(self, service: str, region: str, session: Any = None) -> Any:
+        client = (session or self._get_session()).client(
             service, region_name=region, endpoint_url=self.target.endpoint, config=self._config(service)
         )
         if self.target.endpoint and service == "s3control":
@@ -411,9 +413,10 @@ class AWS:
         client = self.client(service, region)
         method = xform_name(operation)
         try:
-            if paginate and client.can_paginate(method):
-                return merge_pages(client.get_paginator(method).paginate(**params))
-            response = getattr(client, method)(**params)
+            with acting_for(self):  # a shared member client's pages are this account's too
+                if paginate and client.can_paginate(method):
+                    return merge_pages(client.get_paginator(method).paginate(**params))
+                response = getattr(client, method)(**params)
         except Exception as error:  # noqa: BLE001 - classified, never raised raw
             raise describe_error(error, service, operation) from None
         response.pop("ResponseMetadata", None)
@@ -484,4 +487,6 @@ class AWS:
         with self._session_lock:
             clients, self._clients = self._clients, {}
         for client in clients.values():
-            client.close()  # kept-alive connections would otherwise wait for the garbage collector
+            client.close()  # a member's shared clients stay open for the other members
+        if self._members is not None:
+            self._members.close()
