@@ -7,7 +7,7 @@ and its sessions are in wizard/aws_session.py). It
   lock, and shares them between threads: botocore clients are thread-safe once built, sessions
   are not, and clients are heavy, so one per (service, region) is the right number (their
   classes, service models and endpoint rulesets are made once per service for the whole
-  process: wizard/botocore_sharing.py);
+  process: wizard/botocore_sharing.py; member accounts share theirs: wizard/aws_members.py);
 - makes each distinct read once per run (a cache keyed by service, operation, region and
   parameters, with pagination normalised; concurrent callers of the same read wait for the
   first; definite failures such as "no such thing" or access denied are kept too, transient
@@ -481,12 +481,13 @@ class AWS:
             return self._pool
 
     def close(self) -> None:
-        """Stop this object's region pool and close its clients' connections (the read cache stays readable)."""
+        """Stop this object's region pool and close its clients (the read cache stays readable); their
+        connections stay pooled for the process's other clients (wizard/botocore_http.py)."""
         if self._pool:
             self._pool.shutdown(wait=False, cancel_futures=True)
         with self._session_lock:
             clients, self._clients = self._clients, {}
         for client in clients.values():
-            client.close()  # a member's shared clients stay open for the other members
+            client.close()  # a member's view of a shared client closes nothing (wizard/aws_members.py)
         if self._members is not None:
             self._members.close()
