@@ -154,6 +154,7 @@ class MemberClients:
 
 def member_client(member: Any, service: str, region: str) -> MemberClient:
     """``member``'s view of the client its parent's member accounts share for ``service`` in ``region``."""
+    member._get_session()  # the role assumed here, as for a client of its own: a failure is the same StepError
     parent = member.parent
     with parent._lock:
         if parent._members is None:

@@ -46,3 +46,14 @@ def test_a_shared_client_outside_a_members_call_signs_with_nobodys_credentials(a
     shared = member.client("sts")._client
     with pytest.raises(NoCredentialsError):
         shared.get_caller_identity()
+
+
+def test_a_role_that_cannot_be_assumed_fails_when_the_members_client_is_asked_for(account):
+    """As with a client of its own: the member's session (AssumeRole) is made by client(), so the error is
+    the assume's StepError, not a failed read."""
+    from steps.base import StepError
+
+    sb = account("org")
+    member = open_aws(sb).member(sb.member_account_ids[0], role_name="NoSuchRole")
+    with pytest.raises(StepError, match="^could not assume arn:aws:iam::[0-9]{12}:role/NoSuchRole"):
+        member.client("sts")
