@@ -1,0 +1,89 @@
+"""The per-call parts (wizard/botocore_calls.py) answer exactly as botocore and the stdlib do.
+
+Pure tests: no request leaves the process and no sandbox is needed.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import itertools
+
+import pytest
+
+from wizard import botocore_calls, botocore_sharing
+
+
+@pytest.fixture(scope="module", autouse=True)
+def installed():
+    return botocore_sharing.share_client_parts()
+
+
+def _shape(message) -> object:
+    """Everything a parsed message holds, nested messages and defects compared by value."""
+    if isinstance(message, list):
+        return [_shape(part) for part in message]
+    if not hasattr(message, "_headers"):
+        return message
+    state = dict(vars(message))
+    state["defects"] = [(type(defect), defect.args) for defect in state["defects"]]
+    state["_payload"] = _shape(state["_payload"])
+    return type(message), state
+
+
+AWS_BLOCKS = [
+    b"Server: Werkzeug/3.1.3 Python/3.11.7\r\nDate: Mon, 30 Nov 2026 08:20:00 GMT\r\nContent-Type: text/xml\r\n"
+    b"x-amzn-RequestId: 6b2c7e0c-5a35\r\nContent-Length: 1234\r\nConnection: keep-alive\r\n\r\n",
+    b"x-amz-id-2: a/b+c=\r\nx-amz-request-id: 1\r\nContent-Type: application/x-amz-json-1.1\r\n"
+    b"Set-Cookie: a=1\r\nset-cookie: b=2\r\nTransfer-Encoding: chunked\r\n\r\n",
+    b"X-Folded: one\r\n two\r\n\tthree\r\nX-Empty:\r\nX-Spaces:   padded   \r\nX-Colon: a: b: c\r\n\r\n",
+    b"Content-Type: text/plain\nContent-Length: 0\n\n",  # bare LF endings
+    b"X-Latin: caf\xe9 \x85 \x0b \x1c end\r\n\r\n",  # bytes email's line splitting might treat as breaks
+    b"\r\n",  # no headers at all
+]
+ODD_BLOCKS = [
+    b":no-name\r\nA: b\r\n\r\n",
+    b" starts folded\r\nA: b\r\n\r\n",
+    b"From someone\r\nA: b\r\n\r\n",
+    b"no colon here\r\nA: b\r\n\r\n",
+    b"A: b\rc\r\n\r\n",  # a lone CR ends a line for the feed parser
+    b"Content-Type: multipart/mixed; boundary=x\r\n\r\n",
+    b"Content-Type: message/rfc822\r\n\r\n",
+    b"Content-Type: message/delivery-status\r\n\r\n",
+    b"A: b\r\n",  # the connection closed before the blank line
+    b"A: b",
+    b"",
+    b"Name With Space: x\r\n\r\n",
+]
+PIECES = [b"A: 1\r\n", b"a: 2\r\n", b" cont\r\n", b"\tcont\r\n", b"B:\r\n", b"B:  x \r\n", b"C: \xff\r\n",
+          b"bad\r\n", b"D: e\rf\r\n", b"Content-Type: text/xml\r\n", b"content-type: MULTIPART/x\r\n", b"E: f\n"]
+
+
+def _both(block: bytes):
+    stdlib = http.client.parse_headers.__wrapped__
+    return stdlib(io.BytesIO(block)), http.client.parse_headers(io.BytesIO(block))
+
+
+def test_response_headers_parse_as_the_stdlib_parses_them():
+    blocks = AWS_BLOCKS + ODD_BLOCKS + [b"".join(combo) + b"\r\n" for combo in itertools.product(PIECES, repeat=3)]
+    for block in blocks:
+        expected, fast = _both(block)
+        assert _shape(fast) == _shape(expected), block
+        assert fast.get_all("a") == expected.get_all("a") and fast.items() == expected.items(), block
+
+
+def test_aws_header_blocks_take_the_fast_path_and_odd_ones_do_not():
+    assert "response_headers" in botocore_sharing.share_client_parts()
+    lines = lambda block: http.client._read_headers(io.BytesIO(block))  # noqa: E731
+    assert all(botocore_calls._message(lines(block), http.client.HTTPMessage) is not None for block in AWS_BLOCKS)
+    assert all(botocore_calls._message(lines(block), http.client.HTTPMessage) is None for block in ODD_BLOCKS)
+    message = http.client.parse_headers(io.BytesIO(AWS_BLOCKS[1]))
+    assert type(message) is http.client.HTTPMessage
+    assert message.get_all("SET-COOKIE") == ["a=1", "b=2"] and message["content-type"] == "application/x-amz-json-1.1"
+
+
+def test_response_header_limits_stay_the_stdlibs():
+    with pytest.raises(http.client.LineTooLong):
+        http.client.parse_headers(io.BytesIO(b"A: " + b"x" * 70000 + b"\r\n\r\n"))
+    with pytest.raises(http.client.HTTPException):
+        http.client.parse_headers(io.BytesIO(b"A: b\r\n" * 101 + b"\r\n"))
