@@ -87,3 +87,23 @@ def test_response_header_limits_stay_the_stdlibs():
         http.client.parse_headers(io.BytesIO(b"A: " + b"x" * 70000 + b"\r\n\r\n"))
     with pytest.raises(http.client.HTTPException):
         http.client.parse_headers(io.BytesIO(b"A: b\r\n" * 101 + b"\r\n"))
+
+
+def test_event_aliases_are_botocores_for_every_service_and_alias():
+    """Every service's event names, and every alias's own part placed anywhere in a name."""
+    import botocore.session
+    from botocore.hooks import EventAliaser
+    from botocore.utils import EVENT_ALIASES
+
+    assert "alias_misses" in botocore_sharing.share_client_parts()
+    services = botocore.session.get_session().get_available_services()
+    names = [f"{event}.{service}.DescribeThings" for event in ("before-call", "docs.request-params")
+             for service in services]
+    names += [name for old in EVENT_ALIASES for name in (old, f"before-call.{old}.X", f"x{old}x.y", f"{old}.{old}")]
+    names += ["before-call", "", "a.api.sagemaker.apigateway", "apigateway.runtime.sagemaker", "x.data.jobs.iot.y"]
+    botocores, ours = EventAliaser(None), EventAliaser(None)
+    assert [EventAliaser._alias_event_name.__wrapped__(botocores, name) for name in names] == [
+        ours._alias_event_name(name) for name in names]
+    assert ours._alias_event_name("before-call.apigateway.GetRestApis") == "before-call.api-gateway.GetRestApis"
+    other = EventAliaser(None, {"ec2": "elastic-compute"})  # another table: botocore's own code
+    assert other._alias_event_name("before-call.ec2.DescribeVpcs") == "before-call.elastic-compute.DescribeVpcs"

@@ -39,7 +39,7 @@ def test_every_part_is_installed_on_the_botocore_in_use(aws):
     aws.client("sts")  # a session installs the sharing
     assert botocore_sharing.share_client_parts() == {
         "classes", "service_models", "endpoint_providers", "event_aliases", "handlers", "plain_json",
-        "kwargs_check", "scoped_config", "user_agent", "request_body", "response_headers"}
+        "kwargs_check", "scoped_config", "user_agent", "request_body", "response_headers", "alias_misses"}
 
 
 class _Sent(Exception):
