@@ -131,4 +131,129 @@ def _share_alias_misses() -> bool:
     return True
 
 
-PARTS = (_share_response_headers, _share_alias_misses)
+def _share_config_lookups() -> bool:
+    """Answer botocore's config lookups without copying the session's variables or raising KeyError.
+
+    Building a client asks ~20 settings, each through a chain of providers: the session's own
+    variables (botocore hands over a copy of them each time), the environment (``name in
+    os.environ`` then ``os.environ[name]``: the name encoded twice, and a KeyError raised and caught
+    for every variable that is not set, which is most of them), the config file. ~9,500 provider
+    calls a check. These read the same dict and the same environment, once, without the copy or
+    the exception; a session class with its own ``instance_variables``, or an environment that is
+    not ``os.environ``, goes to botocore.
+    """
+    import os
+
+    from botocore import configprovider
+    from botocore.session import Session
+
+    instance = getattr(configprovider, "InstanceVarProvider", None)
+    environment = getattr(configprovider, "EnvironmentProvider", None)
+    session_variables = getattr(Session, "instance_variables", None)
+    environ_class = type(os.environ)
+    if (instance is None or environment is None or session_variables is None
+            or not all(hasattr(os.environ, name) for name in ("_data", "encodekey", "decodevalue"))):
+        return False
+    instance_provide, environment_provide = instance.provide, environment.provide
+
+    def provide_instance_variable(provider: Any) -> Any:
+        session = provider._session
+        variables = getattr(session, "_session_instance_vars", None)
+        if type(session).instance_variables is not session_variables or type(variables) is not dict:
+            return instance_provide(provider)
+        return variables.get(provider._instance_var)
+
+    def provide_environment_variable(provider: Any) -> Any:
+        env = provider._env
+        if type(env) is not environ_class:
+            return environment_provide(provider)
+        value = env._data.get(env.encodekey(provider._name))
+        return None if value is None else env.decodevalue(value)
+
+    provide_instance_variable.__wrapped__ = instance_provide  # type: ignore[attr-defined]
+    provide_environment_variable.__wrapped__ = environment_provide  # type: ignore[attr-defined]
+    instance.provide = provide_instance_variable
+    environment.provide = provide_environment_variable
+    return True
+
+
+def _share_request_headers() -> bool:
+    """Read a request's headers without asking the email policy about each ASCII value.
+
+    botocore keeps a request's headers in an ``email`` message (``botocore.compat.HTTPHeaders``),
+    and every read of them (``items()`` five times a request: signing twice, preparing, encoding,
+    sending; ``get``) passes each value through compat32's ``header_fetch_parse``, which returns it
+    unchanged unless it holds surrogates (then a ``Header``). An ASCII ``str`` holds none, so it is
+    returned as it is; any other value, or another policy, still goes through the policy.
+    """
+    from email.policy import compat32
+
+    from botocore.compat import HTTPHeaders
+
+    probe = HTTPHeaders()
+    if probe.policy is not compat32 or type(getattr(probe, "_headers", None)) is not list:
+        return False
+    items, get = HTTPHeaders.items, HTTPHeaders.get
+
+    def request_items(headers: Any) -> list:
+        policy = headers.policy
+        if policy is not compat32:
+            return items(headers)
+        return [(name, value) if type(value) is str and value.isascii() else
+                (name, policy.header_fetch_parse(name, value)) for name, value in headers._headers]
+
+    def request_get(headers: Any, name: str, failobj: Any = None) -> Any:
+        policy = headers.policy
+        if policy is not compat32:
+            return get(headers, name, failobj)
+        name = name.lower()
+        for key, value in headers._headers:
+            if key.lower() == name:
+                return value if type(value) is str and value.isascii() else policy.header_fetch_parse(key, value)
+        return failobj
+
+    request_items.__wrapped__, request_get.__wrapped__ = items, get  # type: ignore[attr-defined]
+    HTTPHeaders.items, HTTPHeaders.get = request_items, request_get
+    return True
+
+
+class _SignedHeadersOnce:
+    """SigV4 with the headers to sign worked out once per signature, not twice.
+
+    botocore's ``add_auth`` selects the headers to sign (a new ``HTTPHeaders``, each name
+    lowercased, the host from the URL) for the canonical request and again, from the same
+    request, for the Authorization header's ``SignedHeaders``. The second time returns the first
+    answer when the request, its URL and its headers are what they were.
+    """
+
+    def headers_to_sign(self, request: Any) -> Any:
+        state = (request.url, tuple(request.headers._headers))
+        kept = self.__dict__.get("_aws_essentials_signed")
+        if kept is not None and kept[0] is request and kept[1] == state:
+            return kept[2]
+        selected = super().headers_to_sign(request)  # type: ignore[misc]
+        self._aws_essentials_signed = (request, state, selected)
+        return selected
+
+
+def _share_signing() -> bool:
+    """Register SigV4 signers that select the headers to sign once (``_SignedHeadersOnce``).
+
+    botocore picks a request's signer class from ``botocore.auth.AUTH_TYPE_MAPS`` by signature
+    version; "v4" and "s3v4" are replaced there by subclasses of botocore's own, and only when they
+    are botocore's pure-Python signers (with awscrt installed botocore signs in C: left alone).
+    """
+    from botocore import auth
+
+    maps = getattr(auth, "AUTH_TYPE_MAPS", None)
+    pure = {"v4": getattr(auth, "SigV4Auth", None), "s3v4": getattr(auth, "S3SigV4Auth", None)}
+    if (not isinstance(maps, dict) or any(maps.get(name) is not signer or signer is None for name, signer in pure.items())
+            or "headers_to_sign" not in vars(auth.SigV4Auth)):
+        return False
+    for name, signer in pure.items():
+        maps[name] = type(signer.__name__, (_SignedHeadersOnce, signer), {"__module__": __name__})
+    return True
+
+
+PARTS = (_share_response_headers, _share_alias_misses, _share_config_lookups, _share_request_headers,
+         _share_signing)

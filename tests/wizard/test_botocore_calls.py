@@ -107,3 +107,79 @@ def test_event_aliases_are_botocores_for_every_service_and_alias():
     assert ours._alias_event_name("before-call.apigateway.GetRestApis") == "before-call.api-gateway.GetRestApis"
     other = EventAliaser(None, {"ec2": "elastic-compute"})  # another table: botocore's own code
     assert other._alias_event_name("before-call.ec2.DescribeVpcs") == "before-call.elastic-compute.DescribeVpcs"
+
+
+def test_config_lookups_answer_as_botocores_providers(monkeypatch):
+    import os
+
+    import botocore.session
+    from botocore.configprovider import EnvironmentProvider, InstanceVarProvider
+
+    assert "config_lookups" in botocore_sharing.share_client_parts()
+    session = botocore.session.Session()
+    session.set_config_variable("region", "eu-west-1")
+    monkeypatch.setenv("AWS_ESSENTIALS_TEST_SET", "caf\u00e9 \udcff")  # a surrogate-escaped byte, as os keeps it
+    monkeypatch.delenv("AWS_ESSENTIALS_TEST_UNSET", raising=False)
+    providers = [InstanceVarProvider(name, session) for name in ("region", "profile", "nothing")]
+    providers += [EnvironmentProvider(name, env) for env in (os.environ, {"A": "dict"})
+                  for name in ("AWS_ESSENTIALS_TEST_SET", "AWS_ESSENTIALS_TEST_UNSET", "A")]
+    expected = [type(provider).provide.__wrapped__(provider) for provider in providers]
+    assert [provider.provide() for provider in providers] == expected
+    assert expected[0] == "eu-west-1" and expected[3] == "caf\u00e9 \udcff" and expected[4] is None
+    os.environ["AWS_ESSENTIALS_TEST_UNSET"] = "now set"  # a change after the provider was made is seen
+    session.set_config_variable("region", "ap-southeast-2")
+    assert providers[4].provide() == "now set" and providers[0].provide() == "ap-southeast-2"
+    del os.environ["AWS_ESSENTIALS_TEST_UNSET"]
+
+
+def test_request_header_reads_equal_the_email_policys():
+    from email.header import Header
+
+    from botocore.compat import HTTPHeaders
+
+    assert "request_headers" in botocore_sharing.share_client_parts()
+    headers = HTTPHeaders()
+    for name, value in [("Content-Type", "text/xml"), ("X-Amz-Date", "20261130T060000Z"), ("x-amz-date", "dup"),
+                        ("X-Latin", "caf\u00e9"), ("X-Surrogate", "a\udcffb"), ("X-Bytes", b"raw"), ("X-Empty", "")]:
+        headers[name] = value
+    own_items, own_get = HTTPHeaders.items.__wrapped__, HTTPHeaders.get.__wrapped__
+    shape = lambda pairs: [(k, (type(v), str(v))) for k, v in pairs]  # noqa: E731  Header has no __eq__
+    assert shape(headers.items()) == shape(own_items(headers))
+    assert isinstance(dict(headers.items())["X-Surrogate"], Header)
+    for name in ("x-amz-date", "X-LATIN", "x-bytes", "x-empty", "missing", "X-Surrogate"):
+        assert shape([(name, headers.get(name, "default"))]) == shape([(name, own_get(headers, name, "default"))])
+    assert headers["X-Amz-Date"] == "20261130T060000Z"
+
+
+def test_signatures_are_byte_identical_to_botocores(monkeypatch):
+    """Every header of a request signed by the registered signers equals botocore's own signing,
+    also when the same signer signs a second request or the request changes in between."""
+    import datetime
+
+    import botocore.auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    assert "signing" in botocore_sharing.share_client_parts()
+    monkeypatch.setattr(botocore.auth, "get_current_datetime",
+                        lambda: datetime.datetime(2026, 11, 30, 6, 0, tzinfo=datetime.timezone.utc))
+    credentials = Credentials("AKIAEXAMPLEEXAMPLE12", "secret" * 6, "token").get_frozen_credentials()
+
+    def request(url="https://ec2.eu-west-1.amazonaws.com/", **headers):
+        return AWSRequest(method="POST", url=url, data={"Action": "DescribeVpcs", "VpcId.1": "vpc-\u00e9"},
+                          headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8", **headers})
+
+    signers = {"v4": botocore.auth.SigV4Auth, "s3v4": botocore.auth.S3SigV4Auth}
+    for version, botocores in signers.items():
+        ours = botocore.auth.AUTH_TYPE_MAPS[version]
+        assert ours is not botocores and issubclass(ours, botocores)
+        signer = ours(credentials, "ec2", "eu-west-1")
+        for sent in (request(), request("https://s3.eu-west-1.amazonaws.com/b/k?x=1", Range="bytes=0-1")):
+            expected = request(sent.url, **({"Range": "bytes=0-1"} if "Range" in sent.headers else {}))
+            botocores(credentials, "ec2", "eu-west-1").add_auth(expected)
+            signer.add_auth(sent)
+            assert sent.headers.items() == expected.headers.items() and "Signature=" in sent.headers["Authorization"]
+        changed = request()
+        signer.headers_to_sign(changed)
+        changed.headers["X-Amz-Meta"] = "late"  # selected before a header was added: selected again
+        assert "x-amz-meta" in signer.headers_to_sign(changed)
