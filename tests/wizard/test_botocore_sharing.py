@@ -39,7 +39,8 @@ def test_every_part_is_installed_on_the_botocore_in_use(aws):
     aws.client("sts")  # a session installs the sharing
     assert botocore_sharing.share_client_parts() == {
         "classes", "service_models", "endpoint_providers", "event_aliases", "handlers", "plain_json",
-        "kwargs_check", "scoped_config", "user_agent", "request_body", "http_sessions"}
+        "kwargs_check", "scoped_config", "user_agent", "request_body", "http_sessions", "response_headers",
+        "alias_misses", "config_lookups", "request_headers", "signing"}
 
 
 class _Sent(Exception):
