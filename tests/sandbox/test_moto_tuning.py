@@ -78,3 +78,47 @@ def test_account_of_an_access_key_follows_keys_and_resets(account):
     assert lookup(again) == member
     sb.reset("org", force=True)  # the snapshot's backends: the key made since is gone
     assert lookup(again) == search(again) == sb.account_id
+
+
+def test_names_kept_are_the_names_moto_lists(account, monkeypatch):
+    """The serializer's attribute names for a member, kept per (class, member, shape), are moto's,
+    the first time and from what was kept, across EC2, IAM and S3 answers."""
+    from moto.core import serialize
+
+    kept = serialize.XFormedAttributePicker.get_possible_keys
+    moto_names = kept.moto_get_possible_keys
+    checked, differ = [], []
+
+    def both(picker, context):
+        ours = tuple(kept(picker, context))
+        if ours != tuple(moto_names(picker, context)):
+            differ.append((context.key, type(context.obj).__name__))
+        checked.append(context.key)
+        return ours
+
+    monkeypatch.setattr(serialize.XFormedAttributePicker, "get_possible_keys", both)
+    sb = account("insecure")
+    ec2, iam, s3 = client(sb, "ec2"), client(sb, "iam"), client(sb, "s3")
+    for _ in range(2):
+        ec2.describe_security_groups()
+        ec2.describe_instances()
+        ec2.describe_vpcs()
+        iam.list_users()
+        iam.list_roles()
+        s3.list_buckets()
+    assert differ == [] and len(checked) > 200
+
+
+def test_random_strings_are_drawn_as_moto_draws_them():
+    """Same seed, same strings, and the generator left in the same state (moto's later ids too)."""
+    from moto.moto_api._internal.moto_random import MotoRandom
+
+    ours, theirs = MotoRandom(), MotoRandom()
+    moto_draw = MotoRandom.get_random_string.moto_get_random_string
+    for seed in (0, 20240101):
+        ours.seed(seed)
+        theirs.seed(seed)
+        for args in ((52,), (20,), (8, False), (12, True, True), (1,), (0,)):
+            assert ours.get_random_string(*args) == moto_draw(theirs, *args)
+        assert ours.get_random_string(length=5, lower_case=True) == moto_draw(theirs, length=5, lower_case=True)
+        assert ours.getrandbits(64) == theirs.getrandbits(64)

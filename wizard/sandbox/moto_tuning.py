@@ -29,7 +29,16 @@ Two more, found by profiling the sandbox during the large account's check (issue
   gap layer and by moto) walked every account and all 8 partitions, creating each partition's IAM
   backend on the way: a twentieth of the sandbox's CPU in `check --org` over 21 accounts. Its
   answers are kept while no access key was added or deleted and the accounts' IAM backends are
-  the same objects (a reset or a snapshot's restore makes new ones).
+  the same objects (a reset or a snapshot's restore makes new ones);
+- moto's serializer asks, for every member of every answer, which attribute names may hold it
+  (``XFormedAttributePicker.get_possible_keys``: six alias providers made and asked per member).
+  The names depend on the object's class, the member's name and its shape (and that shape's
+  parent), which are the same objects from one request to the next (moto caches each service
+  model): they are kept per (class, member, shape) while the shape and its parent stay the same,
+  for objects whose class decides their attributes;
+- every answer carries a request id of 52 random characters, each drawn by ``Random.choice``:
+  drawn here from the same generator in the same way (``_randbelow``'s draws of 6 bits), so the
+  ids, and every id moto makes after them from its seeded generator, are the ones moto would make.
 
 Only the sandbox installs this; it never touches the wizard's AWS access.
 """
@@ -69,6 +78,13 @@ def install() -> None:
     import moto.iam.models as iam_models
 
     iam_models.get_account_id_from = _accounts_kept(iam_models.get_account_id_from, iam_models)
+    from moto.core import serialize
+
+    picker = serialize.XFormedAttributePicker
+    picker.get_possible_keys = _names_kept(picker.get_possible_keys, serialize.DEFAULT_ALIAS_PROVIDERS)
+    from moto.moto_api._internal.moto_random import MotoRandom
+
+    MotoRandom.get_random_string = _drawn_alike(MotoRandom.get_random_string)
     _installed = True
 
 
@@ -162,3 +178,63 @@ def _accounts_kept(search: Callable[[str], str], iam_models: Any) -> Callable[[s
 
     get_account_id_from.moto_get_account_id_from = search  # type: ignore[attr-defined]
     return get_account_id_from
+
+
+def _class_decides(kind: type) -> bool:
+    """Whether the alias providers' answers for an object of this class depend on the class alone:
+    no dynamic attribute lookup (``Meta``, ``__class__`` are read from the object)."""
+    return (kind.__getattribute__ is object.__getattribute__ and not hasattr(kind, "__getattr__")
+            and not isinstance(vars(kind).get("__class__"), property))
+
+
+def _names_kept(names: Callable[[Any, Any], Any], default_providers: list) -> Callable[[Any, Any], Any]:
+    kept: dict[tuple, tuple] = {}
+    plain: dict[type, bool] = {}
+
+    def get_possible_keys(picker: Any, context: Any) -> Any:
+        obj, shape = context.obj, context.shape
+        kind = type(obj)
+        decides = plain.get(kind)
+        if decides is None:
+            decides = plain[kind] = _class_decides(kind)
+        own = getattr(obj, "__dict__", None)
+        if (not decides or picker.alias_providers is not default_providers
+                or (own is not None and ("Meta" in own or "__class__" in own))):
+            return names(picker, context)
+        parent = getattr(shape, "parent", None)
+        key = (kind, context.key, id(shape))
+        entry = kept.get(key)
+        if entry is None or entry[0] is not shape or entry[1] is not parent:
+            entry = (shape, parent, tuple(names(picker, context)))  # the shape held: its id stays its own
+            if len(kept) < 100_000:
+                kept[key] = entry
+        return entry[2]
+
+    get_possible_keys.moto_get_possible_keys = names  # type: ignore[attr-defined]
+    return get_possible_keys
+
+
+def _drawn_alike(draw: Callable[..., str]) -> Callable[..., str]:
+    """``MotoRandom.get_random_string`` without a ``choice`` call per character: the same draws
+    (``Random._randbelow_with_getrandbits``, inlined), so the same characters from the same seed."""
+    import random
+    import string
+
+    def get_random_string(rng: Any, length: int = 20, include_digits: bool = True, lower_case: bool = False) -> str:
+        if type(rng)._randbelow is not random.Random._randbelow_with_getrandbits:
+            return draw(rng, length, include_digits, lower_case)
+        pool = string.ascii_letters + string.digits if include_digits else string.ascii_letters
+        size = len(pool)
+        bits = size.bit_length()
+        getrandbits = rng.getrandbits
+        chars = []
+        for _ in range(length):
+            drawn = getrandbits(bits)
+            while drawn >= size:
+                drawn = getrandbits(bits)
+            chars.append(pool[drawn])
+        text = "".join(chars)
+        return text.lower() if lower_case else text
+
+    get_random_string.moto_get_random_string = draw  # type: ignore[attr-defined]
+    return get_random_string
