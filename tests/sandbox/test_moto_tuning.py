@@ -122,3 +122,20 @@ def test_random_strings_are_drawn_as_moto_draws_them():
             assert ours.get_random_string(*args) == moto_draw(theirs, *args)
         assert ours.get_random_string(length=5, lower_case=True) == moto_draw(theirs, length=5, lower_case=True)
         assert ours.getrandbits(64) == theirs.getrandbits(64)
+
+
+def test_xml_names_that_passed_pass_and_bad_ones_are_refused_every_time():
+    import xmltodict
+
+    kept = xmltodict._validate_name
+    check = kept.xmltodict_validate_name
+    for _ in range(2):  # the second time a good name is found among those that passed
+        for name in ("DescribeSecurityGroupsResponse", "item", "groupId", "x:y", "ünïcode"):
+            assert kept(name, "element") is None and check(name, "element") is None
+        for bad in ("?pi", "!x", "a<b", "a/b", 'a"b', "a=b", "a b", "tab\tname", 7):
+            with pytest.raises(ValueError) as ours:
+                kept(bad, "element")
+            with pytest.raises(ValueError) as theirs:
+                check(bad, "element")
+            assert str(ours.value) == str(theirs.value)
+    assert xmltodict.unparse({"a": {"b": "1"}}, full_document=False) == "<a><b>1</b></a>"

@@ -38,7 +38,10 @@ Two more, found by profiling the sandbox during the large account's check (issue
   for objects whose class decides their attributes;
 - every answer carries a request id of 52 random characters, each drawn by ``Random.choice``:
   drawn here from the same generator in the same way (``_randbelow``'s draws of 6 bits), so the
-  ids, and every id moto makes after them from its seeded generator, are the ones moto would make.
+  ids, and every id moto makes after them from its seeded generator, are the ones moto would make;
+- xmltodict (1.0.4, moto's XML writer for EC2 and S3) checks every element name of every answer
+  character by character; the names are the service model's, a few hundred: a name that passed is
+  not checked again (one that fails is checked, and refused, every time).
 
 Only the sandbox installs this; it never touches the wizard's AWS access.
 """
@@ -85,6 +88,10 @@ def install() -> None:
     from moto.moto_api._internal.moto_random import MotoRandom
 
     MotoRandom.get_random_string = _drawn_alike(MotoRandom.get_random_string)
+    import xmltodict
+
+    if hasattr(xmltodict, "_validate_name"):  # xmltodict >= 0.15 (not pinned: moto's dependency)
+        xmltodict._validate_name = _valid_names_kept(xmltodict._validate_name)
     _installed = True
 
 
@@ -238,3 +245,17 @@ def _drawn_alike(draw: Callable[..., str]) -> Callable[..., str]:
 
     get_random_string.moto_get_random_string = draw  # type: ignore[attr-defined]
     return get_random_string
+
+
+def _valid_names_kept(validate: Callable[[Any, str], None]) -> Callable[[Any, str], None]:
+    passed: set[tuple[str, str]] = set()
+
+    def _validate_name(value: Any, kind: str) -> None:
+        if type(value) is str and (value, kind) in passed:
+            return
+        validate(value, kind)  # raises ValueError for a name XML cannot hold
+        if type(value) is str and len(passed) < 100_000:
+            passed.add((value, kind))
+
+    _validate_name.xmltodict_validate_name = validate  # type: ignore[attr-defined]
+    return _validate_name
