@@ -19,12 +19,16 @@ def worker_command(module: str) -> list[str]:
     and the standard library. ``-I`` (isolated mode) leaves the current directory, PYTHONPATH,
     PYTHONSTARTUP and the user's site-packages out of ``sys.path`` (a ``math.py`` planted in the
     working directory would otherwise be imported); the one folder it needs, this package's, is
-    added explicitly, after the standard library so no file there can shadow a stdlib module.
+    added explicitly, after the standard library so no file there can shadow a stdlib module, and
+    before site-packages, so the worker runs this process's code even where site-packages names
+    another copy (an editable install of another checkout: the old tree of a benchmark ran the
+    installed checkout's code in its workers).
     """
     import sys
 
-    boot = ("import sys, importlib; root = sys.argv[1]; "
-            "sys.path.append(root) if root not in sys.path else None; "
+    boot = ("import sys, site, importlib; root = sys.argv[1]; sites = set(site.getsitepackages()); "
+            "root in sys.path or sys.path.insert(next((i for i, p in enumerate(sys.path) if p in sites), "
+            "len(sys.path)), root); "
             "raise SystemExit(importlib.import_module(sys.argv[2])._worker_main())")
     return [sys.executable, "-I", "-c", boot, CODE_ROOT, module]
 
