@@ -255,5 +255,68 @@ def _share_signing() -> bool:
     return True
 
 
+def _share_header_dicts() -> bool:
+    """Copy, read and list botocore's ``HeadersDict`` without a new key object per entry read.
+
+    A prepared request's and a response's headers are each a ``HeadersDict`` (a case-insensitive
+    mapping keyed by ``_HeaderKey`` objects) built 3 times a call, copied, listed and looked up
+    through ``MutableMapping``'s generic methods: every entry listed is looked up again by a new
+    key, every ``get`` or ``in`` of an absent header raises and catches a KeyError (~50 key objects
+    a call). These do the same on the underlying dict: the same entries, the same order, the same
+    keys kept when one is set again; other mappings and iterables are added as
+    ``MutableMapping.update`` adds them.
+    """
+    from collections.abc import ItemsView, Mapping
+
+    from botocore import awsrequest
+
+    headers_class, key_class = getattr(awsrequest, "HeadersDict", None), getattr(awsrequest, "_HeaderKey", None)
+    if headers_class is None or key_class is None:
+        return False
+    probe = headers_class({"A": "1"})
+    if type(probe.__dict__.get("_dict")) is not dict or any(type(key) is not key_class for key in probe._dict) \
+            or list(probe) != ["A"] or not hasattr(key_class("A"), "_key"):
+        return False
+    originals = {name: vars(headers_class).get(name) or getattr(headers_class, name)
+                 for name in ("update", "items", "get", "__contains__")}
+
+    class HeaderItems(ItemsView):
+        def __iter__(self) -> Any:
+            for key, value in self._mapping._dict.items():
+                yield key._key, value
+
+    def update(headers: Any, other: Any = (), /, **more: Any) -> None:
+        entries = headers._dict
+        if type(other) is ItemsView or type(other) is HeaderItems:
+            other = other._mapping
+        if type(other) is headers_class:  # its keys are already keys: the same entries, no new key each
+            entries.update(other._dict)
+        elif isinstance(other, Mapping):
+            for name in other:
+                entries[key_class(name)] = other[name]
+        elif hasattr(other, "keys"):
+            for name in other.keys():
+                entries[key_class(name)] = other[name]
+        else:
+            for name, value in other:
+                entries[key_class(name)] = value
+        for name, value in more.items():
+            entries[key_class(name)] = value
+
+    def items(headers: Any) -> Any:
+        return HeaderItems(headers)
+
+    def get(headers: Any, name: str, default: Any = None) -> Any:
+        return headers._dict.get(key_class(name), default)
+
+    def contains(headers: Any, name: Any) -> bool:
+        return key_class(name) in headers._dict
+
+    for name, function in (("update", update), ("items", items), ("get", get), ("__contains__", contains)):
+        function.__wrapped__ = originals[name]  # type: ignore[attr-defined]
+        setattr(headers_class, name, function)
+    return True
+
+
 PARTS = (_share_response_headers, _share_alias_misses, _share_config_lookups, _share_request_headers,
-         _share_signing)
+         _share_signing, _share_header_dicts)

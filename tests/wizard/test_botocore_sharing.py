@@ -40,7 +40,7 @@ def test_every_part_is_installed_on_the_botocore_in_use(aws):
     assert botocore_sharing.share_client_parts() == {
         "classes", "service_models", "endpoint_providers", "event_aliases", "handlers", "plain_json",
         "kwargs_check", "scoped_config", "user_agent", "request_body", "response_headers", "alias_misses", "config_lookups",
-        "request_headers", "signing"}
+        "request_headers", "signing", "header_dicts"}
 
 
 class _Sent(Exception):
