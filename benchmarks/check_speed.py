@@ -1,7 +1,7 @@
 """Benchmark `aws-essentials check` (every step) against the sandbox.
 
     .venv/bin/python benchmarks/check_speed.py [--repeat 3] [--latency 0 50] [--members 20] [--json FILE]
-                                               [--skip-one] [--skip-org] [--large]
+                                               [--skip-one] [--skip-org] [--large] [--timeline FILE]
 
 1. one account: the `insecure` scenario, seeded in every enabled region (benchmarks/seeding.py),
    `check` over all enabled regions;
@@ -14,21 +14,29 @@ For each latency (added by the sandbox to every request) it reports the wall tim
 first-use cost on the server side), API calls by service and operation, HTTP requests, duplicate
 identical reads and peak resident memory. Every measured run is a fresh interpreter
 (benchmarks/_measure.py), so peaks are per run.
+
+``--timeline FILE`` adds one more run of the large account (with ``--large``) or else of the one
+account at the last latency, through benchmarks/_timeline.py: when each step's collect and evaluate
+ran, the requests in flight and both processes' CPU per half second, the phases after the reads;
+the raw events go to FILE (JSON).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._sandbox import SandboxProcess, measure_with_server as measure  # noqa: E402
+from benchmarks._sandbox import PYTHON, ROOT, SandboxProcess, measure_with_server as measure  # noqa: E402
 
 
 def series(sandbox: SandboxProcess, label: str, argv: list[str], repeat: int) -> dict:
@@ -65,6 +73,17 @@ def at_each_latency(sandbox: SandboxProcess, args: argparse.Namespace, label: st
     return results
 
 
+def timeline(sandbox: SandboxProcess, out: str, argv: list[str]) -> None:
+    """One more run through benchmarks/_timeline.py, its summary printed; the raw events go to ``out``."""
+    env = sandbox.child_env()
+    env["TIMELINE_SANDBOX_PID"] = str(sandbox.proc.pid)
+    with tempfile.TemporaryDirectory() as tmp:
+        env.update(AWS_ESSENTIALS_STATE_DIR=tmp, HOME=tmp, AWS_CONFIG_FILE=os.path.join(tmp, "config"),
+                   AWS_SHARED_CREDENTIALS_FILE=os.path.join(tmp, "credentials"))
+        subprocess.run([PYTHON, str(ROOT / "benchmarks" / "_timeline.py"), out, *argv], cwd=ROOT, env=env,
+                       check=True, timeout=1800)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -76,6 +95,9 @@ def main() -> int:
                         help="also a large account: 1,000 IAM users (key and inline policy each), 500 buckets "
                              "(policy each), 2,000 security groups in us-east-1, checked in that region")
     parser.add_argument("--json", metavar="FILE", help="also write every figure here")
+    parser.add_argument("--timeline", metavar="FILE",
+                        help="also one run's timeline (benchmarks/_timeline.py) of the large account, or of the one "
+                             "account without --large; its raw events are written here")
     args = parser.parse_args()
     from benchmarks.seeding import insecure_everywhere, large_account, more_members
 
@@ -88,6 +110,8 @@ def main() -> int:
             print(f"  seeded {len(regions)} regions", flush=True)
             results += at_each_latency(sandbox, args, "check, 1 account", ["check", "--format", "json"],
                                        regions=len(regions))
+            if args.timeline and not args.large:
+                timeline(sandbox, args.timeline, ["check", "--format", "json"])
     if args.large:
         print("large account: insecure scenario plus 1,000 users, 500 buckets, 2,000 groups in us-east-1", flush=True)
         with SandboxProcess("insecure") as sandbox:
@@ -95,6 +119,8 @@ def main() -> int:
             print(f"  added {added}", flush=True)
             results += at_each_latency(sandbox, args, "check, large account, us-east-1",
                                        ["check", "--format", "json", "--regions", "us-east-1"], large=added)
+            if args.timeline:
+                timeline(sandbox, args.timeline, ["check", "--format", "json", "--regions", "us-east-1"])
     if not args.skip_org:
         print(f"organization: org scenario with {args.members} member accounts", flush=True)
         with SandboxProcess("org") as sandbox:

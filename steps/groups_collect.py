@@ -51,13 +51,16 @@ class State(TypedDict):
 
 def collect(aws: Any) -> State:
     caller = aws.try_read("sts", "GetCallerIdentity")
+    # What does not depend on the users is read first: the per-user reads below fill the region pool
+    # on a large account, and a read made after them was a serial tail of the whole run (seven round
+    # trips after 1,000 users' reads; benchmarks/README.md, "Eighth session").
+    account_wide = _account_wide(aws)
     # Every user's and group's inline policies (with documents), attached policies and groups, a few
     # pages for the whole account instead of four reads per user. It omits login profiles, MFA devices
     # and access keys (IAM API Reference, GetAccountAuthorizationDetails: Filter, MaxItems, and
     # IsTruncated/Marker, which the paginator follows; IAM may return fewer than MaxItems).
     details = aws.try_read("iam", "GetAccountAuthorizationDetails", paginate=True, Filter=["User", "Group"])
     state: Any = {"caller": caller, "arns": {}}
-
     if is_unreadable(details):
         state["users"] = state["groups"] = details
     else:
@@ -67,39 +70,46 @@ def collect(aws: Any) -> State:
         state["groups"] = {name: _policies(groups[name], "Group") for name in sorted(groups)}
         for kind, rows in (("user", users), ("group", groups)):
             state["arns"].update((f"{kind}/{name}", row["Arn"]) for name, row in rows.items() if row.get("Arn"))
+    state.update(account_wide)
+    return state
 
+
+def _account_wide(aws: Any) -> dict[str, Any]:
+    """The state's parts that are not per user or group: custom policies, support and admin roles,
+    Access Analyzer, server certificates and CloudShell access."""
+    out: Any = {}
     policies = aws.try_read("iam", "ListPolicies", paginate=True, Scope="Local", OnlyAttached=True)
     if is_unreadable(policies):
-        state["custom_policies"] = policies
+        out["custom_policies"] = policies
     else:
         rows = {p["Arn"]: p for p in policies.get("Policies", [])}
-        state["custom_policies"] = aws.per_region(lambda arn: _policy(aws, rows[arn]), sorted(rows))
+        out["custom_policies"] = aws.per_region(lambda arn: _policy(aws, rows[arn]), sorted(rows))
 
     support = aws.try_read("iam", "ListEntitiesForPolicy", paginate=True, PolicyArn=SUPPORT_POLICY,
                            EntityFilter="Role", missing=("NoSuchEntity",))
     if not is_unreadable(support):
         support = sorted(r["RoleName"] for r in (support or {}).get("PolicyRoles", []))
     # Roles holding AdministratorAccess (CIS 1.15 counts AWS managed policies too). Users and groups come
-    # with their attached lists above. PermissionsPolicy only: without the filter IAM also lists the
-    # entities that use the policy as a permissions boundary, which grants nothing (IAM API Reference,
-    # ListEntitiesForPolicy, PolicyUsageFilter).
+    # with their attached lists (GetAccountAuthorizationDetails). PermissionsPolicy only: without the
+    # filter IAM also lists the entities that use the policy as a permissions boundary, which grants
+    # nothing (IAM API Reference, ListEntitiesForPolicy, PolicyUsageFilter).
     admin_roles = aws.try_read("iam", "ListEntitiesForPolicy", paginate=True, PolicyArn=ADMIN_POLICY,
                                EntityFilter="Role", PolicyUsageFilter="PermissionsPolicy")
-    state["admin_roles"] = admin_roles if is_unreadable(admin_roles) else sorted(
+    out["admin_roles"] = admin_roles if is_unreadable(admin_roles) else sorted(
         r["RoleName"] for r in (admin_roles or {}).get("PolicyRoles", []))
     role = aws.try_read("iam", "GetRole", RoleName=SUPPORT_ROLE, missing=("NoSuchEntity",))
-    state["support_roles"] = support
-    state["support_role_exists"] = role if is_unreadable(role) else role is not None
+    out["support_roles"] = support
+    out["support_role_exists"] = role if is_unreadable(role) else role is not None
 
     def analyzers(region: str) -> list[dict[str, str]]:
         answer = aws.read("accessanalyzer", "ListAnalyzers", region, paginate=True)
         return [{"name": a["name"], "type": a["type"], "status": a.get("status", "")}
                 for a in answer.get("analyzers", [])]
 
-    state["analyzers"] = aws.per_region(analyzers)
-    state["server_certificates"] = read_certificates(aws)
-    state["cloudshell"] = read_holders(aws)
-    return state
+    out["analyzers"] = aws.per_region(analyzers)
+    out["server_certificates"] = read_certificates(aws)
+    out["cloudshell"] = read_holders(aws)
+    return out
 
 
 def _users(aws: Any, users: Mapping[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,8 @@ who the caller is and how it is administrator today, and every user's effective 
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from steps.base import is_unreadable
 from steps.policy_admin import full_admin_reasons

@@ -53,6 +53,11 @@ def collect(aws: Any) -> State:
         match = re.match(r"^arn:aws[a-z-]*:iam::\d{12}:user/(?:.*/)?([^/]+)$", identity.get("Arn") or "")
         caller["user"] = match.group(1) if match else None
 
+    # Read before the per-user reads, not after them: on a large account they fill the region pool,
+    # and a read made after them adds a round trip to the end of the run.
+    policy = aws.try_read("iam", "GetAccountPasswordPolicy", missing=("NoSuchEntity",))
+    if not is_unreadable(policy):
+        policy = (policy or {}).get("PasswordPolicy")
     rows = _credential_report(aws)
     users: Any = rows
     if not is_unreadable(rows):
@@ -60,10 +65,6 @@ def collect(aws: Any) -> State:
         listed = aws.per_region(lambda name: aws.read("iam", "ListAccessKeys", paginate=True, UserName=name),
                                 regions=with_keys) if with_keys else {}
         users = live_users(aws, [_user_state(row, listed.get(row["user"])) for row in rows])
-
-    policy = aws.try_read("iam", "GetAccountPasswordPolicy", missing=("NoSuchEntity",))
-    if not is_unreadable(policy):
-        policy = (policy or {}).get("PasswordPolicy")
     return {"now": now.isoformat(), "caller": caller, "users": users, "password_policy": policy,
             "report_generated": credential_report_time(aws)}
 

@@ -7,7 +7,8 @@ this module puts its answers in the s3 step's words.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from steps.base import is_unreadable
 from steps.policy import document, public_acl_grants, public_reasons, refuses_plain_http

@@ -240,3 +240,43 @@ def test_only_the_policy_modules_mention_what_decides_public_or_tls():
     offenders = [str(path.relative_to(STEPS)) for path in sorted(STEPS.rglob("*.py"))
                  if not path.name.startswith("policy") and JUDGE_WORDS.search(path.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+def _regex_match(pattern: str, value: str, ignore_case: bool = False) -> bool:
+    """IAM's wildcards as a regular expression: the reference wildcard_match must agree with."""
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, value, (re.IGNORECASE | re.DOTALL) if ignore_case else re.DOTALL) is not None
+
+
+def test_wildcard_match_agrees_with_the_regular_expression_everywhere_small():
+    from itertools import product
+
+    # every pattern up to 3 characters over these (stars, marks, a newline, non-ASCII) against every
+    # value up to 3 characters, each way of matching case, then longer patterns that need backtracking
+    patterns = ["".join(p) for n in range(4) for p in product("a*?\nÉ", repeat=n)]
+    values = ["".join(v) for n in range(4) for v in product("aA\né", repeat=n)]
+    for pattern in patterns:
+        for ignore_case in (False, True):
+            regex = re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern),
+                               (re.IGNORECASE | re.DOTALL) if ignore_case else re.DOTALL)
+            for value in values:
+                assert policy.wildcard_match(pattern, value, ignore_case) == (regex.fullmatch(value) is not None), \
+                    (pattern, value, ignore_case)
+    for pattern, value in (("arn:aws:s3:::b/*", "arn:aws:s3:::b/any/nested key.bin"), ("a*b*a", "aba"),
+                           ("a*b*a", "ab"), ("*?*", ""), ("*a?c*", "xxabxabcx"), ("*a?c*", "xxabxabx"),
+                           ("IAM:*", "iam:CreateUser"), ("s3:Get*", "S3:GETOBJECT"), ("ß*", "SS")):
+        for ignore_case in (False, True):
+            assert policy.wildcard_match(pattern, value, ignore_case) == _regex_match(pattern, value, ignore_case)
+
+
+def test_bucket_policies_are_judged_without_compiling_an_expression_per_bucket(monkeypatch):
+    # A bucket policy names its own bucket: a regular expression per pattern was compiled for each
+    # of a large account's buckets, more CPU than the rest of the bucket's evaluation.
+    compiled = []
+    real = re._compile
+    monkeypatch.setattr(re, "_compile", lambda *a, **kw: compiled.append(a[0]) or real(*a, **kw))
+    for n in range(20):
+        name = f"bucket-{n}"
+        assert policy.refuses_plain_http(json.dumps({"Statement": [tls_statement(name)]}), name) is not None
+        assert not policy.public_reasons(json.dumps({"Statement": [tls_statement(name)]}))
+    assert not [p for p in compiled if "bucket" in str(p)]

@@ -1,0 +1,94 @@
+"""The order of a step's reads (pure: a recording stand-in for the AWS object, no sandbox).
+
+On a large account the per-user reads fill the region pool for most of the run; a read a step makes
+after them waits for all of them and adds its round trips to the end of the whole run (the groups
+step's seven account-wide reads were the last ~0.4 s of the large account's check;
+benchmarks/README.md, "Eighth session"). So what does not depend on the users is read before them.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from steps import groups_collect, keys_collect
+
+PER_USER = {"GetLoginProfile", "ListMFADevices", "ListAccessKeys", "GetAccessKeyLastUsed"}
+REPORT = ("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"
+          "access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,"
+          "access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date\n"
+          "{u},arn:aws:iam::111122223333:user/{u},2026-01-01T00:00:00+00:00,true,N/A,N/A,"
+          "true,2026-01-02T00:00:00+00:00,N/A,false,N/A,N/A\n")
+
+
+class RecordingAWS:
+    """Answers every read from ``ANSWERS`` (else an empty answer) and records the operations in order."""
+
+    home_region = "us-east-1"
+    account_id = "111122223333"
+    access_key_id = "AKIAEXAMPLE"
+
+    def __init__(self, users: list[str]) -> None:
+        self.users = users
+        self.order: list[str] = []
+        self.sent: list[tuple] = []  # (operation, params): a read sent again is the AWS object's cache hit
+
+    def _answer(self, operation: str, params: dict) -> dict:
+        if operation == "GetAccountAuthorizationDetails":
+            return {"UserDetailList": [{"UserName": u, "Arn": f"arn:aws:iam::111122223333:user/{u}"}
+                                       for u in self.users], "GroupDetailList": []}
+        if operation == "GetCredentialReport":
+            return {"Content": "".join(REPORT.format(u=u) if i == 0 else REPORT.format(u=u).split("\n", 1)[1]
+                                       for i, u in enumerate(self.users)).encode(),
+                    "GeneratedTime": datetime.datetime(2026, 1, 3, tzinfo=datetime.timezone.utc)}
+        if operation == "GenerateCredentialReport":
+            return {"State": "COMPLETE"}
+        if operation == "GetLoginProfile":
+            return {"LoginProfile": {"UserName": params["UserName"]}}
+        if operation == "ListAccessKeys":
+            return {"AccessKeyMetadata": [{"AccessKeyId": f"AKIA{params['UserName']}", "Status": "Active",
+                                           "CreateDate": datetime.datetime(2026, 1, 2, tzinfo=datetime.timezone.utc)}]}
+        if operation == "GetCallerIdentity":
+            return {"Account": self.account_id, "Arn": "arn:aws:iam::111122223333:user/admin"}
+        return {}
+
+    def read(self, service: str, operation: str, region: str | None = None, **params):
+        for option in ("missing", "paginate", "until", "attempts", "delay"):
+            params.pop(option, None)
+        self.order.append(operation)
+        self.sent.append((operation, tuple(sorted(params.items()))))
+        return self._answer(operation, params)
+
+    try_read = read
+
+    def identity(self) -> dict:
+        return self.read("sts", "GetCallerIdentity")
+
+    def regions(self) -> list[str]:
+        return ["us-east-1"]
+
+    def per_region(self, fn, regions=None):
+        return {item: fn(item) for item in (self.regions() if regions is None else regions)}
+
+
+def _after_first_per_user_read(aws: RecordingAWS) -> list[str]:
+    """The reads that go to AWS after the first per-user read and are not per-user reads themselves."""
+    first = min(i for i, operation in enumerate(aws.order) if operation in PER_USER)
+    return [read[0] for read in aws.sent[first:] if read[0] not in PER_USER and read not in aws.sent[:first]]
+
+
+def test_groups_reads_nothing_account_wide_after_the_per_user_reads():
+    aws = RecordingAWS(["alice", "bob"])
+    state = groups_collect.collect(aws)
+    assert _after_first_per_user_read(aws) == []
+    # the same reads as before, and the state has every part
+    assert {"ListPolicies", "GetRole", "ListAnalyzers", "ListServerCertificates", "ListEntitiesForPolicy"} <= set(aws.order)
+    assert set(state) == set(groups_collect.State.__annotations__)
+    assert state["users"]["alice"]["console"] is True and state["users"]["alice"]["mfa_devices"] == 0
+
+
+def test_keys_reads_the_password_policy_before_the_per_user_reads():
+    aws = RecordingAWS(["alice", "bob"])
+    state = keys_collect.collect(aws)
+    assert _after_first_per_user_read(aws) == []
+    assert "GetAccountPasswordPolicy" in aws.order
+    assert [u["keys"][0]["id"] for u in state["users"]] == ["AKIAalice", "AKIAbob"]
