@@ -18,6 +18,12 @@ from typing import Any
 _FIELD = re.compile(r"[\041-\071\073-\176]+:")
 
 
+def _install(owner: Any, name: str, replacement: Any) -> None:
+    """Put ``replacement`` in place of ``owner.name``; ``__wrapped__`` keeps the original (tests compare)."""
+    replacement.__wrapped__ = getattr(owner, name)
+    setattr(owner, name, replacement)
+
+
 def _share_response_headers() -> bool:
     """Parse a response's header block without going through ``email``'s feed parser.
 
@@ -48,8 +54,7 @@ def _share_response_headers() -> bool:
             return email.parser.Parser(_class=_class).parsestr(b"".join(lines).decode("iso-8859-1"))
         return message
 
-    parse_headers.__wrapped__ = original  # type: ignore[attr-defined]
-    http.client.parse_headers = parse_headers
+    _install(http.client, "parse_headers", parse_headers)
     return True
 
 
@@ -126,8 +131,7 @@ def _share_alias_misses() -> bool:
         cache[event_name] = new_name
         return new_name
 
-    alias_event_name.__wrapped__ = original  # type: ignore[attr-defined]
-    aliaser._alias_event_name = alias_event_name
+    _install(aliaser, "_alias_event_name", alias_event_name)
     return True
 
 
@@ -170,10 +174,8 @@ def _share_config_lookups() -> bool:
         value = env._data.get(env.encodekey(provider._name))
         return None if value is None else env.decodevalue(value)
 
-    provide_instance_variable.__wrapped__ = instance_provide  # type: ignore[attr-defined]
-    provide_environment_variable.__wrapped__ = environment_provide  # type: ignore[attr-defined]
-    instance.provide = provide_instance_variable
-    environment.provide = provide_environment_variable
+    _install(instance, "provide", provide_instance_variable)
+    _install(environment, "provide", provide_environment_variable)
     return True
 
 
@@ -212,8 +214,8 @@ def _share_request_headers() -> bool:
                 return value if type(value) is str and value.isascii() else policy.header_fetch_parse(key, value)
         return failobj
 
-    request_items.__wrapped__, request_get.__wrapped__ = items, get  # type: ignore[attr-defined]
-    HTTPHeaders.items, HTTPHeaders.get = request_items, request_get
+    _install(HTTPHeaders, "items", request_items)
+    _install(HTTPHeaders, "get", request_get)
     return True
 
 
@@ -277,9 +279,6 @@ def _share_header_dicts() -> bool:
     if type(probe.__dict__.get("_dict")) is not dict or any(type(key) is not key_class for key in probe._dict) \
             or list(probe) != ["A"] or not hasattr(key_class("A"), "_key"):
         return False
-    originals = {name: vars(headers_class).get(name) or getattr(headers_class, name)
-                 for name in ("update", "items", "get", "__contains__")}
-
     class HeaderItems(ItemsView):
         def __iter__(self) -> Any:
             for key, value in self._mapping._dict.items():
@@ -313,8 +312,7 @@ def _share_header_dicts() -> bool:
         return key_class(name) in headers._dict
 
     for name, function in (("update", update), ("items", items), ("get", get), ("__contains__", contains)):
-        function.__wrapped__ = originals[name]  # type: ignore[attr-defined]
-        setattr(headers_class, name, function)
+        _install(headers_class, name, function)
     return True
 
 
