@@ -28,8 +28,8 @@ def _share_response_headers() -> bool:
     """Parse a response's header block without going through ``email``'s feed parser.
 
     ``http.client`` reads the header lines itself and then hands them to ``email.parser`` to build
-    an ``HTTPMessage``: ~100 us a response, most of it the parser's generality (MIME bodies, line
-    cracking, defects). AWS's headers are plain ``Name: value`` lines. This builds the same
+    an ``HTTPMessage``: ~20 us a response (8.5 us this way), most of it the parser's generality
+    (MIME bodies, line cracking, defects). AWS's headers are plain ``Name: value`` lines. This builds the same
     ``HTTPMessage`` from them the way the feed parser does (``set_raw`` with compat32's
     ``header_source_parse``: folded lines kept, repeated headers kept in order), and gives any block
     it was not written for to the stdlib: a line that is neither a field nor a continuation, a lone
