@@ -213,4 +213,5 @@ def test_header_dicts_hold_and_list_what_botocores_hold():
         assert repr(ours) == repr(theirs) and list(ours) == list(theirs), source
         assert list(ours.items()) == list(own["items"](theirs)) and list(ours.copy().items()) == list(ours.items())
         for name in ("content-type", "X-A", "SET-COOKIE", "absent"):
-            assert ours.get(name, 0) == own["get"](theirs, name, 0) and (name in ours) == own["__contains__"](theirs, name)
+            assert ours.get(name, 0) == own["get"](theirs, name, 0)
+            assert (name in ours) == own["__contains__"](theirs, name)
