@@ -249,8 +249,9 @@ def _share_signing() -> bool:
 
     maps = getattr(auth, "AUTH_TYPE_MAPS", None)
     pure = {"v4": getattr(auth, "SigV4Auth", None), "s3v4": getattr(auth, "S3SigV4Auth", None)}
-    if (not isinstance(maps, dict) or "headers_to_sign" not in vars(auth.SigV4Auth)
-            or any(signer is None or maps.get(name) is not signer for name, signer in pure.items())):
+    if (not isinstance(maps, dict) or any(signer is None or maps.get(name) is not signer
+                                          for name, signer in pure.items())
+            or "headers_to_sign" not in vars(auth.SigV4Auth)):
         return False
     for name, signer in pure.items():
         maps[name] = type(signer.__name__, (_SignedHeadersOnce, signer), {"__module__": __name__})
