@@ -118,21 +118,30 @@ def _users(aws: Any, users: Mapping[str, Any]) -> dict[str, Any]:
     then re-check" must see the device at once. MFA devices are read only for console users: the only
     verdict that needs them is "console user without MFA"."""
     names = sorted(users)
-    logins = aws.per_region(lambda name: aws.read("iam", "GetLoginProfile", UserName=name,
-                                                  missing=("NoSuchEntity",)), regions=names)
-    console = [n for n in names if logins[n] is not None and not is_unreadable(logins[n])]
-    mfa = aws.per_region(lambda name: len(aws.read("iam", "ListMFADevices", paginate=True,
-                                                   UserName=name).get("MFADevices", [])), regions=console)
+    live = aws.per_region(lambda name: _login_and_mfa(aws, name), regions=names)
     out: dict[str, Any] = {}
     for name in names:
-        failed = next((r for r in (logins[name], mfa.get(name)) if is_unreadable(r)), None)
+        login, mfa = live[name]
+        failed = next((r for r in (login, mfa) if is_unreadable(r)), None)
         out[name] = failed if failed is not None else {
             **_policies(users[name], "User"),
             "groups": sorted(users[name].get("GroupList", [])),
-            "mfa_devices": mfa.get(name),
-            "console": logins[name] is not None,
+            "mfa_devices": mfa,
+            "console": login is not None,
         }
     return out
+
+
+def _login_and_mfa(aws: Any, name: str) -> tuple[Any, Any]:
+    """A user's login profile (None: no console password) and, for a console user, how many MFA devices
+    it has (else None); either may be the unreadable marker. One job per user: its MFA read follows its
+    own login read instead of every user's (that barrier left the region pool half empty at the end of
+    a large account's run; benchmarks/README.md, "Eighth session")."""
+    login = aws.try_read("iam", "GetLoginProfile", UserName=name, missing=("NoSuchEntity",))
+    if login is None or is_unreadable(login):
+        return login, None
+    devices = aws.try_read("iam", "ListMFADevices", paginate=True, UserName=name)
+    return login, devices if is_unreadable(devices) else len(devices.get("MFADevices", []))
 
 
 def _policies(row: Mapping[str, Any], kind: str) -> GroupState:

@@ -40,7 +40,7 @@ class State(TypedDict):
     users: OrUnreadable[list[UserState]]  # every IAM user of the credential report (not root)
     password_policy: OrUnreadable[dict[str, Any] | None]  # GetAccountPasswordPolicy; None: none set
     report_generated: str | None  # when the credential report was generated
-from steps.keys_live import iso_when as _when, live_users
+from steps.keys_live import iso_when as _when, live_user
 from steps.shared_reads import credential_report, credential_report_time
 
 
@@ -61,12 +61,21 @@ def collect(aws: Any) -> State:
     rows = _credential_report(aws)
     users: Any = rows
     if not is_unreadable(rows):
-        with_keys = [r["user"] for r in rows if r["keys"]]
-        listed = aws.per_region(lambda name: aws.read("iam", "ListAccessKeys", paginate=True, UserName=name),
-                                regions=with_keys) if with_keys else {}
-        users = live_users(aws, [_user_state(row, listed.get(row["user"])) for row in rows])
+        # One job per user, its reads one after the other: its keys (ListAccessKeys), then what the
+        # report may not show yet (steps/keys_live.py), never waiting for every other user's keys.
+        live = aws.per_region(lambda i: live_user(aws, _user_state(rows[i], _listed_keys(aws, rows[i]))),
+                              range(len(rows)))
+        users = [live[i] for i in range(len(rows))]
     return {"now": now.isoformat(), "caller": caller, "users": users, "password_policy": policy,
             "report_generated": credential_report_time(aws)}
+
+
+def _listed_keys(aws: Any, row: dict[str, Any]) -> Any:
+    """ListAccessKeys of a report row's user when the report shows it keys (None when it shows none),
+    or the unreadable marker."""
+    if not row["keys"]:
+        return None
+    return aws.try_read("iam", "ListAccessKeys", paginate=True, UserName=row["user"])
 
 
 def _caller_key_id(aws: Any) -> str | None:

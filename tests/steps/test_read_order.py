@@ -92,3 +92,23 @@ def test_keys_reads_the_password_policy_before_the_per_user_reads():
     assert _after_first_per_user_read(aws) == []
     assert "GetAccountPasswordPolicy" in aws.order
     assert [u["keys"][0]["id"] for u in state["users"]] == ["AKIAalice", "AKIAbob"]
+
+
+def _reads_of(aws: RecordingAWS, operations: set[str]) -> list[tuple[str, str]]:
+    return [(operation, dict(params).get("UserName") or dict(params).get("AccessKeyId"))
+            for operation, params in aws.sent if operation in operations]
+
+
+def test_a_users_second_read_does_not_wait_for_every_users_first():
+    # one job per user (the stand-in runs the jobs one after the other, as a full pool does): a user's
+    # MFA devices are read right after its login profile, its keys' last use right after its keys
+    aws = RecordingAWS(["alice", "bob"])
+    groups_collect.collect(aws)
+    assert _reads_of(aws, {"GetLoginProfile", "ListMFADevices"}) == [
+        ("GetLoginProfile", "alice"), ("ListMFADevices", "alice"), ("GetLoginProfile", "bob"), ("ListMFADevices", "bob")]
+    aws = RecordingAWS(["alice", "bob"])
+    state = keys_collect.collect(aws)
+    assert _reads_of(aws, {"ListAccessKeys", "GetLoginProfile", "GetAccessKeyLastUsed"}) == [
+        ("ListAccessKeys", "alice"), ("GetLoginProfile", "alice"), ("GetAccessKeyLastUsed", "AKIAalice"),
+        ("ListAccessKeys", "bob"), ("GetLoginProfile", "bob"), ("GetAccessKeyLastUsed", "AKIAbob")]
+    assert [u["user"] for u in state["users"]] == ["alice", "bob"]
