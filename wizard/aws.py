@@ -7,7 +7,7 @@ and its sessions are in wizard/aws_session.py). It
   lock, and shares them between threads: botocore clients are thread-safe once built, sessions
   are not, and clients are heavy, so one per (service, region) is the right number (their
   classes, service models and endpoint rulesets are made once per service for the whole
-  process: wizard/botocore_sharing.py);
+  process: wizard/botocore_sharing.py; member accounts share theirs: wizard/aws_members.py);
 - makes each distinct read once per run (a cache keyed by service, operation, region and
   parameters, with pagination normalised; concurrent callers of the same read wait for the
   first; definite failures such as "no such thing" or access denied are kept too, transient
@@ -32,6 +32,7 @@ from steps.validators import REGION_PATTERN  # noqa: F401  (the one region check
 # Re-exported: the rest of the wizard imports these names from here.
 from wizard.safe_text import clean
 from wizard.aws_answers import Answer, means_none, merge_pages
+from wizard.aws_members import MemberClients, acting_for, can_share, member_client
 from wizard.process_memory import collect_less, limit_malloc_arenas
 from wizard.aws_errors import (  # noqa: F401
     DENIED_CODES, IAM_ACTION_OVERRIDES, IAM_PREFIX, THROTTLE_CODES, TRANSIENT_CODES, UNSUPPORTED_CODES,
@@ -64,6 +65,7 @@ class AWS:
         self._session_lock = threading.RLock()  # the session (not thread-safe) and client building
         self._session: Any = None
         self._clients: dict[tuple[str, str], Any] = {}
+        self._members: MemberClients | None = None  # the clients this object's member accounts share
         self._cache: dict[str, "Future | Answer"] = {}  # a read in flight, then its answer
         self._pool: ThreadPoolExecutor | None = None
         self.calls: Counter[tuple[str, str]] = Counter()  # (service, operation) -> API calls made
@@ -233,12 +235,12 @@ class AWS:
         with self._session_lock:
             client = self._clients.get(key)
             if client is None:
-                client = self._build_client(*key)
-                self._clients[key] = client
+                shared = self.parent is not None and can_share()  # one client for all members: aws_members.py
+                client = self._clients[key] = member_client(self, *key) if shared else self._build_client(*key)
             return client
 
-    def _build_client(self, service: str, region: str) -> Any:
-        client = self._get_session().client(
+    def _build_client(self, service: str, region: str, session: Any = None) -> Any:
+        client = (session or self._get_session()).client(
             service, region_name=region, endpoint_url=self.target.endpoint, config=self._config(service)
         )
         if self.target.endpoint and service == "s3control":
@@ -411,9 +413,10 @@ class AWS:
         client = self.client(service, region)
         method = xform_name(operation)
         try:
-            if paginate and client.can_paginate(method):
-                return merge_pages(client.get_paginator(method).paginate(**params))
-            response = getattr(client, method)(**params)
+            with acting_for(self):  # a shared member client's pages are this account's too
+                if paginate and client.can_paginate(method):
+                    return merge_pages(client.get_paginator(method).paginate(**params))
+                response = getattr(client, method)(**params)
         except Exception as error:  # noqa: BLE001 - classified, never raised raw
             raise describe_error(error, service, operation) from None
         response.pop("ResponseMetadata", None)
@@ -478,10 +481,13 @@ class AWS:
             return self._pool
 
     def close(self) -> None:
-        """Stop this object's region pool and close its clients' connections (the read cache stays readable)."""
+        """Stop this object's region pool and close its clients (the read cache stays readable); their
+        connections stay pooled for the process's other clients (wizard/botocore_http.py)."""
         if self._pool:
             self._pool.shutdown(wait=False, cancel_futures=True)
         with self._session_lock:
             clients, self._clients = self._clients, {}
         for client in clients.values():
-            client.close()  # kept-alive connections would otherwise wait for the garbage collector
+            client.close()  # a member's view of a shared client closes nothing (wizard/aws_members.py)
+        if self._members is not None:
+            self._members.close()

@@ -27,6 +27,8 @@ import threading
 import weakref
 from typing import Any
 
+from wizard.botocore_http import _share_http_sessions
+
 _LOCK = threading.Lock()
 _CLASSES: dict[tuple[str, str], type] = {}
 _ALIASES: dict[str, str] = {}
@@ -74,9 +76,12 @@ def share_client_parts() -> frozenset[str]:
             if _installed is None and os.environ.get(OFF_SWITCH, "").strip().lower() in ("off", "0", "false", "no"):
                 _installed = frozenset()
             if _installed is None:
+                from wizard.botocore_calls import PARTS as call_parts  # the per-call path's parts
+
                 parts = (_share_classes, _share_service_models, _share_endpoint_providers,
                          _share_event_aliases, _share_handlers, _share_plain_json,
-                         _share_kwargs_check, _share_scoped_config, _share_user_agent, _share_request_body)
+                         _share_kwargs_check, _share_scoped_config, _share_user_agent, _share_request_body,
+                         _share_http_sessions, *call_parts)
                 _installed = frozenset(part.__name__.removeprefix("_share_") for part in parts if part())
     return _installed
 

@@ -14,6 +14,35 @@ account, whose buckets answer thousands of "no such configuration" errors). And
 ``GetAccessKeyLastUsed`` listed every access key of every user of every account to find one (a
 tenth of the sandbox's CPU for that account's 1,000 users): each account's own table of keys is
 looked in by id first, and moto's search runs when the key is not there, so the answer is moto's.
+
+Two more, found by profiling the sandbox during the large account's check (issue 18, eighth session):
+
+- an EC2 resource's tags (``TaggedEC2Resource.get_tags``, for every group, instance or VPC that
+  moto describes) asked ``describe_tags`` with a ``resource-id`` filter, which compiles the id into a
+  regular expression and matches it against every tagged resource: 2,000 distinct ids overflow
+  ``re``'s cache of 512, so every security group paid a compile. An id without a wildcard
+  (``*``, ``?``, ``[``) matches only itself, so its tags are looked up by id;
+- ``DomainDispatcherApplication.get_backend_for_host`` matches the host it infers for every
+  request against moto's ~200 URL patterns, under the dispatcher's one lock: its answer for a
+  host is kept;
+- ``get_account_id_from`` (which account an access key belongs to, asked twice per request: by the
+  gap layer and by moto) walked every account and all 8 partitions, creating each partition's IAM
+  backend on the way: a twentieth of the sandbox's CPU in `check --org` over 21 accounts. Its
+  answers are kept while no access key was added or deleted and the accounts' IAM backends are
+  the same objects (a reset or a snapshot's restore makes new ones);
+- moto's serializer asks, for every member of every answer, which attribute names may hold it
+  (``XFormedAttributePicker.get_possible_keys``: six alias providers made and asked per member).
+  The names depend on the object's class, the member's name and its shape (and that shape's
+  parent), which are the same objects from one request to the next (moto caches each service
+  model): they are kept per (class, member, shape) while the shape and its parent stay the same,
+  for objects whose class decides their attributes;
+- every answer carries a request id of 52 random characters, each drawn by ``Random.choice``:
+  drawn here from the same generator in the same way (``_randbelow``'s draws of 6 bits), so the
+  ids, and every id moto makes after them from its seeded generator, are the ones moto would make;
+- xmltodict (1.0.4, moto's XML writer for EC2 and S3) checks every element name of every answer
+  character by character; the names are the service model's, a few hundred: a name that passed is
+  not checked again (one that fails is checked, and refused, every time).
+
 Only the sandbox installs this; it never touches the wizard's AWS access.
 """
 
@@ -43,6 +72,26 @@ def install() -> None:
     from moto.iam.models import IAMBackend
 
     IAMBackend.get_access_key_last_used = _key_by_id(IAMBackend.get_access_key_last_used)
+    from moto.ec2.models.tags import TagBackend
+
+    TagBackend.describe_tags = _tags_by_id(TagBackend.describe_tags)
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    DomainDispatcherApplication.get_backend_for_host = _host_kept(DomainDispatcherApplication.get_backend_for_host)
+    import moto.iam.models as iam_models
+
+    iam_models.get_account_id_from = _accounts_kept(iam_models.get_account_id_from, iam_models)
+    from moto.core import serialize
+
+    picker = serialize.XFormedAttributePicker
+    picker.get_possible_keys = _names_kept(picker.get_possible_keys, serialize.DEFAULT_ALIAS_PROVIDERS)
+    from moto.moto_api._internal.moto_random import MotoRandom
+
+    MotoRandom.get_random_string = _drawn_alike(MotoRandom.get_random_string)
+    import xmltodict
+
+    if hasattr(xmltodict, "_validate_name"):  # xmltodict >= 0.15 (not pinned: moto's dependency)
+        xmltodict._validate_name = _valid_names_kept(xmltodict._validate_name)
     _installed = True
 
 
@@ -59,3 +108,154 @@ def _key_by_id(search: Callable[[Any, str], dict]) -> Callable[[Any, str], dict]
         return search(backend, access_key_id)  # not a user's key in any table: moto's answer, or its error
 
     return get_access_key_last_used
+
+
+_WILDCARDS = frozenset("*?[")  # what moto's filter (fnmatch) reads as a pattern in an id
+
+
+def _tags_by_id(describe: Callable[..., list]) -> Callable[..., list]:
+    def describe_tags(backend: Any, filters: dict | None = None) -> list:
+        ids = filters.get("resource-id") if filters is not None and len(filters) == 1 else None
+        if not ids or len(ids) != 1 or not isinstance(ids[0], str) or _WILDCARDS.intersection(ids[0]):
+            return describe(backend, filters)
+        from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, get_prefix
+
+        resource_id = ids[0]
+        tags = backend.tags.get(resource_id) or {}  # .get: moto's defaultdict must not grow a key here
+        kind = EC2_PREFIX_TO_RESOURCE.get(get_prefix(resource_id), "") if tags else ""
+        return [{"resource_id": resource_id, "key": key, "value": value, "resource_type": kind}
+                for key, value in list(tags.items())]
+
+    describe_tags.moto_describe_tags = describe  # type: ignore[attr-defined]  # for the test that compares them
+    return describe_tags
+
+
+_HOSTS_KEPT = 4096  # inferred hosts are "<service>.<region>.amazonaws.com": a few hundred at most
+
+
+def _host_kept(find: Callable[[Any, "str | None"], Any]) -> Callable[[Any, "str | None"], Any]:
+    kept: dict[str, Any] = {}
+
+    def get_backend_for_host(dispatcher: Any, host: str | None) -> Any:
+        backend = kept.get(host) if host is not None else None
+        if backend is None:
+            backend = find(dispatcher, host)  # None is not kept: moto says so on stdout each time
+            if backend is not None and host is not None and len(kept) < _HOSTS_KEPT:
+                kept[host] = backend
+        return backend
+
+    get_backend_for_host.moto_get_backend_for_host = find  # type: ignore[attr-defined]
+    return get_backend_for_host
+
+
+def _accounts_kept(search: Callable[[str], str], iam_models: Any) -> Callable[[str], str]:
+    """moto's ``get_account_id_from``, its answers kept until an access key or an account changes."""
+    kept: dict[str, str] = {}
+    seen: list[Any] = []  # the IAM backends of every account when ``kept`` was filled (held: ids stay unique)
+    version = [0, -1]  # [now, when ``kept`` was filled]: bumped after every change to a table of access keys
+
+    def changes_keys(method: Callable[..., Any]) -> Callable[..., Any]:
+        def changed(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(*args, **kwargs)
+            finally:
+                version[0] += 1
+
+        return changed
+
+    # moto's only writers of IAMBackend.access_keys, the table moto's search reads (moto 5.2.5), and
+    # its reset (which makes a new table)
+    backend = iam_models.IAMBackend
+    for name in ("create_access_key", "create_temp_access_key", "delete_access_key_by_name", "reset"):
+        setattr(backend, name, changes_keys(getattr(backend, name)))
+
+    def get_account_id_from(access_key: str) -> str:
+        now = version[0]
+        accounts = list(iam_models.iam_backends.values())
+        if now != version[1] or len(accounts) != len(seen) or any(a is not b for a, b in zip(accounts, seen)):
+            kept.clear()
+            seen[:] = accounts
+            version[1] = now
+        account_id = kept.get(access_key)
+        if account_id is None:
+            account_id = search(access_key)
+            if version[0] == now == version[1] and len(kept) < 10_000:  # no key came or went meanwhile
+                kept[access_key] = account_id
+        return account_id
+
+    get_account_id_from.moto_get_account_id_from = search  # type: ignore[attr-defined]
+    return get_account_id_from
+
+
+def _class_decides(kind: type) -> bool:
+    """Whether the alias providers' answers for an object of this class depend on the class alone:
+    no dynamic attribute lookup (``Meta``, ``__class__`` are read from the object)."""
+    return (kind.__getattribute__ is object.__getattribute__ and not hasattr(kind, "__getattr__")
+            and not isinstance(vars(kind).get("__class__"), property))
+
+
+def _names_kept(names: Callable[[Any, Any], Any], default_providers: list) -> Callable[[Any, Any], Any]:
+    kept: dict[tuple, tuple] = {}
+    plain: dict[type, bool] = {}
+
+    def get_possible_keys(picker: Any, context: Any) -> Any:
+        obj, shape = context.obj, context.shape
+        kind = type(obj)
+        decides = plain.get(kind)
+        if decides is None:
+            decides = plain[kind] = _class_decides(kind)
+        own = getattr(obj, "__dict__", None)
+        if (not decides or picker.alias_providers is not default_providers
+                or (own is not None and ("Meta" in own or "__class__" in own))):
+            return names(picker, context)
+        parent = getattr(shape, "parent", None)
+        key = (kind, context.key, id(shape))
+        entry = kept.get(key)
+        if entry is None or entry[0] is not shape or entry[1] is not parent:
+            entry = (shape, parent, tuple(names(picker, context)))  # the shape held: its id stays its own
+            if len(kept) < 100_000:
+                kept[key] = entry
+        return entry[2]
+
+    get_possible_keys.moto_get_possible_keys = names  # type: ignore[attr-defined]
+    return get_possible_keys
+
+
+def _drawn_alike(draw: Callable[..., str]) -> Callable[..., str]:
+    """``MotoRandom.get_random_string`` without a ``choice`` call per character: the same draws
+    (``Random._randbelow_with_getrandbits``, inlined), so the same characters from the same seed."""
+    import random
+    import string
+
+    def get_random_string(rng: Any, length: int = 20, include_digits: bool = True, lower_case: bool = False) -> str:
+        if type(rng)._randbelow is not random.Random._randbelow_with_getrandbits:
+            return draw(rng, length, include_digits, lower_case)
+        pool = string.ascii_letters + string.digits if include_digits else string.ascii_letters
+        size = len(pool)
+        bits = size.bit_length()
+        getrandbits = rng.getrandbits
+        chars = []
+        for _ in range(length):
+            drawn = getrandbits(bits)
+            while drawn >= size:
+                drawn = getrandbits(bits)
+            chars.append(pool[drawn])
+        text = "".join(chars)
+        return text.lower() if lower_case else text
+
+    get_random_string.moto_get_random_string = draw  # type: ignore[attr-defined]
+    return get_random_string
+
+
+def _valid_names_kept(validate: Callable[[Any, str], None]) -> Callable[[Any, str], None]:
+    passed: set[tuple[str, str]] = set()
+
+    def _validate_name(value: Any, kind: str) -> None:
+        if type(value) is str and (value, kind) in passed:
+            return
+        validate(value, kind)  # raises ValueError for a name XML cannot hold
+        if type(value) is str and len(passed) < 100_000:
+            passed.add((value, kind))
+
+    _validate_name.xmltodict_validate_name = validate  # type: ignore[attr-defined]
+    return _validate_name

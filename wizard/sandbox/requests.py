@@ -83,23 +83,27 @@ def _uri_regex(uri: str) -> tuple[re.Pattern, tuple[str, ...], int]:
 
 
 @lru_cache(maxsize=None)
-def _rest_routes(name: str):
+def _rest_routes(name: str) -> dict[str, list]:
+    """A REST service's operations by HTTP method, most specific first (S3 has ~100 to try)."""
     model = service_model(name)
     routes = []
     if model is None:
-        return routes
+        return {}
     for op_name in model.operation_names:
         http = model.operation_model(op_name).http
         regex, keys, literal = _uri_regex(http.get("requestUri", "/"))
         routes.append((http.get("method", "POST").upper(), regex, keys, literal, op_name))
     # most specific first: more required query keys, then more literal characters
     routes.sort(key=lambda r: (-len(r[2]), -r[3]))
-    return routes
+    by_method: dict[str, list] = {}
+    for method, regex, keys, _literal, op_name in routes:
+        by_method.setdefault(method, []).append((regex, keys, op_name))
+    return by_method
 
 
 def match_rest_operation(name: str, method: str, path: str, query: dict) -> str:
-    for m, regex, keys, _lit, op in _rest_routes(name):
-        if m == method and regex.match(path) and all(k in query for k in keys):
+    for regex, keys, op in _rest_routes(name).get(method, ()):
+        if regex.match(path) and all(k in query for k in keys):
             return op
     return ""
 

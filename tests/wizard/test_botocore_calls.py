@@ -1,0 +1,185 @@
+"""The per-call parts (wizard/botocore_calls.py) answer exactly as botocore and the stdlib do.
+
+Pure tests: no request leaves the process and no sandbox is needed.
+"""
+
+from __future__ import annotations
+
+import http.client
+import io
+import itertools
+
+import pytest
+
+from wizard import botocore_calls, botocore_sharing
+
+
+@pytest.fixture(scope="module", autouse=True)
+def installed():
+    return botocore_sharing.share_client_parts()
+
+
+def _shape(message) -> object:
+    """Everything a parsed message holds, nested messages and defects compared by value."""
+    if isinstance(message, list):
+        return [_shape(part) for part in message]
+    if not hasattr(message, "_headers"):
+        return message
+    state = dict(vars(message))
+    state["defects"] = [(type(defect), defect.args) for defect in state["defects"]]
+    state["_payload"] = _shape(state["_payload"])
+    return type(message), state
+
+
+AWS_BLOCKS = [
+    b"Server: Werkzeug/3.1.3 Python/3.11.7\r\nDate: Mon, 30 Nov 2026 08:20:00 GMT\r\nContent-Type: text/xml\r\n"
+    b"x-amzn-RequestId: 6b2c7e0c-5a35\r\nContent-Length: 1234\r\nConnection: keep-alive\r\n\r\n",
+    b"x-amz-id-2: a/b+c=\r\nx-amz-request-id: 1\r\nContent-Type: application/x-amz-json-1.1\r\n"
+    b"Set-Cookie: a=1\r\nset-cookie: b=2\r\nTransfer-Encoding: chunked\r\n\r\n",
+    b"X-Folded: one\r\n two\r\n\tthree\r\nX-Empty:\r\nX-Spaces:   padded   \r\nX-Colon: a: b: c\r\n\r\n",
+    b"Content-Type: text/plain\nContent-Length: 0\n\n",  # bare LF endings
+    b"X-Latin: caf\xe9 \x85 \x0b \x1c end\r\n\r\n",  # bytes email's line splitting might treat as breaks
+    b"\r\n",  # no headers at all
+]
+ODD_BLOCKS = [
+    b":no-name\r\nA: b\r\n\r\n",
+    b" starts folded\r\nA: b\r\n\r\n",
+    b"From someone\r\nA: b\r\n\r\n",
+    b"no colon here\r\nA: b\r\n\r\n",
+    b"A: b\rc\r\n\r\n",  # a lone CR ends a line for the feed parser
+    b"Content-Type: multipart/mixed; boundary=x\r\n\r\n",
+    b"Content-Type: message/rfc822\r\n\r\n",
+    b"Content-Type: message/delivery-status\r\n\r\n",
+    b"A: b\r\n",  # the connection closed before the blank line
+    b"A: b",
+    b"",
+    b"Name With Space: x\r\n\r\n",
+]
+PIECES = [b"A: 1\r\n", b"a: 2\r\n", b" cont\r\n", b"\tcont\r\n", b"B:\r\n", b"B:  x \r\n", b"C: \xff\r\n",
+          b"bad\r\n", b"D: e\rf\r\n", b"Content-Type: text/xml\r\n", b"content-type: MULTIPART/x\r\n", b"E: f\n"]
+
+
+def _both(block: bytes):
+    stdlib = http.client.parse_headers.__wrapped__
+    return stdlib(io.BytesIO(block)), http.client.parse_headers(io.BytesIO(block))
+
+
+def test_response_headers_parse_as_the_stdlib_parses_them():
+    blocks = AWS_BLOCKS + ODD_BLOCKS + [b"".join(combo) + b"\r\n" for combo in itertools.product(PIECES, repeat=3)]
+    for block in blocks:
+        expected, fast = _both(block)
+        assert _shape(fast) == _shape(expected), block
+        assert fast.get_all("a") == expected.get_all("a") and fast.items() == expected.items(), block
+
+
+def test_aws_header_blocks_take_the_fast_path_and_odd_ones_do_not():
+    assert "response_headers" in botocore_sharing.share_client_parts()
+    lines = lambda block: http.client._read_headers(io.BytesIO(block))  # noqa: E731
+    assert all(botocore_calls._message(lines(block), http.client.HTTPMessage) is not None for block in AWS_BLOCKS)
+    assert all(botocore_calls._message(lines(block), http.client.HTTPMessage) is None for block in ODD_BLOCKS)
+    message = http.client.parse_headers(io.BytesIO(AWS_BLOCKS[1]))
+    assert type(message) is http.client.HTTPMessage
+    assert message.get_all("SET-COOKIE") == ["a=1", "b=2"] and message["content-type"] == "application/x-amz-json-1.1"
+
+
+def test_response_header_limits_stay_the_stdlibs():
+    with pytest.raises(http.client.LineTooLong):
+        http.client.parse_headers(io.BytesIO(b"A: " + b"x" * 70000 + b"\r\n\r\n"))
+    with pytest.raises(http.client.HTTPException):
+        http.client.parse_headers(io.BytesIO(b"A: b\r\n" * 101 + b"\r\n"))
+
+
+def test_event_aliases_are_botocores_for_every_service_and_alias():
+    """Every service's event names, and every alias's own part placed anywhere in a name."""
+    import botocore.session
+    from botocore.hooks import EventAliaser
+    from botocore.utils import EVENT_ALIASES
+
+    assert "alias_misses" in botocore_sharing.share_client_parts()
+    services = botocore.session.get_session().get_available_services()
+    names = [f"{event}.{service}.DescribeThings" for event in ("before-call", "docs.request-params")
+             for service in services]
+    names += [name for old in EVENT_ALIASES for name in (old, f"before-call.{old}.X", f"x{old}x.y", f"{old}.{old}")]
+    names += ["before-call", "", "a.api.sagemaker.apigateway", "apigateway.runtime.sagemaker", "x.data.jobs.iot.y"]
+    botocores, ours = EventAliaser(None), EventAliaser(None)
+    assert [EventAliaser._alias_event_name.__wrapped__(botocores, name) for name in names] == [
+        ours._alias_event_name(name) for name in names]
+    assert ours._alias_event_name("before-call.apigateway.GetRestApis") == "before-call.api-gateway.GetRestApis"
+    other = EventAliaser(None, {"ec2": "elastic-compute"})  # another table: botocore's own code
+    assert other._alias_event_name("before-call.ec2.DescribeVpcs") == "before-call.elastic-compute.DescribeVpcs"
+
+
+def test_config_lookups_answer_as_botocores_providers(monkeypatch):
+    import os
+
+    import botocore.session
+    from botocore.configprovider import EnvironmentProvider, InstanceVarProvider
+
+    assert "config_lookups" in botocore_sharing.share_client_parts()
+    session = botocore.session.Session()
+    session.set_config_variable("region", "eu-west-1")
+    monkeypatch.setenv("AWS_ESSENTIALS_TEST_SET", "caf\u00e9 \udcff")  # a surrogate-escaped byte, as os keeps it
+    monkeypatch.delenv("AWS_ESSENTIALS_TEST_UNSET", raising=False)
+    providers = [InstanceVarProvider(name, session) for name in ("region", "profile", "nothing")]
+    providers += [EnvironmentProvider(name, env) for env in (os.environ, {"A": "dict"})
+                  for name in ("AWS_ESSENTIALS_TEST_SET", "AWS_ESSENTIALS_TEST_UNSET", "A")]
+    expected = [type(provider).provide.__wrapped__(provider) for provider in providers]
+    assert [provider.provide() for provider in providers] == expected
+    assert expected[0] == "eu-west-1" and expected[3] == "caf\u00e9 \udcff" and expected[4] is None
+    os.environ["AWS_ESSENTIALS_TEST_UNSET"] = "now set"  # a change after the provider was made is seen
+    session.set_config_variable("region", "ap-southeast-2")
+    assert providers[4].provide() == "now set" and providers[0].provide() == "ap-southeast-2"
+    del os.environ["AWS_ESSENTIALS_TEST_UNSET"]
+
+
+def test_request_header_reads_equal_the_email_policys():
+    from email.header import Header
+
+    from botocore.compat import HTTPHeaders
+
+    assert "request_headers" in botocore_sharing.share_client_parts()
+    headers = HTTPHeaders()
+    for name, value in [("Content-Type", "text/xml"), ("X-Amz-Date", "20261130T060000Z"), ("x-amz-date", "dup"),
+                        ("X-Latin", "caf\u00e9"), ("X-Surrogate", "a\udcffb"), ("X-Bytes", b"raw"), ("X-Empty", "")]:
+        headers[name] = value
+    own_items, own_get = HTTPHeaders.items.__wrapped__, HTTPHeaders.get.__wrapped__
+    shape = lambda pairs: [(k, (type(v), str(v))) for k, v in pairs]  # noqa: E731  Header has no __eq__
+    assert shape(headers.items()) == shape(own_items(headers))
+    assert isinstance(dict(headers.items())["X-Surrogate"], Header)
+    for name in ("x-amz-date", "X-LATIN", "x-bytes", "x-empty", "missing", "X-Surrogate"):
+        assert shape([(name, headers.get(name, "default"))]) == shape([(name, own_get(headers, name, "default"))])
+    assert headers["X-Amz-Date"] == "20261130T060000Z"
+
+
+def test_signatures_are_byte_identical_to_botocores(monkeypatch):
+    """Every header of a request signed by the registered signers equals botocore's own signing,
+    also when the same signer signs a second request or the request changes in between."""
+    import datetime
+
+    import botocore.auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    assert "signing" in botocore_sharing.share_client_parts()
+    monkeypatch.setattr(botocore.auth, "get_current_datetime",
+                        lambda: datetime.datetime(2026, 11, 30, 6, 0, tzinfo=datetime.timezone.utc))
+    credentials = Credentials("AKIAEXAMPLEEXAMPLE12", "secret" * 6, "token").get_frozen_credentials()
+
+    def request(url="https://ec2.eu-west-1.amazonaws.com/", **headers):
+        return AWSRequest(method="POST", url=url, data={"Action": "DescribeVpcs", "VpcId.1": "vpc-\u00e9"},
+                          headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8", **headers})
+
+    signers = {"v4": botocore.auth.SigV4Auth, "s3v4": botocore.auth.S3SigV4Auth}
+    for version, botocores in signers.items():
+        ours = botocore.auth.AUTH_TYPE_MAPS[version]
+        assert ours is not botocores and issubclass(ours, botocores)
+        signer = ours(credentials, "ec2", "eu-west-1")
+        for sent in (request(), request("https://s3.eu-west-1.amazonaws.com/b/k?x=1", Range="bytes=0-1")):
+            expected = request(sent.url, **({"Range": "bytes=0-1"} if "Range" in sent.headers else {}))
+            botocores(credentials, "ec2", "eu-west-1").add_auth(expected)
+            signer.add_auth(sent)
+            assert sent.headers.items() == expected.headers.items() and "Signature=" in sent.headers["Authorization"]
+        changed = request()
+        signer.headers_to_sign(changed)
+        changed.headers["X-Amz-Meta"] = "late"  # selected before a header was added: selected again
+        assert "x-amz-meta" in signer.headers_to_sign(changed)

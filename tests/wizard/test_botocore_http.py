@@ -1,0 +1,128 @@
+"""Clients share one HTTP session per process and connection settings (wizard/botocore_http.py).
+
+Requests go to a small HTTP/1.1 server on this machine that answers STS GetCallerIdentity and
+records, per request, the connection it came on and the access key it was signed with.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from wizard.aws import AWS, Credentials, Target
+
+ANSWER = (b'<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>'
+          b"<Arn>arn:aws:iam::123456789012:user/a</Arn><UserId>AIDAEXAMPLE</UserId><Account>123456789012</Account>"
+          b"</GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata>"
+          b"</GetCallerIdentityResponse>")
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.seen: list[tuple[tuple[str, int], str]] = []  # (the connection's client address, access key)
+        self.lock = threading.Lock()
+        self.barrier: threading.Barrier | None = None  # requests held until this many arrived
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def connections(self) -> set[tuple[str, int]]:
+        return {address for address, _ in self.seen}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keeps connections alive
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        key = self.headers.get("Authorization", "").partition("Credential=")[2].partition("/")[0]
+        with self.server.lock:
+            self.server.seen.append((self.client_address, key))
+        if self.server.barrier is not None:
+            self.server.barrier.wait(timeout=20)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/xml")
+        self.send_header("Content-Length", str(len(ANSWER)))
+        self.end_headers()
+        self.wfile.write(ANSWER)
+
+    def log_message(self, *_args) -> None:
+        pass
+
+
+@pytest.fixture
+def server():
+    running = _Server()
+    thread = threading.Thread(target=running.serve_forever, daemon=True)
+    thread.start()
+    yield running
+    running.shutdown()
+    running.server_close()
+
+
+def _account(server: _Server, key: str, **kw) -> AWS:
+    return AWS(Target(region="us-east-1", endpoint_url=server.endpoint, credentials=Credentials(key, "s" * 40)), **kw)
+
+
+def test_accounts_send_over_one_connection_each_signing_its_own_requests(server):
+    """Member accounts' clients of one host reuse one kept-alive connection (botocore: one per client), and
+    closing one account's clients leaves it open for the others."""
+    keys = ["AKIAFIRSTACCOUNT0001", "AKIASECONDACCOUNT002", "AKIATHIRDACCOUNT0003"]
+    first, second = _account(server, keys[0]), _account(server, keys[1])
+    first.client("sts").get_caller_identity()
+    second.client("sts").get_caller_identity()
+    first.close()  # as check --org closes each member's clients when it is done
+    third = _account(server, keys[2])
+    third.client("sts", "eu-west-1").get_caller_identity()  # another client, another region: the same host here
+    second.client("sts").get_caller_identity()
+    assert [key for _, key in server.seen] == [keys[0], keys[1], keys[2], keys[1]]
+    assert len(server.connections()) == 1
+    assert first.client("sts")._endpoint.http_session is third.client("sts")._endpoint.http_session
+
+
+def test_more_threads_than_the_pool_size_keep_their_connections_without_a_warning(server, caplog):
+    """urllib3 discards a connection returned to a full pool and logs a warning to the user's terminal;
+    a shared pool keeps every connection that was in use at once, and reuses them all."""
+    aws = _account(server, "AKIACONCURRENTREADS1", max_workers=10)  # max_pool_connections 10
+    senders = 14
+    server.barrier = threading.Barrier(senders)  # every request waits for all: 14 connections at once
+
+    def send_all() -> None:
+        threads = [threading.Thread(target=aws.client("sts").get_caller_identity) for _ in range(senders)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+
+    with caplog.at_level(logging.WARNING, logger="urllib3"):
+        send_all()
+        send_all()
+    assert len(server.seen) == 2 * senders
+    assert not [record.getMessage() for record in caplog.records if "pool is full" in record.getMessage()]
+    assert len(server.connections()) == senders  # the second round opened none
+
+
+def test_one_session_per_distinct_connection_settings():
+    """Clients whose connection settings differ (timeouts, proxies) keep sessions apart; same settings share."""
+    from botocore.config import Config
+
+    aws = AWS(Target(region="us-east-1", credentials=Credentials("AKIAEXAMPLEEXAMPLE12", "s" * 40)))
+    session = aws._get_session()
+
+    def http_session(**config):
+        return session.client("sts", region_name="eu-west-1", config=Config(**config))._endpoint.http_session
+
+    plain = http_session(read_timeout=31)
+    assert http_session(read_timeout=31) is plain
+    assert http_session(read_timeout=32) is not plain
+    proxied = http_session(read_timeout=31, proxies={"https": "http://proxy.invalid:3128"})
+    assert proxied is not plain
+    assert proxied._proxy_config.proxy_url_for("https://sts.eu-west-1.amazonaws.com/") == "http://proxy.invalid:3128"
+    assert plain._proxy_config.proxy_url_for("https://sts.eu-west-1.amazonaws.com/") is None

@@ -1,0 +1,259 @@
+"""Cheaper answers to what every API call asks, each the same as botocore's (or Python's) own.
+
+A check makes ~640 API calls; botocore's own work per call is ~1.3 ms of CPU, spread over HTTP,
+SigV4, parsing and event dispatch (benchmarks/README.md, "Eighth session"). Each part here
+replaces one step of that path with a faster one that gives the same result, and falls back to
+the original for anything it was not written for. They are installed by
+``wizard.botocore_sharing.share_client_parts`` (so ``AWS_ESSENTIALS_BOTOCORE_SHARING=off`` leaves
+them out too), and each is skipped when what it wraps is not there.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# A header line as email's feedparser reads one (its ``headerRE``), but with a name of at least one
+# character and never a "From " envelope line or a continuation: those go to the stdlib.
+_FIELD = re.compile(r"[\041-\071\073-\176]+:")
+
+
+def _share_response_headers() -> bool:
+    """Parse a response's header block without going through ``email``'s feed parser.
+
+    ``http.client`` reads the header lines itself and then hands them to ``email.parser`` to build
+    an ``HTTPMessage``: ~100 us a response, most of it the parser's generality (MIME bodies, line
+    cracking, defects). AWS's headers are plain ``Name: value`` lines. This builds the same
+    ``HTTPMessage`` from them the way the feed parser does (``set_raw`` with compat32's
+    ``header_source_parse``: folded lines kept, repeated headers kept in order), and gives any block
+    it was not written for to the stdlib: a line that is neither a field nor a continuation, a lone
+    CR, a block that ends without its blank line, a multipart or message body, another class.
+    ``http.client.parse_headers`` is looked up when each response begins, so this replaces it for
+    every HTTP response in the process (tests/wizard/test_botocore_calls.py compares both on many
+    blocks, odd ones included).
+    """
+    import email.parser
+    import http.client
+
+    read_headers = getattr(http.client, "_read_headers", None)
+    message_class = getattr(http.client, "HTTPMessage", None)
+    original = getattr(http.client, "parse_headers", None)
+    if read_headers is None or message_class is None or original is None:
+        return False
+
+    def parse_headers(fp: Any, _class: Any = message_class) -> Any:
+        lines = read_headers(fp)
+        message = _message(lines, _class) if _class is message_class else None
+        if message is None:
+            return email.parser.Parser(_class=_class).parsestr(b"".join(lines).decode("iso-8859-1"))
+        return message
+
+    parse_headers.__wrapped__ = original  # type: ignore[attr-defined]
+    http.client.parse_headers = parse_headers
+    return True
+
+
+def _message(lines: list[bytes], message_class: type) -> Any:
+    """The ``HTTPMessage`` email's parser would make of ``lines``, or None to let it."""
+    if lines[-1] not in (b"\r\n", b"\n"):
+        return None
+    fields: list[list[str]] = []
+    for raw in lines[:-1]:
+        line = raw.decode("iso-8859-1")
+        if "\r" in line.rstrip("\r\n") or not line.endswith("\n"):
+            return None  # the feed parser would end a line at that CR
+        if line[0] in " \t":
+            if not fields:
+                return None
+            fields[-1].append(line)
+        elif _FIELD.match(line):
+            fields.append([line])
+        else:
+            return None
+    message = message_class()
+    for source in fields:  # compat32's header_source_parse, as the feed parser calls it
+        name, value = source[0].split(":", 1)
+        value = value.lstrip(" \t") + "".join(source[1:])
+        message.set_raw(name, value.rstrip("\r\n"))
+    if message.get_content_maintype() in ("message", "multipart"):
+        return None
+    message.set_payload("")
+    return message
+
+
+def _share_alias_misses() -> bool:
+    """Work out a new event name's alias with one split, not one per alias.
+
+    Each emitter looks up the aliased form of every event name it emits; the answers are cached
+    (one cache for every client, wizard/botocore_sharing.py ``_share_event_aliases``), but each
+    name's first lookup splits the name again for each of botocore's ~65 aliases: ~1,000 names a
+    check, ~25 us each. The answer is the first alias (in the table's order) whose part is one of
+    the name's parts, or whose dotted form occurs in the name, applied as botocore applies it.
+    Only for botocore's own alias table; another table goes to botocore.
+    """
+    import logging
+
+    from botocore import hooks
+    from botocore.utils import EVENT_ALIASES
+
+    aliaser = getattr(hooks, "EventAliaser", None)
+    original = getattr(aliaser, "_alias_event_name", None)
+    if original is None or not hasattr(aliaser, "_replace_subsection"):
+        return False
+    table = list(EVENT_ALIASES.items())
+    plain = {old: (order, new) for order, (old, new) in reversed(list(enumerate(table))) if "." not in old}
+    dotted = [(order, old, new) for order, (old, new) in enumerate(table) if "." in old]
+    logger = logging.getLogger(hooks.__name__)
+
+    def alias_event_name(emitter: Any, event_name: str) -> str:
+        cache = emitter._alias_name_cache
+        if event_name in cache:
+            return cache[event_name]
+        if emitter._event_aliases != EVENT_ALIASES:
+            return original(emitter, event_name)
+        parts = event_name.split(".")
+        first = min((plain[part] for part in parts if part in plain), default=None)
+        within = next((alias for alias in dotted if alias[1] in event_name), None)  # botocore: a substring test
+        if within is not None and (first is None or within[0] < first[0]):
+            emitter._replace_subsection(parts, within[1].split("."), within[2])
+        elif first is not None:
+            parts[parts.index(table[first[0]][0])] = first[1]
+        else:
+            cache[event_name] = event_name
+            return event_name
+        new_name = ".".join(parts)
+        logger.debug("Changing event name from %s to %s", event_name, new_name)
+        cache[event_name] = new_name
+        return new_name
+
+    alias_event_name.__wrapped__ = original  # type: ignore[attr-defined]
+    aliaser._alias_event_name = alias_event_name
+    return True
+
+
+def _share_config_lookups() -> bool:
+    """Answer botocore's config lookups without copying the session's variables or raising KeyError.
+
+    Building a client asks ~20 settings, each through a chain of providers: the session's own
+    variables (botocore hands over a copy of them each time), the environment (``name in
+    os.environ`` then ``os.environ[name]``: the name encoded twice, and a KeyError raised and caught
+    for every variable that is not set, which is most of them), the config file. ~9,500 provider
+    calls a check. These read the same dict and the same environment, once, without the copy or
+    the exception; a session class with its own ``instance_variables``, or an environment that is
+    not ``os.environ``, goes to botocore.
+    """
+    import os
+
+    from botocore import configprovider
+    from botocore.session import Session
+
+    instance = getattr(configprovider, "InstanceVarProvider", None)
+    environment = getattr(configprovider, "EnvironmentProvider", None)
+    session_variables = getattr(Session, "instance_variables", None)
+    environ_class = type(os.environ)
+    if (instance is None or environment is None or session_variables is None
+            or not all(hasattr(os.environ, name) for name in ("_data", "encodekey", "decodevalue"))):
+        return False
+    instance_provide, environment_provide = instance.provide, environment.provide
+
+    def provide_instance_variable(provider: Any) -> Any:
+        session = provider._session
+        variables = getattr(session, "_session_instance_vars", None)
+        if type(session).instance_variables is not session_variables or type(variables) is not dict:
+            return instance_provide(provider)
+        return variables.get(provider._instance_var)
+
+    def provide_environment_variable(provider: Any) -> Any:
+        env = provider._env
+        if type(env) is not environ_class:
+            return environment_provide(provider)
+        value = env._data.get(env.encodekey(provider._name))
+        return None if value is None else env.decodevalue(value)
+
+    provide_instance_variable.__wrapped__ = instance_provide  # type: ignore[attr-defined]
+    provide_environment_variable.__wrapped__ = environment_provide  # type: ignore[attr-defined]
+    instance.provide = provide_instance_variable
+    environment.provide = provide_environment_variable
+    return True
+
+
+def _share_request_headers() -> bool:
+    """Read a request's headers without asking the email policy about each ASCII value.
+
+    botocore keeps a request's headers in an ``email`` message (``botocore.compat.HTTPHeaders``),
+    and every read of them (``items()`` five times a request: signing twice, preparing, encoding,
+    sending; ``get``) passes each value through compat32's ``header_fetch_parse``, which returns it
+    unchanged unless it holds surrogates (then a ``Header``). An ASCII ``str`` holds none, so it is
+    returned as it is; any other value, or another policy, still goes through the policy.
+    """
+    from email.policy import compat32
+
+    from botocore.compat import HTTPHeaders
+
+    probe = HTTPHeaders()
+    if probe.policy is not compat32 or type(getattr(probe, "_headers", None)) is not list:
+        return False
+    items, get = HTTPHeaders.items, HTTPHeaders.get
+
+    def request_items(headers: Any) -> list:
+        policy = headers.policy
+        if policy is not compat32:
+            return items(headers)
+        return [(name, value) if type(value) is str and value.isascii() else
+                (name, policy.header_fetch_parse(name, value)) for name, value in headers._headers]
+
+    def request_get(headers: Any, name: str, failobj: Any = None) -> Any:
+        policy = headers.policy
+        if policy is not compat32:
+            return get(headers, name, failobj)
+        name = name.lower()
+        for key, value in headers._headers:
+            if key.lower() == name:
+                return value if type(value) is str and value.isascii() else policy.header_fetch_parse(key, value)
+        return failobj
+
+    request_items.__wrapped__, request_get.__wrapped__ = items, get  # type: ignore[attr-defined]
+    HTTPHeaders.items, HTTPHeaders.get = request_items, request_get
+    return True
+
+
+class _SignedHeadersOnce:
+    """SigV4 with the headers to sign worked out once per signature, not twice.
+
+    botocore's ``add_auth`` selects the headers to sign (a new ``HTTPHeaders``, each name
+    lowercased, the host from the URL) for the canonical request and again, from the same
+    request, for the Authorization header's ``SignedHeaders``. The second time returns the first
+    answer when the request, its URL and its headers are what they were.
+    """
+
+    def headers_to_sign(self, request: Any) -> Any:
+        state = (request.url, tuple(request.headers._headers))
+        kept = self.__dict__.get("_aws_essentials_signed")
+        if kept is not None and kept[0] is request and kept[1] == state:
+            return kept[2]
+        selected = super().headers_to_sign(request)  # type: ignore[misc]
+        self._aws_essentials_signed = (request, state, selected)
+        return selected
+
+
+def _share_signing() -> bool:
+    """Register SigV4 signers that select the headers to sign once (``_SignedHeadersOnce``).
+
+    botocore picks a request's signer class from ``botocore.auth.AUTH_TYPE_MAPS`` by signature
+    version; "v4" and "s3v4" are replaced there by subclasses of botocore's own, and only when they
+    are botocore's pure-Python signers (with awscrt installed botocore signs in C: left alone).
+    """
+    from botocore import auth
+
+    maps = getattr(auth, "AUTH_TYPE_MAPS", None)
+    pure = {"v4": getattr(auth, "SigV4Auth", None), "s3v4": getattr(auth, "S3SigV4Auth", None)}
+    if (not isinstance(maps, dict) or any(maps.get(name) is not signer or signer is None for name, signer in pure.items())
+            or "headers_to_sign" not in vars(auth.SigV4Auth)):
+        return False
+    for name, signer in pure.items():
+        maps[name] = type(signer.__name__, (_SignedHeadersOnce, signer), {"__module__": __name__})
+    return True
+
+
+PARTS = (_share_response_headers, _share_alias_misses, _share_config_lookups, _share_request_headers,
+         _share_signing)

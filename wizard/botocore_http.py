@@ -1,0 +1,145 @@
+"""One HTTP session per process for each distinct set of connection settings, shared by every client.
+
+botocore gives each client an HTTP session of its own (``URLLib3Session``: a urllib3 PoolManager,
+an SSL context, a pool of 48 slots filled one by one per host) and keeps its connections alive
+until the client is closed. A check builds ~220 clients per account, so an organization run with
+8 members and the management account in flight held 900 to 2,000 idle connections to the sandbox
+(waitress asks every open connection on each turn of its loop: a third of the sandbox's CPU), and
+against AWS each client opens and verifies TLS connections of its own to a host that the same
+service and region's client in the previous member account had open already.
+
+Here every endpoint botocore creates gets the one session of its settings (timeouts, proxies,
+verify, pool size, socket options, client certificate, proxies config: exactly what botocore
+passes to ``http_session_cls``), so connections are pooled per host for the whole process. A
+connection carries no credentials: SigV4 signs each request in its headers, so a connection opened
+for one client or account carries another's request to the same host as well (within one
+client botocore already shares its pool among all its threads). urllib3's pools are made to be
+shared by threads (``HTTPConnectionPool``: "thread-safe connection pool for one host";
+``PoolManager.connection_from_pool_key`` takes its lock). botocore sets the pool's certificate
+settings from ``verify`` before each request; one session has one ``verify``, so that is the same
+value every time.
+
+A shared pool keeps every connection that was in use at once and nothing more: it opens a
+connection only when none is idle (urllib3 with ``block=False``) and never discards one on return
+(urllib3 discards past ``maxsize`` and logs a warning to the user's terminal). Its size is thus
+the most threads that sent to one host at the same time, which the process bounds (48 region
+threads shared by every account in it, plus each account's step threads), and it costs nothing to
+make (urllib3 fills a queue of ``maxsize`` empty slots per pool, ~75 us for 48, per host).
+
+``client.close()`` (``AWS.close`` closes each member account's clients) leaves a shared session
+open: other clients use it. :func:`close_connections` closes them all. With
+``AWS_ESSENTIALS_BOTOCORE_SHARING=off`` this is not installed and botocore makes its own sessions.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from typing import Any
+
+HOSTS = 512  # pools kept per session; a full check reaches ~260 hosts (a service in a region each)
+
+_LOCK = threading.Lock()
+_SESSIONS: dict[Any, Any] = {}
+
+
+class _Connections(queue.LifoQueue):
+    """A host's idle connections: no empty slots, no limit (the threads that send are the limit)."""
+
+    def __init__(self, maxsize: int = 0) -> None:
+        super().__init__(0)
+
+    def _put(self, item: Any) -> None:
+        if item is not None:  # urllib3 puts None for a slot with no connection: there are no slots here
+            self.queue.append(item)
+
+
+def _frozen(value: Any) -> Any:
+    """``value`` as a key: dicts and lists as tuples (TypeError when a part cannot be one)."""
+    if isinstance(value, dict):
+        return tuple(sorted((key, _frozen(item)) for key, item in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(item) for item in value)
+    hash(value)
+    return value
+
+
+def _shared_session_class() -> Any:
+    from botocore.httpsession import URLLib3Session
+
+    class SharedSession(URLLib3Session):
+        """botocore's session with pools that keep what was used at once, for many hosts, and that
+        its clients do not close."""
+
+        def __init__(self, **settings: Any) -> None:
+            super().__init__(**settings)
+            # The same dict the pool manager (and any proxy manager made later) takes its classes from.
+            self._pool_classes_by_scheme.update(
+                {scheme: type(f"Shared{cls.__name__}", (cls,), {"QueueCls": _Connections})
+                 for scheme, cls in self._pool_classes_by_scheme.items()})
+
+        def _get_pool_manager_kwargs(self, **extra: Any) -> Any:
+            settings = super()._get_pool_manager_kwargs(**extra)
+            settings.setdefault("num_pools", HOSTS)  # urllib3 keeps 10 and closes the least recently used
+            return settings
+
+        def close(self) -> None:
+            """Called by each client's ``close()``: the session is other clients' too."""
+
+        def close_connections(self) -> None:
+            URLLib3Session.close(self)
+
+    return SharedSession
+
+
+def shared_session(**settings: Any) -> Any:
+    """The process's HTTP session for ``settings`` (botocore's ``http_session_cls`` arguments)."""
+    from botocore.httpsession import URLLib3Session
+
+    try:
+        key = _frozen(settings)
+    except TypeError:  # a setting that cannot be compared: a session of its own, as botocore makes
+        return URLLib3Session(**settings)
+    session = _SESSIONS.get(key)
+    if session is None:
+        with _LOCK:
+            session = _SESSIONS.get(key)
+            if session is None:
+                session = _SESSIONS[key] = _SESSION_CLASS(**settings)
+    return session
+
+
+def close_connections() -> None:
+    """Close every shared session's idle connections (the sessions stay usable)."""
+    with _LOCK:
+        sessions = list(_SESSIONS.values())
+    for session in sessions:
+        session.close_connections()
+
+
+_SESSION_CLASS: Any = None
+
+
+def _share_http_sessions() -> bool:
+    """Give every endpoint botocore creates the shared session of its settings (botocore_sharing registers this)."""
+    import inspect
+
+    from botocore.endpoint import EndpointCreator
+    from botocore.httpsession import URLLib3Session
+
+    global _SESSION_CLASS
+    create = getattr(EndpointCreator, "create_endpoint", None)
+    parameters = list(inspect.signature(create).parameters) if create is not None else []
+    if ("http_session_cls" not in parameters or not hasattr(URLLib3Session, "_get_pool_manager_kwargs")
+            or not isinstance(getattr(URLLib3Session(), "_pool_classes_by_scheme", None), dict)):
+        return False
+    _SESSION_CLASS = _shared_session_class()
+    position = parameters.index("http_session_cls")  # counting the creator itself
+
+    def create_endpoint(creator: Any, *args: Any, **kwargs: Any) -> Any:
+        if len(args) + 1 <= position:  # the caller did not name its own class by position
+            kwargs.setdefault("http_session_cls", shared_session)
+        return create(creator, *args, **kwargs)
+
+    EndpointCreator.create_endpoint = create_endpoint
+    return True
