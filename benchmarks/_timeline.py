@@ -1,8 +1,8 @@
 """One run's timeline, in a fresh interpreter: `python benchmarks/_timeline.py OUT.json check [CLI args...]`.
 
 Where the wall time of a check goes: when each step's collect and evaluate start and end (and on
-which thread), every HTTP request's start and end (botocore's ``Endpoint._send``, retries apart) with
-its operation, the phases after the assessment (the findings document, the last-run comparison, the
+which thread), every request's start and end (botocore's ``Endpoint.make_request``: sending, waiting, parsing,
+retries included) with its operation, the phases after the assessment (the findings document, the last-run comparison, the
 rendering, the write), and every 50 ms the CPU this process and the sandbox (``TIMELINE_SANDBOX_PID``)
 have used. It writes the raw events to OUT.json and prints a summary: per step, per phase, and per
 half second how many requests were in flight and how busy each side kept the two cores.
@@ -59,21 +59,18 @@ def main(out: str, argv: list[str]) -> int:
 
     import botocore.endpoint
 
-    send = botocore.endpoint.Endpoint._send
+    make_request = botocore.endpoint.Endpoint.make_request
 
-    def timed_send(self, request):
+    def timed_request(self, operation_model, request_dict):
         start = now()
         try:
-            return send(self, request)
+            return make_request(self, operation_model, request_dict)
         finally:
-            target = request.headers.get("X-Amz-Target", b"")
-            name = (target.decode() if isinstance(target, bytes) else str(target)) or request.method + " " + \
-                request.url.split("?")[0].rsplit("/", 1)[-1][:20]
             with lock:
-                events.append(("http", f"{self.host.split('//')[-1][:30]} {name}", start, now(),
-                               threading.current_thread().name))
+                events.append(("http", f"{operation_model.service_model.service_name}.{operation_model.name}",
+                               start, now(), threading.current_thread().name))
 
-    botocore.endpoint.Endpoint._send = timed_send
+    botocore.endpoint.Endpoint.make_request = timed_request
 
     from steps import STEPS
 
@@ -128,12 +125,14 @@ def summarize(imported: float, finished: float, events: list, samples: list, ste
         if kind == "phase":
             print(f"  {name:20} {start:6.2f}-{end:6.2f} ({end - start:5.2f})")
     http = [e for e in events if e[0] == "http"]
-    print(f"\nHTTP requests: {len(http)}")
-    ops: dict[str, list[float]] = {}
+    print(f"\nrequests: {len(http)}")
+    ops: dict[str, list[tuple[float, float]]] = {}
     for _k, name, start, end, _t in http:
-        ops.setdefault(name.split(" ", 1)[1], []).append(end - start)
-    for name, durations in sorted(ops.items(), key=lambda kv: -sum(kv[1]))[:12]:
-        print(f"  {name:40} {len(durations):5} requests, mean {1000 * sum(durations) / len(durations):6.1f} ms")
+        ops.setdefault(name, []).append((start, end))
+    print("  operation                                 count  mean ms  first start - last end (s)")
+    for name, spans in sorted(ops.items(), key=lambda kv: -len(kv[1]))[:14]:
+        mean = 1000 * sum(end - start for start, end in spans) / len(spans)
+        print(f"  {name:40} {len(spans):6} {mean:8.1f}  {min(s for s, _ in spans):6.2f} - {max(e for _, e in spans):6.2f}")
     print(f"\nper {step} s: requests in flight (mean), started; wizard / sandbox CPU in cores")
     t = 0.0
     while t < finished:
