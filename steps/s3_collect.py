@@ -82,20 +82,26 @@ def collect(aws: Any) -> State:
         account_bpa = (account_bpa or {}).get("PublicAccessBlockConfiguration")
     regions = aws.regions()
     listing = list_buckets(aws)
+    names = [] if is_unreadable(listing) else [b["Name"] for b in listing.get("Buckets", [])]
+    listed = listed_regions(listing)  # GetBucketLocation only for a bucket listed without its region
+    # The regions' reads (KMS keys, connectivity, Macie) and every bucket's in one fan-out, regions
+    # first: the region pool serves jobs in turn, and behind a large account's 500 bucket jobs (or
+    # after them) the regions' chains of reads were a serial tail of the run (benchmarks/README.md,
+    # "Eighth session").
+    jobs = [("region", region) for region in regions] + [("bucket", name) for name in names]
+    done = aws.per_region(lambda job: _read_region(aws, job[1]) if job[0] == "region"
+                          else _read_bucket(aws, job[1], listed.get(job[1])), jobs)
     if is_unreadable(listing):
         buckets: Any = listing
     else:
-        names = [b["Name"] for b in listing.get("Buckets", [])]
-        listed = listed_regions(listing)  # GetBucketLocation only for a bucket listed without its region
-        read = aws.per_region(lambda name: _read_bucket(aws, name, listed.get(name)), names)
         buckets = []
         for name in names:
-            bucket = read[name]
+            bucket = done[("bucket", name)]
             if is_unreadable(bucket) and "name" not in bucket:  # the whole read failed, not only its region
                 bucket = {"name": name, "region": None, **unreadable(reason_of(bucket))}
             if bucket.get("region") and bucket["region"] not in regions:
                 continue  # outside the regions asked for
             buckets.append(bucket)
-    per_region = aws.per_region(lambda region: _read_region(aws, region), regions)
+    per_region = {region: done[("region", region)] for region in regions}
     return {"account_id": account_id, "account_bpa": account_bpa, "buckets": buckets, "regions": per_region}
 
