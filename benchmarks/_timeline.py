@@ -13,6 +13,7 @@ figures are for the run's shape, not for comparing CPU: `_measure.py` and `old_v
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -95,12 +96,8 @@ def main(out: str, argv: list[str]) -> int:
     from wizard.__main__ import main as cli
 
     imported = now()
-    sink = open(os.devnull, "w")
-    stdout, sys.stdout = sys.stdout, sink
-    try:
+    with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):  # the report goes nowhere
         code = cli(argv)
-    finally:
-        sys.stdout = stdout
     finished = now()
     stop.set()
     Path(out).write_text(json.dumps({"imported": imported, "finished": finished, "exit": code,
