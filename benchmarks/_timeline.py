@@ -14,6 +14,7 @@ figures are for the run's shape, not for comparing CPU: `_measure.py` and `old_v
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import sys
@@ -57,6 +58,16 @@ def main(out: str, argv: list[str]) -> int:
             stop.wait(0.05)
 
     threading.Thread(target=sample, daemon=True, name="timeline-sampler").start()
+    collecting: dict[int, float] = {}
+
+    def collection(phase: str, info: dict) -> None:  # full collections hold the interpreter lock
+        if info["generation"] == 2:
+            if phase == "start":
+                collecting[2] = now()
+            elif 2 in collecting:
+                events.append(("phase", "gc (full)", collecting.pop(2), now(), threading.current_thread().name))
+
+    gc.callbacks.append(collection)
 
     import botocore.endpoint
 
@@ -130,6 +141,7 @@ def summarize(imported: float, finished: float, events: list, samples: list, ste
     for name, spans in sorted(ops.items(), key=lambda kv: -len(kv[1]))[:14]:
         mean = 1000 * sum(end - start for start, end in spans) / len(spans)
         print(f"  {name:40} {len(spans):6} {mean:8.1f}  {min(s for s, _ in spans):6.2f} - {max(e for _, e in spans):6.2f}")
+    _shape(events, http, finished)
     print(f"\nper {step} s: requests in flight (mean), started; wizard / sandbox CPU in cores")
     t = 0.0
     while t < finished:
@@ -146,6 +158,26 @@ def summarize(imported: float, finished: float, events: list, samples: list, ste
                           and e[2] < window[1] and e[3] > window[0] and e[1] != "assess"})
         print(f"  {t:5.1f} {inflight:6.1f} {started:5} | {ours:4.2f} {sandbox:4.2f} | {' '.join(running)[:90]}")
         t += step
+
+
+def _shape(events: list, http: list, finished: float, step: float = 0.1) -> None:
+    """The run's shape in units of its own mean request time R, comparable across machine loads: how
+    long after the steps start the pool is first half full (24 in flight), and how long the command
+    runs after the pool is last half full."""
+    starts = [e[2] for e in events if e[0] == "collect"]
+    if not http or not starts:
+        return
+    mean = sum(e[3] - e[2] for e in http) / len(http)
+    half: list[float] = []
+    t = min(starts)
+    while t < finished:
+        if sum(max(0.0, min(e[3], t + step) - max(e[2], t)) for e in http) / step >= 24:
+            half.append(t)
+        t += step
+    if half:
+        ramp, tail = half[0] - min(starts), finished - (half[-1] + step)
+        print(f"\nshape: mean request R = {1000 * mean:.0f} ms; pool half full {ramp:.2f} s after the steps start "
+              f"({ramp / mean:.1f} R); command ends {tail:.2f} s after the pool was last half full ({tail / mean:.1f} R)")
 
 
 if __name__ == "__main__":
