@@ -53,21 +53,25 @@ def collect(aws: Any) -> State:
         match = re.match(r"^arn:aws[a-z-]*:iam::\d{12}:user/(?:.*/)?([^/]+)$", identity.get("Arn") or "")
         caller["user"] = match.group(1) if match else None
 
-    # Read before the per-user reads, not after them: on a large account they fill the region pool,
-    # and a read made after them adds a round trip to the end of the run.
-    policy = aws.try_read("iam", "GetAccountPasswordPolicy", missing=("NoSuchEntity",))
-    if not is_unreadable(policy):
-        policy = (policy or {}).get("PasswordPolicy")
     rows = _credential_report(aws)
     users: Any = rows
+    # The password policy and then one job per user, in one fan-out: a read made before it delays
+    # the run's first large fan-out, one made after it waits for every user's job (the region pool
+    # serves jobs in turn). A user's reads follow each other: its keys (ListAccessKeys), then what the
+    # report may not show yet (steps/keys_live.py), never waiting for every other user's keys.
+    jobs: list[Any] = ["password_policy"] + ([] if is_unreadable(rows) else list(range(len(rows))))
+    done = aws.per_region(lambda job: _password_policy(aws) if job == "password_policy"
+                          else live_user(aws, _user_state(rows[job], _listed_keys(aws, rows[job]))), jobs)
     if not is_unreadable(rows):
-        # One job per user, its reads one after the other: its keys (ListAccessKeys), then what the
-        # report may not show yet (steps/keys_live.py), never waiting for every other user's keys.
-        live = aws.per_region(lambda i: live_user(aws, _user_state(rows[i], _listed_keys(aws, rows[i]))),
-                              range(len(rows)))
-        users = [live[i] for i in range(len(rows))]
-    return {"now": now.isoformat(), "caller": caller, "users": users, "password_policy": policy,
+        users = [done[i] for i in range(len(rows))]
+    return {"now": now.isoformat(), "caller": caller, "users": users, "password_policy": done["password_policy"],
             "report_generated": credential_report_time(aws)}
+
+
+def _password_policy(aws: Any) -> Any:
+    """GetAccountPasswordPolicy's policy (None: none set), or the unreadable marker."""
+    policy = aws.try_read("iam", "GetAccountPasswordPolicy", missing=("NoSuchEntity",))
+    return policy if is_unreadable(policy) else (policy or {}).get("PasswordPolicy")
 
 
 def _listed_keys(aws: Any, row: dict[str, Any]) -> Any:
