@@ -183,3 +183,35 @@ def test_signatures_are_byte_identical_to_botocores(monkeypatch):
         signer.headers_to_sign(changed)
         changed.headers["X-Amz-Meta"] = "late"  # selected before a header was added: selected again
         assert "x-amz-meta" in signer.headers_to_sign(changed)
+
+
+def test_header_dicts_hold_and_list_what_botocores_hold():
+    """Built from each kind of source, copied, read: the same entries, order, keys and answers."""
+    import urllib3
+    from botocore.awsrequest import HeadersDict
+
+    assert "header_dicts" in botocore_sharing.share_client_parts()
+    own = {name: getattr(HeadersDict, name).__wrapped__ for name in ("update", "items", "get", "__contains__")}
+
+    def botocores(*args, **kwargs):
+        made = HeadersDict()
+        own["update"](made, *args, **kwargs)
+        return made
+
+    joined = urllib3.HTTPHeaderDict()
+    joined.add("Set-Cookie", "a")
+    joined.add("set-cookie", "b")  # a mapping that joins repeated headers: read through its own []
+    sources = [({"Content-Type": "a", "X-A": "1"},), (joined,), ([("A", "1"), ("a", "2"), ("B", "3")],),
+               (HeadersDict({"X-Amz-Date": "d", "x-amz-date": "e"}),), ({"K": "v"}.items(),)]
+    for source in sources:
+        ours, theirs = HeadersDict(*source, Extra="x"), botocores(*source, Extra="x")
+        for made in (ours, theirs):
+            made["x-a"] = "again"  # set again under another case: the first key's spelling stays
+        for made, copied in ((ours, ours.copy()), (theirs, botocores(own["items"](theirs)))):
+            copied["Only-In-Copy"] = "c"
+            assert "Only-In-Copy" not in made
+        assert repr(ours) == repr(theirs) and list(ours) == list(theirs), source
+        assert list(ours.items()) == list(own["items"](theirs)) and list(ours.copy().items()) == list(ours.items())
+        for name in ("content-type", "X-A", "SET-COOKIE", "absent"):
+            assert ours.get(name, 0) == own["get"](theirs, name, 0)
+            assert (name in ours) == own["__contains__"](theirs, name)
