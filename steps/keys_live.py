@@ -40,12 +40,13 @@ def live_users(aws: Any, users: Any) -> Any:
 def live_user(aws: Any, user: Any) -> Any:
     """One of the keys step's rows with its password and its active keys' last use read live: one
     job per user, so a user's reads follow each other instead of waiting for every user's first read
-    (on a large account that barrier left the region pool half empty; benchmarks/README.md, "Eighth
-    session")."""
+    (on a large account that barrier emptied the region pool between the two phases;
+    benchmarks/README.md, "Eighth session: the large account's wall time")."""
     user = dict(user)
+    # NoSuchEntity (None): the password was removed since the report
     if user["password_enabled"] and aws.try_read("iam", "GetLoginProfile", UserName=user["user"],
                                                  missing=("NoSuchEntity",)) is None:
-        user.update(password_enabled=False, password_last_used=None, password_last_changed=None)  # removed since
+        user.update(password_enabled=False, password_last_used=None, password_last_changed=None)
     if not is_unreadable(user["keys"]):
         user["keys"] = [_with_last_use(k, aws.try_read("iam", "GetAccessKeyLastUsed", AccessKeyId=k["id"]))
                         if k["active"] else k for k in user["keys"]]
