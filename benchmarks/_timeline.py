@@ -1,11 +1,13 @@
 """One run's timeline, in a fresh interpreter: `python benchmarks/_timeline.py OUT.json check [CLI args...]`.
 
 Where the wall time of a check goes: when each step's collect and evaluate start and end (and on
-which thread), every request's start and end (botocore's ``Endpoint.make_request``: sending, waiting, parsing,
-retries included) with its operation, the phases after the assessment (the findings document, the last-run comparison, the
-rendering, the write), and every 50 ms the CPU this process and the sandbox (``TIMELINE_SANDBOX_PID``)
-have used. It writes the raw events to OUT.json and prints a summary: per step, per phase, and per
-half second how many requests were in flight and how busy each side kept the two cores.
+which thread), every request's start and end (botocore's ``Endpoint.make_request``: sending,
+waiting, parsing, retries included) with its operation, the phases after the assessment (the
+findings document, the last-run comparison, the rendering, the write), full garbage collections, and
+every 50 ms the CPU this process and the sandbox (``TIMELINE_SANDBOX_PID``) have used. It writes the
+raw events to OUT.json and prints a summary: per step, per phase, per operation, the run's shape in
+units of its mean request time, and per half second how many requests were in flight and how busy
+each side kept the two cores.
 
 Instrumentation costs CPU of its own (a lock and a list append per request, a sampler thread), so its
 figures are for the run's shape, not for comparing CPU: `_measure.py` and `old_vs_new.py` are for that.
@@ -140,7 +142,8 @@ def summarize(imported: float, finished: float, events: list, samples: list, ste
     print("  operation                                 count  mean ms  first start - last end (s)")
     for name, spans in sorted(ops.items(), key=lambda kv: -len(kv[1]))[:14]:
         mean = 1000 * sum(end - start for start, end in spans) / len(spans)
-        print(f"  {name:40} {len(spans):6} {mean:8.1f}  {min(s for s, _ in spans):6.2f} - {max(e for _, e in spans):6.2f}")
+        first, last = min(s for s, _ in spans), max(e for _, e in spans)
+        print(f"  {name:40} {len(spans):6} {mean:8.1f}  {first:6.2f} - {last:6.2f}")
     _shape(events, http, finished)
     print(f"\nper {step} s: requests in flight (mean), started; wizard / sandbox CPU in cores")
     t = 0.0
@@ -177,7 +180,8 @@ def _shape(events: list, http: list, finished: float, step: float = 0.1) -> None
     if half:
         ramp, tail = half[0] - min(starts), finished - (half[-1] + step)
         print(f"\nshape: mean request R = {1000 * mean:.0f} ms; pool half full {ramp:.2f} s after the steps start "
-              f"({ramp / mean:.1f} R); command ends {tail:.2f} s after the pool was last half full ({tail / mean:.1f} R)")
+              f"({ramp / mean:.1f} R); command ends {tail:.2f} s after the pool was last half full "
+              f"({tail / mean:.1f} R)")
 
 
 if __name__ == "__main__":

@@ -94,7 +94,8 @@ def test_groups_reads_nothing_account_wide_after_the_per_user_reads():
     state = groups_collect.collect(aws)
     assert _after_first_per_user_read(aws) == []
     # the same reads as before, and the state has every part
-    assert {"ListPolicies", "GetRole", "ListAnalyzers", "ListServerCertificates", "ListEntitiesForPolicy"} <= set(aws.order)
+    assert {"ListPolicies", "GetRole", "ListAnalyzers", "ListServerCertificates",
+            "ListEntitiesForPolicy"} <= set(aws.order)
     assert set(state) == set(groups_collect.State.__annotations__)
     assert state["users"]["alice"]["console"] is True and state["users"]["alice"]["mfa_devices"] == 0
 
@@ -118,7 +119,8 @@ def test_a_users_second_read_does_not_wait_for_every_users_first():
     aws = RecordingAWS(["alice", "bob"])
     groups_collect.collect(aws)
     assert _reads_of(aws, {"GetLoginProfile", "ListMFADevices"}) == [
-        ("GetLoginProfile", "alice"), ("ListMFADevices", "alice"), ("GetLoginProfile", "bob"), ("ListMFADevices", "bob")]
+        ("GetLoginProfile", "alice"), ("ListMFADevices", "alice"),
+        ("GetLoginProfile", "bob"), ("ListMFADevices", "bob")]
     aws = RecordingAWS(["alice", "bob"])
     state = keys_collect.collect(aws)
     assert _reads_of(aws, {"ListAccessKeys", "GetLoginProfile", "GetAccessKeyLastUsed"}) == [
