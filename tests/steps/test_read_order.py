@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 
-from steps import groups_collect, keys_collect, s3_collect
+from steps import groups_collect, keys_collect, s3_collect, vpc_collect
 
 PER_USER = {"GetLoginProfile", "ListMFADevices", "ListAccessKeys", "GetAccessKeyLastUsed"}
 REPORT = ("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"
@@ -147,3 +147,11 @@ def test_groups_keys_and_s3_read_everything_after_their_listings_in_one_fan_out(
     assert aws.fan_outs == 1
     assert aws.outside == ["ListBuckets"]
     assert [b["name"] for b in state["buckets"]] == ["b1", "b2"] and set(state["regions"]) == {"us-east-1"}
+
+
+def test_vpc_reads_its_account_wide_parts_in_the_regions_fan_out():
+    aws = RecordingAWS([])
+    state = vpc_collect.collect(aws)
+    assert aws.fan_outs == 1 and aws.outside == ["GetCallerIdentity"]
+    assert state["flow_role"] is False and state["buckets"] == [] and state["shield"] is False
+    assert set(state["regions"]) == {"us-east-1"}
