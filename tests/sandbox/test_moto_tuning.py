@@ -65,17 +65,16 @@ def test_account_of_an_access_key_follows_keys_and_resets(account):
     lookup = iam_models.get_account_id_from
     search = lookup.moto_get_account_id_from
     sb = account("org")
-    member = sb.member_account_ids[0]
-    member_iam = client(sb, "iam", account_id=member)
-    member_iam.create_user(UserName="keyed")
-    key = member_iam.create_access_key(UserName="keyed")["AccessKey"]["AccessKeyId"]
+    sb.dirty = True  # moto's backends are edited here, not through requests: the next test restores
+    member = iam_models.iam_backends[sb.member_account_ids[0]]["global"]
+    key = member.create_temp_access_key().physical_resource_id  # what AssumeRole makes
     assert lookup("testing") == search("testing") == sb.account_id  # the demo's key: no account's, the default
-    assert lookup(key) == search(key) == member
-    assert lookup(key) == member  # kept
-    member_iam.delete_access_key(UserName="keyed", AccessKeyId=key)
+    assert lookup(key) == search(key) == member.account_id
+    assert lookup(key) == member.account_id  # kept
+    member.delete_access_key_by_name(key)
     assert lookup(key) == search(key) == sb.account_id
-    again = member_iam.create_access_key(UserName="keyed")["AccessKey"]["AccessKeyId"]
-    assert lookup(again) == member
+    again = member.create_temp_access_key().physical_resource_id
+    assert lookup(again) == member.account_id
     sb.reset("org", force=True)  # the snapshot's backends: the key made since is gone
     assert lookup(again) == search(again) == sb.account_id
 

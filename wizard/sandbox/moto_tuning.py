@@ -15,7 +15,9 @@ account, whose buckets answer thousands of "no such configuration" errors). And
 tenth of the sandbox's CPU for that account's 1,000 users): each account's own table of keys is
 looked in by id first, and moto's search runs when the key is not there, so the answer is moto's.
 
-Two more, found by profiling the sandbox during the large account's check (issue 18, eighth session):
+More, found by profiling the sandbox during the large account's check and `check --org` (issue 18,
+eighth session; each patch keeps moto's function as a ``moto_*`` attribute, which
+tests/sandbox/test_moto_tuning.py compares it with):
 
 - an EC2 resource's tags (``TaggedEC2Resource.get_tags``, for every group, instance or VPC that
   moto describes) asked ``describe_tags`` with a ``resource-id`` filter, which compiles the id into a
@@ -55,7 +57,7 @@ _installed = False
 
 
 def install() -> None:
-    """Memoize the lookups and share the error tables (idempotent)."""
+    """Put every shortcut above in place (idempotent)."""
     global _installed
     if _installed:
         return
