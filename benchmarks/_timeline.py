@@ -1,11 +1,13 @@
 """One run's timeline, in a fresh interpreter: `python benchmarks/_timeline.py OUT.json check [CLI args...]`.
 
 Where the wall time of a check goes: when each step's collect and evaluate start and end (and on
-which thread), every HTTP request's start and end (botocore's ``Endpoint._send``, retries apart) with
-its operation, the phases after the assessment (the findings document, the last-run comparison, the
-rendering, the write), and every 50 ms the CPU this process and the sandbox (``TIMELINE_SANDBOX_PID``)
-have used. It writes the raw events to OUT.json and prints a summary: per step, per phase, and per
-half second how many requests were in flight and how busy each side kept the two cores.
+which thread), every request's start and end (botocore's ``Endpoint.make_request``: sending,
+waiting, parsing, retries included) with its operation, the phases after the assessment (the
+findings document, the last-run comparison, the rendering, the write), full garbage collections, and
+every 50 ms the CPU this process and the sandbox (``TIMELINE_SANDBOX_PID``) have used. It writes the
+raw events to OUT.json and prints a summary: per step, per phase, per operation, the run's shape in
+units of its mean request time, and per half second how many requests were in flight and how busy
+each side kept the two cores.
 
 Instrumentation costs CPU of its own (a lock and a list append per request, a sampler thread), so its
 figures are for the run's shape, not for comparing CPU: `_measure.py` and `old_vs_new.py` are for that.
@@ -13,6 +15,8 @@ figures are for the run's shape, not for comparing CPU: `_measure.py` and `old_v
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import os
 import sys
@@ -56,24 +60,31 @@ def main(out: str, argv: list[str]) -> int:
             stop.wait(0.05)
 
     threading.Thread(target=sample, daemon=True, name="timeline-sampler").start()
+    collecting: dict[int, float] = {}
+
+    def collection(phase: str, info: dict) -> None:  # full collections hold the interpreter lock
+        if info["generation"] == 2:
+            if phase == "start":
+                collecting[2] = now()
+            elif 2 in collecting:
+                events.append(("phase", "gc (full)", collecting.pop(2), now(), threading.current_thread().name))
+
+    gc.callbacks.append(collection)
 
     import botocore.endpoint
 
-    send = botocore.endpoint.Endpoint._send
+    make_request = botocore.endpoint.Endpoint.make_request
 
-    def timed_send(self, request):
+    def timed_request(self, operation_model, request_dict):
         start = now()
         try:
-            return send(self, request)
+            return make_request(self, operation_model, request_dict)
         finally:
-            target = request.headers.get("X-Amz-Target", b"")
-            name = (target.decode() if isinstance(target, bytes) else str(target)) or request.method + " " + \
-                request.url.split("?")[0].rsplit("/", 1)[-1][:20]
             with lock:
-                events.append(("http", f"{self.host.split('//')[-1][:30]} {name}", start, now(),
-                               threading.current_thread().name))
+                events.append(("http", f"{operation_model.service_model.service_name}.{operation_model.name}",
+                               start, now(), threading.current_thread().name))
 
-    botocore.endpoint.Endpoint._send = timed_send
+    botocore.endpoint.Endpoint.make_request = timed_request
 
     from steps import STEPS
 
@@ -98,12 +109,8 @@ def main(out: str, argv: list[str]) -> int:
     from wizard.__main__ import main as cli
 
     imported = now()
-    sink = open(os.devnull, "w")
-    stdout, sys.stdout = sys.stdout, sink
-    try:
+    with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):  # the report goes nowhere
         code = cli(argv)
-    finally:
-        sys.stdout = stdout
     finished = now()
     stop.set()
     Path(out).write_text(json.dumps({"imported": imported, "finished": finished, "exit": code,
@@ -128,12 +135,16 @@ def summarize(imported: float, finished: float, events: list, samples: list, ste
         if kind == "phase":
             print(f"  {name:20} {start:6.2f}-{end:6.2f} ({end - start:5.2f})")
     http = [e for e in events if e[0] == "http"]
-    print(f"\nHTTP requests: {len(http)}")
-    ops: dict[str, list[float]] = {}
+    print(f"\nrequests: {len(http)}")
+    ops: dict[str, list[tuple[float, float]]] = {}
     for _k, name, start, end, _t in http:
-        ops.setdefault(name.split(" ", 1)[1], []).append(end - start)
-    for name, durations in sorted(ops.items(), key=lambda kv: -sum(kv[1]))[:12]:
-        print(f"  {name:40} {len(durations):5} requests, mean {1000 * sum(durations) / len(durations):6.1f} ms")
+        ops.setdefault(name, []).append((start, end))
+    print("  operation                                 count  mean ms  first start - last end (s)")
+    for name, spans in sorted(ops.items(), key=lambda kv: -len(kv[1]))[:14]:
+        mean = 1000 * sum(end - start for start, end in spans) / len(spans)
+        first, last = min(s for s, _ in spans), max(e for _, e in spans)
+        print(f"  {name:40} {len(spans):6} {mean:8.1f}  {first:6.2f} - {last:6.2f}")
+    _shape(events, http, finished)
     print(f"\nper {step} s: requests in flight (mean), started; wizard / sandbox CPU in cores")
     t = 0.0
     while t < finished:
@@ -150,6 +161,27 @@ def summarize(imported: float, finished: float, events: list, samples: list, ste
                           and e[2] < window[1] and e[3] > window[0] and e[1] != "assess"})
         print(f"  {t:5.1f} {inflight:6.1f} {started:5} | {ours:4.2f} {sandbox:4.2f} | {' '.join(running)[:90]}")
         t += step
+
+
+def _shape(events: list, http: list, finished: float, step: float = 0.1) -> None:
+    """The run's shape in units of its own mean request time R, comparable across machine loads: how
+    long after the steps start the pool is first half full (24 in flight), and how long the command
+    runs after the pool is last half full."""
+    starts = [e[2] for e in events if e[0] == "collect"]
+    if not http or not starts:
+        return
+    mean = sum(e[3] - e[2] for e in http) / len(http)
+    half: list[float] = []
+    t = min(starts)
+    while t < finished:
+        if sum(max(0.0, min(e[3], t + step) - max(e[2], t)) for e in http) / step >= 24:
+            half.append(t)
+        t += step
+    if half:
+        ramp, tail = half[0] - min(starts), finished - (half[-1] + step)
+        print(f"\nshape: mean request R = {1000 * mean:.0f} ms; pool half full {ramp:.2f} s after the steps start "
+              f"({ramp / mean:.1f} R); command ends {tail:.2f} s after the pool was last half full "
+              f"({tail / mean:.1f} R)")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, TypedDict
+from functools import partial
+from typing import Any, Callable, Mapping, TypedDict
 
 from steps.base import OrUnreadable, is_unreadable
 from steps.cloudshell_access import Holders, read_holders
@@ -51,88 +52,97 @@ class State(TypedDict):
 
 def collect(aws: Any) -> State:
     caller = aws.try_read("sts", "GetCallerIdentity")
-    # What does not depend on the users is read first: the per-user reads below fill the region pool
-    # on a large account, and a read made after them was a serial tail of the whole run (seven round
-    # trips after 1,000 users' reads; benchmarks/README.md, "Eighth session").
-    account_wide = _account_wide(aws)
     # Every user's and group's inline policies (with documents), attached policies and groups, a few
     # pages for the whole account instead of four reads per user. It omits login profiles, MFA devices
     # and access keys (IAM API Reference, GetAccountAuthorizationDetails: Filter, MaxItems, and
     # IsTruncated/Marker, which the paginator follows; IAM may return fewer than MaxItems).
     details = aws.try_read("iam", "GetAccountAuthorizationDetails", paginate=True, Filter=["User", "Group"])
+    policies = aws.try_read("iam", "ListPolicies", paginate=True, Scope="Local", OnlyAttached=True)
+    rows = {} if is_unreadable(policies) else {p["Arn"]: p for p in policies.get("Policies", [])}
+    users = {} if is_unreadable(details) else {u["UserName"]: u for u in details.get("UserDetailList", [])}
+    # Then everything else at once, in one fan-out over the region pool: the account-wide reads, each
+    # region's analyzers, each custom policy's document, each user's login and MFA devices. The pool
+    # serves jobs in turn and on a large account the per-user jobs keep it full to the end, so a read
+    # made after them (or waiting behind them) was a serial tail of the whole run (benchmarks/README.md,
+    # "Eighth session").
+    jobs: dict[Any, Callable[[], Any]] = {
+        "support": lambda: aws.try_read("iam", "ListEntitiesForPolicy", paginate=True, PolicyArn=SUPPORT_POLICY,
+                                        EntityFilter="Role", missing=("NoSuchEntity",)),
+        # Roles holding AdministratorAccess (CIS 1.15 counts AWS managed policies too); users and groups
+        # come with their attached lists above. PermissionsPolicy only: without the filter IAM also lists
+        # the entities that use the policy as a permissions boundary, which grants nothing (IAM API
+        # Reference, ListEntitiesForPolicy, PolicyUsageFilter).
+        "admin_roles": lambda: aws.try_read("iam", "ListEntitiesForPolicy", paginate=True, PolicyArn=ADMIN_POLICY,
+                                            EntityFilter="Role", PolicyUsageFilter="PermissionsPolicy"),
+        "support_role": lambda: aws.try_read("iam", "GetRole", RoleName=SUPPORT_ROLE, missing=("NoSuchEntity",)),
+        "server_certificates": lambda: read_certificates(aws),
+        "cloudshell": lambda: read_holders(aws),
+    }
+    regions = aws.regions()
+    jobs.update({("analyzers", region): partial(_analyzers, aws, region) for region in regions})
+    jobs.update({("policy", arn): partial(_policy, aws, rows[arn]) for arn in sorted(rows)})
+    jobs.update({("user", name): partial(_login_and_mfa, aws, name) for name in sorted(users)})
+    done = aws.per_region(lambda key: jobs[key](), list(jobs))
+
     state: Any = {"caller": caller, "arns": {}}
     if is_unreadable(details):
         state["users"] = state["groups"] = details
     else:
-        users = {u["UserName"]: u for u in details.get("UserDetailList", [])}
-        state["users"] = _users(aws, users)
+        state["users"] = _users(users, {name: done[("user", name)] for name in users})
         groups = {g["GroupName"]: g for g in details.get("GroupDetailList", [])}
         state["groups"] = {name: _policies(groups[name], "Group") for name in sorted(groups)}
-        for kind, rows in (("user", users), ("group", groups)):
-            state["arns"].update((f"{kind}/{name}", row["Arn"]) for name, row in rows.items() if row.get("Arn"))
-    state.update(account_wide)
+        for kind, found in (("user", users), ("group", groups)):
+            state["arns"].update((f"{kind}/{name}", row["Arn"]) for name, row in found.items() if row.get("Arn"))
+    state["custom_policies"] = policies if is_unreadable(policies) else {arn: done[("policy", arn)]
+                                                                          for arn in sorted(rows)}
+    state["admin_roles"] = _role_names(done["admin_roles"])
+    state["support_roles"] = _role_names(done["support"])
+    role = done["support_role"]
+    state["support_role_exists"] = role if is_unreadable(role) else role is not None
+    state["analyzers"] = {region: done[("analyzers", region)] for region in regions}
+    state["server_certificates"] = done["server_certificates"]
+    state["cloudshell"] = done["cloudshell"]
     return state
 
 
-def _account_wide(aws: Any) -> dict[str, Any]:
-    """The state's parts that are not per user or group: custom policies, support and admin roles,
-    Access Analyzer, server certificates and CloudShell access."""
-    out: Any = {}
-    policies = aws.try_read("iam", "ListPolicies", paginate=True, Scope="Local", OnlyAttached=True)
-    if is_unreadable(policies):
-        out["custom_policies"] = policies
-    else:
-        rows = {p["Arn"]: p for p in policies.get("Policies", [])}
-        out["custom_policies"] = aws.per_region(lambda arn: _policy(aws, rows[arn]), sorted(rows))
-
-    support = aws.try_read("iam", "ListEntitiesForPolicy", paginate=True, PolicyArn=SUPPORT_POLICY,
-                           EntityFilter="Role", missing=("NoSuchEntity",))
-    if not is_unreadable(support):
-        support = sorted(r["RoleName"] for r in (support or {}).get("PolicyRoles", []))
-    # Roles holding AdministratorAccess (CIS 1.15 counts AWS managed policies too). Users and groups come
-    # with their attached lists (GetAccountAuthorizationDetails). PermissionsPolicy only: without the
-    # filter IAM also lists the entities that use the policy as a permissions boundary, which grants
-    # nothing (IAM API Reference, ListEntitiesForPolicy, PolicyUsageFilter).
-    admin_roles = aws.try_read("iam", "ListEntitiesForPolicy", paginate=True, PolicyArn=ADMIN_POLICY,
-                               EntityFilter="Role", PolicyUsageFilter="PermissionsPolicy")
-    out["admin_roles"] = admin_roles if is_unreadable(admin_roles) else sorted(
-        r["RoleName"] for r in (admin_roles or {}).get("PolicyRoles", []))
-    role = aws.try_read("iam", "GetRole", RoleName=SUPPORT_ROLE, missing=("NoSuchEntity",))
-    out["support_roles"] = support
-    out["support_role_exists"] = role if is_unreadable(role) else role is not None
-
-    def analyzers(region: str) -> list[dict[str, str]]:
-        answer = aws.read("accessanalyzer", "ListAnalyzers", region, paginate=True)
-        return [{"name": a["name"], "type": a["type"], "status": a.get("status", "")}
-                for a in answer.get("analyzers", [])]
-
-    out["analyzers"] = aws.per_region(analyzers)
-    out["server_certificates"] = read_certificates(aws)
-    out["cloudshell"] = read_holders(aws)
-    return out
+def _role_names(answer: Any) -> Any:
+    """The role names of a ListEntitiesForPolicy answer, sorted (None: no such policy), or the unreadable marker."""
+    return answer if is_unreadable(answer) else sorted(r["RoleName"] for r in (answer or {}).get("PolicyRoles", []))
 
 
-def _users(aws: Any, users: Mapping[str, Any]) -> dict[str, Any]:
+def _analyzers(aws: Any, region: str) -> list[Analyzer]:
+    answer = aws.read("accessanalyzer", "ListAnalyzers", region, paginate=True)
+    return [{"name": a["name"], "type": a["type"], "status": a.get("status", "")} for a in answer.get("analyzers", [])]
+
+
+def _users(users: Mapping[str, Any], live: Mapping[str, tuple[Any, Any]]) -> dict[str, Any]:
     """Each user's state. The console password and MFA devices are read live, per user: the credential
     report has them too, but may be up to four hours old (steps/keys_live.py), and "add an MFA device,
     then re-check" must see the device at once. MFA devices are read only for console users: the only
     verdict that needs them is "console user without MFA"."""
-    names = sorted(users)
-    logins = aws.per_region(lambda name: aws.read("iam", "GetLoginProfile", UserName=name,
-                                                  missing=("NoSuchEntity",)), regions=names)
-    console = [n for n in names if logins[n] is not None and not is_unreadable(logins[n])]
-    mfa = aws.per_region(lambda name: len(aws.read("iam", "ListMFADevices", paginate=True,
-                                                   UserName=name).get("MFADevices", [])), regions=console)
     out: dict[str, Any] = {}
-    for name in names:
-        failed = next((r for r in (logins[name], mfa.get(name)) if is_unreadable(r)), None)
+    for name in sorted(users):
+        login, mfa = live[name]
+        failed = next((r for r in (login, mfa) if is_unreadable(r)), None)
         out[name] = failed if failed is not None else {
             **_policies(users[name], "User"),
             "groups": sorted(users[name].get("GroupList", [])),
-            "mfa_devices": mfa.get(name),
-            "console": logins[name] is not None,
+            "mfa_devices": mfa,
+            "console": login is not None,
         }
     return out
+
+
+def _login_and_mfa(aws: Any, name: str) -> tuple[Any, Any]:
+    """A user's login profile (None: no console password) and, for a console user, how many MFA devices
+    it has (else None); either may be the unreadable marker. One job per user: its MFA read follows its
+    own login read instead of every user's (that barrier emptied the region pool near the end of a
+    large account's run; benchmarks/README.md, "Eighth session")."""
+    login = aws.try_read("iam", "GetLoginProfile", UserName=name, missing=("NoSuchEntity",))
+    if login is None or is_unreadable(login):
+        return login, None
+    devices = aws.try_read("iam", "ListMFADevices", paginate=True, UserName=name)
+    return login, devices if is_unreadable(devices) else len(devices.get("MFADevices", []))
 
 
 def _policies(row: Mapping[str, Any], kind: str) -> GroupState:

@@ -40,7 +40,7 @@ class State(TypedDict):
     users: OrUnreadable[list[UserState]]  # every IAM user of the credential report (not root)
     password_policy: OrUnreadable[dict[str, Any] | None]  # GetAccountPasswordPolicy; None: none set
     report_generated: str | None  # when the credential report was generated
-from steps.keys_live import iso_when as _when, live_users
+from steps.keys_live import iso_when as _when, live_user
 from steps.shared_reads import credential_report, credential_report_time
 
 
@@ -53,20 +53,33 @@ def collect(aws: Any) -> State:
         match = re.match(r"^arn:aws[a-z-]*:iam::\d{12}:user/(?:.*/)?([^/]+)$", identity.get("Arn") or "")
         caller["user"] = match.group(1) if match else None
 
-    # Read before the per-user reads, not after them: on a large account they fill the region pool,
-    # and a read made after them adds a round trip to the end of the run.
-    policy = aws.try_read("iam", "GetAccountPasswordPolicy", missing=("NoSuchEntity",))
-    if not is_unreadable(policy):
-        policy = (policy or {}).get("PasswordPolicy")
     rows = _credential_report(aws)
     users: Any = rows
+    # The password policy and then one job per user, in one fan-out: a read made before it delays
+    # the run's first large fan-out, one made after it waits for every user's job (the region pool
+    # serves jobs in turn). A user's reads follow each other: its keys (ListAccessKeys), then what the
+    # report may not show yet (steps/keys_live.py), never waiting for every other user's keys.
+    jobs: list[Any] = ["password_policy"] + ([] if is_unreadable(rows) else list(range(len(rows))))
+    done = aws.per_region(lambda job: _password_policy(aws) if job == "password_policy"
+                          else live_user(aws, _user_state(rows[job], _listed_keys(aws, rows[job]))), jobs)
     if not is_unreadable(rows):
-        with_keys = [r["user"] for r in rows if r["keys"]]
-        listed = aws.per_region(lambda name: aws.read("iam", "ListAccessKeys", paginate=True, UserName=name),
-                                regions=with_keys) if with_keys else {}
-        users = live_users(aws, [_user_state(row, listed.get(row["user"])) for row in rows])
-    return {"now": now.isoformat(), "caller": caller, "users": users, "password_policy": policy,
+        users = [done[i] for i in range(len(rows))]
+    return {"now": now.isoformat(), "caller": caller, "users": users, "password_policy": done["password_policy"],
             "report_generated": credential_report_time(aws)}
+
+
+def _password_policy(aws: Any) -> Any:
+    """GetAccountPasswordPolicy's policy (None: none set), or the unreadable marker."""
+    policy = aws.try_read("iam", "GetAccountPasswordPolicy", missing=("NoSuchEntity",))
+    return policy if is_unreadable(policy) else (policy or {}).get("PasswordPolicy")
+
+
+def _listed_keys(aws: Any, row: dict[str, Any]) -> Any:
+    """ListAccessKeys of a report row's user when the report shows it keys (None when it shows none),
+    or the unreadable marker."""
+    if not row["keys"]:
+        return None
+    return aws.try_read("iam", "ListAccessKeys", paginate=True, UserName=row["user"])
 
 
 def _caller_key_id(aws: Any) -> str | None:

@@ -73,29 +73,42 @@ def _read_region(aws: Any, region: str) -> RegionState:
     return {"keys": keys, "connectivity": counts, "macie": read_macie(aws, region)}
 
 
+def _read_job(aws: Any, job: tuple[str, str], listed: dict[str, str]) -> Any:
+    kind, name = job
+    if kind == "bucket":
+        return _read_bucket(aws, name, listed.get(name))
+    if kind == "region":
+        return _read_region(aws, name)
+    bpa = aws.try_read("s3control", "GetPublicAccessBlock", AccountId=name,
+                       missing=("NoSuchPublicAccessBlockConfiguration",))
+    return bpa if is_unreadable(bpa) else (bpa or {}).get("PublicAccessBlockConfiguration")
+
+
 def collect(aws: Any) -> State:
     """Account BPA, every bucket in scope, and per region the KMS keys and private connectivity."""
     account_id = aws.account_id
-    account_bpa = aws.try_read("s3control", "GetPublicAccessBlock", AccountId=account_id,
-                               missing=("NoSuchPublicAccessBlockConfiguration",))
-    if not is_unreadable(account_bpa):
-        account_bpa = (account_bpa or {}).get("PublicAccessBlockConfiguration")
     regions = aws.regions()
     listing = list_buckets(aws)
+    names = [] if is_unreadable(listing) else [b["Name"] for b in listing.get("Buckets", [])]
+    listed = listed_regions(listing)  # GetBucketLocation only for a bucket listed without its region
+    # The account's Block Public Access, the regions' reads (KMS keys, connectivity, Macie) and every
+    # bucket's in one fan-out, buckets last: the region pool serves jobs in turn, and behind a large
+    # account's 500 bucket jobs (or after them) the regions' chains of reads were a serial tail of the
+    # run, while a read before the fan-out delays it (benchmarks/README.md, "Eighth session").
+    jobs = [("account", account_id)] + [("region", r) for r in regions] + [("bucket", name) for name in names]
+    done = aws.per_region(lambda job: _read_job(aws, job, listed), jobs)
+    account_bpa = done[("account", account_id)]
     if is_unreadable(listing):
         buckets: Any = listing
     else:
-        names = [b["Name"] for b in listing.get("Buckets", [])]
-        listed = listed_regions(listing)  # GetBucketLocation only for a bucket listed without its region
-        read = aws.per_region(lambda name: _read_bucket(aws, name, listed.get(name)), names)
         buckets = []
         for name in names:
-            bucket = read[name]
+            bucket = done[("bucket", name)]
             if is_unreadable(bucket) and "name" not in bucket:  # the whole read failed, not only its region
                 bucket = {"name": name, "region": None, **unreadable(reason_of(bucket))}
             if bucket.get("region") and bucket["region"] not in regions:
                 continue  # outside the regions asked for
             buckets.append(bucket)
-    per_region = aws.per_region(lambda region: _read_region(aws, region), regions)
+    per_region = {region: done[("region", region)] for region in regions}
     return {"account_id": account_id, "account_bpa": account_bpa, "buckets": buckets, "regions": per_region}
 

@@ -1,16 +1,17 @@
 """The order of a step's reads (pure: a recording stand-in for the AWS object, no sandbox).
 
-On a large account the per-user reads fill the region pool for most of the run; a read a step makes
-after them waits for all of them and adds its round trips to the end of the whole run (the groups
-step's seven account-wide reads were the last ~0.4 s of the large account's check;
-benchmarks/README.md, "Eighth session"). So what does not depend on the users is read before them.
+On a large account the per-user and per-bucket jobs fill the region pool, which serves jobs in turn,
+for most of the run; a read a step makes after them, or a job it queues behind them, waits for all of
+them and adds its round trips to the end of the whole run (the groups step's seven account-wide reads
+were the last ~0.4 s of the large account's check; benchmarks/README.md, "Eighth session"). So a step
+reads its listings first, then everything else in one fan-out, one job per user or bucket.
 """
 
 from __future__ import annotations
 
 import datetime
 
-from steps import groups_collect, keys_collect
+from steps import groups_collect, keys_collect, s3_collect, vpc_collect
 
 PER_USER = {"GetLoginProfile", "ListMFADevices", "ListAccessKeys", "GetAccessKeyLastUsed"}
 REPORT = ("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"
@@ -30,6 +31,9 @@ class RecordingAWS:
     def __init__(self, users: list[str]) -> None:
         self.users = users
         self.order: list[str] = []
+        self.fan_outs = 0  # per_region calls
+        self.outside: list[str] = []  # reads made by the step's own thread, not in a fan-out job
+        self._in_job = False
         self.sent: list[tuple] = []  # (operation, params): a read sent again is the AWS object's cache hit
 
     def _answer(self, operation: str, params: dict) -> dict:
@@ -47,6 +51,8 @@ class RecordingAWS:
         if operation == "ListAccessKeys":
             return {"AccessKeyMetadata": [{"AccessKeyId": f"AKIA{params['UserName']}", "Status": "Active",
                                            "CreateDate": datetime.datetime(2026, 1, 2, tzinfo=datetime.timezone.utc)}]}
+        if operation == "ListBuckets":
+            return {"Buckets": [{"Name": b, "BucketRegion": "us-east-1"} for b in getattr(self, "buckets", [])]}
         if operation == "GetCallerIdentity":
             return {"Account": self.account_id, "Arn": "arn:aws:iam::111122223333:user/admin"}
         return {}
@@ -55,6 +61,8 @@ class RecordingAWS:
         for option in ("missing", "paginate", "until", "attempts", "delay"):
             params.pop(option, None)
         self.order.append(operation)
+        if not self._in_job:
+            self.outside.append(operation)
         self.sent.append((operation, tuple(sorted(params.items()))))
         return self._answer(operation, params)
 
@@ -67,7 +75,12 @@ class RecordingAWS:
         return ["us-east-1"]
 
     def per_region(self, fn, regions=None):
-        return {item: fn(item) for item in (self.regions() if regions is None else regions)}
+        self.fan_outs += 1
+        self._in_job = True
+        try:
+            return {item: fn(item) for item in (self.regions() if regions is None else regions)}
+        finally:
+            self._in_job = False
 
 
 def _after_first_per_user_read(aws: RecordingAWS) -> list[str]:
@@ -81,7 +94,8 @@ def test_groups_reads_nothing_account_wide_after_the_per_user_reads():
     state = groups_collect.collect(aws)
     assert _after_first_per_user_read(aws) == []
     # the same reads as before, and the state has every part
-    assert {"ListPolicies", "GetRole", "ListAnalyzers", "ListServerCertificates", "ListEntitiesForPolicy"} <= set(aws.order)
+    assert {"ListPolicies", "GetRole", "ListAnalyzers", "ListServerCertificates",
+            "ListEntitiesForPolicy"} <= set(aws.order)
     assert set(state) == set(groups_collect.State.__annotations__)
     assert state["users"]["alice"]["console"] is True and state["users"]["alice"]["mfa_devices"] == 0
 
@@ -92,3 +106,52 @@ def test_keys_reads_the_password_policy_before_the_per_user_reads():
     assert _after_first_per_user_read(aws) == []
     assert "GetAccountPasswordPolicy" in aws.order
     assert [u["keys"][0]["id"] for u in state["users"]] == ["AKIAalice", "AKIAbob"]
+
+
+def _reads_of(aws: RecordingAWS, operations: set[str]) -> list[tuple[str, str]]:
+    return [(operation, dict(params).get("UserName") or dict(params).get("AccessKeyId"))
+            for operation, params in aws.sent if operation in operations]
+
+
+def test_a_users_second_read_does_not_wait_for_every_users_first():
+    # one job per user (the stand-in runs the jobs one after the other, as a full pool does): a user's
+    # MFA devices are read right after its login profile, its keys' last use right after its keys
+    aws = RecordingAWS(["alice", "bob"])
+    groups_collect.collect(aws)
+    assert _reads_of(aws, {"GetLoginProfile", "ListMFADevices"}) == [
+        ("GetLoginProfile", "alice"), ("ListMFADevices", "alice"),
+        ("GetLoginProfile", "bob"), ("ListMFADevices", "bob")]
+    aws = RecordingAWS(["alice", "bob"])
+    state = keys_collect.collect(aws)
+    assert _reads_of(aws, {"ListAccessKeys", "GetLoginProfile", "GetAccessKeyLastUsed"}) == [
+        ("ListAccessKeys", "alice"), ("GetLoginProfile", "alice"), ("GetAccessKeyLastUsed", "AKIAalice"),
+        ("ListAccessKeys", "bob"), ("GetLoginProfile", "bob"), ("GetAccessKeyLastUsed", "AKIAbob")]
+    assert [u["user"] for u in state["users"]] == ["alice", "bob"]
+
+
+def test_groups_keys_and_s3_read_everything_after_their_listings_in_one_fan_out():
+    # The pool serves jobs in turn: a second fan-out, or a read after one, waited behind every job
+    # queued before it (a large account's thousands), then ran alone at the end of the run; a read
+    # before the fan-out that it does not need delayed the run's first large fan-out.
+    aws = RecordingAWS(["alice", "bob"])
+    groups_collect.collect(aws)
+    assert aws.fan_outs == 1
+    assert aws.outside == ["GetCallerIdentity", "GetAccountAuthorizationDetails", "ListPolicies"]
+    aws = RecordingAWS(["alice", "bob"])
+    keys_collect.collect(aws)
+    assert aws.fan_outs == 1
+    assert list(dict.fromkeys(aws.outside)) == ["GetCallerIdentity", "GenerateCredentialReport", "GetCredentialReport"]
+    aws = RecordingAWS([])
+    aws.buckets = ["b1", "b2"]
+    state = s3_collect.collect(aws)
+    assert aws.fan_outs == 1
+    assert aws.outside == ["ListBuckets"]
+    assert [b["name"] for b in state["buckets"]] == ["b1", "b2"] and set(state["regions"]) == {"us-east-1"}
+
+
+def test_vpc_reads_its_account_wide_parts_in_the_regions_fan_out():
+    aws = RecordingAWS([])
+    state = vpc_collect.collect(aws)
+    assert aws.fan_outs == 1 and aws.outside == ["GetCallerIdentity"]
+    assert state["flow_role"] is False and state["buckets"] == [] and state["shield"] is False
+    assert set(state["regions"]) == {"us-east-1"}
