@@ -215,3 +215,35 @@ def test_header_dicts_hold_and_list_what_botocores_hold():
         for name in ("content-type", "X-A", "SET-COOKIE", "absent"):
             assert ours.get(name, 0) == own["get"](theirs, name, 0)
             assert (name in ours) == own["__contains__"](theirs, name)
+
+
+def test_a_clients_paginator_is_made_once_and_pages_as_botocores():
+    """The second ``get_paginator`` for an operation is the first one (botocore made a new class and
+    paginator each time); its pages are botocore's own paginator's, from two threads at once too,
+    and an operation that cannot be paginated still raises."""
+    import copy
+
+    import boto3
+    from botocore.exceptions import OperationNotPageableError
+    from botocore.stub import Stubber
+
+    assert "paginators" in botocore_sharing.share_client_parts()
+    client = boto3.session.Session().client("iam", region_name="us-east-1", aws_access_key_id="AKIAEXAMPLEEXAMPLE12",
+                                            aws_secret_access_key="x" * 40)
+    first = client.get_paginator("list_users")
+    assert client.get_paginator("list_users") is first
+    pages = [{"Users": [{"UserName": name, "UserId": "AIDA" + "X" * 16, "Arn": f"arn:aws:iam::1:user/{name}",
+                         "Path": "/", "CreateDate": "2026-01-01T00:00:00Z"}], "IsTruncated": more,
+              **({"Marker": name} if more else {})} for name, more in (("a", True), ("b", False))]
+    with Stubber(client) as stub:
+        for _ in range(3):  # copies: merging pages extends the first page's list
+            stub.add_response("list_users", copy.deepcopy(pages[0]), {})
+            stub.add_response("list_users", copy.deepcopy(pages[1]), {"Marker": "a"})
+        botocores = client.get_paginator.__func__.__wrapped__(client, "list_users")
+        expected = botocores.paginate().build_full_result()
+        one, two = first.paginate(), first.paginate()  # both started before either is read
+        both = [one.build_full_result(), two.build_full_result()]
+    assert both == [expected, expected] and [u["UserName"] for u in expected["Users"]] == ["a", "b"]
+    assert botocores is not first
+    with pytest.raises(OperationNotPageableError):
+        client.get_paginator("get_user")

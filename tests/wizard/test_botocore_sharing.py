@@ -40,7 +40,8 @@ def test_every_part_is_installed_on_the_botocore_in_use(aws):
     assert botocore_sharing.share_client_parts() == {
         "classes", "service_models", "endpoint_providers", "event_aliases", "handlers", "plain_json",
         "kwargs_check", "scoped_config", "user_agent", "request_body", "http_sessions", "response_headers",
-        "alias_misses", "config_lookups", "request_headers", "signing", "header_dicts"}
+        "alias_misses", "config_lookups", "request_headers", "signing", "header_dicts",
+        "paginators"}
 
 
 class _Sent(Exception):
@@ -271,8 +272,8 @@ def test_the_environment_switch_turns_every_part_off(tmp_path):
             "a = AWS(Target(region='us-east-1', credentials=Credentials('AKIAEXAMPLEEXAMPLE12', 'x' * 30))); "
             "c = a.client('sts'); print(sorted(b.share_client_parts()), _PrefixTrie.__copy__.__module__, "
             "type(c._endpoint.http_session).__module__, http.client.parse_headers.__module__, "
-            "botocore.auth.AUTH_TYPE_MAPS['v4'].__module__)")
+            "botocore.auth.AUTH_TYPE_MAPS['v4'].__module__, type(c).get_paginator.__module__)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                           env={**__import__("os").environ, botocore_sharing.OFF_SWITCH: "off"})
     assert done.stdout.split() == ["[]", "botocore.hooks", "botocore.httpsession", "http.client",
-                                   "botocore.auth"], done.stderr
+                                   "botocore.auth", "botocore.client"], done.stderr
