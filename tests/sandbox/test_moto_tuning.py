@@ -178,3 +178,25 @@ def test_default_subnets_are_the_blocks_moto_picks(monkeypatch):
         assert list(_blocks_of_20(cidr)) == [str(b) for b in ipaddress.ip_network(cidr).subnets(new_prefix=20)]
     with pytest.raises(ValueError):
         _blocks_of_20("10.0.0.0/24")  # no /20 in a /24: moto's ipaddress error, every time
+
+
+def test_account_backends_found_without_the_lock_are_motos():
+    """An account already in a BackendDict in use is returned as moto returns it; a new account, or
+    a dictionary not yet among those in use, still takes moto's path (made, then put in use)."""
+    from moto.core.base_backend import BackendDict, backend_lock
+    from moto.sts.models import STSBackend
+
+    moto_getitem = BackendDict.__getitem__.moto_getitem
+    assert BackendDict.__getitem__ is not moto_getitem
+    ours = BackendDict(STSBackend, "sts")
+    try:
+        first = ours["111111111111"]  # missing: moto's path makes it and puts the dictionary in use
+        assert any(bd is ours for bd in BackendDict._instances)
+        assert ours["111111111111"] is first is moto_getitem(ours, "111111111111")
+        with backend_lock:
+            BackendDict._instances.remove(ours)  # as after a reset that left the entry: moto re-registers it
+        assert ours["111111111111"] is first and any(bd is ours for bd in BackendDict._instances)
+        assert ours["222222222222"] is not first and set(ours) == {"111111111111", "222222222222"}
+    finally:
+        with backend_lock:
+            BackendDict._instances[:] = [bd for bd in BackendDict._instances if bd is not ours]

@@ -54,7 +54,12 @@ And two found in the ninth session (profile of the sandbox serving `check --org`
 - an EC2 backend is made the first time an account's region is asked for anything, and it makes
   the default VPC's default subnet in each zone: for each, moto listed all sixteen /20 blocks of
   the VPC's /16 as ``ipaddress`` networks to pick one (8% of the sandbox's CPU in the first
-  `check --org` after a start or a restore). The blocks of a CIDR are kept as text per CIDR.
+  `check --org` after a start or a restore). The blocks of a CIDR are kept as text per CIDR;
+- every lookup of an account's backends (``BackendDict.__getitem__``: several a request) took
+  moto's one global lock, copied the dictionary's keys to a list, and asked whether the
+  dictionary is among moto's ~150 in use with a Python ``__eq__`` call per dictionary: 64 request
+  threads queued on that lock. An account already there is returned without it, once the
+  dictionary is known to be in use (found by identity, which is what ``__eq__`` compares: ids).
 
 Only the sandbox installs this; it never touches the wizard's AWS access.
 """
@@ -115,6 +120,9 @@ def install() -> None:
         moto_utils.service_name_from_moto_package_name = _service_names_kept(
             moto_utils.service_name_from_moto_package_name)
         SubnetBackend.create_default_subnet = _default_subnet(SubnetBackend.create_default_subnet)
+        from moto.core.base_backend import BackendDict
+
+        BackendDict.__getitem__ = _account_backends_unlocked(BackendDict.__getitem__, BackendDict)
     _installed = True
 
 
@@ -320,3 +328,25 @@ def _default_subnet(make: Callable[[Any, str], Any]) -> Callable[[Any, str], Any
 
     create_default_subnet.moto_create_default_subnet = make  # type: ignore[attr-defined]
     return create_default_subnet
+
+
+def _account_backends_unlocked(lookup: Callable[[Any, str], Any], backend_dict: type) -> Callable[[Any, str], Any]:
+    """moto 5.2.5's ``BackendDict.__getitem__`` without its lock for an account that is there already.
+
+    moto's version makes the account's entry if missing and puts the dictionary among
+    ``BackendDict._instances`` (what its reset empties) if not there; when both are so already it
+    changes nothing, which is what is checked here, lock-free (reads of a dict and a list are
+    atomic under the GIL; moto's reset and our restore change them under its lock)."""
+    import itertools
+    import operator
+
+    get = dict.get
+
+    def __getitem__(backends: Any, account_id: str) -> Any:
+        found = get(backends, account_id)
+        if found is not None and any(map(operator.is_, backend_dict._instances, itertools.repeat(backends))):
+            return found
+        return lookup(backends, account_id)
+
+    __getitem__.moto_getitem = lookup  # type: ignore[attr-defined]
+    return __getitem__
