@@ -47,7 +47,10 @@ def _shortcuts() -> dict[str, tuple[object, str, str]]:
     from moto.core.base_backend import BackendDict
     from moto.ec2.models.subnets import SubnetBackend
 
+    import moto.utilities.paginator as paginator
+
     return {"backends": (BackendDict, "__getitem__", "moto_getitem"),
+            "signatures": (paginator, "inspect", "moto_inspect"),
             "service": (moto_utils, "service_name_from_moto_package_name", "moto_service_name_from_moto_package_name"),
             "subnet": (SubnetBackend, "create_default_subnet", "moto_create_default_subnet"),
             "tags": (TagBackend, "describe_tags", "moto_describe_tags"),

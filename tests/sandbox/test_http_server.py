@@ -179,3 +179,17 @@ def test_answers_are_waitress_answers_byte_for_byte():
         logging.getLogger("waitress").disabled = False
         ours.stop()
         theirs.close()
+
+
+def test_an_idle_connection_is_closed_after_the_idle_time(monkeypatch):
+    from wizard.sandbox import http_server
+
+    monkeypatch.setattr(http_server, "IDLE_SECONDS", 0.2)
+    served = HttpServer(hello)
+    try:
+        with socket.create_connection(("127.0.0.1", served.port), timeout=5) as sock:
+            sock.sendall(b"GET /a HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert sock.recv(4096).startswith(b"HTTP/1.1 200 OK")
+            assert sock.recv(4096) == b""  # closed by the server after 0.2 s of silence
+    finally:
+        served.stop()

@@ -200,3 +200,19 @@ def test_account_backends_found_without_the_lock_are_motos():
     finally:
         with backend_lock:
             BackendDict._instances[:] = [bd for bd in BackendDict._instances if bd is not ours]
+
+
+def test_paginated_listings_read_signatures_as_moto_did():
+    import inspect
+
+    import moto.utilities.paginator as paginator
+
+    assert paginator.inspect is not inspect and paginator.inspect.moto_inspect is inspect
+
+    def listing(self, name, next_token=None, *rest, limit: int = 5, **more):
+        return []
+
+    for _ in range(2):  # the second time from what was kept
+        assert paginator.inspect.getfullargspec(listing) == inspect.getfullargspec(listing)
+    with pytest.raises(TypeError):  # not a function: inspect's error, every time
+        paginator.inspect.getfullargspec(3)

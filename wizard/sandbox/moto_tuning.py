@@ -59,7 +59,9 @@ And two found in the ninth session (profile of the sandbox serving `check --org`
   moto's one global lock, copied the dictionary's keys to a list, and asked whether the
   dictionary is among moto's ~150 in use with a Python ``__eq__`` call per dictionary: 64 request
   threads queued on that lock. An account already there is returned without it, once the
-  dictionary is known to be in use (found by identity, which is what ``__eq__`` compares: ids).
+  dictionary is known to be in use (found by identity, which is what ``__eq__`` compares: ids);
+- every paginated listing (``moto.utilities.paginator``) read its backend method's signature with
+  ``inspect.getfullargspec``: the signature of a function is kept (moto only reads it).
 
 Only the sandbox installs this; it never touches the wizard's AWS access.
 """
@@ -123,6 +125,9 @@ def install() -> None:
         from moto.core.base_backend import BackendDict
 
         BackendDict.__getitem__ = _account_backends_unlocked(BackendDict.__getitem__, BackendDict)
+        import moto.utilities.paginator as paginator
+
+        paginator.inspect = _signatures_kept(paginator.inspect)
     _installed = True
 
 
@@ -350,3 +355,11 @@ def _account_backends_unlocked(lookup: Callable[[Any, str], Any], backend_dict: 
 
     __getitem__.moto_getitem = lookup  # type: ignore[attr-defined]
     return __getitem__
+
+
+def _signatures_kept(inspect_module: Any) -> Any:
+    """What moto's paginator uses of ``inspect`` (only ``getfullargspec``), a function's answer kept."""
+    import types
+
+    kept = lru_cache(maxsize=4096)(inspect_module.getfullargspec)  # moto's paginated methods: a few hundred
+    return types.SimpleNamespace(getfullargspec=kept, moto_inspect=inspect_module)
