@@ -138,6 +138,9 @@ _EXCHANGES = {
     "no content, server header kept": b"GET /nocontent HTTP/1.1\r\nHost: h\r\n\r\n"
                                       b"GET /served HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n",
     "too few bytes": b"GET /short HTTP/1.1\r\nHost: h\r\n\r\n",
+    "a body past waitress's memory buffer (512 KiB), then another request":
+        b"PUT /big HTTP/1.1\r\nHost: h\r\nContent-Length: 600000\r\n\r\n" + b"x" * 600_000
+        + b"GET /after HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n",
     "bad request": b"GET /x HTTP/1.1\r\nHost h\r\n\r\n",
     "app fails": b"GET /fail HTTP/1.1\r\nHost: h\r\n\r\n",
 }

@@ -109,8 +109,11 @@ class HttpServer:
                     return
                 if request.empty:
                     continue
-                if not self._answer(sock, addr, request):
-                    return
+                try:
+                    if not self._answer(sock, addr, request):
+                        return
+                finally:
+                    request.close()  # its body's buffer (a temporary file past 512 KiB), as waitress does
         except (OSError, ValueError):
             return  # timed out, reset, or closed by stop()
         finally:
