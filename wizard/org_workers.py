@@ -153,9 +153,12 @@ class Workers:
         import subprocess
         import tempfile
 
-        # stderr to a file, not a pipe: nothing reads it until the worker has ended
+        # stderr to a file, not a pipe: nothing reads it until the worker has ended (then its last line
+        # says why it failed), so a chatty worker cannot fill a pipe and stop
+        errors = tempfile.TemporaryFile()
         process = subprocess.Popen(worker_command(__name__), cwd=CODE_ROOT, stdin=subprocess.PIPE,
-                                   stdout=subprocess.PIPE, stderr=tempfile.TemporaryFile())
+                                   stdout=subprocess.PIPE, stderr=errors)
+        process.stderr = errors  # Popen names only a pipe of its own here; _exchange reads this
         self.processes.append(process)
         return process
 
@@ -163,22 +166,26 @@ class Workers:
         """``count`` workers (started now if there are fewer); the others are stopped."""
         while len(self.processes) < count:
             self.spawn()
-        for spare in self.processes[count:]:
-            spare.kill()
-            spare.wait()
+        _stop(self.processes[count:])
         return self.processes[:count]
 
     def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:  # interrupted: the worker would otherwise finish its accounts first
-                process.kill()
-            process.wait()
+        _stop(self.processes)
 
     def __enter__(self) -> "Workers":
         return self
 
     def __exit__(self, *_: Any) -> None:
         self.stop()
+
+
+def _stop(processes: Sequence[Any]) -> None:
+    for process in processes:
+        if process.poll() is None:  # interrupted: the worker would otherwise finish its accounts first
+            process.kill()
+        process.wait()
+        for pipe in (process.stdin, process.stdout, process.stderr):
+            pipe.close()
 
 
 def start_workers() -> Workers:
@@ -259,16 +266,23 @@ def _exchange(worker: Any, job: Job, take: Callable[[], Member | None]) -> tuple
             if more:
                 hand_out()
         stats = pickle.load(worker.stdout)
-        if not isinstance(stats, WorkerStats):
-            raise ValueError("no stats")
-        worker.wait()
-        return runs, stats
+        if isinstance(stats, WorkerStats):
+            worker.wait()
+            return runs, stats
     except Exception:  # noqa: BLE001 - a broken pipe or an unreadable answer is the worker's failure
-        if worker.poll() is None:
+        pass
+    finally:
+        if worker.poll() is None:  # it failed: its own exit is not waited for
             worker.kill()
-        worker.wait()
-    worker.stderr.seek(0)
-    said = worker.stderr.read().decode(errors="replace").strip().splitlines()
+        for pipe in (worker.stdin, worker.stdout):
+            try:
+                pipe.close()
+            except OSError:  # a broken pipe's buffered bytes cannot be flushed
+                pass
+    worker.wait()
+    with worker.stderr:
+        worker.stderr.seek(0)
+        said = worker.stderr.read().decode(errors="replace").strip().splitlines()
     last_line = (said or [f"exit code {worker.returncode}"])[-1]
     reason = f"the worker process assessing it failed: {last_line[:200]}"
     return runs + [AccountRun(member, error=reason) for member in pending.values()], WorkerStats()
