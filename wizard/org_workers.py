@@ -370,13 +370,32 @@ def _worker_main() -> int:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the parent decides
     # Imported by name, so what is pickled refers to wizard.org_workers, not to __main__.
-    from importlib import import_module
-
-    from wizard.org_workers import _serve
+    from wizard.org_workers import _serve, _warm_up
     from wizard.worker_process import answer_pipe
 
-    import_module("steps")  # before the job arrives: the worker may be started well ahead of it
-    return _serve(sys.stdin.buffer, answer_pipe())
+    answers = answer_pipe()
+    _warm_up()
+    return _serve(sys.stdin.buffer, answers)
+
+
+def _warm_up() -> None:
+    """Before the job arrives (a worker is started while its parent still identifies the management account
+    and lists the members): what every account's clients need, whoever's credentials they sign with.
+    botocore imported, each service's model loaded (trimmed, wizard/botocore_models.py), its client class
+    and endpoint rules built, all kept for the process (wizard/botocore_sharing.py): ~0.4 s of CPU that
+    would otherwise delay the first accounts. The clients are thrown away; placeholder credentials, so
+    building one never looks for any (the instance metadata service least of all), and no request is sent."""
+    from importlib import import_module
+
+    from wizard.aws_members import PLACEHOLDER_KEY
+    from wizard.aws_session import new_session
+    from wizard.botocore_models import OPERATIONS
+
+    import_module("steps")  # the steps the job names
+    session = new_session(aws_access_key_id=PLACEHOLDER_KEY, aws_secret_access_key="x" * 40, region_name="us-east-1")
+    warm = AWS(Target(endpoint_url="https://warm-up.invalid"))
+    for service in sorted(OPERATIONS):
+        warm._build_client(service, "us-east-1", session).close()
 
 
 if __name__ == "__main__":

@@ -151,3 +151,25 @@ def test_workers_started_ahead_are_stopped_when_the_run_fails_before_using_them(
         kept = workers.take(1)
         assert kept == workers.processes[:1] and workers.processes[1].returncode is not None
         assert kept[0].poll() is None
+
+
+def test_a_worker_warms_up_before_its_job_without_credentials_or_requests(monkeypatch):
+    """A worker started ahead loads models and builds client classes while it waits for its job: it has
+    no credentials yet, so nothing may look for any (the instance metadata service, a profile) or send
+    anything."""
+    import botocore.credentials
+    import botocore.endpoint
+
+    def refused(*args, **kwargs):
+        raise AssertionError("the warm-up looked for credentials or sent a request")
+
+    monkeypatch.setattr(botocore.credentials, "create_credential_resolver", refused)
+    monkeypatch.setattr(botocore.endpoint.Endpoint, "make_request", refused)
+    built: list[str] = []
+    build = org_workers.AWS._build_client
+    monkeypatch.setattr(org_workers.AWS, "_build_client",
+                        lambda self, service, *args: built.append(service) or build(self, service, *args))
+    org_workers._warm_up()
+    from wizard.botocore_models import OPERATIONS
+
+    assert sorted(built) == sorted(OPERATIONS)  # every service the wizard may call, once
