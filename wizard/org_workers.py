@@ -221,8 +221,11 @@ def _run_jobs(job: Job, members: Sequence[Member], started: Workers,
         exchanges = [pool.submit(_exchange, worker, job, left.take) for worker in started.take(count)]
         results = [result_interruptibly(exchange) for exchange in exchanges]
     finally:
+        for worker in started.processes:
+            if worker.poll() is None:  # interrupted: the worker would otherwise finish its accounts first
+                worker.kill()
+        pool.shutdown(wait=True)  # each exchange ends with its worker (then closes its pipes)
         started.stop()
-        pool.shutdown(wait=True)  # each exchange ends with its worker
     # a healthy worker takes members until none is left: these were left by workers that all failed
     orphans = []
     while (member := left.take()) is not None:

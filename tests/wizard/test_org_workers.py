@@ -69,13 +69,13 @@ class Started:
     """``Workers`` as ``_run_jobs`` uses it."""
 
     def __init__(self, *workers: ThreadWorker) -> None:
-        self.workers = list(workers)
+        self.processes = list(workers)
 
     def take(self, count: int) -> list[ThreadWorker]:
-        return self.workers[:count]
+        return self.processes[:count]
 
     def stop(self) -> None:
-        org_workers._stop(self.workers)
+        org_workers._stop(self.processes)
 
 
 @pytest.fixture
@@ -173,3 +173,19 @@ def test_a_worker_warms_up_before_its_job_without_credentials_or_requests(monkey
     from wizard.botocore_models import OPERATIONS
 
     assert sorted(built) == sorted(OPERATIONS)  # every service the wizard may call, once
+
+
+def test_an_interrupted_run_stops_its_workers_and_returns(monkeypatch):
+    """Ctrl-C while the workers assess: they are killed (they ignore the signal themselves) and the run
+    ends at once, not when they would have finished."""
+    monkeypatch.setattr(org_workers, "worker_command",
+                        lambda module: [sys.executable, "-S", "-c", "import sys; sys.stdin.buffer.read()"])
+
+    def interrupted(future):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(org_workers, "result_interruptibly", interrupted)
+    workers = org_workers.Workers(2)
+    with pytest.raises(KeyboardInterrupt):
+        org_workers._run_jobs(JOB, MEMBERS, workers, 2)
+    assert all(p.returncode is not None for p in workers.processes)
