@@ -24,23 +24,24 @@ MEMBERS = [Member(f"{n:012d}") for n in range(1, 13)]
 
 
 class ThreadWorker:
-    """A worker process's interface (pipes, poll, wait, kill, stderr) around ``_serve`` in a thread."""
+    """A worker process's interface (pipes, poll, wait, kill, stderr) around ``_serve`` in a thread. With
+    ``dies_after``, it reads its job and that many members, then fails (and sets ``died``)."""
 
-    def __init__(self, name: str, dies_after: int | None = None) -> None:
+    def __init__(self, name: str, dies_after: int | None = None, died: threading.Event | None = None) -> None:
         worker_reads, parent_writes = os.pipe()
         parent_reads, worker_writes = os.pipe()
         self.stdin = os.fdopen(parent_writes, "wb")
         self.stdout = os.fdopen(parent_reads, "rb")
         self.stderr = tempfile.TemporaryFile()
         self.returncode: int | None = None
-        self.dies_after = dies_after
+        self.dies_after, self.died = dies_after, died
         requests, answers = os.fdopen(worker_reads, "rb"), os.fdopen(worker_writes, "wb")
         self.thread = threading.Thread(target=self._run, args=(requests, answers), name=name, daemon=True)
         self.thread.start()
 
     def _run(self, requests, answers) -> None:
         try:
-            if self.dies_after is not None:  # reads its job and members, answers nothing, exits with a message
+            if self.dies_after is not None:
                 import pickle
 
                 pickle.load(requests)
@@ -53,6 +54,8 @@ class ThreadWorker:
         finally:
             requests.close()
             answers.close()
+            if self.died:
+                self.died.set()
 
     def poll(self):
         return None if self.thread.is_alive() else self.returncode
@@ -78,26 +81,40 @@ class Started:
         org_workers._stop(self.processes)
 
 
-@pytest.fixture
-def assessed(monkeypatch) -> dict[str, list[str]]:
-    """Each worker's assessment stand-in: the accounts it assessed, by worker. Worker "slow" holds its first
-    account until "fast" has run out of accounts to take; "fast" answers at once."""
-    by_worker: dict[str, list[str]] = {"slow": [], "fast": []}
-    fast_done = threading.Event()
+class Assessed:
+    """Each worker's assessment stand-in and what it did: the accounts each worker assessed. Worker "slow"
+    takes as many accounts as it has slots, then holds them until "fast" has run out of accounts; "fast"
+    starts only once ``held`` is set (by "slow", or by a worker that died), then answers at once."""
 
-    def assess_job(job, take, send):
+    def __init__(self) -> None:
+        self.by_worker: dict[str, list[str]] = {"slow": [], "fast": []}
+        self.held = threading.Event()
+        self.fast_done = threading.Event()
+
+    def assess_job(self, job, take, send):
         me = threading.current_thread().name
+        if me == "slow":
+            holding = [take() for _ in range(org_workers.ACCOUNTS_AT_ONCE)]
+            self.held.set()
+            assert self.fast_done.wait(10)
+            for member in holding:
+                self.by_worker[me].append(member.id)
+                send(AccountRun(member, result=f"findings of {member.id}"))
+        else:
+            assert self.held.wait(10)
         while (member := take()) is not None:
-            if me == "slow" and not by_worker["slow"]:
-                assert fast_done.wait(10)
-            by_worker[me].append(member.id)
+            self.by_worker[me].append(member.id)
             send(AccountRun(member, result=f"findings of {member.id}"))
         if me == "fast":
-            fast_done.set()
+            self.fast_done.set()
         return WorkerStats(accounts={me})
 
-    monkeypatch.setattr(org_workers, "_assess_job", assess_job)
-    return by_worker
+
+@pytest.fixture
+def assessed(monkeypatch) -> Assessed:
+    stand_in = Assessed()
+    monkeypatch.setattr(org_workers, "_assess_job", stand_in.assess_job)
+    return stand_in
 
 
 def test_a_worker_that_frees_up_takes_the_next_account(assessed):
@@ -109,13 +126,13 @@ def test_a_worker_that_frees_up_takes_the_next_account(assessed):
     assert sorted(runs) == [m.id for m in MEMBERS]  # each account once
     assert all(run.result == f"findings of {run.member.id}" and not run.error for run in runs.values())
     # the slow worker was sent only what fills its slots at the start; the fast one took everything else
-    assert len(assessed["slow"]) == org_workers.ACCOUNTS_AT_ONCE
-    assert len(assessed["fast"]) == len(MEMBERS) - org_workers.ACCOUNTS_AT_ONCE
+    assert len(assessed.by_worker["slow"]) == org_workers.ACCOUNTS_AT_ONCE
+    assert len(assessed.by_worker["fast"]) == len(MEMBERS) - org_workers.ACCOUNTS_AT_ONCE
     assert {account for _, stats in results for account in stats.accounts} == {"slow", "fast"}
 
 
 def test_a_failed_worker_fails_only_its_accounts_in_hand_and_the_other_takes_the_rest(assessed):
-    dying = ThreadWorker("dying", dies_after=org_workers.ACCOUNTS_AT_ONCE)
+    dying = ThreadWorker("dying", dies_after=org_workers.ACCOUNTS_AT_ONCE, died=assessed.held)
     results = org_workers._run_jobs(JOB, MEMBERS, Started(dying, ThreadWorker("fast")), 2)
 
     runs = {run.member.id: run for runs, _ in results for run in runs}
@@ -123,7 +140,7 @@ def test_a_failed_worker_fails_only_its_accounts_in_hand_and_the_other_takes_the
     failed = {account for account, run in runs.items() if run.error}
     assert len(failed) == org_workers.ACCOUNTS_AT_ONCE  # those it held; none waits for it
     assert all(runs[a].error == "the worker process assessing it failed: MemoryError: out of memory" for a in failed)
-    assert set(assessed["fast"]) == set(runs) - failed
+    assert set(assessed.by_worker["fast"]) == set(runs) - failed
 
 
 def test_accounts_left_when_every_worker_failed_are_reported_not_lost(assessed):
