@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from wizard.botocore_model_cache import keep_service_listing
 from wizard.botocore_models import keep_called_operations
 from wizard.botocore_sharing import share_client_parts
 
@@ -64,6 +65,7 @@ def new_session(**kwargs: Any) -> Any:
             _LOADER = core.get_component("data_loader")
             if shared:  # not with AWS_ESSENTIALS_BOTOCORE_SHARING=off: botocore's own models then
                 keep_called_operations(_LOADER)
+                keep_service_listing(_LOADER)
         else:
             core.register_component("data_loader", _LOADER)
     session = boto3.Session(botocore_session=core, **kwargs)
