@@ -17,7 +17,8 @@ as without the cache, and the file written for it replaces the one made from the
 folder holds one file per service and API version, ~1.5 MB in all). ``AWS_ESSENTIALS_MODEL_CACHE=off``
 turns it off.
 
-The same folder keeps botocore's list of services per model type (:func:`keep_service_listing`).
+The same folder keeps botocore's list of services per model type (:func:`keep_service_listing`) and
+each service's method names (:func:`know_python_names`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import stat
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 OFF_SWITCH = "AWS_ESSENTIALS_MODEL_CACHE"
 _EXTENSIONS = (".json", ".json.gz")  # what botocore's JSONFileLoader opens, in its order
@@ -194,3 +195,31 @@ def keep_service_listing(loader: Any) -> bool:
 
     loader.list_available_services = list_available_services
     return True
+
+
+def know_python_names(service: str, version: str, operations: Iterable[str]) -> None:
+    """Put the method names of ``operations`` into botocore's cache of ``xform_name``, kept from before.
+
+    A client class has a method per operation of its service, named by ``xform_name``
+    (``DescribeVpcs``: ``describe_vpcs``): ~2,600 names for a check's 22 services, three regular
+    expressions each (~15 ms of CPU), the same answers in every process of one botocore. They are
+    kept per service, made from botocore's version and the operations' names. Only if botocore
+    still caches its answers in ``_xform_cache`` under ``(name, "_")``; else botocore works them out.
+    """
+    import botocore
+
+    cache = getattr(botocore, "_xform_cache", None)
+    if (not _enabled() or not isinstance(cache, dict) or botocore.xform_name("DescribeVpcs") != "describe_vpcs"
+            or cache.get(("DescribeVpcs", "_")) != "describe_vpcs"):
+        return
+    names = sorted(operations)
+    made_from = json.dumps(["python-names-1", botocore.__version__, service, version,
+                            hashlib.sha256("\n".join(names).encode()).hexdigest()])
+    kept = read(f"_names-{service}", version, made_from)
+    known = kept.get("names") if kept is not None else None
+    if isinstance(known, dict) and all(isinstance(value, str) for value in known.values()):
+        for name in names:
+            if name in known:
+                cache.setdefault((name, "_"), known[name])
+        return
+    write(f"_names-{service}", version, made_from, {"names": {name: botocore.xform_name(name) for name in names}})

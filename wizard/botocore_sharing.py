@@ -138,6 +138,8 @@ def _share_service_models() -> bool:
     from botocore.client import ClientCreator
     from botocore.model import ServiceModel
 
+    from wizard.botocore_model_cache import know_python_names
+
     if not hasattr(ClientCreator, "_load_service_model"):
         return False
 
@@ -145,7 +147,13 @@ def _share_service_models() -> bool:
         document = creator._loader.load_service_model(service_name, "service-2", api_version=api_version)
         # The loader returns the same dict for the same file (and the wizard's sessions share one loader).
         return _shared(_loader_parts(creator._loader).models, (service_name, id(document)),
-                       lambda: (document, ServiceModel(document, service_name=service_name)))[1]
+                       lambda: (document, parsed(service_name, document)))[1]
+
+    def parsed(service_name: str, document: dict) -> Any:
+        model = ServiceModel(document, service_name=service_name)
+        # Its client class names a method per operation: names kept from an earlier process, if any.
+        know_python_names(service_name, model.api_version, document.get("operations", {}))
+        return model
 
     ClientCreator._load_service_model = shared_model
     return True

@@ -135,3 +135,26 @@ def test_a_listing_made_for_another_botocore_is_not_used(monkeypatch):
     assert _listing_loader(os.devnull).list_available_services("waiters-2") == create_loader().list_available_services(
         "waiters-2")
     assert made == [("_services", "waiters-2")]  # listed again by botocore, not read
+
+
+def test_method_names_are_kept_for_the_next_process(monkeypatch):
+    import botocore
+
+    operations = ["GetBucketPolicy", "ListMFADevices", "AssumeRoleWithSAML", "DescribeVpcEndpoints"]
+    cache = botocore._xform_cache
+    for name in operations:
+        cache.pop((name, "_"), None)
+    expected = {name: botocore.xform_name(name) for name in operations}  # botocore's own answers
+    model_cache.know_python_names("madeup", "2020-01-01", operations)  # a first process keeps them
+    assert [path.name.startswith("_names-madeup-2020-01-01-") for path in _files()] == [True]
+
+    for name in operations:  # the next process: botocore's cache is empty, its answers come from the file
+        cache.pop((name, "_"), None)
+    asked = []
+    xform_name = botocore.xform_name
+    monkeypatch.setattr(botocore, "xform_name", lambda name, *args: asked.append(name) or xform_name(name, *args))
+    model_cache.know_python_names("madeup", "2020-01-01", operations)
+    assert {name: cache[(name, "_")] for name in operations} == expected
+    assert set(asked) <= {"DescribeVpcs"}  # the guard's probe only
+    model_cache.know_python_names("madeup", "2020-01-01", operations + ["PutBucketPolicy"])  # other operations
+    assert "PutBucketPolicy" in asked
