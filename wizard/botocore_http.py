@@ -64,6 +64,56 @@ def _frozen(value: Any) -> Any:
     return value
 
 
+def _one_send_class(connection_class: type) -> type:
+    """``connection_class`` sending a request's header block and its body in one ``send``.
+
+    urllib3 2 sends the header block, then the body in a ``send`` of its own (http.client, and
+    botocore's ``_send_output``, put a bytes body after the headers in one send "to avoid performance
+    problems caused by the interaction between delayed ack and the Nagle algorithm"; urllib3 2 no
+    longer hands them the body). Each send on a socket with a timeout is a ``poll`` and a ``sendto``,
+    both made with the GIL released: with 48 region threads, each usually a hand-over of the GIL and
+    back. Most API calls (EC2, IAM and the other query and JSON APIs) have a body. Here the header
+    block is held until the body's first send and both go in one: the same bytes in the same order,
+    only in one system call. A body that is not ``bytes`` or ``str`` (a file being uploaded), or a
+    request that waits for "100 Continue" before its body, is sent as urllib3 sends it.
+    """
+
+    class OneSendConnection(connection_class):  # type: ignore[misc, valid-type]
+        _aws_essentials_held: Any = None  # None: not holding; b"": holding, nothing yet; else the header block
+
+        def request(self, method: str, url: str, body: Any = None, headers: Any = None, *args: Any,
+                    **kwargs: Any) -> Any:
+            hold = (type(body) in (bytes, str) and len(body) > 0
+                    and not any(str(name).lower() == "expect" for name in headers or ()))
+            self._aws_essentials_held = b"" if hold else None
+            try:
+                answer = super().request(method, url, body, headers, *args, **kwargs)
+            except BaseException:
+                self._aws_essentials_held = None  # as when the headers went alone: urllib3 drops the connection
+                raise
+            held, self._aws_essentials_held = self._aws_essentials_held, None
+            if held:  # no body was sent after all
+                super().send(held)
+            return answer
+
+        def send(self, data: Any) -> Any:
+            held = self._aws_essentials_held
+            if held is None:
+                return super().send(data)
+            if not held and type(data) is bytes:  # the header block (botocore's _send_output sends it whole)
+                self._aws_essentials_held = data
+                return None
+            self._aws_essentials_held = None
+            if type(data) is bytes:
+                return super().send(held + data)
+            if held:
+                super().send(held)
+            return super().send(data)
+
+    OneSendConnection.__name__ = OneSendConnection.__qualname__ = f"OneSend{connection_class.__name__}"
+    return OneSendConnection
+
+
 def _shared_session_class() -> Any:
     from botocore.httpsession import URLLib3Session
 
@@ -75,7 +125,8 @@ def _shared_session_class() -> Any:
             super().__init__(**settings)
             # The same dict the pool manager (and any proxy manager made later) takes its classes from.
             self._pool_classes_by_scheme.update(
-                {scheme: type(f"Shared{cls.__name__}", (cls,), {"QueueCls": _Connections})
+                {scheme: type(f"Shared{cls.__name__}", (cls,),
+                              {"QueueCls": _Connections, "ConnectionCls": _one_send_class(cls.ConnectionCls)})
                  for scheme, cls in self._pool_classes_by_scheme.items()})
 
         def _get_pool_manager_kwargs(self, **extra: Any) -> Any:

@@ -247,3 +247,41 @@ def test_a_clients_paginator_is_made_once_and_pages_as_botocores():
     assert botocores is not first
     with pytest.raises(OperationNotPageableError):
         client.get_paginator("get_user")
+
+
+def test_invocation_ids_are_uuid4s_from_a_few_large_draws_of_random_bytes(monkeypatch):
+    """Every call's amz-sdk-invocation-id is a fresh, valid uuid4 made as uuid4 makes it (``os.urandom``),
+    from one draw of 4 KB per 256 ids (botocore: a ``getrandom`` system call, with the GIL released, per
+    call); a forked child draws its own."""
+    import os
+    import uuid
+
+    from botocore import endpoint
+
+    assert "invocation_ids" in botocore_sharing.share_client_parts()
+    draws: list[int] = []
+    urandom = os.urandom
+    monkeypatch.setattr(os, "urandom", lambda n: draws.append(n) or urandom(n))
+    endpoint_ = endpoint.Endpoint("https://ec2.eu-west-1.amazonaws.com", "ec2", None)
+    contexts = [{} for _ in range(1000)]
+    for context in contexts:
+        endpoint_._update_retries_context(context, 1)
+    ids = [context["retries"]["invocation-id"] for context in contexts]
+    parsed = [uuid.UUID(value) for value in ids]
+    assert all(value.version == 4 and value.variant == uuid.RFC_4122 and str(value) == text
+               for value, text in zip(parsed, ids))
+    assert len(set(ids)) == 1000 and len(draws) <= 5 and set(draws) == {4096}
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child's answer comes back through the pipe
+        context: dict = {}
+        endpoint_._update_retries_context(context, 1)
+        os.write(writer, context["retries"]["invocation-id"].encode())
+        os._exit(0)
+    os.close(writer)
+    os.waitpid(child, 0)
+    in_child = os.read(reader, 100).decode()
+    os.close(reader)
+    after: dict = {}
+    endpoint_._update_retries_context(after, 1)
+    assert uuid.UUID(in_child).version == 4 and in_child not in ids and in_child != after["retries"]["invocation-id"]

@@ -126,3 +126,49 @@ def test_one_session_per_distinct_connection_settings():
     assert proxied is not plain
     assert proxied._proxy_config.proxy_url_for("https://sts.eu-west-1.amazonaws.com/") == "http://proxy.invalid:3128"
     assert plain._proxy_config.proxy_url_for("https://sts.eu-west-1.amazonaws.com/") is None
+
+
+class _Socket:
+    """A connected socket as http.client uses one to send: records each ``sendall``."""
+
+    def __init__(self) -> None:
+        self.sent: list[bytes] = []
+
+    def settimeout(self, _value) -> None:
+        pass
+
+    def sendall(self, data) -> None:
+        self.sent.append(bytes(data))
+
+
+def _sent(connection_class, body, **headers) -> list[bytes]:
+    connection = connection_class("ec2.eu-west-1.amazonaws.com", 443)
+    connection.sock = _Socket()
+    connection.request("POST", "/", body=body, headers={"Content-Type": "application/x-www-form-urlencoded",
+                                                         **headers})
+    return connection.sock.sent
+
+
+def test_a_request_goes_in_one_send_with_botocores_bytes():
+    """The shared sessions' connections send a request's header block and its body in one system call
+    (urllib3 2: two), the same bytes in the same order; bodies they were not written for go as before."""
+    import io
+
+    from botocore.awsrequest import AWSHTTPConnection, AWSHTTPSConnection
+
+    from wizard.botocore_http import shared_session
+
+    session = shared_session(timeout=(5, 60), max_pool_connections=48)
+    ours = {scheme: pool.ConnectionCls for scheme, pool in session._pool_classes_by_scheme.items()}
+    assert issubclass(ours["http"], AWSHTTPConnection) and issubclass(ours["https"], AWSHTTPSConnection)
+    body = "Action=DescribeVpcs&Version=2016-11-15&VpcId.1=vpc-\u00e9"
+    for sending, plain in ((ours["http"], AWSHTTPConnection), (ours["https"], AWSHTTPSConnection)):
+        for sent, sends in ((body, 1), (body.encode(), 1), (b"", 1), (None, 1), (b"{}", 1)):
+            one, botocores = _sent(sending, sent), _sent(plain, sent)
+            assert b"".join(one) == b"".join(botocores) and len(one) == sends, sent
+        assert len(_sent(plain, body)) == 2  # what urllib3 2 does on its own
+        for odd, headers in ((b"streamed", {"Content-Length": "8"}), (body, {"Expect": "100-continue"})):
+            made = (lambda: io.BytesIO(odd)) if isinstance(odd, bytes) else (lambda: odd)
+            assert _sent(sending, made(), **headers) == _sent(plain, made(), **headers)  # sent as urllib3 sends it
+        chunked = _sent(sending, body, **{"Transfer-Encoding": "chunked"})  # the header block with the first chunk
+        assert b"".join(chunked) == b"".join(_sent(plain, body, **{"Transfer-Encoding": "chunked"}))
