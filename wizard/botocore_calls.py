@@ -390,5 +390,26 @@ def _share_invocation_ids() -> bool:
     return True
 
 
+def _share_host_headers() -> bool:
+    """Keep the Host header SigV4 signs per URL (``botocore.auth._host_from_url``: ~25 us a request).
+
+    It is a function of the URL alone (split, lowercased, an IPv6 test of the whole URL, the
+    default port left out), asked once per signature; the answers for the last 1,024 URLs are kept
+    (a URL that makes it raise is not kept and raises again).
+    """
+    import functools
+
+    from botocore import auth
+
+    host_from_url = getattr(auth, "_host_from_url", None)
+    headers_to_sign = getattr(getattr(auth, "SigV4Auth", None), "headers_to_sign", None)
+    if host_from_url is None or "_host_from_url" not in getattr(getattr(headers_to_sign, "__code__", None),
+                                                                "co_names", ()):
+        return False
+    _install(auth, "_host_from_url", functools.lru_cache(maxsize=1024)(host_from_url))
+    return True
+
+
 PARTS = (_share_response_headers, _share_alias_misses, _share_config_lookups, _share_request_headers,
-         _share_signing, _share_header_dicts, _share_paginators, _share_invocation_ids)
+         _share_signing, _share_header_dicts, _share_paginators, _share_invocation_ids,
+         _share_host_headers)

@@ -114,6 +114,73 @@ def _one_send_class(connection_class: type) -> type:
     return OneSendConnection
 
 
+ORIGINS = 4 * HOSTS  # origins whose pool key is kept per pool manager
+
+
+def _origin(url: str) -> str | None:
+    """``http(s)://authority`` of ``url`` (where urllib3's ``parse_url`` ends the authority), or None."""
+    if not url.startswith(("https://", "http://")):
+        return None
+    start = url.index("://") + 3
+    ends = [at for at in (url.find(mark, start) for mark in "/?#\\") if at >= 0]
+    return url[:min(ends)] if ends else url
+
+
+def _find_pools_by_origin(manager: Any) -> None:
+    """Find a URL's connection pool from its origin's pool key, worked out once per origin.
+
+    botocore asks the pool manager for each request's pool by URL (``connection_from_url``): urllib3
+    parses the whole URL (a regular expression, the host normalised, the path and query encoded),
+    copies the manager's pool settings into a new context and builds a 20-field pool key from it,
+    ~45 us a request, to find one of the same few pools. The scheme, host and port (all the key
+    holds of the URL) come from the origin alone, so the key is worked out as urllib3 works it out
+    the first time an origin is seen and kept (with the settings it was made from: changed
+    settings make it again); the pool is then looked up by that key as urllib3 looks it up
+    (``connection_from_pool_key``: its lock, its least-recently-used order, a new pool when the
+    key's was dropped). Only for this plain ``PoolManager``; any other asks urllib3.
+    """
+    from urllib3 import poolmanager
+    from urllib3.util.url import parse_url
+
+    manager_class = getattr(poolmanager, "PoolManager", None)
+    ports = getattr(poolmanager, "port_by_scheme", None)
+    if (type(manager) is not manager_class or not isinstance(ports, dict)
+            or not all(callable(getattr(manager, name, None)) for name in
+                       ("connection_from_url", "connection_from_pool_key", "_merge_pool_kwargs"))
+            or not isinstance(getattr(manager, "key_fn_by_scheme", None), dict)):
+        return
+    by_url = manager.connection_from_url
+    keys: dict[str, tuple[Any, dict, dict]] = {}
+
+    def pool_key(origin: str) -> tuple[Any, dict, dict] | None:
+        """``connection_from_host``'s context and ``connection_from_context``'s key for ``origin``."""
+        parts = parse_url(origin)
+        context = manager._merge_pool_kwargs(None)
+        scheme = context["scheme"] = parts.scheme or "http"
+        make = manager.key_fn_by_scheme.get(scheme.lower())
+        if not parts.host or "strict" in context or make is None:
+            return None  # urllib3 raises or warns: it does so itself
+        context["port"] = parts.port or ports.get(scheme.lower(), 80)
+        context["host"] = parts.host
+        return make(context), context, dict(manager.connection_pool_kw)
+
+    def connection_from_url(url: str, pool_kwargs: Any = None) -> Any:
+        origin = _origin(url) if pool_kwargs is None else None
+        if origin is None:
+            return by_url(url, pool_kwargs)
+        kept = keys.get(origin)
+        if kept is None or kept[2] != manager.connection_pool_kw:
+            kept = pool_key(origin)
+            if kept is None:
+                return by_url(url)
+            if len(keys) < ORIGINS:
+                keys[origin] = kept
+        return manager.connection_from_pool_key(kept[0], request_context=dict(kept[1]))  # a new pool pops from it
+
+    connection_from_url.__wrapped__ = by_url  # type: ignore[attr-defined]
+    manager.connection_from_url = connection_from_url
+
+
 def _shared_session_class() -> Any:
     from botocore.httpsession import URLLib3Session
 
@@ -128,6 +195,7 @@ def _shared_session_class() -> Any:
                 {scheme: type(f"Shared{cls.__name__}", (cls,),
                               {"QueueCls": _Connections, "ConnectionCls": _one_send_class(cls.ConnectionCls)})
                  for scheme, cls in self._pool_classes_by_scheme.items()})
+            _find_pools_by_origin(self._manager)
 
         def _get_pool_manager_kwargs(self, **extra: Any) -> Any:
             settings = super()._get_pool_manager_kwargs(**extra)
