@@ -285,3 +285,26 @@ def test_invocation_ids_are_uuid4s_from_a_few_large_draws_of_random_bytes(monkey
     after: dict = {}
     endpoint_._update_retries_context(after, 1)
     assert uuid.UUID(in_child).version == 4 and in_child not in ids and in_child != after["retries"]["invocation-id"]
+
+
+def test_the_host_header_is_worked_out_once_per_url(monkeypatch):
+    """SigV4's Host header (``_host_from_url``) is botocore's answer for every URL, worked out once per
+    URL (botocore: a URL split and an IPv6 test every signature); a URL that makes it raise raises again."""
+    from botocore import auth
+
+    botocore_sharing.share_client_parts()
+    own = getattr(auth._host_from_url, "__wrapped__", auth._host_from_url)
+    urls = ["https://ec2.eu-west-1.amazonaws.com/", "https://EC2.EU-WEST-1.amazonaws.com:443/", "http://h:80/x",
+            "http://127.0.0.1:4566/bucket?policy", "https://[::1]:8443/a", "https://[fe80::1%25eth0]/",
+            "https://user:pw@s3.amazonaws.com:444/b", "https://s3.amazonaws.com/b/key%20with%20space"]
+    expected = [own(url) for url in urls]
+    getattr(auth._host_from_url, "cache_clear", lambda: None)()
+    split = auth.urlsplit
+    splits: list[str] = []
+    monkeypatch.setattr(auth, "urlsplit", lambda url: splits.append(url) or split(url))
+    assert [auth._host_from_url(url) for url in urls * 3] == expected * 3
+    assert splits == urls
+    for bad in ("https://host:port/", "https://[::1/"):
+        for _ in range(2):
+            with pytest.raises(ValueError):
+                auth._host_from_url(bad)
