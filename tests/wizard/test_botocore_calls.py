@@ -289,22 +289,27 @@ def test_invocation_ids_are_uuid4s_from_a_few_large_draws_of_random_bytes(monkey
 
 def test_the_host_header_is_worked_out_once_per_url(monkeypatch):
     """SigV4's Host header (``_host_from_url``) is botocore's answer for every URL, worked out once per
-    URL (botocore: a URL split and an IPv6 test every signature); a URL that makes it raise raises again."""
+    origin (botocore: a URL split and an IPv6 test every signature); a URL that makes it raise raises again."""
     from botocore import auth
 
     botocore_sharing.share_client_parts()
     own = getattr(auth._host_from_url, "__wrapped__", auth._host_from_url)
     urls = ["https://ec2.eu-west-1.amazonaws.com/", "https://EC2.EU-WEST-1.amazonaws.com:443/", "http://h:80/x",
             "http://127.0.0.1:4566/bucket?policy", "https://[::1]:8443/a", "https://[fe80::1%25eth0]/",
-            "https://user:pw@s3.amazonaws.com:444/b", "https://s3.amazonaws.com/b/key%20with%20space"]
-    expected = [own(url) for url in urls]
+            "https://user:pw@s3.amazonaws.com:444/b", "https://s3.amazonaws.com/b/key%20with%20space",
+            "https://a.b\\c/d"]
+    same_origin = ["https://s3.amazonaws.com", "https://s3.amazonaws.com/other/key", "https://s3.amazonaws.com?x=1", "https://[::1]:8443/b#f"]
+    odd = ["https://s3.amazonaws.com/b/key\nwith-lf", "https://[::1]:8443/a\tb", "HTTPS://S3.amazonaws.com/", "ftp://h/"]
+    expected = [own(url) for url in urls + same_origin + odd]
     getattr(auth._host_from_url, "cache_clear", lambda: None)()
     split = auth.urlsplit
     splits: list[str] = []
     monkeypatch.setattr(auth, "urlsplit", lambda url: splits.append(url) or split(url))
-    assert [auth._host_from_url(url) for url in urls * 3] == expected * 3
-    assert splits == urls
-    for bad in ("https://host:port/", "https://[::1/"):
+    assert [auth._host_from_url(url) for url in urls + same_origin + odd] == expected
+    assert len(splits) == len(urls) + len(odd)  # one per origin; the odd ones every time
+    assert [auth._host_from_url(url) for url in (urls + same_origin) * 2] == expected[:-len(odd)] * 2
+    assert len(splits) == len(urls) + len(odd)
+    for bad in ("https://host:port/", "https://[::1/", "https://[::1]:8443\\x/y#z", "https://h:port\n/"):
         for _ in range(2):
             with pytest.raises(ValueError):
                 auth._host_from_url(bad)
