@@ -120,11 +120,12 @@ def main() -> int:
                       f"sandbox CPU {line['sandbox_cpu_seconds']} s, wall {line['seconds']} s, "
                       f"load {os.getloadavg()[0]:.1f}", flush=True)
         for name, runs in figures.items():
-            whole = statistics.median(r['process_cpu_seconds'] for r in runs)
+            whole = round(statistics.median(r['process_cpu_seconds'] for r in runs), 3)
             print(f"{name}: median CPU {statistics.median(r['cpu_seconds'] for r in runs)} s, "
                   f"whole process {whole} s ({1000 * whole / max(1, runs[-1]['api_calls']):.2f} ms a call; "
-                  f"user {statistics.median(r['user'] for r in runs)}, system {statistics.median(r['system'] for r in runs)}), "
-                  f"sandbox {statistics.median(r['sandbox_cpu_seconds'] for r in runs)} s, "
+                  f"user {statistics.median(r['user'] for r in runs):.2f}, "
+                  f"system {statistics.median(r['system'] for r in runs):.2f}), "
+                  f"sandbox {statistics.median(r['sandbox_cpu_seconds'] for r in runs):.2f} s, "
                   f"median peak {statistics.median(r['peak_rss_mb'] for r in runs)} MB, {runs[-1]['api_calls']} calls, "
                   f"duplicate reads {max(r['duplicate_reads'] for r in runs)}")
         return 0 if findings["old"] == findings["new"] else 1
