@@ -80,7 +80,8 @@ INFO = StepInfo(
     severity=Severity.HIGH,
     reads=(
         "sts:GetCallerIdentity", "ec2:DescribeRegions",
-        "iam:GetAccountAuthorizationDetails", "iam:ListMFADevices", "iam:GetLoginProfile", "iam:ListPolicies",
+        "iam:GetAccountAuthorizationDetails", "iam:GenerateCredentialReport", "iam:GetCredentialReport",
+        "iam:ListMFADevices", "iam:GetLoginProfile", "iam:ListPolicies",
         "iam:GetPolicyVersion", "iam:ListEntitiesForPolicy", "iam:GetRole",
         "access-analyzer:ListAnalyzers", "iam:ListServerCertificates",
     ),

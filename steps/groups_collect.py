@@ -10,14 +10,16 @@ from steps.cloudshell_access import Holders, read_holders
 from steps.iam_certificates import CertificateState, read_certificates
 from steps.iam_policies import ADMIN_POLICY, SUPPORT_POLICY, SUPPORT_ROLE
 from steps.policy import document as policy_document
+from steps.shared_reads import credential_report, report_made_by_this_run
 
 
 class UserState(TypedDict):
     attached: list[str]  # managed policy ARNs attached to the user directly
     inline: dict[str, Any]  # inline policy name -> document
     groups: list[str]
-    mfa_devices: int | None  # ListMFADevices, read only for console users (None: not read, no verdict needs it)
-    console: bool  # whether it has a console password (a login profile), read live
+    mfa_devices: int | None  # ListMFADevices, read only for console users (None: not read, no verdict needs it);
+    # from a credential report this run generated: 1 for "any", 0 for none
+    console: bool  # whether it has a console password (a login profile): read live, or from a report this run generated
 
 
 class GroupState(TypedDict):
@@ -60,6 +62,7 @@ def collect(aws: Any) -> State:
     policies = aws.try_read("iam", "ListPolicies", paginate=True, Scope="Local", OnlyAttached=True)
     rows = {} if is_unreadable(policies) else {p["Arn"]: p for p in policies.get("Policies", [])}
     users = {} if is_unreadable(details) else {u["UserName"]: u for u in details.get("UserDetailList", [])}
+    reported = _current_report(aws)
     # Then everything else at once, in one fan-out over the region pool: the account-wide reads, each
     # region's analyzers, each custom policy's document, each user's login and MFA devices. The pool
     # serves jobs in turn and on a large account the per-user jobs keep it full to the end, so a read
@@ -81,14 +84,15 @@ def collect(aws: Any) -> State:
     regions = aws.regions()
     jobs.update({("analyzers", region): partial(_analyzers, aws, region) for region in regions})
     jobs.update({("policy", arn): partial(_policy, aws, rows[arn]) for arn in sorted(rows)})
-    jobs.update({("user", name): partial(_login_and_mfa, aws, name) for name in sorted(users)})
+    jobs.update({("user", name): partial(_login_and_mfa, aws, name) for name in sorted(users) if name not in reported})
     done = aws.per_region(lambda key: jobs[key](), list(jobs))
 
     state: Any = {"caller": caller, "arns": {}}
     if is_unreadable(details):
         state["users"] = state["groups"] = details
     else:
-        state["users"] = _users(users, {name: done[("user", name)] for name in users})
+        state["users"] = _users(users, {name: _from_report(reported[name]) if name in reported else done[("user", name)]
+                                        for name in users})
         groups = {g["GroupName"]: g for g in details.get("GroupDetailList", [])}
         state["groups"] = {name: _policies(groups[name], "Group") for name in sorted(groups)}
         for kind, found in (("user", users), ("group", groups)):
@@ -131,6 +135,25 @@ def _users(users: Mapping[str, Any], live: Mapping[str, tuple[Any, Any]]) -> dic
             "console": login is not None,
         }
     return out
+
+
+def _current_report(aws: Any) -> dict[str, Mapping[str, str]]:
+    """The credential report's user rows by name when this run's request generated the report (then its
+    passwords and MFA are as current as the live reads; steps/shared_reads.py), else none: every user's
+    login and MFA devices are read live. A user created since the report is read live either way."""
+    rows = credential_report(aws)
+    if is_unreadable(rows) or not report_made_by_this_run(aws):
+        return {}
+    return {r["user"]: r for r in rows if r.get("user") and r["user"] != "<root_account>"}
+
+
+def _from_report(row: Mapping[str, str]) -> tuple[Any, Any]:
+    """What :func:`_login_and_mfa` would answer, from a current report row: a console password ({}: one
+    exists) and, for a console user, 1 when an MFA device is enabled, else 0 (the only verdict that uses
+    the count asks whether there is any)."""
+    if str(row.get("password_enabled")).lower() != "true":
+        return None, None
+    return {}, 1 if str(row.get("mfa_active")).lower() == "true" else 0
 
 
 def _login_and_mfa(aws: Any, name: str) -> tuple[Any, Any]:

@@ -1,6 +1,7 @@
 """The keys step's reads; what they hold is :class:`State`. The credential report gives every date; the
 key ids come from ListAccessKeys, matched to the report's two key slots by creation time, and
-steps/keys_live.py corrects what the report (up to four hours old) may not show yet."""
+steps/keys_live.py corrects what the report (up to four hours old) may not show yet, unless this run's
+request generated the report."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ class State(TypedDict):
     password_policy: OrUnreadable[dict[str, Any] | None]  # GetAccountPasswordPolicy; None: none set
     report_generated: str | None  # when the credential report was generated
 from steps.keys_live import iso_when as _when, live_user
-from steps.shared_reads import credential_report, credential_report_time
+from steps.shared_reads import credential_report, credential_report_time, report_made_by_this_run
 
 
 def collect(aws: Any) -> State:
@@ -54,6 +55,7 @@ def collect(aws: Any) -> State:
         caller["user"] = match.group(1) if match else None
 
     rows = _credential_report(aws)
+    current = not is_unreadable(rows) and report_made_by_this_run(aws)
     users: Any = rows
     # The password policy and then one job per user, in one fan-out: a read made before it delays
     # the run's first large fan-out, one made after it waits for every user's job (the region pool
@@ -61,7 +63,7 @@ def collect(aws: Any) -> State:
     # report may not show yet (steps/keys_live.py), never waiting for every other user's keys.
     jobs: list[Any] = ["password_policy"] + ([] if is_unreadable(rows) else list(range(len(rows))))
     done = aws.per_region(lambda job: _password_policy(aws) if job == "password_policy"
-                          else live_user(aws, _user_state(rows[job], _listed_keys(aws, rows[job]))), jobs)
+                          else live_user(aws, _user_state(rows[job], _listed_keys(aws, rows[job])), current), jobs)
     if not is_unreadable(rows):
         users = [done[i] for i in range(len(rows))]
     return {"now": now.isoformat(), "caller": caller, "users": users, "password_policy": done["password_policy"],

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from typing import Any, Mapping, TypedDict
+from typing import Any, Callable, Mapping, TypedDict
 
 from steps.base import UNREADABLE, OrUnreadable, is_unreadable, reason_of, unreadable
 
@@ -23,8 +23,30 @@ BucketExposure = TypedDict("BucketExposure", {
 }, total=False)
 
 
-def _report_ready(answer: Any) -> bool:
-    return (answer or {}).get("State") == "COMPLETE"
+# Set by :func:`_ready_and_new` on GenerateCredentialReport's final answer (ours, not an AWS field):
+# whether the run's first request for it started a new report.
+MADE_BY_THIS_READ = "aws_essentials_made_by_this_read"
+
+
+def _ready_and_new() -> Callable[[Any], bool]:
+    """GenerateCredentialReport's ``until``: ready at COMPLETE. It marks the final answer with whether the
+    first answer was STARTED, which AWS answers only when it starts generating a new report ("No report
+    exists. Starting a new report generation task"; a report younger than four hours is returned again
+    with COMPLETE): IAM API Reference, GenerateCredentialReport, and the IAM User Guide's examples. The
+    mark travels with the cached answer, so every step of the run sees the same one, and a read made
+    again after the cache is dropped (a re-check) is marked anew."""
+    first: list[Any] = []
+
+    def ready(answer: Any) -> bool:
+        state = answer.get("State") if isinstance(answer, dict) else None
+        if not first:
+            first.append(state)
+        if state != "COMPLETE":
+            return False
+        answer[MADE_BY_THIS_READ] = first[0] == "STARTED"
+        return True
+
+    return ready
 
 
 def credential_report(aws: Any) -> Any:
@@ -33,7 +55,7 @@ def credential_report(aws: Any) -> Any:
     AWS builds the report in the background: the first read waits until it is ready, and every
     other step's identical read shares that wait.
     """
-    started = aws.try_read("iam", "GenerateCredentialReport", until=_report_ready, attempts=20, delay=0.5)
+    started = _generate(aws)
     if is_unreadable(started):
         return started
     answer = aws.try_read("iam", "GetCredentialReport")
@@ -45,6 +67,19 @@ def credential_report(aws: Any) -> Any:
         return list(csv.DictReader(io.StringIO(text)))
     except csv.Error as error:
         return unreadable(f"the credential report could not be parsed ({error})")
+
+
+def _generate(aws: Any) -> Any:
+    return aws.try_read("iam", "GenerateCredentialReport", until=_ready_and_new(), attempts=20, delay=0.5)
+
+
+def report_made_by_this_run(aws: Any) -> bool:
+    """Whether the credential report :func:`credential_report` read was generated at this run's request,
+    so it shows the account as of this run, as live reads would (the same read, answered from the
+    run's cache). False when unsure: a reused report, one another caller had started (INPROGRESS),
+    or an answer that says nothing."""
+    started = _generate(aws)
+    return not is_unreadable(started) and isinstance(started, dict) and started.get(MADE_BY_THIS_READ) is True
 
 
 def credential_report_time(aws: Any) -> str | None:

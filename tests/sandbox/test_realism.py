@@ -130,8 +130,13 @@ def test_the_credential_report_is_reused_and_misses_later_changes(real):
     again = iam.get_credential_report()
     assert b"after-the-report" not in again["Content"] and again["GeneratedTime"] == first["GeneratedTime"]
     clock.now += 4 * 3600
-    iam.generate_credential_report()
+    # an expired report is not returned again: AWS starts a new one, as when there is none
+    assert iam.generate_credential_report()["State"] == "STARTED"
+    assert iam.generate_credential_report()["State"] == "COMPLETE"
     assert b"after-the-report" in iam.get_credential_report()["Content"]
+    assert iam.generate_credential_report()["State"] == "COMPLETE"  # the new one is reused in its turn
+    sb.expire_credential_report(sb.account_id)  # the benchmarks' "four hours later" (the control endpoint)
+    assert iam.generate_credential_report()["State"] == "STARTED"
 
 
 def test_background_work_shows_pending_then_done(real):

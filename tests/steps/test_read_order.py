@@ -136,7 +136,9 @@ def test_groups_keys_and_s3_read_everything_after_their_listings_in_one_fan_out(
     aws = RecordingAWS(["alice", "bob"])
     groups_collect.collect(aws)
     assert aws.fan_outs == 1
-    assert aws.outside == ["GetCallerIdentity", "GetAccountAuthorizationDetails", "ListPolicies"]
+    # the credential report (shared with the keys step: one read) decides whether logins are read live
+    assert list(dict.fromkeys(aws.outside)) == ["GetCallerIdentity", "GetAccountAuthorizationDetails", "ListPolicies",
+                                                "GenerateCredentialReport", "GetCredentialReport"]
     aws = RecordingAWS(["alice", "bob"])
     keys_collect.collect(aws)
     assert aws.fan_outs == 1
@@ -155,3 +157,51 @@ def test_vpc_reads_its_account_wide_parts_in_the_regions_fan_out():
     assert aws.fan_outs == 1 and aws.outside == ["GetCallerIdentity"]
     assert state["flow_role"] is False and state["buckets"] == [] and state["shield"] is False
     assert set(state["regions"]) == {"us-east-1"}
+
+
+class NewReportAWS(RecordingAWS):
+    """As RecordingAWS, but GenerateCredentialReport answers ``states`` in turn and ``until`` is honoured
+    as the AWS object does (the first answer is polled until the predicate holds), answered once per run."""
+
+    def __init__(self, users: list[str], states: list[str]) -> None:
+        super().__init__(users)
+        self.states = list(states)
+        self.generated: dict | None = None
+
+    def read(self, service: str, operation: str, region: str | None = None, **params):
+        until = params.get("until")
+        if operation != "GenerateCredentialReport":
+            return super().read(service, operation, region, **params)
+        if self.generated is None:  # the run's cache: one read, then its answer
+            answer = {"State": self.states.pop(0)}
+            super().read(service, operation, region, **params)
+            while until is not None and not until(answer):
+                answer = {"State": self.states.pop(0)}
+            self.generated = answer
+        return self.generated
+
+    try_read = read
+
+
+def test_a_report_this_run_generated_replaces_the_live_login_mfa_and_last_use_reads():
+    # STARTED: AWS began a new report at this run's request, so it is as current as the live reads
+    for collect in (groups_collect.collect, keys_collect.collect):
+        aws = NewReportAWS(["alice", "bob"], ["STARTED", "INPROGRESS", "COMPLETE"])
+        state = collect(aws)
+        assert not PER_USER & set(aws.order) - {"ListAccessKeys"}, collect  # key ids still come from ListAccessKeys
+        users = state["users"]
+        if collect is groups_collect.collect:  # the report's row: a password, no MFA device
+            assert users["alice"]["console"] is True and users["alice"]["mfa_devices"] == 0
+        else:
+            assert [u["keys"][0]["id"] for u in users] == ["AKIAalice", "AKIAbob"]
+
+
+def test_a_reused_or_someone_elses_report_is_corrected_by_live_reads():
+    # COMPLETE at once: a report younger than four hours, returned again; INPROGRESS: another caller's
+    for states in (["COMPLETE"], ["INPROGRESS", "COMPLETE"]):
+        aws = NewReportAWS(["alice", "bob"], states)
+        groups_collect.collect(aws)
+        assert {"GetLoginProfile", "ListMFADevices"} <= set(aws.order), states
+        aws = NewReportAWS(["alice", "bob"], states)
+        keys_collect.collect(aws)
+        assert {"GetLoginProfile", "GetAccessKeyLastUsed"} <= set(aws.order), states

@@ -197,6 +197,16 @@ class Sandbox:
     def set_latency(self, ms: int) -> None:
         self.faults.set_latency(ms)
 
+    def expire_credential_report(self, account_id: str) -> None:
+        """The account's credential report made old: the next GenerateCredentialReport answers STARTED."""
+        from .realism.iam import forget_credential_report
+
+        forget_credential_report(account_id)
+        state = self.realism_state
+        if state is not None:
+            with state.lock:
+                state.cache.pop((account_id, "credential-report"), None)
+
     def console(self, action: str, account_id: str | None = None, **kwargs) -> dict:
         """Simulate a console-only action (sandbox only): see scenarios.console.ACTIONS."""
         from .scenarios.console import run_console_action
@@ -232,6 +242,11 @@ class Sandbox:
                 raise ValueError("console needs an 'action'")
             extra = {k: v for k, v in payload.items() if k not in ("action", "account_id")}
             return self.console(payload["action"], payload.get("account_id"), **extra)
+        if name == "expire_credential_report":
+            # As if the account's credential report were older than four hours: the next
+            # GenerateCredentialReport starts a new one (benchmarks of a first run, tests).
+            self.expire_credential_report(payload.get("account_id") or self.account_id)
+            return {"ok": True}
         if name == "state":
             return {"scenario": self.scenario, "account_id": self.account_id,
                     "member_account_ids": self.member_account_ids, "endpoint_url": self.endpoint_url}

@@ -73,6 +73,13 @@ def new_key_not_yet_valid(call):
 def reuse_recent_report(call):
     cached = _cached_report(call)
     if cached is None:
+        # An expired report is not returned again: AWS starts a new one ("STARTED", as when none
+        # exists), where moto would answer COMPLETE for as long as it has ever made one.
+        state = call.realism.state
+        with state.lock:
+            expired = state.cache.pop((call.info.account_id, "credential-report"), None) is not None
+        if expired:
+            forget_credential_report(call.info.account_id)
         return None
     from ..protocol import query_response
 
@@ -94,6 +101,13 @@ def cache_report(call, response):
     with state.lock:
         state.cache[(call.info.account_id, "credential-report")] = (state.clock(), body)
     return response
+
+
+def forget_credential_report(account_id: str) -> None:
+    """moto's "a report exists" flag cleared: its next GenerateCredentialReport answers STARTED."""
+    from moto.iam.models import iam_backends
+
+    iam_backends[account_id]["global"].credential_report = None
 
 
 def _cached_report(call) -> tuple[float, bytes] | None:
