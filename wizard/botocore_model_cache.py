@@ -174,8 +174,9 @@ def keep_service_listing(loader: Any) -> bool:
         made_from = json.dumps(["services-1", botocore.__version__, builtin, found.st_ino, found.st_mtime_ns,
                                 type(loader.file_loader).__qualname__, type_name])
         kept = read("_services", type_name, made_from)
-        if kept is not None and isinstance(kept.get("services"), list):
-            return set(kept["services"])
+        listed = kept.get("services") if kept is not None else None
+        if isinstance(listed, list) and all(isinstance(name, str) for name in listed):
+            return set(listed)
         services = botocore_listing([builtin], type_name)
         write("_services", type_name, made_from, {"services": sorted(services)})
         return services
