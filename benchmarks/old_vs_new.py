@@ -44,8 +44,10 @@ def run(sandbox: SandboxProcess, tree: Path, script: list[str], argv: list[str])
     return _run(sandbox, tree, script, argv)[0]
 
 
-def _run(sandbox: SandboxProcess, tree: Path, script: list[str], argv: list[str]) -> tuple[str, float]:
-    """The run's output, and the CPU seconds of its whole process from start to exit (its workers included)."""
+def _run(sandbox: SandboxProcess, tree: Path, script: list[str], argv: list[str],
+         split: dict | None = None) -> tuple[str, float]:
+    """The run's output, and the CPU seconds of its whole process from start to exit (its workers included);
+    ``split`` gets its user and system seconds and context switches apart."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)  # the sandbox is not waited for: not in it
     with tempfile.TemporaryDirectory() as tmp:
         done = subprocess.run([PYTHON, *script, *argv], cwd=tree, env=_env(sandbox, tree, tmp),
@@ -54,6 +56,9 @@ def _run(sandbox: SandboxProcess, tree: Path, script: list[str], argv: list[str]
     if done.returncode not in (0, 3, 4):  # 3: the check found failures; 4: something was not assessed
         raise RuntimeError(f"{tree}: exit {done.returncode}: {done.stderr[-2000:]}")
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    if split is not None:
+        split.update(user=round(after.ru_utime - before.ru_utime, 2), system=round(after.ru_stime - before.ru_stime, 2),
+                     switches=after.ru_nvcsw - before.ru_nvcsw)
     return done.stdout, round(cpu, 2)
 
 
@@ -100,20 +105,27 @@ def main() -> int:
                 serving = sandboxes[name]
                 before = serving.cpu_seconds()
                 # this checkout's _measure.py for both sides: the same way of measuring
-                out, process_cpu = _run(serving, tree, [str(ROOT / "benchmarks" / "_measure.py")], argv)
+                split: dict = {}
+                out, process_cpu = _run(serving, tree, [str(ROOT / "benchmarks" / "_measure.py")], argv, split)
                 line = json.loads(out.splitlines()[-1])
+                line.update(split)
                 line["sandbox_cpu_seconds"] = round(serving.cpu_seconds() - before, 2)
                 line["process_cpu_seconds"] = process_cpu
                 figures[name].append(line)
-                print(f"  {name}: CPU {line['cpu_seconds']} s (whole process {process_cpu} s, "
+                print(f"  {name}: CPU {line['cpu_seconds']} s (whole process {process_cpu} s: user {line['user']}, "
+                      f"system {line['system']}, {line['switches']} voluntary switches; "
                       f"{1000 * process_cpu / max(1, line['api_calls']):.2f} ms a call), "
                       f"{line['api_calls']} calls, peak {line['peak_rss_mb']} MB "
                       f"(workers {line['worker_peak_rss_mb']} MB), "
-                      f"sandbox CPU {line['sandbox_cpu_seconds']} s, wall {line['seconds']} s", flush=True)
+                      f"sandbox CPU {line['sandbox_cpu_seconds']} s, wall {line['seconds']} s, "
+                      f"load {os.getloadavg()[0]:.1f}", flush=True)
         for name, runs in figures.items():
-            whole = statistics.median(r['process_cpu_seconds'] for r in runs)
+            whole = round(statistics.median(r['process_cpu_seconds'] for r in runs), 3)
             print(f"{name}: median CPU {statistics.median(r['cpu_seconds'] for r in runs)} s, "
-                  f"whole process {whole} s ({1000 * whole / max(1, runs[-1]['api_calls']):.2f} ms a call), "
+                  f"whole process {whole} s ({1000 * whole / max(1, runs[-1]['api_calls']):.2f} ms a call; "
+                  f"user {statistics.median(r['user'] for r in runs):.2f}, "
+                  f"system {statistics.median(r['system'] for r in runs):.2f}), "
+                  f"sandbox {statistics.median(r['sandbox_cpu_seconds'] for r in runs):.2f} s, "
                   f"median peak {statistics.median(r['peak_rss_mb'] for r in runs)} MB, {runs[-1]['api_calls']} calls, "
                   f"duplicate reads {max(r['duplicate_reads'] for r in runs)}")
         return 0 if findings["old"] == findings["new"] else 1

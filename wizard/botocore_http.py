@@ -64,6 +64,123 @@ def _frozen(value: Any) -> Any:
     return value
 
 
+def _one_send_class(connection_class: type) -> type:
+    """``connection_class`` sending a request's header block and its body in one ``send``.
+
+    urllib3 2 sends the header block, then the body in a ``send`` of its own (http.client, and
+    botocore's ``_send_output``, put a bytes body after the headers in one send "to avoid performance
+    problems caused by the interaction between delayed ack and the Nagle algorithm"; urllib3 2 no
+    longer hands them the body). Each send on a socket with a timeout is a ``poll`` and a ``sendto``,
+    both made with the GIL released: with 48 region threads, each usually a hand-over of the GIL and
+    back. Most API calls (EC2, IAM and the other query and JSON APIs) have a body. Here the header
+    block is held until the body's first send and both go in one: the same bytes in the same order,
+    only in one system call. A body that is not ``bytes`` or ``str`` (a file being uploaded), or a
+    request that waits for "100 Continue" before its body, is sent as urllib3 sends it.
+    """
+
+    class OneSendConnection(connection_class):  # type: ignore[misc, valid-type]
+        _aws_essentials_held: Any = None  # None: not holding; b"": holding, nothing yet; else the header block
+
+        def request(self, method: str, url: str, body: Any = None, headers: Any = None, *args: Any,
+                    **kwargs: Any) -> Any:
+            hold = (type(body) in (bytes, str) and len(body) > 0
+                    and not any(str(name).lower() == "expect" for name in headers or ()))
+            self._aws_essentials_held = b"" if hold else None
+            try:
+                answer = super().request(method, url, body, headers, *args, **kwargs)
+            except BaseException:
+                self._aws_essentials_held = None  # as when the headers went alone: urllib3 drops the connection
+                raise
+            held, self._aws_essentials_held = self._aws_essentials_held, None
+            if held:  # no body was sent after all
+                super().send(held)
+            return answer
+
+        def send(self, data: Any) -> Any:
+            held = self._aws_essentials_held
+            if held is None:
+                return super().send(data)
+            if not held and type(data) is bytes:  # the header block (botocore's _send_output sends it whole)
+                self._aws_essentials_held = data
+                return None
+            self._aws_essentials_held = None
+            if type(data) is bytes:
+                return super().send(held + data)
+            if held:
+                super().send(held)
+            return super().send(data)
+
+    OneSendConnection.__name__ = OneSendConnection.__qualname__ = f"OneSend{connection_class.__name__}"
+    return OneSendConnection
+
+
+ORIGINS = 4 * HOSTS  # origins whose pool key is kept per pool manager
+
+
+def _origin(url: str) -> str | None:
+    """``http(s)://authority`` of ``url`` (where urllib3's ``parse_url`` ends the authority), or None."""
+    if not url.startswith(("https://", "http://")):
+        return None
+    start = url.index("://") + 3
+    ends = [at for at in (url.find(mark, start) for mark in "/?#\\") if at >= 0]
+    return url[:min(ends)] if ends else url
+
+
+def _find_pools_by_origin(manager: Any) -> None:
+    """Find a URL's connection pool from its origin's pool key, worked out once per origin.
+
+    botocore asks the pool manager for each request's pool by URL (``connection_from_url``): urllib3
+    parses the whole URL (a regular expression, the host normalised, the path and query encoded),
+    copies the manager's pool settings into a new context and builds a 20-field pool key from it,
+    ~45 us a request, to find one of the same few pools. The scheme, host and port (all the key
+    holds of the URL) come from the origin alone, so the key is worked out as urllib3 works it out
+    the first time an origin is seen and kept (with the settings it was made from: changed
+    settings make it again); the pool is then looked up by that key as urllib3 looks it up
+    (``connection_from_pool_key``: its lock, its least-recently-used order, a new pool when the
+    key's was dropped). Only for this plain ``PoolManager``; any other asks urllib3.
+    """
+    from urllib3 import poolmanager
+    from urllib3.util.url import parse_url
+
+    manager_class = getattr(poolmanager, "PoolManager", None)
+    ports = getattr(poolmanager, "port_by_scheme", None)
+    if (type(manager) is not manager_class or not isinstance(ports, dict)
+            or not all(callable(getattr(manager, name, None)) for name in
+                       ("connection_from_url", "connection_from_pool_key", "_merge_pool_kwargs"))
+            or not isinstance(getattr(manager, "key_fn_by_scheme", None), dict)):
+        return
+    by_url = manager.connection_from_url
+    keys: dict[str, tuple[Any, dict, dict]] = {}
+
+    def pool_key(origin: str) -> tuple[Any, dict, dict] | None:
+        """``connection_from_host``'s context and ``connection_from_context``'s key for ``origin``."""
+        parts = parse_url(origin)
+        context = manager._merge_pool_kwargs(None)
+        scheme = context["scheme"] = parts.scheme or "http"
+        make = manager.key_fn_by_scheme.get(scheme.lower())
+        if not parts.host or "strict" in context or make is None:
+            return None  # urllib3 raises or warns: it does so itself
+        context["port"] = parts.port or ports.get(scheme.lower(), 80)
+        context["host"] = parts.host
+        return make(context), context, dict(manager.connection_pool_kw)
+
+    def connection_from_url(url: str, pool_kwargs: Any = None) -> Any:
+        origin = _origin(url) if pool_kwargs is None else None
+        if origin is None:
+            return by_url(url, pool_kwargs)
+        kept = keys.get(origin)
+        if kept is None or kept[2] != manager.connection_pool_kw:
+            kept = pool_key(origin)
+            if kept is None:
+                return by_url(url)
+            if len(keys) < ORIGINS:
+                keys[origin] = kept
+        return manager.connection_from_pool_key(kept[0], request_context=dict(kept[1]))  # a new pool pops from it
+
+    connection_from_url.__wrapped__ = by_url  # type: ignore[attr-defined]
+    manager.connection_from_url = connection_from_url
+
+
 def _shared_session_class() -> Any:
     from botocore.httpsession import URLLib3Session
 
@@ -75,8 +192,10 @@ def _shared_session_class() -> Any:
             super().__init__(**settings)
             # The same dict the pool manager (and any proxy manager made later) takes its classes from.
             self._pool_classes_by_scheme.update(
-                {scheme: type(f"Shared{cls.__name__}", (cls,), {"QueueCls": _Connections})
+                {scheme: type(f"Shared{cls.__name__}", (cls,),
+                              {"QueueCls": _Connections, "ConnectionCls": _one_send_class(cls.ConnectionCls)})
                  for scheme, cls in self._pool_classes_by_scheme.items()})
+            _find_pools_by_origin(self._manager)
 
         def _get_pool_manager_kwargs(self, **extra: Any) -> Any:
             settings = super()._get_pool_manager_kwargs(**extra)

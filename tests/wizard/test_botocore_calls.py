@@ -247,3 +247,69 @@ def test_a_clients_paginator_is_made_once_and_pages_as_botocores():
     assert botocores is not first
     with pytest.raises(OperationNotPageableError):
         client.get_paginator("get_user")
+
+
+def test_invocation_ids_are_uuid4s_from_a_few_large_draws_of_random_bytes(monkeypatch):
+    """Every call's amz-sdk-invocation-id is a fresh, valid uuid4 made as uuid4 makes it (``os.urandom``),
+    from one draw of 4 KB per 256 ids (botocore: a ``getrandom`` system call, with the GIL released, per
+    call); a forked child draws its own."""
+    import os
+    import uuid
+
+    from botocore import endpoint
+
+    assert "invocation_ids" in botocore_sharing.share_client_parts()
+    draws: list[int] = []
+    urandom = os.urandom
+    monkeypatch.setattr(os, "urandom", lambda n: draws.append(n) or urandom(n))
+    endpoint_ = endpoint.Endpoint("https://ec2.eu-west-1.amazonaws.com", "ec2", None)
+    contexts = [{} for _ in range(1000)]
+    for context in contexts:
+        endpoint_._update_retries_context(context, 1)
+    ids = [context["retries"]["invocation-id"] for context in contexts]
+    parsed = [uuid.UUID(value) for value in ids]
+    assert all(value.version == 4 and value.variant == uuid.RFC_4122 and str(value) == text
+               for value, text in zip(parsed, ids))
+    assert len(set(ids)) == 1000 and len(draws) <= 5 and set(draws) == {4096}
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child's answer comes back through the pipe
+        context: dict = {}
+        endpoint_._update_retries_context(context, 1)
+        os.write(writer, context["retries"]["invocation-id"].encode())
+        os._exit(0)
+    os.close(writer)
+    os.waitpid(child, 0)
+    in_child = os.read(reader, 100).decode()
+    os.close(reader)
+    after: dict = {}
+    endpoint_._update_retries_context(after, 1)
+    assert uuid.UUID(in_child).version == 4 and in_child not in ids and in_child != after["retries"]["invocation-id"]
+
+
+def test_the_host_header_is_worked_out_once_per_url(monkeypatch):
+    """SigV4's Host header (``_host_from_url``) is botocore's answer for every URL, worked out once per
+    origin (botocore: a URL split and an IPv6 test every signature); a URL that makes it raise raises again."""
+    from botocore import auth
+
+    botocore_sharing.share_client_parts()
+    own = getattr(auth._host_from_url, "__wrapped__", auth._host_from_url)
+    urls = ["https://ec2.eu-west-1.amazonaws.com/", "https://EC2.EU-WEST-1.amazonaws.com:443/", "http://h:80/x",
+            "http://127.0.0.1:4566/bucket?policy", "https://[::1]:8443/a", "https://[fe80::1%25eth0]/",
+            "https://user:pw@s3.amazonaws.com:444/b", "https://s3.amazonaws.com/b/key%20with%20space",
+            "https://a.b\\c/d"]
+    same_origin = ["https://s3.amazonaws.com", "https://s3.amazonaws.com/other/key", "https://s3.amazonaws.com?x=1", "https://[::1]:8443/b#f"]
+    odd = ["https://s3.amazonaws.com/b/key\nwith-lf", "https://[::1]:8443/a\tb", "HTTPS://S3.amazonaws.com/", "ftp://h/"]
+    expected = [own(url) for url in urls + same_origin + odd]
+    getattr(auth._host_from_url, "cache_clear", lambda: None)()
+    split = auth.urlsplit
+    splits: list[str] = []
+    monkeypatch.setattr(auth, "urlsplit", lambda url: splits.append(url) or split(url))
+    assert [auth._host_from_url(url) for url in urls + same_origin + odd] == expected
+    assert len(splits) == len(urls) + len(odd)  # one per origin; the odd ones every time
+    assert [auth._host_from_url(url) for url in (urls + same_origin) * 2] == expected[:-len(odd)] * 2
+    assert len(splits) == len(urls) + len(odd)
+    for bad in ("https://host:port/", "https://[::1/", "https://[::1]:8443\\x/y#z", "https://h:port\n/"):
+        for _ in range(2):
+            with pytest.raises(ValueError):
+                auth._host_from_url(bad)
