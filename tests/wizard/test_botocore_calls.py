@@ -254,6 +254,8 @@ def test_invocation_ids_are_uuid4s_from_a_few_large_draws_of_random_bytes(monkey
     from one draw of 4 KB per 256 ids (botocore: a ``getrandom`` system call, with the GIL released, per
     call); a forked child draws its own."""
     import os
+    import select
+    import signal
     import uuid
 
     from botocore import endpoint
@@ -279,8 +281,11 @@ def test_invocation_ids_are_uuid4s_from_a_few_large_draws_of_random_bytes(monkey
         os.write(writer, context["retries"]["invocation-id"].encode())
         os._exit(0)
     os.close(writer)
+    answered, _, _ = select.select([reader], [], [], 20)
+    if not answered:  # pragma: no cover - never leave a child behind
+        os.kill(child, signal.SIGKILL)
     os.waitpid(child, 0)
-    in_child = os.read(reader, 100).decode()
+    in_child = os.read(reader, 100).decode() if answered else ""
     os.close(reader)
     after: dict = {}
     endpoint_._update_retries_context(after, 1)
