@@ -5,7 +5,8 @@
 48 threads (the region pool's size) make EC2 DescribeVpcs calls in 8 regions and IAM ListUsers
 calls against a sandbox with the given latency; each round makes ``--calls`` calls with the parts
 put back to botocore's and urllib3's own ("old") or in place ("new"), alternately, and takes the
-process's user and system CPU and voluntary context switches per call from ``getrusage``. Both
+process's user and system CPU and voluntary context switches per call from ``getrusage``, and the
+sandbox's CPU per call. Both
 sides share the process, its clients, connections and the machine's load, which whole-process
 comparisons (old_vs_new.py) cannot hold still on a loaded machine. ``--parts`` names the ones to
 switch (``invocation_ids``, ``one_send``, ``pools_by_origin``, ``host_headers``; all by default).
@@ -78,21 +79,22 @@ def main() -> int:
 
         pool = ThreadPoolExecutor(48)
         list(pool.map(call, range(200)))  # connections opened, operations' first use behind
-        figures: dict[str, list[tuple[float, float, float]]] = {"old": [], "new": []}
+        figures: dict[str, list[tuple[float, float, float, float]]] = {"old": [], "new": []}
         for _ in range(args.rounds):
             for name in ("old", "new"):
                 setting(name == "new")
-                before = resource.getrusage(resource.RUSAGE_SELF)
+                before, served = resource.getrusage(resource.RUSAGE_SELF), sandbox.cpu_seconds()
                 list(pool.map(call, range(args.calls)))
-                after = resource.getrusage(resource.RUSAGE_SELF)
+                after, served = resource.getrusage(resource.RUSAGE_SELF), sandbox.cpu_seconds() - served
                 figures[name].append(((after.ru_utime - before.ru_utime) / args.calls * 1e6,
                                       (after.ru_stime - before.ru_stime) / args.calls * 1e6,
-                                      (after.ru_nvcsw - before.ru_nvcsw) / args.calls))
+                                      (after.ru_nvcsw - before.ru_nvcsw) / args.calls, served / args.calls * 1e6))
         setting(True)
         for name, rounds in figures.items():
             print(f"{name}: per call user {statistics.median(r[0] for r in rounds):.0f} us, system "
                   f"{statistics.median(r[1] for r in rounds):.0f} us, total {statistics.median(r[0] + r[1] for r in rounds):.0f}"
-                  f" us, voluntary switches {statistics.median(r[2] for r in rounds):.1f} (medians of {len(rounds)})")
+                  f" us, voluntary switches {statistics.median(r[2] for r in rounds):.1f}; the sandbox "
+                  f"{statistics.median(r[3] for r in rounds):.0f} us (medians of {len(rounds)})")
         lower = sum(n[0] + n[1] < o[0] + o[1] for o, n in zip(figures["old"], figures["new"]))
         print(f"new lower in {lower} of {args.rounds} rounds; load average {os.getloadavg()[0]:.1f}")
     return 0
