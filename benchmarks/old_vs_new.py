@@ -4,8 +4,8 @@
 
 OLD_TREE is an extracted revision (`mkdir /tmp/old && git archive REV | tar -x -C /tmp/old`); the new
 side is this checkout. Both run in fresh interpreters of this venv (benchmarks/_measure.py, with
-PYTHONPATH naming the tree), old then new and new then old in turn, so both see the same sandbox and the same machine load;
-CPU seconds and peak RSS are the figures to compare on a shared machine, not wall time. It also runs
+PYTHONPATH naming the tree), old then new and new then old in turn, so both see the same sandbox
+and the same machine load; CPU seconds and peak RSS are the figures to compare on a shared machine, not wall time. It also runs
 each side's `check --format json` once and says whether their findings are identical.
 
 The account is the insecure scenario checked in us-east-1 (``--large``: with the large account's

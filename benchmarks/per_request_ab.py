@@ -91,9 +91,10 @@ def main() -> int:
                                       (after.ru_nvcsw - before.ru_nvcsw) / args.calls, served / args.calls * 1e6))
         setting(True)
         for name, rounds in figures.items():
+            total = statistics.median(r[0] + r[1] for r in rounds)
             print(f"{name}: per call user {statistics.median(r[0] for r in rounds):.0f} us, system "
-                  f"{statistics.median(r[1] for r in rounds):.0f} us, total {statistics.median(r[0] + r[1] for r in rounds):.0f}"
-                  f" us, voluntary switches {statistics.median(r[2] for r in rounds):.1f}; the sandbox "
+                  f"{statistics.median(r[1] for r in rounds):.0f} us, total {total:.0f} us, voluntary switches "
+                  f"{statistics.median(r[2] for r in rounds):.1f}; the sandbox "
                   f"{statistics.median(r[3] for r in rounds):.0f} us (medians of {len(rounds)})")
         lower = sum(n[0] + n[1] < o[0] + o[1] for o, n in zip(figures["old"], figures["new"]))
         print(f"new lower in {lower} of {args.rounds} rounds; load average {os.getloadavg()[0]:.1f}")

@@ -303,8 +303,10 @@ def test_the_host_header_is_worked_out_once_per_url(monkeypatch):
             "http://127.0.0.1:4566/bucket?policy", "https://[::1]:8443/a", "https://[fe80::1%25eth0]/",
             "https://user:pw@s3.amazonaws.com:444/b", "https://s3.amazonaws.com/b/key%20with%20space",
             "https://a.b\\c/d"]
-    same_origin = ["https://s3.amazonaws.com", "https://s3.amazonaws.com/other/key", "https://s3.amazonaws.com?x=1", "https://[::1]:8443/b#f"]
-    odd = ["https://s3.amazonaws.com/b/key\nwith-lf", "https://[::1]:8443/a\tb", "HTTPS://S3.amazonaws.com/", "ftp://h/"]
+    same_origin = ["https://s3.amazonaws.com", "https://s3.amazonaws.com/other/key", "https://s3.amazonaws.com?x=1",
+                   "https://[::1]:8443/b#f"]
+    odd = ["https://s3.amazonaws.com/b/key\nwith-lf", "https://[::1]:8443/a\tb", "HTTPS://S3.amazonaws.com/",
+           "ftp://h/"]
     expected = [own(url) for url in urls + same_origin + odd]
     getattr(auth._host_from_url, "cache_clear", lambda: None)()
     split = auth.urlsplit
