@@ -122,7 +122,7 @@ def main() -> int:
                       f"load {os.getloadavg()[0]:.1f}", flush=True)
         for name, runs in figures.items():
             whole = round(statistics.median(r['process_cpu_seconds'] for r in runs), 3)
-            print(f"{name}: median CPU {statistics.median(r['cpu_seconds'] for r in runs)} s, "
+            print(f"{name}: median CPU {statistics.median(r['cpu_seconds'] for r in runs):.2f} s, "
                   f"whole process {whole} s ({1000 * whole / max(1, runs[-1]['api_calls']):.2f} ms a call; "
                   f"user {statistics.median(r['user'] for r in runs):.2f}, "
                   f"system {statistics.median(r['system'] for r in runs):.2f}), "
