@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/check_speed.py [--repeat 3] [--latency 0 50] [--members 20] [--json FILE]
                                                [--skip-one] [--skip-org] [--large] [--timeline FILE]
+                                               [--org-timeline FILE]
 
 1. one account: the `insecure` scenario, seeded in every enabled region (benchmarks/seeding.py),
    `check` over all enabled regions;
@@ -20,7 +21,9 @@ identical reads and peak resident memory. Every measured run is a fresh interpre
 ``--timeline FILE`` adds one more run of the large account (with ``--large``) or else of the one
 account at the last latency, through benchmarks/_timeline.py: when each step's collect and evaluate
 ran, the requests in flight and both processes' CPU per half second, the phases after the reads;
-the raw events go to FILE (JSON).
+the raw events go to FILE (JSON). ``--org-timeline FILE`` adds one more run of `check --org` at the
+last latency the same way, its worker processes' events included: their start-up, each account's
+start and end in each process, the parent's phases after the workers, each process's CPU per half second.
 """
 
 from __future__ import annotations
@@ -109,6 +112,8 @@ def main() -> int:
     parser.add_argument("--timeline", metavar="FILE",
                         help="also one run's timeline (benchmarks/_timeline.py) of the large account, or of the one "
                              "account without --large; its raw events are written here")
+    parser.add_argument("--org-timeline", metavar="FILE",
+                        help="also one timeline of `check --org` (worker processes included); raw events here")
     args = parser.parse_args()
     from benchmarks.seeding import insecure_everywhere, large_account, more_members
 
@@ -152,6 +157,8 @@ def main() -> int:
                 whole["ratio_to_one_account"] = round(whole["median_seconds"] / single["median_seconds"], 2)
                 print(f"  {len(members) + 1} accounts take {whole['ratio_to_one_account']}x one account", flush=True)
                 results += [{"latency_ms": ms, **single}, {"latency_ms": ms, **whole}]
+            if args.org_timeline:
+                timeline(sandbox, args.org_timeline, ["check", "--org", "--format", "json"])
     print(f"done in {time.time() - started:.0f} s")
     if args.json:
         Path(args.json).write_text(json.dumps({"date": time.strftime("%Y-%m-%d"), "results": results}, indent=2) + "\n")

@@ -43,8 +43,17 @@ def _shortcuts() -> dict[str, tuple[object, str, str]]:
     from moto.ec2.models.tags import TagBackend
     from moto.moto_api._internal.moto_random import MotoRandom
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+    import moto.core.utils as moto_utils
+    from moto.core.base_backend import BackendDict
+    from moto.ec2.models.subnets import SubnetBackend
 
-    return {"tags": (TagBackend, "describe_tags", "moto_describe_tags"),
+    import moto.utilities.paginator as paginator
+
+    return {"backends": (BackendDict, "__getitem__", "moto_getitem"),
+            "signatures": (paginator, "inspect", "moto_inspect"),
+            "service": (moto_utils, "service_name_from_moto_package_name", "moto_service_name_from_moto_package_name"),
+            "subnet": (SubnetBackend, "create_default_subnet", "moto_create_default_subnet"),
+            "tags": (TagBackend, "describe_tags", "moto_describe_tags"),
             "host": (DomainDispatcherApplication, "get_backend_for_host", "moto_get_backend_for_host"),
             "account": (iam_models, "get_account_id_from", "moto_get_account_id_from"),
             "names": (serialize.XFormedAttributePicker, "get_possible_keys", "moto_get_possible_keys"),

@@ -1,4 +1,4 @@
-"""How to reach an account: the target, its credentials, and boto3 sessions that share one model loader.
+"""How to reach an account: the target, its credentials, and sessions that share one model loader.
 
 Also the client-level fixes an endpoint override needs (s3control's host) and the per-process
 facts a client's configuration reads (the environment's proxies).
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from wizard.botocore_model_cache import keep_service_listing
 from wizard.botocore_models import keep_called_operations
 from wizard.botocore_sharing import share_client_parts
 
@@ -47,13 +48,60 @@ _LOADER_LOCK = threading.Lock()
 _LOADER: Any = None
 
 
-def new_session(**kwargs: Any) -> Any:
-    """A boto3 session that shares botocore's model loader with every other one.
+class Session:
+    """An account's botocore session, with the part of ``boto3.Session``'s interface the wizard uses.
+
+    boto3's Session adds resources and S3's transfer methods on top of botocore's, none of which
+    a check or a fix uses; importing boto3 costs ~17 ms of CPU per process (s3transfer,
+    multiprocessing) and each of its sessions ~1 ms. The arguments mean what they mean to boto3
+    (boto3/session.py, which this follows): a profile and a region are session variables,
+    explicit keys are the session's credentials; anything not given comes from botocore's own
+    chain (environment, shared files, SSO, roles, instance metadata). Requests say botocore
+    rather than Boto3 in their User-Agent.
+    """
+
+    def __init__(self, core: Any, *, profile_name: str | None = None, region_name: str | None = None,
+                 aws_access_key_id: str | None = None, aws_secret_access_key: str | None = None,
+                 aws_session_token: str | None = None) -> None:
+        self._session = core  # boto3's name for it, which tests and helpers read
+        if profile_name is not None:
+            core.set_config_variable("profile", profile_name)
+        if aws_access_key_id or aws_secret_access_key or aws_session_token:
+            core.set_credentials(aws_access_key_id, aws_secret_access_key, aws_session_token)
+        if region_name is not None:
+            core.set_config_variable("region", region_name)
+
+    @property
+    def profile_name(self) -> str:
+        return self._session.profile or "default"
+
+    @property
+    def region_name(self) -> str | None:
+        return self._session.get_config_variable("region")
+
+    @property
+    def events(self) -> Any:
+        return self._session.get_component("event_emitter")
+
+    @property
+    def available_profiles(self) -> list[str]:
+        return self._session.available_profiles
+
+    def get_credentials(self) -> Any:
+        return self._session.get_credentials()
+
+    def client(self, service_name: str, region_name: str | None = None, endpoint_url: str | None = None,
+               config: Any = None, **kwargs: Any) -> Any:
+        return self._session.create_client(service_name, region_name=region_name, endpoint_url=endpoint_url,
+                                           config=config, **kwargs)
+
+
+def new_session(**kwargs: Any) -> Session:
+    """A session that shares botocore's model loader with every other one.
 
     Sessions hold credentials, so each account needs its own; the service models they load are
     the same, and loading them again per account would cost time and memory.
     """
-    import boto3
     import botocore.session
 
     global _LOADER
@@ -64,18 +112,10 @@ def new_session(**kwargs: Any) -> Any:
             _LOADER = core.get_component("data_loader")
             if shared:  # not with AWS_ESSENTIALS_BOTOCORE_SHARING=off: botocore's own models then
                 keep_called_operations(_LOADER)
+                keep_service_listing(_LOADER)
         else:
             core.register_component("data_loader", _LOADER)
-    session = boto3.Session(botocore_session=core, **kwargs)
-    with _LOADER_LOCK:
-        # Each boto3 session appends boto3's data folder to its loader's search path: on the shared
-        # loader that made one more folder to search per session (per member account, per test),
-        # without end in a long-lived process. The first of each is the one botocore reads from.
-        paths = _LOADER.search_paths
-        if len(paths) != len(set(paths)):
-            paths[:] = dict.fromkeys(paths)
-    return session
-
+    return Session(core, **kwargs)
 
 
 @lru_cache(maxsize=1)

@@ -16,6 +16,9 @@ damaged or stale file, a read-only folder) is a miss: the model is trimmed from 
 as without the cache, and the file written for it replaces the one made from the old inputs (the
 folder holds one file per service and API version, ~1.5 MB in all). ``AWS_ESSENTIALS_MODEL_CACHE=off``
 turns it off.
+
+The same folder keeps botocore's list of services per model type (:func:`keep_service_listing`) and
+each service's method names (:func:`know_python_names`).
 """
 
 from __future__ import annotations
@@ -25,8 +28,9 @@ import json
 import os
 import stat
 import tempfile
+import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 OFF_SWITCH = "AWS_ESSENTIALS_MODEL_CACHE"
 _EXTENSIONS = (".json", ".json.gz")  # what botocore's JSONFileLoader opens, in its order
@@ -133,3 +137,90 @@ def write(service: str, version: str, made_from: str, model: dict[str, Any]) -> 
                 stale.unlink(missing_ok=True)
     except OSError:
         pass
+
+
+def keep_service_listing(loader: Any) -> bool:
+    """Make ``loader`` list the services of botocore's own data folder from a kept listing.
+
+    botocore's ``load_service_model`` asks ``list_available_services(type)`` only to tell an unknown
+    service (UnknownServiceError): it lists every folder of every search path and each of their API
+    versions, ~450 services, once per model type a process loads (endpoint rules, paginators: ~35 ms
+    of a check's CPU). The answer for botocore's own folder is the same until botocore changes, so
+    it is kept in this module's folder, made from botocore's version and that folder's path and
+    modification time (a service added or removed changes it); it is worked out by botocore's own
+    ``list_available_services`` on that folder alone. Every other search path (``~/.aws/models``,
+    ``AWS_DATA_PATH``, boto3's) is still listed by botocore each time, and the union sorted, as
+    botocore does. Returns whether it took effect (not on a botocore without these parts).
+    """
+    from botocore.loaders import Loader
+
+    builtin = getattr(Loader, "BUILTIN_DATA_PATH", None)
+    if (builtin is None or not isinstance(getattr(loader, "_cache", None), dict)
+            or not hasattr(loader, "list_available_services") or not hasattr(loader, "search_paths")):
+        return False
+    lock = threading.Lock()
+
+    def botocore_listing(paths: list[str], type_name: str) -> set[str]:
+        alone = Loader(extra_search_paths=paths, file_loader=loader.file_loader, include_default_search_paths=False)
+        return set(alone.list_available_services(type_name))
+
+    def builtin_listing(type_name: str) -> set[str]:
+        import botocore
+
+        try:
+            found = os.stat(builtin)
+        except OSError:
+            return botocore_listing([builtin], type_name)
+        made_from = json.dumps(["services-1", botocore.__version__, builtin, found.st_ino, found.st_mtime_ns,
+                                type(loader.file_loader).__qualname__, type_name])
+        kept = read("_services", type_name, made_from)
+        listed = kept.get("services") if kept is not None else None
+        if isinstance(listed, list) and all(isinstance(name, str) for name in listed):
+            return set(listed)
+        services = botocore_listing([builtin], type_name)
+        write("_services", type_name, made_from, {"services": sorted(services)})
+        return services
+
+    def list_available_services(type_name: str) -> list[str]:
+        key = ("list_available_services", type_name)  # botocore's own cache of it (instance_cache)
+        with lock:
+            services = loader._cache.get(key)
+            if services is None:
+                paths = [path for path in loader.search_paths if os.path.isdir(path)]
+                others = [path for path in paths if os.path.realpath(path) != os.path.realpath(builtin)]
+                listed = botocore_listing(others, type_name) if others else set()
+                if len(others) < len(paths):
+                    listed |= builtin_listing(type_name)
+                services = loader._cache[key] = sorted(listed)
+        return services
+
+    loader.list_available_services = list_available_services
+    return True
+
+
+def know_python_names(service: str, version: str, operations: Iterable[str]) -> None:
+    """Put the method names of ``operations`` into botocore's cache of ``xform_name``, kept from before.
+
+    A client class has a method per operation of its service, named by ``xform_name``
+    (``DescribeVpcs``: ``describe_vpcs``): ~2,600 names for a check's 22 services, three regular
+    expressions each (~15 ms of CPU), the same answers in every process of one botocore. They are
+    kept per service, made from botocore's version and the operations' names. Only if botocore
+    still caches its answers in ``_xform_cache`` under ``(name, "_")``; else botocore works them out.
+    """
+    import botocore
+
+    cache = getattr(botocore, "_xform_cache", None)
+    if (not _enabled() or not isinstance(cache, dict) or botocore.xform_name("DescribeVpcs") != "describe_vpcs"
+            or cache.get(("DescribeVpcs", "_")) != "describe_vpcs"):
+        return
+    names = sorted(operations)
+    made_from = json.dumps(["python-names-1", botocore.__version__, service, version,
+                            hashlib.sha256("\n".join(names).encode()).hexdigest()])
+    kept = read(f"_names-{service}", version, made_from)
+    known = kept.get("names") if kept is not None else None
+    if isinstance(known, dict) and all(isinstance(value, str) for value in known.values()):
+        for name in names:
+            if name in known:
+                cache.setdefault((name, "_"), known[name])
+        return
+    write(f"_names-{service}", version, made_from, {"names": {name: botocore.xform_name(name) for name in names}})

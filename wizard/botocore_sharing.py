@@ -30,7 +30,7 @@ from typing import Any
 from wizard.botocore_http import _share_http_sessions
 
 _LOCK = threading.Lock()
-_CLASSES: dict[tuple[str, str], type] = {}
+_CLASSES: dict[tuple[str, str, tuple], type] = {}
 _ALIASES: dict[str, str] = {}
 
 
@@ -96,15 +96,37 @@ def _shared(cache: dict, key: Any, build: Any) -> Any:
 
 
 def _share_classes() -> bool:
-    """One client class per (service, API version): ~30 ms each for EC2's 700 operations."""
+    """One client class per (service, API version, handlers that shape it): ~30 ms each for EC2's 700 operations.
+
+    Handlers of ``creating-client-class`` may add methods and bases: boto3's sessions give S3's
+    class ``upload_file`` and the rest of its transfer methods, the wizard's sessions (plain
+    botocore, wizard/aws_session.py) do not. A class is shared only between sessions whose
+    handlers for it are the same by name (boto3 makes a new function for each of its sessions).
+    """
     from botocore.client import ClientCreator
+    from botocore.hooks import HierarchicalEmitter
 
     build = getattr(ClientCreator, "_create_client_class", None)
-    if build is None:
+    if build is None or not hasattr(getattr(HierarchicalEmitter(), "_handlers", None), "prefix_search"):
         return False
 
+    def shapers(creator: Any, service_model: Any) -> tuple | None:
+        emitter = getattr(creator, "_event_emitter", None)
+        event = f"creating-client-class.{service_model.service_id.hyphenize()}"
+        while not hasattr(emitter, "_handlers") and hasattr(emitter, "_emitter"):  # a session's EventAliaser
+            alias = getattr(emitter, "_alias_event_name", None)
+            event, emitter = alias(event) if alias else event, emitter._emitter
+        handlers = getattr(emitter, "_handlers", None)
+        if not hasattr(handlers, "prefix_search"):
+            return None
+        return tuple(f"{getattr(handler, '__module__', '')}.{getattr(handler, '__qualname__', type(handler))}"
+                     for handler in handlers.prefix_search(event))
+
     def shared_class(creator: Any, service_name: str, service_model: Any) -> type:
-        return _shared(_CLASSES, (service_name, service_model.api_version),
+        shaped_by = shapers(creator, service_model)
+        if shaped_by is None:  # an emitter of another kind: its handlers cannot be told
+            return build(creator, service_name, service_model)
+        return _shared(_CLASSES, (service_name, service_model.api_version, shaped_by),
                        lambda: build(creator, service_name, service_model))
 
     ClientCreator._create_client_class = shared_class
@@ -116,6 +138,8 @@ def _share_service_models() -> bool:
     from botocore.client import ClientCreator
     from botocore.model import ServiceModel
 
+    from wizard.botocore_model_cache import know_python_names
+
     if not hasattr(ClientCreator, "_load_service_model"):
         return False
 
@@ -123,7 +147,13 @@ def _share_service_models() -> bool:
         document = creator._loader.load_service_model(service_name, "service-2", api_version=api_version)
         # The loader returns the same dict for the same file (and the wizard's sessions share one loader).
         return _shared(_loader_parts(creator._loader).models, (service_name, id(document)),
-                       lambda: (document, ServiceModel(document, service_name=service_name)))[1]
+                       lambda: (document, parsed(service_name, document)))[1]
+
+    def parsed(service_name: str, document: dict) -> Any:
+        model = ServiceModel(document, service_name=service_name)
+        # Its client class names a method per operation: names kept from an earlier process, if any.
+        know_python_names(service_name, model.api_version, document.get("operations", {}))
+        return model
 
     ClientCreator._load_service_model = shared_model
     return True

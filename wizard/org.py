@@ -97,24 +97,51 @@ def for_each_account(aws: AWS, members: list[Member], work: Callable[[AWS], Any]
 
     ``management_id`` is ``aws``'s account id when the caller knows it already (saves a read).
     """
-    if not ROLE_NAME.match(role_name):
-        raise StepError(f"'{role_name[:70]}' is not a role name", "role names use letters, digits and +=,.@_-")
+    _check_role_name(role_name)
     management_id = management_id or aws.account_id
 
     def one(member: Member) -> AccountRun:
-        account_aws = aws if member.id == management_id else aws.member(member.id, role_name)
-        run = AccountRun(member, aws=account_aws)
-        try:
-            account_aws.identity()
-            run.result = work(account_aws)
-        except StepError as error:
-            run.error = str(error)
+        run = run_in_account(aws, member, work, role_name, management_id)
         if on_done:
             on_done(run)
         return run
 
     with ThreadPoolExecutor(max(1, min(parallel, len(members))), thread_name_prefix="aws-account") as pool:
         return list(pool.map(one, members))
+
+
+def serve_accounts(aws: AWS, take: Callable[[], Member | None], work: Callable[[AWS], Any],
+                   on_done: Callable[[AccountRun], None], role_name: str, parallel: int, management_id: str) -> None:
+    """Run ``work`` in each account ``take()`` hands out, ``parallel`` at a time, until it hands out None;
+    ``on_done`` hears of each run as it ends. Accounts are taken one at a time as a thread frees up, so a
+    caller can share them out between processes as each process has room (wizard/org_workers.py)."""
+    _check_role_name(role_name)
+
+    def serve() -> None:
+        while (member := take()) is not None:
+            on_done(run_in_account(aws, member, work, role_name, management_id))
+
+    with ThreadPoolExecutor(max(1, parallel), thread_name_prefix="aws-account") as pool:
+        for served in [pool.submit(serve) for _ in range(max(1, parallel))]:
+            served.result()
+
+
+def run_in_account(aws: AWS, member: Member, work: Callable[[AWS], Any], role_name: str,
+                   management_id: str) -> AccountRun:
+    """``work`` in ``member`` (the management account's own ``aws``, or a role assumed from it)."""
+    account_aws = aws if member.id == management_id else aws.member(member.id, role_name)
+    run = AccountRun(member, aws=account_aws)
+    try:
+        account_aws.identity()
+        run.result = work(account_aws)
+    except StepError as error:
+        run.error = str(error)
+    return run
+
+
+def _check_role_name(role_name: str) -> None:
+    if not ROLE_NAME.match(role_name):
+        raise StepError(f"'{role_name[:70]}' is not a role name", "role names use letters, digits and +=,.@_-")
 
 
 @dataclass

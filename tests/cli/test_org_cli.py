@@ -202,7 +202,8 @@ def test_org_workers_import_nothing_from_the_current_directory(account, capsys, 
     monkeypatch.setattr(org_workers, "cores", lambda: 2)  # workers are used whatever this machine has
     started: list = []
     real_exchange = org_workers._exchange
-    monkeypatch.setattr(org_workers, "_exchange", lambda worker, job: started.append(job) or real_exchange(worker, job))
+    monkeypatch.setattr(org_workers, "_exchange",
+                        lambda worker, job, *more: started.append(job) or real_exchange(worker, job, *more))
     (tmp_path / "math.py").write_text(PLANTED)
     monkeypatch.chdir(tmp_path)
     code = main(["check", "--org", "--format", "json", *SCOPE])

@@ -138,3 +138,81 @@ def test_xml_names_that_passed_pass_and_bad_ones_are_refused_every_time():
                 check(bad, "element")
             assert str(ours.value) == str(theirs.value)
     assert xmltodict.unparse({"a": {"b": "1"}}, full_document=False) == "<a><b>1</b></a>"
+
+
+def test_service_name_of_a_package_kept_is_motos():
+    import moto.core.utils as moto_utils
+
+    kept = moto_utils.service_name_from_moto_package_name
+    moto_lookup = kept.moto_service_name_from_moto_package_name
+    names = ("ec2", "iam", "s3", "ssoadmin", "resourcegroupstaggingapi", "accessanalyzer", "not_a_service")
+    expected = [moto_lookup(name) for name in names]
+    assert expected[3] == "sso-admin"  # moto drops the hyphen; the lookup puts it back
+    for _ in range(2):  # the second time from what was kept
+        assert [kept(name) for name in names] == expected
+
+
+def test_default_subnets_are_the_blocks_moto_picks(monkeypatch):
+    """A new EC2 region's default subnets: the same zones and CIDR blocks as moto's own function
+    makes, and the same errors for a zone that has one and a VPC with no room left."""
+    from moto.ec2.exceptions import DefaultSubnetAlreadyExistsInAvailabilityZoneError
+    from moto.ec2.models import EC2Backend
+    from moto.ec2.models.subnets import SubnetBackend
+
+    from wizard.sandbox.moto_tuning import _blocks_of_20
+
+    def made(backend):
+        return sorted((s.availability_zone, s.cidr_block) for s in backend.get_default_subnets().values())
+
+    ours = EC2Backend("eu-west-1", "111111111111")
+    monkeypatch.setattr(SubnetBackend, "create_default_subnet", SubnetBackend.create_default_subnet.moto_create_default_subnet)
+    theirs = EC2Backend("eu-west-1", "111111111111")
+    monkeypatch.undo()
+    assert made(ours) == made(theirs) and len(made(ours)) == 3
+    assert made(ours)[1] == ("eu-west-1b", "172.31.16.0/20")
+    with pytest.raises(DefaultSubnetAlreadyExistsInAvailabilityZoneError):
+        ours.create_default_subnet("eu-west-1a")
+    import ipaddress
+
+    for cidr in ("172.31.0.0/16", "10.0.0.0/18", "10.1.0.0/20"):
+        assert list(_blocks_of_20(cidr)) == [str(b) for b in ipaddress.ip_network(cidr).subnets(new_prefix=20)]
+    with pytest.raises(ValueError):
+        _blocks_of_20("10.0.0.0/24")  # no /20 in a /24: moto's ipaddress error, every time
+
+
+def test_account_backends_found_without_the_lock_are_motos():
+    """An account already in a BackendDict in use is returned as moto returns it; a new account, or
+    a dictionary not yet among those in use, still takes moto's path (made, then put in use)."""
+    from moto.core.base_backend import BackendDict, backend_lock
+    from moto.sts.models import STSBackend
+
+    moto_getitem = BackendDict.__getitem__.moto_getitem
+    assert BackendDict.__getitem__ is not moto_getitem
+    ours = BackendDict(STSBackend, "sts")
+    try:
+        first = ours["111111111111"]  # missing: moto's path makes it and puts the dictionary in use
+        assert any(bd is ours for bd in BackendDict._instances)
+        assert ours["111111111111"] is first is moto_getitem(ours, "111111111111")
+        with backend_lock:
+            BackendDict._instances.remove(ours)  # as after a reset that left the entry: moto re-registers it
+        assert ours["111111111111"] is first and any(bd is ours for bd in BackendDict._instances)
+        assert ours["222222222222"] is not first and set(ours) == {"111111111111", "222222222222"}
+    finally:
+        with backend_lock:
+            BackendDict._instances[:] = [bd for bd in BackendDict._instances if bd is not ours]
+
+
+def test_paginated_listings_read_signatures_as_moto_did():
+    import inspect
+
+    import moto.utilities.paginator as paginator
+
+    assert paginator.inspect is not inspect and paginator.inspect.moto_inspect is inspect
+
+    def listing(self, name, next_token=None, *rest, limit: int = 5, **more):
+        return []
+
+    for _ in range(2):  # the second time from what was kept
+        assert paginator.inspect.getfullargspec(listing) == inspect.getfullargspec(listing)
+    with pytest.raises(TypeError):  # not a function: inspect's error, every time
+        paginator.inspect.getfullargspec(3)

@@ -86,3 +86,75 @@ def test_the_switch_turns_the_cache_off(monkeypatch):
         loader.load_service_model("sts", "service-2")
         assert whole == ["sts"]
     assert _files() == []
+
+
+def _listing_loader(extra: str) -> object:
+    loader = create_loader()
+    loader.search_paths.append(extra)
+    assert model_cache.keep_service_listing(loader)
+    return loader
+
+
+def test_the_next_process_lists_botocore_services_without_scanning_its_data_folder(tmp_path, monkeypatch):
+    import botocore.exceptions
+    from botocore.loaders import Loader
+
+    extra = tmp_path / "models"  # a folder of the user's own (~/.aws/models, AWS_DATA_PATH): still listed each time
+    (extra / "myservice" / "2020-01-01").mkdir(parents=True)
+    (extra / "myservice" / "2020-01-01" / "paginators-1.json").write_text('{"pagination": {}}')
+    plain = create_loader()
+    plain.search_paths.append(str(extra))
+    expected = plain.list_available_services("paginators-1")
+    assert "myservice" in expected and "ec2" in expected
+
+    assert _listing_loader(str(extra)).list_available_services("paginators-1") == expected  # lists and keeps it
+    listed: list[str] = []
+    listdir = os.listdir
+    monkeypatch.setattr(os, "listdir", lambda path=".": listed.append(str(path)) or listdir(path))
+    second = _listing_loader(str(extra))
+    assert second.list_available_services("paginators-1") == expected
+    assert not [path for path in listed if path.startswith(Loader.BUILTIN_DATA_PATH)]
+    assert str(extra) in listed
+    assert second.load_service_model("myservice", "paginators-1") == {"pagination": {}}
+    # An unknown service is the same error, with the same list of known ones.
+    errors = []
+    for loader in (plain, second):
+        with pytest.raises(botocore.exceptions.UnknownServiceError) as raised:
+            loader.load_service_model("nosuchservice", "paginators-1")
+        errors.append(str(raised.value))
+    assert errors[0] == errors[1] and "myservice" in errors[0]
+
+
+def test_a_listing_made_for_another_botocore_is_not_used(monkeypatch):
+    import botocore
+
+    _listing_loader(os.devnull).list_available_services("waiters-2")
+    monkeypatch.setattr(botocore, "__version__", "0.0.1")
+    made = []
+    monkeypatch.setattr(model_cache, "write", lambda *args: made.append(args[:2]))
+    assert _listing_loader(os.devnull).list_available_services("waiters-2") == create_loader().list_available_services(
+        "waiters-2")
+    assert made == [("_services", "waiters-2")]  # listed again by botocore, not read
+
+
+def test_method_names_are_kept_for_the_next_process(monkeypatch):
+    import botocore
+
+    operations = ["GetBucketPolicy", "ListMFADevices", "AssumeRoleWithSAML", "DescribeVpcEndpoints"]
+    cache = botocore._xform_cache
+    for name in operations:
+        cache.pop((name, "_"), None)
+    expected = {name: botocore.xform_name(name) for name in operations}  # botocore's own answers
+    model_cache.know_python_names("madeup", "2020-01-01", operations)  # a first process keeps them
+    assert [path.name.startswith("_names-madeup-2020-01-01-") for path in _files()] == [True]
+
+    for name in operations:  # the next process: botocore's cache is empty, its answers come from the file
+        cache.pop((name, "_"), None)
+    asked = []
+    xform_name = botocore.xform_name
+    monkeypatch.setattr(botocore, "xform_name", lambda name, *args: asked.append(name) or xform_name(name, *args))
+    model_cache.know_python_names("madeup", "2020-01-01", operations)
+    assert {name: cache[(name, "_")] for name in operations} == expected
+    assert set(asked) <= {"DescribeVpcs"}  # the guard's probe only
+    model_cache.know_python_names("madeup", "2020-01-01", operations + ["PutBucketPolicy"])  # other operations
+    assert "PutBucketPolicy" in asked

@@ -277,3 +277,15 @@ def test_the_environment_switch_turns_every_part_off(tmp_path):
                           env={**__import__("os").environ, botocore_sharing.OFF_SWITCH: "off"})
     assert done.stdout.split() == ["[]", "botocore.hooks", "botocore.httpsession", "http.client",
                                    "botocore.auth", "botocore.client"], done.stderr
+
+
+def test_a_class_is_shared_only_by_sessions_whose_handlers_shape_it_alike(aws):
+    """boto3's sessions add S3's transfer methods to its class; the wizard's botocore sessions do not."""
+    import boto3
+
+    ours = aws.client("s3", "eu-west-1")
+    theirs = boto3.Session(region_name="eu-west-1", aws_access_key_id="AKIAEXAMPLEEXAMPLE12",
+                           aws_secret_access_key="secret").client("s3")
+    assert hasattr(theirs, "upload_file") and not hasattr(ours, "upload_file")
+    assert type(AWS(aws.target).client("s3", "us-east-1")) is type(ours)  # another of our sessions: the same class
+    assert type(boto3.Session(region_name="us-east-1").client("s3")) is type(theirs)

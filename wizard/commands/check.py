@@ -162,13 +162,14 @@ def run_organization(args: argparse.Namespace, steps: list, scope: Any) -> int:
     """
     from wizard.lastrun_org import visit_org
     from wizard.org import list_members, org_findings_document, org_fixes
-    from wizard.org_workers import assess_organization
+    from wizard.org_workers import assess_organization, start_workers
     from wizard.report import RENDERERS
 
-    aws = open_aws(args)
-    # each account's fixes are planned only for the reports that show them
-    runs, _ = assess_organization(aws, list_members(aws, scope.accounts, scope.ou), steps, scope.role,
-                                  plan=args.format in ("html", "markdown"))
+    with start_workers() as workers:  # started now, their imports overlap the first reads below
+        aws = open_aws(args)
+        # each account's fixes are planned only for the reports that show them
+        runs, _ = assess_organization(aws, list_members(aws, scope.accounts, scope.ou), steps, scope.role,
+                                      plan=args.format in ("html", "markdown"), started=workers)
     from wizard.aws_regions import regions_out_of_scope
 
     document = org_findings_document(aws, runs, aws.regions(), regions_out_of_scope(aws))

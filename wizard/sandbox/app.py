@@ -141,6 +141,8 @@ class SandboxApp:
         injected = self.faults.apply(info, attempt=_attempt(environ))
         if injected is not None:
             return injected
+        if self.realism is None and (info.service, info.operation) not in self.handlers:
+            return None  # moto answers: nothing here would read or change the gap state (see _answer)
         call = Call(self, environ, info)
         try:
             with self.gaps.lock:

@@ -45,6 +45,24 @@ tests/sandbox/test_moto_tuning.py compares it with):
   character by character; the names are the service model's, a few hundred: a name that passed is
   not checked again (one that fails is checked, and refused, every time).
 
+And two found in the ninth session (profile of the sandbox serving `check --org`, 21 accounts):
+
+- every error moto answers looks up which botocore service its exception's package stands for
+  (``service_name_from_moto_package_name``) by building a new botocore ``Session`` and listing every
+  service model folder on disk: the answer for a package name is kept (the models on disk do not
+  change while the sandbox runs);
+- an EC2 backend is made the first time an account's region is asked for anything, and it makes
+  the default VPC's default subnet in each zone: for each, moto listed all sixteen /20 blocks of
+  the VPC's /16 as ``ipaddress`` networks to pick one (8% of the sandbox's CPU in the first
+  `check --org` after a start or a restore). The blocks of a CIDR are kept as text per CIDR;
+- every lookup of an account's backends (``BackendDict.__getitem__``: several a request) took
+  moto's one global lock, copied the dictionary's keys to a list, and asked whether the
+  dictionary is among moto's ~150 in use with a Python ``__eq__`` call per dictionary: 64 request
+  threads queued on that lock. An account already there is returned without it, once the
+  dictionary is known to be in use (found by identity, which is what ``__eq__`` compares: ids);
+- every paginated listing (``moto.utilities.paginator``) read its backend method's signature with
+  ``inspect.getfullargspec``: the signature of a function is kept (moto only reads it).
+
 Only the sandbox installs this; it never touches the wizard's AWS access.
 """
 
@@ -54,6 +72,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 _installed = False
+MOTO_VERSION = "5.2.5"  # the ninth session's shortcuts copy moto's code of this version; others keep moto's
 
 
 def install() -> None:
@@ -94,6 +113,21 @@ def install() -> None:
 
     if hasattr(xmltodict, "_validate_name"):  # xmltodict >= 0.15 (not pinned: moto's dependency)
         xmltodict._validate_name = _valid_names_kept(xmltodict._validate_name)
+    import moto
+
+    if moto.__version__ == MOTO_VERSION:
+        import moto.core.utils as moto_utils
+        from moto.ec2.models.subnets import SubnetBackend
+
+        moto_utils.service_name_from_moto_package_name = _service_names_kept(
+            moto_utils.service_name_from_moto_package_name)
+        SubnetBackend.create_default_subnet = _default_subnet(SubnetBackend.create_default_subnet)
+        from moto.core.base_backend import BackendDict
+
+        BackendDict.__getitem__ = _account_backends_unlocked(BackendDict.__getitem__, BackendDict)
+        import moto.utilities.paginator as paginator
+
+        paginator.inspect = _signatures_kept(paginator.inspect)
     _installed = True
 
 
@@ -261,3 +295,71 @@ def _valid_names_kept(validate: Callable[[Any, str], None]) -> Callable[[Any, st
 
     _validate_name.xmltodict_validate_name = validate  # type: ignore[attr-defined]
     return _validate_name
+
+
+def _service_names_kept(lookup: Callable[[str], str]) -> Callable[[str], str]:
+    kept = lru_cache(maxsize=1024)(lookup)  # moto's package names: a few hundred
+
+    def service_name_from_moto_package_name(moto_package_name: str) -> str:
+        return kept(moto_package_name)
+
+    service_name_from_moto_package_name.moto_service_name_from_moto_package_name = lookup  # type: ignore[attr-defined]
+    return service_name_from_moto_package_name
+
+
+@lru_cache(maxsize=256)
+def _blocks_of_20(cidr_block: str) -> tuple[str, ...]:
+    import ipaddress
+
+    return tuple(str(block) for block in ipaddress.ip_network(cidr_block).subnets(new_prefix=20))
+
+
+def _default_subnet(make: Callable[[Any, str], Any]) -> Callable[[Any, str], Any]:
+    """moto 5.2.5's ``SubnetBackend.create_default_subnet``, with the VPC's /20 blocks kept per CIDR."""
+
+    def create_default_subnet(backend: Any, availability_zone: str) -> Any:
+        from moto.ec2.exceptions import DefaultSubnetAlreadyExistsInAvailabilityZoneError, DefaultVpcDoesNotExistError
+
+        default_subnets = backend.get_default_subnets()
+        if availability_zone in default_subnets:
+            raise DefaultSubnetAlreadyExistsInAvailabilityZoneError(
+                default_subnets[availability_zone].id, availability_zone)
+        default_vpc = backend.get_default_vpc()
+        if default_vpc is None:
+            raise DefaultVpcDoesNotExistError()
+        blocks = _blocks_of_20(default_vpc.cidr_block)
+        return backend.create_subnet(vpc_id=default_vpc.id, cidr_block=blocks[len(default_subnets)],
+                                     availability_zone=availability_zone)
+
+    create_default_subnet.moto_create_default_subnet = make  # type: ignore[attr-defined]
+    return create_default_subnet
+
+
+def _account_backends_unlocked(lookup: Callable[[Any, str], Any], backend_dict: type) -> Callable[[Any, str], Any]:
+    """moto 5.2.5's ``BackendDict.__getitem__`` without its lock for an account that is there already.
+
+    moto's version makes the account's entry if missing and puts the dictionary among
+    ``BackendDict._instances`` (what its reset empties) if not there; when both are so already it
+    changes nothing, which is what is checked here, lock-free (reads of a dict and a list are
+    atomic under the GIL; moto's reset and our restore change them under its lock)."""
+    import itertools
+    import operator
+
+    get = dict.get
+
+    def __getitem__(backends: Any, account_id: str) -> Any:
+        found = get(backends, account_id)
+        if found is not None and any(map(operator.is_, backend_dict._instances, itertools.repeat(backends))):
+            return found
+        return lookup(backends, account_id)
+
+    __getitem__.moto_getitem = lookup  # type: ignore[attr-defined]
+    return __getitem__
+
+
+def _signatures_kept(inspect_module: Any) -> Any:
+    """What moto's paginator uses of ``inspect`` (only ``getfullargspec``), a function's answer kept."""
+    import types
+
+    kept = lru_cache(maxsize=4096)(inspect_module.getfullargspec)  # moto's paginated methods: a few hundred
+    return types.SimpleNamespace(getfullargspec=kept, moto_inspect=inspect_module)
