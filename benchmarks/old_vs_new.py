@@ -4,8 +4,8 @@
 
 OLD_TREE is an extracted revision (`mkdir /tmp/old && git archive REV | tar -x -C /tmp/old`); the new
 side is this checkout. Both run in fresh interpreters of this venv (benchmarks/_measure.py, with
-PYTHONPATH naming the tree), old then new, so both see the same sandbox and the same machine load;
-CPU seconds and peak RSS are the figures to compare on a shared machine, not wall time. It also runs
+PYTHONPATH naming the tree), old then new and new then old in turn, so both see the same sandbox
+and the same machine load; CPU seconds and peak RSS are the figures to compare on a shared machine, not wall time. It also runs
 each side's `check --format json` once and says whether their findings are identical.
 
 The account is the insecure scenario checked in us-east-1 (``--large``: with the large account's
@@ -100,8 +100,9 @@ def main() -> int:
         figures: dict[str, list[dict]] = {"old": [], "new": []}
         if args.own_sandboxes:  # the old sandbox's warm-up (moto's first use of each region and account)
             run(sandboxes["old"], trees["old"], ["-m", "wizard"], argv)
-        for _ in range(args.pairs):
-            for name, tree in trees.items():
+        for pair in range(args.pairs):
+            # old first, then new first: a load that rises or falls through a run weighs on both sides alike
+            for name, tree in (list(trees.items()) if pair % 2 == 0 else list(trees.items())[::-1]):
                 serving = sandboxes[name]
                 before = serving.cpu_seconds()
                 # this checkout's _measure.py for both sides: the same way of measuring
@@ -121,7 +122,7 @@ def main() -> int:
                       f"load {os.getloadavg()[0]:.1f}", flush=True)
         for name, runs in figures.items():
             whole = round(statistics.median(r['process_cpu_seconds'] for r in runs), 3)
-            print(f"{name}: median CPU {statistics.median(r['cpu_seconds'] for r in runs)} s, "
+            print(f"{name}: median CPU {statistics.median(r['cpu_seconds'] for r in runs):.2f} s, "
                   f"whole process {whole} s ({1000 * whole / max(1, runs[-1]['api_calls']):.2f} ms a call; "
                   f"user {statistics.median(r['user'] for r in runs):.2f}, "
                   f"system {statistics.median(r['system'] for r in runs):.2f}), "

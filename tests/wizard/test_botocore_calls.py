@@ -254,6 +254,8 @@ def test_invocation_ids_are_uuid4s_from_a_few_large_draws_of_random_bytes(monkey
     from one draw of 4 KB per 256 ids (botocore: a ``getrandom`` system call, with the GIL released, per
     call); a forked child draws its own."""
     import os
+    import select
+    import signal
     import uuid
 
     from botocore import endpoint
@@ -279,8 +281,11 @@ def test_invocation_ids_are_uuid4s_from_a_few_large_draws_of_random_bytes(monkey
         os.write(writer, context["retries"]["invocation-id"].encode())
         os._exit(0)
     os.close(writer)
+    answered, _, _ = select.select([reader], [], [], 20)
+    if not answered:  # pragma: no cover - never leave a child behind
+        os.kill(child, signal.SIGKILL)
     os.waitpid(child, 0)
-    in_child = os.read(reader, 100).decode()
+    in_child = os.read(reader, 100).decode() if answered else ""
     os.close(reader)
     after: dict = {}
     endpoint_._update_retries_context(after, 1)
@@ -298,8 +303,10 @@ def test_the_host_header_is_worked_out_once_per_url(monkeypatch):
             "http://127.0.0.1:4566/bucket?policy", "https://[::1]:8443/a", "https://[fe80::1%25eth0]/",
             "https://user:pw@s3.amazonaws.com:444/b", "https://s3.amazonaws.com/b/key%20with%20space",
             "https://a.b\\c/d"]
-    same_origin = ["https://s3.amazonaws.com", "https://s3.amazonaws.com/other/key", "https://s3.amazonaws.com?x=1", "https://[::1]:8443/b#f"]
-    odd = ["https://s3.amazonaws.com/b/key\nwith-lf", "https://[::1]:8443/a\tb", "HTTPS://S3.amazonaws.com/", "ftp://h/"]
+    same_origin = ["https://s3.amazonaws.com", "https://s3.amazonaws.com/other/key", "https://s3.amazonaws.com?x=1",
+                   "https://[::1]:8443/b#f"]
+    odd = ["https://s3.amazonaws.com/b/key\nwith-lf", "https://[::1]:8443/a\tb", "HTTPS://S3.amazonaws.com/",
+           "ftp://h/"]
     expected = [own(url) for url in urls + same_origin + odd]
     getattr(auth._host_from_url, "cache_clear", lambda: None)()
     split = auth.urlsplit

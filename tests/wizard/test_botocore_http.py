@@ -201,7 +201,8 @@ def test_pools_are_found_by_origin_as_urllib3_finds_them(monkeypatch):
     own = manager.connection_from_url.__wrapped__
     urls = ["https://ec2.eu-west-1.amazonaws.com/", "https://EC2.eu-west-1.amazonaws.com:443/?Action=x",
             "http://127.0.0.1:4566/bucket/key?policy#f", "http://127.0.0.1:4566", "http://[::1]:8080/a",
-            "https://user:pw@s3.amazonaws.com/b", "https://s3.amazonaws.com\\evil/b", "http://bucket.s3.amazonaws.com:80/k"]
+            "https://user:pw@s3.amazonaws.com/b", "https://s3.amazonaws.com\\evil/b",
+            "http://bucket.s3.amazonaws.com:80/k"]
     for round_ in range(3):  # two pools for five origins: urllib3 drops and makes pools on the way
         for url in urls:
             pool = manager.connection_from_url(url)

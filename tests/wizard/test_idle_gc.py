@@ -56,3 +56,15 @@ async def test_the_app_freezes_what_it_holds_and_gives_python_its_collections_ba
         idle_gc.stop(app)
         idle_gc.stop(app)  # as the app's unmount does again
     assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
+
+
+def test_a_step_screen_without_its_parts_is_not_settled_and_does_not_raise():
+    # The collector's timer asks the current screen whether it has settled at any moment, also while a
+    # step screen is mounting or being removed: its findings and plan were looked up with query_one,
+    # whose NoMatches ended the app (seen under load in tests/wizard/test_hostile_tui.py and test_consent.py).
+    from steps import contacts
+    from wizard.screens.step import StepScreen
+
+    screen = StepScreen(contacts)
+    screen._plan_asked = screen._plan_answered = 1  # its plan has been answered, its parts are not there
+    assert screen.settled is False

@@ -174,9 +174,13 @@ class StepScreen(WizardScreen):
     @property
     def settled(self) -> bool:
         """Everything known is on screen: no plan being made or waiting for typing to stop, no rows
-        still to mount (tests wait for this; the person never has to)."""
-        return (self._plan_asked > 0 and self._replan is None and self._plan_answered == self._plan_asked
-                and not filling(self.query_one("#findings")) and not filling(self.query_one("#plan")))
+        still to mount (tests wait for this; the person never has to). A screen whose parts are not
+        mounted yet, or are being removed, is not settled: the idle collector's timer asks at any moment
+        (wizard/idle_gc.py), and a raise there ended the app."""
+        if not (self._plan_asked > 0 and self._replan is None and self._plan_answered == self._plan_asked):
+            return False
+        parts = [self.query("#findings"), self.query("#plan")]
+        return all(part and not filling(part.first()) for part in parts)
 
     @on(InputsForm.Changed)
     def _answer_changed(self, event: InputsForm.Changed) -> None:
