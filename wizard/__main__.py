@@ -13,6 +13,7 @@ import sys
 
 from steps.base import StepError, one_line
 from wizard.commands.common import PROG, Parser, UsageError, add_target_options
+from wizard.stopping import note_stop_signal  # imported here, never inside a signal handler
 
 # Each command is a module in wizard/commands/ with register(subparsers) and run(args) -> int.
 COMMANDS = ("check", "plan", "fix", "history", "undo", "profiles", "sandbox", "demo", "permissions", "catalogue")
@@ -73,13 +74,21 @@ class Terminated(KeyboardInterrupt):
 
 
 def _on_sigterm(signum: int, frame: object) -> None:
+    note_stop_signal(Terminated)
     raise Terminated()
+
+
+def _on_sigint(signum: int, frame: object) -> None:
+    note_stop_signal(KeyboardInterrupt)
+    raise KeyboardInterrupt()
 
 
 def entry() -> None:
     import signal
 
     signal.signal(signal.SIGTERM, _on_sigterm)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with it ignored
+        signal.signal(signal.SIGINT, _on_sigint)
     try:
         code = main()
     finally:

@@ -71,6 +71,25 @@ def _restore(previous: dict[int, Any]) -> None:
 
 POLL = 0.25  # seconds between looks at a pending signal while the main thread waits
 
+# The exception a stop signal raised in the main thread (KeyboardInterrupt, or the command line's
+# Terminated), kept: Python raises it wherever the main thread happens to be, and raised inside a
+# weakref callback or a __del__ it is only printed ("Exception ignored in: ...") and the run goes on.
+# A stopped `check --org` went on that way when the signal landed in an import's module-lock
+# callback (the workers start while the parent still imports). :func:`raise_pending` raises it again.
+_PENDING: list[type[BaseException]] = []
+
+
+def note_stop_signal(exception: type[BaseException]) -> None:
+    """Called by a signal handler before it raises ``exception``: remember it (the first one)."""
+    if not _PENDING:
+        _PENDING.append(exception)
+
+
+def raise_pending() -> None:
+    """Raise the stop signal's exception again, in case its first raise was swallowed."""
+    if _PENDING:
+        raise _PENDING[0]()
+
 
 def result_interruptibly(future: Any, poll: float = POLL) -> Any:
     """``future.result()``, but a signal is acted on within ``poll`` seconds.
@@ -81,6 +100,7 @@ def result_interruptibly(future: Any, poll: float = POLL) -> Any:
     finished its accounts (12 s in a CI run). A timed wait returns to Python often enough to run it.
     """
     while True:
+        raise_pending()
         try:
             return future.result(timeout=poll)
         except TimeoutError:  # concurrent.futures.TimeoutError is TimeoutError since Python 3.11

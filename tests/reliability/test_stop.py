@@ -91,3 +91,42 @@ def test_a_signal_taken_by_another_thread_stops_the_main_threads_wait():
         finish.cancel()
         finish.join()
         signal.signal(signal.SIGUSR1, previous)
+
+
+def test_an_interrupt_swallowed_where_it_landed_still_stops_the_wait(monkeypatch):
+    """Python raises a signal's KeyboardInterrupt wherever the main thread is; raised inside a weakref
+    callback (an import's module-lock callback, in a CI run of `check --org` stopped while its parent
+    still imported) it is printed as "Exception ignored" and lost, and the run went on to its end."""
+    import gc
+    import threading
+    import weakref
+    from concurrent.futures import Future
+
+    from wizard import __main__ as cli, stopping
+    from wizard.stopping import result_interruptibly
+
+    monkeypatch.setattr(stopping, "_PENDING", [])
+
+    class Held:
+        pass
+
+    def lands_here(_):  # the handler runs here, as the signal's did in importlib's callback
+        cli._on_sigint(signal.SIGINT, None)
+
+    held = Held()
+    _keep = weakref.ref(held, lands_here)
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: None)  # what Python does: print, go on
+    del held
+    gc.collect()
+    never = Future()  # a worker that would take long; it ends after 2 s, so a lost interrupt ends the wait too
+    finish = threading.Timer(2.0, lambda: never.set_result("finished"))
+    finish.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):  # it returned "finished": the interrupt was lost
+            result_interruptibly(never, poll=0.05)
+        assert time.monotonic() - started < 1
+    finally:
+        finish.cancel()
+        finish.join()
+    assert _keep() is None
