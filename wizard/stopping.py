@@ -74,8 +74,10 @@ POLL = 0.25  # seconds between looks at a pending signal while the main thread w
 # The exception a stop signal raised in the main thread (KeyboardInterrupt, or the command line's
 # Terminated), kept: Python raises it wherever the main thread happens to be, and raised inside a
 # weakref callback or a __del__ it is only printed ("Exception ignored in: ...") and the run goes on.
-# A stopped `check --org` went on that way when the signal landed in an import's module-lock
-# callback (the workers start while the parent still imports). :func:`raise_pending` raises it again.
+# A stopped `check --org` hung that way: the signal landed in an import's module-lock callback
+# between its taking and its release of the import lock, so every thread that imported next waited
+# forever (gdb, CI run of tests/reliability/test_interrupt.py), while the main thread's timed wait
+# went on. :func:`raise_pending` raises it again there, and the command line exits.
 _PENDING: list[type[BaseException]] = []
 
 
