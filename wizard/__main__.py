@@ -1,6 +1,6 @@
 """The command line: `aws-essentials [COMMAND] ...`; with no command it opens the wizard.
 
-Exit codes: 0 nothing failed, 3 something failed, 1 an error, 2 bad usage. Heavy modules (boto3,
+Exit codes: 0 nothing failed, 3 something failed, 1 an error, 2 bad usage. Heavy modules (botocore,
 textual, moto) are imported only by the command that needs them, so start-up stays fast.
 """
 

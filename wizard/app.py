@@ -3,7 +3,7 @@
 The app holds the run's state (who we are, every step's first and latest assessment, the
 answers typed so far, what was applied or skipped); the screens render it. Every AWS call
 (connecting, collecting, planning against fresh state, applying) runs in a thread worker, so the
-UI never waits on the network; boto3 and moto are imported only inside those workers, which
+UI never waits on the network; botocore and moto are imported only inside those workers, which
 keeps the first screen fast.
 """
 
@@ -105,7 +105,7 @@ class WizardApp(App):
         from wizard.screens.welcome import WelcomeScreen
 
         self.push_screen(WelcomeScreen())
-        # Connecting imports boto3 (and, for the demo, moto): start it once the first screen is
+        # Connecting imports botocore (and, for the demo, moto): start it once the first screen is
         # drawn, so those imports do not hold the interpreter while it paints.
         self.call_after_refresh(self.connect_and_assess, self.generation, self._connect)
 
@@ -329,7 +329,7 @@ class WizardApp(App):
         self.identity = message.identity
         self.running = {s.INFO.id for s in self.steps}
         self.touch()
-        idle_gc.start(self)  # boto3 is imported now: freeze it, and make full collections when idle
+        idle_gc.start(self)  # botocore is imported now: freeze it, and make full collections when idle
 
     def on_work_failed(self, message: WorkFailed) -> None:
         if message.generation != self.generation:

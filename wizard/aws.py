@@ -3,7 +3,7 @@
 One :class:`AWS` object serves one run against one account (how to reach it, the :class:`Target`,
 and its sessions are in wizard/aws_session.py). It
 
-- builds clients lazily (never at import time) from one boto3 session, under the session's own
+- builds clients lazily (never at import time) from one botocore session, under the session's own
   lock, and shares them between threads: botocore clients are thread-safe once built, sessions
   are not, and clients are heavy, so one per (service, region) is the right number (their
   classes, service models and endpoint rulesets are made once per service for the whole
