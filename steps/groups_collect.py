@@ -10,6 +10,7 @@ from steps.cloudshell_access import Holders, read_holders
 from steps.iam_certificates import CertificateState, read_certificates
 from steps.iam_policies import ADMIN_POLICY, SUPPORT_POLICY, SUPPORT_ROLE
 from steps.policy import document as policy_document
+from steps.keys_live import iso_when
 from steps.shared_reads import credential_report, report_made_by_this_run
 
 
@@ -62,7 +63,7 @@ def collect(aws: Any) -> State:
     policies = aws.try_read("iam", "ListPolicies", paginate=True, Scope="Local", OnlyAttached=True)
     rows = {} if is_unreadable(policies) else {p["Arn"]: p for p in policies.get("Policies", [])}
     users = {} if is_unreadable(details) else {u["UserName"]: u for u in details.get("UserDetailList", [])}
-    reported = _current_report(aws)
+    reported = _current_report(aws, users)
     # Then everything else at once, in one fan-out over the region pool: the account-wide reads, each
     # region's analyzers, each custom policy's document, each user's login and MFA devices. The pool
     # serves jobs in turn and on a large account the per-user jobs keep it full to the end, so a read
@@ -137,14 +138,17 @@ def _users(users: Mapping[str, Any], live: Mapping[str, tuple[Any, Any]]) -> dic
     return out
 
 
-def _current_report(aws: Any) -> dict[str, Mapping[str, str]]:
+def _current_report(aws: Any, users: Mapping[str, Any]) -> dict[str, Mapping[str, str]]:
     """The credential report's user rows by name when this run's request generated the report (then its
     passwords and MFA are as current as the live reads; steps/shared_reads.py), else none: every user's
-    login and MFA devices are read live. A user created since the report is read live either way."""
+    login and MFA devices are read live. A user the report does not show as the same user (created
+    since, or deleted and made again under its name: another creation time) is read live either way."""
     rows = credential_report(aws)
     if is_unreadable(rows) or not report_made_by_this_run(aws):
         return {}
-    return {r["user"]: r for r in rows if r.get("user") and r["user"] != "<root_account>"}
+    return {r["user"]: r for r in rows if r.get("user") in users and r["user"] != "<root_account>"
+            and iso_when(r.get("user_creation_time")) == iso_when(users[r["user"]].get("CreateDate"))
+            and iso_when(r.get("user_creation_time")) is not None}
 
 
 def _from_report(row: Mapping[str, str]) -> tuple[Any, Any]:

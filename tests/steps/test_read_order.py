@@ -21,6 +21,9 @@ REPORT = ("user,arn,user_creation_time,password_enabled,password_last_used,passw
           "true,2026-01-02T00:00:00+00:00,N/A,false,N/A,N/A\n")
 
 
+CREATED = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)  # the report's user_creation_time
+
+
 class RecordingAWS:
     """Answers every read from ``ANSWERS`` (else an empty answer) and records the operations in order."""
 
@@ -38,7 +41,8 @@ class RecordingAWS:
 
     def _answer(self, operation: str, params: dict) -> dict:
         if operation == "GetAccountAuthorizationDetails":
-            return {"UserDetailList": [{"UserName": u, "Arn": f"arn:aws:iam::111122223333:user/{u}"}
+            return {"UserDetailList": [{"UserName": u, "Arn": f"arn:aws:iam::111122223333:user/{u}",
+                                        "CreateDate": getattr(self, "created", {}).get(u, CREATED)}
                                        for u in self.users], "GroupDetailList": []}
         if operation == "GetCredentialReport":
             return {"Content": "".join(REPORT.format(u=u) if i == 0 else REPORT.format(u=u).split("\n", 1)[1]
@@ -194,6 +198,14 @@ def test_a_report_this_run_generated_replaces_the_live_login_mfa_and_last_use_re
             assert users["alice"]["console"] is True and users["alice"]["mfa_devices"] == 0
         else:
             assert [u["keys"][0]["id"] for u in users] == ["AKIAalice", "AKIAbob"]
+
+
+def test_a_user_made_again_since_the_report_is_read_live():
+    # bob was deleted and made again under his name after the report: its row is the old bob's
+    aws = NewReportAWS(["alice", "bob"], ["STARTED", "COMPLETE"])
+    aws.created = {"bob": CREATED + datetime.timedelta(minutes=5)}
+    groups_collect.collect(aws)
+    assert _reads_of(aws, {"GetLoginProfile", "ListMFADevices"}) == [("GetLoginProfile", "bob"), ("ListMFADevices", "bob")]
 
 
 def test_a_reused_or_someone_elses_report_is_corrected_by_live_reads():
