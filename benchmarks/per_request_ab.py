@@ -70,6 +70,8 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=1920)
     parser.add_argument("--latency", type=int, default=50)
     parser.add_argument("--parts", default="invocation_ids,one_send,pools_by_origin,host_headers")
+    parser.add_argument("--threads", type=int, default=48,
+                        help="1 with --latency 0: one thread's CPU per call, without the GIL's hand-overs")
     parser.add_argument("--mix", choices=("plain", "check"), default="plain",
                         help="check: a check's kinds of call in turn (paginated EC2 and IAM reads, S3 bucket reads, KMS)")
     args = parser.parse_args()
@@ -108,7 +110,7 @@ def main() -> int:
                 for _ in client.get_paginator(operation).paginate():
                     pass
 
-        pool = ThreadPoolExecutor(48)
+        pool = ThreadPoolExecutor(args.threads)
         list(pool.map(call, range(200)))  # connections opened, operations' first use behind
         figures: dict[str, list[tuple[float, float, float, float]]] = {"old": [], "new": []}
         for _ in range(args.rounds):
