@@ -1,11 +1,12 @@
-"""An API call's endpoint ruleset parameters from a plan made once per client and operation.
+"""An API call's endpoint ruleset parameters from a plan made once per operation.
 
 Before every call botocore's ``EndpointRulesetResolver._get_provider_params`` asks, for each of the
 ruleset's parameters (4 for EC2, 17 for S3), four sources in turn through cached lookups that
 build a key each time (the operation's static context parameters, its dynamic ones from the call's
 arguments, its operation context paths, the client's context parameters), then the builtins:
 ~7.5 us an EC2 call, ~24 us an S3 call. Which source can answer a parameter depends only on the
-client and the operation; the plan keeps that per operation, and each call still reads the
+ruleset's parameters, the service model and the operation (all three shared by a service's
+clients in every region); the plan keeps that per operation, and each call still reads the
 call's arguments, the client's context values and the builtins its ``before-endpoint-resolution``
 handlers customised, in botocore's order, and registers the same feature ids.
 
@@ -61,12 +62,16 @@ def _share_endpoint_params() -> bool:
     def provider_params(resolver: Any, operation_model: Any, call_args: Any, request_context: Any) -> dict:
         if type(resolver) is not resolver_class or type(call_args) is not dict:
             return original(resolver, operation_model, call_args, request_context)
-        plans = resolver.__dict__.get("_aws_essentials_plans")
-        if plans is None:
-            plans = resolver.__dict__.setdefault("_aws_essentials_plans", {})
-        steps = plans.get(operation_model, False)
-        if steps is False:
-            steps = plans[operation_model] = plan(resolver, operation_model)
+        # Kept on the operation model, which every regional client of a service shares (as it shares
+        # the ruleset's parameters and the service model): a check calls most operations once per region.
+        kept = operation_model.__dict__.get("_aws_essentials_endpoint_plan")
+        definitions, service_model = resolver._param_definitions, resolver.__dict__.get("_service_model")
+        if service_model is None:
+            return original(resolver, operation_model, call_args, request_context)
+        if kept is None or kept[0] is not definitions or kept[1] is not service_model:
+            kept = operation_model._aws_essentials_endpoint_plan = (definitions, service_model,
+                                                                    plan(resolver, operation_model))
+        steps = kept[2]
         if steps is None:
             return original(resolver, operation_model, call_args, request_context)
         builtins = resolver._get_customized_builtins(operation_model, call_args, request_context)

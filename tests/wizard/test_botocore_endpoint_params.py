@@ -75,3 +75,16 @@ def test_the_clients_context_and_customised_builtins_still_count(session):
     assert planned == botocores and planned[0]["UseDualStack"] is True
     assert client._ruleset_resolver.construct_endpoint(operation_model, {"Bucket": "bucket-1"}, {}).url == \
         "https://bucket-1.s3-accelerate.dualstack.amazonaws.com"
+
+
+def test_a_plan_made_in_one_region_serves_every_region(session):
+    """The plan is kept on the operation model that every regional client of a service shares; the
+    values (the region among them) are each client's own."""
+    answers = []
+    for region in ("eu-west-1", "ap-south-1", "us-gov-west-1"):
+        client = session.client("ec2", region_name=region)
+        operation_model = client.meta.service_model.operation_model("DescribeFlowLogs")
+        planned, botocores = _both(client._ruleset_resolver, operation_model, {})
+        assert planned == botocores and planned[0]["Region"] == region
+        answers.append(operation_model.__dict__["_aws_essentials_endpoint_plan"])
+    assert answers[0] is answers[1] is answers[2]
