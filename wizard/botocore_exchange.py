@@ -39,7 +39,10 @@ from wizard.botocore_http import LEAN, POOL_METHODS
 _MAXLINE = 65536  # http.client's _MAXLINE and urllib3's chunk line limit
 _MAXHEADERS = 100  # http.client's
 _HEAD_CAP = (_MAXHEADERS + 2) * (_MAXLINE + 1)  # past this http.client has refused the head already
-_RECV = 65536
+# A receive allocates its whole size while it waits: 48 threads waiting with 64 KB each held 3 MB
+# more at the peak. The head and most answers fit in 16 KB; a body's known rest is read at its size.
+_RECV = 16384
+_MAX_RECV = 1 << 20
 _METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"})
 _LOG = logging.getLogger("urllib3.connectionpool")  # urllib3 logs each request here at debug level
 _CONTROL = re.compile("[\x00-\x20\x7f]")  # http.client's _contains_disallowed_url_pchar_re
@@ -93,7 +96,7 @@ class _Reader:
         parts, need = [self.buf[self.pos:]], -1 if size is None else size - have
         self.buf, self.pos = b"", 0
         while need != 0 and not self.eof:
-            data = self.sock.recv(_RECV)
+            data = self.sock.recv(_RECV * 4 if need < 0 else min(need, _MAX_RECV))
             self.eof = not data
             if 0 < need < len(data):
                 self.buf, data = data[need:], data[:need]

@@ -55,6 +55,7 @@ class _Server:
         self.seen: list[tuple[int, bytes]] = []
         self.connections = 0
         self.open: list[socket.socket] = []
+        self.answered = threading.Semaphore(0)  # released once each scripted action is over (closes included)
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self) -> None:
@@ -88,13 +89,16 @@ class _Server:
                 body, buf = buf[:length], buf[length:]
                 self.seen.append((number, head + b"\r\n\r\n" + body))
                 action, answer = self.script.pop(0)
-                if action == "silent":  # never answers: the client's read timeout ends it
-                    conn.recv(65536)
-                    return
-                conn.sendall(answer)
-                if action == "close":
-                    conn.shutdown(socket.SHUT_RDWR)
-                    return
+                try:
+                    if action == "silent":  # never answers: the client's read timeout ends it
+                        conn.recv(65536)
+                        return
+                    conn.sendall(answer)
+                    if action == "close":
+                        conn.shutdown(socket.SHUT_RDWR)
+                        return
+                finally:
+                    self.answered.release()
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +147,10 @@ def _both(server: _Server, sessions, script: list[tuple[str, bytes]], requests: 
     for session, lean in ((sessions[0], False), (sessions[1], True)):
         session.close_connections()
         server.script, server.seen, first = list(script), [], server.connections
-        outcomes = [_outcome(session, request, lean) for request in requests]
+        outcomes = []
+        for request in requests:  # the next request once the server is done with this one (closed, if it closes)
+            outcomes.append(_outcome(session, request, lean))
+            assert server.answered.acquire(timeout=10)
         results.append((outcomes, [(number - first, sent) for number, sent in server.seen]))
     assert results[1] == results[0]
     assert len(results[1][1]) == len(requests) and not server.script
