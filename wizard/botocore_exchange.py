@@ -40,8 +40,8 @@ _MAXLINE = 65536  # http.client's _MAXLINE and urllib3's chunk line limit
 _MAXHEADERS = 100  # http.client's
 _HEAD_CAP = (_MAXHEADERS + 2) * (_MAXLINE + 1)  # past this http.client has refused the head already
 # A receive allocates its whole size while it waits: 48 threads waiting with 64 KB each held 3 MB
-# more at the peak. The head and most answers fit in 16 KB; a body's known rest is read at its size.
-_RECV = 16384
+# more at the peak; 8 KB as http.client's buffered file (a body's known rest is read at its size).
+_RECV = 8192
 _MAX_RECV = 1 << 20
 _METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"})
 _LOG = logging.getLogger("urllib3.connectionpool")  # urllib3 logs each request here at debug level

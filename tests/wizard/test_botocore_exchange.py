@@ -42,6 +42,11 @@ HEAD_ANSWER = _answer("200 OK", [("Content-Length", "1234"), ("x-amz-bucket-regi
 TRUNCATED = _answer("200 OK", [("Content-Length", "100")], b"only this much")
 BAD_CHUNK = _answer("200 OK", [("Transfer-Encoding", "chunked")], b"zz\r\nnope\r\n")
 BAD_STATUS = b"HTTX/1.1 200 OK\r\n\r\n"
+LARGE_BODY = b"<Item>" + b"x" * 200_000 + b"</Item>"  # read in several receives
+LARGE = _answer("200 OK", [("Content-Length", str(len(LARGE_BODY)))] + [(f"X-H{i}", "v" * 200) for i in range(60)],
+                LARGE_BODY)
+LARGE_CHUNKED = _answer("200 OK", [("Transfer-Encoding", "chunked")],
+                        b"".join(b"%x\r\n%s\r\n" % (30_000, bytes([65 + i]) * 30_000) for i in range(3)) + b"0\r\n\r\n")
 UNMATCHED_LENGTHS = _answer("200 OK", [("Content-Length", "2"), ("Content-Length", "3")], b"ok")
 
 
@@ -159,7 +164,7 @@ def _both(server: _Server, sessions, script: list[tuple[str, bytes]], requests: 
 
 def test_the_bytes_sent_and_the_answers_read_are_urllib3s(server, sessions):
     requests = _requests(server.port)
-    answers = [OK, CHUNKED, HEAD_ANSWER, ERROR, DUPLICATES, NO_HEADERS, NOT_MODIFIED, FOLDED]
+    answers = [OK, CHUNKED, HEAD_ANSWER, ERROR, DUPLICATES, NO_HEADERS, NOT_MODIFIED, FOLDED, LARGE, LARGE_CHUNKED]
     outcomes, connections = _both(server, sessions, [("answer", a) for a in answers],
                                   [requests[i % 4] for i in range(len(answers))])
     assert outcomes[0] == (200, [("x-amzn-RequestId", "r-1"), ("Content-Type", "text/xml"),
@@ -168,6 +173,7 @@ def test_the_bytes_sent_and_the_answers_read_are_urllib3s(server, sessions):
     assert outcomes[2][2] == b"" and outcomes[3][0] == 400
     assert ("x-amz-meta-a", "1, 2") in outcomes[4][1] and ("X-Spaces", "kept trailing  ") in outcomes[4][1]
     assert outcomes[7][1][0] == ("X-Folded", "one two")  # a folded line: read by http.client, as urllib3 joins it
+    assert outcomes[8][2] == LARGE_BODY and len(outcomes[9][2]) == 90_000
     assert connections == [1] * len(answers)  # one kept-alive connection throughout
 
 
