@@ -40,9 +40,10 @@ _MAXLINE = 65536  # http.client's _MAXLINE and urllib3's chunk line limit
 _MAXHEADERS = 100  # http.client's
 _HEAD_CAP = (_MAXHEADERS + 2) * (_MAXLINE + 1)  # past this http.client has refused the head already
 # A receive allocates its whole size while it waits: 48 threads waiting with 64 KB each held 3 MB
-# more at the peak; 8 KB as http.client's buffered file (a body's known rest is read at its size).
+# more at the peak (1 MB for a large body's rest: 9 MB more on the large account). 8 KB as
+# http.client's buffered file; a body's rest in pieces of up to 64 KB, as urllib3's stream() reads.
 _RECV = 8192
-_MAX_RECV = 1 << 20
+_MAX_RECV = 65536
 _METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"})
 _LOG = logging.getLogger("urllib3.connectionpool")  # urllib3 logs each request here at debug level
 _CONTROL = re.compile("[\x00-\x20\x7f]")  # http.client's _contains_disallowed_url_pchar_re
@@ -96,7 +97,7 @@ class _Reader:
         parts, need = [self.buf[self.pos:]], -1 if size is None else size - have
         self.buf, self.pos = b"", 0
         while need != 0 and not self.eof:
-            data = self.sock.recv(_RECV * 4 if need < 0 else min(need, _MAX_RECV))
+            data = self.sock.recv(_MAX_RECV if need < 0 else min(need, _MAX_RECV))
             self.eof = not data
             if 0 < need < len(data):
                 self.buf, data = data[need:], data[:need]
@@ -229,7 +230,7 @@ class LeanResponse:
             except (u.HTTPException, OSError) as e:
                 raise u.ProtocolError(f"Connection broken: {e!r}", e) from e
         finally:
-            self._done = True
+            self._done, self._reader = True, None  # botocore keeps the response a while: not its buffer
             conn = self._connection
             if conn is not None and (not clean or head.will_close or reader.pos < len(reader.buf)):
                 conn.close()  # as http.client closes it (or bytes past the answer: see the docstring)
