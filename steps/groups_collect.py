@@ -86,7 +86,8 @@ def collect(aws: Any) -> State:
     jobs.update({("analyzers", region): partial(_analyzers, aws, region) for region in regions})
     jobs.update({("policy", arn): partial(_policy, aws, rows[arn]) for arn in sorted(rows)})
     jobs.update({("user", name): partial(_login_and_mfa, aws, name) for name in sorted(users) if name not in reported})
-    done = aws.per_region(lambda key: jobs[key](), list(jobs))
+    # IAM reads but for the analyzers' (one per region): the pool's IAM lane (wizard/aws.py LANES).
+    done = aws.per_region(lambda key: jobs[key](), list(jobs), lane="iam")
 
     state: Any = {"caller": caller, "arns": {}}
     if is_unreadable(details):

@@ -60,10 +60,12 @@ def collect(aws: Any) -> State:
     # The password policy and then one job per user, in one fan-out: a read made before it delays
     # the run's first large fan-out, one made after it waits for every user's job (the region pool
     # serves jobs in turn). A user's reads follow each other: its keys (ListAccessKeys), then what the
-    # report may not show yet (steps/keys_live.py), never waiting for every other user's keys.
+    # report may not show yet (steps/keys_live.py), never waiting for every other user's keys. Only IAM
+    # reads: the pool's IAM lane, so the buckets' reads do not queue behind them (wizard/aws.py LANES).
     jobs: list[Any] = ["password_policy"] + ([] if is_unreadable(rows) else list(range(len(rows))))
     done = aws.per_region(lambda job: _password_policy(aws) if job == "password_policy"
-                          else live_user(aws, _user_state(rows[job], _listed_keys(aws, rows[job])), current), jobs)
+                          else live_user(aws, _user_state(rows[job], _listed_keys(aws, rows[job])), current), jobs,
+                          lane="iam")
     if not is_unreadable(rows):
         users = [done[i] for i in range(len(rows))]
     return {"now": now.isoformat(), "caller": caller, "users": users, "password_policy": done["password_policy"],

@@ -33,7 +33,7 @@ def live_users(aws: Any, users: Any) -> Any:
     """``users`` (the keys step's rows) with passwords and key last use read live."""
     if is_unreadable(users):
         return users
-    live = aws.per_region(lambda i: live_user(aws, users[i]), range(len(users)))
+    live = aws.per_region(lambda i: live_user(aws, users[i]), range(len(users)), lane="iam")
     return [live[i] for i in range(len(users))]
 
 
