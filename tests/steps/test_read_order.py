@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 
-from steps import groups_collect, keys_collect, s3_collect, vpc_collect
+from steps import groups_collect, keys_collect, keys_live, s3_collect, vpc_collect
 
 PER_USER = {"GetLoginProfile", "ListMFADevices", "ListAccessKeys", "GetAccessKeyLastUsed"}
 REPORT = ("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"
@@ -159,10 +159,11 @@ def test_groups_keys_and_s3_read_everything_after_their_listings_in_one_fan_out(
     assert [b["name"] for b in state["buckets"]] == ["b1", "b2"] and set(state["regions"]) == {"us-east-1"}
 
 
-def test_the_per_user_iam_reads_run_in_the_iam_lane_and_the_buckets_reads_do_not():
-    # IAM throttles per account: its per-user fan-outs have a lane of their own, smaller than the pool,
-    # and the buckets' reads (S3: a published rate per prefix) no longer queue behind them (wizard/aws.py LANES)
-    aws = RecordingAWS(["alice", "bob"])
+def test_many_users_iam_reads_run_in_the_iam_lane_and_the_buckets_reads_do_not():
+    # IAM throttles per account: a large per-user fan-out has a lane of its own, smaller than the pool,
+    # and the buckets' reads (S3: a published rate per prefix) no longer queue behind it (wizard/aws.py LANES)
+    many = [f"user{n:03d}" for n in range(keys_live.IAM_LANE_FROM + 1)]
+    aws = RecordingAWS(many)
     groups_collect.collect(aws)
     keys_collect.collect(aws)
     assert {operation: aws.lanes[operation] for operation in PER_USER} == {op: {"iam"} for op in PER_USER}
@@ -171,6 +172,11 @@ def test_the_per_user_iam_reads_run_in_the_iam_lane_and_the_buckets_reads_do_not
     aws.buckets = ["b1"]
     s3_collect.collect(aws)
     assert aws.lanes["GetBucketPolicy"] == aws.lanes["GetBucketAcl"] == {"region"}
+    # a few users (an organization's member accounts) fit the lane anyway: they run where they did
+    aws = RecordingAWS(many[:keys_live.IAM_LANE_FROM])
+    groups_collect.collect(aws)
+    keys_collect.collect(aws)
+    assert {operation: aws.lanes[operation] for operation in PER_USER} == {op: {"region"} for op in PER_USER}
 
 
 def test_vpc_reads_its_account_wide_parts_in_the_regions_fan_out():
