@@ -10,7 +10,7 @@ from steps.cloudshell_access import Holders, read_holders
 from steps.iam_certificates import CertificateState, read_certificates
 from steps.iam_policies import ADMIN_POLICY, SUPPORT_POLICY, SUPPORT_ROLE
 from steps.policy import document as policy_document
-from steps.keys_live import iso_when, per_user_lane
+from steps.keys_live import iso_when
 from steps.shared_reads import credential_report, report_made_by_this_run
 
 
@@ -85,10 +85,8 @@ def collect(aws: Any) -> State:
     regions = aws.regions()
     jobs.update({("analyzers", region): partial(_analyzers, aws, region) for region in regions})
     jobs.update({("policy", arn): partial(_policy, aws, rows[arn]) for arn in sorted(rows)})
-    live = [name for name in sorted(users) if name not in reported]
-    jobs.update({("user", name): partial(_login_and_mfa, aws, name) for name in live})
-    # IAM reads but for the analyzers' (one per region): many users go to the pool's IAM lane.
-    done = aws.per_region(lambda key: jobs[key](), list(jobs), lane=per_user_lane(len(live)))
+    jobs.update({("user", name): partial(_login_and_mfa, aws, name) for name in sorted(users) if name not in reported})
+    done = aws.per_region(lambda key: jobs[key](), list(jobs))
 
     state: Any = {"caller": caller, "arns": {}}
     if is_unreadable(details):

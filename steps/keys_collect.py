@@ -41,7 +41,7 @@ class State(TypedDict):
     users: OrUnreadable[list[UserState]]  # every IAM user of the credential report (not root)
     password_policy: OrUnreadable[dict[str, Any] | None]  # GetAccountPasswordPolicy; None: none set
     report_generated: str | None  # when the credential report was generated
-from steps.keys_live import iso_when as _when, live_user, per_user_lane
+from steps.keys_live import iso_when as _when, live_user
 from steps.shared_reads import credential_report, credential_report_time, report_made_by_this_run
 
 
@@ -60,12 +60,10 @@ def collect(aws: Any) -> State:
     # The password policy and then one job per user, in one fan-out: a read made before it delays
     # the run's first large fan-out, one made after it waits for every user's job (the region pool
     # serves jobs in turn). A user's reads follow each other: its keys (ListAccessKeys), then what the
-    # report may not show yet (steps/keys_live.py), never waiting for every other user's keys. Only IAM
-    # reads: many users go to the pool's IAM lane, so the buckets' reads do not queue behind them.
+    # report may not show yet (steps/keys_live.py), never waiting for every other user's keys.
     jobs: list[Any] = ["password_policy"] + ([] if is_unreadable(rows) else list(range(len(rows))))
     done = aws.per_region(lambda job: _password_policy(aws) if job == "password_policy"
-                          else live_user(aws, _user_state(rows[job], _listed_keys(aws, rows[job])), current), jobs,
-                          lane=per_user_lane(len(jobs) - 1))
+                          else live_user(aws, _user_state(rows[job], _listed_keys(aws, rows[job])), current), jobs)
     if not is_unreadable(rows):
         users = [done[i] for i in range(len(rows))]
     return {"now": now.isoformat(), "caller": caller, "users": users, "password_policy": done["password_policy"],

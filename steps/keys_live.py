@@ -17,15 +17,6 @@ from steps.shared_reads import report_time
 
 READS = ("iam:GetLoginProfile", "iam:GetAccessKeyLastUsed")
 STALE_AFTER_S = 300  # a report older than this is named in the plan's notes
-# More users than this to read one by one: the step's fan-out runs in the region pool's IAM lane (at
-# most as many jobs at once: wizard/aws.py LANES), not in the 48 threads every other read shares. A
-# smaller one fits the lane anyway and runs where it did (an organization's small accounts, unchanged).
-IAM_LANE_FROM = 40
-
-
-def per_user_lane(users: int) -> str:
-    """The lane of the region pool for a fan-out of ``users`` per-user IAM jobs (and a few account-wide ones)."""
-    return "iam" if users > IAM_LANE_FROM else "region"
 
 
 def iso_when(value: Any) -> str | None:
@@ -42,7 +33,7 @@ def live_users(aws: Any, users: Any) -> Any:
     """``users`` (the keys step's rows) with passwords and key last use read live."""
     if is_unreadable(users):
         return users
-    live = aws.per_region(lambda i: live_user(aws, users[i]), range(len(users)), lane=per_user_lane(len(users)))
+    live = aws.per_region(lambda i: live_user(aws, users[i]), range(len(users)))
     return [live[i] for i in range(len(users))]
 
 

@@ -46,9 +46,6 @@ T = TypeVar("T")
 
 DEFAULT_REGION = "us-east-1"
 GLOBAL_SERVICES = frozenset({"iam", "sts", "organizations", "account", "s3control", "route53", "cloudfront"})
-# Jobs at once in a lane of the region pool ("region": max_workers). The per-user IAM fan-outs have their own, smaller
-# than the 48 they could fill before (IAM throttles per account); the rest no longer queue behind them (benchmarks/README.md).
-LANES = {"iam": 40}
 
 
 class AWS:
@@ -70,7 +67,7 @@ class AWS:
         self._clients: dict[tuple[str, str], Any] = {}
         self._members: MemberClients | None = None  # the clients this object's member accounts share
         self._cache: dict[str, "Future | Answer"] = {}  # a read in flight, then its answer
-        self._pools: dict[str, ThreadPoolExecutor] = {}  # by lane
+        self._pool: ThreadPoolExecutor | None = None
         self.calls: Counter[tuple[str, str]] = Counter()  # (service, operation) -> API calls made
         self.requests = 0  # HTTP requests, retries included
         # Every API call sent, with its exact parameters: (service, operation, region, params json).
@@ -462,11 +459,10 @@ class AWS:
 
     # --- concurrency ------------------------------------------------------------------------------
 
-    def per_region(self, fn: Callable[[str], T], regions: Iterable[str] | None = None, *,
-                   lane: str = "region") -> dict[str, T | dict]:
-        """Run ``fn(region)`` for every region in scope (or item), concurrently in ``lane``; a failure becomes unreadable."""
+    def per_region(self, fn: Callable[[str], T], regions: Iterable[str] | None = None) -> dict[str, T | dict]:
+        """Run ``fn(region)`` for every region in scope, concurrently; a failure becomes unreadable."""
         regions = list(regions) if regions is not None else self.regions()
-        pool = self._region_pool(lane)
+        pool = self._region_pool()
         futures = {region: pool.submit(fn, region) for region in regions}
         results: dict[str, Any] = {}
         for region, future in futures.items():
@@ -476,20 +472,19 @@ class AWS:
                 results[region] = unreadable(failed.reason)
         return results
 
-    def _region_pool(self, lane: str = "region") -> ThreadPoolExecutor:
+    def _region_pool(self) -> ThreadPoolExecutor:
         if self.parent is not None:
-            return self.parent._region_pool(lane)
+            return self.parent._region_pool()
         with self._lock:
-            if lane not in self._pools:
-                size = min(LANES.get(lane, self.max_workers), self.max_workers)
-                self._pools[lane] = ThreadPoolExecutor(size, thread_name_prefix=f"aws-{lane}")
-            return self._pools[lane]
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix="aws-region")
+            return self._pool
 
     def close(self) -> None:
         """Stop this object's region pool and close its clients (the read cache stays readable); their
         connections stay pooled for the process's other clients (wizard/botocore_http.py)."""
-        for pool in self._pools.values():
-            pool.shutdown(wait=False, cancel_futures=True)
+        if self._pool:
+            self._pool.shutdown(wait=False, cancel_futures=True)
         with self._session_lock:
             clients, self._clients = self._clients, {}
         for client in clients.values():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 
-from steps import groups_collect, keys_collect, keys_live, s3_collect, vpc_collect
+from steps import groups_collect, keys_collect, s3_collect, vpc_collect
 
 PER_USER = {"GetLoginProfile", "ListMFADevices", "ListAccessKeys", "GetAccessKeyLastUsed"}
 REPORT = ("user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,"
@@ -37,8 +37,6 @@ class RecordingAWS:
         self.fan_outs = 0  # per_region calls
         self.outside: list[str] = []  # reads made by the step's own thread, not in a fan-out job
         self._in_job = False
-        self._lane = None
-        self.lanes: dict[str, set] = {}  # operation -> the lanes of the fan-outs it was read in
         self.sent: list[tuple] = []  # (operation, params): a read sent again is the AWS object's cache hit
 
     def _answer(self, operation: str, params: dict) -> dict:
@@ -69,8 +67,6 @@ class RecordingAWS:
         self.order.append(operation)
         if not self._in_job:
             self.outside.append(operation)
-        else:
-            self.lanes.setdefault(operation, set()).add(self._lane)
         self.sent.append((operation, tuple(sorted(params.items()))))
         return self._answer(operation, params)
 
@@ -82,9 +78,9 @@ class RecordingAWS:
     def regions(self) -> list[str]:
         return ["us-east-1"]
 
-    def per_region(self, fn, regions=None, lane="region"):
+    def per_region(self, fn, regions=None):
         self.fan_outs += 1
-        self._in_job, self._lane = True, lane
+        self._in_job = True
         try:
             return {item: fn(item) for item in (self.regions() if regions is None else regions)}
         finally:
@@ -157,26 +153,6 @@ def test_groups_keys_and_s3_read_everything_after_their_listings_in_one_fan_out(
     assert aws.fan_outs == 1
     assert aws.outside == ["ListBuckets"]
     assert [b["name"] for b in state["buckets"]] == ["b1", "b2"] and set(state["regions"]) == {"us-east-1"}
-
-
-def test_many_users_iam_reads_run_in_the_iam_lane_and_the_buckets_reads_do_not():
-    # IAM throttles per account: a large per-user fan-out has a lane of its own, smaller than the pool,
-    # and the buckets' reads (S3: a published rate per prefix) no longer queue behind it (wizard/aws.py LANES)
-    many = [f"user{n:03d}" for n in range(keys_live.IAM_LANE_FROM + 1)]
-    aws = RecordingAWS(many)
-    groups_collect.collect(aws)
-    keys_collect.collect(aws)
-    assert {operation: aws.lanes[operation] for operation in PER_USER} == {op: {"iam"} for op in PER_USER}
-    assert aws.lanes["GetAccountPasswordPolicy"] == {"iam"}
-    aws = RecordingAWS([])
-    aws.buckets = ["b1"]
-    s3_collect.collect(aws)
-    assert aws.lanes["GetBucketPolicy"] == aws.lanes["GetBucketAcl"] == {"region"}
-    # a few users (an organization's member accounts) fit the lane anyway: they run where they did
-    aws = RecordingAWS(many[:keys_live.IAM_LANE_FROM])
-    groups_collect.collect(aws)
-    keys_collect.collect(aws)
-    assert {operation: aws.lanes[operation] for operation in PER_USER} == {op: {"region"} for op in PER_USER}
 
 
 def test_vpc_reads_its_account_wide_parts_in_the_regions_fan_out():
