@@ -31,7 +31,7 @@ ERROR = _answer("400 Bad Request", [("Content-Type", "text/xml"), ("Content-Leng
 CHUNKED = _answer("200 OK", [("Transfer-Encoding", "chunked"), ("Content-Type", "text/xml")],
                   b"5;ext=1\r\n<?xml\r\n18\r\n version=\"1.0\"?><a>b</a>\r\n0\r\nX-Trailer: t\r\n\r\n")
 CLOSING = _answer("503 Slow Down", [("Connection", "close"), ("Content-Length", "4"), ("Retry-After", "1")], b"slow")
-UNTIL_CLOSE = _answer("200 OK", [("Content-Type", "application/json")], b'{"a": 1, "until": "the server closes"}')
+UNTIL_CLOSE = _answer("200 OK", [("Content-Type", "application/json")], b'{"a": "' + b"y" * 50_000 + b'", "until": "the server closes"}')
 DUPLICATES = _answer("200 OK", [("x-amz-meta-a", "1"), ("X-Amz-Meta-A", "2"), ("set-cookie", "c=1"), ("Content-Length", "2"),
                                 ("X-Spaces", "  kept trailing  ")], b"{}")
 FOLDED = _answer("200 OK", [("X-Folded", "one\r\n two"), ("Content-Length", "2")], b"ok")
