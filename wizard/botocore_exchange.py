@@ -48,7 +48,7 @@ _MAX_RECV = 65536
 _METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"})
 _LOG = logging.getLogger("urllib3.connectionpool")  # urllib3 logs each request here at debug level
 _CONTROL = re.compile("[\x00-\x20\x7f]")  # http.client's _contains_disallowed_url_pchar_re
-_U = types.SimpleNamespace()  # the urllib3 and stdlib names used per request, bound once by _bind
+_U = types.SimpleNamespace()  # urllib3 and stdlib names used per request, bound once by _share_lean_exchange
 _BOTOCORE_KWARGS = frozenset({"method", "url", "body", "headers", "retries", "assert_same_host", "preload_content",
                               "decode_content", "chunked", "enforce_content_length", "timeout"})
 
