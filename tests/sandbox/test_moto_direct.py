@@ -148,3 +148,34 @@ def test_other_moto_or_flask_versions_keep_flasks_path(monkeypatch):
     assert isinstance(moto_direct.wrap(dispatcher), moto_direct.DirectDispatch)
     monkeypatch.setattr(moto, "__version__", "5.3.0")
     assert moto_direct.wrap(dispatcher) is dispatcher
+
+
+def test_request_reads_what_flasks_request_reads_in_the_apps_context():
+    """Limits and a bad JSON body's error as Flask's request in moto's (debug) app context; the form alike."""
+    from moto.moto_server.werkzeug_app import create_backend_app
+    from werkzeug.exceptions import BadRequest
+    from werkzeug.test import EnvironBuilder
+
+    app = create_backend_app("iam")
+    direct_class = moto_direct._request_class(app)
+
+    def environ(data: bytes, content_type: str) -> dict:
+        return EnvironBuilder(method="POST", path="/", data=data, content_type=content_type).get_environ()
+
+    def read(request) -> tuple:
+        try:
+            request.get_json()
+            error = None
+        except BadRequest as e:
+            error = (type(e), e.description)
+        return (request.max_content_length, request.max_form_parts, request.max_form_memory_size, error)
+
+    form = b"Action=ListUsers&Version=2010-05-08"
+    with app.app_context():
+        in_flask = [read(app.request_class(environ(b"{bad", "application/json"))),
+                    app.request_class(environ(form, "application/x-www-form-urlencoded")).form.to_dict()]
+    direct = [read(direct_class(environ(b"{bad", "application/json"))),
+              direct_class(environ(form, "application/x-www-form-urlencoded")).form.to_dict()]
+    assert direct == in_flask
+    assert in_flask[0][3][1].startswith("Failed to decode JSON object")  # debug mode's message, not a bare 400
+    assert direct_class.__name__ == app.request_class.__name__ and issubclass(direct_class, app.request_class)

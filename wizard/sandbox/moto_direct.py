@@ -5,8 +5,8 @@ moto's server is one Flask app per service (``create_backend_app``), whose every
 context and an application context, opened a (null) session, bound the URL map to the request's
 environment and matched it, sent its signals, and popped both contexts afterwards: ~15% of the
 sandbox's CPU serving `check --org` (py-spy, GIL samples, tenth session), for a handler that
-reads nothing of it but the request object (and Flask's request, its limits and debug mode from
-the application context, which stays).
+reads nothing of it but the request object (whose limits and debug-mode behaviour Flask's
+request reads from the application context: here from the app, see ``_request_class``).
 
 ``DirectDispatch`` does what that path does for a moto service's request, without the request context:
 the same dispatcher picks the service's Flask app, the app's URL map picks the route (kept per
@@ -62,6 +62,7 @@ class DirectDispatch:
         self.dispatcher = dispatcher
         self._views: dict[tuple[int, str, str], Any] = {}
         self._plain: dict[int, bool] = {}  # id(app) -> no hooks (the apps live as long as the dispatcher)
+        self._requests: dict[int, type] = {}  # id(app) -> its request class, read outside an app context
         self._converter = convert_to_flask_response
         self._response = Response
         self._client_error = ClientError
@@ -78,19 +79,17 @@ class DirectDispatch:
                 or not self._is_plain(app)):
             self.counts["flask"] += 1
             return app(environ, start_response)
-        # The application context stays: Flask's request reads its limits and debug mode from it.
-        with app.app_context():
-            request = app.request_class(environ)
-            request.json_module = app.json  # as RequestContext sets it
-            view = self._view(app, environ, request)
-            if view is not None:
-                app._got_first_request = True  # as full_dispatch_request marks it
-                try:
-                    return self._answer(app, view, environ, request, start_response)
-                finally:
-                    request.close()  # as RequestContext.pop does
-        self.counts["flask"] += 1
-        return app(environ, start_response)  # nothing read from the request yet: Flask starts afresh
+        request = self._requests[id(app)](environ)
+        request.json_module = app.json  # as RequestContext sets it
+        view = self._view(app, environ, request)
+        if view is None:
+            self.counts["flask"] += 1
+            return app(environ, start_response)  # nothing read from the request yet: Flask starts afresh
+        app._got_first_request = True  # as full_dispatch_request marks it
+        try:
+            return self._answer(app, view, environ, request, start_response)
+        finally:
+            request.close()  # as RequestContext.pop does
 
     def _answer(self, app: Any, view: Any, environ: dict, request: Any, start_response: Any) -> Any:
         """``convert_to_flask_response.__call__`` (moto 5.2.5) with ``request`` for Flask's global."""
@@ -117,6 +116,8 @@ class DirectDispatch:
         plain = self._plain.get(id(app))
         if plain is None:
             plain = getattr(app, "service", None) not in _FLASK_ONLY and _no_hooks(app)
+            if plain:
+                self._requests[id(app)] = _request_class(app)
             self._plain[id(app)] = plain
         return plain and not _signals_heard()
 
@@ -151,6 +152,30 @@ def _no_hooks(app: Any) -> bool:
             and not any(app.before_request_funcs.values()) and not any(app.after_request_funcs.values())
             and not any(app.teardown_request_funcs.values()) and not any(app.url_value_preprocessors.values())
             and app.session_interface.get_signing_serializer(app) is None)  # a null session: nothing saved
+
+
+def _request_class(app: Any) -> type:
+    """``app.request_class`` answering as Flask 3.1's request does in this app's context (moto's app:
+    debug mode, Flask's default limits), with no application context pushed.
+
+    Outside one, Flask's request reads werkzeug's limits and its non-debug JSON error; here the
+    app's. One thing is left out: in debug mode Flask gives each form request's empty ``files`` a
+    class of its own, made per request, whose missing key raises a longer message
+    (``attach_enctype_error_multidict``); moto 5.2.5 reads ``files`` only to iterate it or, when it
+    has entries, to index it (``BaseResponse.setup_class``), so no answer can show that class."""
+    from werkzeug.wrappers import Request as WerkzeugRequest
+
+    config = app.config
+
+    class DirectRequest(app.request_class):  # type: ignore[name-defined, misc]
+        _max_content_length = config["MAX_CONTENT_LENGTH"]
+        _max_form_parts = config["MAX_FORM_PARTS"]
+        _load_form_data = WerkzeugRequest._load_form_data
+        on_json_loading_failed = WerkzeugRequest.on_json_loading_failed  # what a debug app's request raises
+
+    DirectRequest.__name__ = DirectRequest.__qualname__ = app.request_class.__name__
+    DirectRequest.__module__ = app.request_class.__module__
+    return DirectRequest
 
 
 def _signals_heard() -> bool:
