@@ -179,3 +179,21 @@ def test_request_reads_what_flasks_request_reads_in_the_apps_context():
     assert direct == in_flask
     assert in_flask[0][3][1].startswith("Failed to decode JSON object")  # debug mode's message, not a bare 400
     assert direct_class.__name__ == app.request_class.__name__ and issubclass(direct_class, app.request_class)
+
+
+def test_root_url_kept_is_werkzeugs():
+    """The root URL kept per (scheme, host, server, root path) is the one werkzeug computes."""
+    from moto.moto_server.werkzeug_app import create_backend_app
+    from werkzeug.test import EnvironBuilder
+
+    app = create_backend_app("iam")
+    direct_class = moto_direct._request_class(app)
+    cases = [("http://127.0.0.1:5000", "/"), ("http://localhost", "/"), ("https://[::1]:8443", "/x"),
+             ("http://127.0.0.1:5000", "/")]
+    for base_url, path in cases:
+        for headers in ({}, {"Host": "iam.amazonaws.com"}):
+            environ = EnvironBuilder(method="GET", path=path, base_url=base_url, headers=headers).get_environ()
+            direct, plain = direct_class(dict(environ)), app.request_class(dict(environ))
+            assert (direct.root_url, direct.raw_url) == (plain.root_url, plain.raw_url)
+    environ = EnvironBuilder(path="/", base_url="http://127.0.0.1:5000/app/").get_environ()
+    assert direct_class(environ).root_url == app.request_class(environ).root_url == "http://127.0.0.1:5000/app/"
