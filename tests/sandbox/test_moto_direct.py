@@ -197,3 +197,27 @@ def test_root_url_kept_is_werkzeugs():
             assert (direct.root_url, direct.raw_url) == (plain.root_url, plain.raw_url)
     environ = EnvironBuilder(path="/", base_url="http://127.0.0.1:5000/app/").get_environ()
     assert direct_class(environ).root_url == app.request_class(environ).root_url == "http://127.0.0.1:5000/app/"
+
+
+def test_headers_dict_is_dict_of_motos_headers():
+    from moto.core.request import PRESERVED_HEADER_NAMES_ENVIRON_KEY
+    from moto.moto_server.werkzeug_app import create_backend_app
+
+    request_class = create_backend_app("s3").request_class
+    base = {"REQUEST_METHOD": "PUT", "PATH_INFO": "/b/k", "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80",
+            "wsgi.url_scheme": "http", "HTTP_HOST": "127.0.0.1", "HTTP_X_AMZ_DATE": "20261130T000000Z",
+            "CONTENT_TYPE": "text/plain", "CONTENT_LENGTH": "", "HTTP_USER_AGENT": "Botocore/1.44",
+            "HTTP_X_AMZ_META_MY_KEY": "v", "HTTP_AUTHORIZATION": "AWS4-HMAC-SHA256 Credential=x"}
+    cases = [base, dict(base, CONTENT_LENGTH="3"), dict(base, HTTP_CONTENT_TYPE="x"),
+             dict(base, **{PRESERVED_HEADER_NAMES_ENVIRON_KEY: {"HTTP_X_AMZ_META_MY_KEY": "x-amz-meta-my_key"}}),
+             dict(base, HTTP_x_lower="odd"), dict(base, HTTP_X_DASH="-", **{"HTTP_X-DASH": "d"}), {}]
+    def outcome(make):
+        try:
+            return list(make().items())
+        except Exception as e:  # noqa: BLE001 - an odd key fails moto's lookup: it must fail alike
+            return type(e)
+
+    for environ in cases:
+        request = request_class(environ)
+        assert outcome(lambda: moto_direct._headers_dict(request)) == outcome(lambda: dict(request.headers)), environ
+    assert "x-amz-meta-my_key" in moto_direct._headers_dict(request_class(cases[3]))

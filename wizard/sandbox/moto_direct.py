@@ -95,7 +95,7 @@ class DirectDispatch:
         """``convert_to_flask_response.__call__`` (moto 5.2.5) with ``request`` for Flask's global."""
         try:
             self._recorder._record_request(request)
-            result = view.callback(request, request.raw_url, dict(request.headers))
+            result = view.callback(request, request.raw_url, _headers_dict(request))
             self.counts["direct"] += 1
         except self._client_error as exc:
             result = 400, {}, exc.response["Error"]["Message"]
@@ -193,6 +193,33 @@ def _request_class(app: Any) -> type:
     DirectRequest.__name__ = DirectRequest.__qualname__ = app.request_class.__name__
     DirectRequest.__module__ = app.request_class.__module__
     return DirectRequest
+
+
+_BODY_KEYS = ("CONTENT_TYPE", "CONTENT_LENGTH")
+_NOT_HEADERS = frozenset(("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"))
+
+
+def _headers_dict(request: Any) -> dict:
+    """``dict(request.headers)`` (moto's ``EnvironHeaders``) read off the environment in one pass.
+
+    ``dict()`` lists the names (moto's ``__iter__`` looks each up among the preserved spellings) and
+    then looks each up again; the pass below gives the same names, values and order when no name is
+    preserved (this server never preserves one) and every key is as a WSGI server writes it (upper
+    case ASCII, so a name maps back to its own key); otherwise it is ``dict(request.headers)``."""
+    from moto.core.request import PRESERVED_HEADER_NAMES_ENVIRON_KEY
+
+    environ = request.environ
+    if environ.get(PRESERVED_HEADER_NAMES_ENVIRON_KEY):
+        return dict(request.headers)
+    headers = {}
+    for key, value in environ.items():
+        if key.startswith("HTTP_") and key not in _NOT_HEADERS:
+            if not (key.isascii() and key.isupper()) or "-" in key:
+                return dict(request.headers)
+            headers[key[5:].replace("_", "-").title()] = value
+        elif key in _BODY_KEYS and value:
+            headers[key.replace("_", "-").title()] = value
+    return headers
 
 
 def _signals_heard() -> bool:
