@@ -9,7 +9,8 @@ process's user and system CPU and voluntary context switches per call from ``get
 sandbox's CPU per call. Both
 sides share the process, its clients, connections and the machine's load, which whole-process
 comparisons (old_vs_new.py) cannot hold still on a loaded machine. ``--parts`` names the ones to
-switch (``invocation_ids``, ``one_send``, ``pools_by_origin``, ``host_headers``; all by default).
+switch (``invocation_ids``, ``one_send``, ``pools_by_origin``, ``host_headers``, ``lean_exchange``; all
+by default).
 """
 
 from __future__ import annotations
@@ -43,7 +44,10 @@ def switches(clients: list) -> dict[str, list[tuple]]:
         base = connection_class.__mro__[1]
         one_send += [(connection_class, name, connection_class.__dict__[name], getattr(base, name))
                      for name in ("request", "send")]
+    lean_exchange = [(pool_class, "urlopen", pool_class.__dict__["urlopen"], pool_class.__mro__[1].urlopen)
+                     for pool_class in session._pool_classes_by_scheme.values() if "urlopen" in pool_class.__dict__]
     return {
+        "lean_exchange": lean_exchange,
         "invocation_ids": [(botocore.endpoint, "uuid", botocore.endpoint.uuid, uuid)],
         "one_send": one_send,
         "pools_by_origin": [(manager, "connection_from_url", manager.connection_from_url,
@@ -58,7 +62,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=16)
     parser.add_argument("--calls", type=int, default=1920)
     parser.add_argument("--latency", type=int, default=50)
-    parser.add_argument("--parts", default="invocation_ids,one_send,pools_by_origin,host_headers")
+    parser.add_argument("--parts", default="invocation_ids,one_send,pools_by_origin,host_headers,lean_exchange")
     args = parser.parse_args()
     with SandboxProcess("insecure") as sandbox:
         sandbox.latency(args.latency)

@@ -37,6 +37,8 @@ import queue
 import threading
 from typing import Any
 
+POOL_METHODS: dict[str, Any] = {}  # methods given to the shared sessions' pool classes (botocore_exchange's urlopen)
+LEAN = threading.local()  # .on while a shared session sends a request whose answer botocore reads whole
 HOSTS = 512  # pools kept per session; a full check reaches ~260 hosts (a service in a region each)
 
 _LOCK = threading.Lock()
@@ -193,7 +195,8 @@ def _shared_session_class() -> Any:
             # The same dict the pool manager (and any proxy manager made later) takes its classes from.
             self._pool_classes_by_scheme.update(
                 {scheme: type(f"Shared{cls.__name__}", (cls,),
-                              {"QueueCls": _Connections, "ConnectionCls": _one_send_class(cls.ConnectionCls)})
+                              {"QueueCls": _Connections, "ConnectionCls": _one_send_class(cls.ConnectionCls),
+                               **POOL_METHODS})
                  for scheme, cls in self._pool_classes_by_scheme.items()})
             _find_pools_by_origin(self._manager)
 
@@ -201,6 +204,16 @@ def _shared_session_class() -> Any:
             settings = super()._get_pool_manager_kwargs(**extra)
             settings.setdefault("num_pools", HOSTS)  # urllib3 keeps 10 and closes the least recently used
             return settings
+
+        def send(self, request: Any) -> Any:
+            """botocore's send; a request whose answer botocore reads whole may take the lean exchange."""
+            if request.stream_output or not POOL_METHODS:
+                return super().send(request)
+            LEAN.on = True
+            try:
+                return super().send(request)
+            finally:
+                LEAN.on = False
 
         def close(self) -> None:
             """Called by each client's ``close()``: the session is other clients' too."""

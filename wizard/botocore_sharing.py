@@ -27,6 +27,7 @@ import threading
 import weakref
 from typing import Any
 
+from wizard.botocore_exchange import _share_lean_exchange
 from wizard.botocore_http import _share_http_sessions
 
 _LOCK = threading.Lock()
@@ -81,7 +82,7 @@ def share_client_parts() -> frozenset[str]:
                 parts = (_share_classes, _share_service_models, _share_endpoint_providers,
                          _share_event_aliases, _share_handlers, _share_plain_json,
                          _share_kwargs_check, _share_scoped_config, _share_user_agent, _share_request_body,
-                         _share_http_sessions, *call_parts)
+                         _share_http_sessions, _share_lean_exchange, *call_parts)
                 _installed = frozenset(part.__name__.removeprefix("_share_") for part in parts if part())
     return _installed
 

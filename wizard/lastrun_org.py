@@ -25,13 +25,27 @@ def org_store_path(management_id: str):
     return store_path(f"org-{management_id}")
 
 
-def account_document(document: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
-    """One account's part of an organization findings document, as a findings document of its own."""
+def account_document(document: dict[str, Any], row: dict[str, Any],
+                     by_account: dict[str, tuple[list, list]] | None = None) -> dict[str, Any]:
+    """One account's part of an organization findings document, as a findings document of its own.
+
+    ``by_account`` (from :func:`_by_account`) holds each account's findings and unassessed rows, so
+    that 21 accounts do not each scan an organization's ~9,400 findings."""
     account_id = row["account_id"]
+    findings, not_assessed = (by_account or _by_account(document, account_id)).get(account_id, ([], []))
     return {"account_id": account_id, "generated_at": document["generated_at"],
             "regions": row.get("regions") or document["regions"], "steps": document.get("steps") or {},
-            "findings": [f for f in document["findings"] if f["account_id"] == account_id],
-            "not_assessed": [r for r in document.get("not_assessed") or [] if r["account_id"] == account_id]}
+            "findings": findings, "not_assessed": not_assessed}
+
+
+def _by_account(document: dict[str, Any], only: str | None = None) -> dict[str, tuple[list, list]]:
+    """Each account's findings and unassessed rows, in the document's order (``only``: that account's)."""
+    grouped: dict[str, tuple[list, list]] = {}
+    for index, rows in enumerate((document["findings"], document.get("not_assessed") or [])):
+        for item in rows:
+            if only is None or item["account_id"] == only:
+                grouped.setdefault(item["account_id"], ([], []))[index].append(item)
+    return grouped
 
 
 @dataclass
@@ -85,12 +99,13 @@ def visit_org(document: dict[str, Any]) -> OrgVisit:
                             "previous_time": previous_time or "", "current_time": document["generated_at"],
                             "accounts": []}
     org = OrgVisit(document, data)
+    by_account = _by_account(document)
     for row in document.get("accounts") or []:
         named = {"account_id": row["account_id"], "name": row.get("name") or ""}
         if row.get("error"):  # not reached: nothing to compare, and its last run stays the reference
             data["accounts"].append({**named, "not_assessed": row["error"], "previous_time": _last_time(row["account_id"])})
             continue
-        mine = account_document(document, row)
+        mine = account_document(document, row, by_account)
         try:
             diff, previous = visit(mine)
         except LastRunDamaged as error:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
+
+from wizard.report.json_text import dumps_indented
 
 OCSF_VERSION = "1.3.0"
 _OCSF_SEVERITY = {"info": (1, "Informational"), "low": (2, "Low"), "medium": (3, "Medium"), "high": (4, "High"),
@@ -77,4 +78,4 @@ def ocsf_findings(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def render_ocsf(document: dict[str, Any]) -> str:
-    return json.dumps(ocsf_findings(document), indent=2) + "\n"
+    return dumps_indented(ocsf_findings(document)) + "\n"
