@@ -222,3 +222,24 @@ def test_headers_dict_is_dict_of_motos_headers():
         request = request_class(environ)
         assert outcome(lambda: moto_direct._headers_dict(request)) == outcome(lambda: dict(request.headers)), environ
     assert "x-amz-meta-my_key" in moto_direct._headers_dict(request_class(cases[3]))
+
+
+def test_a_receiver_of_flasks_request_signals_gets_flasks_path(recorded):
+    from flask import request_started
+
+    seen, direct = recorded
+    environ, body = seen[0]
+    heard = []
+
+    def receiver(sender, **extra):
+        heard.append(sender)
+
+    request_started.connect(receiver)
+    try:
+        before = dict(direct.counts)
+        _answer(direct, environ, body)
+        assert direct.counts["flask"] - before["flask"] == 1 and len(heard) == 1
+    finally:
+        request_started.disconnect(receiver)
+    _answer(direct, environ, body)
+    assert direct.counts["direct"] - before["direct"] == 1 and len(heard) == 1

@@ -67,6 +67,7 @@ class DirectDispatch:
         self._response = Response
         self._client_error = ClientError
         self._recorder = recorder
+        self._signals = _flask_signals()
         # requests answered: by the direct path; by Flask's handling of a handler's exception; by Flask
         self.counts = {"direct": 0, "error": 0, "flask": 0}  # unlocked: a tally for tests and benchmarks
 
@@ -119,7 +120,8 @@ class DirectDispatch:
             if plain:
                 self._requests[id(app)] = _request_class(app)
             self._plain[id(app)] = plain
-        return plain and not _signals_heard()
+        # a receiver connected to one of Flask's request signals would miss this request: Flask's path
+        return plain and not any(signal.receivers for signal in self._signals)
 
     def _view(self, app: Any, environ: dict, request: Any) -> Any:
         """The moto view Flask's URL map picks for this request, or None (Flask answers: no plain match).
@@ -222,11 +224,10 @@ def _headers_dict(request: Any) -> dict:
     return headers
 
 
-def _signals_heard() -> bool:
+def _flask_signals() -> tuple:
     from flask import signals
 
-    return any(s.receivers for s in (signals.request_started, signals.request_finished,
-                                     signals.request_tearing_down))
+    return signals.request_started, signals.request_finished, signals.request_tearing_down
 
 
 def _flask_handles(app: Any, environ: dict, request: Any, exc: Exception, start_response: Any) -> Any:
