@@ -218,11 +218,12 @@ def summarize(imported: float, finished: float, events: list, samples: list, ste
         first, last = min(s for s, _ in spans), max(e for _, e in spans)
         print(f"  {name:40} {len(spans):6} {mean:8.1f}  {first:6.2f} - {last:6.2f}")
     _shape(events, http, finished)
-    print(f"\nper {step} s: requests in flight (mean), started; wizard / sandbox CPU in cores")
+    print(f"\nper {step} s: requests in flight (mean; of them IAM's), started; wizard / sandbox CPU in cores")
     t = 0.0
     while t < finished:
         window = (t, t + step)
         inflight = sum(max(0.0, min(e[3], window[1]) - max(e[2], window[0])) for e in http) / step
+        iam = sum(max(0.0, min(e[3], window[1]) - max(e[2], window[0])) for e in http if e[1].startswith("iam.")) / step
         started = sum(1 for e in http if window[0] <= e[2] < window[1])
         inside = [s for s in samples if window[0] <= s[0] <= window[1]]
         ours = sandbox = 0.0
@@ -232,7 +233,7 @@ def summarize(imported: float, finished: float, events: list, samples: list, ste
             sandbox = (inside[-1][2] - inside[0][2]) / span
         running = sorted({e[1] for e in events if e[0] in ("collect", "evaluate", "phase")
                           and e[2] < window[1] and e[3] > window[0] and e[1] != "assess"})
-        print(f"  {t:5.1f} {inflight:6.1f} {started:5} | {ours:4.2f} {sandbox:4.2f} | {' '.join(running)[:90]}")
+        print(f"  {t:5.1f} {inflight:6.1f} {iam:5.1f} {started:5} | {ours:4.2f} {sandbox:4.2f} | {' '.join(running)[:90]}")
         t += step
 
 

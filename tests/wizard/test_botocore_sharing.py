@@ -41,7 +41,7 @@ def test_every_part_is_installed_on_the_botocore_in_use(aws):
         "classes", "service_models", "endpoint_providers", "event_aliases", "handlers", "plain_json",
         "kwargs_check", "scoped_config", "user_agent", "request_body", "http_sessions", "response_headers",
         "alias_misses", "config_lookups", "request_headers", "signing", "header_dicts",
-        "paginators", "invocation_ids", "host_headers", "lean_exchange"}
+        "paginators", "invocation_ids", "host_headers", "lean_exchange", "recursion_check"}
 
 
 class _Sent(Exception):
@@ -289,3 +289,23 @@ def test_a_class_is_shared_only_by_sessions_whose_handlers_shape_it_alike(aws):
     assert hasattr(theirs, "upload_file") and not hasattr(ours, "upload_file")
     assert type(AWS(aws.target).client("s3", "us-east-1")) is type(ours)  # another of our sessions: the same class
     assert type(boto3.Session(region_name="us-east-1").client("s3")) is type(theirs)
+
+
+@pytest.mark.parametrize("lambda_name, trace_id", [(None, None), ("fn", None), (None, "Root=1-abc"),
+                                                   ("fn", "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1")])
+def test_the_lambda_trace_header_is_sent_exactly_when_botocore_sends_it(aws, monkeypatch, lambda_name, trace_id):
+    from botocore import handlers
+
+    client = aws.client("sts")
+    for name, value in (("AWS_LAMBDA_FUNCTION_NAME", lambda_name), ("_X_AMZN_TRACE_ID", trace_id)):
+        monkeypatch.delenv(name, raising=False)
+        if value is not None:
+            monkeypatch.setenv(name, value)  # set after the client: the environment is asked per call
+    headers, _ = sent_request(client, lambda c: c.get_caller_identity())
+    expected = {"headers": {}}
+    handlers.add_recursion_detection_header(expected)  # botocore's own handler (the registered one is ours)
+    assert any(getattr(handler, "__wrapped__", None) is handlers.add_recursion_detection_header
+               for _, handler, *_ in handlers.BUILTIN_HANDLERS)
+    sent = headers.get("X-Amzn-Trace-Id")
+    assert (sent.decode() if isinstance(sent, bytes) else sent) == expected["headers"].get("X-Amzn-Trace-Id")
+    assert ("X-Amzn-Trace-Id" in headers) == bool(lambda_name and trace_id)

@@ -61,38 +61,26 @@ def dumps_indented(value: Any) -> str:
             put(int.__repr__(item))
         elif isinstance(item, float):
             put(_float(item))
-        elif isinstance(item, (list, tuple)):
+        elif isinstance(item, (list, tuple, dict)):
+            pairs = isinstance(item, dict)
             if not item:
-                put("[]")
+                put("{}" if pairs else "[]")
                 return
             inner = pad + "  "
             between = ",\n" + inner
-            put("[\n" + inner)
+            put(("{\n" if pairs else "[\n") + inner)
             first = True
-            for member in item:
+            for member in item.items() if pairs else item:
                 if first:
                     first = False
                 else:
                     put(between)
+                if pairs:
+                    key, member = member
+                    put(encode_basestring_ascii(key if isinstance(key, str) else _key(key)))
+                    put(": ")
                 encode(member, inner)
-            put("\n" + pad + "]")
-        elif isinstance(item, dict):
-            if not item:
-                put("{}")
-                return
-            inner = pad + "  "
-            between = ",\n" + inner
-            put("{\n" + inner)
-            first = True
-            for key, member in item.items():
-                if first:
-                    first = False
-                else:
-                    put(between)
-                put(encode_basestring_ascii(key if isinstance(key, str) else _key(key)))
-                put(": ")
-                encode(member, inner)
-            put("\n" + pad + "}")
+            put("\n" + pad + ("}" if pairs else "]"))
         else:
             raise TypeError(f"Object of type {item.__class__.__name__} is not JSON serializable")
 
