@@ -8,10 +8,11 @@ sandbox's CPU serving `check --org` (py-spy, GIL samples, tenth session), for a 
 reads nothing of it but the request object (whose limits and debug-mode behaviour Flask's
 request reads from the application context: here from the app, see ``_request_class``).
 
-``DirectDispatch`` does what that path does for a moto service's request, without the request context:
+``DirectDispatch`` does what that path does for a moto service's request, without either context:
 the same dispatcher picks the service's Flask app, the app's URL map picks the route (kept per
 method and path: which rule matches depends on nothing else here, see ``_view``), the app's own
-request class is built from the environment, moto's handler is called as
+request class (``_request_class``: the app's limits, its root URL kept) is built from the
+environment, moto's handler is called as
 ``convert_to_flask_response.__call__`` calls it, and the answer is the same ``flask.Response``,
 called with the same environment. Anything it was not written for goes through Flask as before:
 another moto or Flask version, moto's own API and the instance metadata (their views use Flask's
