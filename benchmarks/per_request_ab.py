@@ -9,8 +9,8 @@ process's user and system CPU and voluntary context switches per call from ``get
 sandbox's CPU per call. Both
 sides share the process, its clients, connections and the machine's load, which whole-process
 comparisons (old_vs_new.py) cannot hold still on a loaded machine. ``--parts`` names the ones to
-switch (``invocation_ids``, ``one_send``, ``pools_by_origin``, ``host_headers``, ``lean_exchange``; all
-by default).
+switch (``invocation_ids``, ``one_send``, ``pools_by_origin``, ``host_headers``, ``lean_exchange``: all five by
+default; ``direct_sigv4``, ``client_contexts``, ``endpoint_params``: the tenth session's per-call parts).
 """
 
 from __future__ import annotations
@@ -35,7 +35,9 @@ REGIONS = ["us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-west-1", "eu-
 def switches(clients: list) -> dict[str, list[tuple]]:
     """Per part: (owner, attribute, new, old) for each replaced attribute."""
     import botocore.auth
+    import botocore.context
     import botocore.endpoint
+    import botocore.regions
 
     session = clients[0]._endpoint.http_session
     manager = session._manager
@@ -54,6 +56,14 @@ def switches(clients: list) -> dict[str, list[tuple]]:
                              manager.connection_from_url.__wrapped__)],
         "host_headers": [(botocore.auth, "_host_from_url", botocore.auth._host_from_url,
                           botocore.auth._host_from_url.__wrapped__)],
+        # The tenth session's per-call parts (wizard/botocore_sigv4.py, botocore_calls.py, botocore_endpoint_params.py)
+        "direct_sigv4": [(botocore.auth.AUTH_TYPE_MAPS, name, signer, signer.__mro__[2])
+                         for name, signer in list(botocore.auth.AUTH_TYPE_MAPS.items()) if name in ("v4", "s3v4")],
+        "client_contexts": [(botocore.context, "start_as_current_context", botocore.context.start_as_current_context,
+                             botocore.context.start_as_current_context.__wrapped__)],
+        "endpoint_params": [(botocore.regions.EndpointRulesetResolver, "_get_provider_params",
+                             botocore.regions.EndpointRulesetResolver._get_provider_params,
+                             botocore.regions.EndpointRulesetResolver._get_provider_params.__wrapped__)],
     }
 
 
@@ -63,6 +73,10 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=1920)
     parser.add_argument("--latency", type=int, default=50)
     parser.add_argument("--parts", default="invocation_ids,one_send,pools_by_origin,host_headers,lean_exchange")
+    parser.add_argument("--threads", type=int, default=48,
+                        help="1 with --latency 0: one thread's CPU per call, without the GIL's hand-overs")
+    parser.add_argument("--mix", choices=("plain", "check"), default="plain",
+                        help="check: a check's kinds of call in turn (paginated EC2 and IAM reads, S3 bucket reads, KMS)")
     args = parser.parse_args()
     with SandboxProcess("insecure") as sandbox:
         sandbox.latency(args.latency)
@@ -75,13 +89,31 @@ def main() -> int:
 
         def setting(new: bool) -> None:
             for owner, name, replacement, original in chosen:
-                setattr(owner, name, replacement if new else original)
+                if isinstance(owner, dict):  # botocore.auth.AUTH_TYPE_MAPS
+                    owner[name] = replacement if new else original
+                else:
+                    setattr(owner, name, replacement if new else original)
+
+        s3, kms = aws.client("s3"), aws.client("kms", REGIONS[0])
+        buckets = [bucket["Name"] for bucket in s3.list_buckets()["Buckets"]] or ["none"]
 
         def call(number: int) -> None:
             client = clients[number % len(clients)]
-            client.list_users() if client is clients[-1] else client.describe_vpcs()
+            if args.mix == "plain":
+                client.list_users() if client is clients[-1] else client.describe_vpcs()
+            elif number % 4 == 0:  # a bucket's read (its error answer is one too)
+                try:
+                    s3.get_bucket_encryption(Bucket=buckets[number % len(buckets)])
+                except s3.exceptions.ClientError:
+                    pass
+            elif number % 4 == 1:
+                kms.list_keys()
+            else:  # a paginated read: one page
+                operation = "list_users" if client is clients[-1] else "describe_security_groups"
+                for _ in client.get_paginator(operation).paginate():
+                    pass
 
-        pool = ThreadPoolExecutor(48)
+        pool = ThreadPoolExecutor(args.threads)
         list(pool.map(call, range(200)))  # connections opened, operations' first use behind
         figures: dict[str, list[tuple[float, float, float, float]]] = {"old": [], "new": []}
         for _ in range(args.rounds):

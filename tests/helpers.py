@@ -84,3 +84,44 @@ def back_to(sandbox: Any, kept: Any) -> Any:
     snapshot.restore(sandbox, kept)
     sandbox.dirty = True
     return sandbox
+
+
+def record_signing(monkeypatch: Any) -> list:
+    """Keep each request the direct SigV4 signer (wizard/botocore_sigv4.py) signs, as it was before
+    and after; :func:`unlike_botocore` signs them again with botocore's own signers."""
+    from botocore.awsrequest import AWSRequest
+    from botocore.compat import HTTPHeaders
+
+    from wizard.botocore_sigv4 import _DirectSigV4
+
+    records: list = []
+    add_auth = _DirectSigV4.add_auth
+
+    def recorded(signer: Any, request: Any) -> None:
+        before = AWSRequest(method=request.method, url=request.url, params=dict(request.params),
+                            data=dict(request.data) if isinstance(request.data, dict) else request.data)
+        before.headers = HTTPHeaders()
+        before.headers._headers = list(request.headers._headers)
+        before.context.update(request.context)
+        add_auth(signer, request)
+        records.append((signer, before, request.headers.items(), request.context["timestamp"]))
+
+    monkeypatch.setattr(_DirectSigV4, "add_auth", recorded)
+    return records
+
+
+def unlike_botocore(records: list, monkeypatch: Any) -> list[str]:
+    """The recorded requests whose headers botocore's own signer, at the same instant, sets otherwise."""
+    import datetime
+
+    import botocore.auth
+
+    unlike = []
+    for signer, request, headers, timestamp in records:
+        instant = datetime.datetime.strptime(timestamp, botocore.auth.SIGV4_TIMESTAMP)
+        monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda instant=instant: instant)
+        botocores = botocore.auth.S3SigV4Auth if isinstance(signer, botocore.auth.S3SigV4Auth) else botocore.auth.SigV4Auth
+        botocores(signer.credentials, signer._service_name, signer._region_name).add_auth(request)
+        if request.headers.items() != headers:
+            unlike.append(f"{request.method} {request.url}")
+    return unlike

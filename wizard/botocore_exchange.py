@@ -39,15 +39,16 @@ from wizard.botocore_http import LEAN, POOL_METHODS
 _MAXLINE = 65536  # http.client's _MAXLINE and urllib3's chunk line limit
 _MAXHEADERS = 100  # http.client's
 _HEAD_CAP = (_MAXHEADERS + 2) * (_MAXLINE + 1)  # past this http.client has refused the head already
-# A receive allocates its whole size while it waits: 48 threads waiting with 64 KB each held 3 MB
-# more at the peak (1 MB for a large body's rest: 9 MB more on the large account). 8 KB as
-# http.client's buffered file; a body's rest in pieces of up to 64 KB, as urllib3's stream() reads.
+# ``recv(n)`` allocates n bytes, waits, then shrinks them to what came: 48 threads waiting with
+# 64 KB each held 3 MB more at the peak, and the shrunk blocks left holes (org workers' peak +10
+# MB). Heads are received into an 8 KB scratch (http.client's buffer size) and copied at their
+# size; a body's rest into a buffer of the body's size, in pieces of at most 64 KB.
 _RECV = 8192
 _MAX_RECV = 65536
 _METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS"})
 _LOG = logging.getLogger("urllib3.connectionpool")  # urllib3 logs each request here at debug level
 _CONTROL = re.compile("[\x00-\x20\x7f]")  # http.client's _contains_disallowed_url_pchar_re
-_U = types.SimpleNamespace()  # the urllib3 and stdlib names used per request, bound once by _bind
+_U = types.SimpleNamespace()  # urllib3 and stdlib names used per request, bound once by _share_lean_exchange
 _BOTOCORE_KWARGS = frozenset({"method", "url", "body", "headers", "retries", "assert_same_host", "preload_content",
                               "decode_content", "chunked", "enforce_content_length", "timeout"})
 
@@ -63,11 +64,12 @@ class _Reader:
     def more(self) -> bool:
         if self.eof:
             return False
-        data = self.sock.recv(_RECV)
-        if not data:
+        scratch = bytearray(_RECV)  # received into, then copied at its size (see _RECV)
+        got = self.sock.recv_into(scratch)
+        if not got:
             self.eof = True
             return False
-        self.buf = self.buf[self.pos:] + data if self.pos else self.buf + data
+        self.buf = (self.buf[self.pos:] if self.pos else self.buf) + memoryview(scratch)[:got]
         self.pos = 0
         return True
 
@@ -88,28 +90,33 @@ class _Reader:
         line, self.pos = self.buf[self.pos:stop], stop
         return line
 
-    def read(self, size: int | None = None) -> bytes:
+    def read(self, size: int | None = None) -> Any:
         """``size`` bytes (None: all until the server closes), fewer at the end of the stream."""
         have = len(self.buf) - self.pos
         if size is not None and have >= size:
             self.pos += size
             return self.buf[self.pos - size:self.pos]
-        parts, need = [self.buf[self.pos:]], -1 if size is None else size - have
-        self.buf, self.pos = b"", 0
-        while need != 0 and not self.eof:
-            data = self.sock.recv(_MAX_RECV if need < 0 else min(need, _MAX_RECV))
-            self.eof = not data
-            if 0 < need < len(data):
-                self.buf, data = data[need:], data[:need]
-            parts.append(data)
-            need = -1 if need < 0 else need - len(data)
-        return b"".join(parts)
+        rest, self.buf, self.pos = memoryview(self.buf)[self.pos:], b"", 0
+        if size is None:
+            parts = [bytes(rest)]
+            while self.more():
+                parts.append(self.buf)
+                self.buf = b""
+            return b"".join(parts)
+        body = bytearray(size)  # the body's own size, received into in place (botocore joins it into bytes)
+        view = memoryview(body)
+        view[:have] = rest
+        while have < size and not self.eof:
+            got = self.sock.recv_into(view[have:], min(size - have, _MAX_RECV))
+            self.eof = not got
+            have += got
+        return body if have == size else body[:have]
 
     def makefile(self, *_args: Any, **_kwargs: Any) -> "_Reader":  # http.client.HTTPResponse(sock) reads this
         return self
 
-    def close(self) -> None:
-        """http.client closes its file on a bad status line; the socket stays the connection's."""
+    def close(self) -> None:  # http.client closes its file on a bad status line: the socket stays open
+        pass
 
 
 def _request_bytes(pool: Any, method: str, url: str, body: Any, headers: Any) -> bytes | None:
@@ -182,11 +189,9 @@ class LeanResponse:
     def __init__(self, pool: Any, conn: Any, reader: _Reader, head: "_Head", method: str) -> None:
         self._pool, self._connection, self._reader, self._head, self._method = pool, conn, reader, head, method
         self.status, self.reason, self.headers = head.status, head.reason, head.headers
-        self.length_remaining = head.urllib3_length
-        self._read = 0
-        self._done = False
+        self.length_remaining, self._read, self._done = head.urllib3_length, 0, False
 
-    def tell(self) -> int:
+    def tell(self) -> int:  # InvalidChunkLength's message says how much was read
         return self._read
 
     def stream(self, amt: int | None = 2 ** 16, decode_content: bool | None = None) -> Any:
@@ -196,7 +201,7 @@ class LeanResponse:
                 yield body
 
     def read(self, amt: int | None = None, decode_content: bool | None = None, cache_content: bool = False) -> bytes:
-        return b"" if self._done else self._body()
+        return b"" if self._done else bytes(self._body())
 
     def release_conn(self) -> None:
         if self._pool is not None and self._connection is not None:
@@ -214,14 +219,10 @@ class LeanResponse:
         u, head, reader, clean = _U, self._head, self._reader, False
         try:
             try:
-                if self._method == "HEAD":
+                if self._method == "HEAD" or (head.length == 0 and not head.chunked):
                     body = b""
-                elif head.chunked:
-                    body = self._chunks()
-                elif head.length is None:
-                    body = reader.read()
                 else:
-                    body = reader.read(head.length) if head.length else b""
+                    body = self._chunks() if head.chunked else reader.read(head.length)
                 clean = True
             except socket.timeout as e:
                 raise u.ReadTimeoutError(self._pool, None, "Read timed out.") from e

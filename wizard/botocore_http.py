@@ -207,7 +207,7 @@ def _shared_session_class() -> Any:
 
         def send(self, request: Any) -> Any:
             """botocore's send; a request whose answer botocore reads whole may take the lean exchange."""
-            if request.stream_output or not POOL_METHODS:
+            if getattr(request, "stream_output", True) or not POOL_METHODS:
                 return super().send(request)
             LEAN.on = True
             try:

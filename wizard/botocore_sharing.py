@@ -78,11 +78,14 @@ def share_client_parts() -> frozenset[str]:
                 _installed = frozenset()
             if _installed is None:
                 from wizard.botocore_calls import PARTS as call_parts  # the per-call path's parts
+                from wizard.botocore_endpoint_params import _share_endpoint_params
+                from wizard.botocore_sigv4 import _share_direct_sigv4
 
                 parts = (_share_classes, _share_service_models, _share_endpoint_providers,
                          _share_event_aliases, _share_handlers, _share_plain_json,
                          _share_kwargs_check, _share_scoped_config, _share_user_agent, _share_request_body,
-                         _share_http_sessions, _share_lean_exchange, _share_recursion_check, *call_parts)
+                         _share_http_sessions, _share_lean_exchange, _share_recursion_check, *call_parts,
+                         _share_direct_sigv4, _share_endpoint_params)
                 _installed = frozenset(part.__name__.removeprefix("_share_") for part in parts if part())
     return _installed
 

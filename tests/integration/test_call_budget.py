@@ -16,7 +16,7 @@ import typing
 import pytest
 
 from steps import STEPS
-from tests.helpers import open_aws
+from tests.helpers import open_aws, record_signing, unlike_botocore
 from wizard.assess import assess
 from wizard.botocore_models import FALLBACKS, OPERATIONS
 
@@ -40,10 +40,11 @@ def _describe(repeated):
 
 
 @pytest.mark.parametrize("scenario", ["insecure", "secure"])
-def test_full_check_makes_no_identical_read_twice(account, scenario):
+def test_full_check_makes_no_identical_read_twice(account, scenario, monkeypatch):
     sb = account(scenario)
     aws = open_aws(sb)
     fallbacks = dict(FALLBACKS)
+    signed = record_signing(monkeypatch)
     results = assess(aws, STEPS)
     assert [r.id for r in results] == [s.INFO.id for s in STEPS]
     assert not [r.id for r in results if r.error]
@@ -63,6 +64,9 @@ def test_full_check_makes_no_identical_read_twice(account, scenario):
     # Every operation called is in the trimmed models' list, so none needed its whole model.
     assert not [call for call in aws.calls if call[1] not in OPERATIONS.get(call[0], ())]
     assert dict(FALLBACKS) == fallbacks, "whole service models loaded for shapes left out"
+    # Every request was signed by the direct SigV4 signer, byte for byte as botocore's own signs it.
+    assert len(signed) == sum(aws.calls.values())
+    assert not unlike_botocore(signed, monkeypatch)
 
 
 def test_org_check_repeats_no_read_in_any_account(account):

@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 
 from steps import s3
 from steps.base import Status
-from tests.helpers import fix, open_aws, plan_for
+from tests.helpers import fix, open_aws, plan_for, record_signing, unlike_botocore
 from wizard.apply import fresh_collect
 from wizard.journal import Journal
 
@@ -74,12 +74,17 @@ def test_account_bpa_preflight_names_the_public_website_bucket(account):
     assert plan.risky
 
 
-def test_fix_then_verify_then_nothing_to_do(account, tmp_path):
+def test_fix_then_verify_then_nothing_to_do(account, tmp_path, monkeypatch):
     sb = account("insecure")
     aws = open_aws(sb)
     journal = Journal(aws.account_id, tmp_path / "journal.jsonl")
+    signed = record_signing(monkeypatch)
     plan, result = fix(aws, s3, journal=journal)
     assert result.ok, result.failed and result.failed.detail
+    # Writes with bodies and checksums (policies, public access blocks, encryption) are signed as
+    # botocore signs them (wizard/botocore_sigv4.py).
+    writes = [record for record in signed if record[1].method == "PUT"]
+    assert len(writes) >= 5 and not unlike_botocore(signed, monkeypatch)
     assert not plan_for(aws, s3).automatic
 
     findings = findings_of(aws)

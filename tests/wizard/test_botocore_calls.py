@@ -320,3 +320,43 @@ def test_the_host_header_is_worked_out_once_per_url(monkeypatch):
         for _ in range(2):
             with pytest.raises(ValueError):
                 auth._host_from_url(bad)
+
+
+def test_client_contexts_are_copies_as_botocores_deepcopy_makes_them():
+    """Each context started is a new, independent copy of the current one (or a new one), put back
+    on the way out, also after an exception and as a decorator; odd contexts still deep-copied."""
+    from botocore import context
+    from botocore.useragent import register_feature_id
+
+    start = context.start_as_current_context
+    assert start is not start.__wrapped__
+    assert context.get_context() is None
+    with start():
+        outer = context.get_context()
+        assert type(outer) is context.ClientContext and outer.features == set()
+        register_feature_id("PAGINATOR")
+        paginator = set(outer.features)  # its feature code
+        with start():
+            inner = context.get_context()
+            assert inner is not outer and inner.features == paginator and inner.features is not outer.features
+            register_feature_id("WAITER")
+        assert context.get_context() is outer and outer.features == paginator and len(paginator) == 1
+        with pytest.raises(ValueError), start():
+            raise ValueError
+        assert context.get_context() is outer
+
+        @start()
+        def features():
+            register_feature_id("RETRY_MODE_STANDARD")
+            return context.get_context().features
+
+        assert len(features()) == 2 and features() > paginator and outer.features == paginator
+
+        class Odd(context.ClientContext):
+            pass
+
+        odd = Odd({("a", "tuple")})
+        with start(odd):
+            copied = context.get_context()
+            assert type(copied) is Odd and copied.features == odd.features and copied is not odd
+    assert context.get_context() is None

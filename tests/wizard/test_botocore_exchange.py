@@ -9,6 +9,7 @@ on, and answers from a script: plain, error, chunked, closing, truncated, malfor
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 
 import pytest
@@ -31,7 +32,7 @@ ERROR = _answer("400 Bad Request", [("Content-Type", "text/xml"), ("Content-Leng
 CHUNKED = _answer("200 OK", [("Transfer-Encoding", "chunked"), ("Content-Type", "text/xml")],
                   b"5;ext=1\r\n<?xml\r\n18\r\n version=\"1.0\"?><a>b</a>\r\n0\r\nX-Trailer: t\r\n\r\n")
 CLOSING = _answer("503 Slow Down", [("Connection", "close"), ("Content-Length", "4"), ("Retry-After", "1")], b"slow")
-UNTIL_CLOSE = _answer("200 OK", [("Content-Type", "application/json")], b'{"a": 1, "until": "the server closes"}')
+UNTIL_CLOSE = _answer("200 OK", [("Content-Type", "application/json")], b'{"a": "' + b"y" * 50_000 + b'", "until": "the server closes"}')
 DUPLICATES = _answer("200 OK", [("x-amz-meta-a", "1"), ("X-Amz-Meta-A", "2"), ("set-cookie", "c=1"), ("Content-Length", "2"),
                                 ("X-Spaces", "  kept trailing  ")], b"{}")
 FOLDED = _answer("200 OK", [("X-Folded", "one\r\n two"), ("Content-Length", "2")], b"ok")
@@ -53,7 +54,8 @@ UNMATCHED_LENGTHS = _answer("200 OK", [("Content-Length", "2"), ("Content-Length
 class _Server:
     """Answers each request with the next scripted action; records (connection number, request bytes)."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
+        self.tls = tls
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.script: list[tuple[str, bytes]] = []
@@ -75,6 +77,12 @@ class _Server:
 
     def _serve(self, conn: socket.socket, number: int) -> None:
         buf = b""
+        if self.tls is not None:
+            try:
+                conn = self.tls.wrap_socket(conn, server_side=True)
+            except OSError:  # the client refused the certificate
+                conn.close()
+                return
         with conn:
             while True:
                 while b"\r\n\r\n" not in buf:
@@ -210,3 +218,30 @@ def test_streamed_answers_and_chunked_requests_stay_urllib3s(server, sessions, m
     chunked = AWSRequest("PUT", f"http://127.0.0.1:{server.port}/b/k", data=iter([b"a", b"b"]),
                          headers={"User-Agent": "x"}).prepare()
     assert sessions[1].send(chunked).content == XML and calls == []
+
+
+def test_https_connects_and_verifies_as_urllib3_does(tmp_path):
+    """TLS stays urllib3's: the same answers over a verified connection, the same failure for an unknown CA."""
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("no openssl to make a certificate with")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost"], check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server = _Server(tls=context)
+    try:
+        request = AWSRequest("POST", f"https://localhost:{server.port}/", data=b"Action=X",
+                             headers={"User-Agent": "x"}).prepare()
+        verified = [botocore_http._SESSION_CLASS(verify=str(cert), timeout=(2, 2)) for _ in range(2)]
+        outcomes, connections = _both(server, verified, [("answer", OK), ("answer", LARGE)], [request, request])
+        assert outcomes[1][2] == LARGE_BODY and connections == [1, 1]
+        unknown = [botocore_http._SESSION_CLASS(verify=True, timeout=(2, 2)) for _ in range(2)]
+        assert _outcome(unknown[0], request, False) == _outcome(unknown[1], request, True)
+        assert _outcome(unknown[1], request, True)[0] == "SSLError"
+    finally:
+        server.listener.close()
