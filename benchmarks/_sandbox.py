@@ -69,8 +69,13 @@ class SandboxProcess:
 
     def cpu_seconds(self) -> float:
         """CPU time the sandbox process has used so far (Linux /proc)."""
+        return sum(self.cpu_split())
+
+    def cpu_split(self) -> tuple[float, float]:
+        """User and system CPU seconds the sandbox process has used so far (Linux /proc)."""
         fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        tick = os.sysconf("SC_CLK_TCK")
+        return int(fields[11]) / tick, int(fields[12]) / tick
 
     def child_env(self) -> dict[str, str]:
         # Without PYTHONDONTWRITEBYTECODE (set on some build machines): an installed copy has its

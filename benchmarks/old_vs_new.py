@@ -123,12 +123,16 @@ def main() -> int:
                 serving = sandboxes[name]
                 fresh_report(serving)
                 before = serving.cpu_seconds()
+                user_before, system_before = serving.cpu_split()
                 # this checkout's _measure.py for both sides: the same way of measuring
                 split: dict = {}
                 out, process_cpu = _run(serving, tree, [str(ROOT / "benchmarks" / "_measure.py")], argv, split)
                 line = json.loads(out.splitlines()[-1])
                 line.update(split)
                 line["sandbox_cpu_seconds"] = round(serving.cpu_seconds() - before, 2)
+                user_after, system_after = serving.cpu_split()
+                line["sandbox_user"] = round(user_after - user_before, 2)
+                line["sandbox_system"] = round(system_after - system_before, 2)
                 line["process_cpu_seconds"] = process_cpu
                 figures[name].append(line)
                 print(f"  {name}: CPU {line['cpu_seconds']} s (whole process {process_cpu} s: user {line['user']}, "
@@ -136,7 +140,8 @@ def main() -> int:
                       f"{1000 * process_cpu / max(1, line['api_calls']):.2f} ms a call), "
                       f"{line['api_calls']} calls, peak {line['peak_rss_mb']} MB "
                       f"(workers {line['worker_peak_rss_mb']} MB), "
-                      f"sandbox CPU {line['sandbox_cpu_seconds']} s, wall {line['seconds']} s, "
+                      f"sandbox CPU {line['sandbox_cpu_seconds']} s (user {line['sandbox_user']}, "
+                      f"system {line['sandbox_system']}), wall {line['seconds']} s, "
                       f"load {os.getloadavg()[0]:.1f}", flush=True)
         for name, runs in figures.items():
             whole = round(statistics.median(r['process_cpu_seconds'] for r in runs), 3)

@@ -1,6 +1,6 @@
 """The sandbox's own CPU per request, with and without moto_tuning's shortcuts, on one state.
 
-    .venv/bin/python benchmarks/sandbox_ab.py large|org [--rounds 3] [--each] [--members 7]
+    .venv/bin/python benchmarks/sandbox_ab.py large|org|one [--rounds 3] [--each] [--members 7] [--direct]
 
 Starts a sandbox in this process, seeds it (``large``: a smaller large account, 300 users, 100
 buckets and 600 security groups; ``org``: the org scenario grown to ``--members`` members), runs
@@ -11,6 +11,11 @@ with one shortcut at a time), and prints the CPU seconds of each replay. It also
 answers differ between the two with request ids and dates masked (AssumeRole's credentials are
 random by design). Serving HTTP (waitress, threads, the kernel) is not in these figures: compare
 the sandbox process's CPU with `benchmarks/old_vs_new.py --own-sandboxes` for that.
+
+``--direct`` compares moto's handlers called through Flask with `wizard/sandbox/moto_direct.py`'s
+direct path instead (shortcuts in place on both sides): every answer byte for byte (status, every
+header, body; request ids, dates and AssumeRole's fresh credentials masked), how many requests took
+the direct path, and the CPU of each replay. ``one``: the insecure account, two regions.
 """
 
 from __future__ import annotations
@@ -32,7 +37,10 @@ os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 _MASKS = [re.compile(p) for p in (
     rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", rb"\b[A-Za-z0-9]{52}\b",
     rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)?", rb"\b1\d{9}(\.\d+)?\b",
-    rb"[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT")]
+    rb"[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT",
+    # AssumeRole's fresh credentials (random by design)
+    rb"(?<=<AccessKeyId>)[^<]*", rb"(?<=<SecretAccessKey>)[^<]*", rb"(?<=<SessionToken>)[^<]*")]
+_RANDOM_HEADERS = frozenset(("date", "x-amzn-requestid", "x-amz-request-id", "x-amz-id-2", "x-amzn-request-id"))
 
 
 def _shortcuts() -> dict[str, tuple[object, str, str]]:
@@ -63,10 +71,11 @@ def _shortcuts() -> dict[str, tuple[object, str, str]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("account", choices=("large", "org"))
+    parser.add_argument("account", choices=("large", "org", "one"))
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--each", action="store_true", help="also time each shortcut alone")
     parser.add_argument("--members", type=int, default=7)
+    parser.add_argument("--direct", action="store_true", help="Flask's path against moto_direct's instead")
     args = parser.parse_args()
     from benchmarks import seeding
     from wizard.sandbox import app as app_module
@@ -83,11 +92,14 @@ def main() -> int:
 
     app_module.SandboxApp.__call__ = recording
     sandbox = Sandbox("org" if args.account == "org" else "insecure").start()
+    direct = sandbox.app.moto_app
     try:
         env = sandbox.env()
         if args.account == "large":
             seeding.large_account(env, users=300, buckets=100, groups=600)
             argv = ["check", "--format", "json", "--regions", "us-east-1"]
+        elif args.account == "one":
+            argv = ["check", "--format", "json", "--regions", "us-east-1", "eu-west-1"]
         else:
             seeding.more_members(env, args.members)
             argv = ["check", "--org", "--format", "json", "--regions", "us-east-1", "eu-west-1"]
@@ -107,15 +119,15 @@ def main() -> int:
             for name, (owner, attr, own) in shortcuts.items():
                 setattr(owner, attr, tuned[name] if which in ("all", name) else getattr(tuned[name], own))
 
-        def replay() -> list[tuple[str, bytes]]:
+        def replay() -> list[tuple[str, list, bytes]]:
             answers = []
             for environ, body in requests:
                 environ = dict(environ, **{"wsgi.input": io.BytesIO(body), "wsgi.errors": sys.stderr,
                                            "wsgi.version": (1, 0), "wsgi.multithread": True,
                                            "wsgi.multiprocess": False, "wsgi.run_once": False})
-                status: list[str] = []
-                chunks = sandbox.app(environ, lambda s, h, exc_info=None: status.append(s))
-                answers.append((status[0] if status else "", b"".join(chunks)))
+                answer: list = []
+                chunks = sandbox.app(environ, lambda s, h, exc_info=None: answer.extend((s, h)))
+                answers.append((answer[0] if answer else "", answer[1] if answer else [], b"".join(chunks)))
                 getattr(chunks, "close", lambda: None)()
             return answers
 
@@ -124,12 +136,14 @@ def main() -> int:
                 body = pattern.sub(b"#", body)
             return body
 
+        if args.direct:
+            return _direct_ab(sandbox, direct, replay, mask, len(requests), args.rounds)
         use("all")
         replay()  # warm: moto's first use of each account and region
         with_shortcuts = replay()
         use("none")
         without = replay()
-        differ = sum(a[0] != b[0] or mask(a[1]) != mask(b[1]) for a, b in zip(with_shortcuts, without))
+        differ = sum(a[0] != b[0] or mask(a[2]) != mask(b[2]) for a, b in zip(with_shortcuts, without))
         print(f"answers differing (ids and dates masked): {differ} of {len(requests)}", flush=True)
         cpu: dict[str, list[float]] = {}
         for _ in range(args.rounds):
@@ -145,6 +159,51 @@ def main() -> int:
         return 0
     finally:
         sandbox.stop()
+
+
+def _direct_ab(sandbox, direct, replay, mask, count: int, rounds: int) -> int:
+    """Flask's path (moto's dispatcher alone) against moto_direct's, on the recorded requests."""
+    flask = getattr(direct, "dispatcher", direct)
+    if flask is direct:
+        print("moto_direct is off (another moto or Flask version): nothing to compare")
+        return 1
+
+    def same(a, b) -> bool:
+        def norm(answer):
+            status, headers, body = answer
+            masked = mask(body)
+            # a masked body's length may differ (a float "now" varies in its digits): its own length is checked
+            ok = all(k.lower() != "content-length" or int(v) == len(body) for k, v in headers)
+            return (status, ok, [(k, "#" if k.lower() in _RANDOM_HEADERS or k.lower() == "content-length" and
+                                  masked != body else mask(v.encode("latin-1"))) for k, v in headers], masked)
+
+        return norm(a) == norm(b)
+
+    sandbox.app.moto_app = flask
+    replay()  # warm: moto's first use of each account and region
+    through_flask = replay()
+    sandbox.app.moto_app = direct
+    before = dict(direct.counts)
+    through_direct = replay()
+    taken = {k: v - before[k] for k, v in direct.counts.items()}
+    differ = [i for i, (a, b) in enumerate(zip(through_flask, through_direct)) if not same(a, b)]
+    print(f"answers differing (status, headers, body; ids, dates, fresh credentials masked): {len(differ)} "
+          f"of {count}; the direct path answered {taken}", flush=True)
+    for i in differ[:3]:
+        print("  flask: ", through_flask[i][:2], through_flask[i][2][:300], "\n  direct:", through_direct[i][:2],
+              through_direct[i][2][:300])
+    cpu: dict[str, list[float]] = {"flask": [], "direct": []}
+    for _ in range(rounds):
+        for which, moto_app in (("flask", flask), ("direct", direct)):
+            sandbox.app.moto_app = moto_app
+            started = time.process_time()
+            replay()
+            cpu[which].append(round(time.process_time() - started, 3))
+    sandbox.app.moto_app = direct
+    for which, seconds in cpu.items():
+        print(f"{which}: CPU {seconds} s, median {sorted(seconds)[len(seconds) // 2]} s, "
+              f"{1000 * min(seconds) / count:.3f} ms a request at best", flush=True)
+    return 0 if not differ else 2
 
 
 if __name__ == "__main__":

@@ -184,7 +184,7 @@ class HttpServer:
         has_body = not status.startswith(("1", "204", "304"))
         headers, length, dated, served = [], None, False, False
         for name, value in app_headers:
-            name = "-".join(part.capitalize() for part in name.split("-"))
+            name = _capitalized(name)
             if name == "Content-Length":
                 if not has_body:
                     continue
@@ -261,16 +261,30 @@ def _head(first_line: str, headers: list, close: bool) -> bytes:
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
+_NAMES_KEPT = 1_024  # header names: moto's and ours, a few dozen
+_names: dict[str, str] = {}
+
+
+def _capitalized(name: str) -> str:
+    """waitress's spelling of a header name ("x-amzn-requestid" -> "X-Amzn-Requestid"), kept per name."""
+    spelled = _names.get(name)
+    if spelled is None:
+        spelled = "-".join(part.capitalize() for part in name.split("-"))
+        if len(_names) < _NAMES_KEPT:
+            _names[name] = spelled
+    return spelled
+
+
 _date = (0, "")  # (second, its HTTP date): one formatting a second, not one a request
 
 
 def _http_date() -> str:
-    from waitress.utilities import build_http_date
-
     global _date
     now = int(time.time())
     second, text = _date
     if second != now:
+        from waitress.utilities import build_http_date  # here: an import statement costs a lookup per request
+
         text = build_http_date(now)
         _date = (now, text)
     return text
