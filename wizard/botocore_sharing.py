@@ -29,6 +29,7 @@ from typing import Any
 
 from wizard.botocore_exchange import _share_lean_exchange
 from wizard.botocore_http import _share_http_sessions
+from wizard.botocore_timestamps import _share_timestamps
 
 _LOCK = threading.Lock()
 _CLASSES: dict[tuple[str, str, tuple], type] = {}
@@ -85,7 +86,7 @@ def share_client_parts() -> frozenset[str]:
                          _share_event_aliases, _share_handlers, _share_plain_json,
                          _share_kwargs_check, _share_scoped_config, _share_user_agent, _share_request_body,
                          _share_http_sessions, _share_lean_exchange, _share_recursion_check, *call_parts,
-                         _share_direct_sigv4, _share_endpoint_params)
+                         _share_direct_sigv4, _share_endpoint_params, _share_timestamps)
                 _installed = frozenset(part.__name__.removeprefix("_share_") for part in parts if part())
     return _installed
 

@@ -41,7 +41,7 @@ def test_every_part_is_installed_on_the_botocore_in_use(aws):
         "classes", "service_models", "endpoint_providers", "event_aliases", "handlers", "plain_json",
         "kwargs_check", "scoped_config", "user_agent", "request_body", "http_sessions", "response_headers",
         "alias_misses", "config_lookups", "request_headers", "signing", "header_dicts",
-        "paginators", "invocation_ids", "host_headers", "lean_exchange", "recursion_check", "client_contexts",
+        "paginators", "invocation_ids", "host_headers", "lean_exchange", "recursion_check", "timestamps", "client_contexts",
         "direct_sigv4", "endpoint_params"}
 
 
