@@ -23,7 +23,7 @@ import json
 import os
 import threading
 from collections import Counter
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
@@ -31,7 +31,7 @@ from steps.base import Call, StepError, unreadable
 from steps.validators import REGION_PATTERN  # noqa: F401  (the one region check; name kept for callers)
 # Re-exported: the rest of the wizard imports these names from here.
 from wizard.safe_text import clean
-from wizard.aws_answers import Answer, means_none, merge_pages
+from wizard.aws_answers import Answer, Pending, means_none, merge_pages
 from wizard.aws_members import MemberClients, acting_for, can_share, member_client
 from wizard.process_memory import collect_less, limit_malloc_arenas
 from wizard.aws_errors import (  # noqa: F401
@@ -66,7 +66,7 @@ class AWS:
         self._session: Any = None
         self._clients: dict[tuple[str, str], Any] = {}
         self._members: MemberClients | None = None  # the clients this object's member accounts share
-        self._cache: dict[str, "Future | Answer"] = {}  # a read in flight, then its answer
+        self._cache: dict[str, "Pending | Answer"] = {}  # a read in flight, then its answer
         self._pool: ThreadPoolExecutor | None = None
         self.calls: Counter[tuple[str, str]] = Counter()  # (service, operation) -> API calls made
         self.requests = 0  # HTTP requests, retries included
@@ -354,9 +354,9 @@ class AWS:
         key = f"{service} {operation} {region} {paginate} {sent}"
         with self._lock:
             held = self._cache.get(key)
-            owner = held is None  # this thread makes the read; others asking meanwhile wait on its Future
+            owner = held is None  # this thread makes the read; others asking meanwhile wait on its Pending
             if owner:
-                held = self._cache[key] = Future()
+                held = self._cache[key] = Pending()
                 self.read_log.append((service, operation, region, sent))
         if owner:
             def send() -> Any:
@@ -371,9 +371,9 @@ class AWS:
                 return None
             raise
 
-    def _answer(self, key: str, future: Future, send: Callable[[], Any]) -> None:
-        """Make the read of ``future`` and keep its answer in the cache, without the Future's lock and
-        condition (~1.5 KB a read). A definite failure (no such thing, access denied, unsupported) is
+    def _answer(self, key: str, future: Pending, send: Callable[[], Any]) -> None:
+        """Make the read of ``future`` and keep its answer in the cache, without its lock (~1.5 KB a
+        read as a Future). A definite failure (no such thing, access denied, unsupported) is
         kept for the run; a transient one (a report still being generated, a throttle that outlasted
         the retries, a 5xx) is tried again later. Those waiting share either."""
         try:
