@@ -28,7 +28,9 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-MOTO_VERSION = "5.2.5"  # convert_to_flask_response.__call__ and create_backend_app of this version
+# convert_to_flask_response.__call__ and create_backend_app of moto_tuning's moto version
+from wizard.sandbox.moto_tuning import MOTO_VERSION
+
 FLASK_VERSION = ("3", "1")  # Flask.wsgi_app, full_dispatch_request and RequestContext of 3.1
 _METHODS = frozenset(("GET", "POST", "PUT", "DELETE", "HEAD", "PATCH"))  # moto's routes' methods but OPTIONS
 _FLASK_ONLY = frozenset(("moto_api", "instance_metadata"))  # their views render templates (Flask's globals)
