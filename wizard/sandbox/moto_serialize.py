@@ -1,0 +1,143 @@
+"""moto 5.2.5's response serializer: each member's value picked by a plan kept per (class, member, shape).
+
+For every member of every answer, moto's ``ResponseSerializer.get_value`` builds an
+``AttributePickerContext`` (joining the serializer's path into a string), and its
+``XFormedAttributePicker`` lists the attribute names that may hold the member (six alias
+providers; moto_tuning keeps that list per class for most classes, but not for dicts or
+exceptions, whose ``__getattribute__`` is not ``object``'s), looks each name up through
+``moto.core.utils.get_value`` (a ``hasattr(obj, "__getitem__")`` per name), then joins the path
+again and asks every response transformer of the service whether the path ends with it (EC2's
+and IAM's ~19 each). In the large account's re-run that was a quarter of the sandbox's CPU
+(py-spy, GIL samples, eleventh session): 28,727 members for its 1,093-request replay, 547,122
+``str.endswith`` calls.
+
+``get_value`` here does the same for the picker moto makes (``XFormedAttributePicker`` with the
+default alias providers), from a plan kept per (object's class, member key, member shape, the
+shape's parent): the names moto's picker lists (asked of the picker itself the first time) and how
+to look them up (an exact ``dict``: ``dict.get``; an object without ``__getitem__``: ``getattr``;
+anything else, or a name with a dot: moto's ``get_value``). The names are still tried in moto's
+order on every object, so objects whose attributes differ between instances get moto's value.
+Plans are made only for classes whose alias providers' answers depend on the class alone (see
+``_class_decides``): no ``__getattr__``, the generic ``__getattribute__``, no ``__slots__``, and
+per object no ``Meta``, ``__class__`` or ``__getitem__`` of its own. The transformer that applies to
+a member's path is kept per path while the service's transformer table has the same keys in the
+same order (moto adds keys to it at run time: EC2's VPC peering, ``_include_in_response``); the
+transform itself is read from the table each time. Anything else is moto's ``get_value``.
+
+tests/sandbox/test_moto_serialize.py compares both on the same objects; ``benchmarks/sandbox_ab.py``
+compares every answer of a recorded check byte for byte.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from wizard.sandbox.moto_tuning import MOTO_VERSION, _class_decides
+
+_PLANS_KEPT = 100_000  # (class, member, shape, parent): the service models' members, a few thousand
+_PATHS_KEPT = 50_000  # member paths per transformer table: the models' paths, a few thousand
+_ABSENT = object()  # a shape moto has not given a parent yet
+# how a plan's names are looked up
+_DICT, _ATTR, _MOTO = 0, 1, 2
+
+_installed = False
+
+
+def install() -> None:
+    """Put the planned ``get_value`` in place on moto's version it was written for (idempotent)."""
+    global _installed
+    import moto
+
+    if _installed or moto.__version__ != MOTO_VERSION:
+        return
+    from moto.core import serialize
+
+    serialize.ResponseSerializer.get_value = _planned(serialize.ResponseSerializer.get_value, serialize)
+    _installed = True
+
+
+def _planned(moto_get_value: Callable[[Any, Any, str, Any], Any], serialize: Any) -> Callable[..., Any]:
+    from moto.core.utils import MISSING
+    from moto.core.utils import get_value as lookup  # what moto's AttributePicker.__call__ looks each name up with
+
+    picker_class = serialize.XFormedAttributePicker
+    defaults = serialize.DEFAULT_ALIAS_PROVIDERS
+    context_class = serialize.AttributePickerContext
+    plain: dict[type, bool] = {}
+    plans: dict[tuple, tuple] = {}
+    matches: dict[int, tuple] = {}  # id(transformer table) -> (table, its keys, {path: matching key or None})
+
+    def plan(serializer: Any, value: Any, key: str, shape: Any, parent: Any) -> tuple:
+        context = context_class(obj=value, key=key, shape=shape, operation_model=serializer.operation_model,
+                                service_model=serializer.operation_model.service_model,
+                                key_path=".".join(serializer.path))
+        names = tuple(serializer._value_picker.get_possible_keys(context))
+        if any(type(name) is not str or "." in name for name in names):
+            how = _MOTO
+        elif type(value) is dict:
+            how = _DICT
+        elif not hasattr(value, "__getitem__"):
+            how = _ATTR
+        else:
+            how = _MOTO
+        entry = (shape, parent, names, how)  # shape and parent held: their ids stay theirs
+        if len(plans) < _PLANS_KEPT:
+            plans[(type(value), key, id(shape), id(parent))] = entry
+        return entry
+
+    def transform_for(transformers: dict, path: str) -> Any:
+        """moto's first transformer whose path ``path`` ends with (None: none)."""
+        keys = tuple(transformers)
+        kept = matches.get(id(transformers))
+        if kept is None or kept[0] is not transformers or kept[1] != keys:
+            kept = matches[id(transformers)] = (transformers, keys, {})
+        found = kept[2].get(path, MISSING)
+        if found is MISSING:
+            found = next((suffix for suffix in keys if path.endswith(suffix)), None)
+            if len(kept[2]) < _PATHS_KEPT:
+                kept[2][path] = found
+        return None if found is None else transformers[found]
+
+    def get_value(serializer: Any, value: Any, key: str, shape: Any) -> Any:
+        picker = serializer._value_picker
+        kind = type(value)
+        if type(picker) is not picker_class or picker.alias_providers is not defaults:
+            return moto_get_value(serializer, value, key, shape)
+        decides = plain.get(kind)
+        if decides is None:
+            decides = plain[kind] = _class_decides(kind)
+        own = getattr(value, "__dict__", None)
+        if not decides or (own is not None and ("Meta" in own or "__class__" in own or "__getitem__" in own)):
+            return moto_get_value(serializer, value, key, shape)
+        parent = getattr(shape, "parent", _ABSENT)
+        entry = plans.get((kind, key, id(shape), id(parent)))
+        if entry is None or entry[0] is not shape or entry[1] is not parent:
+            entry = plan(serializer, value, key, shape, parent)
+        names, how = entry[2], entry[3]
+        found = MISSING
+        if how == _DICT:
+            for name in names:
+                found = value.get(name, MISSING)
+                if found is not MISSING:
+                    break
+        elif how == _ATTR:
+            for name in names:
+                found = getattr(value, name, MISSING)
+                if found is not MISSING:
+                    break
+        else:
+            for name in names:
+                found = lookup(value, name, MISSING)
+                if found is not MISSING:
+                    break
+        if found is MISSING:
+            found = None
+        transformers = picker.response_transformers
+        if transformers:
+            transform = transform_for(transformers, f"{'.'.join(serializer.path)}.{key}")
+            if transform is not None:
+                found = transform(found)
+        return found
+
+    get_value.moto_get_value = moto_get_value  # type: ignore[attr-defined]  # for the tests and sandbox_ab
+    return get_value
