@@ -59,6 +59,7 @@ def _shortcuts() -> dict[str, tuple[object, str, str]]:
     import moto.utilities.paginator as paginator
 
     return {"values": (serialize.ResponseSerializer, "get_value", "moto_get_value"),
+            "unparse": (xmltodict, "unparse", "xmltodict_unparse"),
             "backends": (BackendDict, "__getitem__", "moto_getitem"),
             "signatures": (paginator, "inspect", "moto_inspect"),
             "service": (moto_utils, "service_name_from_moto_package_name", "moto_service_name_from_moto_package_name"),
