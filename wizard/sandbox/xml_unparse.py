@@ -45,10 +45,24 @@ def _lean(original: Callable[..., Any], xmltodict: Any) -> Callable[..., Any]:
 
     convert = xmltodict._convert_value_to_string
 
+    passed: set[str] = set()  # element names xmltodict's check let through (a name's check has one answer)
+
     def write_document(input_dict: Any, full_document: bool) -> str:
         out: list[str] = []
         write = out.append
         pending = False  # a start tag written without its ">" (XMLGenerator's short empty elements)
+
+        def leaf(key: str, text: str) -> None:
+            """An element of text alone (a string, None or a value xmltodict converts): no attributes, no children."""
+            nonlocal pending
+            if pending:
+                write(">")
+                pending = False
+            if text:  # XMLGenerator.characters writes nothing for ""
+                write("<" + key + ">" + text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+                      + "</%s>" % key)
+            else:
+                write("<" + key + "/>")
 
         def emit(key: Any, value: Any, depth: int) -> None:
             nonlocal pending
@@ -58,18 +72,18 @@ def _lean(original: Callable[..., Any], xmltodict: Any) -> Callable[..., Any]:
                     if text:  # _XMLGenerator.comment: written as it comes, a pending start tag left open
                         write(f"<!--{escape(xmltodict._validate_comment(text))}-->")
                 return
-            xmltodict._validate_name(key, "element")
+            if type(key) is not str or key not in passed:
+                xmltodict._validate_name(key, "element")
+                if type(key) is str and len(passed) < 100_000:
+                    passed.add(key)
             if not hasattr(value, "__iter__") or isinstance(value, _NOT_LISTED):
-                value = [value]
+                value = (value,)
             for index, v in enumerate(value):
                 if full_document and depth == 0 and index > 0:
                     raise ValueError("document with multiple roots")
-                if v is None:
-                    v = {}
-                elif not isinstance(v, (dict, str)):
-                    v = convert(v)
-                if isinstance(v, str):
-                    v = {"#text": v}
+                if not isinstance(v, dict):  # {"#text": v}, converted; None: {}
+                    leaf(key, "" if v is None else convert(v))
+                    continue
                 cdata = None
                 attrs: dict = {}
                 children = []
@@ -102,7 +116,10 @@ def _lean(original: Callable[..., Any], xmltodict: Any) -> Callable[..., Any]:
                     write(" %s=%s" % (name, quoteattr(text)))
                 pending = True
                 for child_key, child_value in children:
-                    emit(child_key, child_value, depth + 1)
+                    if type(child_value) is str and type(child_key) is str and child_key in passed:
+                        leaf(child_key, child_value)  # the commonest element, without emit's walk
+                    else:
+                        emit(child_key, child_value, depth + 1)
                 if cdata:  # XMLGenerator.characters writes nothing for ""
                     if pending:
                         write(">")
