@@ -103,6 +103,20 @@ def test_a_transformer_added_later_applies_as_in_moto():
     assert third == _answer("ListUsers", result, transformers, False) and "never" in third
 
 
+def test_a_serializer_asked_again_sees_the_table_as_it_is_then():
+    from moto.core import serialize
+    from moto.core.utils import get_service_model
+
+    transformers: dict = {}
+    picker = serialize.XFormedAttributePicker(response_transformers=transformers)
+    serializer = serialize.QuerySerializer(operation_model=get_service_model("iam").operation_model("ListUsers"),
+                                           value_picker=picker)
+    result = {"Users": _users()[:2], "IsTruncated": False}
+    assert "by-class-alias" in serializer.serialize(result)["body"]
+    transformers["UserName"] = lambda value: "hidden"
+    assert "by-class-alias" not in serializer.serialize(result)["body"]
+
+
 def test_planned_answers_over_http_are_motos(account, monkeypatch):
     """Real answers (EC2, IAM with its transformers, S3's dicts and errors) serialized both ways on the
     same objects are the same (values can be made anew on each read, so answers are compared, not

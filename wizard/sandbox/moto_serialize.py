@@ -21,8 +21,10 @@ Plans are made only for classes whose alias providers' answers depend on the cla
 ``_class_decides``): no ``__getattr__``, the generic ``__getattribute__``, no ``__slots__``, and
 per object no ``Meta``, ``__class__`` or ``__getitem__`` of its own. The transformer that applies to
 a member's path is kept per path while the service's transformer table has the same keys in the
-same order (moto adds keys to it at run time: EC2's VPC peering, ``_include_in_response``); the
-transform itself is read from the table each time. Anything else is moto's ``get_value``.
+same order (moto adds keys to it at run time: EC2's VPC peering, ``_include_in_response``), looked
+at once as each answer starts (``serialize``; moto looks at every member, which differs only if
+another thread adds a key mid-answer, where moto's own loop can fail); the transform itself is read
+from the table each time. Anything else is moto's ``get_value``.
 
 tests/sandbox/test_moto_serialize.py compares both on the same objects; ``benchmarks/sandbox_ab.py``
 compares every answer of a recorded check byte for byte.
@@ -36,7 +38,8 @@ from wizard.sandbox.moto_tuning import MOTO_VERSION, _class_decides
 
 _PLANS_KEPT = 100_000  # (class, member, shape, parent): the service models' members, a few thousand
 _PATHS_KEPT = 50_000  # member paths per transformer table: the models' paths, a few thousand
-_ABSENT = object()  # a shape moto has not given a parent yet
+_ABSENT = object()  # a shape moto has not given a parent yet; an answer's state not looked at yet
+_STATE = "_sandbox_answer"  # the serializer's attribute for what holds for the whole answer (answer_state)
 # how a plan's names are looked up
 _DICT, _ATTR, _MOTO = 0, 1, 2
 
@@ -52,17 +55,19 @@ def install() -> None:
         return
     from moto.core import serialize
 
-    serialize.ResponseSerializer.get_value = _planned(serialize.ResponseSerializer.get_value, serialize)
+    serializer = serialize.ResponseSerializer
+    serializer.get_value, serializer.serialize = _planned(serializer.get_value, serializer.serialize, serialize)
     _installed = True
 
 
-def _planned(moto_get_value: Callable[[Any, Any, str, Any], Any], serialize: Any) -> Callable[..., Any]:
+def _planned(moto_get_value: Callable[..., Any], moto_serialize: Callable[..., Any], serialize_module: Any) -> tuple:
+    """moto's ``get_value`` planned, and its ``serialize`` starting each answer's state afresh."""
     from moto.core.utils import MISSING
     from moto.core.utils import get_value as lookup  # what moto's AttributePicker.__call__ looks each name up with
 
-    picker_class = serialize.XFormedAttributePicker
-    defaults = serialize.DEFAULT_ALIAS_PROVIDERS
-    context_class = serialize.AttributePickerContext
+    picker_class = serialize_module.XFormedAttributePicker
+    defaults = serialize_module.DEFAULT_ALIAS_PROVIDERS
+    context_class = serialize_module.AttributePickerContext
     plain: dict[type, bool] = {}
     plans: dict[tuple, tuple] = {}
     matches: dict[int, tuple] = {}  # id(transformer table) -> (table, its keys, {path: matching key or None})
@@ -85,28 +90,35 @@ def _planned(moto_get_value: Callable[[Any, Any, str, Any], Any], serialize: Any
             plans[(type(value), key, id(shape), id(parent))] = entry
         return entry
 
-    def transform_for(transformers: dict, path: str) -> Any:
-        """moto's first transformer whose path ``path`` ends with (None: none)."""
-        keys = tuple(transformers)
-        kept = matches.get(id(transformers))
-        if kept is None or kept[0] is not transformers or kept[1] != keys:
-            kept = matches[id(transformers)] = (transformers, keys, {})
-        found = kept[2].get(path, MISSING)
-        if found is MISSING:
-            found = next((suffix for suffix in keys if path.endswith(suffix)), None)
-            if len(kept[2]) < _PATHS_KEPT:
-                kept[2][path] = found
-        return None if found is None else transformers[found]
+    def answer_state(serializer: Any) -> Any:
+        """What holds for the whole answer: None when moto's picking must run; else (transformer table,
+        its matches kept per path), both None when the service has no transformers."""
+        picker = serializer._value_picker
+        state = None
+        if type(picker) is picker_class and picker.alias_providers is defaults:
+            transformers = picker.response_transformers
+            if not transformers:
+                state = (None, None)
+            else:
+                keys = tuple(transformers)  # the table's keys in order as the answer starts
+                kept = matches.get(id(transformers))
+                if kept is None or kept[0] is not transformers or kept[1] != keys:
+                    kept = matches[id(transformers)] = (transformers, keys, {})
+                state = (transformers, kept)
+        serializer.__dict__[_STATE] = state
+        return state
 
     def get_value(serializer: Any, value: Any, key: str, shape: Any) -> Any:
-        picker = serializer._value_picker
+        state = serializer.__dict__.get(_STATE, _ABSENT)
+        if state is _ABSENT:
+            state = answer_state(serializer)
         kind = type(value)
-        if type(picker) is not picker_class or picker.alias_providers is not defaults:
+        if state is None:
             return moto_get_value(serializer, value, key, shape)
         decides = plain.get(kind)
         if decides is None:
             decides = plain[kind] = _class_decides(kind)
-        own = getattr(value, "__dict__", None)
+        own = getattr(value, "__dict__", None) if kind is not dict else None
         if not decides or (own is not None and ("Meta" in own or "__class__" in own or "__getitem__" in own)):
             return moto_get_value(serializer, value, key, shape)
         parent = getattr(shape, "parent", _ABSENT)
@@ -132,12 +144,22 @@ def _planned(moto_get_value: Callable[[Any, Any, str, Any], Any], serialize: Any
                     break
         if found is MISSING:
             found = None
-        transformers = picker.response_transformers
-        if transformers:
-            transform = transform_for(transformers, f"{'.'.join(serializer.path)}.{key}")
-            if transform is not None:
-                found = transform(found)
+        transformers, kept = state
+        if transformers is not None:
+            path = f"{'.'.join(serializer.path)}.{key}"
+            match = kept[2].get(path, MISSING)
+            if match is MISSING:  # moto's first transformer whose path this member's path ends with
+                match = next((suffix for suffix in kept[1] if path.endswith(suffix)), None)
+                if len(kept[2]) < _PATHS_KEPT:
+                    kept[2][path] = match
+            if match is not None:
+                found = transformers[match](found)
         return found
 
+    def serialize(serializer: Any, result: Any) -> Any:
+        serializer.__dict__.pop(_STATE, None)  # a serializer asked for another answer looks again
+        return moto_serialize(serializer, result)
+
     get_value.moto_get_value = moto_get_value  # type: ignore[attr-defined]  # for the tests and sandbox_ab
-    return get_value
+    serialize.moto_serialize = moto_serialize  # type: ignore[attr-defined]
+    return get_value, serialize
