@@ -57,9 +57,11 @@ def _shortcuts() -> dict[str, tuple[object, str, str]]:
     from moto.ec2.models.subnets import SubnetBackend
 
     import moto.utilities.paginator as paginator
+    from moto.core.responses import BaseResponse
 
     return {"values": (serialize.ResponseSerializer, "get_value", "moto_get_value"),
             "unparse": (xmltodict, "unparse", "xmltodict_unparse"),
+            "request_id": (BaseResponse, "_enrich_response", "moto_enrich_response"),
             "backends": (BackendDict, "__getitem__", "moto_getitem"),
             "signatures": (paginator, "inspect", "moto_inspect"),
             "service": (moto_utils, "service_name_from_moto_package_name", "moto_service_name_from_moto_package_name"),
@@ -127,7 +129,9 @@ def main() -> int:
         def use(which: str) -> None:
             for name, (owner, attr, own) in shortcuts.items():
                 on = which in ("all", name) or which == "without" and name not in new
-                setattr(owner, attr, tuned[name] if on else getattr(tuned[name], own))
+                chosen = tuned[name] if on else getattr(tuned[name], own)
+                static = isinstance(owner, type) and isinstance(vars(owner).get(attr), staticmethod)
+                setattr(owner, attr, staticmethod(chosen) if static else chosen)
 
         def replay() -> list[tuple[str, list, bytes]]:
             answers = []

@@ -163,3 +163,23 @@ def test_planned_answers_over_http_are_motos(account, monkeypatch):
                 errors.append(error.response["Error"]["Code"])
     assert differ == [] and len(compared) >= 20 and len(members) > 200 and dict in members
     assert "NoSuchWebsiteConfiguration" in errors and any(issubclass(kind, Exception) for kind in members)
+
+
+def test_request_ids_are_put_as_moto_puts_them():
+    """Bodies with and without a ``<RequestId>``, bytes, and moto's status header: the same answers,
+    and the same ids drawn (moto's seeded generator is left as moto leaves it)."""
+    from moto.core.responses import BaseResponse
+    from moto.moto_api._internal import mock_random
+
+    ours = BaseResponse._enrich_response
+    theirs = ours.moto_enrich_response
+    bodies = ["<ListUsersResponse><ResponseMetadata><RequestId>x</RequestId></ResponseMetadata></ListUsersResponse>",
+              "<DescribeVpcsResponse><requestId>r</requestId></DescribeVpcsResponse>", "", b"<RequestId>b</RequestId>",
+              b"\x00bytes", "<Error><RequestId></RequestId></Error>", {"a": "dict"}]
+    for headers in ({}, {"status": 404}, {"x-amzn-requestid": "given"}):
+        for body in bodies:
+            mock_random.seed(7)
+            mine = ours(dict(headers), body)
+            after_mine = mock_random.getrandbits(32)
+            mock_random.seed(7)
+            assert mine == theirs(dict(headers), body) and after_mine == mock_random.getrandbits(32), (headers, body)
