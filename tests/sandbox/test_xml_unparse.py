@@ -10,6 +10,7 @@ from wizard.sandbox import moto_tuning, xml_unparse
 
 _TEXTS = ["", "plain", "a & b < c > d", "quote \" and ' both", "only 'single'", "tab\tnew\nline\r", "ünïcödé ☃",
           "]]>", "&amp;"]
+_COMMENTS = ["a note", ["one", None, "", "two", 3], "bad -- comment", "ends-", None, b"bytes"]
 _NAMES = ["Item", "member", "ns:Tag", "x", "Bad Name", "<bad>", "?pi"]
 
 
@@ -46,7 +47,7 @@ def _element(rng: random.Random, depth: int) -> dict:
         elif roll < 0.3:
             element["@xmlns"] = rng.choice([{"": "http://a/", "p": None}, {"q": 3}, "http://plain/", {"bad name": "u"}])
         elif roll < 0.34:
-            element["#comment"] = rng.choice(["a note", ["one", None, "", "two"], "bad -- comment", "ends-"])
+            element["#comment"] = rng.choice(_COMMENTS)
         else:
             element[rng.choice(_NAMES[:4] if rng.random() < 0.9 else _NAMES)] = _value(rng, depth, a_key_s=True)
     return element
@@ -72,8 +73,8 @@ def test_generated_documents_are_written_as_xmltodict_writes_them(both):
     ours, theirs = both
     def document(seed: int) -> dict:  # built anew for each writer: a generator is read once
         rng = random.Random(seed)
-        return {rng.choice(["Root", "Response", "#comment", "bad name"]): _value(rng, 0, a_key_s=True)
-                for _ in range(rng.choice([1, 1, 1, 2, 0]))}
+        keys = [rng.choice(["Root", "Response", "#comment", "bad name"]) for _ in range(rng.choice([1, 1, 1, 2, 0]))]
+        return {key: rng.choice(_COMMENTS) if key == "#comment" else _value(rng, 0, a_key_s=True) for key in keys}
 
     refused = 0
     for seed in range(600):
