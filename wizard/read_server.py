@@ -44,6 +44,8 @@ def _serve(requests: BinaryIO, answers: BinaryIO) -> int:
             message = (number, "local", None)
         try:
             send(message)
+        except OSError:  # the parent is gone
+            pass
         except Exception:  # noqa: BLE001 - an answer that does not pickle: the parent makes the read
             send((number, "local", None))
 
@@ -58,7 +60,11 @@ def _serve(requests: BinaryIO, answers: BinaryIO) -> int:
         pool.submit(answer, *request)
     pool.shutdown(wait=True)
     with aws._lock:
-        send(("counts", (dict(aws.calls), aws.requests, dict(aws.call_log))))
+        counts = (dict(aws.calls), aws.requests, dict(aws.call_log))
+    try:
+        send(("counts", counts))
+    except OSError:  # the parent is gone (interrupted): nobody to count them for
+        pass
     return 0
 
 
