@@ -38,8 +38,11 @@ from wizard.aws_answers import Pending
 from wizard.aws_errors import ReadFailed
 from wizard.worker_process import CODE_ROOT, worker_command
 
-SPREAD_MIN = 100  # fewer jobs do not repay a server's start (~0.4 s of CPU) on the other core
+SPREAD_MIN = 100  # fewer jobs do not repay a server's start (~0.2 s of CPU) on the other core
 LOCAL = object()  # "make this read in this process"
+# The server signs with the credentials of its start; botocore here refreshes temporary ones (SSO, an
+# assumed role). A read refused for an expired token is made here, and so is every later one.
+EXPIRED_CODES = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"})
 
 
 class Offload:
@@ -155,8 +158,10 @@ class ReadServer:
         kind, payload = waiter.result()
         if kind == "ok":
             return payload
-        if kind == "failed":
+        if kind == "failed" and payload[2] not in EXPIRED_CODES:
             raise ReadFailed(*payload)
+        if kind == "failed":
+            self._gone = True
         return LOCAL  # the server could not make it, or died first: made here
 
     def _read_answers(self) -> None:

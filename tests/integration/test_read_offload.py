@@ -82,3 +82,24 @@ def test_small_fan_outs_and_other_commands_never_start_a_server(account):
     assert open_lane(other, 10 * read_offload.SPREAD_MIN) is None
     s3.collect(aws)
     assert aws._offload is None
+
+
+def test_a_read_refused_for_an_expired_token_is_made_here_and_so_is_every_later_one(account, monkeypatch):
+    sb = account("insecure")
+    monkeypatch.setattr(read_offload, "SPREAD_MIN", 1)
+    # a server whose credentials have expired: it refuses every read as AWS would
+    expired = ("import pickle, sys; sys.path.insert(0, sys.argv[1]); i, o = sys.stdin.buffer, sys.stdout.buffer\n"
+               "pickle.load(i); o.write(pickle.dumps('ready')); o.flush()\n"
+               "while True:\n"
+               "    try: number = pickle.load(i)[0]\n"
+               "    except EOFError: break\n"
+               "    o.write(pickle.dumps((number, 'failed', ('error', 'expired', 'ExpiredToken', False, '')))); o.flush()")
+    root = str(read_offload.CODE_ROOT)
+    monkeypatch.setattr(read_offload, "worker_command", lambda module: [sys.executable, "-c", expired, root])
+    here = _s3_state(open_aws(sb))
+    aws = open_aws(sb, spread_reads=True)
+    lane = open_lane(aws, 1)
+    assert lane._server.ready.wait(60)
+    assert _s3_state(aws) == here  # no "expired" reason anywhere: each read was made again here
+    assert lane._server._gone  # after the first refusal nothing more was sent to it
+    lane.close()
