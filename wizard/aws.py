@@ -14,7 +14,8 @@ and its sessions are in wizard/aws_session.py). It
   ones are tried again);
 - turns failures into :class:`ReadFailed` with a kind (denied, unsupported, throttled, error)
   that steps record as UNKNOWN, never as FAIL (wizard/aws_errors.py);
-- runs regional work in a bounded thread pool.
+- runs regional work in a bounded thread pool, and a large fan-out of S3 reads in a lane of its own
+  whose reads a second process makes (wizard/read_offload.py).
 """
 
 from __future__ import annotations
