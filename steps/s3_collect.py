@@ -94,9 +94,12 @@ def collect(aws: Any) -> State:
     # The account's Block Public Access, the regions' reads (KMS keys, connectivity, Macie) and every
     # bucket's in one fan-out, buckets last: the region pool serves jobs in turn, and behind a large
     # account's 500 bucket jobs (or after them) the regions' chains of reads were a serial tail of the
-    # run, while a read before the fan-out delays it (benchmarks/README.md, "Eighth session").
+    # run, while a read before the fan-out delays it (benchmarks/README.md, "Eighth session"). ``spread``:
+    # S3 serves at least 5,500 GET requests per second per partitioned prefix, so a large account's
+    # bucket reads may take a lane of their own beside IAM's (wizard/read_offload.py); the region jobs
+    # in it are one per region, never more per region than without it.
     jobs = [("account", account_id)] + [("region", r) for r in regions] + [("bucket", name) for name in names]
-    done = aws.per_region(lambda job: _read_job(aws, job, listed), jobs)
+    done = aws.per_region(lambda job: _read_job(aws, job, listed), jobs, spread=True)
     account_bpa = done[("account", account_id)]
     if is_unreadable(listing):
         buckets: Any = listing

@@ -86,11 +86,9 @@ class AssessWorker:
             assess(aws, list(by_id.values()), on_done=on_done)
 
     def _send(self, aws: Any, step_ids: tuple[str, ...], fresh: bool) -> queue.SimpleQueue | None:
-        from wizard.org_workers import frozen_target
-
         self.start()
         try:
-            request = Request(frozen_target(aws), aws.requested_regions, step_ids, fresh, dict(os.environ))
+            request = Request(aws.frozen_target(), aws.requested_regions, step_ids, fresh, dict(os.environ))
         except Exception:  # noqa: BLE001 - no credentials to hand over: this process reads as before
             return None
         answers: queue.SimpleQueue = queue.SimpleQueue()

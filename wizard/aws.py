@@ -14,7 +14,8 @@ and its sessions are in wizard/aws_session.py). It
   ones are tried again);
 - turns failures into :class:`ReadFailed` with a kind (denied, unsupported, throttled, error)
   that steps record as UNKNOWN, never as FAIL (wizard/aws_errors.py);
-- runs regional work in a bounded thread pool.
+- runs regional work in a bounded thread pool, and a large fan-out of S3 reads in a lane of its own
+  whose reads a second process makes (wizard/read_offload.py).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any, Callable, Iterable, Mapping, TypeVar
@@ -31,8 +31,10 @@ from steps.base import Call, StepError, unreadable
 from steps.validators import REGION_PATTERN  # noqa: F401  (the one region check; name kept for callers)
 # Re-exported: the rest of the wizard imports these names from here.
 from wizard.safe_text import clean
+from wizard.aws_counts import CallCounts
 from wizard.aws_answers import Answer, Pending, means_none, merge_pages
 from wizard.aws_members import MemberClients, acting_for, can_share, member_client
+from wizard.read_offload import LOCAL, Offload, open_lane
 from wizard.process_memory import collect_less, limit_malloc_arenas
 from wizard.aws_errors import (  # noqa: F401
     DENIED_CODES, IAM_ACTION_OVERRIDES, IAM_PREFIX, THROTTLE_CODES, TRANSIENT_CODES, UNSUPPORTED_CODES,
@@ -48,13 +50,18 @@ DEFAULT_REGION = "us-east-1"
 GLOBAL_SERVICES = frozenset({"iam", "sts", "organizations", "account", "s3control", "route53", "cloudfront"})
 
 
-class AWS:
+class AWS(CallCounts):
     """Everything a run needs from AWS, for one account. See the module docstring."""
 
     def __init__(self, target: Target | None = None, *, regions: Iterable[str] | None = None,
-                 max_workers: int = 48, max_attempts: int = 6, parent: "AWS | None" = None) -> None:
+                 max_workers: int = 48, max_attempts: int = 6, parent: "AWS | None" = None,
+                 spread_reads: bool = False) -> None:
         self.target = target or Target()
         self.parent = parent
+        # A large fan-out marked ``spread`` may run in a lane of its own, its reads made in a read server
+        # process (wizard/read_offload.py): `check` of one account asks for it
+        self.spread_reads = spread_reads
+        self._offload: Offload | None = None
         limit_malloc_arenas()  # once, before any thread reads: an arena per thread kept ~25 MB more
         collect_less()  # once: the models and clients live as long as the process
         self.requested_regions = tuple(regions) if regions else None
@@ -68,13 +75,7 @@ class AWS:
         self._members: MemberClients | None = None  # the clients this object's member accounts share
         self._cache: dict[str, "Pending | Answer"] = {}  # a read in flight, then its answer
         self._pool: ThreadPoolExecutor | None = None
-        self.calls: Counter[tuple[str, str]] = Counter()  # (service, operation) -> API calls made
-        self.requests = 0  # HTTP requests, retries included
-        # Every API call sent, with its exact parameters: (service, operation, region, params json).
-        self.call_log: Counter[tuple[str, str, str, str]] = Counter()
-        self.read_log: list[tuple[str, str, str, str]] = []  # (service, op, region, params) per cached read
-        self.polls: Counter[tuple[str, str]] = Counter()  # repeats of a read waiting for a state (until=)
-        self._polling = threading.local()
+        self._start_counting()  # calls, requests, call_log, read_log, polls (wizard/aws_counts.py)
 
     # --- session and clients ---------------------------------------------------------------------
 
@@ -176,6 +177,11 @@ class AWS:
         frozen = credentials.get_frozen_credentials()
         return Credentials(frozen.access_key, frozen.secret_key, frozen.token)
 
+    def frozen_target(self) -> Target:
+        """This account as it is reached now (current credentials, endpoint and region), to hand to a worker."""
+        return Target(region=self.home_region, endpoint_url=self.target.endpoint,
+                      credentials=self.frozen_credentials(), label=self.target.label)
+
     @property
     def credential_method(self) -> str:
         """How botocore found the credentials ("env", "sso", "shared-credentials-file", ...), or ""."""
@@ -246,31 +252,6 @@ class AWS:
         if self.target.endpoint and service == "s3control":
             keep_endpoint_host(client)
         return client
-
-    def _count_call(self, model: Any, params: Any = None, context: Any = None, **_: Any) -> None:
-        service = model.service_model.service_name
-        region = (context or {}).get("client_region") or ""
-        # The call's own parameters (the serialized request may leave some in the host name).
-        sent = (context or {}).get("aws_essentials_params")
-        if sent is None:
-            sent = json.dumps((params or {}).get("body", {}), sort_keys=True, default=str)
-        key = (service, model.name, region, sent)
-        with self._lock:
-            self.calls[(service, model.name)] += 1
-            if getattr(self._polling, "active", False):
-                self.polls[(service, model.name)] += 1
-            else:
-                self.call_log[key] += 1
-
-    def repeated_reads(self) -> dict[tuple[str, str, str, str], int]:
-        """Reads sent more than once with identical parameters in this run (should be none)."""
-        writes = ("Put", "Create", "Delete", "Update", "Enable", "Disable", "Attach", "Detach", "Start", "Stop",
-                  "Modify", "Revoke", "Authorize", "Add", "Remove", "Tag", "Untag", "Batch", "Associate", "Assume")
-        return {k: n for k, n in self.call_log.items() if n > 1 and not k[1].startswith(writes)}
-
-    def _count_request(self, **_: Any) -> None:
-        with self._lock:
-            self.requests += 1
 
     # --- identity and regions ---------------------------------------------------------------------
 
@@ -410,6 +391,10 @@ class AWS:
     def _send_read(self, service: str, operation: str, region: str, paginate: bool, params: Mapping[str, Any]) -> Any:
         from botocore import xform_name
 
+        if self._offload is not None:  # a spread fan-out's read, made in the read server
+            answered = self._offload.send(service, operation, region, paginate, params)
+            if answered is not LOCAL:
+                return answered
         client = self.client(service, region)
         method = xform_name(operation)
         try:
@@ -459,18 +444,26 @@ class AWS:
 
     # --- concurrency ------------------------------------------------------------------------------
 
-    def per_region(self, fn: Callable[[str], T], regions: Iterable[str] | None = None) -> dict[str, T | dict]:
-        """Run ``fn(region)`` for every region in scope, concurrently; a failure becomes unreadable."""
+    def per_region(self, fn: Callable[[str], T], regions: Iterable[str] | None = None, *,
+                   spread: bool = False) -> dict[str, T | dict]:
+        """Run ``fn(region)`` for every region in scope (or item of ``regions``), concurrently; a failure
+        becomes unreadable. ``spread``: the jobs are independent reads of a service with a documented request
+        rate that allows a lane of their own; when many, they may run there (wizard/read_offload.py)."""
         regions = list(regions) if regions is not None else self.regions()
-        pool = self._region_pool()
-        futures = {region: pool.submit(fn, region) for region in regions}
-        results: dict[str, Any] = {}
-        for region, future in futures.items():
-            try:
-                results[region] = future.result()
-            except ReadFailed as failed:
-                results[region] = unreadable(failed.reason)
-        return results
+        lane = open_lane(self, len(regions)) if spread else None
+        pool = lane or self._region_pool()
+        try:
+            futures = {region: pool.submit(fn, region) for region in regions}
+            results: dict[str, Any] = {}
+            for region, future in futures.items():
+                try:
+                    results[region] = future.result()
+                except ReadFailed as failed:
+                    results[region] = unreadable(failed.reason)
+            return results
+        finally:
+            if lane is not None:
+                lane.close()
 
     def _region_pool(self) -> ThreadPoolExecutor:
         if self.parent is not None:

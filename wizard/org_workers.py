@@ -97,7 +97,7 @@ def assess_organization(aws: AWS, members: Sequence[Member], steps: Sequence[Any
             started.stop()
         runs = for_each_account(aws, list(members), findings_of, role_name=role, parallel=PARALLEL_ACCOUNTS)
         return runs, stats
-    job = Job(frozen_target(aws), aws.account_id, aws.requested_regions, role,
+    job = Job(aws.frozen_target(), aws.account_id, aws.requested_regions, role,
               tuple(step.INFO.id for step in steps), plan)
     by_id: dict[str, AccountRun] = {}
     own = ThreadPoolExecutor(1, thread_name_prefix="aws-management")
@@ -289,13 +289,6 @@ def _exchange(worker: Any, job: Job, take: Callable[[], Member | None]) -> tuple
     last_line = (said or [f"exit code {worker.returncode}"])[-1]
     reason = f"the worker process assessing it failed: {last_line[:200]}"
     return runs + [AccountRun(member, error=reason) for member in pending.values()], WorkerStats()
-
-
-def frozen_target(aws: AWS) -> Target:
-    """The management account as it is reached now: its current credentials, endpoint and region."""
-    credentials = aws.frozen_credentials()
-    return Target(region=aws.home_region, endpoint_url=aws.target.endpoint, credentials=credentials,
-                  label=aws.target.label)
 
 
 def _assess_job(job: Job, take: Callable[[], Member | None], send: Callable[[Any], None]) -> WorkerStats:

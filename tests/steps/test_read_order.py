@@ -78,7 +78,7 @@ class RecordingAWS:
     def regions(self) -> list[str]:
         return ["us-east-1"]
 
-    def per_region(self, fn, regions=None):
+    def per_region(self, fn, regions=None, *, spread=False):
         self.fan_outs += 1
         self._in_job = True
         try:

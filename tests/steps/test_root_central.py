@@ -38,7 +38,7 @@ class Reads:
     def __init__(self, instances_by_region, parent=None):
         self.instances, self.parent, self.asked = instances_by_region, parent, []
 
-    def per_region(self, fn, regions=None):
+    def per_region(self, fn, regions=None, *, spread=False):
         return {r: fn(r) for r in self.instances}
 
     def read(self, service, operation, region=None, **params):

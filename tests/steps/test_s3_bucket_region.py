@@ -18,7 +18,7 @@ class ListingAWS:
     def regions(self):
         return ["us-east-1", "eu-west-1"]
 
-    def per_region(self, work, items):
+    def per_region(self, work, items, *, spread=False):
         return {item: work(item) for item in items}
 
     def try_read(self, service, operation, region=None, **params):

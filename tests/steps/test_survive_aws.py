@@ -80,7 +80,7 @@ class LiveIAM:
     def __init__(self, profiles, last_used):
         self.profiles, self.last_used, self.asked = profiles, last_used, []
 
-    def per_region(self, fn, regions):
+    def per_region(self, fn, regions, *, spread=False):
         return {r: fn(r) for r in regions}
 
     def read(self, service, operation, region=None, missing=(), **params):

@@ -76,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
     from wizard.aws_regions import regions_out_of_scope
 
     aws = open_aws(args)
+    aws.spread_reads = True  # a large account's bucket reads in a second process (wizard/read_offload.py)
     results = assess(aws, steps)
     document = findings_document(aws.account_id, aws.regions(), results, caller_arn=aws.caller_arn,
                                  regions_disabled=regions_out_of_scope(aws))
