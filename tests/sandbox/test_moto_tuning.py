@@ -219,3 +219,27 @@ def test_paginated_listings_read_signatures_as_moto_did():
         assert paginator.inspect.getfullargspec(listing) == inspect.getfullargspec(listing)
     with pytest.raises(TypeError):  # not a function: inspect's error, every time
         paginator.inspect.getfullargspec(3)
+
+
+def test_classes_whose_alias_answers_are_the_class_s():
+    """Dicts and exceptions (C's generic attribute lookup) get kept names; a class with slots (a slot
+    named ``Meta`` is the object's own) or a dynamic lookup does not."""
+    class Plain:
+        pass
+
+    class Slotted:
+        __slots__ = ("Meta",)
+
+    class Dynamic:
+        def __getattr__(self, name):
+            return name
+
+    class Error(Exception):
+        pass
+
+    class Mapping(dict):
+        pass
+
+    decides = moto_tuning.class_decides
+    assert all(decides(kind) for kind in (Plain, dict, Mapping, Error, KeyError))
+    assert not any(decides(kind) for kind in (Slotted, Dynamic, list, type("Sub", (Slotted,), {})))

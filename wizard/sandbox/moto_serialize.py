@@ -18,7 +18,7 @@ to look them up (an exact ``dict``: ``dict.get``; an object without ``__getitem_
 anything else, or a name with a dot: moto's ``get_value``). The names are still tried in moto's
 order on every object, so objects whose attributes differ between instances get moto's value.
 Plans are made only for classes whose alias providers' answers depend on the class alone (see
-``_class_decides``): no ``__getattr__``, the generic ``__getattribute__``, no ``__slots__``, and
+``class_decides``): no ``__getattr__``, the generic ``__getattribute__``, no ``__slots__``, and
 per object no ``Meta``, ``__class__`` or ``__getitem__`` of its own. The transformer that applies to
 a member's path is kept per path while the service's transformer table has the same keys in the
 same order (moto adds keys to it at run time: EC2's VPC peering, ``_include_in_response``), looked
@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from wizard.sandbox.moto_tuning import MOTO_VERSION, _class_decides
+from wizard.sandbox.moto_tuning import MOTO_VERSION, class_decides
 
 _PLANS_KEPT = 100_000  # (class, member, shape, parent): the service models' members, a few thousand
 _PATHS_KEPT = 50_000  # member paths per transformer table: the models' paths, a few thousand
@@ -124,7 +124,7 @@ def _planned(moto_get_value: Callable[..., Any], moto_serialize: Callable[..., A
             return moto_get_value(serializer, value, key, shape)
         decides = plain.get(kind)
         if decides is None:
-            decides = plain[kind] = _class_decides(kind)
+            decides = plain[kind] = class_decides(kind)
         own = getattr(value, "__dict__", None) if kind is not dict else None
         if not decides or (own is not None and ("Meta" in own or "__class__" in own or "__getitem__" in own)):
             return moto_get_value(serializer, value, key, shape)

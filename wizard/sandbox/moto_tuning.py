@@ -227,7 +227,7 @@ def _accounts_kept(search: Callable[[str], str], iam_models: Any) -> Callable[[s
 _GENERIC_LOOKUPS = (object.__getattribute__, dict.__getattribute__, BaseException.__getattribute__)
 
 
-def _class_decides(kind: type) -> bool:
+def class_decides(kind: type) -> bool:
     """Whether the alias providers' answers for an object of this class depend on the class alone:
     no dynamic attribute lookup (``Meta``, ``__class__`` are read from the object), no slots (a slot
     named ``Meta`` would be the object's own). A dict's or an exception's lookup is C's generic one
@@ -247,7 +247,7 @@ def _names_kept(names: Callable[[Any, Any], Any], default_providers: list) -> Ca
         kind = type(obj)
         decides = plain.get(kind)
         if decides is None:
-            decides = plain[kind] = _class_decides(kind)
+            decides = plain[kind] = class_decides(kind)
         own = getattr(obj, "__dict__", None)
         if (not decides or picker.alias_providers is not default_providers
                 or (own is not None and ("Meta" in own or "__class__" in own))):
