@@ -1,13 +1,14 @@
 """The sandbox's own CPU per request, with and without moto_tuning's shortcuts, on one state.
 
-    .venv/bin/python benchmarks/sandbox_ab.py large|org|one [--rounds 3] [--each] [--members 7] [--direct]
+    .venv/bin/python benchmarks/sandbox_ab.py large|org|one [--rounds 3] [--each] [--members 7] [--direct] [--new A,B]
 
 Starts a sandbox in this process, seeds it (``large``: a smaller large account, 300 users, 100
 buckets and 600 security groups; ``org``: the org scenario grown to ``--members`` members), runs
 one `check` against it over HTTP while recording every request it receives, then replays those
 requests straight into its WSGI app (no HTTP, one thread), alternately with every shortcut of
 `wizard/sandbox/moto_tuning.py` in place and with moto's own functions put back (``--each``: also
-with one shortcut at a time), and prints the CPU seconds of each replay. It also says how many
+with one shortcut at a time; ``--new A,B``: every other shortcut on both sides, A and B only on one), and
+prints the CPU seconds of each replay. It also says how many
 answers differ between the two with request ids and dates masked (AssumeRole's credentials are
 random by design). Serving HTTP (waitress, threads, the kernel) is not in these figures: compare
 the sandbox process's CPU with `benchmarks/old_vs_new.py --own-sandboxes` for that.
@@ -56,8 +57,12 @@ def _shortcuts() -> dict[str, tuple[object, str, str]]:
     from moto.ec2.models.subnets import SubnetBackend
 
     import moto.utilities.paginator as paginator
+    from moto.core.responses import BaseResponse
 
-    return {"backends": (BackendDict, "__getitem__", "moto_getitem"),
+    return {"values": (serialize.ResponseSerializer, "get_value", "moto_get_value"),
+            "unparse": (xmltodict, "unparse", "xmltodict_unparse"),
+            "request_id": (BaseResponse, "_enrich_response", "moto_enrich_response"),
+            "backends": (BackendDict, "__getitem__", "moto_getitem"),
             "signatures": (paginator, "inspect", "moto_inspect"),
             "service": (moto_utils, "service_name_from_moto_package_name", "moto_service_name_from_moto_package_name"),
             "subnet": (SubnetBackend, "create_default_subnet", "moto_create_default_subnet"),
@@ -76,6 +81,8 @@ def main() -> int:
     parser.add_argument("--each", action="store_true", help="also time each shortcut alone")
     parser.add_argument("--members", type=int, default=7)
     parser.add_argument("--direct", action="store_true", help="Flask's path against moto_direct's instead")
+    parser.add_argument("--new", default="", help="comma-separated shortcuts: every other one on both sides, "
+                        "these only on the new side (old: 'without')")
     args = parser.parse_args()
     from benchmarks import seeding
     from wizard.sandbox import app as app_module
@@ -115,9 +122,16 @@ def main() -> int:
         shortcuts = _shortcuts()
         tuned = {name: getattr(owner, attr) for name, (owner, attr, _own) in shortcuts.items()}
 
+        new = set(filter(None, args.new.split(",")))
+        if new - set(shortcuts):
+            parser.error(f"--new: unknown shortcut(s) {sorted(new - set(shortcuts))}; choose from {sorted(shortcuts)}")
+
         def use(which: str) -> None:
             for name, (owner, attr, own) in shortcuts.items():
-                setattr(owner, attr, tuned[name] if which in ("all", name) else getattr(tuned[name], own))
+                on = which in ("all", name) or which == "without" and name not in new
+                chosen = tuned[name] if on else getattr(tuned[name], own)
+                static = isinstance(owner, type) and isinstance(vars(owner).get(attr), staticmethod)
+                setattr(owner, attr, staticmethod(chosen) if static else chosen)
 
         def replay() -> list[tuple[str, list, bytes]]:
             answers = []
@@ -138,16 +152,19 @@ def main() -> int:
 
         if args.direct:
             return _direct_ab(sandbox, direct, replay, mask, len(requests), args.rounds)
+        base = "without" if new else "none"
         use("all")
         replay()  # warm: moto's first use of each account and region
         with_shortcuts = replay()
-        use("none")
+        use(base)
         without = replay()
-        differ = sum(a[0] != b[0] or mask(a[2]) != mask(b[2]) for a, b in zip(with_shortcuts, without))
-        print(f"answers differing (ids and dates masked): {differ} of {len(requests)}", flush=True)
+        differ = [i for i, (a, b) in enumerate(zip(with_shortcuts, without)) if not _same(a, b, mask)]
+        print(f"answers differing (status, headers, body; ids, dates, fresh credentials masked): {len(differ)} "
+              f"of {len(requests)}", flush=True)
+        _show(differ, with_shortcuts, without, "shortcuts", "moto")
         cpu: dict[str, list[float]] = {}
         for _ in range(args.rounds):
-            for which in ["none", "all", *(shortcuts if args.each else ())]:
+            for which in [base, "all", *(shortcuts if args.each else ())]:
                 use(which)
                 started = time.process_time()
                 replay()
@@ -161,23 +178,30 @@ def main() -> int:
         sandbox.stop()
 
 
+def _same(a, b, mask) -> bool:
+    """Two answers alike: status, every header and the body, random parts (ids, dates, fresh credentials) masked."""
+    def norm(answer):
+        status, headers, body = answer
+        masked = mask(body)
+        # a masked body's length may differ (a float "now" varies in its digits): its own length is checked
+        ok = all(k.lower() != "content-length" or int(v) == len(body) for k, v in headers)
+        return (status, ok, [(k, "#" if k.lower() in _RANDOM_HEADERS or k.lower() == "content-length" and
+                              masked != body else mask(v.encode("latin-1"))) for k, v in headers], masked)
+
+    return norm(a) == norm(b)
+
+
+def _show(differ: list, one: list, other: list, one_name: str, other_name: str) -> None:
+    for i in differ[:3]:
+        print(f"  {one_name}: ", one[i][:2], one[i][2][:300], f"\n  {other_name}:", other[i][:2], other[i][2][:300])
+
+
 def _direct_ab(sandbox, direct, replay, mask, count: int, rounds: int) -> int:
     """Flask's path (moto's dispatcher alone) against moto_direct's, on the recorded requests."""
     flask = getattr(direct, "dispatcher", direct)
     if flask is direct:
         print("moto_direct is off (another moto or Flask version): nothing to compare")
         return 1
-
-    def same(a, b) -> bool:
-        def norm(answer):
-            status, headers, body = answer
-            masked = mask(body)
-            # a masked body's length may differ (a float "now" varies in its digits): its own length is checked
-            ok = all(k.lower() != "content-length" or int(v) == len(body) for k, v in headers)
-            return (status, ok, [(k, "#" if k.lower() in _RANDOM_HEADERS or k.lower() == "content-length" and
-                                  masked != body else mask(v.encode("latin-1"))) for k, v in headers], masked)
-
-        return norm(a) == norm(b)
 
     sandbox.app.moto_app = flask
     replay()  # warm: moto's first use of each account and region
@@ -186,12 +210,10 @@ def _direct_ab(sandbox, direct, replay, mask, count: int, rounds: int) -> int:
     before = dict(direct.counts)
     through_direct = replay()
     taken = {k: v - before[k] for k, v in direct.counts.items()}
-    differ = [i for i, (a, b) in enumerate(zip(through_flask, through_direct)) if not same(a, b)]
+    differ = [i for i, (a, b) in enumerate(zip(through_flask, through_direct)) if not _same(a, b, mask)]
     print(f"answers differing (status, headers, body; ids, dates, fresh credentials masked): {len(differ)} "
           f"of {count}; the direct path answered {taken}", flush=True)
-    for i in differ[:3]:
-        print("  flask: ", through_flask[i][:2], through_flask[i][2][:300], "\n  direct:", through_direct[i][:2],
-              through_direct[i][2][:300])
+    _show(differ, through_flask, through_direct, "flask", "direct")
     cpu: dict[str, list[float]] = {"flask": [], "direct": []}
     for _ in range(rounds):
         for which, moto_app in (("flask", flask), ("direct", direct)):

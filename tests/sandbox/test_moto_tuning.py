@@ -96,6 +96,9 @@ def test_names_kept_are_the_names_moto_lists(account, monkeypatch):
         return ours
 
     monkeypatch.setattr(serialize.XFormedAttributePicker, "get_possible_keys", both)
+    # moto's own get_value, which asks the names for every member (moto_serialize's asks once per plan)
+    get_value = serialize.ResponseSerializer.get_value
+    monkeypatch.setattr(serialize.ResponseSerializer, "get_value", getattr(get_value, "moto_get_value", get_value))
     sb = account("insecure")
     ec2, iam, s3 = client(sb, "ec2"), client(sb, "iam"), client(sb, "s3")
     for _ in range(2):
@@ -216,3 +219,27 @@ def test_paginated_listings_read_signatures_as_moto_did():
         assert paginator.inspect.getfullargspec(listing) == inspect.getfullargspec(listing)
     with pytest.raises(TypeError):  # not a function: inspect's error, every time
         paginator.inspect.getfullargspec(3)
+
+
+def test_classes_whose_alias_answers_are_the_class_s():
+    """Dicts and exceptions (C's generic attribute lookup) get kept names; a class with slots (a slot
+    named ``Meta`` is the object's own) or a dynamic lookup does not."""
+    class Plain:
+        pass
+
+    class Slotted:
+        __slots__ = ("Meta",)
+
+    class Dynamic:
+        def __getattr__(self, name):
+            return name
+
+    class Error(Exception):
+        pass
+
+    class Mapping(dict):
+        pass
+
+    decides = moto_tuning.class_decides
+    assert all(decides(kind) for kind in (Plain, dict, Mapping, Error, KeyError))
+    assert not any(decides(kind) for kind in (Slotted, Dynamic, list, type("Sub", (Slotted,), {})))

@@ -17,7 +17,8 @@ so its connections to the sandbox are as many as its requests in flight (~50-150
 the sandbox adds (a sleep in the request's thread) never waits for a free task thread.
 
 Parsing stays waitress's (``HTTPRequestParser``: chunked bodies, ``Expect: 100-continue``, the
-limits on a header's size) and the WSGI environment and answer headers are built as waitress
+limits on a header's size; a plain request whole in the buffer is parsed alike in one pass by
+``http_parse.py``) and the WSGI environment and answer headers are built as waitress
 builds them (waitress 3.0.2, ``WSGITask.get_environment`` and ``build_response_header``), so the
 app sees the same requests and clients the same answers.
 """
@@ -87,12 +88,24 @@ class HttpServer:
     def _serve(self, sock: socket.socket, addr: Any) -> None:
         from waitress.parser import HTTPRequestParser
 
+        from . import http_parse
+
+        lean = http_parse.parse if http_parse.usable() else None
         try:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as waitress: answers go out at once
             _idle_timeout(sock)
             pending = b""
             while not self._stopping:
-                request = HTTPRequestParser(self._adj)
+                if not pending:
+                    pending = sock.recv(_READ)
+                    if not pending:
+                        return  # the client closed the connection
+                parsed = lean(pending, self._adj) if lean is not None else None  # a plain request, parsed alike
+                if parsed is not None:
+                    request, used = parsed
+                    pending = pending[used:]
+                else:
+                    request = HTTPRequestParser(self._adj)
                 continued = False
                 while not request.completed:
                     if not pending:

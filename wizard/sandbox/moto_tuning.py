@@ -223,11 +223,19 @@ def _accounts_kept(search: Callable[[str], str], iam_models: Any) -> Callable[[s
     return get_account_id_from
 
 
-def _class_decides(kind: type) -> bool:
+# C's generic attribute lookup (PyObject_GenericGetAttr) under the names of the classes that set it
+_GENERIC_LOOKUPS = (object.__getattribute__, dict.__getattribute__, BaseException.__getattribute__)
+
+
+def class_decides(kind: type) -> bool:
     """Whether the alias providers' answers for an object of this class depend on the class alone:
-    no dynamic attribute lookup (``Meta``, ``__class__`` are read from the object)."""
-    return (kind.__getattribute__ is object.__getattribute__ and not hasattr(kind, "__getattr__")
-            and not isinstance(vars(kind).get("__class__"), property))
+    no dynamic attribute lookup (``Meta``, ``__class__`` are read from the object), no slots (a slot
+    named ``Meta`` would be the object's own). A dict's or an exception's lookup is C's generic one
+    too: their providers' answers are the class's (an exception's own ``Meta`` is checked per object)."""
+    return (any(kind.__getattribute__ is generic for generic in _GENERIC_LOOKUPS)
+            and not hasattr(kind, "__getattr__")
+            and not any("__slots__" in vars(base) or isinstance(vars(base).get("__class__"), property)
+                        for base in kind.__mro__))
 
 
 def _names_kept(names: Callable[[Any, Any], Any], default_providers: list) -> Callable[[Any, Any], Any]:
@@ -239,7 +247,7 @@ def _names_kept(names: Callable[[Any, Any], Any], default_providers: list) -> Ca
         kind = type(obj)
         decides = plain.get(kind)
         if decides is None:
-            decides = plain[kind] = _class_decides(kind)
+            decides = plain[kind] = class_decides(kind)
         own = getattr(obj, "__dict__", None)
         if (not decides or picker.alias_providers is not default_providers
                 or (own is not None and ("Meta" in own or "__class__" in own))):

@@ -57,13 +57,15 @@ class Sandbox:
         # made); the gap layer refuses cross-origin requests as well (app.py, _refuse_browser).
         werkzeug_app.DISABLE_GLOBAL_CORS = True
 
-        from . import macie_default, managed_policies, moto_direct, moto_tuning
+        from . import macie_default, managed_policies, moto_direct, moto_serialize, moto_tuning, xml_unparse
         from .app import SandboxApp
         from .http_server import HttpServer
 
         managed_policies.install()
         macie_default.install()
         moto_tuning.install()
+        moto_serialize.install()  # the serializer's value picking planned (moto 5.2.5)
+        xml_unparse.install()  # moto's XML answers written without SAX events (xmltodict 1.0.4)
         moto_app = moto_direct.wrap(DomainDispatcherApplication(create_backend_app))  # Flask's contexts skipped
         self.app = SandboxApp(moto_app, self._gaps, self.faults, self._control, on_write=self._mark_dirty,
                               enforcement=self.iam_enforcement)
