@@ -13,10 +13,11 @@ reads never spread: IAM publishes no request rate, so they keep the region pool'
 When the AWS object may spread (``spread_reads``: `check` of one account) and the fan-out has at
 least :data:`SPREAD_MIN` items:
 
-- its jobs run in a lane of their own ``max_workers`` threads, beside the region pool;
+- its jobs run in a lane of their own threads, beside the region pool;
 - each read they make is sent, with its parameters, to a read server: a worker process of this
   package (wizard/read_server.py) holding the run's current credentials, which makes it
-  with botocore and sends back the parsed answer, or the classified failure, through its pipe.
+  with botocore on ``max_workers`` threads (48 S3 requests in flight at most, as in the region pool)
+  and sends back the parsed answer, or the classified failure, through its pipe.
 
 Everything else stays in this process: the run's read cache (a read is still made once, whichever
 process makes it), the jobs' own logic, the steps, and the counters (the server's calls are added
@@ -62,7 +63,10 @@ class Offload:
             if self._server is None:
                 self._server = ReadServer(self._aws)
             if self._pool is None:
-                self._pool = ThreadPoolExecutor(self._aws.max_workers, thread_name_prefix="aws-spread")
+                # Twice the server's threads: a job whose read waits in a pipe or in the server's queue holds
+                # a lane thread, and the server's 48 requests in flight (no more) then never wait for the
+                # next job (re-run 6.8-7.8 s against 7.7-8.6 s at 48: benchmarks/README.md, "Eleventh session")
+                self._pool = ThreadPoolExecutor(2 * self._aws.max_workers, thread_name_prefix="aws-spread")
         return self
 
     def submit(self, fn: Callable[[Any], Any], item: Any) -> Future:
