@@ -52,17 +52,14 @@ class AssessWorker:
 
     def start(self) -> None:
         """Start the worker (its imports then run beside the connection's); once, from a thread."""
-        import subprocess
-
-        from wizard.worker_process import CODE_ROOT, worker_command
+        from wizard.worker_process import start_worker
 
         with self._lock:
             if self._process is not None or self._failed:
                 return
             try:
                 # stderr goes nowhere: the TUI owns the terminal, and failures come back as answers
-                self._process = subprocess.Popen(worker_command(__name__), cwd=CODE_ROOT, stdin=subprocess.PIPE,
-                                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                self._process = start_worker(__name__)
             except OSError:
                 self._failed = True
                 return

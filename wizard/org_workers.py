@@ -28,7 +28,7 @@ from typing import Any, BinaryIO, Callable, Sequence
 
 from wizard.aws import AWS, Target
 from wizard.stopping import result_interruptibly
-from wizard.worker_process import CODE_ROOT, worker_command
+from wizard.worker_process import start_worker
 from wizard.org import (
     PARALLEL_ACCOUNTS, AccountFindings, AccountRun, Member, account_findings, for_each_account, serve_accounts,
 )
@@ -150,14 +150,12 @@ class Workers:
             raise
 
     def spawn(self) -> Any:
-        import subprocess
         import tempfile
 
         # stderr to a file, not a pipe: nothing reads it until the worker has ended (then its last line
         # says why it failed), so a chatty worker cannot fill a pipe and stop
         errors = tempfile.TemporaryFile()
-        process = subprocess.Popen(worker_command(__name__), cwd=CODE_ROOT, stdin=subprocess.PIPE,
-                                   stdout=subprocess.PIPE, stderr=errors)
+        process = start_worker(__name__, stderr=errors)
         process.stderr = errors  # Popen names only a pipe of its own here; _exchange reads this
         self.processes.append(process)
         return process

@@ -37,7 +37,7 @@ from typing import Any, Callable, Mapping
 
 from wizard.aws_answers import Pending
 from wizard.aws_errors import ReadFailed
-from wizard.worker_process import CODE_ROOT, worker_command
+from wizard.worker_process import start_worker
 
 SPREAD_MIN = 100  # fewer jobs do not repay a server's start (~0.2 s of CPU) on the other core
 LOCAL = object()  # "make this read in this process"
@@ -118,9 +118,6 @@ class ReadServer:
     """This side of a read server process: send a read, wait for its answer (another thread reads them)."""
 
     def __init__(self, aws: Any) -> None:
-        import subprocess
-        import tempfile
-
         self._lock = threading.Lock()  # the pipe to the server and the table below
         self._waiting: dict[int, Pending] = {}
         self._numbers = itertools.count()
@@ -130,10 +127,8 @@ class ReadServer:
         self._process: Any = None
         try:
             job = pickle.dumps((aws.frozen_target(), aws.max_workers), protocol=pickle.HIGHEST_PROTOCOL)
-            # stderr to a file: nothing reads it while the server runs, so it can never fill a pipe
-            self._errors = tempfile.TemporaryFile()
-            self._process = subprocess.Popen(worker_command("wizard.read_server"), cwd=CODE_ROOT, stdin=subprocess.PIPE,
-                                             stdout=subprocess.PIPE, stderr=self._errors)
+            # stderr goes nowhere: a server that fails is replaced by this process's own reads
+            self._process = start_worker("wizard.read_server")
             self._process.stdin.write(job)
             self._process.stdin.flush()
         except Exception:  # noqa: BLE001 - no credentials to hand over, no process: the reads stay here
@@ -221,4 +216,3 @@ class ReadServer:
                 pipe.close()
             except OSError:
                 pass
-        self._errors.close()

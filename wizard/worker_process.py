@@ -33,6 +33,15 @@ def worker_command(module: str) -> list[str]:
     return [sys.executable, "-I", "-c", boot, CODE_ROOT, module]
 
 
+def start_worker(module: str, stderr: Any = None) -> Any:
+    """Start ``module``'s worker (:func:`worker_command`) from this package's folder, talking through its
+    stdin and stdout; its stderr goes nowhere unless given a file (None: ``subprocess.DEVNULL``)."""
+    import subprocess
+
+    return subprocess.Popen(worker_command(module), cwd=CODE_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL if stderr is None else stderr)
+
+
 def answer_pipe() -> Any:
     """In a long-lived worker: its stdout as a pipe for answers only. File descriptor 1 then goes to
     /dev/null, so a stray print (moto prints a line for each request to a host it does not serve)

@@ -9,7 +9,7 @@ from collections import Counter
 
 from steps import s3
 from tests.helpers import open_aws
-from wizard import read_offload
+from wizard import read_offload, worker_process
 from wizard.read_offload import open_lane
 
 
@@ -64,7 +64,7 @@ def test_reads_are_made_here_when_the_server_dies(account, monkeypatch):
     # a "server" that says it is ready, takes its job and the first read, then ends without an answer
     died = ("import os, pickle, sys; os.read(0, 1 << 16); sys.stdout.buffer.write(pickle.dumps('ready')); "
             "sys.stdout.flush(); os.read(0, 1 << 16)")
-    monkeypatch.setattr(read_offload, "worker_command", lambda module: [sys.executable, "-I", "-S", "-c", died])
+    monkeypatch.setattr(worker_process, "worker_command", lambda module: [sys.executable, "-I", "-S", "-c", died])
     here = _s3_state(open_aws(sb))
     aws = open_aws(sb, spread_reads=True)
     lane = open_lane(aws, 1)
@@ -94,8 +94,8 @@ def test_a_read_refused_for_an_expired_token_is_made_here_and_so_is_every_later_
                "    try: number = pickle.load(i)[0]\n"
                "    except EOFError: break\n"
                "    o.write(pickle.dumps((number, 'failed', ('error', 'expired', 'ExpiredToken', False, '')))); o.flush()")
-    root = str(read_offload.CODE_ROOT)
-    monkeypatch.setattr(read_offload, "worker_command", lambda module: [sys.executable, "-c", expired, root])
+    root = str(worker_process.CODE_ROOT)
+    monkeypatch.setattr(worker_process, "worker_command", lambda module: [sys.executable, "-c", expired, root])
     here = _s3_state(open_aws(sb))
     aws = open_aws(sb, spread_reads=True)
     lane = open_lane(aws, 1)

@@ -14,7 +14,7 @@ import threading
 
 import pytest
 
-from wizard import org_workers
+from wizard import org_workers, worker_process
 from wizard.aws import Target
 from wizard.org import AccountRun, Member
 from wizard.org_workers import Job, WorkerStats
@@ -157,7 +157,7 @@ def test_workers_started_ahead_are_stopped_when_the_run_fails_before_using_them(
     there (wrong account, no organization) must not leave them behind."""
     monkeypatch.setattr(org_workers, "cores", lambda: 2)
     # a stand-in that, like a worker, waits for a job on stdin
-    monkeypatch.setattr(org_workers, "worker_command",
+    monkeypatch.setattr(worker_process, "worker_command",
                         lambda module: [sys.executable, "-S", "-c", "import sys; sys.stdin.buffer.read()"])
     with pytest.raises(RuntimeError), org_workers.start_workers() as workers:
         assert len(workers.processes) == 2 and all(p.poll() is None for p in workers.processes)
@@ -195,7 +195,7 @@ def test_a_worker_warms_up_before_its_job_without_credentials_or_requests(monkey
 def test_an_interrupted_run_stops_its_workers_and_returns(monkeypatch):
     """Ctrl-C while the workers assess: they are killed (they ignore the signal themselves) and the run
     ends at once, not when they would have finished."""
-    monkeypatch.setattr(org_workers, "worker_command",
+    monkeypatch.setattr(worker_process, "worker_command",
                         lambda module: [sys.executable, "-S", "-c", "import sys; sys.stdin.buffer.read()"])
 
     def interrupted(future):

@@ -32,13 +32,10 @@ class SandboxProcess:
         self.account_id = ""
 
     def start(self) -> "SandboxProcess":
-        import subprocess
-
-        from wizard.worker_process import CODE_ROOT, worker_command
+        from wizard.worker_process import start_worker
 
         # stderr goes nowhere: the TUI owns the terminal, and a failure to start comes back as an answer
-        self._process = subprocess.Popen(worker_command(__name__), cwd=CODE_ROOT, stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self._process = start_worker(__name__)
         try:
             pickle.dump((self.scenario, self.realism), self._process.stdin)
             self._process.stdin.flush()
